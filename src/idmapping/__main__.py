@@ -1,0 +1,3 @@
+from idmapping.cli import cli
+
+cli()

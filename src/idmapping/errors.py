@@ -1,0 +1,108 @@
+"""The one exception tree of idmapping.
+
+Every error the library raises on purpose is an :class:`IdMappingError`. The HTTP layer turns
+``status`` into the response code and ``messages`` into UniProt's error body
+``{"url": ..., "messages": [...]}``; the command line turns any of them into a
+``click.ClickException`` with ``exit_code``.
+
+::
+
+    IdMappingError                 500  base class
+    ├── InvalidRequest             400  bad parameters; carries UniProt's message texts
+    │   └── InvalidInput           400  ids that cannot be read (too long, binary, empty)
+    ├── NotFound                   404  unknown or expired job ("Resource not found")
+    ├── ReleaseFileError           ---  a release file that cannot be read: names file and line
+    │   └── UnknownFormat          ---  a file whose format cannot be recognised
+    ├── StoreError                 500  the store cannot be opened or written
+    │   ├── NoRelease              503  nothing loaded yet
+    │   └── MissingDriver          ---  an optional extra (psycopg) is not installed
+    └── JobFailed                  500  a job ended in ERROR; carries UniProt's code (40, 50)
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "IdMappingError",
+    "InvalidRequest",
+    "InvalidInput",
+    "NotFound",
+    "ReleaseFileError",
+    "UnknownFormat",
+    "StoreError",
+    "NoRelease",
+    "MissingDriver",
+    "JobFailed",
+]
+
+
+class IdMappingError(Exception):
+    """Base of every error raised by idmapping on purpose."""
+
+    status: int = 500
+    exit_code: int = 1
+
+    def __init__(self, *messages: str) -> None:
+        self.messages: list[str] = [m for m in messages if m] or [self.default_message()]
+        super().__init__("\n".join(self.messages))
+
+    def default_message(self) -> str:
+        return self.__class__.__doc__ or self.__class__.__name__
+
+
+class InvalidRequest(IdMappingError):
+    """Invalid request received."""
+
+    status = 400
+    exit_code = 2
+
+
+class InvalidInput(InvalidRequest):
+    """The input ids cannot be read."""
+
+
+class NotFound(IdMappingError):
+    """Resource not found"""
+
+    status = 404
+
+    def default_message(self) -> str:
+        return "Resource not found"
+
+
+class ReleaseFileError(IdMappingError):
+    """A release file that cannot be read, with the file and line where reading stopped."""
+
+    def __init__(self, message: str, path: str = "", line: int | None = None) -> None:
+        self.path = path
+        self.line = line
+        where = path + (f", line {line}" if line is not None else "")
+        super().__init__(f"{where}: {message}" if where else message)
+
+
+class UnknownFormat(ReleaseFileError):
+    """The format of a release file could not be recognised."""
+
+
+class StoreError(IdMappingError):
+    """The store cannot be opened or written."""
+
+
+class NoRelease(StoreError):
+    """No release is loaded in this store."""
+
+    status = 503
+
+
+class MissingDriver(StoreError):
+    """An optional dependency needed for this store is not installed."""
+
+
+class JobFailed(IdMappingError):
+    """A mapping job ended in ERROR.
+
+    :param code: UniProt's problem code: 40 for a limit, 50 for an internal error.
+    """
+
+    def __init__(self, message: str, code: int = 50) -> None:
+        self.code = code
+        super().__init__(message)

@@ -1,0 +1,168 @@
+"""Reading input ids: splitting lists, and parsing each id into the key it is looked up by.
+
+UniProtKB ids (``from=UniProtKB_AC-ID``) come in several forms, all looked up through their
+accession or entry name:
+
+>>> parse_uniprot("P00750[39-81]")
+Identifier(text='P00750[39-81]', key='P00750', kind='accession', isoform=None, version=None, range=(39, 81))
+>>> parse_uniprot("p00750.3").text   # a version is dropped from the reported id, as UniProt does
+'p00750'
+>>> parse_uniprot("A4_HUMAN").kind
+'entry_name'
+
+Other databases are matched case-insensitively, and without their version when the input has
+none:
+
+>>> parse_value("ENSG00000010404", versioned=True)
+Identifier(text='ENSG00000010404', key='ensg00000010404', kind='value', isoform=None, version=None, range=None)
+>>> parse_value("NM_130786.4", versioned=True).version
+'nm_130786.4'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from idmapping.errors import InvalidInput
+
+__all__ = [
+    "ACCESSION_RE",
+    "Identifier",
+    "parse_uniprot",
+    "parse_value",
+    "lookup_key",
+    "split_api_ids",
+    "split_text_ids",
+    "decode_ids",
+    "unique",
+]
+
+_ACCESSION = r"(?:[OPQ][0-9][A-Z0-9]{3}[0-9]|[A-NR-Z](?:[0-9][A-Z][A-Z0-9]{2}){1,2}[0-9])"
+ACCESSION_RE = re.compile(rf"^{_ACCESSION}$")
+"""UniProt's accession pattern (upper case; match ``str.upper()`` of an input)."""
+
+_ISOFORM_RE = re.compile(rf"^({_ACCESSION})-([0-9]+)$")
+_RANGE_RE = re.compile(rf"^({_ACCESSION}(?:-[0-9]+)?)\[([0-9]{{1,9}})-([0-9]{{1,9}})\]$")
+_VERSION_RE = re.compile(rf"^({_ACCESSION}(?:-[0-9]+)?)\.([0-9]+)$")
+_PREFIXED_RE = re.compile(rf"^({_ACCESSION}(?:-[0-9]+)?)_.+$")
+_ENTRY_NAME_RE = re.compile(r"^[A-Z0-9]{1,16}_[A-Z0-9]{1,8}$")
+_VALUE_VERSION_RE = re.compile(r"^(.+)\.([0-9]+)$")
+_COMMA_RE = re.compile(r"\s*,\s*")
+_ANY_SEP_RE = re.compile(r"[\s,]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Identifier:
+    """One input id, parsed.
+
+    :param text: the id as reported in results (``from``) and in ``failedIds``.
+    :param key: what is looked up: an upper-case accession or entry name, or a lower-case value
+        without its version.
+    :param kind: ``accession``, ``entry_name`` or ``value``.
+    :param isoform: the upper-case isoform accession (``P00750-2``) when one was given.
+    :param version: for a versioned value given with its version, the lower-case value that must
+        match exactly.
+    :param range: the ``[begin-end]`` of a sequence range.
+    """
+
+    text: str
+    key: str
+    kind: str
+    isoform: str | None = None
+    version: str | None = None
+    range: tuple[int, int] | None = None
+
+
+def parse_uniprot(text: str) -> Identifier:
+    """Parse a UniProtKB accession, isoform, range, versioned accession or entry name."""
+    upper = text.upper()
+    if ACCESSION_RE.match(upper):
+        return Identifier(text, upper, "accession")
+    if m := _ISOFORM_RE.match(upper):
+        return Identifier(text, m.group(1), "accession", isoform=upper)
+    if m := _RANGE_RE.match(upper):
+        base, begin, end = m.group(1), int(m.group(2)), int(m.group(3))
+        return _with_isoform(Identifier(text, base, "accession", range=(begin, end)))
+    if m := _VERSION_RE.match(upper):
+        # UniProt reports P00001.1 as P00001: the version is dropped from the from column.
+        return _with_isoform(Identifier(text[: len(m.group(1))], m.group(1), "accession"))
+    if _ENTRY_NAME_RE.match(upper):
+        prefix = upper.split("_", 1)[0]
+        if not ACCESSION_RE.match(prefix):
+            return Identifier(text, upper, "entry_name")
+    if m := _PREFIXED_RE.match(upper):
+        return _with_isoform(Identifier(text, m.group(1), "accession"))
+    return Identifier(text, upper, "entry_name")
+
+
+def _with_isoform(ident: Identifier) -> Identifier:
+    if m := _ISOFORM_RE.match(ident.key):
+        return Identifier(ident.text, m.group(1), ident.kind, isoform=ident.key,
+                          version=ident.version, range=ident.range)
+    return ident
+
+
+def lookup_key(value: str, versioned: bool) -> str:
+    """The key a stored or input value is matched by: lower case, without a version."""
+    lowered = value.lower()
+    if versioned and (m := _VALUE_VERSION_RE.match(lowered)):
+        return m.group(1)
+    return lowered
+
+
+def parse_value(text: str, versioned: bool) -> Identifier:
+    """Parse an id of any database other than UniProtKB."""
+    key = lookup_key(text, versioned)
+    version = text.lower() if versioned and key != text.lower() else None
+    return Identifier(text, key, "value", version=version)
+
+
+def split_api_ids(ids: str) -> list[str]:
+    """Split the API's ``ids`` field as UniProt counts it: on commas, whitespace stripped."""
+    stripped = ids.strip()
+    if not stripped:
+        return []
+    return [i for i in _COMMA_RE.split(stripped) if i]
+
+
+def split_text_ids(text: str) -> list[str]:
+    """Split a pasted or uploaded list: whitespace (space, tab, newline) or commas."""
+    return [i for i in _ANY_SEP_RE.split(text) if i]
+
+
+def decode_ids(data: bytes, max_length: int) -> list[str]:
+    """Read ids from the bytes of a file or stdin, refusing what is not a text list of ids.
+
+    :raises InvalidInput: binary data, invalid UTF-8, or an id longer than *max_length*.
+    """
+    if b"\x00" in data:
+        raise InvalidInput("The input is binary data, not a list of ids")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(f"The input is not UTF-8 text (byte {exc.start})") from None
+    ids = split_text_ids(text)
+    check_lengths(ids, max_length)
+    return ids
+
+
+def check_lengths(ids: Iterable[str], max_length: int) -> None:
+    """Refuse ids longer than *max_length* characters or holding control characters."""
+    for i in ids:
+        if len(i) > max_length:
+            raise InvalidInput(
+                f"An id is longer than {max_length} characters: '{i[:40]}...'"
+            )
+        if any(ord(c) < 32 or c == "\x7f" for c in i):
+            raise InvalidInput(f"An id holds control characters: {i[:40]!r}")
+
+
+def unique(items: Iterable[str]) -> Iterator[str]:
+    """Items in first-seen order, each once."""
+    seen: set[str] = set()
+    for item in items:
+        if item not in seen:
+            seen.add(item)
+            yield item

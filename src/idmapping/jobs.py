@@ -1,0 +1,210 @@
+"""UniProt's job model: submit a mapping, run it, keep its state and ordered results.
+
+A job's id is UniProt's hash of its request (:mod:`idmapping.jobid`), so the same request gives
+the same job, re-used unless it ended in ERROR. A small job is finished before :meth:`submit`
+returns; a larger one runs on a worker thread and is RUNNING from the moment it is accepted.
+State and results live in the store: a restart loses nothing (:meth:`JobService.resume`).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+
+from idmapping.catalogue import SWISSPROT, UNIPARC, UNIPROTKB, UNIREFS, Catalogue
+from idmapping.errors import IdMappingError, InvalidRequest, NotFound
+from idmapping.ids import check_lengths, split_api_ids
+from idmapping.jobid import job_id
+from idmapping.mapping import MappingRun, map_ids
+from idmapping.model import Job, JobStatus, MappingRequest
+from idmapping.settings import Settings
+from idmapping.store.base import Store
+
+__all__ = ["JobService", "ENTRY_TARGETS", "enrichable", "LIMIT_ERROR", "ENRICH_WARNING"]
+
+log = logging.getLogger(__name__)
+
+ENTRY_TARGETS = (UNIPROTKB, SWISSPROT, UNIPARC, *UNIREFS)
+"""Targets whose results are shown as entries on ``/idmapping/{uniprotkb|uniparc|uniref}``."""
+
+LIMIT_ERROR = 'Id Mapping API is not supported for mapping results with more than {} "mapped to" IDs'
+ENRICH_WARNING = ("UniProt data enrichment is not supported for mapping results with more "
+                  'than {} "mapped to" IDs')
+
+
+def enrichable(job: Job, settings: Settings) -> bool:
+    """Whether the job's results are served as entries (not over the enrichment limit)."""
+    return job.to_db in ENTRY_TARGETS and job.result_count <= settings.max_enrich
+
+
+class _TooMany(Exception):
+    pass
+
+
+class JobService:
+    """Submits, runs and reads jobs of one store."""
+
+    def __init__(self, store: Store, settings: Settings, catalogue: Catalogue | None = None
+                 ) -> None:
+        self.store = store
+        self.settings = settings
+        self.catalogue = catalogue or store.catalogue
+        self.pool = ThreadPoolExecutor(max_workers=settings.job_threads,
+                                       thread_name_prefix="idmapping-job")
+        self._running: set[str] = set()
+        self._lock = threading.Lock()
+
+    def close(self) -> None:
+        """Stop taking jobs and wait for the running ones."""
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+    # -- submitting -------------------------------------------------------------------------
+
+    def validate(self, from_db: str | None, to_db: str | None, ids: str | None) -> list[str]:
+        """Check a request as UniProt does; return its ids split on commas.
+
+        :raises InvalidRequest: with UniProt's messages, field errors first.
+        """
+        messages = [f"'{name}' is a required parameter"
+                    for name, value in (("from", from_db), ("to", to_db), ("ids", ids))
+                    if value is None or not value.strip()]
+        if messages:
+            raise InvalidRequest(*messages)
+        assert from_db is not None and to_db is not None and ids is not None
+        split = split_api_ids(ids)
+        messages = []
+        if len(split) > self.settings.max_ids:
+            messages.append(
+                f"'{self.settings.max_ids}' is the maximum count limit of comma separated items "
+                f"for 'ids' param. You have passed '{len(split)}' items.")
+        try:
+            self.catalogue.check_pair(from_db, to_db)
+        except InvalidRequest as exc:
+            messages = exc.messages + messages
+        if messages:
+            raise InvalidRequest(*messages)
+        check_lengths(split, self.settings.max_id_length)
+        return split
+
+    def submit(self, from_db: str | None, to_db: str | None, ids: str | None,
+               tax_id: str | None = None) -> Job:
+        """Accept a request: return its job, new or re-used, finished if it is small."""
+        split = self.validate(from_db, to_db, ids)
+        assert from_db is not None and to_db is not None and ids is not None
+        tax = (tax_id or "").strip()
+        key = job_id(from_db, to_db, ids, tax)
+        now = time.time()
+        job = self.store.get_job(key)
+        if job is not None and job.status != JobStatus.ERROR and not self._expired(job, now):
+            job.updated = now
+            self.store.save_job(job)
+            return job
+        job = Job(id=key, from_db=from_db.strip(), to_db=to_db.strip(), ids=ids, tax_id=tax,
+                  status=JobStatus.NEW, created=now, updated=now)
+        self.store.save_job(job)
+        if len(split) <= self.settings.inline_job_ids:
+            self.run(key)
+        else:
+            self.store.claim_job(key, (JobStatus.NEW,), now)
+            self.pool.submit(self.run, key)
+        return self.get(key)
+
+    # -- running ----------------------------------------------------------------------------
+
+    def run(self, key: str) -> None:
+        """Run a job now, on this thread; it ends FINISHED or ERROR."""
+        with self._lock:
+            if key in self._running:
+                return
+            self._running.add(key)
+        try:
+            self._run(key)
+        finally:
+            with self._lock:
+                self._running.discard(key)
+
+    def _run(self, key: str) -> None:
+        job = self.store.get_job(key)
+        if job is None:
+            return
+        self.store.claim_job(key, (JobStatus.NEW, JobStatus.RUNNING), time.time())
+        request = MappingRequest(job.from_db, job.to_db, tuple(split_api_ids(job.ids)),
+                                 job.tax_id)
+        try:
+            mapped = map_ids(self.store, request, self.catalogue)
+            count = self.store.write_results(key, self._capped(mapped))
+        except _TooMany:
+            self._fail(job, 40, LIMIT_ERROR.format(self.settings.max_pairs))
+            return
+        except IdMappingError as exc:
+            self._fail(job, 50, exc.messages[0])
+            return
+        except Exception:
+            log.exception("job %s failed", key)
+            self._fail(job, 50, "Internal server error")
+            return
+        job.status = JobStatus.FINISHED
+        job.release = mapped.release
+        job.result_count = count
+        job.failed_ids = mapped.failed_ids
+        job.suggested_ids = mapped.suggested_ids
+        job.obsolete_count = mapped.obsolete_count if job.to_db == UNIPROTKB else 0
+        job.warnings = []
+        if job.to_db in ENTRY_TARGETS and count > self.settings.max_enrich:
+            job.warnings = [{"code": 21, "message": ENRICH_WARNING.format(
+                self.settings.max_enrich)}]
+        job.updated = time.time()
+        self.store.save_job(job)
+
+    def _capped(self, mapped: MappingRun) -> Iterator[tuple[str, str]]:
+        limit = self.settings.max_pairs
+        for n, pair in enumerate(mapped, 1):
+            if n > limit:
+                raise _TooMany()
+            yield pair.from_id, pair.to_id
+
+    def _fail(self, job: Job, code: int, message: str) -> None:
+        job.status = JobStatus.ERROR
+        job.errors = [{"code": code, "message": message}]
+        job.updated = time.time()
+        self.store.write_results(job.id, ())
+        self.store.save_job(job)
+
+    def resume(self) -> int:
+        """Queue again every job left NEW or RUNNING by a stop; return how many."""
+        pending = [j for j in self.store.list_jobs()
+                   if j.status in (JobStatus.NEW, JobStatus.RUNNING)]
+        for job in pending:
+            self.pool.submit(self.run, job.id)
+        return len(pending)
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def _expired(self, job: Job, now: float) -> bool:
+        ttl = self.settings.job_ttl_days
+        return ttl > 0 and job.updated < now - ttl * 86400
+
+    def get(self, key: str) -> Job:
+        """The job *key*; :class:`NotFound` if unknown or expired."""
+        job = self.store.get_job(key)
+        if job is None or self._expired(job, time.time()):
+            raise NotFound()
+        return job
+
+    def finished(self, key: str) -> Job:
+        """The job *key* if FINISHED; :class:`NotFound` otherwise, as UniProt answers."""
+        job = self.get(key)
+        if job.status != JobStatus.FINISHED:
+            raise NotFound()
+        return job
+
+    def purge(self) -> int:
+        """Delete expired jobs; return how many."""
+        ttl = self.settings.job_ttl_days
+        if ttl <= 0:
+            return 0
+        return self.store.delete_jobs(time.time() - ttl * 86400)
+

@@ -1,0 +1,160 @@
+"""Loading UniProt's release files into a store, as a new release switched in atomically.
+
+>>> from idmapping.store import open_store                      # doctest: +SKIP
+>>> load_release(["idmapping.dat.gz", "sec_ac.txt"], open_store("my.sqlite"))  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import BinaryIO, TypeVar
+
+from idmapping.errors import ReleaseFileError
+from idmapping.loader.readers import (
+    read_delac,
+    read_idmapping,
+    read_release_name,
+    read_sec_ac,
+    read_selected,
+)
+from idmapping.loader.sniff import ReleaseFile, open_text, sniff
+from idmapping.model import Release
+from idmapping.store.base import ReleaseWriter, Store, Subset
+
+__all__ = ["load_release", "Progress", "sniff", "ReleaseFile"]
+
+Progress = Callable[[int, int, int], None]
+"""Called as ``progress(bytes_read, bytes_total, rows)`` while a load runs."""
+
+T = TypeVar("T")
+
+
+class _Counting(io.RawIOBase):
+    """A raw reader that counts the bytes read from the file underneath."""
+
+    def __init__(self, raw: BinaryIO, on_read: Callable[[int], None]) -> None:
+        self.raw = raw
+        self.on_read = on_read
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        n = self.raw.readinto(buffer)  # type: ignore[attr-defined]
+        self.on_read(n or 0)
+        return int(n or 0)
+
+
+class _Load:
+    """One run of the loader: its files, its writer and its progress."""
+
+    def __init__(self, files: Sequence[ReleaseFile], writer: ReleaseWriter,
+                 progress: Progress | None) -> None:
+        self.files = files
+        self.writer = writer
+        self.progress = progress
+        self.total = sum(f.size for f in files)
+        self.done = 0
+        self.rows = 0
+        self.names: list[str] = []
+
+    def _advance(self, n: int) -> None:
+        self.done += n
+
+    def _tick(self, rows: Iterable[T]) -> Iterator[T]:
+        """Pass rows through, counting them and reporting progress every 100,000."""
+        step = 100_000
+        pending = 0
+        for row in rows:
+            pending += 1
+            if pending == step:
+                self.rows += step
+                pending = 0
+                if self.progress:
+                    self.progress(self.done, self.total, self.rows)
+            yield row
+        self.rows += pending
+
+    def run(self) -> None:
+        for file in self.files:
+            with open(file.path, "rb") as raw:
+                counting = io.BufferedReader(_Counting(raw, self._advance), 1 << 20)
+                text = open_text(file, counting)  # type: ignore[arg-type]
+                try:
+                    self._read(file, text)
+                except UnicodeDecodeError as exc:
+                    raise ReleaseFileError(f"not UTF-8 text ({exc.reason})",
+                                           str(file.path)) from None
+                except (OSError, EOFError) as exc:
+                    raise ReleaseFileError(f"cannot read: {exc}", str(file.path)) from None
+            if self.progress:
+                self.progress(self.done, self.total, self.rows)
+
+    def _read(self, file: ReleaseFile, text: io.TextIOWrapper) -> None:
+        path = str(file.path)
+        if file.format == "idmapping":
+            self.writer.add_mappings(self._tick(read_idmapping(text, path)))
+        elif file.format == "selected":
+            self.writer.add_mappings(self._tick(read_selected(text, path)))
+        elif file.format == "sec_ac":
+            self._note_name(file)
+            self.writer.add_secondary(self._tick(read_sec_ac(text, path)))
+        elif file.format == "delac":
+            self._note_name(file)
+            source = "tr" if "trembl" in file.path.name.lower() or "_tr" in file.path.name \
+                else "sp"
+            self.writer.add_deleted((a, source) for a in self._tick(read_delac(text, path)))
+        elif file.format == "reldate":
+            self._note_name(file)
+
+    def _note_name(self, file: ReleaseFile) -> None:
+        """Note the release name that a file's header states."""
+        name = read_release_name(file.head)
+        if name:
+            self.names.append(name)
+
+
+def load_release(
+    paths: Iterable[str | Path],
+    store: Store,
+    name: str | None = None,
+    subset: Subset = Subset(),
+    progress: Progress | None = None,
+) -> Release:
+    """Load release files into *store* as a new release, and make it current.
+
+    The new release is built beside the current one; if anything fails, or the load is
+    interrupted, the current release stays as it was.
+
+    :param paths: release files in any order: idmapping.dat[.gz], idmapping_selected.tab[.gz],
+        sec_ac.txt, delac_sp.txt, delac_tr.txt, reldate.txt; compressed or not.
+    :param name: the release's name; by default the one the files state (``2026_01``), else
+        today's date.
+    :param subset: keep only some taxa, or reviewed entries.
+    :param progress: called with bytes read, bytes in all, rows read.
+    :raises ReleaseFileError: a file that cannot be read, naming the file and line.
+    """
+    files = [sniff(p) for p in paths]
+    if not files:
+        raise ReleaseFileError("no release files given")
+    writer = store.begin_release()
+    try:
+        load = _Load(files, writer, progress)
+        load.run()
+        chosen = name or _pick_name(load.names)
+        writer.meta["files"] = ", ".join(f.path.name for f in files)
+        return writer.commit(chosen, subset)
+    except BaseException:
+        writer.abort()
+        raise
+
+
+def _pick_name(names: list[str]) -> str:
+    """UniProt's release name (``2026_01``) if a file states it, else a date."""
+    for candidate in names:
+        if "_" in candidate:
+            return candidate
+    return names[0] if names else dt.date.today().isoformat()

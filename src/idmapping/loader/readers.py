@@ -1,0 +1,126 @@
+"""One reader per release-file format: each yields rows and names the line of any fault.
+
+>>> import io
+>>> rows = read_idmapping(io.StringIO("Q6GZX4\\tGI\\t49237298\\n"), "idmapping.dat")
+>>> list(rows)
+[('Q6GZX4', 'GI', '49237298')]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import TextIO
+
+from idmapping.errors import ReleaseFileError
+from idmapping.ids import ACCESSION_RE
+
+__all__ = ["read_idmapping", "read_selected", "read_sec_ac", "read_delac", "read_release_name",
+           "SELECTED_COLUMNS"]
+
+# idmapping_selected.tab, column by column: the ID_type each column holds (None: not a mapping).
+SELECTED_COLUMNS: tuple[str | None, ...] = (
+    None, "UniProtKB-ID", "GeneID", "RefSeq", "GI", "PDB", None, "UniRef100", "UniRef90",
+    "UniRef50", "UniParc", "PIR", "NCBI_TaxID", "MIM", "UniGene", None, "EMBL", "EMBL-CDS",
+    "Ensembl", "Ensembl_TRS", "Ensembl_PRO", None,
+)
+# Before 2011 the file had 23 columns: an IPI column stood after GO.
+_SELECTED_LEGACY = SELECTED_COLUMNS[:7] + (None,) + SELECTED_COLUMNS[7:]
+
+_ACCESSION_OR_ISOFORM = re.compile(ACCESSION_RE.pattern[:-1] + r"(?:-[0-9]+)?$")
+_RELEASE_NAME = re.compile(r"Release:?\s+([0-9]{4}_[0-9]{2})")
+_RELEASE_DATE = re.compile(r"Release:\s+([0-9]{1,2}-[A-Za-z]{3}-[0-9]{4})")
+
+
+def _bad(message: str, path: str, line: int) -> ReleaseFileError:
+    return ReleaseFileError(message, path, line)
+
+
+def read_idmapping(text: TextIO, path: str) -> Iterator[tuple[str, str, str]]:
+    """Rows ``(accession, ID_type, id)`` of idmapping.dat."""
+    last = ""
+    for number, line in enumerate(text, 1):
+        parts = line.rstrip("\r\n").split("\t")
+        if len(parts) != 3:
+            if not line.strip():
+                continue
+            raise _bad(f"expected 3 tab-separated columns, found {len(parts)}", path, number)
+        accession, id_type, value = parts
+        if accession != last:
+            if not _ACCESSION_OR_ISOFORM.match(accession):
+                raise _bad(f"not a UniProtKB accession: {accession[:40]!r}", path, number)
+            last = accession
+        if not id_type or not value:
+            raise _bad("empty ID_type or id", path, number)
+        yield accession, id_type, value
+
+
+def read_selected(text: TextIO, path: str) -> Iterator[tuple[str, str, str]]:
+    """Rows ``(accession, ID_type, id)`` of idmapping_selected.tab (22 columns, or 23)."""
+    for number, line in enumerate(text, 1):
+        cells = line.rstrip("\r\n").split("\t")
+        if len(cells) == 22:
+            columns = SELECTED_COLUMNS
+        elif len(cells) == 23:
+            columns = _SELECTED_LEGACY
+        elif not line.strip():
+            continue
+        else:
+            raise _bad(f"expected 22 tab-separated columns, found {len(cells)}", path, number)
+        accession = cells[0]
+        if not _ACCESSION_OR_ISOFORM.match(accession):
+            raise _bad(f"not a UniProtKB accession: {accession[:40]!r}", path, number)
+        for id_type, cell in zip(columns, cells, strict=True):
+            if id_type is None or not cell:
+                continue
+            for value in cell.split(";"):
+                value = value.strip()
+                if value:
+                    yield accession, id_type, value
+
+
+def _body(text: TextIO, path: str, marker: str) -> Iterator[tuple[int, str]]:
+    """Numbered lines after the header line starting with *marker* and its underline."""
+    in_body = False
+    seen_marker = False
+    for number, line in enumerate(text, 1):
+        stripped = line.strip()
+        if in_body:
+            if stripped and not stripped.startswith("-----"):
+                yield number, stripped
+        elif seen_marker:
+            if stripped.startswith("_"):
+                in_body = True
+        elif stripped.startswith(marker):
+            seen_marker = True
+    if not in_body:
+        raise _bad(f"no '{marker}' table found", path, 1)
+
+
+def read_sec_ac(text: TextIO, path: str) -> Iterator[tuple[str, str]]:
+    """Rows ``(secondary accession, primary accession)`` of sec_ac.txt."""
+    for number, line in _body(text, path, "Secondary AC"):
+        parts = line.split()
+        if len(parts) != 2 or not all(ACCESSION_RE.match(p) for p in parts):
+            raise _bad(f"expected a secondary and a primary accession: {line[:60]!r}",
+                       path, number)
+        yield parts[0], parts[1]
+
+
+def read_delac(text: TextIO, path: str) -> Iterator[str]:
+    """Accessions listed in delac_sp.txt or delac_tr.txt."""
+    for number, line in _body(text, path, "Accession number"):
+        if not ACCESSION_RE.match(line):
+            raise _bad(f"not a UniProtKB accession: {line[:40]!r}", path, number)
+        yield line
+
+
+def read_release_name(head: str) -> str | None:
+    """The release named in a file header: ``2026_01``, else its date as ``2026-01-28``."""
+    if m := _RELEASE_NAME.search(head):
+        return m.group(1)
+    if m := _RELEASE_DATE.search(head):
+        import datetime as dt
+
+        return dt.datetime.strptime(m.group(1), "%d-%b-%Y").date().isoformat()
+    return None

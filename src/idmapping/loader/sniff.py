@@ -1,0 +1,88 @@
+"""Recognising UniProt's release files from their first bytes, whatever their name."""
+
+from __future__ import annotations
+
+import gzip
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from idmapping.errors import UnknownFormat
+
+__all__ = ["ReleaseFile", "sniff", "open_text", "FORMATS"]
+
+GZIP_MAGIC = b"\x1f\x8b"
+
+FORMATS = ("idmapping", "selected", "sec_ac", "delac", "reldate")
+"""The formats the loader reads: idmapping.dat, idmapping_selected.tab, sec_ac.txt,
+delac_sp.txt/delac_tr.txt and reldate.txt."""
+
+
+@dataclass(frozen=True)
+class ReleaseFile:
+    """A release file and what it holds.
+
+    :param format: one of :data:`FORMATS`.
+    :param compressed: the file is gzip-compressed.
+    """
+
+    path: Path
+    format: str
+    compressed: bool
+    size: int
+    head: str = ""
+
+
+def _head(path: Path, compressed: bool) -> str:
+    with open(path, "rb") as raw:
+        stream: BinaryIO = gzip.GzipFile(fileobj=raw) if compressed else raw  # type: ignore[assignment]
+        try:
+            data = stream.read(16384)
+        except (OSError, EOFError) as exc:
+            raise UnknownFormat(f"cannot decompress: {exc}", str(path)) from None
+    return data.decode("utf-8", errors="replace")
+
+
+def sniff(path: str | Path) -> ReleaseFile:
+    """Tell the format and compression of *path* from its content.
+
+    :raises UnknownFormat: the file is none of the release formats.
+    """
+    path = Path(path)
+    try:
+        with open(path, "rb") as raw:
+            compressed = raw.read(2) == GZIP_MAGIC
+        size = path.stat().st_size
+    except OSError as exc:
+        raise UnknownFormat(f"cannot read: {exc.strerror}", str(path)) from None
+    head = _head(path, compressed)
+    fmt = _format_of(head)
+    if fmt is None:
+        raise UnknownFormat(
+            "not a UniProt release file this loader reads (idmapping.dat, "
+            "idmapping_selected.tab, sec_ac.txt, delac_sp.txt, delac_tr.txt, reldate.txt)",
+            str(path))
+    return ReleaseFile(path, fmt, compressed, size, head)
+
+
+def _format_of(head: str) -> str | None:
+    if "Secondary AC" in head and "Primary AC" in head:
+        return "sec_ac"
+    if "Accession number" in head and "deleted" in head.lower():
+        return "delac"
+    if head.startswith("UniProt Knowledgebase Release"):
+        return "reldate"
+    first = head.split("\n", 1)[0]
+    fields = first.rstrip("\r").split("\t")
+    if len(fields) == 3 and fields[0] and fields[1]:
+        return "idmapping"
+    if len(fields) in (22, 23) and fields[0]:
+        return "selected"
+    return None
+
+
+def open_text(file: ReleaseFile, raw: BinaryIO) -> io.TextIOWrapper:
+    """A text reader over *raw*, decompressing when the file is compressed."""
+    stream: BinaryIO = gzip.GzipFile(fileobj=raw) if file.compressed else raw  # type: ignore[assignment]
+    return io.TextIOWrapper(stream, encoding="utf-8", errors="strict", newline="")

@@ -1,0 +1,106 @@
+"""The mapping engine: ids of one database → ids of another, through UniProtKB accessions.
+
+>>> from idmapping.store import open_store                                   # doctest: +SKIP
+>>> run = map_ids(open_store("my.sqlite"), MappingRequest("Gene_Name", "UniProtKB", ("TP53",)))
+>>> [(p.from_id, p.to_id) for p in run], run.failed_ids                      # doctest: +SKIP
+
+Every mapping passes through UniProtKB entries: the input ids are looked up to the entries that
+carry them, those entries are restricted to a taxon if one is given, and the entries' ids in the
+target database are the results. All of it is one set query in the store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from idmapping.catalogue import AC_ID, SWISSPROT, UNIPROTKB, Catalogue, Database
+from idmapping.errors import InvalidInput
+from idmapping.ids import Identifier, parse_uniprot, parse_value, unique
+from idmapping.model import MappingRequest, Pair
+from idmapping.store.base import LookupPlan, Store
+
+__all__ = ["map_ids", "MappingRun", "parse_request_ids", "taxon_filter"]
+
+
+@dataclass
+class MappingRun:
+    """The results of one mapping, produced as they are read.
+
+    Iterate over it for the :class:`Pair` results, grouped by input in input order.
+    ``failed_ids`` and ``obsolete_count`` are complete once iteration has finished.
+    """
+
+    release: str
+    identifiers: list[Identifier]
+    rows: Iterator[tuple[int, str, int]]
+    to_uniprot: bool
+    failed_ids: list[str] = field(default_factory=list)
+    suggested_ids: list[dict[str, str]] = field(default_factory=list)
+    obsolete_count: int = 0
+    count: int = 0
+
+    def __iter__(self) -> Iterator[Pair]:
+        idents = self.identifiers
+        mapped = bytearray(len(idents))
+        for seq, to_id, obsolete in self.rows:
+            ident = idents[seq]
+            mapped[seq] = 1
+            if self.to_uniprot and ident.isoform and not obsolete:
+                to_id = ident.isoform
+            if obsolete:
+                self.obsolete_count += 1
+            self.count += 1
+            yield Pair(ident.text, to_id, bool(obsolete))
+        self.failed_ids = [i.text for i, hit in zip(idents, mapped, strict=True) if not hit]
+
+
+def parse_request_ids(source: Database, ids: tuple[str, ...]) -> list[Identifier]:
+    """Parse the ids of a request, once each, keeping the first of any repeated id."""
+    if source.name == AC_ID:
+        parsed = [parse_uniprot(i) for i in ids]
+    else:
+        parsed = [parse_value(i, source.versioned) for i in ids]
+    by_text = {ident.text: ident for ident in reversed(parsed)}
+    return [by_text[text] for text in unique(ident.text for ident in parsed)]
+
+
+def taxon_filter(tax_id: str) -> int | None:
+    """The taxon that ``taxId`` restricts to; an id that is not a number matches nothing."""
+    text = tax_id.strip()
+    if not text:
+        return None
+    return int(text) if text.isdigit() else -1
+
+
+def map_ids(store: Store, request: MappingRequest, catalogue: Catalogue | None = None
+            ) -> MappingRun:
+    """Map the ids of *request* against the store's current release.
+
+    :raises InvalidRequest: an unknown database or a pair UniProt does not allow, with
+        UniProt's messages.
+    :raises InvalidInput: no ids.
+    :raises NoRelease: nothing is loaded.
+    """
+    catalogue = catalogue or store.catalogue
+    source, target = catalogue.check_pair(request.from_db, request.to_db)
+    if not request.ids:
+        raise InvalidInput("'ids' is a required parameter")
+    idents = parse_request_ids(source, request.ids)
+    inputs = [(seq, i.key, i.kind, i.version) for seq, i in enumerate(idents)]
+    plan = LookupPlan(
+        source="uniprot" if source.name == AC_ID else (source.dat_type or "(none)"),
+        target=_target(target),
+        inputs=inputs,
+        taxon=taxon_filter(request.tax_id),
+    )
+    release, rows = store.lookup(plan)
+    return MappingRun(release, idents, rows, to_uniprot=target.name in (UNIPROTKB, SWISSPROT))
+
+
+def _target(target: Database) -> str:
+    if target.name == UNIPROTKB:
+        return "uniprotkb"
+    if target.name == SWISSPROT:
+        return "swissprot"
+    return target.dat_type or "(none)"

@@ -1,0 +1,95 @@
+"""Plain value objects shared by the store, the engine, the jobs and the shells."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["Release", "JobStatus", "Job", "MappingRequest", "Pair", "EntryFacts"]
+
+
+@dataclass(frozen=True)
+class Release:
+    """One loaded release of UniProt's files.
+
+    :param id: the store's number for it; releases are numbered in load order.
+    :param name: UniProt's name (``2026_01``), or the date of the load.
+    :param state: ``loading`` while being built, ``ready`` once usable, ``failed`` if the load
+        stopped.
+    """
+
+    id: int
+    name: str
+    state: str
+    created: str
+    current: bool = False
+    stats: dict[str, Any] = field(default_factory=dict)
+
+
+class JobStatus(str, enum.Enum):
+    """UniProt's job states."""
+
+    NEW = "NEW"  # stored, not started
+    RUNNING = "RUNNING"  # being mapped
+    FINISHED = "FINISHED"  # results stored
+    ERROR = "ERROR"  # stopped; ``errors`` says why
+
+
+@dataclass(frozen=True)
+class MappingRequest:
+    """What to map: UniProt's ``/idmapping/run`` fields, already split into ids."""
+
+    from_db: str
+    to_db: str
+    ids: tuple[str, ...]
+    tax_id: str = ""
+
+
+@dataclass(frozen=True)
+class Pair:
+    """One result: an input id and one id it maps to.
+
+    :param obsolete: the target is an inactive (deleted) UniProtKB entry.
+    """
+
+    from_id: str
+    to_id: str
+    obsolete: bool = False
+
+
+@dataclass
+class Job:
+    """A mapping job as stored: the request, its state and the summary of its results."""
+
+    id: str
+    from_db: str
+    to_db: str
+    ids: str
+    tax_id: str
+    status: JobStatus
+    created: float
+    updated: float
+    release: str = ""
+    result_count: int = 0
+    failed_ids: list[str] = field(default_factory=list)
+    suggested_ids: list[dict[str, str]] = field(default_factory=list)
+    obsolete_count: int = 0
+    warnings: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class EntryFacts:
+    """What a release knows of one UniProtKB entry from the mapping files.
+
+    :param xrefs: ids per idmapping.dat ID_type (``{"GeneID": ["7157"], ...}``), in stored order.
+    :param deleted: ``sp`` or ``tr`` for an accession deleted from Swiss-Prot or TrEMBL.
+    """
+
+    accession: str
+    name: str | None = None
+    reviewed: bool | None = None
+    taxon: int | None = None
+    xrefs: dict[str, list[str]] = field(default_factory=dict)
+    deleted: str | None = None

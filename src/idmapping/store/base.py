@@ -1,0 +1,381 @@
+"""The store: one small interface over the database that holds releases and jobs.
+
+A store holds any number of *releases* (each a complete, immutable copy of UniProt's mapping
+data, built by the loader) of which one is *current*, and the *jobs* with their ordered results.
+Two backends implement it: :mod:`idmapping.store.sqlite` (the embedded default) and
+:mod:`idmapping.store.postgres` (scale-out).
+
+Release tables, the same in every backend::
+
+    dbs(code, name)                      ID_type names of idmapping.dat, as small integers
+    entries(id, accession, name, reviewed, taxon)   one row per UniProtKB entry
+    xrefs(entry, db, value, key)         one row per (entry, database, id); key = lookup_key(value)
+    secondary(accession, primary_acc)    sec_ac.txt
+    deleted(accession, source)           delac_sp.txt (sp) and delac_tr.txt (tr)
+
+Mapping is done as set operations in the database: the input ids go into a temporary table,
+one query joins it against the indexes, and the rows come back ordered by input.
+"""
+
+from __future__ import annotations
+
+import abc
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from idmapping.catalogue import EXTRA_DAT_TYPES, Catalogue
+from idmapping.errors import InvalidRequest
+from idmapping.ids import lookup_key
+from idmapping.model import EntryFacts, Job, JobStatus, Release
+
+__all__ = ["Store", "ReleaseWriter", "LookupPlan", "Subset"]
+
+_ISOFORM_SUFFIX = re.compile(r"-[0-9]+$")
+
+
+@dataclass(frozen=True)
+class Subset:
+    """What part of the files a load keeps: some taxa, reviewed entries only, or everything."""
+
+    taxa: tuple[int, ...] = ()
+    reviewed_only: bool = False
+
+
+@dataclass(frozen=True)
+class LookupPlan:
+    """One mapping query, as the engine asks it of the store.
+
+    :param source: ``uniprot`` (accessions and entry names), or the ID_type to look ids up in.
+    :param target: ``uniprotkb``, ``swissprot``, or the ID_type whose values are wanted.
+    :param inputs: ``(seq, key, kind, version)`` per distinct input; kind is ``accession``,
+        ``entry_name`` or ``value``.
+    :param taxon: restrict the entries passed through to this taxon; ``-1`` matches nothing.
+    """
+
+    source: str
+    target: str
+    inputs: Sequence[tuple[int, str, str, str | None]]
+    taxon: int | None = None
+
+
+class ReleaseWriter(abc.ABC):
+    """Builds one new release beside the current one; :meth:`commit` makes it current.
+
+    Rows are given as UniProt's files have them; this class turns ID_type names into codes,
+    accessions into entry numbers and values into lookup keys, and hands batches to the backend.
+    """
+
+    batch_size = 50_000
+
+    def __init__(self, catalogue: Catalogue) -> None:
+        self.catalogue = catalogue
+        self.codes: dict[str, int] = {}
+        self.versioned: dict[str, bool] = {
+            db.dat_type: db.versioned for db in catalogue.databases.values() if db.dat_type
+        }
+        for name in catalogue.dat_types():
+            self._code(name)
+        self.entry_ids: dict[str, int] = {}
+        self.names: dict[int, str] = {}
+        self.taxa: dict[int, int] = {}
+        self.reviewed: dict[int, bool] = {}
+        self.meta: dict[str, str] = {}
+        self.rows = 0
+
+    # -- what the loader calls ------------------------------------------------------------
+
+    def add_mappings(self, rows: Iterable[tuple[str, str, str]]) -> None:
+        """Add ``(accession, ID_type, value)`` rows (idmapping.dat's three columns)."""
+        batch: list[tuple[int, int, str, str]] = []
+        name_code, taxon_code = self.codes["UniProtKB-ID"], self.codes["NCBI_TaxID"]
+        for accession, id_type, value in rows:
+            entry = self._entry(accession)
+            code = self.codes.get(id_type)
+            if code is None:
+                code = self._code(id_type)
+            if code == name_code:
+                self.names[entry] = value
+                continue
+            if code == taxon_code:
+                self.taxa[entry] = int(value)
+                continue
+            batch.append((entry, code, value, lookup_key(value, self.versioned.get(id_type, False))))
+            if len(batch) >= self.batch_size:
+                self._insert_xrefs(batch)
+                self.rows += len(batch)
+                batch = []
+        if batch:
+            self._insert_xrefs(batch)
+            self.rows += len(batch)
+
+    def add_secondary(self, rows: Iterable[tuple[str, str]]) -> None:
+        """Add ``(secondary accession, primary accession)`` rows of sec_ac.txt."""
+        self._insert_secondary(list(rows))
+
+    def add_deleted(self, rows: Iterable[tuple[str, str]]) -> None:
+        """Add ``(accession, 'sp'|'tr')`` rows of the delac files."""
+        self._insert_deleted(list(rows))
+
+    def set_reviewed(self, accession: str, reviewed: bool) -> None:
+        """Record an entry's reviewed status as its entry data states it."""
+        self.reviewed[self._entry(accession)] = reviewed
+
+    def commit(self, name: str, subset: Subset = Subset()) -> Release:
+        """Finish the release: entries, derived gene names, subset, indexes; make it current."""
+        self._insert_entries(self._entry_rows())
+        self._finish(name, subset, self.codes)
+        return self._switch(name)
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    def _entry(self, accession: str) -> int:
+        base = _ISOFORM_SUFFIX.sub("", accession)
+        entry = self.entry_ids.get(base)
+        if entry is None:
+            entry = self.entry_ids[base] = len(self.entry_ids) + 1
+        return entry
+
+    def _code(self, name: str) -> int:
+        code = self.codes[name] = len(self.codes) + 1
+        return code
+
+    def _entry_rows(self) -> Iterator[tuple[int, str, str | None, int | None, int | None]]:
+        for accession, entry in self.entry_ids.items():
+            name = self.names.get(entry)
+            reviewed = self.reviewed.get(entry)
+            if reviewed is None and name is not None:
+                # TrEMBL entry names are ACCESSION_SPECIES; Swiss-Prot names are mnemonics.
+                reviewed = not name.upper().startswith(accession + "_")
+            yield (entry, accession, name, None if reviewed is None else int(reviewed),
+                   self.taxa.get(entry))
+
+    # -- what a backend implements -----------------------------------------------------------
+
+    @abc.abstractmethod
+    def _insert_xrefs(self, rows: list[tuple[int, int, str, str]]) -> None:
+        """Bulk-insert ``(entry, db, value, key)`` rows."""
+
+    @abc.abstractmethod
+    def _insert_entries(self, rows: Iterable[tuple[int, str, str | None, int | None,
+                                                  int | None]]) -> None:
+        """Bulk-insert ``(id, accession, name, reviewed, taxon)`` rows."""
+
+    @abc.abstractmethod
+    def _insert_secondary(self, rows: list[tuple[str, str]]) -> None:
+        """Bulk-insert sec_ac rows."""
+
+    @abc.abstractmethod
+    def _insert_deleted(self, rows: list[tuple[str, str]]) -> None:
+        """Bulk-insert delac rows."""
+
+    @abc.abstractmethod
+    def _finish(self, name: str, subset: Subset, codes: dict[str, int]) -> None:
+        """Derive gene names, apply the subset, build the indexes."""
+
+    @abc.abstractmethod
+    def _switch(self, name: str) -> Release:
+        """Make the finished release current, atomically."""
+
+    @abc.abstractmethod
+    def abort(self) -> None:
+        """Throw the unfinished release away; the current one is untouched."""
+
+
+def derived_gene_name_sql(codes: dict[str, int]) -> list[str]:
+    """Statements deriving UniProt's "Gene Name" for entries that have no Gene_Name row.
+
+    Such an entry is named by its ordered-locus names, else by its ORF names.
+    """
+    gene, oln, orf = codes["Gene_Name"], codes["Gene_OrderedLocusName"], codes["Gene_ORFName"]
+    return [
+        f"INSERT INTO xrefs(entry, db, value, key) SELECT entry, {gene}, value, key FROM xrefs "
+        f"WHERE db = {oln} AND entry NOT IN (SELECT entry FROM xrefs WHERE db = {gene})",
+        f"INSERT INTO xrefs(entry, db, value, key) SELECT entry, {gene}, value, key FROM xrefs "
+        f"WHERE db = {orf} AND entry NOT IN (SELECT entry FROM xrefs WHERE db = {gene})",
+    ]
+
+
+def subset_sql(subset: Subset) -> list[str]:
+    """Statements that delete what a subset load does not keep."""
+    if not subset.taxa and not subset.reviewed_only:
+        return []
+    keep = []
+    if subset.taxa:
+        keep.append("taxon IN (" + ",".join(str(int(t)) for t in subset.taxa) + ")")
+    if subset.reviewed_only:
+        keep.append("reviewed = 1")
+    dropped = "SELECT id FROM entries WHERE NOT (" + " AND ".join(
+        f"COALESCE({k}, FALSE)" for k in keep) + ")"
+    return [
+        f"DELETE FROM xrefs WHERE entry IN ({dropped})",
+        f"DELETE FROM entries WHERE id IN ({dropped})",
+        "DELETE FROM secondary WHERE primary_acc NOT IN (SELECT accession FROM entries)",
+    ]
+
+
+def lookup_sql(plan: LookupPlan, codes: dict[str, int]) -> tuple[str, list[Any]]:
+    """The one query answering *plan*: ``(seq, to, obsolete)`` rows ordered for output.
+
+    The input is the temporary table ``input(seq, key, kind, version)``.
+    """
+    params: list[Any] = []
+    if plan.source == "uniprot":
+        hits = (
+            "SELECT i.seq, e.id AS entry FROM input i JOIN entries e "
+            "ON e.accession = i.key WHERE i.kind = 'accession' "
+            "UNION SELECT i.seq, e.id FROM input i JOIN entries e "
+            "ON e.name = i.key WHERE i.kind = 'entry_name' "
+            "UNION SELECT i.seq, e.id FROM input i JOIN secondary s ON s.accession = i.key "
+            "JOIN entries e ON e.accession = s.primary_acc WHERE i.kind = 'accession' "
+            "AND NOT EXISTS (SELECT 1 FROM entries p WHERE p.accession = i.key)"
+        )
+    else:
+        code = codes.get(plan.source)
+        if code is None:
+            hits = "SELECT i.seq, 0 AS entry FROM input i WHERE 1 = 0"
+        else:
+            hits = (
+                "SELECT i.seq, x.entry FROM input i JOIN xrefs x "
+                f"ON x.db = {code} AND x.key = i.key "
+                "WHERE i.version IS NULL OR lower(x.value) = i.version"
+            )
+    taxon = ""
+    if plan.taxon is not None:
+        taxon = " AND e.taxon = ?"
+        params.append(plan.taxon)
+    if plan.target in ("uniprotkb", "swissprot"):
+        reviewed = " AND e.reviewed = 1" if plan.target == "swissprot" else ""
+        union = ""
+        if plan.target == "uniprotkb" and plan.source == "uniprot":
+            # A deleted accession maps to itself, as an inactive entry, for UniProtKB only.
+            union = (
+                " UNION SELECT i.seq, d.accession, 1, 0 FROM input i "
+                "JOIN deleted d ON d.accession = i.key WHERE i.kind = 'accession' "
+                "AND NOT EXISTS (SELECT 1 FROM entries p WHERE p.accession = i.key) "
+                "AND NOT EXISTS (SELECT 1 FROM secondary s WHERE s.accession = i.key)"
+            )
+        sql = (
+            "SELECT seq, accession, obsolete FROM ("
+            f"SELECT h.seq, e.accession, 0 AS obsolete, e.reviewed FROM ({hits}) h "
+            f"JOIN entries e ON e.id = h.entry{taxon}{reviewed}{union}"
+            ") r ORDER BY seq, obsolete, reviewed DESC, accession"
+        )
+        return sql, params
+    code = codes.get(plan.target)
+    if code is None:
+        return "SELECT seq, key, 0 FROM input WHERE 1 = 0", []
+    sql = (
+        f"SELECT DISTINCT h.seq, t.value, 0 AS obsolete FROM ({hits}) h "
+        f"JOIN entries e ON e.id = h.entry{taxon} "
+        f"JOIN xrefs t ON t.entry = h.entry AND t.db = {code} "
+        "ORDER BY h.seq, t.value"
+    )
+    return sql, params
+
+
+class Store(abc.ABC):
+    """Releases and jobs in one database. Open one with :func:`idmapping.store.open_store`."""
+
+    url: str
+
+    def __init__(self, catalogue: Catalogue | None = None) -> None:
+        self.catalogue = catalogue or Catalogue.default()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @abc.abstractmethod
+    def close(self) -> None:
+        """Close every connection."""
+
+    # -- releases ---------------------------------------------------------------------------
+
+    @abc.abstractmethod
+    def releases(self) -> list[Release]:
+        """Every release, oldest first, with the current one marked."""
+
+    def current_release(self) -> Release | None:
+        """The release that mapping reads, or None if nothing is loaded."""
+        return next((r for r in self.releases() if r.current), None)
+
+    @abc.abstractmethod
+    def begin_release(self) -> ReleaseWriter:
+        """Start building a new release beside the current one."""
+
+    @abc.abstractmethod
+    def remove_release(self, release_id: int) -> None:
+        """Delete a release that is not current."""
+
+    @abc.abstractmethod
+    def release_counts(self, release: Release) -> dict[str, int]:
+        """Rows per ID_type, and the entry, secondary and deleted counts, of *release*."""
+
+    @abc.abstractmethod
+    def size_bytes(self) -> dict[str, int]:
+        """Bytes on disk per part of the store."""
+
+    # -- mapping ----------------------------------------------------------------------------
+
+    @abc.abstractmethod
+    def lookup(self, plan: LookupPlan) -> tuple[str, Iterator[tuple[int, str, int]]]:
+        """Run *plan* against the current release: its name, and ``(seq, to, obsolete)`` rows
+        ordered by input and then as results are shown."""
+
+    @abc.abstractmethod
+    def entry_facts(self, accessions: Sequence[str]) -> dict[str, EntryFacts]:
+        """Facts of the entries with these accessions (current or deleted) in the current
+        release, keyed by accession; accessions it does not know are left out."""
+
+    @abc.abstractmethod
+    def members(self, id_type: str, ids: Sequence[str]) -> dict[str, list[str]]:
+        """The accessions of the entries that carry each id of *id_type* (a UniParc or UniRef
+        id), keyed by the id as stored; reviewed entries first."""
+
+    # -- jobs -------------------------------------------------------------------------------
+
+    @abc.abstractmethod
+    def get_job(self, job_id: str) -> Job | None:
+        """The job stored under *job_id*, or None."""
+
+    @abc.abstractmethod
+    def save_job(self, job: Job) -> None:
+        """Insert or replace a job's record (not its results)."""
+
+    @abc.abstractmethod
+    def claim_job(self, job_id: str, expect: Sequence[JobStatus], updated: float) -> bool:
+        """Set a job RUNNING if its status is one of *expect*; False if another did first."""
+
+    @abc.abstractmethod
+    def write_results(self, job_id: str, pairs: Iterable[tuple[str, str]]) -> int:
+        """Replace a job's results with *pairs*, in order; return how many were written."""
+
+    @abc.abstractmethod
+    def read_results(self, job_id: str, offset: int, limit: int | None
+                     ) -> Iterator[tuple[str, str]]:
+        """A job's results from *offset*, at most *limit* of them (None: all), in order."""
+
+    @abc.abstractmethod
+    def list_jobs(self) -> list[Job]:
+        """Every stored job, newest first."""
+
+    @abc.abstractmethod
+    def delete_jobs(self, updated_before: float | None = None) -> int:
+        """Delete the jobs last submitted before *updated_before* (None: all); return the count."""
+
+
+def check_release_name(name: str) -> str:
+    """Refuse release names that cannot be shown or used in a file name."""
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}", name):
+        raise InvalidRequest(
+            f"Invalid release name {name!r}: use letters, digits, '_', '.' or '-' (at most 64)"
+        )
+    return name
+
+
+__all__ += ["derived_gene_name_sql", "subset_sql", "lookup_sql", "check_release_name",
+            "EXTRA_DAT_TYPES"]

@@ -1,0 +1,419 @@
+"""The embedded store: SQLite, one main file plus one read-only file per release.
+
+The main file (WAL) holds the list of releases and the jobs. Each release is built in a file of
+its own beside it, with journaling off (a load that stops leaves only a file that the next load
+removes), then indexed, and made current by one small transaction in the main file. Readers
+attach the current release file read-only and immutable, so a load never slows them down.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from idmapping.catalogue import Catalogue
+from idmapping.errors import NoRelease, StoreError
+from idmapping.model import EntryFacts, Job, JobStatus, Release
+from idmapping.store.base import (
+    LookupPlan,
+    ReleaseWriter,
+    Store,
+    Subset,
+    check_release_name,
+    derived_gene_name_sql,
+    lookup_sql,
+    subset_sql,
+)
+
+__all__ = ["SqliteStore"]
+
+MAIN_SCHEMA = """
+CREATE TABLE IF NOT EXISTS releases (
+    id INTEGER PRIMARY KEY, name TEXT NOT NULL, state TEXT NOT NULL, created TEXT NOT NULL,
+    current INTEGER NOT NULL DEFAULT 0, file TEXT NOT NULL, stats TEXT NOT NULL DEFAULT '{}');
+CREATE TABLE IF NOT EXISTS jobs (
+    id TEXT PRIMARY KEY, from_db TEXT NOT NULL, to_db TEXT NOT NULL, ids TEXT NOT NULL,
+    tax_id TEXT NOT NULL, status TEXT NOT NULL, created REAL NOT NULL, updated REAL NOT NULL,
+    release TEXT NOT NULL DEFAULT '', result_count INTEGER NOT NULL DEFAULT 0,
+    failed_ids TEXT NOT NULL DEFAULT '[]', suggested_ids TEXT NOT NULL DEFAULT '[]',
+    obsolete_count INTEGER NOT NULL DEFAULT 0, warnings TEXT NOT NULL DEFAULT '[]',
+    errors TEXT NOT NULL DEFAULT '[]');
+CREATE TABLE IF NOT EXISTS job_results (
+    job TEXT NOT NULL, seq INTEGER NOT NULL, from_id TEXT NOT NULL, to_id TEXT NOT NULL,
+    PRIMARY KEY (job, seq)) WITHOUT ROWID;
+"""
+
+RELEASE_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE dbs (code INTEGER PRIMARY KEY, name TEXT NOT NULL);
+CREATE TABLE entries (id INTEGER PRIMARY KEY, accession TEXT NOT NULL, name TEXT,
+    reviewed INTEGER, taxon INTEGER);
+CREATE TABLE xrefs (entry INTEGER NOT NULL, db INTEGER NOT NULL, value TEXT NOT NULL,
+    key TEXT NOT NULL, PRIMARY KEY (entry, db, value)) WITHOUT ROWID;
+CREATE TABLE secondary (accession TEXT NOT NULL, primary_acc TEXT NOT NULL);
+CREATE TABLE deleted (accession TEXT PRIMARY KEY, source TEXT NOT NULL) WITHOUT ROWID;
+"""
+
+RELEASE_INDEXES = (
+    "CREATE INDEX xrefs_key ON xrefs(db, key)",
+    "CREATE UNIQUE INDEX entries_accession ON entries(accession)",
+    "CREATE INDEX entries_name ON entries(name)",
+    "CREATE INDEX secondary_accession ON secondary(accession)",
+)
+
+_JOB_COLUMNS = ("id", "from_db", "to_db", "ids", "tax_id", "status", "created", "updated",
+                "release", "result_count", "failed_ids", "suggested_ids", "obsolete_count",
+                "warnings", "errors")
+_JSON_COLUMNS = {"failed_ids", "suggested_ids", "warnings", "errors"}
+
+
+def _connect(path: Path | str, uri: bool = False) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, uri=uri, isolation_level=None, check_same_thread=False,
+                           timeout=30.0)
+    conn.execute("PRAGMA busy_timeout = 30000")
+    return conn
+
+
+class SqliteStore(Store):
+    """Releases and jobs in SQLite files. *path* is the main file."""
+
+    def __init__(self, path: str | Path, catalogue: Catalogue | None = None) -> None:
+        super().__init__(catalogue)
+        self.path = Path(path)
+        self.url = str(self.path)
+        self.release_dir = self.path.parent / (self.path.stem + ".releases")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._writer = _connect(self.path)
+            self._writer.execute("PRAGMA journal_mode = WAL")
+            self._writer.execute("PRAGMA synchronous = NORMAL")
+            self._writer.executescript(MAIN_SCHEMA)
+        except sqlite3.Error as exc:
+            raise StoreError(f"Cannot open the store {self.path}: {exc}") from exc
+        self._write_lock = threading.RLock()
+        self._local = threading.local()
+        self._readers: list[sqlite3.Connection] = []
+
+    def close(self) -> None:
+        for conn in self._readers:
+            conn.close()
+        self._readers.clear()
+        self._writer.close()
+
+    # -- connections ------------------------------------------------------------------------
+
+    def _reader(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = _connect(self.path.resolve().as_uri(), uri=True)
+            conn.execute("PRAGMA temp_store = MEMORY")
+            self._local.conn = conn
+            self._local.attached = None
+            with self._write_lock:
+                self._readers.append(conn)
+        return conn
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        with self._write_lock:
+            self._writer.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._writer
+            except BaseException:
+                self._writer.execute("ROLLBACK")
+                raise
+            self._writer.execute("COMMIT")
+
+    def _release_conn(self) -> tuple[sqlite3.Connection, Release]:
+        """A reader with the current release attached as ``rel``."""
+        conn = self._reader()
+        row = conn.execute(
+            "SELECT id, name, state, created, current, stats, file FROM releases "
+            "WHERE current = 1").fetchone()
+        if row is None:
+            raise NoRelease("No release is loaded: run 'idmapping load FILE...' first")
+        release = _release(row)
+        if self._local.attached != release.id:
+            if self._local.attached is not None:
+                conn.execute("DETACH DATABASE rel")
+            uri = (self.release_dir / row[6]).resolve().as_uri() + "?mode=ro&immutable=1"
+            conn.execute("ATTACH DATABASE ? AS rel", (uri,))
+            self._local.attached = release.id
+        return conn, release
+
+    # -- releases ---------------------------------------------------------------------------
+
+    def releases(self) -> list[Release]:
+        rows = self._reader().execute(
+            "SELECT id, name, state, created, current, stats, file FROM releases ORDER BY id")
+        return [_release(r) for r in rows]
+
+    def begin_release(self) -> SqliteReleaseWriter:
+        self.release_dir.mkdir(parents=True, exist_ok=True)
+        self._remove_unfinished()
+        created = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        with self._write() as conn:
+            cur = conn.execute(
+                "INSERT INTO releases(name, state, created, file) VALUES ('', 'loading', ?, '')",
+                (created,))
+            release_id = int(cur.lastrowid or 0)
+            file = f"{release_id:04d}.sqlite"
+            conn.execute("UPDATE releases SET file = ? WHERE id = ?", (file, release_id))
+        return SqliteReleaseWriter(self, release_id, self.release_dir / file)
+
+    def _remove_unfinished(self) -> None:
+        """Remove what loads that stopped half-way left behind."""
+        for release in self.releases():
+            if release.state in ("loading", "failed"):
+                self.remove_release(release.id)
+
+    def remove_release(self, release_id: int) -> None:
+        with self._write() as conn:
+            row = conn.execute("SELECT file, current FROM releases WHERE id = ?",
+                               (release_id,)).fetchone()
+            if row is None:
+                return
+            if row[1]:
+                raise StoreError("The current release cannot be removed")
+            conn.execute("DELETE FROM releases WHERE id = ?", (release_id,))
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            with contextlib.suppress(FileNotFoundError):
+                (self.release_dir / (row[0] + suffix)).unlink()
+
+    def release_counts(self, release: Release) -> dict[str, int]:
+        with contextlib.closing(_connect(
+                (self.release_dir / f"{release.id:04d}.sqlite").resolve().as_uri()
+                + "?mode=ro", uri=True)) as conn:
+            counts = dict(conn.execute(
+                "SELECT d.name, c.n FROM (SELECT db, count(*) AS n FROM xrefs GROUP BY db) c "
+                "JOIN dbs d ON d.code = c.db ORDER BY d.name"))
+            for table in ("entries", "secondary", "deleted"):
+                counts[f"({table})"] = conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        return counts
+
+    def size_bytes(self) -> dict[str, int]:
+        sizes = {"jobs": sum(p.stat().st_size for p in self.path.parent.glob(self.path.name + "*"))}
+        for release in self.releases():
+            file = self.release_dir / f"{release.id:04d}.sqlite"
+            sizes[f"release {release.name}"] = file.stat().st_size if file.exists() else 0
+        return sizes
+
+    # -- mapping ----------------------------------------------------------------------------
+
+    def lookup(self, plan: LookupPlan) -> tuple[str, Iterator[tuple[int, str, int]]]:
+        conn, release = self._release_conn()
+        codes = dict(conn.execute("SELECT name, code FROM rel.dbs"))
+        sql, params = lookup_sql(plan, codes)
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS input (seq INTEGER PRIMARY KEY, "
+                     "key TEXT NOT NULL, kind TEXT NOT NULL, version TEXT)")
+        conn.execute("DELETE FROM temp.input")
+        conn.execute("BEGIN")
+        try:
+            conn.executemany("INSERT INTO temp.input VALUES (?, ?, ?, ?)", plan.inputs)
+            conn.execute("CREATE INDEX IF NOT EXISTS temp.input_key ON input(key)")
+        finally:
+            conn.execute("COMMIT")
+
+        def rows() -> Iterator[tuple[int, str, int]]:
+            cursor = conn.execute(sql, params)
+            while batch := cursor.fetchmany(10_000):
+                yield from batch
+
+        return release.name, rows()
+
+    def entry_facts(self, accessions: Sequence[str]) -> dict[str, EntryFacts]:
+        conn, _ = self._release_conn()
+        facts: dict[str, EntryFacts] = {}
+        for chunk in _chunks(list(dict.fromkeys(accessions)), 500):
+            marks = ", ".join("?" * len(chunk))
+            for acc, name, reviewed, taxon, db, value in conn.execute(
+                    "SELECT e.accession, e.name, e.reviewed, e.taxon, d.name, x.value "
+                    "FROM rel.entries e LEFT JOIN rel.xrefs x ON x.entry = e.id "
+                    "LEFT JOIN rel.dbs d ON d.code = x.db "
+                    f"WHERE e.accession IN ({marks}) ORDER BY e.id, x.db, x.value", chunk):
+                fact = facts.get(acc)
+                if fact is None:
+                    fact = facts[acc] = EntryFacts(
+                        acc, name, None if reviewed is None else bool(reviewed), taxon)
+                if db is not None:
+                    fact.xrefs.setdefault(db, []).append(value)
+            for acc, source in conn.execute(
+                    f"SELECT accession, source FROM rel.deleted WHERE accession IN ({marks})",
+                    chunk):
+                if acc not in facts:
+                    facts[acc] = EntryFacts(acc, deleted=source)
+        return facts
+
+    def members(self, id_type: str, ids: Sequence[str]) -> dict[str, list[str]]:
+        conn, _ = self._release_conn()
+        code = conn.execute("SELECT code FROM rel.dbs WHERE name = ?", (id_type,)).fetchone()
+        found: dict[str, list[str]] = {}
+        if code is None:
+            return found
+        for chunk in _chunks([i.lower() for i in dict.fromkeys(ids)], 500):
+            marks = ", ".join("?" * len(chunk))
+            for value, acc in conn.execute(
+                    "SELECT x.value, e.accession FROM rel.xrefs x JOIN rel.entries e "
+                    f"ON e.id = x.entry WHERE x.db = ? AND x.key IN ({marks}) "
+                    "ORDER BY x.value, e.reviewed DESC, e.accession", (code[0], *chunk)):
+                found.setdefault(value, []).append(acc)
+        return found
+
+    # -- jobs -------------------------------------------------------------------------------
+
+    def get_job(self, job_id: str) -> Job | None:
+        row = self._reader().execute(
+            f"SELECT {', '.join(_JOB_COLUMNS)} FROM jobs WHERE id = ?", (job_id,)).fetchone()
+        return None if row is None else _job(row)
+
+    def save_job(self, job: Job) -> None:
+        values = _job_values(job)
+        with self._write() as conn:
+            conn.execute(
+                f"INSERT OR REPLACE INTO jobs ({', '.join(_JOB_COLUMNS)}) "
+                f"VALUES ({', '.join('?' * len(_JOB_COLUMNS))})", values)
+
+    def claim_job(self, job_id: str, expect: Sequence[JobStatus], updated: float) -> bool:
+        marks = ", ".join("?" * len(expect))
+        with self._write() as conn:
+            cur = conn.execute(
+                f"UPDATE jobs SET status = 'RUNNING', updated = ? WHERE id = ? "
+                f"AND status IN ({marks})", (updated, job_id, *[s.value for s in expect]))
+            return cur.rowcount == 1
+
+    def write_results(self, job_id: str, pairs: Iterable[tuple[str, str]]) -> int:
+        count = 0
+
+        def numbered() -> Iterator[tuple[str, int, str, str]]:
+            nonlocal count
+            for count, (from_id, to_id) in enumerate(pairs, 1):
+                yield job_id, count - 1, from_id, to_id
+
+        with self._write() as conn:
+            conn.execute("DELETE FROM job_results WHERE job = ?", (job_id,))
+            conn.executemany("INSERT INTO job_results VALUES (?, ?, ?, ?)", numbered())
+        return count
+
+    def read_results(self, job_id: str, offset: int, limit: int | None
+                     ) -> Iterator[tuple[str, str]]:
+        conn = self._reader()
+        last = offset + limit if limit is not None else 2**62
+        batch = 5000
+        while offset < last:
+            rows = conn.execute(
+                "SELECT from_id, to_id FROM job_results WHERE job = ? AND seq >= ? AND seq < ? "
+                "ORDER BY seq", (job_id, offset, min(last, offset + batch))).fetchall()
+            yield from rows
+            if len(rows) < min(batch, last - offset):
+                return
+            offset += batch
+
+    def list_jobs(self) -> list[Job]:
+        rows = self._reader().execute(
+            f"SELECT {', '.join(_JOB_COLUMNS)} FROM jobs ORDER BY updated DESC")
+        return [_job(r) for r in rows]
+
+    def delete_jobs(self, updated_before: float | None = None) -> int:
+        where, params = ("WHERE updated < ?", (updated_before,)) if updated_before else ("", ())
+        with self._write() as conn:
+            ids = [r[0] for r in conn.execute(f"SELECT id FROM jobs {where}", params)]
+            conn.executemany("DELETE FROM job_results WHERE job = ?", [(i,) for i in ids])
+            conn.executemany("DELETE FROM jobs WHERE id = ?", [(i,) for i in ids])
+        return len(ids)
+
+
+class SqliteReleaseWriter(ReleaseWriter):
+    """Builds a release file with journaling off, then switches the main file to it."""
+
+    def __init__(self, store: SqliteStore, release_id: int, path: Path) -> None:
+        super().__init__(store.catalogue)
+        self.store = store
+        self.release_id = release_id
+        self.path = path
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+        self.conn = _connect(path)
+        for pragma in ("journal_mode = OFF", "synchronous = OFF", "locking_mode = EXCLUSIVE",
+                       "cache_size = -262144", "temp_store = FILE"):
+            self.conn.execute(f"PRAGMA {pragma}")
+        self.conn.executescript(RELEASE_SCHEMA)
+        self.conn.execute("BEGIN")
+
+    def _insert_xrefs(self, rows: list[tuple[int, int, str, str]]) -> None:
+        self.conn.executemany("INSERT OR IGNORE INTO xrefs VALUES (?, ?, ?, ?)", rows)
+
+    def _insert_entries(self, rows: Iterable[tuple[int, str, str | None, int | None,
+                                                  int | None]]) -> None:
+        self.conn.executemany("INSERT INTO entries VALUES (?, ?, ?, ?, ?)", rows)
+
+    def _insert_secondary(self, rows: list[tuple[str, str]]) -> None:
+        self.conn.executemany("INSERT INTO secondary VALUES (?, ?)", rows)
+
+    def _insert_deleted(self, rows: list[tuple[str, str]]) -> None:
+        self.conn.executemany("INSERT OR IGNORE INTO deleted VALUES (?, ?)", rows)
+
+    def _finish(self, name: str, subset: Subset, codes: dict[str, int]) -> None:
+        conn = self.conn
+        conn.executemany("INSERT INTO dbs VALUES (?, ?)", [(c, n) for n, c in codes.items()])
+        conn.executemany("INSERT INTO meta VALUES (?, ?)", [("name", name), *self.meta.items()])
+        for sql in [*derived_gene_name_sql(codes), *subset_sql(subset), *RELEASE_INDEXES]:
+            conn.execute(sql)
+        conn.execute("COMMIT")
+        conn.execute("ANALYZE")
+        conn.close()
+
+    def _switch(self, name: str) -> Release:
+        check_release_name(name)
+        stats = {"rows": self.rows, "entries": len(self.entry_ids)}
+        with self.store._write() as conn:
+            conn.execute("UPDATE releases SET current = 0 WHERE current = 1")
+            conn.execute("UPDATE releases SET name = ?, state = 'ready', current = 1, "
+                         "stats = ? WHERE id = ?",
+                         (name, orjson.dumps(stats).decode(), self.release_id))
+        current = self.store.current_release()
+        assert current is not None
+        return current
+
+    def abort(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self.conn.close()
+        with self.store._write() as conn:
+            conn.execute("UPDATE releases SET state = 'failed' WHERE id = ?", (self.release_id,))
+        self.store.remove_release(self.release_id)
+
+
+def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _release(row: Sequence[Any]) -> Release:
+    return Release(id=row[0], name=row[1], state=row[2], created=row[3], current=bool(row[4]),
+                   stats=orjson.loads(row[5]))
+
+
+def _job_values(job: Job) -> tuple[Any, ...]:
+    values = []
+    for column in _JOB_COLUMNS:
+        value = getattr(job, column)
+        if column in _JSON_COLUMNS:
+            value = orjson.dumps(value).decode()
+        elif isinstance(value, JobStatus):
+            value = value.value
+        values.append(value)
+    return tuple(values)
+
+
+def _job(row: Sequence[Any]) -> Job:
+    values: dict[str, Any] = dict(zip(_JOB_COLUMNS, row, strict=True))
+    for column in _JSON_COLUMNS:
+        values[column] = orjson.loads(values[column])
+    values["status"] = JobStatus(values["status"])
+    return Job(**values)
