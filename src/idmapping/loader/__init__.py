@@ -24,7 +24,7 @@ from idmapping.loader.sniff import ReleaseFile, open_text, sniff
 from idmapping.model import Release
 from idmapping.store.base import ReleaseWriter, Store, Subset
 
-__all__ = ["load_release", "Progress", "sniff", "ReleaseFile"]
+__all__ = ["load_release", "load_demo", "Progress", "sniff", "ReleaseFile"]
 
 Progress = Callable[[int, int, int], None]
 """Called as ``progress(bytes_read, bytes_total, rows)`` while a load runs."""
@@ -146,6 +146,7 @@ def load_release(
         load.run()
         chosen = name or _pick_name(load.names)
         writer.meta["files"] = ", ".join(f.path.name for f in files)
+        writer.lines = load.rows
         return writer.commit(chosen, subset)
     except BaseException:
         writer.abort()
@@ -158,3 +159,11 @@ def _pick_name(names: list[str]) -> str:
         if "_" in candidate:
             return candidate
     return names[0] if names else dt.date.today().isoformat()
+
+
+def load_demo(store: Store, progress: Progress | None = None) -> Release:
+    """Load the demo release shipped inside the package (generated data, not UniProt's)."""
+    from idmapping.demo import demo_dir
+
+    files = sorted(p for p in demo_dir().iterdir() if p.is_file())
+    return load_release(files, store, progress=progress)

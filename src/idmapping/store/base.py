@@ -83,6 +83,7 @@ class ReleaseWriter(abc.ABC):
         self.reviewed: dict[int, bool] = {}
         self.meta: dict[str, str] = {}
         self.rows = 0
+        self.lines = 0
 
     # -- what the loader calls ------------------------------------------------------------
 
@@ -123,7 +124,11 @@ class ReleaseWriter(abc.ABC):
         self.reviewed[self._entry(accession)] = reviewed
 
     def commit(self, name: str, subset: Subset = Subset()) -> Release:
-        """Finish the release: entries, derived gene names, subset, indexes; make it current."""
+        """Finish the release: entries, derived gene names, subset, indexes; make it current.
+
+        ``lines`` (the rows read from the files) and ``xrefs`` (the ids stored) are recorded in
+        the release's stats.
+        """
         self._insert_entries(self._entry_rows())
         self._finish(name, subset, self.codes)
         return self._switch(name)

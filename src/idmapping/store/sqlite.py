@@ -371,7 +371,7 @@ class SqliteReleaseWriter(ReleaseWriter):
 
     def _switch(self, name: str) -> Release:
         check_release_name(name)
-        stats = {"rows": self.rows, "entries": len(self.entry_ids)}
+        stats = {"rows": self.lines, "xrefs": self.rows, "entries": len(self.entry_ids)}
         with self.store._write() as conn:
             conn.execute("UPDATE releases SET current = 0 WHERE current = 1")
             conn.execute("UPDATE releases SET name = ?, state = 'ready', current = 1, "

@@ -1,0 +1,288 @@
+"""The ``idmapping`` command line: a thin shell over the library.
+
+Every command names its store with ``--store PATH|URL`` or ``IDMAPPING_STORE``.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, BinaryIO, TextIO, TypeVar
+
+import click
+import orjson
+
+from idmapping.errors import IdMappingError
+from idmapping.settings import SETTINGS, Settings
+from idmapping.store import Store, Subset, open_store
+from idmapping.version import __version__
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def store_option(fn: F) -> F:
+    """The ``--store`` option every command shares."""
+    return click.option(
+        "--store", "store", envvar="IDMAPPING_STORE", metavar="PATH|URL", default=None,
+        help="Store: a SQLite file path, sqlite:///PATH or postgresql://URL "
+             "[env IDMAPPING_STORE; default: a file in the user's data directory]",
+    )(fn)
+
+
+def domain_errors(fn: F) -> F:
+    """Turn the library's errors into clean command-line errors."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except IdMappingError as exc:
+            error = click.ClickException("\n".join(exc.messages))
+            error.exit_code = exc.exit_code
+            raise error from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _settings(**overrides: Any) -> Settings:
+    return Settings.load(**overrides)
+
+
+def _open(store: str | None) -> Store:
+    return open_store(_settings(store=store).store_url)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="idmapping")
+def cli() -> None:
+    """A self-hosted, UniProt-compatible ID mapping service and toolkit.
+
+    Load UniProt's release files, map ids offline, or serve UniProt's ID mapping API.
+    """
+
+
+@cli.command()
+@store_option
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, exists=True))
+@click.option("--release", "release_name", metavar="NAME",
+              help="Release name [default: as the files state it, else today's date]")
+@click.option("--taxon", "taxa", multiple=True, type=int, metavar="ID",
+              help="Keep only entries of this NCBI taxon (repeatable)")
+@click.option("--reviewed-only", is_flag=True, help="Keep only reviewed (Swiss-Prot) entries")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar")
+@domain_errors
+def load(store: str | None, files: tuple[str, ...], release_name: str | None,
+         taxa: tuple[int, ...], reviewed_only: bool, quiet: bool) -> None:
+    """Load UniProt release FILES as a new release, switched in when complete.
+
+    Reads idmapping.dat, idmapping_selected.tab, sec_ac.txt, delac_sp.txt, delac_tr.txt and
+    reldate.txt, gzip-compressed or not, recognised by their content. The release being
+    served stays untouched until the new one is complete.
+    """
+    from idmapping.loader import load_release
+    from idmapping.progress import load_progress
+
+    with _open(store) as opened:
+        started = time.perf_counter()
+        with load_progress(quiet) as progress:
+            release = load_release(files, opened, name=release_name,
+                                   subset=Subset(tuple(taxa), reviewed_only), progress=progress)
+        seconds = time.perf_counter() - started
+        rows = int(release.stats.get("rows", 0))
+        click.echo(f"Loaded release {release.name}: {release.stats.get('entries', 0):,} "
+                   f"entries, {rows:,} rows in {seconds:.1f} s "
+                   f"({rows / max(seconds, 1e-9):,.0f} rows/s)", err=True)
+
+
+@cli.command(name="map")
+@store_option
+@click.option("--from", "from_db", required=True, metavar="DB",
+              help="Database of the input ids (e.g. UniProtKB_AC-ID, Gene_Name, Ensembl)")
+@click.option("--to", "to_db", required=True, metavar="DB",
+              help="Database to map to (e.g. UniProtKB, GeneID)")
+@click.option("--tax-id", default="", metavar="N", help="Only entries of this NCBI taxon")
+@click.option("--format", "fmt", type=click.Choice(["tsv", "json", "list"]), default="tsv",
+              show_default=True, help="Output format")
+@click.option("--failed", "failed_file", type=click.File("w"), default=None,
+              help="Also write the ids that mapped to nothing to this file")
+@click.argument("input_file", metavar="[FILE|-]", type=click.File("rb"), default="-")
+@domain_errors
+def map_command(store: str | None, from_db: str, to_db: str, tax_id: str, fmt: str,
+                failed_file: TextIO | None, input_file: BinaryIO) -> None:
+    """Map ids read from FILE (or stdin), separated by whitespace or commas.
+
+    tsv prints From<TAB>To rows under that header; json prints
+    {"results":[{"from","to"}...],"failedIds":[...]}; list prints one target per line.
+    """
+    from idmapping.ids import decode_ids
+    from idmapping.mapping import map_ids
+    from idmapping.model import MappingRequest
+
+    settings = _settings(store=store)
+    ids = decode_ids(input_file.read(), settings.max_id_length)
+    with open_store(settings.store_url) as opened:
+        run = map_ids(opened, MappingRequest(from_db, to_db, tuple(ids), tax_id))
+        out = click.get_binary_stream("stdout")
+        for chunk in _mapping_output(run, fmt):
+            out.write(chunk)
+        if fmt == "json":
+            out.write(b"\n")
+        out.flush()
+    if failed_file is not None:
+        failed_file.write("".join(f"{i}\n" for i in run.failed_ids))
+    click.echo(f"{run.count:,} results; {len(run.failed_ids):,} ids not mapped "
+               f"(release {run.release})", err=True)
+
+
+def _mapping_output(run: Any, fmt: str) -> Iterator[bytes]:
+    """The bytes of a mapping run in *fmt*, through the one writer registry."""
+    from idmapping.formats import Extras, write, writer_for
+
+    extras = Extras()
+
+    def rows() -> Iterator[tuple[str, str]]:
+        for pair in run:
+            yield pair.from_id, pair.to_id
+        extras.failed_ids = run.failed_ids  # known once every result has been read
+
+    return write(writer_for(fmt)(("From", "To"), extras), rows())
+
+
+@cli.command()
+@store_option
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON")
+@domain_errors
+def info(store: str | None, as_json: bool) -> None:
+    """Show the store's releases, rows per database and sizes on disk."""
+    with _open(store) as opened:
+        releases = opened.releases()
+        report = {
+            "store": opened.url,
+            "releases": [
+                {"id": r.id, "name": r.name, "state": r.state, "created": r.created,
+                 "current": r.current, "counts": opened.release_counts(r) if r.state == "ready"
+                 else {}}
+                for r in releases
+            ],
+            "sizes": opened.size_bytes(),
+            "jobs": len(opened.list_jobs()),
+        }
+    if as_json:
+        click.echo(orjson.dumps(report, option=orjson.OPT_INDENT_2).decode())
+        return
+    from idmapping.progress import print_info
+
+    print_info(report)
+
+
+@cli.group()
+def jobs() -> None:
+    """List or purge stored mapping jobs."""
+
+
+@jobs.command(name="list")
+@store_option
+@domain_errors
+def jobs_list(store: str | None) -> None:
+    """List jobs, newest first: id, status, from, to, results, failed, last submitted."""
+    with _open(store) as opened:
+        for job in opened.list_jobs():
+            when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(job.updated))
+            click.echo(f"{job.id}\t{job.status.value}\t{job.from_db}\t{job.to_db}\t"
+                       f"{job.result_count}\t{len(job.failed_ids)}\t{when}")
+
+
+@jobs.command(name="purge")
+@store_option
+@click.option("--all", "purge_all", is_flag=True, help="Delete every job, expired or not")
+@domain_errors
+def jobs_purge(store: str | None, purge_all: bool) -> None:
+    """Delete expired jobs (older than job_ttl_days), or all with --all."""
+    settings = _settings(store=store)
+    with open_store(settings.store_url) as opened:
+        if purge_all:
+            count = opened.delete_jobs(None)
+        elif settings.job_ttl_days > 0:
+            count = opened.delete_jobs(time.time() - settings.job_ttl_days * 86400)
+        else:
+            count = 0
+    click.echo(f"Deleted {count} jobs", err=True)
+
+
+@cli.command()
+@store_option
+@click.option("--host", default=None, help="Address to bind [env IDMAPPING_HOST; 127.0.0.1]")
+@click.option("--port", default=None, type=int, help="Port [env IDMAPPING_PORT; 8000]")
+@click.option("--workers", default=None, type=int,
+              help="Server processes [env IDMAPPING_WORKERS; 1]")
+@click.option("--demo/--no-demo", default=None,
+              help="Load the shipped demo release into an empty store [default: on]")
+@domain_errors
+def serve(store: str | None, host: str | None, port: int | None, workers: int | None,
+          demo: bool | None) -> None:
+    """Serve UniProt's ID mapping API (and the web page) on this store."""
+    import os
+
+    import uvicorn
+
+    settings = _settings(store=store, host=host, port=port, workers=workers, demo=demo)
+    with open_store(settings.store_url) as opened:
+        if opened.current_release() is None:
+            _first_release(opened, settings)
+    # Worker processes read their settings from the environment, as the uvicorn factory does.
+    for setting in SETTINGS:
+        os.environ["IDMAPPING_" + setting.name.upper()] = str(getattr(settings, setting.name))
+    os.environ["IDMAPPING_STORE"] = settings.store_url
+    click.echo(f"Serving on http://{settings.host}:{settings.port}/ "
+               f"(store {settings.store_url})", err=True)
+    uvicorn.run("idmapping.web:app_from_env", factory=True, host=settings.host,
+                port=settings.port, workers=settings.workers, log_level="info")
+
+
+def _first_release(store: Store, settings: Settings) -> None:
+    """Load the shipped demo release into an empty store, or say how to load one."""
+    from idmapping.loader import load_demo
+
+    if not settings.demo:
+        click.echo("The store is empty: load a release with 'idmapping load FILE...'", err=True)
+        return
+    release = load_demo(store)
+    click.echo(
+        f"The store was empty: loaded the demo release {release.name} shipped with idmapping "
+        "(generated data, not UniProt's).\n"
+        "To serve real data, download UniProt's files (for example "
+        "https://ftp.uniprot.org/pub/databases/uniprot/current_release/knowledgebase/idmapping/"
+        "by_organism/HUMAN_9606_idmapping.dat.gz) and run 'idmapping load FILE...'.",
+        err=True)
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--accessions", default=3000, show_default=True, help="Entries to generate")
+@click.option("--seed", default=1, show_default=True, help="Random seed")
+def demo(directory: Path, accessions: int, seed: int) -> None:
+    """Generate a release in UniProt's file formats into DIRECTORY (for demos and benchmarks)."""
+    from idmapping.demo import generate
+
+    started = time.perf_counter()
+    files = generate(directory, accessions=accessions, seed=seed)
+    click.echo(f"Wrote {len(files)} files to {directory} in "
+               f"{time.perf_counter() - started:.1f} s", err=True)
+
+
+@cli.command(name="settings")
+def settings_command() -> None:
+    """List every setting, its environment variable, default and meaning."""
+    for setting in SETTINGS:
+        click.echo(f"IDMAPPING_{setting.name.upper()}\t{setting.default!r}\t{setting.help}")
+
+
+def main() -> None:  # pragma: no cover - console entry for python -m
+    cli(prog_name="idmapping")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
