@@ -80,9 +80,11 @@ def _convert(setting: Setting, raw: Any) -> Any:
             raise ValueError(text)
         return setting.type(text)
     except ValueError:
+        kind = {int: "an integer", float: "a number", bool: "true or false"}.get(
+            setting.type, "text")
         raise InvalidRequest(
             f"Setting '{setting.name}' ({ENV_PREFIX}{setting.name.upper()}) "
-            f"must be a {setting.type.__name__}, not {text!r}"
+            f"must be {kind}, not {text!r}"
         ) from None
 
 

@@ -1,0 +1,87 @@
+"""Parsing input ids."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from idmapping.errors import InvalidInput
+from idmapping.ids import (
+    decode_ids,
+    lookup_key,
+    parse_uniprot,
+    parse_value,
+    split_api_ids,
+    split_text_ids,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "reported", "key", "kind", "isoform", "range_"),
+    [
+        ("P00750", "P00750", "P00750", "accession", None, None),  # accession
+        ("A0A023GPI8", "A0A023GPI8", "A0A023GPI8", "accession", None, None),  # 10 characters
+        ("p00750", "p00750", "P00750", "accession", None, None),  # any case
+        ("P00750-2", "P00750-2", "P00750", "accession", "P00750-2", None),  # isoform
+        ("P00750[39-81]", "P00750[39-81]", "P00750", "accession", None, (39, 81)),  # range
+        ("P00750-2[1-5]", "P00750-2[1-5]", "P00750", "accession", "P00750-2", (1, 5)),
+        ("P00750.3", "P00750", "P00750", "accession", None, None),  # version dropped
+        ("A4_HUMAN", "A4_HUMAN", "A4_HUMAN", "entry_name", None, None),  # entry name
+        ("a4_human", "a4_human", "A4_HUMAN", "entry_name", None, None),
+        ("Q00002_TREMBL2", "Q00002_TREMBL2", "Q00002", "accession", None, None),  # ACC_anything
+        ("SWISS_IDFIVE", "SWISS_IDFIVE", "SWISS_IDFIVE", "entry_name", None, None),
+        ("A0A023GPI8_CANAL", "A0A023GPI8_CANAL", "A0A023GPI8", "accession", None, None),
+    ],
+)
+def test_parse_uniprot(text: str, reported: str, key: str, kind: str, isoform: str | None,
+                       range_: tuple[int, int] | None) -> None:
+    ident = parse_uniprot(text)
+    assert (ident.text, ident.key, ident.kind, ident.isoform, ident.range) == (
+        reported, key, kind, isoform, range_)
+
+
+@pytest.mark.parametrize(
+    ("text", "versioned", "key", "version"),
+    [
+        ("ENSG00000010404", True, "ensg00000010404", None),
+        ("ENSG00000010404.15", True, "ensg00000010404", "ensg00000010404.15"),
+        ("NM_130786.4", True, "nm_130786", "nm_130786.4"),
+        ("1.A.1.1.1", False, "1.a.1.1.1", None),  # dots are not versions everywhere
+        ("9606.ENSP00000269305", False, "9606.ensp00000269305", None),
+        ("HGNC:5", False, "hgnc:5", None),
+    ],
+)
+def test_parse_value(text: str, versioned: bool, key: str, version: str | None) -> None:
+    ident = parse_value(text, versioned)
+    assert (ident.text, ident.key, ident.version) == (text, key, version)
+    assert lookup_key(text, versioned) == key
+
+
+def test_split_api_ids_on_commas_only() -> None:
+    assert split_api_ids(" P1 , P2,P3 ,, ") == ["P1", "P2", "P3"]
+    assert split_api_ids("P1 P2") == ["P1 P2"]
+    assert split_api_ids("   ") == []
+
+
+def test_split_text_ids_on_whitespace_and_commas() -> None:
+    assert split_text_ids("P1 P2\tP3\nP4,P5 ,\r\nP6") == ["P1", "P2", "P3", "P4", "P5", "P6"]
+
+
+def test_decode_ids() -> None:
+    assert decode_ids("\ufeffP1\nP2".encode(), 10) == ["P1", "P2"]
+    with pytest.raises(InvalidInput, match="binary"):
+        decode_ids(b"P1\x00", 10)
+    with pytest.raises(InvalidInput, match="UTF-8"):
+        decode_ids(b"\xff\xfe", 10)
+    with pytest.raises(InvalidInput, match="longer than 3"):
+        decode_ids(b"ABCD", 3)
+    with pytest.raises(InvalidInput, match="control characters"):
+        decode_ids(b"A\x07B", 10)
+
+
+@given(st.text(max_size=60))
+def test_parsing_never_fails(text: str) -> None:
+    ident = parse_uniprot(text)
+    assert ident.text in (text, text[: len(ident.text)])
+    assert parse_value(text, True).key == lookup_key(text, True)
