@@ -1,0 +1,62 @@
+"""idmapping: a self-hosted, UniProt-compatible ID Mapping service and toolkit.
+
+The library under the command line and the HTTP API::
+
+    from idmapping import open_store, load_release, map_ids, MappingRequest
+
+    store = open_store("idmapping.sqlite")
+    load_release(["idmapping.dat.gz", "sec_ac.txt"], store)
+    run = map_ids(store, MappingRequest("Gene_Name", "UniProtKB", ("TP53",), "9606"))
+    pairs = [(p.from_id, p.to_id) for p in run]
+"""
+
+from idmapping.catalogue import Catalogue
+from idmapping.errors import (
+    IdMappingError,
+    InvalidInput,
+    InvalidRequest,
+    JobFailed,
+    MissingDriver,
+    NoRelease,
+    NotFound,
+    ReleaseFileError,
+    StoreError,
+    UnknownFormat,
+)
+from idmapping.jobs import JobService
+from idmapping.loader import load_demo, load_release
+from idmapping.mapping import MappingRun, map_ids
+from idmapping.model import EntryFacts, Job, JobStatus, MappingRequest, Pair, Release
+from idmapping.settings import Settings
+from idmapping.store import Store, Subset, open_store
+from idmapping.version import __version__
+
+__all__ = [
+    "__version__",
+    "Catalogue",
+    "EntryFacts",
+    "IdMappingError",
+    "InvalidInput",
+    "InvalidRequest",
+    "Job",
+    "JobFailed",
+    "JobService",
+    "JobStatus",
+    "MappingRequest",
+    "MappingRun",
+    "MissingDriver",
+    "NoRelease",
+    "NotFound",
+    "Pair",
+    "Release",
+    "ReleaseFileError",
+    "Settings",
+    "Store",
+    "StoreError",
+    "Subset",
+    "UnknownFormat",
+    "load_demo",
+    "load_release",
+    "map_ids",
+    "open_store",
+]

@@ -1,0 +1,599 @@
+"""Output formats: one writer class per format, in a registry keyed by the format's name.
+
+Every writer turns rows (sequences of cell values, in column order) into bytes in three steps,
+so a page of results and a whole-result stream go through the same code and nothing holds the
+whole result in memory::
+
+    writer = writer_for("tsv")(("From", "To"))
+    body = b"".join(write(writer, [("P05067", "CHEMBL2487")]))
+    # b'From\\tTo\\nP05067\\tCHEMBL2487\\n'
+
+The module also holds UniProt's format negotiation (``format`` parameter and ``Accept``
+header), its ``Content-Disposition`` file names, and incremental gzip for ``compressed=true``.
+
+>>> writer = JsonWriter(("From", "To"), Extras(failed_ids=["X1"]))
+>>> b"".join(write(writer, [("P05067", "CHEMBL2487")]))
+b'{"results":[{"from":"P05067","to":"CHEMBL2487"}],"failedIds":["X1"]}'
+>>> negotiate(None, "text/plain;format=tsv", ("tsv", "json", "xlsx"))
+'tsv'
+"""
+
+from __future__ import annotations
+
+import operator
+import os
+import re
+import tempfile
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, ClassVar
+
+import orjson
+import xlsxwriter  # type: ignore[import-untyped]  # no stubs upstream
+
+from idmapping.errors import InvalidRequest
+from idmapping.model import Job
+
+__all__ = [
+    "Row",
+    "RowMapper",
+    "Extras",
+    "Writer",
+    "JsonWriter",
+    "TsvWriter",
+    "ListWriter",
+    "XlsxWriter",
+    "WRITERS",
+    "writer_for",
+    "write",
+    "gzip_chunks",
+    "cell_text",
+    "pair_object",
+    "MEDIA_TYPE_BY_FORMAT",
+    "FORMAT_BY_MEDIA_TYPE",
+    "media_type_for",
+    "negotiate",
+    "content_disposition",
+]
+
+Row = Sequence[Any]
+"""One result row: cell values in column order; ``(from, to)`` for the plain results."""
+
+RowMapper = Callable[[Row], Any]
+"""Turns a row into what a writer puts out for it (a JSON object, a list line)."""
+
+BATCH_ROWS = 1000
+"""Rows per chunk that :meth:`Writer.rows` yields: large enough to keep per-chunk overhead
+(a socket write, a gzip call) small, small enough to keep memory flat."""
+
+STREAM_ERROR_TEXT = b"\n\nError encountered when streaming data. Please try again later.\n"
+STREAM_ERROR_JSON = b'],"error":"Error encountered when streaming data."}'
+
+
+@dataclass
+class Extras:
+    """What goes around the results in JSON, after (or, for warnings, before) them.
+
+    Only the non-empty parts are written, as UniProt's ``JsonMessageConverter`` does.
+    """
+
+    warnings: list[dict[str, Any]] = field(default_factory=list)
+    failed_ids: list[str] = field(default_factory=list)
+    suggested_ids: list[dict[str, Any]] = field(default_factory=list)
+    obsolete_count: int = 0
+
+    @classmethod
+    def from_job(cls, job: Job) -> Extras:
+        """Return the extras stored with a finished *job* (repeated on every page)."""
+        return cls(
+            warnings=list(job.warnings),
+            failed_ids=list(job.failed_ids),
+            suggested_ids=list(job.suggested_ids),
+            obsolete_count=job.obsolete_count,
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Cells
+
+_FLATTEN = str.maketrans({"\t": " ", "\n": " ", "\r": " "})
+
+
+def cell_text(value: Any, flatten: bool = True) -> str:
+    """Return the text of one cell.
+
+    ``None`` is empty, lists are joined with ``"; "``, booleans are written as Java writes them,
+    and objects as compact JSON. With *flatten*, tabs and line breaks inside a value become
+    spaces so that one row stays one line.
+
+    >>> cell_text(["a", None, 3])
+    'a; ; 3'
+    >>> cell_text("two\\tcells")
+    'two cells'
+    """
+    if value is None:
+        text = ""
+    elif isinstance(value, str):
+        text = value
+    elif isinstance(value, bool):
+        text = "true" if value else "false"
+    elif isinstance(value, (list, tuple)):
+        text = "; ".join(cell_text(item, flatten=False) for item in value)
+    elif isinstance(value, dict):
+        text = orjson.dumps(value).decode()
+    else:
+        text = str(value)
+    return text.translate(_FLATTEN) if flatten else text
+
+
+def pair_object(row: Row) -> dict[str, Any]:
+    """Return the JSON object of a plain result row: ``{"from": row[0], "to": row[1]}``.
+
+    ``to`` may already be an object (an entry), which is then nested as it is.
+    """
+    return {"from": row[0], "to": row[1]}
+
+
+# ---------------------------------------------------------------------------------------------
+# Writers
+
+
+class Writer:
+    """Base of the output writers: ``header``, then ``rows`` (in chunks), then ``footer``.
+
+    A writer instance serves one response and keeps state between the steps (for example
+    whether a JSON comma is due), so make a new one per response. Use :func:`write` to run all
+    the steps, or call them one by one for a page.
+
+    :param columns: the column labels, e.g. ``("From", "To")``.
+    :param extras: what JSON writes around the results; ``None`` for a stream, which writes
+        only ``{"results":[...]}``.
+    """
+
+    name: ClassVar[str]
+    content_type: ClassVar[str]
+    extension: ClassVar[str]
+    batch_rows: ClassVar[int] = BATCH_ROWS
+
+    def __init__(self, columns: Sequence[str], extras: Extras | None = None) -> None:
+        self.columns = tuple(columns)
+        self.extras = extras
+
+    def header(self) -> bytes:
+        """Return what comes before the first row."""
+        return b""
+
+    def row(self, row: Row) -> bytes:
+        """Return the bytes of one row."""
+        raise NotImplementedError
+
+    def rows(self, rows: Iterable[Row]) -> Iterator[bytes]:
+        """Yield the bytes of *rows*, about :attr:`batch_rows` rows per chunk."""
+        batch: list[bytes] = []
+        for row in rows:
+            batch.append(self.row(row))
+            if len(batch) >= self.batch_rows:
+                chunk = b"".join(batch)
+                batch = []
+                if chunk:
+                    yield chunk
+        chunk = b"".join(batch)
+        if chunk:
+            yield chunk
+
+    def footer(self) -> bytes:
+        """Return what comes after the last row."""
+        return b""
+
+    def finish(self) -> Iterator[bytes]:
+        """Yield the footer; a writer whose ending is large (xlsx) yields it in chunks."""
+        tail = self.footer()
+        if tail:
+            yield tail
+
+    def error_footer(self) -> bytes:
+        """Return UniProt's ending for a stream that broke off after some rows were sent."""
+        return STREAM_ERROR_TEXT
+
+    def close(self) -> None:
+        """Release anything the writer holds (temporary files); safe to call twice."""
+
+
+class JsonWriter(Writer):
+    """UniProt's JSON: ``{"warnings"?, "results": [...], "failedIds"?, "suggestedIds"?,
+    "obsoleteCount"?}``, compact, with the optional keys only when non-empty.
+
+    :param row_to_object: builds the JSON object of a row; :func:`pair_object` by default.
+    """
+
+    name = "json"
+    content_type = "application/json"
+    extension = "json"
+
+    def __init__(
+        self,
+        columns: Sequence[str],
+        extras: Extras | None = None,
+        *,
+        row_to_object: RowMapper | None = None,
+    ) -> None:
+        super().__init__(columns, extras)
+        self.row_to_object: RowMapper = row_to_object or pair_object
+        self._written = 0
+
+    def header(self) -> bytes:
+        # Warnings come first; UniProt would put "facets" and "matchedFields" after them.
+        if self.extras is not None and self.extras.warnings:
+            return b'{"warnings":' + orjson.dumps(self.extras.warnings) + b',"results":['
+        return b'{"results":['
+
+    def row(self, row: Row) -> bytes:
+        data = orjson.dumps(self.row_to_object(row))
+        self._written += 1
+        return data if self._written == 1 else b"," + data
+
+    def footer(self) -> bytes:
+        parts = [b"]"]
+        extras = self.extras
+        if extras is not None:
+            if extras.failed_ids:
+                parts.append(b',"failedIds":' + orjson.dumps(extras.failed_ids))
+            if extras.suggested_ids:
+                parts.append(b',"suggestedIds":' + orjson.dumps(extras.suggested_ids))
+            if extras.obsolete_count > 0:
+                parts.append(b',"obsoleteCount":' + str(extras.obsolete_count).encode())
+        parts.append(b"}")
+        return b"".join(parts)
+
+    def error_footer(self) -> bytes:
+        return STREAM_ERROR_JSON
+
+
+class TsvWriter(Writer):
+    """Tab-separated values: the column labels, then one line per row, each ending ``\\n``."""
+
+    name = "tsv"
+    content_type = "text/plain;format=tsv"
+    extension = "tsv"
+
+    def header(self) -> bytes:
+        return self._line(self.columns)
+
+    def row(self, row: Row) -> bytes:
+        return self._line(row)
+
+    @staticmethod
+    def _line(cells: Sequence[Any]) -> bytes:
+        """Return one tab-separated line."""
+        return ("\t".join(cell_text(cell) for cell in cells) + "\n").encode()
+
+
+class ListWriter(Writer):
+    """One value per line, no header: the ``to`` of each row by default.
+
+    :param item: picks the value of a row; ``row[1]`` by default. For entry results pass one
+        that returns the entry's accession or id.
+    """
+
+    name = "list"
+    content_type = "text/plain;format=list"
+    extension = "list"
+
+    def __init__(
+        self,
+        columns: Sequence[str],
+        extras: Extras | None = None,
+        *,
+        item: RowMapper | None = None,
+    ) -> None:
+        super().__init__(columns, extras)
+        self.item: RowMapper = item or operator.itemgetter(1)
+
+    def row(self, row: Row) -> bytes:
+        return (cell_text(self.item(row)) + "\n").encode()
+
+
+class XlsxWriter(Writer):
+    """An Excel workbook of one sheet: the column labels in the first row, then the rows.
+
+    XlsxWriter's ``constant_memory`` mode writes each row to a temporary file as it comes, and
+    the workbook is zipped into a file in the same private temporary directory; :meth:`finish`
+    then reads that file back in chunks. Nothing ever holds all rows in memory. Rows produce no
+    bytes: the whole file comes at the end, since a zip cannot be sent before it is complete.
+    """
+
+    name = "xlsx"
+    content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    extension = "xlsx"
+    chunk_bytes: ClassVar[int] = 64 * 1024
+
+    def __init__(self, columns: Sequence[str], extras: Extras | None = None) -> None:
+        super().__init__(columns, extras)
+        self._tmp: tempfile.TemporaryDirectory[str] | None = None
+        self._book: Any = None  # xlsxwriter.Workbook, untyped upstream
+        self._sheet: Any = None
+        self._next_row = 0
+
+    def _open(self) -> None:
+        """Create the workbook on first use, so an unused writer holds no files."""
+        if self._tmp is not None:
+            return
+        self._tmp = tempfile.TemporaryDirectory(prefix="idmapping-xlsx-")
+        options = {
+            "constant_memory": True,
+            "tmpdir": self._tmp.name,  # every temporary file of the workbook is removed with it
+            # Cells hold data, never formulas or links, whatever their text looks like.
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "nan_inf_to_errors": True,
+        }
+        path = os.path.join(self._tmp.name, "results.xlsx")
+        self._book = xlsxwriter.Workbook(path, options)
+        self._sheet = self._book.add_worksheet()
+
+    def _write_cells(self, cells: Sequence[Any]) -> None:
+        """Write one sheet row."""
+        self._open()
+        for col, value in enumerate(cells):
+            self._write_cell(self._next_row, col, value)
+        self._next_row += 1
+
+    def _write_cell(self, row: int, col: int, value: Any) -> None:
+        """Write one cell: numbers as numbers, everything else as text."""
+        if value is None:
+            return
+        if isinstance(value, bool):
+            self._sheet.write_boolean(row, col, value)
+        elif isinstance(value, float) or (isinstance(value, int) and abs(value) < 2**53):
+            # Excel numbers are doubles; larger integers are kept exact as text.
+            self._sheet.write_number(row, col, value)
+        else:
+            self._sheet.write_string(row, col, cell_text(value, flatten=False))
+
+    def header(self) -> bytes:
+        self._write_cells(self.columns)
+        return b""
+
+    def row(self, row: Row) -> bytes:
+        self._write_cells(row)
+        return b""
+
+    def footer(self) -> bytes:
+        """Return the whole file; prefer :meth:`finish` (or :func:`write`), which chunks it."""
+        return b"".join(self.finish())
+
+    def finish(self) -> Iterator[bytes]:
+        self._open()
+        try:
+            self._book.close()
+            with open(self._book.filename, "rb") as handle:
+                while chunk := handle.read(self.chunk_bytes):
+                    yield chunk
+        finally:
+            self.close()
+
+    def error_footer(self) -> bytes:
+        return b""  # nothing of the file has been sent; there is nothing to end
+
+    def close(self) -> None:
+        if self._tmp is None:
+            return
+        try:
+            if not self._book.fileclosed:
+                # A stream that stopped early: closing the workbook is the public way to make
+                # XlsxWriter close its temporary row file before the directory goes.
+                self._book.close()
+        finally:
+            self._tmp.cleanup()
+            self._tmp = None
+            self._book = self._sheet = None
+
+
+WRITERS: dict[str, type[Writer]] = {
+    cls.name: cls for cls in (JsonWriter, TsvWriter, ListWriter, XlsxWriter)
+}
+"""The writers by format name (the value of the ``format`` parameter)."""
+
+
+def writer_for(name: str) -> type[Writer]:
+    """Return the writer class of format *name*.
+
+    :raises InvalidRequest: with UniProt's message when there is no such writer.
+    """
+    try:
+        return WRITERS[name]
+    except KeyError:
+        raise InvalidRequest(_not_accepted(name)) from None
+
+
+def write(
+    writer: Writer,
+    rows: Iterable[Row],
+    *,
+    on_error: Callable[[Exception], None] | None = None,
+) -> Iterator[bytes]:
+    """Yield a whole response body: header, rows, footer; the writer is closed at the end.
+
+    :param on_error: if given, an exception while reading *rows* is passed to it (to log it)
+        and the body ends with UniProt's stream-error text instead of raising; use it once
+        bytes may already have been sent.
+    """
+    try:
+        head = writer.header()
+        if head:
+            yield head
+        try:
+            yield from writer.rows(rows)
+        except Exception as error:
+            if on_error is None:
+                raise
+            on_error(error)
+            tail = writer.error_footer()
+            if tail:
+                yield tail
+            return
+        yield from writer.finish()
+    finally:
+        writer.close()
+
+
+def gzip_chunks(chunks: Iterable[bytes], level: int = 6) -> Iterator[bytes]:
+    """Gzip a stream of chunks as it goes, for ``compressed=true``.
+
+    UniProt sends the gzip bytes as the body itself, with no ``Content-Encoding`` header.
+
+    >>> import zlib
+    >>> zlib.decompress(b"".join(gzip_chunks([b"a\\n", b"b\\n"])), 16 + zlib.MAX_WBITS)
+    b'a\\nb\\n'
+    """
+    # wbits 16+MAX_WBITS writes the gzip wrapper, which is what clients undo with
+    # zlib.decompress(data, 16 + MAX_WBITS); level 6 is Java's GZIPOutputStream default.
+    compressor = zlib.compressobj(level, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    for chunk in chunks:
+        data = compressor.compress(chunk)
+        if data:
+            yield data
+    yield compressor.flush()
+
+
+# ---------------------------------------------------------------------------------------------
+# Format negotiation
+
+MEDIA_TYPE_BY_FORMAT: dict[str, str] = {
+    "json": "application/json",
+    "tsv": "text/plain;format=tsv",
+    "list": "text/plain;format=list",
+    "fasta": "text/plain;format=fasta",
+    "txt": "text/plain;format=flatfile",
+    "gff": "text/plain;format=gff",
+    "xml": "application/xml",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "rdf": "application/rdf+xml",
+    "ttl": "text/turtle",
+    "nt": "application/n-triples",
+}
+"""UniProt's media types (``UniProtMediaType``) by ``format`` value (the file extension)."""
+
+FORMAT_BY_MEDIA_TYPE: dict[str, str] = {media: fmt for fmt, media in MEDIA_TYPE_BY_FORMAT.items()}
+
+_NOT_ACCEPTED = "Invalid request received. Requested media type/format not accepted"
+
+
+def media_type_for(format_name: str) -> str:
+    """Return UniProt's Content-Type for a format name.
+
+    :raises InvalidRequest: for a name UniProt does not know.
+    """
+    try:
+        return MEDIA_TYPE_BY_FORMAT[format_name]
+    except KeyError:
+        raise InvalidRequest(_not_accepted(format_name)) from None
+
+
+def _not_accepted(requested: str) -> str:
+    """Return UniProt's message for an unknown format or media type."""
+    return f"{_NOT_ACCEPTED}: '{requested}'."
+
+
+def _not_allowed(requested: str, allowed: Sequence[str]) -> str:
+    """Return UniProt's message for a known format that this end-point does not produce."""
+    # The wording is HttpServletRequestContentTypeMutator.handleMediaTypeNotAcceptable's: the
+    # end-point's media types (its @GetMapping "produces", in that order) joined by ", ", then
+    # a full stop. Callers pass *allowed* in UniProt's produces order to match it exactly.
+    listed = ", ".join(MEDIA_TYPE_BY_FORMAT[fmt] for fmt in allowed)
+    return (
+        f"{_NOT_ACCEPTED}, '{requested}'. "
+        f"Valid media types/formats for this end-point include: {listed}."
+    )
+
+
+def _media_ranges(accept: str) -> list[str]:
+    """Return the media ranges of an Accept header, most preferred first.
+
+    Parameters other than ``format`` (``q``, ``charset``) are dropped, so that
+    ``text/plain; format=tsv; q=0.9`` reads as ``text/plain;format=tsv``; ranges with ``q=0``
+    are left out.
+    """
+    ranked: list[tuple[float, int, str]] = []
+    for position, part in enumerate(accept.split(",")):
+        pieces = [piece.strip() for piece in part.split(";")]
+        media = pieces[0].lower()
+        quality, fmt = 1.0, ""
+        for param in pieces[1:]:
+            key, _, value = param.partition("=")
+            key, value = key.strip().lower(), value.strip().strip('"')
+            if key == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+            elif key == "format":
+                fmt = value.lower()
+        if media and quality > 0:
+            ranked.append((-quality, position, f"{media};format={fmt}" if fmt else media))
+    return [media for _, _, media in sorted(ranked)]
+
+
+def negotiate(format_param: str | None, accept: str | None, allowed: Sequence[str]) -> str:
+    """Return the format to answer with, following UniProt's rules.
+
+    * A non-empty ``format`` parameter wins over ``Accept``; it must name a known format
+      (case-sensitive, as UniProt) that this end-point produces.
+    * Without it, the first ``Accept`` media type this end-point produces is used; an empty
+      header, ``*/*``, or only unknown types give JSON (browsers send ``text/html,...``, which
+      UniProt also answers with JSON).
+    * An ``Accept`` that names only UniProt types this end-point does not produce is refused,
+      as UniProt refuses it.
+
+    :param allowed: the formats of the end-point, in UniProt's ``produces`` order.
+    :raises InvalidRequest: with UniProt's messages.
+    """
+    if format_param:
+        if format_param not in MEDIA_TYPE_BY_FORMAT:
+            raise InvalidRequest(_not_accepted(format_param))
+        if format_param not in allowed:
+            raise InvalidRequest(_not_allowed(format_param, allowed))
+        return format_param
+    fallback = "json" if "json" in allowed or not allowed else allowed[0]
+    if not accept or not accept.strip():
+        return fallback
+    refused = False
+    for media in _media_ranges(accept):
+        if media == "*/*":
+            return fallback
+        fmt = FORMAT_BY_MEDIA_TYPE.get(media)
+        if fmt is None:
+            continue
+        if fmt in allowed:
+            return fmt
+        refused = True
+    if refused:
+        raise InvalidRequest(_not_accepted(accept.strip()))
+    return fallback
+
+
+# UniProt's HeaderFactory turned the query-derived part of a file name into [A-Za-z0-9_] and
+# cut it at 60 characters; the same keeps our names safe inside the quoted header value.
+_UNSAFE_NAME_RE = re.compile(r"[^A-Za-z0-9]")
+_UNDERSCORES_RE = re.compile(r"_{2,}")
+_NAME_PART_LENGTH = 60
+
+
+def content_disposition(prefix: str, extension: str, compressed: bool, today: date) -> str:
+    """Return the ``Content-Disposition`` value of a download (``download=true``).
+
+    :param prefix: the part after ``idmapping_``, e.g. the job id or the query; characters
+        other than letters and digits become ``_``.
+    :param extension: the writer's extension, e.g. ``tsv``.
+    :param compressed: add ``.gz`` (``compressed=true``).
+    :param today: the date written into the name.
+
+    >>> content_disposition("abc 123", "tsv", True, date(2024, 1, 2))
+    'form-data; name="attachment"; filename="idmapping_abc_123_2024_01_02.tsv.gz"'
+    """
+    part = _UNSAFE_NAME_RE.sub("_", prefix)[:_NAME_PART_LENGTH]
+    stem = _UNDERSCORES_RE.sub("_", f"idmapping_{part}_{today:%Y_%m_%d}")
+    filename = f"{stem}.{extension}" + (".gz" if compressed else "")
+    return f'form-data; name="attachment"; filename="{filename}"'
