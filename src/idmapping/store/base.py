@@ -91,8 +91,10 @@ class ReleaseWriter(abc.ABC):
         """Add ``(accession, ID_type, value)`` rows (idmapping.dat's three columns)."""
         batch: list[tuple[int, int, str, str]] = []
         name_code, taxon_code = self.codes["UniProtKB-ID"], self.codes["NCBI_TaxID"]
+        last, entry = "", 0
         for accession, id_type, value in rows:
-            entry = self._entry(accession)
+            if accession != last:  # files are grouped by accession: resolve each once
+                entry, last = self._entry(accession), accession
             code = self.codes.get(id_type)
             if code is None:
                 code = self._code(id_type)
