@@ -12,6 +12,7 @@ import logging
 import threading
 import time
 from collections.abc import Iterator
+from typing import Any
 from concurrent.futures import ThreadPoolExecutor
 
 from idmapping.catalogue import SWISSPROT, UNIPARC, UNIPROTKB, UNIREFS, Catalogue
@@ -56,6 +57,11 @@ class JobService:
                                        thread_name_prefix="idmapping-job")
         self._running: set[str] = set()
         self._lock = threading.Lock()
+        self._celery: Any = None
+        if settings.broker_url:
+            from idmapping.worker import make_celery
+
+            self._celery = make_celery(settings)
 
     def close(self) -> None:
         """Stop taking jobs and wait for the running ones."""
@@ -109,8 +115,17 @@ class JobService:
             self.run(key)
         else:
             self.store.claim_job(key, (JobStatus.NEW,), now)
-            self.pool.submit(self.run, key)
+            self._dispatch(key)
         return self.get(key)
+
+    def _dispatch(self, key: str) -> None:
+        """Have the job run elsewhere: by a Celery worker in scale-out mode, else a thread."""
+        if self._celery is not None:
+            from idmapping.worker import TASK_NAME
+
+            self._celery.send_task(TASK_NAME, args=[key])
+        else:
+            self.pool.submit(self.run, key)
 
     # -- running ----------------------------------------------------------------------------
 
@@ -174,11 +189,16 @@ class JobService:
         self.store.save_job(job)
 
     def resume(self) -> int:
-        """Queue again every job left NEW or RUNNING by a stop; return how many."""
-        pending = [j for j in self.store.list_jobs()
-                   if j.status in (JobStatus.NEW, JobStatus.RUNNING)]
+        """Queue again every job that a stop left unfinished; return how many.
+
+        In-process, that is every NEW or RUNNING job. In scale-out mode RUNNING jobs are the
+        broker's (it redelivers those of a dead worker), so only NEW ones are queued again.
+        """
+        unfinished = (JobStatus.NEW,) if self._celery is not None else (
+            JobStatus.NEW, JobStatus.RUNNING)
+        pending = [j for j in self.store.list_jobs() if j.status in unfinished]
         for job in pending:
-            self.pool.submit(self.run, job.id)
+            self._dispatch(job.id)
         return len(pending)
 
     # -- reading ----------------------------------------------------------------------------

@@ -55,7 +55,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("job_ttl_days", float, 7.0,
             "Days a job is kept after its last submission (0: keep forever)"),
     Setting("demo", bool, True, "Load the shipped demo release when the store is empty"),
-    Setting("broker_url", str, "", "Celery broker for scale-out workers (redis://...)"),
+    Setting("broker_url", str, "",
+            "Celery broker for scale-out workers (redis://...); empty: jobs run in-process"),
+    Setting("broker_visibility_seconds", int, 3600,
+            "Seconds before the broker gives an unacknowledged job (its worker died) to another"),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -107,6 +110,7 @@ class Settings:
     job_ttl_days: float = 7.0
     demo: bool = True
     broker_url: str = ""
+    broker_visibility_seconds: int = 3600
 
     @classmethod
     def load(

@@ -1,0 +1,109 @@
+"""The HTTP service: UniProt's ID mapping REST API over a store.
+
+Build the app with :func:`create_app`; nothing is created at import time::
+
+    from idmapping.settings import Settings
+    from idmapping.web import create_app
+
+    app = create_app(Settings.load(store="my.sqlite"))
+
+``uvicorn --factory idmapping.web:app_from_env`` builds it from ``IDMAPPING_*`` variables.
+
+Every error leaves as one shape, ``{"url": ..., "messages": [...]}`` with the status of the
+library's exception (:mod:`idmapping.errors`); FastAPI's own validation errors and unknown
+paths too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from idmapping.errors import IdMappingError
+from idmapping.jobs import JobService
+from idmapping.settings import Settings
+from idmapping.store import Store, open_store
+from idmapping.version import __version__
+from idmapping.web.api import router
+from idmapping.web.context import ApiContext
+from idmapping.web.http import CommonHeaders, StripTrailingSlash, error_response
+
+__all__ = ["create_app", "app_from_env"]
+
+
+def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
+    """The API app over *store* (by default the store of ``settings.store_url``).
+
+    On startup, jobs left NEW or RUNNING are queued again and expired jobs are deleted; on
+    shutdown, running jobs are waited for and a store the app opened is closed.
+    """
+    owns = store is None
+    if store is None:
+        store = open_store(settings.store_url)
+    ctx = ApiContext(
+        settings=settings,
+        store=store,
+        jobs=JobService(store, settings),
+        catalogue=store.catalogue,
+        owns_store=owns,
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        ctx.jobs.resume()
+        ctx.jobs.purge()
+        try:
+            yield
+        finally:
+            ctx.jobs.close()
+            if ctx.owns_store:
+                ctx.store.close()
+
+    app = FastAPI(
+        title="idmapping",
+        version=__version__,
+        description="UniProt-compatible ID mapping: submit a job, poll it, read its results.",
+        lifespan=lifespan,
+        redirect_slashes=False,
+    )
+    app.state.ctx = ctx
+    app.include_router(router)
+    app.add_exception_handler(IdMappingError, _library_error)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
+    app.add_exception_handler(HTTPException, _http_error)  # type: ignore[arg-type]
+    app.add_middleware(CommonHeaders, release=ctx.release_name, deployed=ctx.deployed)
+    app.add_middleware(StripTrailingSlash)
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """The app built from ``IDMAPPING_*`` environment variables (a uvicorn factory)."""
+    return create_app(Settings.load())
+
+
+async def _library_error(request: Request, exc: IdMappingError) -> Response:
+    return error_response(request, exc.status, exc.messages)
+
+
+async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
+    messages = []
+    for error in exc.errors():
+        name = str(error.get("loc", ("", "?"))[-1])
+        messages.append(f"The parameter '{name}' has an invalid value: {error.get('msg')}.")
+    return error_response(request, 400, messages or ["Invalid request received."])
+
+
+async def _http_error(request: Request, exc: HTTPException) -> Response:
+    if exc.status_code == 404:
+        message = "Resource not found"
+    elif exc.status_code == 405:
+        message = f"Request method '{request.method}' is not supported"
+    else:
+        message = str(exc.detail)
+    return error_response(request, exc.status_code, [message], exc.headers)

@@ -1,0 +1,254 @@
+"""UniProt's ID mapping REST API: the routes, each a few lines over the library.
+
+Paths, parameters, status codes, headers and messages follow UniProt's service
+(``shared/reference/api-behaviour.md``): submit with ``POST /idmapping/run``, poll
+``/idmapping/status/{jobId}`` (303 to the results when finished), read ``/idmapping/details``,
+page through ``/idmapping/results`` or stream ``/idmapping/stream``, and get entries from
+``/idmapping/{uniprotkb|uniref|uniparc}/results[/stream]``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from fastapi import APIRouter, Query, Request
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import Response
+
+from idmapping.entries import DATASETS
+from idmapping.errors import NotFound
+from idmapping.model import Job, JobStatus
+from idmapping.version import __version__
+from idmapping.web.context import context
+from idmapping.web.http import json_response, read_fields
+from idmapping.web.results import (
+    ENTRY_FORMATS,
+    PLAIN_PAGED,
+    PLAIN_STREAM,
+    EntryOptions,
+    Output,
+    PageRequest,
+    check_entry_job,
+    entry_options,
+    output,
+    page_response,
+    release_header,
+    results_url,
+    stream_response,
+)
+
+__all__ = ["router"]
+
+_Route = TypeVar("_Route", bound=Callable[..., Any])
+
+router = APIRouter()
+
+
+def _get(*paths: str, schema: bool = True) -> Callable[[_Route], _Route]:
+    """Register a route for GET and HEAD on each path (only GET on the first path is in the
+    OpenAPI schema, so that operation ids stay unique)."""
+
+    def register(route: _Route) -> _Route:
+        for n, path in enumerate(paths):
+            router.add_api_route(path, route, methods=["GET"], include_in_schema=schema and n == 0)
+            router.add_api_route(path, route, methods=["HEAD"], include_in_schema=False)
+        return route
+
+    return register
+
+
+# Parameters, declared for the OpenAPI page; every value is read as text and checked by the
+# library, so that bad values get UniProt's messages.
+FORMAT = Query(None, description="json, tsv, xlsx or list; overrides the Accept header")
+COMPRESSED = Query(None, description="true: the body is gzip (no Content-Encoding header)")
+DOWNLOAD = Query(None, description="true: add a Content-Disposition header")
+SIZE = Query(None, description="Page size: 0 to 500, default 25")
+CURSOR = Query(None, description="Where the page starts, from the previous page's Link")
+FIELDS = Query(None, description="Comma-separated return fields, e.g. accession,gene_names")
+
+_RUN_BODY = {
+    "requestBody": {
+        "content": {
+            media: {
+                "schema": {
+                    "type": "object",
+                    "required": ["ids", "from", "to"],
+                    "properties": {
+                        "ids": {"type": "string", "description": "Comma-separated ids"},
+                        "from": {"type": "string", "example": "UniProtKB_AC-ID"},
+                        "to": {"type": "string", "example": "UniProtKB"},
+                        "taxId": {"type": "string", "description": "Optional taxon id"},
+                    },
+                }
+            }
+            for media in ("application/x-www-form-urlencoded", "multipart/form-data")
+        },
+    },
+}
+
+
+@_get("/", schema=False)
+def root(request: Request) -> Response:
+    """A small answer for clients that probe the base URL."""
+    ctx = context(request)
+    return json_response(
+        {
+            "name": "idmapping",
+            "version": __version__,
+            "release": ctx.release_name(),
+            "docs": "/docs",
+        }
+    )
+
+
+@router.get("/configure/idmapping/fields")
+def fields(request: Request) -> Response:
+    """The databases, their groups and the from→to rules (UniProt's configuration)."""
+    return json_response(context(request).catalogue.fields)
+
+
+@router.post("/idmapping/run", openapi_extra=_RUN_BODY)
+async def run(request: Request) -> Response:
+    """Submit a mapping: form fields ``ids``, ``from``, ``to`` and optional ``taxId``."""
+    ctx = context(request)
+    params = await read_fields(request, ctx.settings.max_body_bytes)
+    job = await run_in_threadpool(
+        ctx.jobs.submit,
+        params.get("from"),
+        params.get("to"),
+        params.get("ids"),
+        params.get("taxId"),
+    )
+    return json_response({"jobId": job.id})
+
+
+@_get("/idmapping/status/{job_id}")
+def status(request: Request, job_id: str) -> Response:
+    """The job's state; 303 to its results once FINISHED."""
+    ctx = context(request)
+    job = ctx.jobs.get(job_id)
+    headers = release_header(job)
+    body: dict[str, object] = {"jobStatus": job.status.value}
+    if job.status == JobStatus.FINISHED:
+        headers["Location"] = results_url(request, job, ctx.settings)
+        if job.warnings:
+            body["warnings"] = job.warnings
+        return json_response(body, 303, headers)
+    if job.status == JobStatus.ERROR:
+        if not job.errors:
+            return json_response(body, 500, headers)
+        body["errors"] = job.errors
+        return json_response(body, 400, headers)
+    return json_response(body, 200, headers)
+
+
+@router.get("/idmapping/details/{job_id}")
+def details(request: Request, job_id: str) -> Response:
+    """The job's request, and where its results are once FINISHED."""
+    ctx = context(request)
+    job = ctx.jobs.get(job_id)
+    body: dict[str, object] = {"from": job.from_db, "to": job.to_db, "ids": job.ids}
+    if job.tax_id:
+        body["taxId"] = job.tax_id
+    if job.status == JobStatus.FINISHED:
+        body["redirectURL"] = results_url(request, job, ctx.settings)
+        if job.warnings:
+            body["warnings"] = job.warnings
+    if job.status == JobStatus.ERROR and job.errors:
+        body["errors"] = job.errors
+    return json_response(body, headers=release_header(job))
+
+
+@_get("/idmapping/results/{job_id}")
+def results(
+    request: Request,
+    job_id: str,
+    format: str | None = FORMAT,
+    compressed: str | None = COMPRESSED,
+    size: str | None = SIZE,
+    cursor: str | None = CURSOR,
+) -> Response:
+    """One page of from/to pairs, for any job."""
+    ctx = context(request)
+    out = output(request, PLAIN_PAGED, format, compressed)
+    paging = PageRequest.read(size, cursor)
+    job = ctx.jobs.finished(job_id)
+    return page_response(request, ctx.store, job, out, None, paging)
+
+
+@_get("/idmapping/stream/{job_id}", "/idmapping/results/stream/{job_id}")
+def stream(
+    request: Request,
+    job_id: str,
+    format: str | None = FORMAT,
+    compressed: str | None = COMPRESSED,
+    download: str | None = DOWNLOAD,
+) -> Response:
+    """Every from/to pair of a job, streamed."""
+    ctx = context(request)
+    out = output(request, PLAIN_STREAM, format, compressed, download)
+    job = ctx.jobs.finished(job_id)
+    return stream_response(request, ctx.store, job, out, None)
+
+
+def _entry_request(
+    request: Request,
+    dataset: str,
+    fmt: str | None,
+    compressed: str | None,
+    download: str | None,
+    fields: str | None,
+) -> tuple[EntryOptions, Output]:
+    """Check an entry end-point's dataset, format and parameters."""
+    if dataset not in DATASETS:
+        raise NotFound()
+    out = output(request, ENTRY_FORMATS[dataset], fmt, compressed, download)
+    params = {
+        name: request.query_params.get(name)
+        for name in ("includeIsoform", "subsequence", "complete", "query", "sort", "facets")
+    }
+    options = entry_options(DATASETS[dataset], out, context(request).catalogue, fields, params)
+    return options, out
+
+
+def _entry_job(request: Request, job_id: str, options: EntryOptions) -> Job:
+    """The finished job *job_id*, if its results can be served as these entries."""
+    ctx = context(request)
+    job = ctx.jobs.finished(job_id)
+    check_entry_job(request, job, options, ctx.settings)
+    return job
+
+
+@_get("/idmapping/{dataset}/results/{job_id}")
+def entry_results(
+    request: Request,
+    dataset: str,
+    job_id: str,
+    format: str | None = FORMAT,
+    compressed: str | None = COMPRESSED,
+    size: str | None = SIZE,
+    cursor: str | None = CURSOR,
+    fields: str | None = FIELDS,
+) -> Response:
+    """One page of results whose ``to`` are entries (dataset: uniprotkb, uniref, uniparc)."""
+    options, out = _entry_request(request, dataset, format, compressed, None, fields)
+    paging = PageRequest.read(size, cursor)
+    job = _entry_job(request, job_id, options)
+    return page_response(request, context(request).store, job, out, options, paging)
+
+
+@_get("/idmapping/{dataset}/results/stream/{job_id}")
+def entry_stream(
+    request: Request,
+    dataset: str,
+    job_id: str,
+    format: str | None = FORMAT,
+    compressed: str | None = COMPRESSED,
+    download: str | None = DOWNLOAD,
+    fields: str | None = FIELDS,
+) -> Response:
+    """Every result of a job as entries, streamed."""
+    options, out = _entry_request(request, dataset, format, compressed, download, fields)
+    job = _entry_job(request, job_id, options)
+    return stream_response(request, context(request).store, job, out, options)

@@ -1,0 +1,273 @@
+"""HTTP plumbing shared by the API routes: URLs, parameters, bodies, error bodies, headers.
+
+Nothing here knows about mapping; it turns requests into plain values and library errors
+into UniProt's responses:
+
+* URLs as the client sees them (``X-Forwarded-Proto``/``X-Forwarded-Host`` honoured), for
+  ``Location``, ``redirectURL``, ``Link`` and the ``url`` of error bodies;
+* UniProt's boolean parameters and its messages for bad ones;
+* request bodies read with a size limit (``max_body_bytes``), as form fields;
+* the one error shape, ``{"url": ..., "messages": [...]}`` (or ``Error messages\\n...`` as text
+  when a text format was asked for);
+* two small ASGI middlewares: trailing slashes, and the headers UniProt puts on every response.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterable, Mapping
+from typing import Any
+
+import orjson
+from starlette.datastructures import MutableHeaders, UploadFile
+from starlette.formparsers import FormParser, MultiPartException, MultiPartParser
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from idmapping.errors import InvalidRequest
+from idmapping.formats import MEDIA_TYPE_BY_FORMAT
+
+__all__ = [
+    "PayloadTooLarge",
+    "public_base",
+    "public_url",
+    "idmapping_base",
+    "parse_bool",
+    "read_fields",
+    "json_response",
+    "error_response",
+    "CommonHeaders",
+    "StripTrailingSlash",
+    "TEXT_FORMATS",
+]
+
+log = logging.getLogger(__name__)
+
+TEXT_FORMATS = frozenset({"tsv", "list", "fasta", "txt", "gff"})
+"""Formats whose error bodies are UniProt's plain text ``Error messages`` form."""
+
+EXPOSED_HEADERS = (
+    "Link, X-Total-Results, X-UniProt-Release, X-UniProt-Release-Date, X-API-Deployment-Date"
+)
+VARY = "Accept, Accept-Encoding, X-UniProt-Release, X-API-Deployment-Date"
+
+
+class PayloadTooLarge(InvalidRequest):
+    """The request body is larger than the server accepts."""
+
+    status = 413
+
+
+# ---------------------------------------------------------------------------------------------
+# URLs
+
+
+def _first(value: str | None) -> str:
+    """The first of a comma-separated forwarded header's values (the client-facing one)."""
+    return (value or "").split(",")[0].strip()
+
+
+def public_base(request: Request) -> str:
+    """``scheme://host`` as the client called it, through any proxies.
+
+    Unlike UniProt, ``http`` is not turned into ``https``: a local server is often plain http.
+    """
+    scheme = _first(request.headers.get("x-forwarded-proto")) or request.url.scheme
+    host = _first(request.headers.get("x-forwarded-host")) or request.url.netloc
+    return f"{scheme}://{host}"
+
+
+def public_url(request: Request, query: bool = True) -> str:
+    """The request's absolute URL as the client called it, with its query string or not."""
+    url = public_base(request) + request.url.path
+    if query and request.url.query:
+        url += "?" + request.url.query
+    return url
+
+
+def idmapping_base(request: Request) -> str:
+    """The absolute URL up to and including ``/idmapping`` (§2.4), e.g. for redirects."""
+    path = request.url.path
+    cut = path.find("/idmapping/")
+    root = path[:cut] if cut >= 0 else request.scope.get("root_path", "")
+    return f"{public_base(request)}{root}/idmapping"
+
+
+# ---------------------------------------------------------------------------------------------
+# Parameters and bodies
+
+
+def parse_bool(name: str, value: str | None, default: bool = False) -> bool:
+    """A UniProt boolean parameter: ``true``/``false`` in any case; absent or blank = default.
+
+    :raises InvalidRequest: UniProt's message for any other value.
+    """
+    if value is None or not value.strip():
+        return default
+    lowered = value.strip().lower()
+    if lowered in ("true", "false"):
+        return lowered == "true"
+    raise InvalidRequest(
+        f"The '{name}' parameter has invalid format. It should be a boolean true or false."
+    )
+
+
+async def _limited(chunks: AsyncIterator[bytes], limit: int) -> AsyncGenerator[bytes, None]:
+    """Pass a body through, refusing it once it grows past *limit* bytes."""
+    seen = 0
+    async for chunk in chunks:
+        seen += len(chunk)
+        if seen > limit:
+            raise _too_large(limit)
+        yield chunk
+
+
+def _too_large(limit: int) -> PayloadTooLarge:
+    return PayloadTooLarge(f"The request body is larger than the limit of {limit} bytes.")
+
+
+async def read_fields(request: Request, limit: int) -> dict[str, str]:
+    """The parameters of a form post: query string, then urlencoded or multipart body.
+
+    A parameter given more than once is joined with commas, as Spring binds a repeated
+    parameter to a String. Other bodies are ignored (only the query string counts).
+
+    :param limit: the largest body accepted, in bytes.
+    :raises PayloadTooLarge: the body is larger (by ``Content-Length`` or as read).
+    :raises InvalidRequest: a form that cannot be parsed.
+    """
+    length = request.headers.get("content-length", "")
+    if length.isdigit() and int(length) > limit:
+        raise _too_large(limit)
+    values: dict[str, list[str]] = {}
+    for name, value in request.query_params.multi_items():
+        values.setdefault(name, []).append(value)
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    parser: FormParser | MultiPartParser
+    body = _limited(request.stream(), limit)
+    if kind == "application/x-www-form-urlencoded":
+        parser = FormParser(request.headers, body, max_part_size=limit)
+    elif kind == "multipart/form-data":
+        parser = MultiPartParser(request.headers, body, max_part_size=limit)
+    else:
+        return {name: ",".join(items) for name, items in values.items()}
+    try:
+        form = await parser.parse()
+    except MultiPartException as exc:
+        raise InvalidRequest(f"Invalid request received. {exc.message}") from None
+    for name, item in form.multi_items():
+        if isinstance(item, UploadFile):  # a file part: its text is the value
+            text = (await item.read()).decode("utf-8", errors="replace")
+            await item.close()
+        else:
+            text = item
+        values.setdefault(name, []).append(text)
+    return {name: ",".join(items) for name, items in values.items()}
+
+
+# ---------------------------------------------------------------------------------------------
+# Responses
+
+
+def json_response(
+    data: Any, status: int = 200, headers: Mapping[str, str] | None = None
+) -> Response:
+    """Compact JSON, keys in the order given."""
+    return Response(
+        orjson.dumps(data), status_code=status, headers=headers, media_type="application/json"
+    )
+
+
+def error_response(
+    request: Request, status: int, messages: Iterable[str], headers: Mapping[str, str] | None = None
+) -> Response:
+    """UniProt's error body: JSON ``{"url", "messages"}``, or text for a text format.
+
+    The format is the one the route negotiated (``request.state.format``) before it failed.
+    """
+    messages = list(messages)
+    fmt = getattr(request.state, "format", None)
+    if fmt in TEXT_FORMATS:
+        text = "\n".join(["Error messages", *messages])
+        merged = {**(headers or {}), "content-type": MEDIA_TYPE_BY_FORMAT[fmt]}
+        return Response(text.encode(), status_code=status, headers=merged)
+    body = {"url": public_url(request, query=False), "messages": messages}
+    return json_response(body, status, headers)
+
+
+# ---------------------------------------------------------------------------------------------
+# Middleware
+
+
+class StripTrailingSlash:
+    """Route ``/idmapping/results/{id}/`` as ``/idmapping/results/{id}`` (clients add ``/``)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            path: str = scope["path"]
+            if len(path) > 1 and path.endswith("/"):
+                scope = dict(scope)
+                scope["path"] = path.rstrip("/") or "/"
+                raw = scope.get("raw_path")
+                if raw:
+                    scope["raw_path"] = raw.rstrip(b"/") or b"/"
+        await self.app(scope, receive, send)
+
+
+class CommonHeaders:
+    """UniProt's headers on every response, and a JSON 500 for any unexpected error.
+
+    :param release: returns the release name for ``X-UniProt-Release`` (a route may set its
+        own, e.g. a job's release, which is then kept).
+    :param deployed: the ``X-API-Deployment-Date`` value.
+    """
+
+    def __init__(self, app: ASGIApp, release: Callable[[], str | None], deployed: str) -> None:
+        self.app = app
+        self.release = release
+        self.deployed = deployed
+
+    def headers(self, path: str) -> list[tuple[str, str]]:
+        """The headers for a response to *path*."""
+        headers = [
+            ("Access-Control-Allow-Origin", "*"),
+            ("Access-Control-Expose-Headers", EXPOSED_HEADERS),
+            ("Vary", VARY),
+            ("X-API-Deployment-Date", self.deployed),
+        ]
+        release = self.release()
+        if release:
+            headers.append(("X-UniProt-Release", release))
+        if "/idmapping/" in path + "/":
+            headers.append(("Cache-Control", "no-cache"))
+        return headers
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def send_with_headers(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                headers = MutableHeaders(scope=message)
+                for name, value in self.headers(scope["path"]):
+                    if name not in headers:
+                        headers[name] = value
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except Exception:
+            log.exception("unexpected error answering %s", scope.get("path"))
+            if started:
+                raise
+            request = Request(scope)
+            response = error_response(request, 500, ["Internal server error"])
+            await response(scope, receive, send_with_headers)

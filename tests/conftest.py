@@ -1,0 +1,249 @@
+"""Shared fixtures. Each group is kept together under its own heading; add new groups below."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+from fastapi import FastAPI
+
+from idmapping.loader import load_release
+from idmapping.settings import Settings
+from idmapping.store import Store, open_store
+from idmapping.web import create_app
+
+# =============================================================================================
+# API: a small but rich release, stores holding it, and live uvicorn servers over them
+# (tests/test_api*.py). Servers are real: uvicorn on 127.0.0.1, spoken to over HTTP.
+# =============================================================================================
+
+API_RELEASE = "2099_01"
+"""The release name the API release files state."""
+
+API_BULK_SIZE = 300
+"""Entries that share the gene id below, so that one mapping has several pages of results."""
+
+API_BULK_GENE_ID = "1000"
+API_BULK_CLUSTER = "UniRef90_P900000"
+
+
+def api_bulk_accession(n: int) -> str:
+    """The accession of bulk entry *n* (P900000, P900010, ... valid accessions)."""
+    return f"P9{n:03d}0"
+
+
+def _api_header(description: str, name: str) -> str:
+    """A release-file header laid out as UniProt's."""
+    rule = "-" * 76
+    return (
+        f"{rule}\n        API test release\n{rule}\n\nDescription: {description}\n"
+        f"Name:        {name}\nRelease:     {API_RELEASE} of 05-Mar-2099\n\n{rule}\n\n"
+    )
+
+
+_API_ENTRIES = """\
+P04637	UniProtKB-ID	P53_HUMAN
+P04637	Gene_Name	TP53
+P04637	Gene_Synonym	P53
+P04637	GeneID	7157
+P04637	Ensembl	ENSG00000141510.18
+P04637	Ensembl_TRS	ENST00000269305.9
+P04637	Ensembl_PRO	ENSP00000269305.4
+P04637	RefSeq	NP_000537.3
+P04637	RefSeq_NT	NM_000546.6
+P04637	EMBL	X02469
+P04637	EMBL-CDS	CAA26306.1
+P04637	UniParc	UPI000002ED67
+P04637	UniRef100	UniRef100_P04637
+P04637	UniRef90	UniRef90_P04637
+P04637	UniRef50	UniRef50_P04637
+P04637	ChEMBL	CHEMBL4096
+P04637	PDB	1A1U
+P04637	PDB	1AIE
+P04637	NCBI_TaxID	9606
+P04637-2	Ensembl_TRS	ENST00000420246.6
+P02340	UniProtKB-ID	P53_MOUSE
+P02340	Gene_Name	Trp53
+P02340	GeneID	22059
+P02340	UniParc	UPI00000002B6
+P02340	UniRef50	UniRef50_P04637
+P02340	NCBI_TaxID	10090
+K7PPA8	UniProtKB-ID	K7PPA8_HUMAN
+K7PPA8	Gene_Name	TP53
+K7PPA8	UniParc	UPI0002A0B6D1
+K7PPA8	UniRef90	UniRef90_P04637
+K7PPA8	NCBI_TaxID	9606
+Q6GZX4	UniProtKB-ID	001R_FRG3G
+Q6GZX4	Gene_ORFName	FV3-001R
+Q6GZX4	GeneID	2947773
+Q6GZX4	NCBI_TaxID	654924
+"""
+
+
+def write_api_release(directory: Path) -> list[Path]:
+    """Write the API test release into *directory*; return its files.
+
+    It holds a reviewed human entry with many cross-references (P04637), its mouse ortholog,
+    an unreviewed entry, an entry with only an ORF name, API_BULK_SIZE entries sharing
+    API_BULK_GENE_ID and API_BULK_CLUSTER, one deleted Swiss-Prot and one deleted TrEMBL
+    accession, and a secondary accession.
+    """
+    directory.mkdir(parents=True, exist_ok=True)
+    lines = [_API_ENTRIES]
+    for n in range(API_BULK_SIZE):
+        acc = api_bulk_accession(n)
+        lines.append(
+            f"{acc}\tUniProtKB-ID\t{acc}_HUMAN\n{acc}\tGeneID\t{API_BULK_GENE_ID}\n"
+            f"{acc}\tNCBI_TaxID\t9606\n{acc}\tUniParc\tUPI{n + 1:010X}\n"
+            f"{acc}\tUniRef90\t{API_BULK_CLUSTER}\n"
+        )
+    files = {
+        "idmapping.dat": "".join(lines),
+        "sec_ac.txt": _api_header("Secondary accession numbers: index", "SEC_AC.TXT")
+        + "Secondary AC                  Primary AC\n____________                  __________\n"
+        "Q15086                        P04637\n",
+        "delac_sp.txt": _api_header(
+            "Accession numbers deleted from UniProtKB/Swiss-Prot", "delac_sp.txt"
+        )
+        + "Accession number\n________________\nA0AV18\n",
+        "delac_tr.txt": _api_header(
+            "Accession numbers deleted from UniProtKB/TrEMBL", "delac_tr.txt"
+        )
+        + "Accession number\n________________\nA0A0A0MQ33\n",
+    }
+    paths = []
+    for name, text in files.items():
+        path = directory / name
+        path.write_text(text)
+        paths.append(path)
+    return paths
+
+
+@dataclass(frozen=True)
+class ApiRelease:
+    """What the API test release holds, for tests to compare against (fixture api_release)."""
+
+    name: str = API_RELEASE
+    bulk_size: int = API_BULK_SIZE
+    bulk_gene_id: str = API_BULK_GENE_ID
+    bulk_cluster: str = API_BULK_CLUSTER
+
+    @staticmethod
+    def bulk_accession(n: int) -> str:
+        """The accession of bulk entry *n*."""
+        return api_bulk_accession(n)
+
+
+def make_api_store(directory: Path, files: list[Path]) -> Store:
+    """A new SQLite store in *directory* with the API release loaded."""
+    store = open_store(str(directory / "store.sqlite"))
+    load_release(files, store)
+    return store
+
+
+def api_settings(store: Store, **overrides: Any) -> Settings:
+    """Settings for a test server over *store*; the environment is not read."""
+    return Settings.load(environ={}, store=store.url, **overrides)
+
+
+@dataclass
+class LiveServer:
+    """A uvicorn server running an app on a thread; ``url`` is its base URL."""
+
+    url: str
+    app: FastAPI
+    server: uvicorn.Server
+    thread: threading.Thread
+
+    def stop(self) -> None:
+        """Stop the server and wait for its shutdown (the app's lifespan end)."""
+        self.server.should_exit = True
+        self.thread.join(timeout=30)
+
+
+def start_server(app: FastAPI) -> LiveServer:
+    """Serve *app* with uvicorn on a free port of 127.0.0.1, on a thread."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(app, log_level="warning", lifespan="on", ws="none", access_log=False)
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.01)
+    return LiveServer(f"http://127.0.0.1:{port}", app, server, thread)
+
+
+@pytest.fixture(scope="session")
+def api_release() -> ApiRelease:
+    """Names and sizes of the API test release."""
+    return ApiRelease()
+
+
+@pytest.fixture(scope="session")
+def api_release_files(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """The API test release files (see :func:`write_api_release`)."""
+    return write_api_release(tmp_path_factory.mktemp("api-release"))
+
+
+@pytest.fixture(scope="session")
+def api_store(
+    tmp_path_factory: pytest.TempPathFactory, api_release_files: list[Path]
+) -> Iterator[Store]:
+    """A store with the API release, shared by the session's default server."""
+    store = make_api_store(tmp_path_factory.mktemp("api-store"), api_release_files)
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="session")
+def api_server(api_store: Store) -> Iterator[LiveServer]:
+    """A live server with default settings over :func:`api_store`."""
+    live = start_server(create_app(api_settings(api_store), api_store))
+    yield live
+    live.stop()
+
+
+@pytest.fixture(scope="session")
+def api_url(api_server: LiveServer) -> str:
+    """The base URL of :func:`api_server`, e.g. ``http://127.0.0.1:43123``."""
+    return api_server.url
+
+
+@pytest.fixture
+def api_server_factory(
+    tmp_path: Path, api_release_files: list[Path]
+) -> Iterator[Callable[..., LiveServer]]:
+    """Start servers with their own settings, each over a fresh store with the API release.
+
+    Call it with setting overrides (``max_ids=3``); pass ``store=`` to serve an existing store
+    instead (e.g. to restart over the same file). Every server is stopped after the test.
+    """
+    started: list[LiveServer] = []
+    stores: list[Store] = []
+
+    def start(store: Store | None = None, **overrides: Any) -> LiveServer:
+        if store is None:
+            store = make_api_store(tmp_path / f"store{len(stores)}", api_release_files)
+            stores.append(store)
+        live = start_server(create_app(api_settings(store, **overrides), store))
+        started.append(live)
+        return live
+
+    yield start
+    for live in started:
+        live.stop()
+    for store in stores:
+        store.close()
