@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,16 +13,18 @@ from idmapping.errors import ReleaseFileError, UnknownFormat
 from idmapping.loader import load_release, sniff
 from idmapping.mapping import map_ids
 from idmapping.model import MappingRequest
-from idmapping.store import Store, Subset, open_store
+from idmapping.store import Store, Subset
+from stores import BACKENDS, fresh_store
 
 DATA = Path(__file__).parent / "data"
 CORE = DATA / "core"
 BAD = DATA / "bad"
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return open_store(str(tmp_path / "store.sqlite"))
+@pytest.fixture(params=BACKENDS)
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    with fresh_store(request.param, tmp_path) as opened:
+        yield opened
 
 
 def gzipped(source: Path, target: Path) -> Path:
@@ -93,6 +96,8 @@ def test_a_failed_load_leaves_the_current_release_intact(store: Store) -> None:
     assert second.name == "again"
 
 
+# sqlite only: it counts the release files on disk; test_postgres.py checks the schemas
+@pytest.mark.parametrize("store", ["sqlite"], indirect=True)
 def test_an_interrupted_load_leaves_the_current_release_intact(store: Store) -> None:
     first = load_release(sorted(CORE.iterdir()), store)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,15 +12,17 @@ from idmapping.loader import load_release
 from idmapping.mapping import map_ids
 from idmapping.model import MappingRequest
 from idmapping.store import Store, open_store
+from stores import BACKENDS, fresh_store
 
 CORE = Path(__file__).parent / "data" / "core"
 
 
-@pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
-    opened = open_store(str(tmp_path_factory.mktemp("store") / "s.sqlite"))
-    load_release(sorted(CORE.iterdir()), opened)
-    return opened
+@pytest.fixture(scope="module", params=BACKENDS)
+def store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+          ) -> Iterator[Store]:
+    with fresh_store(request.param, tmp_path_factory.mktemp("store")) as opened:
+        load_release(sorted(CORE.iterdir()), opened)
+        yield opened
 
 
 def mapped(store: Store, from_db: str, to_db: str, *ids: str, tax: str = ""

@@ -5,6 +5,7 @@ Those files are read in place, never copied into the project.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from idmapping.loader import load_release
 from idmapping.mapping import map_ids
 from idmapping.model import MappingRequest
 from idmapping.store import Store, open_store
+from stores import BACKENDS, fresh_store
 
 TESTDATA = Path(__file__).resolve().parents[2] / "shared" / "testdata"
 DAT = TESTDATA / "mpreusse__uniprotlib" / "tests" / "files" / "idmapping.dat"
@@ -23,11 +25,12 @@ SELECTED = TESTDATA / "wwood__ApiLocServer" / "lib" / "testFiles" / "idmapping_s
 pytestmark = pytest.mark.skipif(not TESTDATA.is_dir(), reason="../shared/testdata is absent")
 
 
-@pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
-    opened = open_store(str(tmp_path_factory.mktemp("real") / "s.sqlite"))
-    load_release([DAT, SEC_AC, DELAC], opened)
-    return opened
+@pytest.fixture(scope="module", params=BACKENDS)
+def store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+          ) -> Iterator[Store]:
+    with fresh_store(request.param, tmp_path_factory.mktemp("real")) as opened:
+        load_release([DAT, SEC_AC, DELAC], opened)
+        yield opened
 
 
 def pairs(store: Store, from_db: str, to_db: str, *ids: str) -> list[tuple[str, str]]:

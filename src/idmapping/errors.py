@@ -9,7 +9,8 @@ Every error the library raises on purpose is an :class:`IdMappingError`. The HTT
 
     IdMappingError                 500  base class
     ├── InvalidRequest             400  bad parameters; carries UniProt's message texts
-    │   └── InvalidInput           400  ids that cannot be read (too long, binary, empty)
+    │   ├── InvalidInput           400  ids that cannot be read (too long, binary, empty)
+    │   └── PayloadTooLarge        413  a request body over the max_body_bytes setting
     ├── NotFound                   404  unknown or expired job ("Resource not found")
     ├── ReleaseFileError           ---  a release file that cannot be read: names file and line
     │   └── UnknownFormat          ---  a file whose format cannot be recognised
@@ -25,6 +26,7 @@ __all__ = [
     "IdMappingError",
     "InvalidRequest",
     "InvalidInput",
+    "PayloadTooLarge",
     "NotFound",
     "ReleaseFileError",
     "UnknownFormat",
@@ -58,6 +60,12 @@ class InvalidRequest(IdMappingError):
 
 class InvalidInput(InvalidRequest):
     """The input ids cannot be read."""
+
+
+class PayloadTooLarge(InvalidRequest):
+    """The request body is larger than the server accepts."""
+
+    status = 413
 
 
 class NotFound(IdMappingError):

@@ -25,7 +25,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from idmapping.errors import InvalidRequest
+from idmapping.errors import InvalidRequest, PayloadTooLarge
 from idmapping.formats import MEDIA_TYPE_BY_FORMAT
 
 __all__ = [
@@ -51,12 +51,6 @@ EXPOSED_HEADERS = (
     "Link, X-Total-Results, X-UniProt-Release, X-UniProt-Release-Date, X-API-Deployment-Date"
 )
 VARY = "Accept, Accept-Encoding, X-UniProt-Release, X-API-Deployment-Date"
-
-
-class PayloadTooLarge(InvalidRequest):
-    """The request body is larger than the server accepts."""
-
-    status = 413
 
 
 # ---------------------------------------------------------------------------------------------
