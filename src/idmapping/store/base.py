@@ -196,11 +196,13 @@ def derived_gene_name_sql(codes: dict[str, int]) -> list[str]:
     Such an entry is named by its ordered-locus names, else by its ORF names.
     """
     gene, oln, orf = codes["Gene_Name"], codes["Gene_OrderedLocusName"], codes["Gene_ORFName"]
+    # NOT EXISTS rather than NOT IN: PostgreSQL runs NOT IN well only while the subquery fits
+    # in memory, which a full release's does not.
     return [
-        f"INSERT INTO xrefs(entry, db, value, key) SELECT entry, {gene}, value, key FROM xrefs "
-        f"WHERE db = {oln} AND entry NOT IN (SELECT entry FROM xrefs WHERE db = {gene})",
-        f"INSERT INTO xrefs(entry, db, value, key) SELECT entry, {gene}, value, key FROM xrefs "
-        f"WHERE db = {orf} AND entry NOT IN (SELECT entry FROM xrefs WHERE db = {gene})",
+        f"INSERT INTO xrefs(entry, db, value, key) SELECT x.entry, {gene}, x.value, x.key "
+        f"FROM xrefs x WHERE x.db = {kind} AND NOT EXISTS "
+        f"(SELECT 1 FROM xrefs g WHERE g.entry = x.entry AND g.db = {gene})"
+        for kind in (oln, orf)
     ]
 
 
@@ -267,7 +269,7 @@ def lookup_sql(plan: LookupPlan, codes: dict[str, int]) -> tuple[str, list[Any]]
             "SELECT seq, accession, obsolete FROM ("
             f"SELECT h.seq, e.accession, 0 AS obsolete, e.reviewed FROM ({hits}) h "
             f"JOIN entries e ON e.id = h.entry{taxon}{reviewed}{union}"
-            ") r ORDER BY seq, obsolete, reviewed DESC, accession"
+            ") r ORDER BY seq, obsolete, reviewed DESC NULLS LAST, accession"
         )
         return sql, params
     code = codes.get(plan.target)

@@ -1,0 +1,73 @@
+"""Fresh, empty stores of each backend, for tests that run the same suite against both.
+
+SQLite: a file in the test's temporary directory. PostgreSQL: a new database with a unique
+name on the local server (``IDMAPPING_TEST_POSTGRES_URL``, by default
+``postgresql://postgres@127.0.0.1:5432/test``), dropped afterwards.
+
+Without psycopg or a reachable server the PostgreSQL cases are skipped, unless
+``IDMAPPING_TEST_POSTGRES=required`` (as on CI), where they fail: a broken backend must not
+pass unnoticed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, NoReturn
+from urllib.parse import urlsplit
+
+import pytest
+
+from idmapping.store import Store, open_store
+
+BACKENDS = ["sqlite", "postgresql"]
+SERVER = os.environ.get("IDMAPPING_TEST_POSTGRES_URL",
+                        "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def _unavailable(reason: str) -> NoReturn:
+    if os.environ.get("IDMAPPING_TEST_POSTGRES", "") == "required":
+        pytest.fail(f"IDMAPPING_TEST_POSTGRES=required, but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def _admin() -> Any:
+    """An autocommit connection to the server's ``test`` database, or a skip (or failure)."""
+    try:
+        import psycopg
+    except ImportError:
+        _unavailable("psycopg is not installed (pip install 'idmapping[postgres]')")
+    try:
+        return psycopg.connect(SERVER, autocommit=True, connect_timeout=5)
+    except psycopg.Error as exc:
+        _unavailable(f"PostgreSQL at {SERVER} is unreachable: {exc}")
+
+
+@contextlib.contextmanager
+def fresh_database() -> Iterator[str]:
+    """The URL of a new, empty database, dropped on exit with whatever still uses it."""
+    admin = _admin()
+    name = f"idmapping_test_{secrets.token_hex(6)}"
+    try:
+        admin.execute(f'CREATE DATABASE "{name}"')
+        yield urlsplit(SERVER)._replace(path="/" + name).geturl()
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+@contextlib.contextmanager
+def fresh_store(kind: str, tmp: Path) -> Iterator[Store]:
+    """An empty store of *kind* (``sqlite`` or ``postgresql``), closed (and dropped) on exit.
+
+    :param tmp: a directory for the SQLite files.
+    """
+    if kind == "sqlite":
+        with open_store(str(tmp / "store.sqlite")) as store:
+            yield store
+        return
+    with fresh_database() as url, open_store(url) as store:
+        yield store
