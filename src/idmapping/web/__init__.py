@@ -33,6 +33,7 @@ from idmapping.version import __version__
 from idmapping.web.api import router
 from idmapping.web.context import ApiContext
 from idmapping.web.http import CommonHeaders, StripTrailingSlash, error_response
+from idmapping.web.pages import router as pages_router
 
 __all__ = ["create_app", "app_from_env"]
 
@@ -74,6 +75,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     )
     app.state.ctx = ctx
     app.include_router(router)
+    app.include_router(pages_router)
     app.add_exception_handler(IdMappingError, _library_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(HTTPException, _http_error)  # type: ignore[arg-type]

@@ -22,6 +22,7 @@ from idmapping.model import Job, JobStatus
 from idmapping.version import __version__
 from idmapping.web.context import context
 from idmapping.web.http import json_response, read_fields
+from idmapping.web.pages import home_page, wants_html
 from idmapping.web.results import (
     ENTRY_FORMATS,
     PLAIN_PAGED,
@@ -90,7 +91,9 @@ _RUN_BODY = {
 
 @_get("/", schema=False)
 def root(request: Request) -> Response:
-    """A small answer for clients that probe the base URL."""
+    """A small answer for clients that probe the base URL; browsers get the home page."""
+    if wants_html(request):
+        return home_page(request)
     ctx = context(request)
     return json_response(
         {

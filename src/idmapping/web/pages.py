@@ -1,0 +1,564 @@
+"""The web page: a form to submit a mapping, and one page per job (status, results, downloads).
+
+Pages are rendered on the server from Jinja templates (``web/templates``), with a little plain
+JavaScript (``web/static/idmapping.js``) that limits the From/To choices, counts ids, polls a
+running job and keeps the browser's recent jobs. Everything works without JavaScript: the
+form posts to :func:`submit_page`, a running job's page refreshes itself, and every table,
+page size, column choice and download is a plain link or ``GET`` form.
+
+Routes are thin, over the same library as the API: :class:`~idmapping.jobs.JobService` submits
+and reads jobs, :meth:`~idmapping.store.Store.read_results` reads a page of results, and the
+datasets of :mod:`idmapping.entries` give the columns (``fields=``) of entry results.
+
+=============================  ==============================================================
+``GET /``                      the home page, for browsers (``api.root`` answers others)
+``GET /id-mapping``            the form (``?from=&to=&ids=&example=1`` fill it in)
+``POST /id-mapping``           submit; 303 to the job page, or the form again with messages
+``GET /id-mapping/{jobId}``    the job: status, summary, results table, downloads
+``GET /id-mapping/{jobId}/unmapped``  the ids that did not map, as a text file
+``GET /static/{name}``         the page's CSS and JavaScript
+=============================  ==============================================================
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from idmapping.catalogue import AC_ID, Catalogue
+from idmapping.entries import DATASETS, INACTIVE, Dataset, ReturnField, xref_databases
+from idmapping.errors import IdMappingError, InvalidRequest, NotFound
+from idmapping.ids import split_api_ids, split_text_ids, unique
+from idmapping.model import Job, JobStatus
+from idmapping.paging import DEFAULT_SIZE, Page, check_size, decode_cursor, encode_cursor
+from idmapping.store.base import Store
+from idmapping.version import __version__
+from idmapping.web.context import ApiContext, context
+from idmapping.web.http import idmapping_base, read_fields
+from idmapping.web.results import ENTRY_FORMATS, PLAIN_PAGED, PLAIN_STREAM, results_path
+
+__all__ = [
+    "router",
+    "render",
+    "wants_html",
+    "home_page",
+    "example_ids",
+    "join_ids",
+    "read_table",
+    "api_urls",
+    "FormValues",
+    "Table",
+    "EXAMPLE_ACCESSIONS",
+    "PAGE_COLUMNS",
+    "PAGE_SIZES",
+]
+
+router = APIRouter(include_in_schema=False)
+
+PAGE_SIZES = (10, 25, 50, 100, 250, 500)
+"""Page sizes offered under the results table (the API allows 0 to 500)."""
+
+EXAMPLE_ACCESSIONS = (
+    # Real entries (UniProt's own examples, TP53 and its mouse ortholog) ...
+    "P31946",
+    "P62258",
+    "P02768",
+    "P04637",
+    "P02340",
+    # ... and the fixed entries of the shipped demo release (idmapping.demo).
+    "Q9DEM0",
+    "A0A0D1EMO1",
+    "Q9DEM1",
+    "Q9DEM2",
+    "Q9DEM5",
+)
+"""Entries whose ids the form offers as examples, those the current release holds."""
+
+FORMAT_LABELS = {
+    "tsv": "TSV (tab-separated values)",
+    "json": "JSON",
+    "xlsx": "Excel (xlsx)",
+    "list": "List of ids",
+}
+
+# The columns the page shows by default, and those it does not offer: the release files hold
+# no protein names, organism names, sequences or UniRef/UniParc descriptions, so those columns
+# would always be empty (the API still accepts them, for UniProt's clients).
+PAGE_COLUMNS = {
+    "uniprotkb": ("accession", "id", "reviewed", "gene_names", "organism_id"),
+    "uniref": ("id", "count", "members"),
+    "uniparc": ("upi", "accession"),
+}
+_UNFILLED = {
+    "uniprotkb": {"protein_name", "organism_name", "length"},
+    "uniref": {"name", "common_taxon", "date_modified"},
+    "uniparc": {"organism", "first_seen", "last_seen", "length"},
+}
+
+# UniProt's problem codes (PredefinedAPIStatus), said in words above the message itself.
+_PROBLEMS = {
+    20: "Filters are not available for a result this large.",
+    21: "The result is too large to add entry data: only the mapped ids are shown.",
+    40: "The mapping produced too many results. Split your list into smaller parts.",
+    50: "The mapping failed on the server.",
+}
+
+_STATIC = {
+    "idmapping.css": "text/css; charset=utf-8",
+    "idmapping.js": "text/javascript; charset=utf-8",
+    "favicon.svg": "image/svg+xml",
+}
+
+# No inline script or style is needed, so none is allowed: a defence against injected markup.
+_PAGE_HEADERS = {
+    "Cache-Control": "no-cache",
+    "Content-Security-Policy": "default-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# Rendering
+
+
+@functools.cache
+def _templates() -> Environment:
+    env = Environment(
+        loader=PackageLoader("idmapping.web", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["number"] = lambda n: f"{n:,}"
+    env.filters["days"] = lambda d: f"{d:g}"
+    return env
+
+
+def render(request: Request, template: str, status: int = 200, **values: Any) -> HTMLResponse:
+    """An HTML page from *template*, with what every page needs (root path, release)."""
+    ctx = context(request)
+    html = (
+        _templates()
+        .get_template(template)
+        .render(
+            root=request.scope.get("root_path", ""),
+            version=__version__,
+            release=ctx.release_name(),
+            **values,
+        )
+    )
+    return HTMLResponse(html, status_code=status, headers=_PAGE_HEADERS)
+
+
+def wants_html(request: Request) -> bool:
+    """Whether the client asked for HTML (a browser), not JSON or anything."""
+    return "text/html" in request.headers.get("accept", "")
+
+
+def home_page(request: Request) -> Response:
+    """The home page: what this server is, and links to the form and the API."""
+    return render(request, "home.html", max_ids=context(request).settings.max_ids)
+
+
+@router.get("/static/{name}")
+def static(name: str) -> Response:
+    """One of the page's static files."""
+    if name not in _STATIC:
+        raise NotFound()
+    body = (resources.files("idmapping.web") / "static" / name).read_bytes()
+    return Response(body, media_type=_STATIC[name], headers={"Cache-Control": "no-cache"})
+
+
+# ---------------------------------------------------------------------------------------------
+# The form
+
+
+def example_ids(store: Store, catalogue: Catalogue, per_database: int = 4) -> dict[str, list[str]]:
+    """Example ids per ``from`` database, taken from the current release so that they map.
+
+    The entries are those of :data:`EXAMPLE_ACCESSIONS` that the release holds; their
+    accessions and entry names are the ``UniProtKB_AC-ID`` examples, and their ids in other
+    databases (gene names, GeneID, Ensembl, ...) those of each database. Empty when nothing is
+    loaded.
+    """
+    try:
+        facts = store.entry_facts(EXAMPLE_ACCESSIONS)
+    except IdMappingError:
+        return {}
+    entries = [facts[a] for a in EXAMPLE_ACCESSIONS if a in facts and not facts[a].deleted]
+    entries = entries[:per_database]
+    examples: dict[str, list[str]] = {}
+    if entries:
+        names = [e.name for e in entries if e.name]
+        examples[AC_ID] = [e.accession for e in entries][: per_database - 1] + names[:1]
+    by_type = catalogue.by_dat_type()
+    for entry in entries:
+        for dat_type, values in entry.xrefs.items():
+            database = by_type.get(dat_type)
+            if database is None or not database.is_from or database.name == AC_ID:
+                continue
+            found = examples.setdefault(database.name, [])
+            if len(found) < per_database and values[0].lower() not in map(str.lower, found):
+                found.append(values[0])
+    return examples
+
+
+def join_ids(*texts: str) -> str:
+    """Pasted and uploaded ids as the API takes them: split on whitespace or commas,
+    de-duplicated in first-seen order, joined with commas.
+
+    >>> join_ids("P04637 P02340,\\tP04637", "Q9DEM0\\n")
+    'P04637,P02340,Q9DEM0'
+    """
+    return ",".join(unique(i for text in texts for i in split_text_ids(text)))
+
+
+@dataclass(frozen=True)
+class FormValues:
+    """What the form shows: the choices and ids (as typed, or after a failed submission)."""
+
+    from_db: str = AC_ID
+    to_db: str = ""
+    ids: str = ""
+    tax_id: str = ""
+
+
+def _form_data(
+    catalogue: Catalogue, examples: dict[str, list[str]], max_ids: int
+) -> dict[str, Any]:
+    """What the page's script needs: each ``from``'s rule, the examples, the id limit."""
+    rules = {
+        db.name: {
+            "tos": list(db.rule.tos),
+            "defaultTo": db.rule.default_to,
+            "taxonId": db.rule.taxon_allowed,
+        }
+        for db in catalogue.databases.values()
+        if db.is_from and db.rule is not None
+    }
+    return {"rules": rules, "examples": examples, "maxIds": max_ids, "acId": AC_ID}
+
+
+def _groups(catalogue: Catalogue, side: str) -> list[tuple[str, list[tuple[str, str]]]]:
+    """``(group, [(name, display name)])`` of the databases usable as *side* (from or to)."""
+    groups = []
+    for group, names in catalogue.groups:
+        dbs = [catalogue.database(n) for n in names]
+        items = [
+            (db.name, db.display_name) for db in dbs if (db.is_from if side == "from" else db.is_to)
+        ]
+        if items:
+            groups.append((group, items))
+    return groups
+
+
+def _render_form(
+    request: Request,
+    values: FormValues,
+    messages: Sequence[str] = (),
+    status: int = 200,
+    examples: dict[str, list[str]] | None = None,
+) -> HTMLResponse:
+    ctx = context(request)
+    catalogue = ctx.catalogue
+    source = catalogue.databases.get(values.from_db)
+    rule = source.rule if source is not None else None
+    to_db = values.to_db or (rule.default_to if rule else "UniProtKB")
+    if examples is None:
+        examples = example_ids(ctx.store, catalogue)
+    return render(
+        request,
+        "form.html",
+        status,
+        values=FormValues(values.from_db, to_db, values.ids, values.tax_id),
+        messages=list(messages),
+        from_groups=_groups(catalogue, "from"),
+        to_groups=_groups(catalogue, "to"),
+        taxon_from=[
+            db.display_name
+            for db in catalogue.databases.values()
+            if db.is_from and db.rule and db.rule.taxon_allowed
+        ],
+        form_data=_form_data(catalogue, examples, ctx.settings.max_ids),
+        has_examples=bool(examples),
+        max_ids=ctx.settings.max_ids,
+        ttl_days=ctx.settings.job_ttl_days,
+    )
+
+
+@router.get("/id-mapping")
+def form_page(request: Request) -> Response:
+    """The form; ``from``, ``to``, ``ids`` and ``taxId`` fill it in, ``example=1`` puts in
+    example ids of the chosen ``from`` (or of UniProtKB AC/ID)."""
+    query = request.query_params
+    values = FormValues(
+        query.get("from") or AC_ID,
+        query.get("to") or "",
+        query.get("ids") or "",
+        query.get("taxId") or "",
+    )
+    if not query.get("example"):
+        return _render_form(request, values)
+    examples = example_ids(context(request).store, context(request).catalogue)
+    from_db = values.from_db if values.from_db in examples else AC_ID
+    to_db = values.to_db if from_db == values.from_db else ""
+    values = FormValues(from_db, to_db, "\n".join(examples.get(from_db, [])), values.tax_id)
+    return _render_form(request, values, examples=examples)
+
+
+@router.post("/id-mapping")
+async def submit_page(request: Request) -> Response:
+    """Submit the form (pasted ``ids`` and an uploaded ``file``): 303 to the job's page."""
+    ctx = context(request)
+    values = FormValues()
+    try:
+        fields = await read_fields(request, ctx.settings.max_body_bytes)
+        values = FormValues(
+            fields.get("from", ""),
+            fields.get("to", ""),
+            fields.get("ids", ""),
+            fields.get("taxId", ""),
+        )
+        ids = join_ids(values.ids, fields.get("file", ""))
+        if not ids:
+            raise InvalidRequest("Enter or upload at least one id.")
+        source = ctx.catalogue.databases.get(values.from_db)
+        # The taxon field only applies where the rule allows it (it is hidden otherwise).
+        taxon = values.tax_id if source and source.rule and source.rule.taxon_allowed else ""
+        job = await run_in_threadpool(ctx.jobs.submit, values.from_db, values.to_db, ids, taxon)
+    except IdMappingError as exc:
+        # The form reads example ids from the store: off the event loop, like the submission.
+        return await run_in_threadpool(_render_form, request, values, exc.messages, exc.status)
+    root = request.scope.get("root_path", "")
+    return RedirectResponse(f"{root}/id-mapping/{job.id}", status_code=303)
+
+
+# ---------------------------------------------------------------------------------------------
+# The job page
+
+
+@dataclass(frozen=True)
+class Table:
+    """One page of results as the table shows it.
+
+    :param rows: ``(cells, obsolete)`` per result; cells start with the ``From`` id.
+    """
+
+    labels: tuple[str, ...]
+    rows: list[tuple[list[str], bool]]
+    page: Page
+
+
+def _cell(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def read_table(
+    store: Store, job: Job, dataset: Dataset | None, columns: Sequence[ReturnField], page: Page
+) -> Table:
+    """The rows of *page* of a finished job: pairs, or entries with *columns*."""
+    pairs = list(store.read_results(job.id, page.offset, page.size)) if page.size else []
+    if dataset is None:
+        return Table(("From", "To"), [([f, t], False) for f, t in pairs], page)
+    entries = dataset.entries(store, [to for _, to in pairs])
+    rows = []
+    for frm, to in pairs:
+        entry = entries[to]
+        cells = [frm, *(_cell(c) for c in dataset.cells(entry, columns))]
+        rows.append((cells, entry.get("entryType") == INACTIVE))
+    return Table(dataset.labels(columns), rows, page)
+
+
+def _dataset(job: Job, ctx: ApiContext) -> tuple[str, Dataset | None]:
+    """The results end-point's dataset (``uniprotkb``...) or ``""`` for plain pairs."""
+    kind = results_path(job, ctx.settings).split("/")[1]
+    return (kind, DATASETS[kind]) if kind in DATASETS else ("", None)
+
+
+def _result_paths(kind: str, job_id: str) -> tuple[str, str]:
+    """The stream and paged paths, after ``/idmapping``, of a job's results."""
+    if kind:
+        return f"/{kind}/results/stream/{job_id}", f"/{kind}/results/{job_id}"
+    return f"/stream/{job_id}", f"/results/{job_id}"
+
+
+def api_urls(
+    request: Request, job: Job, kind: str, fmt: str, compressed: bool, fields: str
+) -> dict[str, str | None]:
+    """The absolute stream and paged URLs of a job's results in *fmt*, as the API serves them
+    (``paged`` is None where the paged end-point does not offer the format)."""
+    params = {"fields": fields} if kind else {}
+    if compressed:
+        params["compressed"] = "true"
+    params["format"] = fmt
+    query = urlencode(params, safe=",")
+    base = idmapping_base(request)
+    stream, paged = _result_paths(kind, job.id)
+    offered = kind or fmt in PLAIN_PAGED
+    return {
+        "stream": f"{base}{stream}?{query}",
+        "paged": f"{base}{paged}?{query}&size=500" if offered else None,
+    }
+
+
+def _page_link(
+    request: Request, job: Job, fields: str, size: int, offset: int | None
+) -> str | None:
+    """The job page's URL for the results page at *offset* (None: there is no such page)."""
+    if offset is None:
+        return None
+    params = {"fields": fields} if fields else {}
+    if size != DEFAULT_SIZE:
+        params["size"] = str(size)
+    if offset:
+        params["cursor"] = encode_cursor(offset)
+    url = f"{request.scope.get('root_path', '')}/id-mapping/{job.id}"
+    return f"{url}?{urlencode(params, safe=',')}" if params else url
+
+
+def _job_summary(job: Job, ctx: ApiContext) -> dict[str, Any]:
+    submitted = split_api_ids(job.ids)
+    distinct = len(set(submitted))
+    ttl = ctx.settings.job_ttl_days
+    expires = job.updated + ttl * 86400 if ttl > 0 else None
+    catalogue = ctx.catalogue
+
+    def display(name: str) -> str:
+        db = catalogue.databases.get(name)
+        return db.display_name if db else name
+
+    return {
+        "submitted": len(submitted),
+        "distinct": distinct,
+        "failed": len(job.failed_ids),
+        "mapped": max(distinct - len(job.failed_ids), 0),
+        "from_name": display(job.from_db),
+        "to_name": display(job.to_db),
+        "updated": _utc(job.updated),
+        "expires": _utc(expires) if expires is not None else None,
+    }
+
+
+def _utc(epoch: float) -> str:
+    return dt.datetime.fromtimestamp(epoch, dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _problems(items: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """UniProt's ``{code, message}`` problems, with what each code means in words."""
+    return [
+        {
+            "code": p.get("code"),
+            "message": p.get("message", ""),
+            "meaning": _PROBLEMS.get(p.get("code", 0), ""),
+        }
+        for p in items
+    ]
+
+
+def _field_choices(dataset: Dataset, catalogue: Catalogue) -> dict[str, list[tuple[str, str]]]:
+    """The column picker: ``(name, label)`` of the dataset's fields, then cross-references."""
+    unfilled = _UNFILLED.get(dataset.name, set())
+    choices = {
+        "fields": [(f.name, f.label) for f in dataset.fields.values() if f.name not in unfilled]
+    }
+    choices["xrefs"] = []
+    if dataset.xref_fields:
+        dbs = sorted(set(xref_databases(catalogue).values()), key=str.lower)
+        choices["xrefs"] = [(f"xref_{db.lower()}", db) for db in dbs]
+    return choices
+
+
+def _finished(request: Request, ctx: ApiContext, job: Job) -> dict[str, Any]:
+    """What the page of a FINISHED job shows: table, columns, downloads, API URLs.
+
+    :raises InvalidRequest: a bad ``size``, ``cursor`` or ``fields`` in the page's URL.
+    """
+    query = request.query_params
+    kind, dataset = _dataset(job, ctx)
+    fields_text = ",".join(query.getlist("fields"))
+    size = check_size(query.get("size"))
+    offset = decode_cursor(query.get("cursor") or "")
+    columns = (
+        dataset.parse_fields(fields_text or ",".join(PAGE_COLUMNS[kind]), ctx.catalogue)
+        if dataset
+        else ()
+    )
+    fields = ",".join(f.name for f in columns)
+    table = read_table(ctx.store, job, dataset, columns, Page(offset, size, job.result_count))
+    formats = ENTRY_FORMATS[kind] if kind else PLAIN_STREAM
+    fmt = query.get("format") or "tsv"
+    fmt = fmt if fmt in formats else "tsv"
+    compressed = query.get("compressed") == "true"
+    return {
+        "table": table,
+        "size": size,
+        "fields": fields,
+        "columns": [f.name for f in columns],
+        "xrefs_open": any(f.xref for f in columns),
+        "choices": _field_choices(dataset, ctx.catalogue) if dataset else None,
+        "prev_url": _page_link(
+            request, job, fields, size, max(offset - size, 0) if offset > 0 and size else None
+        ),
+        "next_url": _page_link(
+            request, job, fields, size, table.page.next_offset if size else None
+        ),
+        "formats": [(f, FORMAT_LABELS.get(f, f)) for f in formats],
+        "format": fmt,
+        "compressed": compressed,
+        "stream_action": f"{request.scope.get('root_path', '')}/idmapping"
+        + _result_paths(kind, job.id)[0],
+        "urls": api_urls(request, job, kind, fmt, compressed, fields) if query.get("api") else None,
+    }
+
+
+@router.get("/id-mapping/{job_id}")
+def job_page(request: Request, job_id: str) -> Response:
+    """A job's page: its status while running, then its summary, results and downloads."""
+    ctx = context(request)
+    try:
+        job = ctx.jobs.get(job_id)
+    except NotFound:
+        return render(
+            request, "missing.html", 404, job_id=job_id, ttl_days=ctx.settings.job_ttl_days
+        )
+    values: dict[str, Any] = {
+        "job": job,
+        "summary": _job_summary(job, ctx),
+        "page_sizes": PAGE_SIZES,
+        "messages": [],
+        "errors": _problems(job.errors),
+        "warnings": _problems(job.warnings),
+        "running": job.status in (JobStatus.NEW, JobStatus.RUNNING),
+        "finished": job.status == JobStatus.FINISHED,
+    }
+    status = 200
+    if job.status == JobStatus.FINISHED:
+        try:
+            values.update(_finished(request, ctx, job))
+        except InvalidRequest as exc:
+            values["messages"], values["finished"], status = exc.messages, False, 400
+    return render(request, "job.html", status, **values)
+
+
+@router.get("/id-mapping/{job_id}/unmapped")
+def unmapped_ids(request: Request, job_id: str) -> Response:
+    """The ids of a finished job that did not map, one per line, as a file to save."""
+    job = context(request).jobs.finished(job_id)
+    body = "".join(f"{i}\n" for i in job.failed_ids)
+    disposition = f'attachment; filename="{job.id}_unmapped.txt"'
+    return Response(
+        body, media_type="text/plain; charset=utf-8", headers={"Content-Disposition": disposition}
+    )

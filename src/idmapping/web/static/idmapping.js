@@ -1,0 +1,273 @@
+// idmapping's pages, made nicer where JavaScript runs; every page works without it.
+// Data from the server or the user is only ever written with textContent or value.
+(function () {
+  "use strict";
+
+  var RECENT_KEY = "idmapping.recentJobs";
+  var RECENT_MAX = 50;
+  var DAY = 86400000;
+
+  function splitIds(text) {
+    return text.split(/[\s,]+/).filter(function (id) { return id !== ""; });
+  }
+
+  function distinct(items) {
+    var seen = new Set();
+    return items.filter(function (item) {
+      if (seen.has(item)) { return false; }
+      seen.add(item);
+      return true;
+    });
+  }
+
+  function plural(n, word) {
+    return n.toLocaleString("en") + " " + word + (n === 1 ? "" : "s");
+  }
+
+  function duration(ms) {
+    var minutes = Math.round(Math.abs(ms) / 60000);
+    if (minutes < 1) { return "less than a minute"; }
+    if (minutes < 60) { return plural(minutes, "minute"); }
+    var hours = Math.round(minutes / 60);
+    if (hours < 48) { return plural(hours, "hour"); }
+    return plural(Math.round(hours / 24), "day");
+  }
+
+  // -- recent jobs (localStorage) ---------------------------------------------------------
+
+  function readRecent() {
+    try {
+      var jobs = JSON.parse(window.localStorage.getItem(RECENT_KEY) || "[]");
+      return Array.isArray(jobs) ? jobs.filter(function (j) {
+        return j && typeof j.id === "string" && typeof j.updated === "number";
+      }) : [];
+    } catch (e) {
+      return [];
+    }
+  }
+
+  function writeRecent(jobs) {
+    try {
+      window.localStorage.setItem(RECENT_KEY, JSON.stringify(jobs.slice(0, RECENT_MAX)));
+    } catch (e) { /* storage full or disabled: the list is a convenience only */ }
+  }
+
+  function rememberJob(el) {
+    var job = {
+      id: el.dataset.jobId,
+      from: el.dataset.from,
+      to: el.dataset.to,
+      count: Number(el.dataset.count),
+      status: el.dataset.status,
+      updated: Number(el.dataset.updated)
+    };
+    var jobs = readRecent().filter(function (j) { return j.id !== job.id; });
+    jobs.unshift(job);
+    jobs.sort(function (a, b) { return b.updated - a.updated; });
+    writeRecent(jobs);
+  }
+
+  function showRecent(section) {
+    var list = document.getElementById("recent-list");
+    var ttlDays = Number(section.dataset.ttlDays);
+    var root = document.querySelector("header.site .brand").getAttribute("href").replace(/\/$/, "");
+    var jobs = readRecent();
+    list.replaceChildren();
+    section.hidden = false;
+    document.getElementById("recent-clear").hidden = jobs.length === 0;
+    if (jobs.length === 0) {
+      var none = document.createElement("li");
+      none.textContent = "No jobs submitted in this browser yet.";
+      list.appendChild(none);
+      return;
+    }
+    var now = Date.now();
+    jobs.forEach(function (job) {
+      var item = document.createElement("li");
+      var link = document.createElement("a");
+      link.href = root + "/id-mapping/" + encodeURIComponent(job.id);
+      link.textContent = (job.from || "?") + " → " + (job.to || "?");
+      var meta = document.createElement("span");
+      meta.className = "meta";
+      var text = plural(job.count || 0, "id") + " · job " + job.id +
+        " · submitted " + duration(now - job.updated) + " ago";
+      if (ttlDays > 0) {
+        var left = job.updated + ttlDays * DAY - now;
+        if (left <= 0) {
+          item.className = "expired";
+          text += " · expired";
+        } else {
+          text += " · expires in " + duration(left);
+        }
+      }
+      meta.textContent = text;
+      var remove = document.createElement("button");
+      remove.type = "button";
+      remove.className = "secondary";
+      remove.textContent = "Remove";
+      remove.setAttribute("aria-label", "Remove job " + job.id + " from this list");
+      remove.addEventListener("click", function () {
+        writeRecent(readRecent().filter(function (j) { return j.id !== job.id; }));
+        showRecent(section);
+        document.getElementById("recent-title").focus();
+      });
+      item.append(link, meta, remove);
+      list.appendChild(item);
+    });
+  }
+
+  // -- the form -------------------------------------------------------------------------
+
+  function setUpForm(form) {
+    var data = JSON.parse(document.getElementById("form-data").textContent);
+    var from = document.getElementById("from");
+    var to = document.getElementById("to");
+    var ids = document.getElementById("ids");
+    var file = document.getElementById("file");
+    var count = document.getElementById("ids-count");
+    var taxonField = document.getElementById("taxon-field");
+    var taxon = document.getElementById("taxId");
+    var example = document.getElementById("example-link");
+
+    function applyRule(reset) {
+      var rule = data.rules[from.value];
+      if (!rule) { return; }
+      Array.prototype.forEach.call(to.options, function (option) {
+        var allowed = rule.tos.indexOf(option.value) >= 0;
+        option.hidden = !allowed;
+        option.disabled = !allowed;
+      });
+      Array.prototype.forEach.call(to.querySelectorAll("optgroup"), function (group) {
+        group.hidden = !group.querySelector("option:not([disabled])");
+      });
+      if (reset || rule.tos.indexOf(to.value) < 0) { to.value = rule.defaultTo; }
+      taxonField.hidden = !rule.taxonId;
+      taxon.disabled = !rule.taxonId;
+    }
+
+    function counted() {
+      var all = splitIds(ids.value);
+      var unique = distinct(all);
+      var text = plural(unique.length, "id");
+      if (all.length > unique.length) {
+        text += " (" + plural(all.length - unique.length, "duplicate") + " removed)";
+      }
+      var over = unique.length > data.maxIds;
+      if (over) {
+        text += ": more than the limit of " + data.maxIds.toLocaleString("en") +
+          ". Split your list into smaller parts.";
+      }
+      count.textContent = unique.length || all.length ? text : "";
+      count.classList.toggle("over", over);
+      ids.setAttribute("aria-invalid", over ? "true" : "false");
+      return unique.length;
+    }
+
+    from.addEventListener("change", function () { applyRule(true); });
+    ids.addEventListener("input", counted);
+
+    file.addEventListener("change", function () {
+      var chosen = file.files && file.files[0];
+      if (!chosen) { return; }
+      chosen.text().then(function (text) {
+        ids.value = ids.value.trim() ? ids.value.replace(/\s*$/, "\n") + text : text;
+        file.value = "";  // now in the text box: do not upload it a second time
+        counted();
+      });
+    });
+
+    if (example) {
+      example.addEventListener("click", function (event) {
+        event.preventDefault();
+        if (!data.examples[from.value]) {
+          from.value = data.acId;
+          applyRule(true);
+        }
+        ids.value = (data.examples[from.value] || []).join("\n");
+        counted();
+        ids.focus();
+      });
+    }
+
+    form.addEventListener("submit", function (event) {
+      var n = counted();
+      if (n === 0 && !(file.files && file.files.length)) {
+        event.preventDefault();
+        count.textContent = "Enter or upload at least one id.";
+        count.classList.add("over");
+        ids.focus();
+      } else if (n > data.maxIds) {
+        event.preventDefault();
+        ids.focus();
+      }
+    });
+
+    applyRule(false);
+    counted();
+  }
+
+  // -- the job page ---------------------------------------------------------------------
+
+  function pollJob(el) {
+    var delay = 500;
+    function poll() {
+      fetch(el.dataset.statusUrl, { redirect: "manual", cache: "no-store" })
+        .then(function (response) {
+          // A 303 (FINISHED) is an opaque redirect here; 400/404/500 mean ERROR or gone.
+          if (response.type === "opaqueredirect" || response.status !== 200) {
+            window.location.reload();
+            return null;
+          }
+          return response.json();
+        })
+        .then(function (body) {
+          if (body === null) { return; }
+          if (body && body.jobStatus && body.jobStatus !== el.dataset.status) {
+            el.dataset.status = body.jobStatus;
+          }
+          delay = Math.min(delay * 1.5, 5000);
+          window.setTimeout(poll, delay);
+        })
+        .catch(function () { window.setTimeout(poll, 5000); });
+    }
+    window.setTimeout(poll, delay);
+  }
+
+  function setUpCopy(button) {
+    var target = document.getElementById(button.dataset.copy);
+    var note = button.parentNode.querySelector(".copied") ||
+      button.closest("section, .api-urls").querySelector(".copied");
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var done = function () { if (note) { note.textContent = "Copied."; } };
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(target.value).then(done, function () {
+          target.select();
+        });
+      } else {
+        target.select();
+        if (document.execCommand("copy")) { done(); }
+      }
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var form = document.getElementById("mapping-form");
+    if (form) { setUpForm(form); }
+    var recent = document.getElementById("recent-jobs");
+    if (recent) {
+      showRecent(recent);
+      document.getElementById("recent-title").tabIndex = -1;
+      document.getElementById("recent-clear").addEventListener("click", function () {
+        writeRecent([]);
+        showRecent(recent);
+      });
+    }
+    var job = document.getElementById("job");
+    if (job) {
+      rememberJob(job);
+      if (job.dataset.status === "NEW" || job.dataset.status === "RUNNING") { pollJob(job); }
+    }
+    Array.prototype.forEach.call(document.querySelectorAll("button[data-copy]"), setUpCopy);
+  });
+})();
