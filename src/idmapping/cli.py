@@ -260,6 +260,28 @@ def _first_release(store: Store, settings: Settings) -> None:
 
 
 @cli.command()
+@store_option
+@click.option("--broker-url", default=None, metavar="URL",
+              help="Celery broker, e.g. redis://127.0.0.1:6379/0 [env IDMAPPING_BROKER_URL]")
+@click.option("--concurrency", default=2, show_default=True, help="Jobs run at once")
+@click.option("--loglevel", default="info", show_default=True, help="Celery log level")
+@domain_errors
+def worker(store: str | None, broker_url: str | None, concurrency: int, loglevel: str) -> None:
+    """Run a scale-out worker: takes mapping jobs from the broker and runs them.
+
+    API processes started with the same broker_url and store enqueue their larger jobs; any
+    number of workers, on any machine that reaches the store and the broker, run them.
+    """
+    from idmapping.errors import InvalidRequest
+    from idmapping.worker import run_worker
+
+    settings = _settings(store=store, broker_url=broker_url)
+    if not settings.broker_url:
+        raise InvalidRequest("A worker needs a broker: --broker-url or IDMAPPING_BROKER_URL")
+    run_worker(settings, concurrency, loglevel)
+
+
+@cli.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--accessions", default=3000, show_default=True, help="Entries to generate")
 @click.option("--seed", default=1, show_default=True, help="Random seed")

@@ -56,8 +56,7 @@ def make_celery(settings: Settings) -> Any:
         worker_prefetch_multiplier=1,  # take one job at a time, leave the rest to others
         task_default_queue=QUEUE,
         broker_connection_retry_on_startup=True,
-        broker_transport_options={"visibility_timeout": settings.broker_visibility_seconds},
-        worker_hijack_root_logger=False,
+        broker_transport_options=_transport_options(settings.broker_visibility_seconds),
         task_ignore_result=True,
     )
 
@@ -66,6 +65,16 @@ def make_celery(settings: Settings) -> Any:
         _service(settings).run(job_id)
 
     return app
+
+
+def _transport_options(visibility: int) -> dict[str, int]:
+    """Redis options: how long a job may stay unacknowledged, and how often workers look for
+    jobs whose worker died (by default only every 100 s, whatever the visibility timeout)."""
+    return {
+        "visibility_timeout": visibility,
+        "unacked_restore_interval": max(1, min(60, visibility // 4)),
+        "unacked_restore_throttle": 1,
+    }
 
 
 def run_worker(settings: Settings, concurrency: int, loglevel: str = "info") -> None:
