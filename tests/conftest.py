@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
@@ -16,8 +17,9 @@ from fastapi import FastAPI
 
 from idmapping.loader import load_release
 from idmapping.settings import Settings
-from idmapping.store import Store, open_store
+from idmapping.store import Store
 from idmapping.web import create_app
+from stores import BACKENDS, fresh_store
 
 # =============================================================================================
 # API: a small but rich release, stores holding it, and live uvicorn servers over them
@@ -141,11 +143,14 @@ class ApiRelease:
         return api_bulk_accession(n)
 
 
-def make_api_store(directory: Path, files: list[Path]) -> Store:
-    """A new SQLite store in *directory* with the API release loaded."""
-    store = open_store(str(directory / "store.sqlite"))
-    load_release(files, store)
-    return store
+@contextlib.contextmanager
+def make_api_store(directory: Path, files: list[Path], kind: str = "sqlite"
+                   ) -> Iterator[Store]:
+    """A new store of *kind* (a SQLite file in *directory*, or a fresh PostgreSQL database)
+    with the API release loaded; closed (and dropped) on exit."""
+    with fresh_store(kind, directory) as store:
+        load_release(files, store)
+        yield store
 
 
 def api_settings(store: Store, **overrides: Any) -> Settings:
@@ -198,14 +203,20 @@ def api_release_files(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     return write_api_release(tmp_path_factory.mktemp("api-release"))
 
 
+@pytest.fixture(scope="session", params=BACKENDS)
+def api_backend(request: pytest.FixtureRequest) -> str:
+    """The store backend the API tests run on: every API test runs on both."""
+    return str(request.param)
+
+
 @pytest.fixture(scope="session")
 def api_store(
-    tmp_path_factory: pytest.TempPathFactory, api_release_files: list[Path]
+    tmp_path_factory: pytest.TempPathFactory, api_release_files: list[Path], api_backend: str
 ) -> Iterator[Store]:
     """A store with the API release, shared by the session's default server."""
-    store = make_api_store(tmp_path_factory.mktemp("api-store"), api_release_files)
-    yield store
-    store.close()
+    with make_api_store(tmp_path_factory.mktemp("api-store"), api_release_files,
+                        api_backend) as store:
+        yield store
 
 
 @pytest.fixture(scope="session")
@@ -224,7 +235,7 @@ def api_url(api_server: LiveServer) -> str:
 
 @pytest.fixture
 def api_server_factory(
-    tmp_path: Path, api_release_files: list[Path]
+    tmp_path: Path, api_release_files: list[Path], api_backend: str
 ) -> Iterator[Callable[..., LiveServer]]:
     """Start servers with their own settings, each over a fresh store with the API release.
 
@@ -232,18 +243,18 @@ def api_server_factory(
     instead (e.g. to restart over the same file). Every server is stopped after the test.
     """
     started: list[LiveServer] = []
-    stores: list[Store] = []
+    with contextlib.ExitStack() as stores:
 
-    def start(store: Store | None = None, **overrides: Any) -> LiveServer:
-        if store is None:
-            store = make_api_store(tmp_path / f"store{len(stores)}", api_release_files)
-            stores.append(store)
-        live = start_server(create_app(api_settings(store, **overrides), store))
-        started.append(live)
-        return live
+        def start(store: Store | None = None, **overrides: Any) -> LiveServer:
+            if store is None:
+                directory = tmp_path / f"store{len(started)}"
+                directory.mkdir()
+                store = stores.enter_context(
+                    make_api_store(directory, api_release_files, api_backend))
+            live = start_server(create_app(api_settings(store, **overrides), store))
+            started.append(live)
+            return live
 
-    yield start
-    for live in started:
-        live.stop()
-    for store in stores:
-        store.close()
+        yield start
+        for live in started:
+            live.stop()
