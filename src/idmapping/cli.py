@@ -125,7 +125,7 @@ def map_command(store: str | None, from_db: str, to_db: str, tax_id: str, fmt: s
     ids = decode_ids(input_file.read(), settings.max_id_length)
     with open_store(settings.store_url) as opened:
         run = map_ids(opened, MappingRequest(from_db, to_db, tuple(ids), tax_id))
-        out = click.get_binary_stream("stdout")
+        out = sys.stdout.buffer
         for chunk in _mapping_output(run, fmt):
             out.write(chunk)
         if fmt == "json":
