@@ -184,16 +184,21 @@ def test_uniprotkb_list_xlsx_and_stream(api_url: str, kb_job: str) -> None:
     ("params", "message"),
     [
         (
-            {"query": "reviewed:true"},
-            "Invalid request received. query is not supported by this server yet",
+            {"query": "nosuchfield:1"},
+            "'nosuchfield' is not a valid search field",
         ),
         (
-            {"sort": "accession desc"},
-            "Invalid request received. sort is not supported by this server yet",
+            {"sort": "accession sideways"},
+            "Invalid sort parameter format. Expected format fieldName asc|desc. Received "
+            "'accession sideways'",
         ),
         (
-            {"includeIsoform": "true"},
-            "Invalid request received. includeIsoform is not supported by this server yet",
+            {"sort": "colour asc"},
+            "Invalid sort field 'colour'",
+        ),
+        (
+            {"facets": "reviewed"},
+            "Invalid request received. facets is not supported by this server yet",
         ),
         (
             {"includeIsoform": "maybe"},
@@ -206,21 +211,34 @@ def test_uniprotkb_list_xlsx_and_stream(api_url: str, kb_job: str) -> None:
             "accepted for 'text/plain;format=fasta' content type.",
         ),
         (
-            {"format": "fasta"},
-            "Invalid request received. Requested media type/format not accepted, 'fasta'. Valid "
+            {"format": "rdf"},
+            "Invalid request received. Requested media type/format not accepted, 'rdf'. Valid "
             "media types/formats for this end-point include: application/json, "
             "text/plain;format=tsv, "
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet, "
-            "text/plain;format=list.",
+            "text/plain;format=list, text/plain;format=fasta, text/plain;format=flatfile, "
+            "application/xml, text/plain;format=gff.",
         ),
     ],
 )
-def test_uniprotkb_parameters_not_served_yet(
+def test_uniprotkb_bad_parameters(
     api_url: str, kb_job: str, params: dict[str, str], message: str
 ) -> None:
     response = httpx.get(kb_url(api_url, kb_job), params=params)
     assert response.status_code == 400
     assert response.json()["messages"] == [message]
+
+
+def test_uniref_refuses_uniprotkb_formats(api_url: str) -> None:
+    job = submit(api_url, "UniProtKB_AC-ID", "UniRef90", "P04637")
+    response = httpx.get(f"{api_url}/idmapping/uniref/results/{job}", params={"format": "gff"})
+    assert response.status_code == 400
+    assert response.json()["messages"] == [
+        "Invalid request received. Requested media type/format not accepted, 'gff'. Valid media "
+        "types/formats for this end-point include: text/plain;format=tsv, application/json, "
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet, "
+        "text/plain;format=list, text/plain;format=fasta."
+    ]
 
 
 def test_uniprotkb_accepts_what_clients_send(api_url: str, kb_job: str) -> None:

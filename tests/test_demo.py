@@ -105,7 +105,7 @@ def test_shipped_demo_is_current(tmp_path: Path) -> None:
 
 
 def test_shipped_demo_is_small() -> None:
-    assert sum(p.stat().st_size for p in demo.demo_dir().iterdir()) < 1_000_000
+    assert sum(p.stat().st_size for p in demo.demo_dir().iterdir()) < 3_000_000
 
 
 def test_lines_have_known_types(shipped: Release, small: Release) -> None:
@@ -279,7 +279,9 @@ def test_loader_recognises_the_files() -> None:
     from idmapping.loader.sniff import sniff
 
     formats = [sniff(demo.demo_dir() / name).format for name in demo.FILES]
-    assert formats == ["idmapping", "selected", "sec_ac", "delac", "delac", "reldate"]
+    assert formats == ["idmapping", "selected", "sec_ac", "delac", "delac", "reldate",
+                       "uniprotkb_flat", "uniprotkb_flat", "uniref_xml", "uniref_xml",
+                       "uniref_xml", "uniparc_xml"]
 
 
 def test_bad_size(tmp_path: Path) -> None:
@@ -317,3 +319,33 @@ def test_documented_ids_whatever_the_seed(tmp_path: Path, seed: int) -> None:
     assert {("P0DEM0", "Q9DEM6"), ("P0DEM0", "Q9DEM7"), ("P0DEM1", "Q9DEM0"),
             ("P0DEM2", "Q9DEM0"), ("A0A0D1EMS1", "A0A0D1EMO1")} <= set(release.secondary)
     assert "O0DEM0" in release.deleted["sp"] and "A0A0D1EMX9" in release.deleted["tr"]
+
+
+def test_entry_files_agree_with_the_mapping_files(shipped: Release) -> None:
+    """The flat files hold every entry of idmapping.dat, under its name and taxon; the UniRef
+    and UniParc files hold its clusters and UniParc ids, with the same members."""
+    from idmapping.uniprot.clusters import read_uniparc_xml, read_uniref_xml
+    from idmapping.uniprot.flatfile import read_flatfile
+
+    directory = demo.demo_dir()
+    entries = {}
+    for name in ("uniprot_sprot.dat.gz", "uniprot_trembl.dat.gz"):
+        with gzip.open(directory / name, "rt", encoding="ascii") as text:
+            for entry in read_flatfile(text, name):
+                entries[entry.json["primaryAccession"]] = entry.json
+    assert sorted(entries) == sorted(shipped.canonical())
+    for accession in shipped.canonical()[:300]:
+        json = entries[accession]
+        assert json["uniProtkbId"] == shipped.values(accession, "UniProtKB-ID")[0]
+        assert str(json["organism"]["taxonId"]) == shipped.values(accession, "NCBI_TaxID")[0]
+        assert json["sequence"]["crc64"] == shipped.values(accession, "CRC64")[0]
+    with gzip.open(directory / "uniref90.xml.gz") as raw:
+        clusters = {e["id"]: {m["accession"] for m in members}
+                    for e, members in read_uniref_xml(raw, "uniref90")}
+    for accession in shipped.canonical()[:300]:
+        assert accession in clusters[shipped.values(accession, "UniRef90")[0]]
+    with gzip.open(directory / "uniparc_all.xml.gz") as raw:
+        upis = {e["uniParcId"]: set(e.get("uniProtKBAccessions", []))
+                for e, _ in read_uniparc_xml(raw, "uniparc")}
+    for accession in shipped.canonical()[:300]:
+        assert accession in upis[shipped.values(accession, "UniParc")[0]]

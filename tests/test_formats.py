@@ -48,7 +48,7 @@ def body(writer: Writer, rows: Any = PAIRS) -> bytes:
 
 
 def test_registry_is_keyed_by_name() -> None:
-    assert set(WRITERS) == {"json", "tsv", "list", "xlsx"}
+    assert set(WRITERS) == {"json", "tsv", "list", "xlsx", "fasta", "txt", "xml", "gff"}
     for name, cls in WRITERS.items():
         assert cls.name == name
         assert cls.content_type == MEDIA_TYPE_BY_FORMAT[name]

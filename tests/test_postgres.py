@@ -158,7 +158,8 @@ def test_release_schema_is_logged_and_indexed(pg: PostgresStore) -> None:
                             "AND c.relkind = 'r'", f"idmapping_r{release.id}"))
     # LOGGED: a server crash must not empty the current release; staging tables are gone
     assert tables == {t: "p" for t in ("xrefs", "entries", "secondary", "deleted", "dbs",
-                                       "meta")}
+                                       "meta", "uniparc_xrefs", "kb_entries", "uniref_entries",
+                                       "uniparc_entries")}
     indexes = {r[0]: r[1] for r in query(
         pg, "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = %s",
         f"idmapping_r{release.id}")}

@@ -6,8 +6,10 @@ Every command names its store with ``--store PATH|URL`` or ``IDMAPPING_STORE``.
 from __future__ import annotations
 
 import functools
+import sqlite3
 import sys
 import time
+import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO, TypeVar
@@ -32,8 +34,26 @@ def store_option(fn: F) -> F:
     )(fn)
 
 
+def _storage_errors() -> tuple[type[BaseException], ...]:
+    """The errors a store's driver or the file system raises (a full disk, a read-only file),
+    and zlib's for a corrupt gzip file that the loader does not name yet."""
+    kinds: list[type[BaseException]] = [sqlite3.Error, OSError, zlib.error]
+    psycopg = sys.modules.get("psycopg")
+    if psycopg is not None:
+        kinds.append(psycopg.Error)
+    return tuple(kinds)
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+
+
 def domain_errors(fn: F) -> F:
-    """Turn the library's errors into clean command-line errors."""
+    """Turn the library's errors into clean command-line errors.
+
+    A store that cannot be written (a full disk, a read-only file) is said so in one line,
+    not with a traceback; the release being served is untouched (docs/reliability.md).
+    """
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -43,6 +63,9 @@ def domain_errors(fn: F) -> F:
             error = click.ClickException("\n".join(exc.messages))
             error.exit_code = exc.exit_code
             raise error from None
+        except _storage_errors() as exc:
+            raise click.ClickException(
+                f"The store or a file cannot be written or read: {_first_line(exc)}") from None
 
     return wrapper  # type: ignore[return-value]
 
@@ -87,9 +110,16 @@ def load(store: str | None, files: tuple[str, ...], release_name: str | None,
 
     with _open(store) as opened:
         started = time.perf_counter()
-        with load_progress(quiet) as progress:
-            release = load_release(files, opened, name=release_name,
-                                   subset=Subset(tuple(taxa), reviewed_only), progress=progress)
+        try:
+            with load_progress(quiet) as progress:
+                release = load_release(files, opened, name=release_name,
+                                       subset=Subset(tuple(taxa), reviewed_only),
+                                       progress=progress)
+        except _storage_errors() as exc:
+            raise click.ClickException(
+                f"The load stopped: the store cannot be written ({_first_line(exc)}). The "
+                "release being served is unchanged; free space (or make the store writable) "
+                "and run the load again.") from None
         seconds = time.perf_counter() - started
         rows = int(release.stats.get("rows", 0))
         click.echo(f"Loaded release {release.name}: {release.stats.get('entries', 0):,} "
@@ -307,4 +337,4 @@ def main() -> None:  # pragma: no cover - console entry for python -m
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

@@ -2,7 +2,9 @@
 
 :func:`generate` writes ``idmapping.dat.gz``, ``idmapping_selected.tab.gz``, ``sec_ac.txt``,
 ``delac_sp.txt``, ``delac_tr.txt`` and ``reldate.txt`` of release ``2099_01`` (01-Jan-2099: a
-date no real release has, so demo data is never taken for UniProt's). The same arguments give
+date no real release has, so demo data is never taken for UniProt's), and the entry files of the
+same entries (:mod:`idmapping.demo_entries`: UniProtKB flat files, UniRef and UniParc XML,
+``XP_999000001`` a RefSeq id with only a UniParc entry). The same arguments give
 byte-identical files. Entries are generated and written one chunk at a time, so a million
 accessions (about 19 million idmapping.dat lines) need little memory. From the shell:
 ``python -m idmapping.demo DIR [--accessions N] [--seed S]``.
@@ -42,12 +44,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from idmapping.demo_entries import demo_sequence
+from idmapping.uniprot.common import crc64
+
 __all__ = ["generate", "demo_dir", "main", "RELEASE", "RELEASE_DATE", "FILES", "MAX_ACCESSIONS"]
 
 RELEASE = "2099_01"
 RELEASE_DATE = "01-Jan-2099"
 FILES = ("idmapping.dat.gz", "idmapping_selected.tab.gz", "sec_ac.txt", "delac_sp.txt",
-         "delac_tr.txt", "reldate.txt")
+         "delac_tr.txt", "reldate.txt", "uniprot_sprot.dat.gz", "uniprot_trembl.dat.gz",
+         "uniref100.xml.gz", "uniref90.xml.gz", "uniref50.xml.gz", "uniparc_all.xml.gz")
 MAX_ACCESSIONS = 20_000_000
 _CHUNK = 10_000  # entries joined into one write
 
@@ -316,7 +322,9 @@ class _Gen:
             clusters.append((u90, u50))
         else:
             clusters[self.k % 64] = (u90, u50)
-        self.previous = (upi, "UniRef100_" + acc, u90, u50, f"{rng.getrandbits(64):016X}")
+        rng.getrandbits(64)  # kept, so that the draws after it stay as they were
+        # the checksum of the sequence the entry files give this UniParc id
+        self.previous = (upi, "UniRef100_" + acc, u90, u50, crc64(demo_sequence(upi)))
         return self.previous
 
     def fkey(self) -> int:
@@ -848,8 +856,11 @@ def generate(directory: Path, accessions: int = 3000, seed: int = 1,
     deleted = _deleted(g, accessions)
     texts = (_sec_ac(secondary), _delac("sp", deleted["sp"]), _delac("tr", deleted["tr"]),
              _reldate())
-    for path, text in zip(paths[2:], texts, strict=True):
+    for path, text in zip(paths[2:6], texts, strict=True):
         path.write_text(text, encoding="ascii", newline="\n")
+    from idmapping.demo_entries import write_entry_files
+
+    write_entry_files(directory, paths[0])
     return paths
 
 

@@ -1,12 +1,14 @@
 """Entries for mapping results: the ``to`` objects of ``/idmapping/{uniprotkb|uniref|uniparc}``.
 
 UniProt answers those end-points with the entries its "to" ids name: full UniProtKB entries, and
-UniRef and UniParc "light" entries. This module builds them from what a release of the mapping
-files holds (:class:`~idmapping.model.EntryFacts`: entry name, reviewed status, taxon, gene
-names and cross-references; :meth:`~idmapping.store.Store.members` for clusters), in UniProt's
-JSON shapes and key order, leaving out what the files do not hold (protein names, sequences,
-organism names). It also knows UniProt's return fields (``fields=``): their TSV labels, the
-value of each cell, and the part of the JSON entry each keeps.
+UniRef and UniParc "light" entries. When the release holds entry files (flat files, UniProtKB,
+UniRef and UniParc XML), the entries are their stored documents (UniProt's REST JSON, built at
+load time by :mod:`idmapping.uniprot`). Otherwise they are built from what the mapping files
+hold (:class:`~idmapping.model.EntryFacts`: entry name, reviewed status, taxon, gene names and
+cross-references; :meth:`~idmapping.store.Store.members` for clusters), in UniProt's JSON
+shapes and key order. Deleted accessions are inactive entries either way. The module also
+knows UniProt's return fields (``fields=``): their TSV labels, the value of each cell, and the
+part of the JSON entry each keeps.
 
 >>> from idmapping.model import EntryFacts
 >>> facts = EntryFacts("P04637", "P53_HUMAN", True, 9606, {"Gene_Name": ["TP53"]})
@@ -28,8 +30,12 @@ from typing import Any
 
 from idmapping.catalogue import Catalogue
 from idmapping.errors import InvalidRequest
+from idmapping.clustercells import UNIPARC_FIELDS, UNIREF_FIELDS, organisms_cell
+from idmapping.kbcells import KB_FIELDS, ReturnField, xref_full_cell
 from idmapping.model import EntryFacts
 from idmapping.store.base import Store
+from idmapping.uniprot.clusters import LIGHT_MEMBERS
+from idmapping.uniprot.summary import unpack
 
 __all__ = [
     "Entry",
@@ -43,6 +49,7 @@ __all__ = [
     "uniref_entry",
     "uniparc_entry",
     "xref_databases",
+    "flat_texts",
     "REVIEWED",
     "UNREVIEWED",
     "INACTIVE",
@@ -274,8 +281,9 @@ def _organism_name(entry: Entry) -> str:
 
 
 def _protein_name(entry: Entry) -> str:
-    recommended = _path("proteinDescription", "recommendedName", "fullName", "value")(entry)
-    return recommended or ""
+    from idmapping.kbcells import protein_name_cell
+
+    return protein_name_cell(entry)
 
 
 def _xref_cell(database: str) -> Callable[[Entry], str]:
@@ -293,26 +301,6 @@ def _xref_cell(database: str) -> Callable[[Entry], str]:
 
 def _joined(key: str) -> Callable[[Entry], str]:
     return lambda entry: "; ".join(entry.get(key) or [])
-
-
-@dataclass(frozen=True)
-class ReturnField:
-    """One of UniProt's return fields (``fields=``).
-
-    :param name: the name in ``fields=`` (``gene_primary``).
-    :param label: the TSV/xlsx column label (``Gene Names (primary)``).
-    :param cell: the cell value, read from the entry.
-    :param keys: the top-level entry keys the field keeps in JSON.
-    :param gene_parts: for gene fields, the keys kept inside each gene.
-    :param xref: for ``xref_<db>``, the cross-reference database kept.
-    """
-
-    name: str
-    label: str
-    cell: Callable[[Entry], Any]
-    keys: tuple[str, ...] = ()
-    gene_parts: tuple[str, ...] = ()
-    xref: str | None = None
 
 
 @dataclass(frozen=True)
@@ -341,8 +329,11 @@ class Dataset:
             dbs = {
                 db.lower(): db for db in xref_databases(catalogue or Catalogue.default()).values()
             }
-            database = dbs.get(key[len("xref_") :])
-            if database is not None:
+            database = dbs.get(key[len("xref_") :].removesuffix("_full"))
+            if database is not None and key.endswith("_full"):
+                found = ReturnField(key, database, xref_full_cell(database),
+                                    ("uniProtKBCrossReferences",), xref=database)
+            elif database is not None:
                 found = ReturnField(
                     key,
                     database,
@@ -393,11 +384,16 @@ class Dataset:
         keys = set(self.required)
         gene_parts: set[str] = set()
         xrefs: set[str] = set()
+        kinds: dict[str, set[str]] = {}
         for f in fields:
             keys.update(f.keys)
             gene_parts.update(f.gene_parts)
             if f.xref:
                 xrefs.add(f.xref)
+            if f.only:
+                kinds.setdefault(f.keys[0], set()).add(f.only)
+            elif f.keys and not f.xref:
+                kinds.setdefault(f.keys[0], set()).add("*")
         projected: Entry = {}
         for key, value in entry.items():
             if key not in keys:
@@ -409,7 +405,11 @@ class Dataset:
                     if (kept := {k: v for k, v in gene.items() if k in gene_parts})
                 ]
             elif key == "uniProtKBCrossReferences":
-                value = [x for x in value if x["database"] in xrefs]
+                value = [x for x in value if x["database"] in xrefs or
+                         "*" in kinds.get(key, ())]
+            elif key in ("comments", "features") and "*" not in kinds.get(key, {"*"}):
+                kind = "commentType" if key == "comments" else "type"
+                value = [x for x in value if x.get(kind) in kinds[key]]
             if value or value == 0:
                 projected[key] = value
         return projected
@@ -462,6 +462,7 @@ UNIPROTKB = Dataset(
         ReturnField("organism_id", "Organism (ID)", _path("organism", "taxonId"), ("organism",)),
         ReturnField("length", "Length", _path("sequence", "length"), ("sequence",)),
         ReturnField("uniparc_id", "UniParc", _path("extraAttributes", "uniParcId")),
+        *KB_FIELDS,
     ),
     defaults=(
         "accession",
@@ -489,6 +490,7 @@ UNIREF = Dataset(
         ReturnField("count", "Size", _path("memberCount"), ("memberCount",)),
         ReturnField("date_modified", "Date of last modification", _path("updated"), ("updated",)),
         ReturnField("members", "Cluster members", _joined("members"), ("members",)),
+        *UNIREF_FIELDS,
     ),
     defaults=("id", "name", "common_taxon", "count", "date_modified"),
     required=("id",),
@@ -499,7 +501,7 @@ UNIPARC = Dataset(
     name="uniparc",
     fields=_fields(
         ReturnField("upi", "Entry", _path("uniParcId")),
-        ReturnField("organism", "Organisms", _joined("organisms"), ("organisms",)),
+        ReturnField("organism", "Organisms", organisms_cell, ("organisms",)),
         ReturnField(
             "accession", "UniProtKB", _joined("uniProtKBAccessions"), ("uniProtKBAccessions",)
         ),
@@ -513,6 +515,7 @@ UNIPARC = Dataset(
             ("mostRecentCrossRefUpdated",),
         ),
         ReturnField("length", "Length", _path("sequence", "length"), ("sequence",)),
+        *UNIPARC_FIELDS,
     ),
     defaults=("upi", "organism", "accession", "first_seen", "last_seen", "length"),
     required=("uniParcId",),
@@ -527,35 +530,81 @@ DATASETS: dict[str, Dataset] = {d.name: d for d in (UNIPROTKB, UNIREF, UNIPARC)}
 # Reading the entries of one batch
 
 
+def _stored(store: Store, kind: str, ids: list[str]) -> dict[str, Entry]:
+    """The stored documents of *ids*, unpacked; none when the release has no such entries."""
+    if not ids or not store.document_counts().get(kind):
+        return {}
+    return {key: unpack(doc) for key, (doc, _) in store.documents(kind, ids).items()}
+
+
+def _with_uniparc(entry: Entry, facts: EntryFacts | None) -> Entry:
+    """A stored entry with the UniParc id that the mapping files give it (flat files lack it)."""
+    extra = entry.get("extraAttributes")
+    uniparc = (facts.xrefs.get("UniParc") if facts else None) or []
+    if isinstance(extra, dict) and "uniParcId" not in extra and uniparc:
+        extra["uniParcId"] = uniparc[0]
+    return entry
+
+
 def _uniprotkb_entries(store: Store, ids: Sequence[str], complete: bool) -> dict[str, Entry]:
-    canonical = {acc: _ISOFORM_SUFFIX.sub("", acc) for acc in dict.fromkeys(ids)}
+    unique = list(dict.fromkeys(ids))
+    canonical = {acc: _ISOFORM_SUFFIX.sub("", acc) for acc in unique}
     facts = store.entry_facts(list(dict.fromkeys(canonical.values())))
+    stored = _stored(store, "uniprotkb", unique)
     dbs = xref_databases(store.catalogue)
-    return {acc: uniprotkb_entry(acc, facts.get(base), dbs) for acc, base in canonical.items()}
+    found: dict[str, Entry] = {}
+    for acc, base in canonical.items():
+        fact = facts.get(base)
+        if acc in stored and not (fact and fact.deleted):
+            found[acc] = _with_uniparc(stored[acc], fact)
+        else:
+            found[acc] = uniprotkb_entry(acc, fact, dbs)
+    return found
+
+
+def _light_members(entry: Entry, complete: bool) -> Entry:
+    if not complete and len(entry.get("members", [])) > LIGHT_MEMBERS:
+        entry["members"] = entry["members"][:LIGHT_MEMBERS]
+    return entry
 
 
 def _uniref_entries(store: Store, ids: Sequence[str], complete: bool) -> dict[str, Entry]:
     unique = list(dict.fromkeys(ids))
+    stored = _stored(store, "uniref", unique)
+    missing = [cluster for cluster in unique if cluster not in stored]
     by_type: dict[str, list[str]] = {}
-    for cluster in unique:
+    for cluster in missing:
         by_type.setdefault(cluster.split("_", 1)[0], []).append(cluster)
     members: dict[str, list[str]] = {}
     for id_type, clusters in by_type.items():
         members.update(store.members(id_type, clusters))
     representatives = [
-        rep for cluster in unique if (rep := _representative(cluster, members.get(cluster, [])))
+        rep for cluster in missing if (rep := _representative(cluster, members.get(cluster, [])))
     ]
     names = store.entry_facts(representatives) if representatives else {}
     return {
-        cluster: uniref_entry(cluster, members.get(cluster, []), names, complete)
+        cluster: _light_members(stored[cluster], complete) if cluster in stored
+        else uniref_entry(cluster, members.get(cluster, []), names, complete)
         for cluster in unique
     }
 
 
 def _uniparc_entries(store: Store, ids: Sequence[str], complete: bool) -> dict[str, Entry]:
     unique = list(dict.fromkeys(ids))
-    members = store.members("UniParc", unique)
-    return {upi: uniparc_entry(upi, members.get(upi, [])) for upi in unique}
+    stored = _stored(store, "uniparc", unique)
+    missing = [upi for upi in unique if upi not in stored]
+    members = store.members("UniParc", missing) if missing else {}
+    return {upi: stored.get(upi) or uniparc_entry(upi, members.get(upi, [])) for upi in unique}
+
+
+def flat_texts(store: Store, ids: Sequence[str]) -> dict[str, str]:
+    """The flat-file texts of UniProtKB entries read from flat files, keyed by accession."""
+    from idmapping.uniprot.summary import unpack_text
+
+    if not store.document_counts().get("uniprotkb"):
+        return {}
+    return {acc: unpack_text(text) for acc, (_, text) in
+            store.documents("uniprotkb", list(dict.fromkeys(ids)), flat=True).items() if text}
 
 
 _BUILDERS: dict[str, Callable[[Store, Sequence[str], bool], dict[str, Entry]]] = {

@@ -15,6 +15,7 @@ Every error the library raises on purpose is an :class:`IdMappingError`. The HTT
     ├── ReleaseFileError           ---  a release file that cannot be read: names file and line
     │   └── UnknownFormat          ---  a file whose format cannot be recognised
     ├── StoreError                 500  the store cannot be opened or written
+    │   ├── StoreUnavailable       503  the store refuses writes for now (disk full, read-only)
     │   ├── NoRelease              503  nothing loaded yet
     │   └── MissingDriver          ---  an optional extra (psycopg) is not installed
     └── JobFailed                  500  a job ended in ERROR; carries UniProt's code (40, 50)
@@ -31,6 +32,7 @@ __all__ = [
     "ReleaseFileError",
     "UnknownFormat",
     "StoreError",
+    "StoreUnavailable",
     "NoRelease",
     "MissingDriver",
     "JobFailed",
@@ -93,6 +95,15 @@ class UnknownFormat(ReleaseFileError):
 
 class StoreError(IdMappingError):
     """The store cannot be opened or written."""
+
+
+class StoreUnavailable(StoreError):
+    """The store cannot be written just now (its disk is full, or it is read-only).
+
+    Reads go on working; the same request succeeds once the store can be written again.
+    """
+
+    status = 503
 
 
 class NoRelease(StoreError):

@@ -8,32 +8,36 @@ whole result in memory::
     body = b"".join(write(writer, [("P05067", "CHEMBL2487")]))
     # b'From\\tTo\\nP05067\\tCHEMBL2487\\n'
 
-The module also holds UniProt's format negotiation (``format`` parameter and ``Accept``
-header), its ``Content-Disposition`` file names, and incremental gzip for ``compressed=true``.
+The module also holds incremental gzip for ``compressed=true``, and re-exports UniProt's
+format negotiation from :mod:`idmapping.media`.
 
 >>> writer = JsonWriter(("From", "To"), Extras(failed_ids=["X1"]))
 >>> b"".join(write(writer, [("P05067", "CHEMBL2487")]))
 b'{"results":[{"from":"P05067","to":"CHEMBL2487"}],"failedIds":["X1"]}'
->>> negotiate(None, "text/plain;format=tsv", ("tsv", "json", "xlsx"))
-'tsv'
 """
 
 from __future__ import annotations
 
 import operator
 import os
-import re
 import tempfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any, ClassVar
 
 import orjson
 import xlsxwriter  # type: ignore[import-untyped]  # no stubs upstream
 
 from idmapping.errors import InvalidRequest
+from idmapping.media import (
+    FORMAT_BY_MEDIA_TYPE,
+    MEDIA_TYPE_BY_FORMAT,
+    content_disposition,
+    media_type_for,
+    negotiate,
+    not_accepted,
+)
 from idmapping.model import Job
 
 __all__ = [
@@ -45,6 +49,11 @@ __all__ = [
     "TsvWriter",
     "ListWriter",
     "XlsxWriter",
+    "RecordWriter",
+    "FastaWriter",
+    "FlatFileWriter",
+    "GffWriter",
+    "XmlWriter",
     "WRITERS",
     "writer_for",
     "write",
@@ -241,7 +250,10 @@ class JsonWriter(Writer):
             if extras.failed_ids:
                 parts.append(b',"failedIds":' + orjson.dumps(extras.failed_ids))
             if extras.suggested_ids:
-                parts.append(b',"suggestedIds":' + orjson.dumps(extras.suggested_ids))
+                # UniProt's key order, whatever order the job's store kept (jsonb sorts keys)
+                ordered = [{"from": s.get("from"), "to": s.get("to")}
+                           for s in extras.suggested_ids]
+                parts.append(b',"suggestedIds":' + orjson.dumps(ordered))
             if extras.obsolete_count > 0:
                 parts.append(b',"obsoleteCount":' + str(extras.obsolete_count).encode())
         parts.append(b"}")
@@ -391,8 +403,86 @@ class XlsxWriter(Writer):
             self._book = self._sheet = None
 
 
+class RecordWriter(Writer):
+    """Entry formats: one text record per row (a FASTA record, a flat-file entry, XML).
+
+    :param record: turns a row into its text; rows with no text (an inactive entry in FASTA)
+        are left out.
+    """
+
+    name = "record"
+    content_type = "text/plain"
+    extension = "txt"
+    head: ClassVar[str] = ""
+    tail: ClassVar[str] = ""
+
+    def __init__(
+        self,
+        columns: Sequence[str],
+        extras: Extras | None = None,
+        *,
+        record: Callable[[Row], str] | None = None,
+    ) -> None:
+        super().__init__(columns, extras)
+        self.record: Callable[[Row], str] = record or (lambda row: f"{cell_text(row[1])}\n")
+
+    def header(self) -> bytes:
+        return self.head.encode()
+
+    def row(self, row: Row) -> bytes:
+        return self.record(row).encode()
+
+    def footer(self) -> bytes:
+        return self.tail.encode()
+
+
+class FastaWriter(RecordWriter):
+    """FASTA: UniProt's headers, sequences in lines of 60."""
+
+    name = "fasta"
+    content_type = "text/plain;format=fasta"
+    extension = "fasta"
+
+
+class FlatFileWriter(RecordWriter):
+    """UniProtKB's flat file (``format=txt``)."""
+
+    name = "txt"
+    content_type = "text/plain;format=flatfile"
+    extension = "txt"
+
+
+class GffWriter(RecordWriter):
+    """GFF3 of UniProtKB features."""
+
+    name = "gff"
+    content_type = "text/plain;format=gff"
+    extension = "gff"
+    head = "##gff-version 3\n"
+
+
+class XmlWriter(RecordWriter):
+    """UniProtKB XML: the ``<uniprot>`` root around one ``<entry>`` per row."""
+
+    name = "xml"
+    content_type = "application/xml"
+    extension = "xml"
+    head = ('<?xml version="1.0" encoding="UTF-8"  standalone="no" ?>\n'
+            '<uniprot xmlns="https://uniprot.org/uniprot" '
+            'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+            'xsi:schemaLocation="https://uniprot.org/uniprot '
+            'https://www.uniprot.org/docs/uniprot.xsd">\n')
+    tail = ('<copyright>\nCopyrighted by the UniProt Consortium, see '
+            'https://www.uniprot.org/terms Distributed under the Creative Commons Attribution '
+            '(CC BY 4.0) License\n</copyright>\n</uniprot>\n')
+
+    def error_footer(self) -> bytes:
+        return b"</uniprot>\n"
+
+
 WRITERS: dict[str, type[Writer]] = {
-    cls.name: cls for cls in (JsonWriter, TsvWriter, ListWriter, XlsxWriter)
+    cls.name: cls for cls in (JsonWriter, TsvWriter, ListWriter, XlsxWriter, FastaWriter,
+                              FlatFileWriter, GffWriter, XmlWriter)
 }
 """The writers by format name (the value of the ``format`` parameter)."""
 
@@ -405,7 +495,7 @@ def writer_for(name: str) -> type[Writer]:
     try:
         return WRITERS[name]
     except KeyError:
-        raise InvalidRequest(_not_accepted(name)) from None
+        raise InvalidRequest(not_accepted(name)) from None
 
 
 def write(
@@ -458,142 +548,3 @@ def gzip_chunks(chunks: Iterable[bytes], level: int = 6) -> Iterator[bytes]:
     yield compressor.flush()
 
 
-# ---------------------------------------------------------------------------------------------
-# Format negotiation
-
-MEDIA_TYPE_BY_FORMAT: dict[str, str] = {
-    "json": "application/json",
-    "tsv": "text/plain;format=tsv",
-    "list": "text/plain;format=list",
-    "fasta": "text/plain;format=fasta",
-    "txt": "text/plain;format=flatfile",
-    "gff": "text/plain;format=gff",
-    "xml": "application/xml",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "rdf": "application/rdf+xml",
-    "ttl": "text/turtle",
-    "nt": "application/n-triples",
-}
-"""UniProt's media types (``UniProtMediaType``) by ``format`` value (the file extension)."""
-
-FORMAT_BY_MEDIA_TYPE: dict[str, str] = {media: fmt for fmt, media in MEDIA_TYPE_BY_FORMAT.items()}
-
-_NOT_ACCEPTED = "Invalid request received. Requested media type/format not accepted"
-
-
-def media_type_for(format_name: str) -> str:
-    """Return UniProt's Content-Type for a format name.
-
-    :raises InvalidRequest: for a name UniProt does not know.
-    """
-    try:
-        return MEDIA_TYPE_BY_FORMAT[format_name]
-    except KeyError:
-        raise InvalidRequest(_not_accepted(format_name)) from None
-
-
-def _not_accepted(requested: str) -> str:
-    """Return UniProt's message for an unknown format or media type."""
-    return f"{_NOT_ACCEPTED}: '{requested}'."
-
-
-def _not_allowed(requested: str, allowed: Sequence[str]) -> str:
-    """Return UniProt's message for a known format that this end-point does not produce."""
-    # The wording is HttpServletRequestContentTypeMutator.handleMediaTypeNotAcceptable's: the
-    # end-point's media types (its @GetMapping "produces", in that order) joined by ", ", then
-    # a full stop. Callers pass *allowed* in UniProt's produces order to match it exactly.
-    listed = ", ".join(MEDIA_TYPE_BY_FORMAT[fmt] for fmt in allowed)
-    return (
-        f"{_NOT_ACCEPTED}, '{requested}'. "
-        f"Valid media types/formats for this end-point include: {listed}."
-    )
-
-
-def _media_ranges(accept: str) -> list[str]:
-    """Return the media ranges of an Accept header, most preferred first.
-
-    Parameters other than ``format`` (``q``, ``charset``) are dropped, so that
-    ``text/plain; format=tsv; q=0.9`` reads as ``text/plain;format=tsv``; ranges with ``q=0``
-    are left out.
-    """
-    ranked: list[tuple[float, int, str]] = []
-    for position, part in enumerate(accept.split(",")):
-        pieces = [piece.strip() for piece in part.split(";")]
-        media = pieces[0].lower()
-        quality, fmt = 1.0, ""
-        for param in pieces[1:]:
-            key, _, value = param.partition("=")
-            key, value = key.strip().lower(), value.strip().strip('"')
-            if key == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
-            elif key == "format":
-                fmt = value.lower()
-        if media and quality > 0:
-            ranked.append((-quality, position, f"{media};format={fmt}" if fmt else media))
-    return [media for _, _, media in sorted(ranked)]
-
-
-def negotiate(format_param: str | None, accept: str | None, allowed: Sequence[str]) -> str:
-    """Return the format to answer with, following UniProt's rules.
-
-    * A non-empty ``format`` parameter wins over ``Accept``; it must name a known format
-      (case-sensitive, as UniProt) that this end-point produces.
-    * Without it, the first ``Accept`` media type this end-point produces is used; an empty
-      header, ``*/*``, or only unknown types give JSON (browsers send ``text/html,...``, which
-      UniProt also answers with JSON).
-    * An ``Accept`` that names only UniProt types this end-point does not produce is refused,
-      as UniProt refuses it.
-
-    :param allowed: the formats of the end-point, in UniProt's ``produces`` order.
-    :raises InvalidRequest: with UniProt's messages.
-    """
-    if format_param:
-        if format_param not in MEDIA_TYPE_BY_FORMAT:
-            raise InvalidRequest(_not_accepted(format_param))
-        if format_param not in allowed:
-            raise InvalidRequest(_not_allowed(format_param, allowed))
-        return format_param
-    fallback = "json" if "json" in allowed or not allowed else allowed[0]
-    if not accept or not accept.strip():
-        return fallback
-    refused = False
-    for media in _media_ranges(accept):
-        if media == "*/*":
-            return fallback
-        fmt = FORMAT_BY_MEDIA_TYPE.get(media)
-        if fmt is None:
-            continue
-        if fmt in allowed:
-            return fmt
-        refused = True
-    if refused:
-        raise InvalidRequest(_not_accepted(accept.strip()))
-    return fallback
-
-
-# UniProt's HeaderFactory turned the query-derived part of a file name into [A-Za-z0-9_] and
-# cut it at 60 characters; the same keeps our names safe inside the quoted header value.
-_UNSAFE_NAME_RE = re.compile(r"[^A-Za-z0-9]")
-_UNDERSCORES_RE = re.compile(r"_{2,}")
-_NAME_PART_LENGTH = 60
-
-
-def content_disposition(prefix: str, extension: str, compressed: bool, today: date) -> str:
-    """Return the ``Content-Disposition`` value of a download (``download=true``).
-
-    :param prefix: the part after ``idmapping_``, e.g. the job id or the query; characters
-        other than letters and digits become ``_``.
-    :param extension: the writer's extension, e.g. ``tsv``.
-    :param compressed: add ``.gz`` (``compressed=true``).
-    :param today: the date written into the name.
-
-    >>> content_disposition("abc 123", "tsv", True, date(2024, 1, 2))
-    'form-data; name="attachment"; filename="idmapping_abc_123_2024_01_02.tsv.gz"'
-    """
-    part = _UNSAFE_NAME_RE.sub("_", prefix)[:_NAME_PART_LENGTH]
-    stem = _UNDERSCORES_RE.sub("_", f"idmapping_{part}_{today:%Y_%m_%d}")
-    filename = f"{stem}.{extension}" + (".gz" if compressed else "")
-    return f'form-data; name="attachment"; filename="{filename}"'

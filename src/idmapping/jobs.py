@@ -4,19 +4,25 @@ A job's id is UniProt's hash of its request (:mod:`idmapping.jobid`), so the sam
 the same job, re-used unless it ended in ERROR. A small job is finished before :meth:`submit`
 returns; a larger one runs on a worker thread and is RUNNING from the moment it is accepted.
 State and results live in the store: a restart loses nothing (:meth:`JobService.resume`).
+
+When the store cannot be written (a full disk, a read-only file), a submission is refused with
+:class:`~idmapping.errors.StoreUnavailable` (503), and a job that could not record its end is
+reported in ERROR from memory, so that no client polls a RUNNING job for ever; submitting it
+again runs it again once the store can be written.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
 from collections.abc import Iterator
-from typing import Any
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 from idmapping.catalogue import SWISSPROT, UNIPARC, UNIPROTKB, UNIREFS, Catalogue
-from idmapping.errors import IdMappingError, InvalidRequest, NotFound
+from idmapping.errors import IdMappingError, InvalidRequest, NotFound, StoreUnavailable
 from idmapping.ids import check_lengths, split_api_ids
 from idmapping.jobid import job_id
 from idmapping.mapping import MappingRun, map_ids
@@ -45,6 +51,23 @@ class _TooMany(Exception):
     pass
 
 
+UNWRITABLE = "The store cannot be written ({}): submit the job again later"
+"""The message of a job whose end could not be stored."""
+
+
+@contextlib.contextmanager
+def _writing() -> Iterator[None]:
+    """Turn a backend's own write failure (sqlite3, psycopg, OSError) into StoreUnavailable."""
+    try:
+        yield
+    except (IdMappingError, _TooMany):
+        raise
+    except Exception as exc:  # the backends raise their drivers' errors as they come
+        detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise StoreUnavailable(
+            f"The store cannot be written just now ({detail}); try again later") from exc
+
+
 class JobService:
     """Submits, runs and reads jobs of one store."""
 
@@ -56,6 +79,8 @@ class JobService:
         self.pool = ThreadPoolExecutor(max_workers=settings.job_threads,
                                        thread_name_prefix="idmapping-job")
         self._running: set[str] = set()
+        # Jobs whose end could not be stored (store not writable), by id: read in their place.
+        self._stalled: dict[str, Job] = {}
         self._lock = threading.Lock()
         self._celery: Any = None
         if settings.broker_url:
@@ -97,24 +122,35 @@ class JobService:
 
     def submit(self, from_db: str | None, to_db: str | None, ids: str | None,
                tax_id: str | None = None) -> Job:
-        """Accept a request: return its job, new or re-used, finished if it is small."""
+        """Accept a request: return its job, new or re-used, finished if it is small.
+
+        :raises StoreUnavailable: a new job cannot be stored just now.
+        """
         split = self.validate(from_db, to_db, ids)
         assert from_db is not None and to_db is not None and ids is not None
         tax = (tax_id or "").strip()
         key = job_id(from_db, to_db, ids, tax)
         now = time.time()
-        job = self.store.get_job(key)
+        job = self._read(key)
         if job is not None and job.status != JobStatus.ERROR and not self._expired(job, now):
             job.updated = now
-            self.store.save_job(job)
+            try:  # keeping the job longer is worth a write, not a failed submission
+                with _writing():
+                    self.store.save_job(job)
+            except StoreUnavailable as exc:
+                log.warning("job %s: %s", key, exc)
             return job
         job = Job(id=key, from_db=from_db.strip(), to_db=to_db.strip(), ids=ids, tax_id=tax,
                   status=JobStatus.NEW, created=now, updated=now)
-        self.store.save_job(job)
+        with _writing():
+            self.store.save_job(job)
+        with self._lock:
+            self._stalled.pop(key, None)
         if len(split) <= self.settings.inline_job_ids:
             self.run(key)
         else:
-            self.store.claim_job(key, (JobStatus.NEW,), now)
+            with _writing():
+                self.store.claim_job(key, (JobStatus.NEW,), now)
             self._dispatch(key)
         return self.get(key)
 
@@ -125,7 +161,14 @@ class JobService:
 
             self._celery.send_task(TASK_NAME, args=[key])
         else:
-            self.pool.submit(self.run, key)
+            self.pool.submit(self._run_logged, key)
+
+    def _run_logged(self, key: str) -> None:
+        """Run a job on a worker thread, where nobody would see an exception."""
+        try:
+            self.run(key)
+        except Exception:
+            log.exception("job %s could not be run", key)
 
     # -- running ----------------------------------------------------------------------------
 
@@ -145,14 +188,23 @@ class JobService:
         job = self.store.get_job(key)
         if job is None:
             return
-        self.store.claim_job(key, (JobStatus.NEW, JobStatus.RUNNING), time.time())
+        try:
+            with _writing():
+                self.store.claim_job(key, (JobStatus.NEW, JobStatus.RUNNING), time.time())
+        except StoreUnavailable as exc:
+            self._fail(job, 50, UNWRITABLE.format(exc.__cause__ or exc))
+            return
         request = MappingRequest(job.from_db, job.to_db, tuple(split_api_ids(job.ids)),
                                  job.tax_id)
         try:
             mapped = map_ids(self.store, request, self.catalogue)
-            count = self.store.write_results(key, self._capped(mapped))
+            with _writing():
+                count = self.store.write_results(key, self._capped(mapped))
         except _TooMany:
             self._fail(job, 40, LIMIT_ERROR.format(self.settings.max_pairs))
+            return
+        except StoreUnavailable as exc:
+            self._fail(job, 50, UNWRITABLE.format(exc.__cause__ or exc))
             return
         except IdMappingError as exc:
             self._fail(job, 50, exc.messages[0])
@@ -172,7 +224,11 @@ class JobService:
             job.warnings = [{"code": 21, "message": ENRICH_WARNING.format(
                 self.settings.max_enrich)}]
         job.updated = time.time()
-        self.store.save_job(job)
+        try:
+            with _writing():
+                self.store.save_job(job)
+        except StoreUnavailable as exc:
+            self._fail(job, 50, UNWRITABLE.format(exc.__cause__ or exc))
 
     def _capped(self, mapped: MappingRun) -> Iterator[tuple[str, str]]:
         limit = self.settings.max_pairs
@@ -182,11 +238,18 @@ class JobService:
             yield pair.from_id, pair.to_id
 
     def _fail(self, job: Job, code: int, message: str) -> None:
+        """End a job in ERROR; if even that cannot be stored, remember it in memory."""
         job.status = JobStatus.ERROR
         job.errors = [{"code": code, "message": message}]
         job.updated = time.time()
-        self.store.write_results(job.id, ())
-        self.store.save_job(job)
+        try:
+            with _writing():
+                self.store.write_results(job.id, ())
+                self.store.save_job(job)
+        except StoreUnavailable as exc:
+            log.warning("job %s ended in ERROR, which cannot be stored: %s", job.id, exc)
+            with self._lock:
+                self._stalled[job.id] = job
 
     def resume(self) -> int:
         """Queue again every job that a stop left unfinished; return how many.
@@ -207,9 +270,17 @@ class JobService:
         ttl = self.settings.job_ttl_days
         return ttl > 0 and job.updated < now - ttl * 86400
 
+    def _read(self, key: str) -> Job | None:
+        """The stored job *key*, or the ERROR it ended in if that could not be stored."""
+        with self._lock:
+            stalled = self._stalled.get(key)
+        if stalled is not None:
+            return stalled
+        return self.store.get_job(key)
+
     def get(self, key: str) -> Job:
         """The job *key*; :class:`NotFound` if unknown or expired."""
-        job = self.store.get_job(key)
+        job = self._read(key)
         if job is None or self._expired(job, time.time()):
             raise NotFound()
         return job

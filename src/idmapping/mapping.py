@@ -11,7 +11,7 @@ target database are the results. All of it is one set query in the store.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from idmapping.catalogue import AC_ID, SWISSPROT, UNIPROTKB, Catalogue, Database
@@ -35,6 +35,7 @@ class MappingRun:
     identifiers: list[Identifier]
     rows: Iterator[tuple[int, str, int]]
     to_uniprot: bool
+    suggest: Callable[[list[str]], dict[str, list[str]]] | None = None
     failed_ids: list[str] = field(default_factory=list)
     suggested_ids: list[dict[str, str]] = field(default_factory=list)
     obsolete_count: int = 0
@@ -52,7 +53,15 @@ class MappingRun:
                 self.obsolete_count += 1
             self.count += 1
             yield Pair(ident.text, to_id, bool(obsolete))
-        self.failed_ids = [i.text for i, hit in zip(idents, mapped, strict=True) if not hit]
+        failed = [i for i, hit in zip(idents, mapped, strict=True) if not hit]
+        if self.suggest is not None and failed:
+            # UniParc ids of sequence ids that no UniProtKB entry carries (UniProt's
+            # suggestedIds); an id with a suggestion is no longer reported as failed
+            found = self.suggest([i.key for i in failed])
+            self.suggested_ids = [{"from": i.text, "to": upi} for i in failed
+                                  for upi in found.get(i.key, [])]
+            failed = [i for i in failed if i.key not in found]
+        self.failed_ids = [i.text for i in failed]
 
 
 def parse_request_ids(source: Database, ids: tuple[str, ...]) -> list[Identifier]:
@@ -95,7 +104,19 @@ def map_ids(store: Store, request: MappingRequest, catalogue: Catalogue | None =
         taxon=taxon_filter(request.tax_id),
     )
     release, rows = store.lookup(plan)
-    return MappingRun(release, idents, rows, to_uniprot=target.name in (UNIPROTKB, SWISSPROT))
+    to_uniprot = target.name in (UNIPROTKB, SWISSPROT)
+    suggest = None
+    if to_uniprot and source.dat_type in SUGGESTING_TYPES:
+        id_type = source.dat_type
+
+        def suggest(keys: list[str]) -> dict[str, list[str]]:
+            return store.uniparc_suggestions(id_type, keys)
+
+    return MappingRun(release, idents, rows, to_uniprot=to_uniprot, suggest=suggest)
+
+
+SUGGESTING_TYPES = frozenset({"EMBL", "RefSeq", "GI"})
+"""ID_types whose unmapped ids get UniParc suggestions (RefSeq, EMBL and GI inputs)."""
 
 
 def _target(target: Database) -> str:

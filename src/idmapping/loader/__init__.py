@@ -7,12 +7,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import io
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import BinaryIO, TypeVar
 
 from idmapping.errors import ReleaseFileError
+from idmapping.loader.entries import load_uniparc, load_uniprotkb, load_uniref
 from idmapping.loader.readers import (
     read_delac,
     read_idmapping,
@@ -23,6 +25,9 @@ from idmapping.loader.readers import (
 from idmapping.loader.sniff import ReleaseFile, open_text, sniff
 from idmapping.model import Release
 from idmapping.store.base import ReleaseWriter, Store, Subset
+from idmapping.uniprot.clusters import read_uniparc_xml, read_uniref_xml
+from idmapping.uniprot.flatfile import read_flatfile
+from idmapping.uniprot.kbxml import read_uniprot_xml
 
 __all__ = ["load_release", "load_demo", "Progress", "sniff", "ReleaseFile"]
 
@@ -30,6 +35,8 @@ Progress = Callable[[int, int, int], None]
 """Called as ``progress(bytes_read, bytes_total, rows)`` while a load runs."""
 
 T = TypeVar("T")
+
+_XML_FORMATS = ("uniprotkb_xml", "uniref_xml", "uniparc_xml")
 
 
 class _Counting(io.RawIOBase):
@@ -82,7 +89,15 @@ class _Load:
         for file in self.files:
             with open(file.path, "rb") as raw:
                 counting = io.BufferedReader(_Counting(raw, self._advance), 1 << 20)
-                text = open_text(file, counting)  # type: ignore[arg-type]
+                if file.format in _XML_FORMATS:
+                    try:
+                        self._read_xml(file, counting)
+                    except (OSError, EOFError) as exc:
+                        raise ReleaseFileError(f"cannot read: {exc}", str(file.path)) from None
+                    if self.progress:
+                        self.progress(self.done, self.total, self.rows)
+                    continue
+                text = open_text(file, counting)
                 try:
                     self._read(file, text)
                 except UnicodeDecodeError as exc:
@@ -109,6 +124,21 @@ class _Load:
             self.writer.add_deleted((a, source) for a in self._tick(read_delac(text, path)))
         elif file.format == "reldate":
             self._note_name(file)
+        elif file.format == "uniprotkb_flat":
+            entries = ((e.json, e.text) for e in read_flatfile(text, path))
+            load_uniprotkb(self.writer, self._tick(entries))
+
+    def _read_xml(self, file: ReleaseFile, raw: BinaryIO) -> None:
+        """Read an XML entry file (lxml parses bytes, and gzip itself when asked)."""
+        path = str(file.path)
+        stream: BinaryIO = gzip.GzipFile(fileobj=raw) if file.compressed else raw  # type: ignore[assignment]
+        if file.format == "uniprotkb_xml":
+            load_uniprotkb(self.writer, self._tick((e, None) for e in read_uniprot_xml(stream,
+                                                                                     path)))
+        elif file.format == "uniref_xml":
+            load_uniref(self.writer, self._tick(read_uniref_xml(stream, path)))
+        elif file.format == "uniparc_xml":
+            load_uniparc(self.writer, self._tick(read_uniparc_xml(stream, path)))
 
     def _note_name(self, file: ReleaseFile) -> None:
         """Note the release name that a file's header states."""
@@ -130,7 +160,9 @@ def load_release(
     interrupted, the current release stays as it was.
 
     :param paths: release files in any order: idmapping.dat[.gz], idmapping_selected.tab[.gz],
-        sec_ac.txt, delac_sp.txt, delac_tr.txt, reldate.txt; compressed or not.
+        sec_ac.txt, delac_sp.txt, delac_tr.txt, reldate.txt, UniProtKB flat files
+        (uniprot_sprot.dat, uniprot_trembl.dat) or XML, UniRef and UniParc XML; compressed or
+        not.
     :param name: the release's name; by default the one the files state (``2026_01``), else
         today's date.
     :param subset: keep only some taxa, or reviewed entries.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -14,9 +15,13 @@ __all__ = ["ReleaseFile", "sniff", "open_text", "FORMATS"]
 
 GZIP_MAGIC = b"\x1f\x8b"
 
-FORMATS = ("idmapping", "selected", "sec_ac", "delac", "reldate")
+FORMATS = ("idmapping", "selected", "sec_ac", "delac", "reldate", "uniprotkb_flat",
+           "uniprotkb_xml", "uniref_xml", "uniparc_xml")
 """The formats the loader reads: idmapping.dat, idmapping_selected.tab, sec_ac.txt,
-delac_sp.txt/delac_tr.txt and reldate.txt."""
+delac_sp.txt/delac_tr.txt, reldate.txt, UniProtKB flat files (uniprot_sprot.dat,
+uniprot_trembl.dat), UniProtKB XML, UniRef XML and UniParc XML."""
+
+_XML_ROOT = re.compile(r"<(?:[A-Za-z_][\w.-]*:)?(uniprot|UniRef(?:100|90|50)?|uniparc)[\s>]")
 
 
 @dataclass(frozen=True)
@@ -61,12 +66,21 @@ def sniff(path: str | Path) -> ReleaseFile:
     if fmt is None:
         raise UnknownFormat(
             "not a UniProt release file this loader reads (idmapping.dat, "
-            "idmapping_selected.tab, sec_ac.txt, delac_sp.txt, delac_tr.txt, reldate.txt)",
+            "idmapping_selected.tab, sec_ac.txt, delac_sp.txt, delac_tr.txt, reldate.txt, "
+            "UniProtKB flat file or XML, UniRef XML, UniParc XML)",
             str(path))
     return ReleaseFile(path, fmt, compressed, size, head)
 
 
 def _format_of(head: str) -> str | None:
+    stripped = head.lstrip("\ufeff \r\n")
+    if stripped.startswith("ID   ") and "\nAC   " in stripped:
+        return "uniprotkb_flat"
+    if stripped.startswith("<"):
+        if m := _XML_ROOT.search(stripped):
+            root = m.group(1)
+            return {"uniprot": "uniprotkb_xml", "uniparc": "uniparc_xml"}.get(root, "uniref_xml")
+        return None
     if "Secondary AC" in head and "Primary AC" in head:
         return "sec_ac"
     if "Accession number" in head and "deleted" in head.lower():

@@ -12,6 +12,13 @@ Release tables, the same in every backend::
     xrefs(entry, db, value, key)         one row per (entry, database, id); key = lookup_key(value)
     secondary(accession, primary_acc)    sec_ac.txt
     deleted(accession, source)           delac_sp.txt (sp) and delac_tr.txt (tr)
+    kb_entries(accession, ..., doc, flat)  UniProtKB entries: JSON document (compressed), the
+                                         flat-file text if read from one, filter columns
+    uniref_entries(id, ..., doc)         UniRef light entries
+    uniparc_entries(upi, ..., doc)       UniParc light entries
+    uniparc_xrefs(db, key, upi)          UniParc ids of EMBL, RefSeq and GI ids (suggestions)
+
+The document tables' columns are :data:`idmapping.uniprot.summary.DOCUMENT_COLUMNS`.
 
 Mapping is done as set operations in the database: the input ids go into a temporary table,
 one query joins it against the indexes, and the rows come back ordered by input.
@@ -29,8 +36,9 @@ from idmapping.catalogue import EXTRA_DAT_TYPES, Catalogue
 from idmapping.errors import InvalidRequest
 from idmapping.ids import lookup_key
 from idmapping.model import EntryFacts, Job, JobStatus, Release
+from idmapping.uniprot.summary import DOCUMENT_COLUMNS, DOCUMENT_TABLES
 
-__all__ = ["Store", "ReleaseWriter", "LookupPlan", "Subset"]
+__all__ = ["Store", "ReleaseWriter", "LookupPlan", "Subset", "FilterQuery"]
 
 _ISOFORM_SUFFIX = re.compile(r"-[0-9]+$")
 
@@ -60,6 +68,87 @@ class LookupPlan:
     taxon: int | None = None
 
 
+@dataclass(frozen=True)
+class FilterQuery:
+    """A filtered or sorted view of a job's results over entry documents.
+
+    :param kind: ``uniprotkb``, ``uniref`` or ``uniparc``.
+    :param where: an SQL condition over the document table ``e`` (and, for UniProtKB, the
+        mapping entries ``m``) with ``?`` placeholders; ``""`` keeps every pair.
+    :param params: the values of the placeholders.
+    :param order: SQL ``ORDER BY`` terms (before the stored order); ``""`` keeps stored order.
+    :param include_isoform: add the isoform entries of each mapped canonical entry.
+    """
+
+    kind: str
+    where: str = ""
+    params: tuple[Any, ...] = ()
+    order: str = ""
+    include_isoform: bool = False
+
+
+def filter_sql(query: FilterQuery, results: str, rel: str, collate: str = ""
+               ) -> tuple[str, str]:
+    """The page query and the count query of *query*.
+
+    Both take ``job`` (once, or twice with isoforms), then the query's params; the page query
+    then takes ``limit`` and ``offset``.
+
+    :param results: the job results table (``job_results``, schema-qualified as needed).
+    :param rel: the prefix of the current release's tables (``rel.``).
+    :param collate: how the job's ids are compared with the release's (PostgreSQL: their
+        columns have different collations).
+    """
+    table = rel + DOCUMENT_TABLES[query.kind]
+    key = DOCUMENT_COLUMNS[query.kind][0][0]
+    pairs = f"SELECT r.seq, 0 AS sub, r.from_id, r.to_id FROM {results} r WHERE r.job = ?"
+    if query.include_isoform and query.kind == "uniprotkb":
+        pairs += (f" UNION ALL SELECT r.seq, 1, r.from_id, i.accession FROM {results} r "
+                  f"JOIN {table} i ON i.canonical = r.to_id{collate} AND i.isoform = 1 "
+                  "WHERE r.job = ?")
+    joins = f"LEFT JOIN {table} e ON e.{key} = p.to_id{collate}"
+    if query.kind == "uniprotkb":
+        joins += f" LEFT JOIN {rel}entries m ON m.accession = p.to_id{collate}"
+    condition = query.where.replace("{rel}", rel).replace("{collate}", collate)
+    where = f" WHERE {condition}" if condition else ""
+    order = f"{query.order}, " if query.order else ""
+    page = (f"SELECT p.from_id, p.to_id FROM ({pairs}) p {joins}{where} "
+            f"ORDER BY {order}p.seq, p.sub, p.to_id{collate} LIMIT ? OFFSET ?")
+    count = f"SELECT count(*) FROM ({pairs}) p {joins}{where}"
+    return page, count
+
+
+def filter_params(query: FilterQuery, job_id: str) -> list[Any]:
+    """The leading parameters of :func:`filter_sql`'s queries."""
+    jobs = [job_id, job_id] if query.include_isoform and query.kind == "uniprotkb" else [job_id]
+    return [*jobs, *query.params]
+
+
+def document_schema(kind: str, types: dict[str, str], primary: bool = False) -> str:
+    """``CREATE TABLE`` of a document table, column kinds mapped through *types*.
+
+    :param primary: declare the first column the primary key (SQLite, which then replaces a
+        repeated entry).
+    """
+    columns = ", ".join(f"{name} {types[kind_]}" + (" PRIMARY KEY" if primary and n == 0 else "")
+                        for n, (name, kind_) in enumerate(DOCUMENT_COLUMNS[kind]))
+    return f"CREATE TABLE {DOCUMENT_TABLES[kind]} ({columns})"
+
+
+OLD_RELEASE = ("Invalid request received. The current release was loaded by an earlier version "
+               "without entry tables: load it again to filter or sort its entries")
+"""The message for a filter over a release that has no entry tables."""
+
+DOCUMENT_INDEXES = (
+    "CREATE INDEX kb_entries_key ON kb_entries (accession)",
+    "CREATE INDEX kb_entries_canonical ON kb_entries (canonical)",
+    "CREATE INDEX uniref_entries_key ON uniref_entries (id)",
+    "CREATE INDEX uniparc_entries_key ON uniparc_entries (upi)",
+    "CREATE INDEX uniparc_xrefs_key ON uniparc_xrefs (db, key)",
+)
+"""Indexes of the document tables, built after the load."""
+
+
 class ReleaseWriter(abc.ABC):
     """Builds one new release beside the current one; :meth:`commit` makes it current.
 
@@ -82,8 +171,11 @@ class ReleaseWriter(abc.ABC):
         self.taxa: dict[int, int] = {}
         self.reviewed: dict[int, bool] = {}
         self.meta: dict[str, str] = {}
+        self.documents: dict[str, int] = {}
         self.rows = 0
         self.lines = 0
+
+    document_batch = 2000
 
     # -- what the loader calls ------------------------------------------------------------
 
@@ -124,6 +216,40 @@ class ReleaseWriter(abc.ABC):
     def set_reviewed(self, accession: str, reviewed: bool) -> None:
         """Record an entry's reviewed status as its entry data states it."""
         self.reviewed[self._entry(accession)] = reviewed
+
+    def set_entry(self, accession: str, name: str | None, reviewed: bool | None,
+                  taxon: int | None) -> None:
+        """Record what an entry's own data states: its name, status and taxon."""
+        entry = self._entry(accession)
+        if name:
+            self.names[entry] = name
+        if reviewed is not None:
+            self.reviewed[entry] = reviewed
+        if taxon is not None:
+            self.taxa[entry] = taxon
+
+    def add_documents(self, kind: str, rows: Iterable[tuple[Any, ...]]) -> int:
+        """Add entry documents: rows of :data:`DOCUMENT_COLUMNS` ``[kind]``; return the count."""
+        batch: list[tuple[Any, ...]] = []
+        count = 0
+        for row in rows:
+            batch.append(row)
+            if len(batch) >= self.document_batch:
+                self._insert_documents(kind, batch)
+                count += len(batch)
+                batch = []
+        if batch:
+            self._insert_documents(kind, batch)
+            count += len(batch)
+        self.documents[kind] = self.documents.get(kind, 0) + count
+        return count
+
+    def add_uniparc_xrefs(self, rows: Iterable[tuple[str, str, str]]) -> None:
+        """Add ``(ID_type, id, UniParc id)`` rows: the UniParc entries of sequence ids."""
+        batch = [(db, lookup_key(value, self.versioned.get(db, False)), upi)
+                 for db, value, upi in rows]
+        if batch:
+            self._insert_uniparc_xrefs(batch)
 
     def commit(self, name: str, subset: Subset = Subset()) -> Release:
         """Finish the release: entries, derived gene names, subset, indexes; make it current.
@@ -174,6 +300,14 @@ class ReleaseWriter(abc.ABC):
         """Bulk-insert sec_ac rows."""
 
     @abc.abstractmethod
+    def _insert_documents(self, kind: str, rows: list[tuple[Any, ...]]) -> None:
+        """Bulk-insert rows of a document table."""
+
+    @abc.abstractmethod
+    def _insert_uniparc_xrefs(self, rows: list[tuple[str, str, str]]) -> None:
+        """Bulk-insert ``(db, key, upi)`` rows."""
+
+    @abc.abstractmethod
     def _insert_deleted(self, rows: list[tuple[str, str]]) -> None:
         """Bulk-insert delac rows."""
 
@@ -221,6 +355,8 @@ def subset_sql(subset: Subset) -> list[str]:
         f"DELETE FROM xrefs WHERE entry IN ({dropped})",
         f"DELETE FROM entries WHERE id IN ({dropped})",
         "DELETE FROM secondary WHERE primary_acc NOT IN (SELECT accession FROM entries)",
+        "DELETE FROM kb_entries WHERE NOT EXISTS "
+        "(SELECT 1 FROM entries m WHERE m.accession = kb_entries.canonical)",
     ]
 
 
@@ -341,6 +477,26 @@ class Store(abc.ABC):
         release, keyed by accession; accessions it does not know are left out."""
 
     @abc.abstractmethod
+    def documents(self, kind: str, keys: Sequence[str], flat: bool = False
+                  ) -> dict[str, tuple[bytes, bytes | None]]:
+        """The packed documents (and, with *flat*, flat-file texts) of entries of *kind*,
+        keyed by id; ids without a document are left out."""
+
+    @abc.abstractmethod
+    def document_counts(self) -> dict[str, int]:
+        """How many documents of each kind the current release holds."""
+
+    @abc.abstractmethod
+    def filtered_results(self, job_id: str, query: FilterQuery, offset: int, limit: int | None
+                         ) -> tuple[int, list[tuple[str, str]]]:
+        """The number of a job's results that pass *query*, and those from *offset* (at most
+        *limit*; None: all), in the query's order."""
+
+    @abc.abstractmethod
+    def uniparc_suggestions(self, id_type: str, keys: Sequence[str]) -> dict[str, list[str]]:
+        """The UniParc ids of sequence ids of *id_type* (lookup keys), keyed by key."""
+
+    @abc.abstractmethod
     def members(self, id_type: str, ids: Sequence[str]) -> dict[str, list[str]]:
         """The accessions of the entries that carry each id of *id_type* (a UniParc or UniRef
         id), keyed by the id as stored; reviewed entries first."""
@@ -387,4 +543,5 @@ def check_release_name(name: str) -> str:
 
 
 __all__ += ["derived_gene_name_sql", "subset_sql", "lookup_sql", "check_release_name",
-            "EXTRA_DAT_TYPES"]
+            "EXTRA_DAT_TYPES", "filter_sql", "filter_params", "document_schema",
+            "DOCUMENT_INDEXES", "OLD_RELEASE"]

@@ -42,18 +42,25 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from psycopg.types.json import Jsonb, set_json_loads
 
 from idmapping.catalogue import Catalogue
-from idmapping.errors import NoRelease, StoreError
+from idmapping.errors import InvalidRequest, NoRelease, StoreError
 from idmapping.model import EntryFacts, Job, JobStatus, Release
 from idmapping.store.base import (
+    DOCUMENT_INDEXES,
+    OLD_RELEASE,
+    FilterQuery,
     LookupPlan,
     ReleaseWriter,
     Store,
     Subset,
     check_release_name,
     derived_gene_name_sql,
+    document_schema,
+    filter_params,
+    filter_sql,
     lookup_sql,
     subset_sql,
 )
+from idmapping.uniprot.summary import DOCUMENT_COLUMNS, DOCUMENT_TABLES
 
 __all__ = ["PostgresStore", "PostgresReleaseWriter"]
 
@@ -100,7 +107,12 @@ _STAGING = (
     # n keeps the load order: the first of two rows for one accession wins, as in SQLite
     'CREATE UNLOGGED TABLE deleted_load (n bigint GENERATED ALWAYS AS IDENTITY, '
     'accession text COLLATE "C" NOT NULL, source text NOT NULL)',
+    'CREATE UNLOGGED TABLE uniparc_xrefs (db text COLLATE "C" NOT NULL, '
+    'key text COLLATE "C" NOT NULL, upi text COLLATE "C" NOT NULL)',
+    *(document_schema(kind, {"text": 'text COLLATE "C"', "int": "bigint", "bytes": "bytea"})
+      .replace("CREATE TABLE", "CREATE UNLOGGED TABLE") for kind in DOCUMENT_COLUMNS),
 )
+_DOCUMENT_TYPES = {"text": "text", "int": "int8", "bytes": "bytea"}
 
 _FINAL = (
     'CREATE UNLOGGED TABLE xrefs_sorted (entry integer NOT NULL, db integer NOT NULL, '
@@ -120,7 +132,8 @@ _FINAL = (
     # Rewriting a finished table as LOGGED writes whole pages to the WAL: faster than
     # logging each row as it is inserted (1.5 s against 6 s for 1.7M rows).
     *(f"ALTER TABLE {table} SET LOGGED"
-      for table in ("xrefs", "entries", "secondary", "deleted", "dbs", "meta")),
+      for table in ("xrefs", "entries", "secondary", "deleted", "dbs", "meta", "uniparc_xrefs",
+                    *DOCUMENT_TABLES.values())),
 )
 
 _INDEXES = (
@@ -134,6 +147,7 @@ _INDEXES = (
     "ALTER TABLE deleted ADD PRIMARY KEY (accession)",
     "ALTER TABLE dbs ADD PRIMARY KEY (code)",
     "ALTER TABLE meta ADD PRIMARY KEY (key)",
+    *DOCUMENT_INDEXES,
 )
 
 _LOAD_SETTINGS = (
@@ -232,6 +246,7 @@ class PostgresStore(Store):
         self._local = threading.local()
         self._connections: list[Connection] = []
         self._codes: dict[int, dict[str, int]] = {}
+        self._doc_counts: dict[int, dict[str, int]] = {}
         # per reader: whether its input table exists, and which lookup owns its transaction
         self._with_input: weakref.WeakSet[Connection] = weakref.WeakSet()
         self._lookups: weakref.WeakKeyDictionary[Connection, object] = \
@@ -368,7 +383,7 @@ class PostgresStore(Store):
         counts: dict[str, int] = dict(conn.execute(sql.SQL(
             "SELECT d.name, c.n FROM (SELECT db, count(*) AS n FROM {s}.xrefs GROUP BY db) c "
             "JOIN {s}.dbs d ON d.code = c.db ORDER BY d.name").format(s=schema)).fetchall())
-        for table in ("entries", "secondary", "deleted"):
+        for table in ("entries", "secondary", "deleted", *DOCUMENT_TABLES.values()):
             row = conn.execute(sql.SQL("SELECT count(*) FROM {}.{}").format(
                 schema, sql.Identifier(table))).fetchone()
             counts[f"({table})"] = int(row[0]) if row else 0
@@ -480,6 +495,70 @@ class PostgresStore(Store):
             if acc not in facts:
                 facts[acc] = EntryFacts(acc, deleted=source)
         return facts
+
+    @_translated
+    def documents(self, kind: str, keys: Sequence[str], flat: bool = False
+                  ) -> dict[str, tuple[bytes, bytes | None]]:
+        wanted = list(dict.fromkeys(keys))
+        if not wanted:
+            return {}
+        conn = self._reader()
+        schema = _schema(self._current(conn).id)
+        key = sql.Identifier(DOCUMENT_COLUMNS[kind][0][0])
+        extra = sql.SQL("flat" if flat and kind == "uniprotkb" else "NULL::bytea")
+        rows = conn.execute(sql.SQL("SELECT {k}, doc, {x} FROM {s}.{t} WHERE {k} = ANY(%s)")
+                            .format(k=key, x=extra, s=schema,
+                                    t=sql.Identifier(DOCUMENT_TABLES[kind])), (wanted,))
+        return {ident: (bytes(doc), None if text is None else bytes(text))
+                for ident, doc, text in rows}
+
+    @_translated
+    def document_counts(self) -> dict[str, int]:
+        conn = self._reader()
+        release = self._current(conn)
+        cached = self._doc_counts.get(release.id)
+        if cached is None:
+            cached = {}
+            for kind, table in DOCUMENT_TABLES.items():
+                exists = conn.execute("SELECT to_regclass(%s)",
+                                      (f"{RELEASE_PREFIX}{release.id}.{table}",)).fetchone()
+                if exists is None or exists[0] is None:
+                    cached[kind] = 0
+                    continue
+                row = conn.execute(sql.SQL("SELECT count(*) FROM {}.{}").format(
+                    _schema(release.id), sql.Identifier(table))).fetchone()
+                cached[kind] = int(row[0]) if row else 0
+            self._doc_counts[release.id] = cached
+        return dict(cached)
+
+    @_translated
+    def filtered_results(self, job_id: str, query: FilterQuery, offset: int, limit: int | None
+                         ) -> tuple[int, list[tuple[str, str]]]:
+        conn = self._reader()
+        release = self._current(conn)
+        page, count = filter_sql(query, f"{MAIN}.job_results", f"{RELEASE_PREFIX}{release.id}.",
+                                 ' COLLATE "C"')
+        params = filter_params(query, job_id)
+        try:
+            row = conn.execute(_adapt(count), params).fetchone()
+            rows = conn.execute(_adapt(page), [*params, limit, offset]).fetchall()
+        except psycopg.errors.UndefinedTable:
+            raise InvalidRequest(OLD_RELEASE) from None
+        return (int(row[0]) if row else 0), [(r[0], r[1]) for r in rows]
+
+    @_translated
+    def uniparc_suggestions(self, id_type: str, keys: Sequence[str]) -> dict[str, list[str]]:
+        wanted = list(dict.fromkeys(keys))
+        found: dict[str, list[str]] = {}
+        if not wanted or not self.document_counts().get("uniparc"):
+            return found
+        conn = self._reader()
+        rows = conn.execute(sql.SQL(
+            "SELECT DISTINCT key, upi FROM {}.uniparc_xrefs WHERE db = %s AND key = ANY(%s) "
+            "ORDER BY key, upi").format(_schema(self._current(conn).id)), (id_type, wanted))
+        for key, upi in rows:
+            found.setdefault(key, []).append(upi)
+        return found
 
     @_translated
     def members(self, id_type: str, ids: Sequence[str]) -> dict[str, list[str]]:
@@ -620,6 +699,14 @@ class PostgresReleaseWriter(ReleaseWriter):
     def _insert_secondary(self, rows: list[tuple[str, str]]) -> None:
         self._copy("secondary (accession, primary_acc)", ["text", "text"], rows)
 
+    def _insert_documents(self, kind: str, rows: list[tuple[Any, ...]]) -> None:
+        columns = DOCUMENT_COLUMNS[kind]
+        self._copy(f"{DOCUMENT_TABLES[kind]} ({', '.join(c for c, _ in columns)})",
+                   [_DOCUMENT_TYPES[k] for _, k in columns], rows)
+
+    def _insert_uniparc_xrefs(self, rows: list[tuple[str, str, str]]) -> None:
+        self._copy("uniparc_xrefs (db, key, upi)", ["text", "text", "text"], rows)
+
     def _insert_deleted(self, rows: list[tuple[str, str]]) -> None:
         self._copy("deleted_load (accession, source)", ["text", "text"], rows)
 
@@ -639,11 +726,13 @@ class PostgresReleaseWriter(ReleaseWriter):
             self.conn.autocommit = True  # VACUUM refuses to run inside a transaction
             run(sql.SQL("VACUUM (FREEZE, ANALYZE) {tables}").format(tables=sql.SQL(", ").join(
                 sql.Identifier(self.schema_name, t)
-                for t in ("xrefs", "entries", "secondary", "deleted", "dbs", "meta"))))
+                for t in ("xrefs", "entries", "secondary", "deleted", "dbs", "meta",
+                          "uniparc_xrefs", *DOCUMENT_TABLES.values()))))
         self.store._forget(self.conn)
 
     def _switch(self, name: str) -> Release:
-        stats = {"rows": self.lines, "xrefs": self.rows, "entries": len(self.entry_ids)}
+        stats = {"rows": self.lines, "xrefs": self.rows, "entries": len(self.entry_ids),
+                 **{f"documents_{k}": n for k, n in self.documents.items()}}
         with self.store._write() as conn:
             # one switch at a time; readers are not blocked
             conn.execute(f"LOCK TABLE {MAIN}.releases IN SHARE ROW EXCLUSIVE MODE")

@@ -19,18 +19,25 @@ from typing import Any
 import orjson
 
 from idmapping.catalogue import Catalogue
-from idmapping.errors import NoRelease, StoreError
+from idmapping.errors import InvalidRequest, NoRelease, StoreError
 from idmapping.model import EntryFacts, Job, JobStatus, Release
 from idmapping.store.base import (
+    DOCUMENT_INDEXES,
+    OLD_RELEASE,
+    FilterQuery,
     LookupPlan,
     ReleaseWriter,
     Store,
     Subset,
     check_release_name,
     derived_gene_name_sql,
+    document_schema,
+    filter_params,
+    filter_sql,
     lookup_sql,
     subset_sql,
 )
+from idmapping.uniprot.summary import DOCUMENT_COLUMNS, DOCUMENT_TABLES
 
 __all__ = ["SqliteStore"]
 
@@ -59,13 +66,16 @@ CREATE TABLE xrefs (entry INTEGER NOT NULL, db INTEGER NOT NULL, value TEXT NOT 
     key TEXT NOT NULL, PRIMARY KEY (entry, db, value)) WITHOUT ROWID;
 CREATE TABLE secondary (accession TEXT NOT NULL, primary_acc TEXT NOT NULL);
 CREATE TABLE deleted (accession TEXT PRIMARY KEY, source TEXT NOT NULL) WITHOUT ROWID;
-"""
+CREATE TABLE uniparc_xrefs (db TEXT NOT NULL, key TEXT NOT NULL, upi TEXT NOT NULL);
+""" + "".join(document_schema(kind, {"text": "TEXT", "int": "INTEGER", "bytes": "BLOB"},
+                              primary=True) + ";\n" for kind in DOCUMENT_COLUMNS)
 
 RELEASE_INDEXES = (
     "CREATE INDEX xrefs_key ON xrefs(db, key)",
     "CREATE UNIQUE INDEX entries_accession ON entries(accession)",
     "CREATE INDEX entries_name ON entries(name)",
     "CREATE INDEX secondary_accession ON secondary(accession)",
+    *(i for i in DOCUMENT_INDEXES if "_key " not in i),  # the primary keys index those
 )
 
 _JOB_COLUMNS = ("id", "from_db", "to_db", "ids", "tax_id", "status", "created", "updated",
@@ -194,8 +204,10 @@ class SqliteStore(Store):
             counts = dict(conn.execute(
                 "SELECT d.name, c.n FROM (SELECT db, count(*) AS n FROM xrefs GROUP BY db) c "
                 "JOIN dbs d ON d.code = c.db ORDER BY d.name"))
-            for table in ("entries", "secondary", "deleted"):
-                counts[f"({table})"] = conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            for table in ("entries", "secondary", "deleted", *DOCUMENT_TABLES.values()):
+                with contextlib.suppress(sqlite3.OperationalError):
+                    counts[f"({table})"] = conn.execute(
+                        f"SELECT count(*) FROM {table}").fetchone()[0]
         return counts
 
     def size_bytes(self) -> dict[str, int]:
@@ -211,13 +223,17 @@ class SqliteStore(Store):
         conn, release = self._release_conn()
         codes = dict(conn.execute("SELECT name, code FROM rel.dbs"))
         sql, params = lookup_sql(plan, codes)
-        conn.execute("CREATE TEMP TABLE IF NOT EXISTS input (seq INTEGER PRIMARY KEY, "
+        # No index on the input: SQLite must then scan it and probe the release's index, the
+        # plan that is fast for any input size (with one, it scans every stored id of the
+        # database and probes the input: 1,000 ids took 1.2 s on a 19M-row release, now 12 ms).
+        # Rows go in sorted by key, so the probes walk the index in order.
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS input (seq INTEGER NOT NULL, "
                      "key TEXT NOT NULL, kind TEXT NOT NULL, version TEXT)")
         conn.execute("DELETE FROM temp.input")
         conn.execute("BEGIN")
         try:
-            conn.executemany("INSERT INTO temp.input VALUES (?, ?, ?, ?)", plan.inputs)
-            conn.execute("CREATE INDEX IF NOT EXISTS temp.input_key ON input(key)")
+            conn.executemany("INSERT INTO temp.input VALUES (?, ?, ?, ?)",
+                             sorted(plan.inputs, key=lambda row: row[1]))
         finally:
             conn.execute("COMMIT")
 
@@ -250,6 +266,64 @@ class SqliteStore(Store):
                 if acc not in facts:
                     facts[acc] = EntryFacts(acc, deleted=source)
         return facts
+
+    def documents(self, kind: str, keys: Sequence[str], flat: bool = False
+                  ) -> dict[str, tuple[bytes, bytes | None]]:
+        conn, _ = self._release_conn()
+        table, key = DOCUMENT_TABLES[kind], DOCUMENT_COLUMNS[kind][0][0]
+        extra = "flat" if flat and kind == "uniprotkb" else "NULL"
+        found: dict[str, tuple[bytes, bytes | None]] = {}
+        for chunk in _chunks(list(dict.fromkeys(keys)), 500):
+            marks = ", ".join("?" * len(chunk))
+            for ident, doc, text in conn.execute(
+                    f"SELECT {key}, doc, {extra} FROM rel.{table} WHERE {key} IN ({marks})",
+                    chunk):
+                found[ident] = (doc, text)
+        return found
+
+    def document_counts(self) -> dict[str, int]:
+        conn, release = self._release_conn()
+        cached = getattr(self._local, "doc_counts", None)
+        if cached is None or cached[0] != release.id:
+            counts = {}
+            for kind, table in DOCUMENT_TABLES.items():
+                try:
+                    row = conn.execute(f"SELECT count(*) FROM rel.{table}").fetchone()
+                except sqlite3.OperationalError:  # a release loaded before entries existed
+                    row = (0,)
+                counts[kind] = int(row[0])
+            cached = self._local.doc_counts = (release.id, counts)
+        return dict(cached[1])
+
+    def filtered_results(self, job_id: str, query: FilterQuery, offset: int, limit: int | None
+                         ) -> tuple[int, list[tuple[str, str]]]:
+        conn, _ = self._release_conn()
+        page, count = filter_sql(query, "main.job_results", "rel.")
+        params = filter_params(query, job_id)
+        try:
+            total = int(conn.execute(count, params).fetchone()[0])
+            rows = conn.execute(page, [*params, -1 if limit is None else limit, offset]
+                                ).fetchall()
+        except sqlite3.OperationalError as exc:
+            if "no such table" not in str(exc):
+                raise
+            raise InvalidRequest(OLD_RELEASE) from None
+        return total, [(r[0], r[1]) for r in rows]
+
+    def uniparc_suggestions(self, id_type: str, keys: Sequence[str]) -> dict[str, list[str]]:
+        conn, _ = self._release_conn()
+        found: dict[str, list[str]] = {}
+        for chunk in _chunks(list(dict.fromkeys(keys)), 500):
+            marks = ", ".join("?" * len(chunk))
+            try:
+                rows = conn.execute(
+                    f"SELECT DISTINCT key, upi FROM rel.uniparc_xrefs WHERE db = ? AND key IN "
+                    f"({marks}) ORDER BY key, upi", (id_type, *chunk)).fetchall()
+            except sqlite3.OperationalError:
+                return found
+            for key, upi in rows:
+                found.setdefault(key, []).append(upi)
+        return found
 
     def members(self, id_type: str, ids: Sequence[str]) -> dict[str, list[str]]:
         conn, _ = self._release_conn()
@@ -356,6 +430,15 @@ class SqliteReleaseWriter(ReleaseWriter):
     def _insert_secondary(self, rows: list[tuple[str, str]]) -> None:
         self.conn.executemany("INSERT INTO secondary VALUES (?, ?)", rows)
 
+    def _insert_documents(self, kind: str, rows: list[tuple[Any, ...]]) -> None:
+        marks = ", ".join("?" * len(DOCUMENT_COLUMNS[kind]))
+        # a repeated entry (in two files) keeps its last document
+        self.conn.executemany(f"INSERT OR REPLACE INTO {DOCUMENT_TABLES[kind]} VALUES ({marks})",
+                              rows)
+
+    def _insert_uniparc_xrefs(self, rows: list[tuple[str, str, str]]) -> None:
+        self.conn.executemany("INSERT INTO uniparc_xrefs VALUES (?, ?, ?)", rows)
+
     def _insert_deleted(self, rows: list[tuple[str, str]]) -> None:
         self.conn.executemany("INSERT OR IGNORE INTO deleted VALUES (?, ?)", rows)
 
@@ -371,7 +454,8 @@ class SqliteReleaseWriter(ReleaseWriter):
 
     def _switch(self, name: str) -> Release:
         check_release_name(name)
-        stats = {"rows": self.lines, "xrefs": self.rows, "entries": len(self.entry_ids)}
+        stats = {"rows": self.lines, "xrefs": self.rows, "entries": len(self.entry_ids),
+                 **{f"documents_{k}": n for k, n in self.documents.items()}}
         with self.store._write() as conn:
             conn.execute("UPDATE releases SET current = 0 WHERE current = 1")
             conn.execute("UPDATE releases SET name = ?, state = 'ready', current = 1, "

@@ -61,12 +61,21 @@ def _get(*paths: str, schema: bool = True) -> Callable[[_Route], _Route]:
 
 # Parameters, declared for the OpenAPI page; every value is read as text and checked by the
 # library, so that bad values get UniProt's messages.
-FORMAT = Query(None, description="json, tsv, xlsx or list; overrides the Accept header")
+FORMAT = Query(None, description="json, tsv, xlsx, list; for entries also fasta (and for "
+               "UniProtKB txt, xml, gff); overrides the Accept header")
 COMPRESSED = Query(None, description="true: the body is gzip (no Content-Encoding header)")
 DOWNLOAD = Query(None, description="true: add a Content-Disposition header")
 SIZE = Query(None, description="Page size: 0 to 500, default 25")
 CURSOR = Query(None, description="Where the page starts, from the previous page's Link")
 FIELDS = Query(None, description="Comma-separated return fields, e.g. accession,gene_names")
+QUERY = Query(None, description="Filter in UniProt's query syntax, e.g. reviewed:true AND "
+              "organism_id:9606 (jobs of at most max_filter pairs)")
+SORT = Query(None, description="Order, e.g. 'length desc' or 'accession asc'")
+INCLUDE_ISOFORM = Query(None, alias="includeIsoform",
+                        description="UniProtKB: true adds the isoforms of mapped entries")
+SUBSEQUENCE = Query(None, description="UniProtKB FASTA: true cuts each sequence to the range "
+                    "of its 'from' id, ACC[begin-end]")
+COMPLETE = Query(None, description="UniRef: true lists every member, not the first ten")
 
 _RUN_BODY = {
     "requestBody": {
@@ -211,7 +220,9 @@ def _entry_request(
         name: request.query_params.get(name)
         for name in ("includeIsoform", "subsequence", "complete", "query", "sort", "facets")
     }
-    options = entry_options(DATASETS[dataset], out, context(request).catalogue, fields, params)
+    ctx = context(request)
+    options = entry_options(DATASETS[dataset], out, ctx.catalogue, fields, params,
+                            ctx.settings.max_filter)
     return options, out
 
 
@@ -233,8 +244,17 @@ def entry_results(
     size: str | None = SIZE,
     cursor: str | None = CURSOR,
     fields: str | None = FIELDS,
+    query: str | None = QUERY,
+    sort: str | None = SORT,
+    include_isoform: str | None = INCLUDE_ISOFORM,
+    subsequence: str | None = SUBSEQUENCE,
+    complete: str | None = COMPLETE,
 ) -> Response:
-    """One page of results whose ``to`` are entries (dataset: uniprotkb, uniref, uniparc)."""
+    """One page of results whose ``to`` are entries (dataset: uniprotkb, uniref, uniparc).
+
+    The filter parameters are read from the query string by :func:`_entry_request`; they are
+    declared here for the OpenAPI page.
+    """
     options, out = _entry_request(request, dataset, format, compressed, None, fields)
     paging = PageRequest.read(size, cursor)
     job = _entry_job(request, job_id, options)
@@ -250,8 +270,13 @@ def entry_stream(
     compressed: str | None = COMPRESSED,
     download: str | None = DOWNLOAD,
     fields: str | None = FIELDS,
+    query: str | None = QUERY,
+    sort: str | None = SORT,
+    include_isoform: str | None = INCLUDE_ISOFORM,
+    subsequence: str | None = SUBSEQUENCE,
+    complete: str | None = COMPLETE,
 ) -> Response:
-    """Every result of a job as entries, streamed."""
+    """Every result of a job as entries, streamed (filtered and sorted as the pages are)."""
     options, out = _entry_request(request, dataset, format, compressed, download, fields)
     job = _entry_job(request, job_id, options)
     return stream_response(request, context(request).store, job, out, options)

@@ -15,6 +15,7 @@ into UniProt's responses:
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterable, Mapping
 from typing import Any
 
@@ -57,6 +58,13 @@ VARY = "Accept, Accept-Encoding, X-UniProt-Release, X-API-Deployment-Date"
 # URLs
 
 
+_FORWARDED_PROTO = re.compile(r"https?")
+# A host name, IPv4 or [IPv6] address, and an optional port: nothing that could end the URL
+# of a Location or Link header early (">", ";", ",", quotes, spaces) or add a path to it.
+_FORWARDED_HOST = re.compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252})|\[[0-9A-Fa-f:.]{2,45}\])"
+                             r"(?::[0-9]{1,5})?")
+
+
 def _first(value: str | None) -> str:
     """The first of a comma-separated forwarded header's values (the client-facing one)."""
     return (value or "").split(",")[0].strip()
@@ -66,9 +74,15 @@ def public_base(request: Request) -> str:
     """``scheme://host`` as the client called it, through any proxies.
 
     Unlike UniProt, ``http`` is not turned into ``https``: a local server is often plain http.
+    A forwarded scheme or host that is not a plain ``http``/``https`` or host name is ignored,
+    so that no header can inject text into the URLs this server writes.
     """
-    scheme = _first(request.headers.get("x-forwarded-proto")) or request.url.scheme
-    host = _first(request.headers.get("x-forwarded-host")) or request.url.netloc
+    scheme = _first(request.headers.get("x-forwarded-proto")).lower()
+    if not _FORWARDED_PROTO.fullmatch(scheme):
+        scheme = request.url.scheme
+    host = _first(request.headers.get("x-forwarded-host"))
+    if not _FORWARDED_HOST.fullmatch(host):
+        host = request.url.netloc
     return f"{scheme}://{host}"
 
 

@@ -20,7 +20,9 @@ from idmapping.entries import Dataset, ReturnField
 from idmapping.errors import InvalidRequest
 from idmapping.formats import (
     Extras,
+    RecordWriter,
     Row,
+    Writer,
     content_disposition,
     gzip_chunks,
     media_type_for,
@@ -33,6 +35,17 @@ from idmapping.model import Job
 from idmapping.paging import Page, check_size, decode_cursor, next_link
 from idmapping.settings import Settings
 from idmapping.store.base import Store
+from idmapping.web.entryrows import (
+    RECORD_FORMATS,
+    Filter,
+    batches,
+    check_subsequence,
+    filter_warning,
+    pairs_page,
+    read_filter,
+    record_function,
+    record_rows,
+)
 from idmapping.web.http import idmapping_base, parse_bool, public_url
 
 __all__ = [
@@ -56,14 +69,13 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 # The formats of each end-point, in UniProt's "produces" order (which its error message lists).
-# Formats that need whole entries (fasta, xml, txt, gff, rdf, ttl, nt) are left out until the
-# store holds entries: a format is only offered when it can be written correctly.
+# RDF (rdf, ttl, nt) is not offered: a format is only offered when it can be written correctly.
 PLAIN_PAGED = ("tsv", "json", "xlsx")
 PLAIN_STREAM = ("tsv", "json", "xlsx", "list")
 ENTRY_FORMATS = {
-    "uniprotkb": ("json", "tsv", "xlsx", "list"),
-    "uniref": ("tsv", "json", "xlsx", "list"),
-    "uniparc": ("json", "tsv", "xlsx", "list"),
+    "uniprotkb": ("json", "tsv", "xlsx", "list", "fasta", "txt", "xml", "gff"),
+    "uniref": ("tsv", "json", "xlsx", "list", "fasta"),
+    "uniparc": ("json", "tsv", "xlsx", "list", "fasta"),
 }
 STREAM_BATCH = 1000
 """Pairs read (and entries looked up) at a time while streaming."""
@@ -90,12 +102,16 @@ class EntryOptions:
 
     :param fields: the ``fields`` asked for; for JSON, None keeps whole entries.
     :param complete: UniRef ``complete=true``: every member, not the first ten.
+    :param filter: ``query``, ``sort``, ``includeIsoform`` and ``subsequence``.
+    :param max_filter: the most pairs a job may have for ``filter`` to apply (warning 20).
     """
 
     dataset: Dataset
     fields: tuple[ReturnField, ...] | None
     columns: tuple[ReturnField, ...]
     complete: bool = False
+    filter: Filter = Filter()
+    max_filter: int = 25000
 
 
 @dataclass(frozen=True)
@@ -151,11 +167,9 @@ def entry_options(
     catalogue: Catalogue,
     fields: str | None,
     params: Mapping[str, str | None],
+    max_filter: int = 25000,
 ) -> EntryOptions:
     """Read the parameters of an entry end-point, collecting every message.
-
-    ``query``, ``sort``, ``facets`` and ``includeIsoform=true`` need whole entries, which this
-    server does not hold yet: they are refused, never silently ignored.
 
     :param params: ``includeIsoform``, ``subsequence``, ``complete``, ``query``, ``sort`` and
         ``facets`` as received (None when absent).
@@ -167,30 +181,32 @@ def entry_options(
         chosen = dataset.parse_fields(fields, catalogue)
     except InvalidRequest as exc:
         messages += exc.messages
-    complete = False
+    switches: dict[str, bool] = {}
     for name in _BOOLEANS[dataset.name]:
         try:
-            switch = parse_bool(name, params.get(name))
+            switches[name] = parse_bool(name, params.get(name))
         except InvalidRequest as exc:
             messages += exc.messages
-            continue
-        if name == "complete":
-            complete = switch
-        elif switch and name == "includeIsoform":
-            messages.append(_NOT_YET.format(name))
-        elif switch and name == "subsequence":
-            messages.append(
-                f"Invalid content type received, '{media_type_for(out.format)}'. 'subsequence' "
-                "parameter only accepted for 'text/plain;format=fasta' content type."
-            )
-    for name in ("query", "sort", "facets"):
-        text = params.get(name)
-        if text is not None and text.strip():
-            messages.append(_NOT_YET.format(name))
+    if switches.get("subsequence") and out.format != "fasta":
+        messages.append(
+            f"Invalid content type received, '{media_type_for(out.format)}'. 'subsequence' "
+            "parameter only accepted for 'text/plain;format=fasta' content type."
+        )
+    facets = params.get("facets")
+    if facets is not None and facets.strip():
+        messages.append(_NOT_YET.format("facets"))
+    chosen_filter = Filter()
+    try:
+        chosen_filter = read_filter(dataset, params.get("query"), params.get("sort"),
+                                    switches.get("includeIsoform", False),
+                                    switches.get("subsequence", False))
+    except InvalidRequest as exc:
+        messages += exc.messages
     if messages:
         raise InvalidRequest(*messages)
     given = None if fields is None or not fields.strip() else chosen
-    return EntryOptions(dataset, given, chosen, complete)
+    return EntryOptions(dataset, given, chosen, switches.get("complete", False), chosen_filter,
+                        max_filter)
 
 
 _BOOLEANS = {
@@ -248,10 +264,41 @@ def _rows(
     columns = dataset.labels(options.columns)
     if fmt == "list":  # the to id is the entry's accession or id already
         return columns, list(pairs)
+    if fmt in RECORD_FORMATS:
+        return columns, record_rows(store, dataset, pairs, fmt, options.complete)
     entries = dataset.entries(store, [to for _, to in pairs], options.complete)
     if fmt == "json":
         return columns, [(frm, dataset.project(entries[to], options.fields)) for frm, to in pairs]
     return columns, [(frm, *dataset.cells(entries[to], options.columns)) for frm, to in pairs]
+
+
+def _writer(fmt: str, columns: Sequence[str], extras: Extras | None,
+            options: EntryOptions | None) -> Writer:
+    """A writer of *fmt*; the record formats get the record function of the dataset."""
+    writer_class = writer_for(fmt)
+    if issubclass(writer_class, RecordWriter):
+        if options is None:
+            raise InvalidRequest(f"Invalid request received. Format '{fmt}' needs entries")
+        return writer_class(columns, extras, record=record_function(
+            options.dataset.name, fmt, options.filter.subsequence))
+    return writer_class(columns, extras)
+
+
+def _view(store: Store, job: Job, options: EntryOptions | None
+          ) -> tuple[object, list[dict[str, object]]]:
+    """The filter a request's pairs go through, and the warnings it brings.
+
+    A job with more pairs than ``max_filter`` is served unfiltered, with UniProt's warning 20.
+    ``subsequence=true`` is checked against the job's ids first.
+    """
+    if options is None:
+        return None, []
+    if options.filter.subsequence:
+        check_subsequence(store, job)
+    query = options.filter.query
+    if query is not None and job.result_count > options.max_filter:
+        return None, filter_warning(options.max_filter)
+    return query, []
 
 
 def release_header(job: Job) -> dict[str, str]:
@@ -276,16 +323,19 @@ def page_response(
     paging: PageRequest,
 ) -> Response:
     """One page of results with ``X-Total-Results`` and, unless it is the last, ``Link``."""
-    page = Page(offset=paging.offset, size=paging.size, total=job.result_count)
+    query, warnings = _view(store, job, options)
+    total, pairs = pairs_page(store, job, query, paging.offset, paging.size)  # type: ignore[arg-type]
+    page = Page(offset=paging.offset, size=paging.size, total=total)
     headers = _headers(job, out)
-    headers["X-Total-Results"] = str(job.result_count)
+    headers["X-Total-Results"] = str(total)
     if page.next_offset is not None:
         headers["Link"] = next_link(public_url(request), page.next_offset, page.size)
     if request.method == "HEAD":
         return Response(b"", headers=headers)
-    pairs = list(store.read_results(job.id, page.offset, page.size)) if page.size else []
     columns, rows = _rows(store, pairs, out.format, options)
-    writer = writer_for(out.format)(columns, Extras.from_job(job))
+    extras = Extras.from_job(job)
+    extras.warnings = warnings + extras.warnings
+    writer = _writer(out.format, columns, extras, options)
     chunks: Iterator[bytes] = write(writer, rows)
     if out.compressed:
         chunks = gzip_chunks(chunks)
@@ -304,19 +354,15 @@ def stream_response(
         )
     if request.method == "HEAD":
         return Response(b"", headers=headers)
+    query, _ = _view(store, job, options)
     columns = options.dataset.labels(options.columns) if options else ("From", "To")
-    writer = writer_class(columns, None)
+    writer = _writer(out.format, columns, None, options)
 
     def rows() -> Iterator[Row]:
-        offset = 0
-        while True:
-            # One whole batch per step: the store's connections belong to threads, and each
-            # step of a streamed body may run on another thread of the pool.
-            pairs = list(store.read_results(job.id, offset, STREAM_BATCH))
+        # One whole batch per step: the store's connections belong to threads, and each
+        # step of a streamed body may run on another thread of the pool.
+        for pairs in batches(store, job, query, STREAM_BATCH):  # type: ignore[arg-type]
             yield from _rows(store, pairs, out.format, options)[1]
-            offset += len(pairs)
-            if len(pairs) < STREAM_BATCH:
-                return
 
     def failed(error: Exception) -> None:
         log.error("stream of job %s broke off", job.id, exc_info=error)

@@ -1,0 +1,84 @@
+"""UniRef and UniParc return fields read from their light entries (beyond the defaults).
+
+>>> UNIREF_FIELDS[0].cell({"commonTaxon": {"taxonId": 9526}})
+9526
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from idmapping.kbcells import ReturnField
+from idmapping.uniprot.common import Json
+
+__all__ = ["UNIREF_FIELDS", "UNIPARC_FIELDS", "organisms_cell"]
+
+
+def _get(*keys: str) -> Any:
+    def read(entry: Json) -> Any:
+        value: Any = entry
+        for key in keys:
+            value = value.get(key) if isinstance(value, dict) else None
+        return value
+
+    return read
+
+
+def _joined(key: str, part: str | None = None) -> Any:
+    def read(entry: Json) -> str:
+        items = entry.get(key) or []
+        values = [item.get(part) if part and isinstance(item, dict) else item for item in items]
+        return "; ".join(str(v) for v in values if v is not None)
+
+    return read
+
+
+def organisms_cell(entry: Json) -> str:
+    """Organism names (or taxon ids where the name is unknown), ``; ``-separated."""
+    found = []
+    for organism in entry.get("organisms") or []:
+        if isinstance(organism, dict):
+            found.append(str(organism.get("scientificName") or organism.get("taxonId", "")))
+        else:
+            found.append(str(organism))
+    return "; ".join(found)
+
+
+def _identity(entry: Json) -> str:
+    value = str(entry.get("entryType", "")).removeprefix("UniRef")
+    return f"{int(value) / 100:.1f}" if value.isdigit() else ""
+
+
+def _rep_length(entry: Json) -> Any:
+    rep = entry.get("representativeMember") or {}
+    return (rep.get("sequence") or {}).get("length", rep.get("sequenceLength"))
+
+
+def _proteomes(entry: Json) -> str:
+    return "; ".join(f"{p.get('id')}: {p.get('component', '')}".rstrip(": ")
+                     for p in entry.get("proteomes") or [])
+
+
+UNIREF_FIELDS = (
+    ReturnField("common_taxonid", "Common taxon ID", _get("commonTaxon", "taxonId"),
+                ("commonTaxon",)),
+    ReturnField("organism_id", "Organism IDs", _joined("organisms", "taxonId"),
+                ("organisms",)),
+    ReturnField("organism", "Organisms", organisms_cell, ("organisms",)),
+    ReturnField("identity", "Identity", _identity, ("entryType",)),
+    ReturnField("length", "Length", _rep_length, ("representativeMember",)),
+    ReturnField("sequence", "Reference sequence",
+                _get("representativeMember", "sequence", "value"), ("representativeMember",)),
+    ReturnField("types", "Types", _joined("memberIdTypes"), ("memberIdTypes",)),
+)
+"""UniRef fields beyond the defaults and members."""
+
+UNIPARC_FIELDS = (
+    ReturnField("gene", "Gene names", _joined("geneNames"), ("geneNames",)),
+    ReturnField("protein", "Protein names", _joined("proteinNames"), ("proteinNames",)),
+    ReturnField("organism_id", "Organism ID", _joined("organisms", "taxonId"), ("organisms",)),
+    ReturnField("proteome", "Proteomes", _proteomes, ("proteomes",)),
+    ReturnField("checksum", "Checksum", _get("sequence", "crc64"), ("sequence",)),
+    ReturnField("sequence", "Sequence", _get("sequence", "value"), ("sequence",)),
+)
+"""UniParc fields beyond the defaults."""

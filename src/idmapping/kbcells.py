@@ -1,0 +1,452 @@
+"""UniProtKB return-field cells: each field's TSV text, read from an entry's JSON.
+
+The texts follow UniProt's TSV: names with their short names and EC numbers in parentheses,
+comments as ``TYPE: text {evidences}.``, features as ``KEY start..end; /note="..."``, and so on.
+
+>>> protein_name_cell({"proteinDescription": {"recommendedName": {"fullName": {"value": "A"},
+...     "ecNumbers": [{"value": "1.1.1.1"}]}, "cdAntigenNames": [{"value": "CD1"}]}})
+'A (EC 1.1.1.1) (CD antigen CD1)'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from idmapping.uniprot.common import Json, evidence_text
+from idmapping.uniprot.fffeatures import FEATURE_KEYS
+from idmapping.uniprot.summary import ec_numbers
+
+__all__ = ["ReturnField", "KB_FIELDS", "protein_name_cell", "comment_cell", "feature_cell",
+           "go_cell", "go_id_cell",
+           "keyword_cell", "keyword_id_cell", "mass_cell", "existence_cell", "lineage_cell",
+           "pubmed_cell", "doi_cell", "families_cell", "hosts_cell", "fragment_cell",
+           "ec_cell", "xref_full_cell", "COMMENT_FIELDS", "FEATURE_FIELDS"]
+
+Cell = Callable[[Json], Any]
+
+COMMENT_FIELDS = {
+    "cc_function": "FUNCTION", "cc_catalytic_activity": "CATALYTIC ACTIVITY",
+    "cc_cofactor": "COFACTOR", "cc_activity_regulation": "ACTIVITY REGULATION",
+    "cc_pathway": "PATHWAY", "cc_caution": "CAUTION", "cc_miscellaneous": "MISCELLANEOUS",
+    "cc_interaction": "INTERACTION", "cc_subunit": "SUBUNIT",
+    "cc_developmental_stage": "DEVELOPMENTAL STAGE", "cc_induction": "INDUCTION",
+    "cc_tissue_specificity": "TISSUE SPECIFICITY", "cc_allergen": "ALLERGEN",
+    "cc_biotechnology": "BIOTECHNOLOGY", "cc_disruption_phenotype": "DISRUPTION PHENOTYPE",
+    "cc_disease": "DISEASE", "cc_pharmaceutical": "PHARMACEUTICAL",
+    "cc_toxic_dose": "TOXIC DOSE", "cc_subcellular_location": "SUBCELLULAR LOCATION",
+    "cc_ptm": "PTM", "cc_domain": "DOMAIN", "cc_similarity": "SIMILARITY",
+    "cc_alternative_products": "ALTERNATIVE PRODUCTS", "cc_mass_spectrometry":
+    "MASS SPECTROMETRY", "cc_polymorphism": "POLYMORPHISM", "cc_rna_editing": "RNA EDITING",
+    "cc_sequence_caution": "SEQUENCE CAUTION",
+}
+"""``cc_*`` return fields → comment types."""
+
+FEATURE_FIELDS = {
+    "ft_var_seq": "Alternative sequence", "ft_variant": "Natural variant",
+    "ft_non_cons": "Non-adjacent residues", "ft_non_std": "Non-standard residue",
+    "ft_non_ter": "Non-terminal residue", "ft_conflict": "Sequence conflict",
+    "ft_unsure": "Sequence uncertainty", "ft_act_site": "Active site",
+    "ft_binding": "Binding site", "ft_dna_bind": "DNA binding", "ft_site": "Site",
+    "ft_mutagen": "Mutagenesis", "ft_intramem": "Intramembrane",
+    "ft_topo_dom": "Topological domain", "ft_transmem": "Transmembrane", "ft_chain": "Chain",
+    "ft_crosslnk": "Cross-link", "ft_disulfid": "Disulfide bond",
+    "ft_carbohyd": "Glycosylation", "ft_init_met": "Initiator methionine",
+    "ft_lipid": "Lipidation", "ft_mod_res": "Modified residue", "ft_peptide": "Peptide",
+    "ft_propep": "Propeptide", "ft_signal": "Signal", "ft_transit": "Transit peptide",
+    "ft_strand": "Beta strand", "ft_helix": "Helix", "ft_turn": "Turn",
+    "ft_coiled": "Coiled coil", "ft_compbias": "Compositional bias", "ft_domain": "Domain",
+    "ft_motif": "Motif", "ft_region": "Region", "ft_repeat": "Repeat",
+    "ft_zn_fing": "Zinc finger",
+}
+"""``ft_*`` return fields → feature types."""
+
+
+def _with_ev(item: Json) -> str:
+    text = str(item.get("value", ""))
+    if item.get("evidences"):
+        text += " {" + evidence_text(item["evidences"]) + "}"
+    return text
+
+
+def _name_parts(block: Json) -> list[str]:
+    parts = []
+    if "fullName" in block:
+        parts.append(block["fullName"]["value"])
+    parts += [s["value"] for s in block.get("shortNames", [])]
+    parts += [f"EC {e['value']}" for e in block.get("ecNumbers", [])]
+    return parts
+
+
+def _description_text(desc: Json) -> str:
+    parts: list[str] = []
+    for key in ("recommendedName",):
+        if desc.get(key):
+            parts += _name_parts(desc[key])
+    for block in desc.get("submissionNames", []):
+        parts += _name_parts(block)
+    for block in desc.get("alternativeNames", []):
+        parts += _name_parts(block)
+    for key, label in (("allergenName", "Allergen"), ("biotechName", "Biotech")):
+        if desc.get(key):
+            parts.append(f"{label} {desc[key]['value']}")
+    for key, label in (("cdAntigenNames", "CD antigen"), ("innNames", "INN")):
+        parts += [f"{label} {v['value']}" for v in desc.get(key, [])]
+    if not parts:
+        return ""
+    return parts[0] + "".join(f" ({p})" for p in parts[1:])
+
+
+def protein_name_cell(entry: Json) -> str:
+    """``Full (Short) (EC x) (Alt) ... [Includes: ...] [Cleaved into: ...]``."""
+    desc = entry.get("proteinDescription") or {}
+    text = _description_text(desc)
+    for key, label in (("includes", "Includes"), ("contains", "Cleaved into")):
+        if desc.get(key):
+            text += f" [{label}: " + "; ".join(_description_text(d) for d in desc[key]) + "]"
+    return text
+
+
+def _texts(texts: list[Json]) -> str:
+    """Free texts as the flat file writes them: ``text. {evidences}.``."""
+    parts = []
+    for text in texts:
+        part = str(text.get("value", "")) + "."
+        if text.get("evidences"):
+            part += " {" + evidence_text(text["evidences"]) + "}."
+        parts.append(part)
+    return " ".join(parts)
+
+
+def _comment_body(comment: Json) -> str:
+    if "texts" in comment:
+        return _texts(comment["texts"])
+    kind = comment["commentType"]
+    parts: list[str] = []
+    if kind == "SUBCELLULAR LOCATION":
+        for loc in comment.get("subcellularLocations", []):
+            parts.append("; ".join(_with_ev(loc[k]) for k in ("location", "topology",
+                                                              "orientation") if k in loc) + ".")
+    elif kind == "DISEASE" and "disease" in comment:
+        d = comment["disease"]
+        ref = d.get("diseaseCrossReference", {})
+        acronym = f" ({d['acronym']})" if d.get("acronym") else ""
+        text = f"{d['diseaseId']}{acronym} [{ref.get('database')}:{ref.get('id')}]: " \
+               f"{d.get('description', '')}."
+        if d.get("evidences"):
+            text = text[:-1] + " {" + evidence_text(d["evidences"]) + "}."
+        parts.append(text)
+    elif kind == "INTERACTION":
+        for i in comment.get("interactions", []):
+            two = i["interactantTwo"]
+            parts.append(f"{two.get('uniProtKBAccession', two.get('chainId', ''))}"
+                         + (f"; {two['geneName']}" if two.get("geneName") else ""))
+        return "; ".join(parts)
+    elif kind == "CATALYTIC ACTIVITY" and "reaction" in comment:
+        r = comment["reaction"]
+        parts.append(f"Reaction={r.get('name', '')};")
+        if r.get("ecNumber"):
+            parts.append(f"EC={r['ecNumber']};")
+    elif kind == "ALTERNATIVE PRODUCTS":
+        parts.append("Event=" + ", ".join(comment.get("events", [])) + ";")
+        for iso in comment.get("isoforms", []):
+            status = ", ".join(iso.get("sequenceIds", [])) or iso.get("isoformSequenceStatus", "")
+            parts.append(f"Name={iso['name']['value']}; IsoId="
+                         f"{', '.join(iso.get('isoformIds', []))}; Sequence={status};")
+    elif kind == "COFACTOR":
+        for c in comment.get("cofactors", []):
+            parts.append(f"Name={c['name']};")
+    elif kind == "WEB RESOURCE":
+        url = comment.get("resourceUrl", "")
+        parts.append(f"Name={comment.get('resourceName', '')}; URL=\"{url}\";")
+    elif kind in ("SEQUENCE CAUTION", "MASS SPECTROMETRY"):
+        parts += [f"{k}={v};" for k, v in comment.items() if k not in ("commentType",
+                                                                    "evidences")]
+    note = comment.get("note")
+    if isinstance(note, dict) and note.get("texts"):
+        parts.append("Note=" + _texts(note["texts"]))
+    return " ".join(parts)
+
+
+def comment_cell(kind: str) -> Callable[[Json], str]:
+    """The cell of one comment type: ``TYPE: [molecule]: text {evidence}.``, comments joined."""
+
+    def read(entry: Json) -> str:
+        found = []
+        for comment in entry.get("comments", []):
+            if comment["commentType"] != kind:
+                continue
+            molecule = f"[{comment['molecule']}]: " if comment.get("molecule") else ""
+            found.append(f"{kind}: {molecule}{_comment_body(comment)}")
+        return " ".join(found) if kind != "INTERACTION" else "; ".join(
+            f.removeprefix(f"{kind}: ") for f in found)
+
+    return read
+
+
+def _location(feature: Json) -> str:
+    loc = feature["location"]
+
+    def point(p: Json, start: bool) -> str:
+        if p.get("modifier") == "UNKNOWN":
+            return "?"
+        prefix = {"OUTSIDE": "<" if start else ">", "UNSURE": "?"}.get(p.get("modifier", ""), "")
+        return f"{prefix}{p.get('value', '')}"
+
+    start, end = point(loc["start"], True), point(loc["end"], False)
+    return start if start == end else f"{start}..{end}"
+
+
+def feature_cell(kind: str) -> Callable[[Json], str]:
+    """The cell of one feature type: ``KEY 1..21; /note="..."; /evidence="..."; ...``."""
+    key = FEATURE_KEYS.get(kind, kind)
+
+    def read(entry: Json) -> str:
+        found = []
+        for feature in entry.get("features", []):
+            if feature["type"] != kind:
+                continue
+            text = f"{key} {_location(feature)}"
+            note = feature.get("description", "")
+            change = feature.get("alternativeSequence")
+            if change is not None and kind != "Mutagenesis":
+                alts = "/".join(change.get("alternativeSequences", []))
+                head = f"{change.get('originalSequence', '')} -> {alts}" if alts else "Missing"
+                note = f"{head} ({note})" if note else head
+            if note:
+                text += f'; /note="{note}"'
+            if feature.get("evidences"):
+                text += f'; /evidence="{evidence_text(feature["evidences"])}"'
+            if feature.get("featureId"):
+                text += f'; /id="{feature["featureId"]}"'
+            found.append(text)
+        return "; ".join(found)
+
+    return read
+
+
+def _go(entry: Json, aspect: str = "") -> list[tuple[str, str]]:
+    found = []
+    for xref in entry.get("uniProtKBCrossReferences", []):
+        if xref["database"] != "GO":
+            continue
+        term = next((p["value"] for p in xref.get("properties", []) if p["key"] == "GoTerm"), "")
+        if aspect and not term.startswith(aspect + ":"):
+            continue
+        found.append((term.split(":", 1)[-1], xref["id"]))
+    return found
+
+
+def go_cell(aspect: str = "") -> Callable[[Json], str]:
+    """``term [GO:id]; ...`` of one aspect (``P``, ``F``, ``C``) or all."""
+    return lambda entry: "; ".join(f"{t} [{i}]" for t, i in _go(entry, aspect))
+
+
+def go_id_cell(entry: Json) -> str:
+    """``GO:id; GO:id``."""
+    return "; ".join(i for _, i in _go(entry))
+
+
+def keyword_cell(entry: Json) -> str:
+    """Keyword names joined by ``;``."""
+    return ";".join(k.get("name", "") for k in entry.get("keywords", []))
+
+
+def keyword_id_cell(entry: Json) -> str:
+    """Keyword ids joined by ``; ``."""
+    return "; ".join(k["id"] for k in entry.get("keywords", []) if "id" in k)
+
+
+def mass_cell(entry: Json) -> str:
+    """The molecular weight with thousands separated by commas."""
+    weight = (entry.get("sequence") or {}).get("molWeight")
+    return f"{weight:,}" if isinstance(weight, int) else ""
+
+
+def existence_cell(entry: Json) -> str:
+    """``Evidence at protein level`` (the level's number left out)."""
+    return str(entry.get("proteinExistence", "")).split(": ", 1)[-1]
+
+
+def lineage_cell(entry: Json) -> str:
+    """The lineage, comma-separated."""
+    return ", ".join((entry.get("organism") or {}).get("lineage", []))
+
+
+def _citation_ids(entry: Json, database: str) -> str:
+    ids = []
+    for ref in entry.get("references", []):
+        for x in ref.get("citation", {}).get("citationCrossReferences", []):
+            if x["database"] == database:
+                ids.append(x["id"])
+    return "; ".join(ids)
+
+
+def pubmed_cell(entry: Json) -> str:
+    """PubMed ids of the references."""
+    return _citation_ids(entry, "PubMed")
+
+
+def doi_cell(entry: Json) -> str:
+    """DOIs of the references."""
+    return _citation_ids(entry, "DOI")
+
+
+def families_cell(entry: Json) -> str:
+    """Families of the SIMILARITY comments: ``Belongs to the X. Y.`` as ``X, Y``."""
+    found = []
+    for comment in entry.get("comments", []):
+        if comment["commentType"] == "SIMILARITY":
+            for text in comment.get("texts", []):
+                value = text["value"]
+                if value.startswith("Belongs to the "):
+                    found.append(", ".join(p.strip() for p in value[15:].split(". ")))
+    return "; ".join(found)
+
+
+def hosts_cell(entry: Json) -> str:
+    """``Name (Common) [TaxID: n]; ...``."""
+    found = []
+    for host in entry.get("organismHosts", []):
+        name = host.get("scientificName", "")
+        if host.get("commonName"):
+            name += f" ({host['commonName']})"
+        found.append(f"{name} [TaxID: {host.get('taxonId')}]")
+    return "; ".join(found)
+
+
+def fragment_cell(entry: Json) -> str:
+    """``fragment`` for fragments."""
+    flag = (entry.get("proteinDescription") or {}).get("flag", "")
+    return "fragment" if "Fragment" in flag else ""
+
+
+def ec_cell(entry: Json) -> str:
+    """EC numbers joined by ``; ``."""
+    return "; ".join(ec_numbers(entry))
+
+
+def xref_full_cell(database: str) -> Callable[[Json], str]:
+    """``id; property; property.`` of each cross-reference of *database*, space-separated."""
+
+    def read(entry: Json) -> str:
+        found = []
+        for xref in entry.get("uniProtKBCrossReferences", []):
+            if xref["database"] == database:
+                values = [xref["id"], *(p["value"] for p in xref.get("properties", []))]
+                text = "; ".join(values) + "."
+                if xref.get("isoformId"):
+                    text += f" [{xref['isoformId']}]"
+                found.append(text)
+        return " ".join(found)
+
+    return read
+
+
+@dataclass(frozen=True)
+class ReturnField:
+    """One of UniProt's return fields (``fields=``).
+
+    :param name: the name in ``fields=`` (``gene_primary``).
+    :param label: the TSV/xlsx column label (``Gene Names (primary)``).
+    :param cell: the cell value, read from the entry.
+    :param keys: the top-level entry keys the field keeps in JSON.
+    :param gene_parts: for gene fields, the keys kept inside each gene.
+    :param xref: for ``xref_<db>``, the cross-reference database kept.
+    :param only: for comment and feature fields, the one type kept of ``keys[0]``'s list.
+    """
+
+    name: str
+    label: str
+    cell: Callable[[Json], Any]
+    keys: tuple[str, ...] = ()
+    gene_parts: tuple[str, ...] = ()
+    xref: str | None = None
+    only: str | None = None
+
+
+def _get(*keys: str) -> Cell:
+    def read(entry: Json) -> Any:
+        value: Any = entry
+        for key in keys:
+            value = value.get(key) if isinstance(value, dict) else None
+        return value
+
+    return read
+
+
+_LABELS = {
+    "cc_function": "Function [CC]", "cc_catalytic_activity": "Catalytic activity",
+    "cc_cofactor": "Cofactor", "cc_activity_regulation": "Activity regulation",
+    "cc_pathway": "Pathway", "cc_caution": "Caution", "cc_miscellaneous": "Miscellaneous [CC]",
+    "cc_interaction": "Interacts with", "cc_subunit": "Subunit structure",
+    "cc_developmental_stage": "Developmental stage", "cc_induction": "Induction",
+    "cc_tissue_specificity": "Tissue specificity", "cc_allergen": "Allergenic Properties",
+    "cc_biotechnology": "Biotechnological use", "cc_disruption_phenotype":
+    "Disruption phenotype", "cc_disease": "Involvement in disease",
+    "cc_pharmaceutical": "Pharmaceutical use", "cc_toxic_dose": "Toxic dose",
+    "cc_subcellular_location": "Subcellular location [CC]",
+    "cc_ptm": "Post-translational modification", "cc_domain": "Domain [CC]",
+    "cc_similarity": "Sequence similarities", "cc_alternative_products":
+    "Alternative products (isoforms)", "cc_mass_spectrometry": "Mass spectrometry",
+    "cc_polymorphism": "Polymorphism", "cc_rna_editing": "RNA Editing",
+    "cc_sequence_caution": "Sequence caution", "ft_var_seq": "Alternative sequence",
+    "ft_variant": "Natural variant", "ft_non_cons": "Non-adjacent residues",
+    "ft_non_std": "Non-standard residue", "ft_non_ter": "Non-terminal residue",
+    "ft_conflict": "Sequence conflict", "ft_unsure": "Sequence uncertainty",
+    "ft_act_site": "Active site", "ft_binding": "Binding site", "ft_dna_bind": "DNA binding",
+    "ft_site": "Site", "ft_mutagen": "Mutagenesis", "ft_intramem": "Intramembrane",
+    "ft_topo_dom": "Topological domain", "ft_transmem": "Transmembrane", "ft_chain": "Chain",
+    "ft_crosslnk": "Cross-link", "ft_disulfid": "Disulfide bond", "ft_carbohyd":
+    "Glycosylation", "ft_init_met": "Initiator methionine", "ft_lipid": "Lipidation",
+    "ft_mod_res": "Modified residue", "ft_peptide": "Peptide", "ft_propep": "Propeptide",
+    "ft_signal": "Signal peptide", "ft_transit": "Transit peptide", "ft_strand": "Beta strand",
+    "ft_helix": "Helix", "ft_turn": "Turn", "ft_coiled": "Coiled coil",
+    "ft_compbias": "Compositional bias", "ft_domain": "Domain [FT]", "ft_motif": "Motif",
+    "ft_region": "Region", "ft_repeat": "Repeat", "ft_zn_fing": "Zinc finger",
+}
+
+KB_FIELDS: tuple[ReturnField, ...] = (
+    ReturnField("sequence", "Sequence", _get("sequence", "value"), ("sequence",)),
+    ReturnField("mass", "Mass", mass_cell, ("sequence",)),
+    ReturnField("ec", "EC number", ec_cell, ("proteinDescription",)),
+    ReturnField("keyword", "Keywords", keyword_cell, ("keywords",)),
+    ReturnField("keywordid", "Keyword ID", keyword_id_cell, ("keywords",)),
+    ReturnField("protein_existence", "Protein existence", existence_cell,
+                ("proteinExistence",)),
+    ReturnField("annotation_score", "Annotation", _get("annotationScore"),
+                ("annotationScore",)),
+    ReturnField("date_created", "Date of creation", _get("entryAudit", "firstPublicDate"),
+                ("entryAudit",)),
+    ReturnField("date_modified", "Date of last modification",
+                _get("entryAudit", "lastAnnotationUpdateDate"), ("entryAudit",)),
+    ReturnField("date_sequence_modified", "Date of last sequence modification",
+                _get("entryAudit", "lastSequenceUpdateDate"), ("entryAudit",)),
+    ReturnField("version", "Entry version", _get("entryAudit", "entryVersion"),
+                ("entryAudit",)),
+    ReturnField("sequence_version", "Sequence version", _get("entryAudit", "sequenceVersion"),
+                ("entryAudit",)),
+    ReturnField("go", "Gene Ontology (GO)", go_cell(), ("uniProtKBCrossReferences",),
+                xref="GO"),
+    ReturnField("go_p", "Gene Ontology (biological process)", go_cell("P"),
+                ("uniProtKBCrossReferences",), xref="GO"),
+    ReturnField("go_f", "Gene Ontology (molecular function)", go_cell("F"),
+                ("uniProtKBCrossReferences",), xref="GO"),
+    ReturnField("go_c", "Gene Ontology (cellular component)", go_cell("C"),
+                ("uniProtKBCrossReferences",), xref="GO"),
+    ReturnField("go_id", "Gene Ontology IDs", go_id_cell, ("uniProtKBCrossReferences",),
+                xref="GO"),
+    ReturnField("lineage", "Taxonomic lineage", lineage_cell, ("organism",)),
+    ReturnField("virus_hosts", "Virus hosts", hosts_cell, ("organismHosts",)),
+    ReturnField("fragment", "Fragment", fragment_cell, ("proteinDescription",)),
+    ReturnField("lit_pubmed_id", "PubMed ID", pubmed_cell, ("references",)),
+    ReturnField("lit_doi_id", "DOI ID", doi_cell, ("references",)),
+    ReturnField("protein_families", "Protein families", families_cell, ("comments",),
+                only="SIMILARITY"),
+    *(ReturnField(name, _LABELS[name], comment_cell(kind), ("comments",), only=kind)
+      for name, kind in COMMENT_FIELDS.items()),
+    *(ReturnField(name, _LABELS[name], feature_cell(kind), ("features",), only=kind)
+      for name, kind in FEATURE_FIELDS.items()),
+)
+"""The UniProtKB return fields read from whole entries (beyond names, genes and organism)."""

@@ -1,0 +1,213 @@
+"""UniRef and UniParc XML readers: light entries in UniProt's REST JSON shapes.
+
+Both read with lxml's ``iterparse`` and clear each entry once read, so memory stays flat
+whatever the file's size. Each yields ``(light entry, extra)``: the UniRef members (accession,
+entry name, taxon) or the UniParc cross-references (database, id, active), which the loader
+turns into mapping rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import IO, Any
+
+from lxml import etree  # type: ignore[import-untyped]  # no stubs shipped
+
+from idmapping.errors import ReleaseFileError
+from idmapping.uniprot.common import Json, sequence_object
+
+__all__ = ["read_uniref_xml", "read_uniparc_xml", "LIGHT_MEMBERS"]
+
+LIGHT_MEMBERS = 10
+"""Members a light UniRef entry lists, unless ``complete=true`` (UniRefEntryLightUtils)."""
+
+
+def _local(tag: Any) -> str:
+    return str(tag).rsplit("}", 1)[-1]
+
+
+def _entries(stream: IO[bytes], path: str) -> Iterator[Any]:
+    """Each ``entry`` element of an XML file, cleared after use."""
+    context = etree.iterparse(stream, events=("end",), huge_tree=True, remove_comments=True)
+    try:
+        for _, element in context:
+            if _local(element.tag) != "entry":
+                continue
+            yield element
+            element.clear(keep_tail=False)
+            parent = element.getparent()
+            if parent is not None:
+                while element.getprevious() is not None:
+                    del parent[0]
+    except etree.XMLSyntaxError as exc:
+        raise ReleaseFileError(f"not well-formed XML: {exc.msg}", path,
+                               exc.lineno or None) from None
+
+
+def _properties(element: Any) -> list[tuple[str, str]]:
+    return [(p.get("type", ""), p.get("value", "")) for p in element
+            if _local(p.tag) == "property"]
+
+
+def _child(element: Any, name: str) -> Any:
+    return next((c for c in element if _local(c.tag) == name), None)
+
+
+def _member(db_ref: Any) -> tuple[Json, dict[str, Any]]:
+    """A UniRef member's light fields and its facts for mapping."""
+    props = _properties(db_ref)
+    accessions = [v for k, v in props if k == "UniProtKB accession"]
+    values = dict(props)
+    member: Json = {"memberIdType": db_ref.get("type"), "memberId": db_ref.get("id")}
+    if "source organism" in values:
+        member["organismName"] = values["source organism"]
+    if values.get("NCBI taxonomy", "").isdigit():
+        member["organismTaxId"] = int(values["NCBI taxonomy"])
+    if values.get("length", "").isdigit():
+        member["sequenceLength"] = int(values["length"])
+    if "protein name" in values:
+        member["proteinName"] = values["protein name"]
+    if accessions:
+        member["accessions"] = accessions
+    for key, target in (("UniRef100 ID", "uniref100Id"), ("UniRef90 ID", "uniref90Id"),
+                        ("UniRef50 ID", "uniref50Id"), ("UniParc ID", "uniparcId")):
+        if key in values:
+            member[target] = values[key]
+    if values.get("isSeed") == "true":
+        member["seed"] = True
+    fact = {"accession": accessions[0] if accessions else None,
+            "name": db_ref.get("id") if db_ref.get("type") == "UniProtKB ID" else None,
+            "taxon": member.get("organismTaxId")}
+    return member, fact
+
+
+def _uniref_entry(element: Any) -> tuple[Json, list[Json]]:
+    cluster = element.get("id", "")
+    values = dict(_properties(element))
+    entry: Json = {"id": cluster}
+    name = _child(element, "name")
+    entry["name"] = name.text if name is not None else ""
+    entry["updated"] = element.get("updated", "")
+    entry["entryType"] = cluster.split("_", 1)[0]
+    if "common taxon" in values:
+        taxon: Json = {"scientificName": values["common taxon"]}
+        if values.get("common taxon ID", "").isdigit():
+            taxon["taxonId"] = int(values["common taxon ID"])
+        entry["commonTaxon"] = taxon
+    members: list[Json] = []
+    facts: list[Json] = []
+    representative: Json = {}
+    for child in element:
+        kind = _local(child.tag)
+        if kind not in ("representativeMember", "member"):
+            continue
+        ref = _child(child, "dbReference")
+        if ref is None:
+            continue
+        member, fact = _member(ref)
+        if kind == "representativeMember":
+            seq = _child(child, "sequence")
+            if seq is not None and seq.text:
+                member["sequence"] = sequence_object("".join(seq.text.split()),
+                                                     checksum=seq.get("checksum"))
+            representative = member
+        members.append(member)
+        if fact["accession"]:
+            facts.append(fact)
+    count = values.get("member count", "")
+    entry["memberCount"] = int(count) if count.isdigit() else len(members)
+    organisms = {m.get("organismTaxId"): m.get("organismName") for m in members}
+    entry["organismCount"] = len(organisms)
+    if representative:
+        entry["representativeMember"] = representative
+    seed = next((m for m in members if m.get("seed")), representative)
+    if seed:
+        entry["seedId"] = (seed.get("accessions") or [seed.get("memberId")])[0]
+    entry["members"] = [(m.get("accessions") or [m.get("memberId")])[0] for m in members]
+    entry["organisms"] = [{"scientificName": name, "taxonId": taxon}
+                          for taxon, name in organisms.items() if taxon is not None]
+    entry["memberIdTypes"] = list(dict.fromkeys(str(m["memberIdType"]) for m in members))
+    go = [{"goId": v, "aspect": k} for k, v in _properties(element) if k.startswith("GO ")]
+    if go:
+        entry["goTerms"] = go
+    return entry, facts
+
+
+def read_uniref_xml(stream: IO[bytes], path: str) -> Iterator[tuple[Json, list[Json]]]:
+    """UniRef light entries of a UniRef XML file, with their UniProtKB members' facts."""
+    for element in _entries(stream, path):
+        yield _uniref_entry(element)
+
+
+def _uniparc_entry(element: Any) -> tuple[Json, list[Json]]:
+    upi = element.get("UniParcId") or ""
+    accession = _child(element, "accession")
+    if not upi and accession is not None:
+        upi = accession.text or ""
+    xrefs: list[Json] = []
+    kb: list[str] = []
+    organisms: dict[int, None] = {}
+    proteins: list[str] = []
+    genes: list[str] = []
+    proteomes: list[Json] = []
+    created, updated = [], []
+    for ref in (c for c in element if _local(c.tag) == "dbReference"):
+        database, ident, active = ref.get("type", ""), ref.get("id", ""), ref.get("active") == "Y"
+        xrefs.append({"database": database, "id": ident, "active": active})
+        values = dict(_properties(ref))
+        if database.startswith("UniProtKB") and active:
+            kb.append(ident)
+        if values.get("NCBI_taxonomy_id", "").isdigit():
+            organisms.setdefault(int(values["NCBI_taxonomy_id"]), None)
+        if values.get("protein_name"):
+            proteins.append(values["protein_name"])
+        if values.get("gene_name"):
+            genes.append(values["gene_name"])
+        if values.get("proteome_id"):
+            proteomes.append({"id": values["proteome_id"],
+                              "component": values.get("component", "")})
+        if ref.get("created"):
+            created.append(ref.get("created"))
+        if ref.get("last"):
+            updated.append(ref.get("last"))
+    entry: Json = {"uniParcId": upi, "crossReferenceCount": len(xrefs)}
+    if kb:
+        entry["uniProtKBAccessions"] = list(dict.fromkeys(kb))
+    seq = _child(element, "sequence")
+    if seq is not None and seq.text:
+        entry["sequence"] = sequence_object("".join(seq.text.split()),
+                                            checksum=seq.get("checksum"))
+    features = _signatures(element)
+    if features:
+        entry["sequenceFeatures"] = features
+    if created:
+        entry["oldestCrossRefCreated"] = min(created)
+    if updated:
+        entry["mostRecentCrossRefUpdated"] = max(updated)
+    if organisms:
+        entry["organisms"] = [{"taxonId": taxon} for taxon in organisms]
+    for key, values_ in (("proteinNames", proteins), ("geneNames", genes)):
+        if values_:
+            entry[key] = list(dict.fromkeys(values_))
+    if proteomes:
+        entry["proteomes"] = proteomes
+    return entry, xrefs
+
+
+def _signatures(element: Any) -> list[Json]:
+    found = []
+    for match in (c for c in element if _local(c.tag) == "signatureSequenceMatch"):
+        feature: Json = {"database": match.get("database"), "databaseId": match.get("id")}
+        ipr = _child(match, "ipr")
+        if ipr is not None:
+            feature["interproGroup"] = {"id": ipr.get("id"), "name": ipr.get("name")}
+        feature["locations"] = [{"start": int(loc.get("start", 0)), "end": int(loc.get("end", 0))}
+                                for loc in match if _local(loc.tag) == "lcn"]
+        found.append(feature)
+    return found
+
+
+def read_uniparc_xml(stream: IO[bytes], path: str) -> Iterator[tuple[Json, list[Json]]]:
+    """UniParc light entries of a UniParc XML file, with their cross-references."""
+    for element in _entries(stream, path):
+        yield _uniparc_entry(element)

@@ -1,0 +1,231 @@
+"""The UniProtKB flat-file reader: Swiss-Prot and TrEMBL ``.dat`` entries as UniProt's JSON.
+
+Biopython's :mod:`Bio.SwissProt` splits the file into records (identifiers, dates, taxonomy,
+sequence, features); the line groups it flattens (names, genes, comments, references,
+cross-references, keywords) are read from the entry's own lines, which the reader keeps, so
+that the JSON keeps UniProt's structure and evidences, and ``format=txt`` can give the entry
+back exactly as the file had it.
+
+>>> import io
+>>> entry = next(read_flatfile(io.StringIO(EXAMPLE), "example.dat"))
+>>> entry.json["primaryAccession"], entry.json["uniProtkbId"], entry.json["sequence"]["length"]
+('Q9DEM0', 'DEMO1_HUMAN', 5)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, TextIO
+
+from Bio import SwissProt
+
+from idmapping.errors import ReleaseFileError
+from idmapping.uniprot.common import (
+    EXISTENCE,
+    REVIEWED,
+    UNREVIEWED,
+    Json,
+    iso_date,
+    sequence_object,
+    split_evidences,
+    split_outside_braces,
+)
+from idmapping.uniprot.ffcomments import comments, join_lines
+from idmapping.uniprot.fffeatures import features
+from idmapping.uniprot.ffnames import (
+    cross_reference,
+    description,
+    gene_locations,
+    genes,
+    organism_hosts,
+    organism_names,
+    reference,
+)
+
+__all__ = ["FlatEntry", "read_flatfile", "entry_json", "EXAMPLE"]
+
+EXAMPLE = """\
+ID   DEMO1_HUMAN             Reviewed;           5 AA.
+AC   Q9DEM0;
+DT   01-JAN-2099, integrated into UniProtKB/Swiss-Prot.
+DT   01-JAN-2099, sequence version 1.
+DT   01-JAN-2099, entry version 1.
+DE   RecName: Full=Demo protein 1;
+GN   Name=DEMO1;
+OS   Homo sapiens (Human).
+OC   Eukaryota; Metazoa; Chordata.
+OX   NCBI_TaxID=9606;
+PE   1: Evidence at protein level;
+SQ   SEQUENCE   5 AA;  575 MW;  0000000000000000 CRC64;
+     MKVLA
+//
+"""
+
+
+@dataclass
+class FlatEntry:
+    """One entry read from a flat file: UniProt's JSON, and the entry's lines as they were."""
+
+    json: Json
+    text: str
+    line: int
+
+
+class _Tap:
+    """The file's lines for Biopython, blank lines left out, each kept until taken."""
+
+    def __init__(self, text: TextIO) -> None:
+        self.text = text
+        self.number = 0
+        self.kept: list[str] = []
+        self.first = 0
+
+    def __iter__(self) -> _Tap:
+        return self
+
+    def __next__(self) -> str:
+        while True:
+            line = next(self.text)
+            self.number += 1
+            if line.strip():
+                if not self.kept:
+                    self.first = self.number
+                self.kept.append(line if line.endswith("\n") else line + "\n")
+                return line
+
+    def read(self, size: int = -1) -> str:  # Biopython checks the handle with read(0)
+        return ""
+
+    def take(self) -> tuple[list[str], int]:
+        lines, self.kept = self.kept, []
+        return lines, self.first
+
+
+def read_flatfile(text: TextIO, path: str) -> Iterator[FlatEntry]:
+    """The entries of a UniProtKB flat file, in order.
+
+    :raises ReleaseFileError: a malformed entry, naming the file and the line.
+    """
+    tap = _Tap(text)
+    records = SwissProt.parse(tap)  # type: ignore[no-untyped-call]
+    while True:
+        try:
+            record = next(records)
+        except StopIteration:
+            return
+        except (SwissProt.SwissProtParserError, AssertionError, ValueError, IndexError) as exc:
+            raise ReleaseFileError(f"not a UniProtKB flat-file entry: {exc}".rstrip(": "),
+                                   path, tap.number) from None
+        lines, first = tap.take()
+        try:
+            json = entry_json(record, lines)
+        except (ValueError, KeyError, IndexError) as exc:
+            raise ReleaseFileError(f"cannot read the entry: {exc}", path, first) from None
+        yield FlatEntry(json, "".join(lines), first)
+
+
+def _groups(lines: list[str]) -> tuple[dict[str, list[str]], list[dict[str, list[str]]]]:
+    """The entry's line bodies by line code, and its references' lines by code."""
+    groups: dict[str, list[str]] = {}
+    refs: list[dict[str, list[str]]] = []
+    for line in lines:
+        code, body = line[:2], line[5:].rstrip("\r\n")
+        if code == "RN":
+            refs.append({"RN": [body]})
+        elif code in ("RP", "RC", "RX", "RG", "RA", "RT", "RL") and refs:
+            refs[-1].setdefault(code, []).append(body)
+        else:
+            groups.setdefault(code, []).append(body)
+    return groups, refs
+
+
+def _keywords(lines: list[str]) -> list[Json]:
+    found = []
+    for item in split_outside_braces(join_lines(lines).removesuffix(".")):
+        name, evidences = split_evidences(item)
+        keyword: Json = {"name": name}
+        if evidences:
+            keyword["evidences"] = evidences
+        found.append(keyword)
+    return found
+
+
+def _organism(record: Any, groups: dict[str, list[str]]) -> Json:
+    organism = organism_names(join_lines(groups.get("OS", [])))
+    ox = " ".join(groups.get("OX", []))
+    _, evidences = split_evidences(ox.strip().rstrip(";"))
+    organism["taxonId"] = int(record.taxonomy_id[0]) if record.taxonomy_id else 0
+    if evidences:
+        organism["evidences"] = evidences
+    organism["lineage"] = [c for c in record.organism_classification if c]
+    return organism
+
+
+def _counts(items: list[Json], key: str) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for item in items:
+        kind = item[key]
+        if key == "commentType" and kind == "INTERACTION":
+            n = len(item.get("interactions", []))
+        elif key == "commentType" and kind == "ALTERNATIVE PRODUCTS":
+            n = len(item.get("isoforms", []))
+        else:
+            n = 1
+        counts[kind] = counts.get(kind, 0) + n
+    return counts
+
+
+def entry_json(record: Any, lines: list[str]) -> Json:
+    """UniProt's JSON of one Biopython record and the lines it was read from."""
+    groups, refs = _groups(lines)
+    entry: Json = {
+        "entryType": REVIEWED if record.data_class == "Reviewed" else UNREVIEWED,
+        "primaryAccession": record.accessions[0],
+    }
+    if len(record.accessions) > 1:
+        entry["secondaryAccessions"] = record.accessions[1:]
+    entry["uniProtkbId"] = record.entry_name
+    entry["entryAudit"] = {
+        "firstPublicDate": iso_date(record.created[0]),
+        "lastAnnotationUpdateDate": iso_date(record.annotation_update[0]),
+        "lastSequenceUpdateDate": iso_date(record.sequence_update[0]),
+        "entryVersion": int(record.annotation_update[1]),
+        "sequenceVersion": int(record.sequence_update[1]),
+    }
+    entry["organism"] = _organism(record, groups)
+    if groups.get("OH"):
+        entry["organismHosts"] = organism_hosts(groups["OH"])
+    if record.protein_existence:
+        entry["proteinExistence"] = EXISTENCE.get(int(record.protein_existence), "")
+    entry["proteinDescription"] = description(groups.get("DE", []))
+    if groups.get("GN"):
+        entry["genes"] = genes(groups["GN"])
+    found_comments = comments(groups.get("CC", []))
+    for comment in found_comments:
+        for interaction in comment.get("interactions", []):
+            one = interaction["interactantOne"]
+            if not one.get("uniProtKBAccession") and not one.get("chainId"):
+                interaction["interactantOne"] = {"uniProtKBAccession": entry[
+                    "primaryAccession"], **one}
+    if found_comments:
+        entry["comments"] = found_comments
+    found_features = features(record.features)
+    if found_features:
+        entry["features"] = found_features
+    if groups.get("OG"):
+        entry["geneLocations"] = gene_locations(groups["OG"])
+    if groups.get("KW"):
+        entry["keywords"] = _keywords(groups["KW"])
+    if refs:
+        entry["references"] = [reference(r) for r in refs]
+    if groups.get("DR"):
+        entry["uniProtKBCrossReferences"] = [cross_reference(line) for line in groups["DR"]]
+    weight = record.seqinfo[1] if record.seqinfo else None
+    checksum = record.seqinfo[2] if record.seqinfo else None
+    entry["sequence"] = sequence_object(record.sequence, weight, checksum)
+    entry["extraAttributes"] = {
+        "countByCommentType": _counts(found_comments, "commentType"),
+        "countByFeatureType": _counts(found_features, "type"),
+    }
+    return entry
