@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import abc
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -533,6 +533,39 @@ class Store(abc.ABC):
         """Delete the jobs last submitted before *updated_before* (None: all); return the count."""
 
 
+JOB_COLUMNS = ("id", "from_db", "to_db", "ids", "tax_id", "status", "created", "updated",
+               "release", "result_count", "failed_ids", "suggested_ids", "obsolete_count",
+               "warnings", "errors")
+"""The columns of the jobs table, in the order both backends store them."""
+
+JSON_JOB_COLUMNS = frozenset({"failed_ids", "suggested_ids", "warnings", "errors"})
+"""Job columns holding JSON (lists of ids or problems)."""
+
+
+def job_values(job: Job, encode_json: Callable[[Any], Any]) -> tuple[Any, ...]:
+    """A job as a row of :data:`JOB_COLUMNS`; *encode_json* turns lists into the backend's JSON."""
+    values = []
+    for column in JOB_COLUMNS:
+        value = getattr(job, column)
+        if column in JSON_JOB_COLUMNS:
+            value = encode_json(value)
+        elif isinstance(value, JobStatus):
+            value = value.value
+        values.append(value)
+    return tuple(values)
+
+
+def job_from_row(row: Sequence[Any], decode_json: Callable[[Any], Any] | None = None) -> Job:
+    """The job of a row of :data:`JOB_COLUMNS`; *decode_json* reads its JSON columns, where the
+    driver does not."""
+    values: dict[str, Any] = dict(zip(JOB_COLUMNS, row, strict=True))
+    if decode_json is not None:
+        for column in JSON_JOB_COLUMNS:
+            values[column] = decode_json(values[column])
+    values["status"] = JobStatus(values["status"])
+    return Job(**values)
+
+
 def check_release_name(name: str) -> str:
     """Refuse release names that cannot be shown or used in a file name."""
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}", name):
@@ -542,6 +575,7 @@ def check_release_name(name: str) -> str:
     return name
 
 
-__all__ += ["derived_gene_name_sql", "subset_sql", "lookup_sql", "check_release_name",
+__all__ += ["JOB_COLUMNS", "JSON_JOB_COLUMNS", "job_values", "job_from_row",
+            "derived_gene_name_sql", "subset_sql", "lookup_sql", "check_release_name",
             "EXTRA_DAT_TYPES", "filter_sql", "filter_params", "document_schema",
             "DOCUMENT_INDEXES", "OLD_RELEASE"]

@@ -45,6 +45,9 @@ from idmapping.catalogue import Catalogue
 from idmapping.errors import InvalidRequest, NoRelease, StoreError
 from idmapping.model import EntryFacts, Job, JobStatus, Release
 from idmapping.store.base import (
+    JOB_COLUMNS,
+    job_from_row,
+    job_values,
     DOCUMENT_INDEXES,
     OLD_RELEASE,
     FilterQuery,
@@ -166,10 +169,6 @@ _INPUT_TABLE = (
 )
 
 _RELEASE_COLUMNS = "id, name, state, created, current, stats"
-_JOB_COLUMNS = ("id", "from_db", "to_db", "ids", "tax_id", "status", "created", "updated",
-                "release", "result_count", "failed_ids", "suggested_ids", "obsolete_count",
-                "warnings", "errors")
-_JSON_COLUMNS = {"failed_ids", "suggested_ids", "warnings", "errors"}
 _FETCH = 10_000
 _LOOKUP_WORK_MEM = "64MB"
 
@@ -583,19 +582,19 @@ class PostgresStore(Store):
     @_translated
     def get_job(self, job_id: str) -> Job | None:
         row = self._reader().execute(
-            f"SELECT {', '.join(_JOB_COLUMNS)} FROM {MAIN}.jobs WHERE id = %s",
+            f"SELECT {', '.join(JOB_COLUMNS)} FROM {MAIN}.jobs WHERE id = %s",
             (job_id,)).fetchone()
-        return None if row is None else _job(row)
+        return None if row is None else job_from_row(row, _DECODE)
 
     @_translated
     def save_job(self, job: Job) -> None:
-        columns = ", ".join(_JOB_COLUMNS)
-        updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in _JOB_COLUMNS[1:])
+        columns = ", ".join(JOB_COLUMNS)
+        updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in JOB_COLUMNS[1:])
         with self._write() as conn:
             conn.execute(
                 f"INSERT INTO {MAIN}.jobs ({columns}) VALUES "
-                f"({', '.join(['%s'] * len(_JOB_COLUMNS))}) "
-                f"ON CONFLICT (id) DO UPDATE SET {updates}", _job_values(job))
+                f"({', '.join(['%s'] * len(JOB_COLUMNS))}) "
+                f"ON CONFLICT (id) DO UPDATE SET {updates}", job_values(job, _encode_json))
 
     @_translated
     def claim_job(self, job_id: str, expect: Sequence[JobStatus], updated: float) -> bool:
@@ -641,8 +640,8 @@ class PostgresStore(Store):
     @_translated
     def list_jobs(self) -> list[Job]:
         rows = self._reader().execute(
-            f"SELECT {', '.join(_JOB_COLUMNS)} FROM {MAIN}.jobs ORDER BY updated DESC").fetchall()
-        return [_job(r) for r in rows]
+            f"SELECT {', '.join(JOB_COLUMNS)} FROM {MAIN}.jobs ORDER BY updated DESC").fetchall()
+        return [job_from_row(r, _DECODE) for r in rows]
 
     @_translated
     def delete_jobs(self, updated_before: float | None = None) -> int:
@@ -766,19 +765,9 @@ def _release(row: Sequence[Any]) -> Release:
                    stats=row[5])
 
 
-def _job_values(job: Job) -> tuple[Any, ...]:
-    values = []
-    for column in _JOB_COLUMNS:
-        value = getattr(job, column)
-        if column in _JSON_COLUMNS:
-            value = Jsonb(value, dumps=_dumps)
-        elif isinstance(value, JobStatus):
-            value = value.value
-        values.append(value)
-    return tuple(values)
+def _encode_json(value: Any) -> Any:
+    return Jsonb(value, dumps=_dumps)
 
 
-def _job(row: Sequence[Any]) -> Job:
-    values: dict[str, Any] = dict(zip(_JOB_COLUMNS, row, strict=True))
-    values["status"] = JobStatus(values["status"])
-    return Job(**values)
+_DECODE = None
+"""How this backend reads the JSON columns of a job (None: the driver does)."""

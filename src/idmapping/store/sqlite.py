@@ -22,6 +22,9 @@ from idmapping.catalogue import Catalogue
 from idmapping.errors import InvalidRequest, NoRelease, StoreError
 from idmapping.model import EntryFacts, Job, JobStatus, Release
 from idmapping.store.base import (
+    JOB_COLUMNS,
+    job_from_row,
+    job_values,
     DOCUMENT_INDEXES,
     OLD_RELEASE,
     FilterQuery,
@@ -78,10 +81,6 @@ RELEASE_INDEXES = (
     *(i for i in DOCUMENT_INDEXES if "_key " not in i),  # the primary keys index those
 )
 
-_JOB_COLUMNS = ("id", "from_db", "to_db", "ids", "tax_id", "status", "created", "updated",
-                "release", "result_count", "failed_ids", "suggested_ids", "obsolete_count",
-                "warnings", "errors")
-_JSON_COLUMNS = {"failed_ids", "suggested_ids", "warnings", "errors"}
 
 
 def _connect(path: Path | str, uri: bool = False) -> sqlite3.Connection:
@@ -344,15 +343,15 @@ class SqliteStore(Store):
 
     def get_job(self, job_id: str) -> Job | None:
         row = self._reader().execute(
-            f"SELECT {', '.join(_JOB_COLUMNS)} FROM jobs WHERE id = ?", (job_id,)).fetchone()
-        return None if row is None else _job(row)
+            f"SELECT {', '.join(JOB_COLUMNS)} FROM jobs WHERE id = ?", (job_id,)).fetchone()
+        return None if row is None else job_from_row(row, _DECODE)
 
     def save_job(self, job: Job) -> None:
-        values = _job_values(job)
+        values = job_values(job, _encode_json)
         with self._write() as conn:
             conn.execute(
-                f"INSERT OR REPLACE INTO jobs ({', '.join(_JOB_COLUMNS)}) "
-                f"VALUES ({', '.join('?' * len(_JOB_COLUMNS))})", values)
+                f"INSERT OR REPLACE INTO jobs ({', '.join(JOB_COLUMNS)}) "
+                f"VALUES ({', '.join('?' * len(JOB_COLUMNS))})", values)
 
     def claim_job(self, job_id: str, expect: Sequence[JobStatus], updated: float) -> bool:
         marks = ", ".join("?" * len(expect))
@@ -391,8 +390,8 @@ class SqliteStore(Store):
 
     def list_jobs(self) -> list[Job]:
         rows = self._reader().execute(
-            f"SELECT {', '.join(_JOB_COLUMNS)} FROM jobs ORDER BY updated DESC")
-        return [_job(r) for r in rows]
+            f"SELECT {', '.join(JOB_COLUMNS)} FROM jobs ORDER BY updated DESC")
+        return [job_from_row(r, _DECODE) for r in rows]
 
     def delete_jobs(self, updated_before: float | None = None) -> int:
         where, params = ("WHERE updated < ?", (updated_before,)) if updated_before else ("", ())
@@ -483,21 +482,9 @@ def _release(row: Sequence[Any]) -> Release:
                    stats=orjson.loads(row[5]))
 
 
-def _job_values(job: Job) -> tuple[Any, ...]:
-    values = []
-    for column in _JOB_COLUMNS:
-        value = getattr(job, column)
-        if column in _JSON_COLUMNS:
-            value = orjson.dumps(value).decode()
-        elif isinstance(value, JobStatus):
-            value = value.value
-        values.append(value)
-    return tuple(values)
+def _encode_json(value: Any) -> Any:
+    return orjson.dumps(value).decode()
 
 
-def _job(row: Sequence[Any]) -> Job:
-    values: dict[str, Any] = dict(zip(_JOB_COLUMNS, row, strict=True))
-    for column in _JSON_COLUMNS:
-        values[column] = orjson.loads(values[column])
-    values["status"] = JobStatus(values["status"])
-    return Job(**values)
+_DECODE = orjson.loads
+"""How this backend reads the JSON columns of a job (None: the driver does)."""
