@@ -286,8 +286,13 @@ class JobService:
         return job
 
     def finished(self, key: str) -> Job:
-        """The job *key* if FINISHED; :class:`NotFound` otherwise, as UniProt answers."""
-        job = self.get(key)
+        """The job *key* if FINISHED; :class:`NotFound` otherwise, as UniProt answers.
+
+        Read without its submitted ids, which results do not need (see ``Store.get_job``).
+        """
+        job = self.store.get_job(key, with_ids=False)
+        if job is None or self._expired(job, time.time()):
+            raise NotFound()
         if job.status != JobStatus.FINISHED:
             raise NotFound()
         return job

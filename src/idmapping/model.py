@@ -77,6 +77,8 @@ class Job:
     obsolete_count: int = 0
     warnings: list[dict[str, Any]] = field(default_factory=list)
     errors: list[dict[str, Any]] = field(default_factory=list)
+    #: read without its ``ids`` (see ``Store.get_job(with_ids=False)``); never saved back
+    partial: bool = field(default=False, compare=False)
 
 
 @dataclass

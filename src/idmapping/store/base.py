@@ -504,8 +504,13 @@ class Store(abc.ABC):
     # -- jobs -------------------------------------------------------------------------------
 
     @abc.abstractmethod
-    def get_job(self, job_id: str) -> Job | None:
-        """The job stored under *job_id*, or None."""
+    def get_job(self, job_id: str, with_ids: bool = True) -> Job | None:
+        """The job stored under *job_id*, or None.
+
+        :param with_ids: read the submitted ids too. Results pages do not need them, and a
+            job of a million ids holds megabytes of them; a job read without them is
+            ``partial`` and cannot be saved.
+        """
 
     @abc.abstractmethod
     def save_job(self, job: Job) -> None:
@@ -542,8 +547,15 @@ JSON_JOB_COLUMNS = frozenset({"failed_ids", "suggested_ids", "warnings", "errors
 """Job columns holding JSON (lists of ids or problems)."""
 
 
+def job_select(with_ids: bool) -> str:
+    """The select list of :data:`JOB_COLUMNS`, with an empty string for the ids if not wanted."""
+    return ", ".join(c if with_ids or c != "ids" else "'' AS ids" for c in JOB_COLUMNS)
+
+
 def job_values(job: Job, encode_json: Callable[[Any], Any]) -> tuple[Any, ...]:
     """A job as a row of :data:`JOB_COLUMNS`; *encode_json* turns lists into the backend's JSON."""
+    if job.partial:
+        raise ValueError(f"job {job.id} was read without its ids and cannot be saved")
     values = []
     for column in JOB_COLUMNS:
         value = getattr(job, column)
@@ -555,10 +567,11 @@ def job_values(job: Job, encode_json: Callable[[Any], Any]) -> tuple[Any, ...]:
     return tuple(values)
 
 
-def job_from_row(row: Sequence[Any], decode_json: Callable[[Any], Any] | None = None) -> Job:
+def job_from_row(row: Sequence[Any], decode_json: Callable[[Any], Any] | None = None,
+                 partial: bool = False) -> Job:
     """The job of a row of :data:`JOB_COLUMNS`; *decode_json* reads its JSON columns, where the
     driver does not."""
-    values: dict[str, Any] = dict(zip(JOB_COLUMNS, row, strict=True))
+    values: dict[str, Any] = dict(zip(JOB_COLUMNS, row, strict=True), partial=partial)
     if decode_json is not None:
         for column in JSON_JOB_COLUMNS:
             values[column] = decode_json(values[column])
@@ -575,7 +588,7 @@ def check_release_name(name: str) -> str:
     return name
 
 
-__all__ += ["JOB_COLUMNS", "JSON_JOB_COLUMNS", "job_values", "job_from_row",
+__all__ += ["JOB_COLUMNS", "JSON_JOB_COLUMNS", "job_values", "job_from_row", "job_select",
             "derived_gene_name_sql", "subset_sql", "lookup_sql", "check_release_name",
             "EXTRA_DAT_TYPES", "filter_sql", "filter_params", "document_schema",
             "DOCUMENT_INDEXES", "OLD_RELEASE"]

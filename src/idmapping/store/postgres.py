@@ -47,6 +47,7 @@ from idmapping.model import EntryFacts, Job, JobStatus, Release
 from idmapping.store.base import (
     JOB_COLUMNS,
     job_from_row,
+    job_select,
     job_values,
     DOCUMENT_INDEXES,
     OLD_RELEASE,
@@ -580,11 +581,11 @@ class PostgresStore(Store):
     # -- jobs -------------------------------------------------------------------------------
 
     @_translated
-    def get_job(self, job_id: str) -> Job | None:
+    def get_job(self, job_id: str, with_ids: bool = True) -> Job | None:
         row = self._reader().execute(
-            f"SELECT {', '.join(JOB_COLUMNS)} FROM {MAIN}.jobs WHERE id = %s",
+            f"SELECT {job_select(with_ids)} FROM {MAIN}.jobs WHERE id = %s",
             (job_id,)).fetchone()
-        return None if row is None else job_from_row(row, _DECODE)
+        return None if row is None else job_from_row(row, _DECODE, partial=not with_ids)
 
     @_translated
     def save_job(self, job: Job) -> None:

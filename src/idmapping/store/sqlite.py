@@ -24,6 +24,7 @@ from idmapping.model import EntryFacts, Job, JobStatus, Release
 from idmapping.store.base import (
     JOB_COLUMNS,
     job_from_row,
+    job_select,
     job_values,
     DOCUMENT_INDEXES,
     OLD_RELEASE,
@@ -341,10 +342,10 @@ class SqliteStore(Store):
 
     # -- jobs -------------------------------------------------------------------------------
 
-    def get_job(self, job_id: str) -> Job | None:
+    def get_job(self, job_id: str, with_ids: bool = True) -> Job | None:
         row = self._reader().execute(
-            f"SELECT {', '.join(JOB_COLUMNS)} FROM jobs WHERE id = ?", (job_id,)).fetchone()
-        return None if row is None else job_from_row(row, _DECODE)
+            f"SELECT {job_select(with_ids)} FROM jobs WHERE id = ?", (job_id,)).fetchone()
+        return None if row is None else job_from_row(row, _DECODE, partial=not with_ids)
 
     def save_job(self, job: Job) -> None:
         values = job_values(job, _encode_json)
