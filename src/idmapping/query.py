@@ -247,7 +247,11 @@ def parse_query(dataset: str, text: str) -> SQL:
         if isinstance(exc, InvalidRequest):
             raise
         raise InvalidRequest(f"query parameter has an invalid syntax: '{text}'") from None
-    return _Translator(dataset).visit(tree)
+    try:
+        return _Translator(dataset).visit(tree)
+    except RecursionError:
+        # a query nested thousands deep still fits in a URL: refuse it, do not fail
+        raise InvalidRequest("query parameter is nested too deeply") from None
 
 
 def parse_sort(dataset: str, text: str) -> str:

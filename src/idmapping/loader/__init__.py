@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import io
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import BinaryIO, TypeVar
@@ -92,7 +93,7 @@ class _Load:
                 if file.format in _XML_FORMATS:
                     try:
                         self._read_xml(file, counting)
-                    except (OSError, EOFError) as exc:
+                    except (OSError, EOFError, zlib.error) as exc:
                         raise ReleaseFileError(f"cannot read: {exc}", str(file.path)) from None
                     if self.progress:
                         self.progress(self.done, self.total, self.rows)
@@ -103,7 +104,7 @@ class _Load:
                 except UnicodeDecodeError as exc:
                     raise ReleaseFileError(f"not UTF-8 text ({exc.reason})",
                                            str(file.path)) from None
-                except (OSError, EOFError) as exc:
+                except (OSError, EOFError, zlib.error) as exc:
                     raise ReleaseFileError(f"cannot read: {exc}", str(file.path)) from None
             if self.progress:
                 self.progress(self.done, self.total, self.rows)

@@ -122,5 +122,8 @@ def read_release_name(head: str) -> str | None:
     if m := _RELEASE_DATE.search(head):
         import datetime as dt
 
-        return dt.datetime.strptime(m.group(1), "%d-%b-%Y").date().isoformat()
+        try:
+            return dt.datetime.strptime(m.group(1), "%d-%b-%Y").date().isoformat()
+        except ValueError:  # shaped like a date, but none (32-Jan-2026): no name from it
+            return None
     return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import io
 import re
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -44,7 +45,7 @@ def _head(path: Path, compressed: bool) -> str:
         stream: BinaryIO = gzip.GzipFile(fileobj=raw) if compressed else raw  # type: ignore[assignment]
         try:
             data = stream.read(16384)
-        except (OSError, EOFError) as exc:
+        except (OSError, EOFError, zlib.error) as exc:
             raise UnknownFormat(f"cannot decompress: {exc}", str(path)) from None
     return data.decode("utf-8", errors="replace")
 

@@ -468,9 +468,14 @@ class SqliteReleaseWriter(ReleaseWriter):
     def abort(self) -> None:
         with contextlib.suppress(sqlite3.Error):
             self.conn.close()
-        with self.store._write() as conn:
-            conn.execute("UPDATE releases SET state = 'failed' WHERE id = ?", (self.release_id,))
-        self.store.remove_release(self.release_id)
+        # The partial file goes first: on a full disk it is what frees the space, and the
+        # record below may not be writable until then. A record left 'loading' is removed by
+        # the next load.
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            with contextlib.suppress(FileNotFoundError):
+                Path(str(self.path) + suffix).unlink()
+        with contextlib.suppress(sqlite3.Error, StoreError):
+            self.store.remove_release(self.release_id)
 
 
 def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
