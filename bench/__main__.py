@@ -1,0 +1,122 @@
+"""``python -m bench``: the benchmark suite of idmapping (never part of the tests or CI).
+
+    python -m bench run                  # 1M accessions (and 100k for growth), 3 repeats
+    python -m bench run --quick          # a smoke run: 100k and 10k accessions, 1 repeat
+    python -m bench run --commit HEAD    # measure a commit, exported to bench/out/src-<sha>
+    python -m bench report bench/out/results-1000000.json   # write the doc again from JSON
+    python -m bench profile              # py-spy: where a load and a mapping spend their time
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shlex
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from types import FrameType
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+DOC = ROOT / "docs" / "benchmarks.md"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run", help="measure everything and write the report")
+    run.add_argument("--accessions", type=int, default=None,
+                     help="entries of the large release (default 1,000,000; quick: 100,000)")
+    run.add_argument("--small", type=int, default=None,
+                     help="entries of the release 10x smaller (default: accessions / 10)")
+    run.add_argument("--seed", type=int, default=1, help="seed of the releases (default 1)")
+    run.add_argument("--repeat", type=int, default=None,
+                     help="runs of each figure; the median is reported (default 3; quick: 1)")
+    run.add_argument("--quick", action="store_true", help="a small, single smoke run")
+    run.add_argument("--commit", default="",
+                     help="measure this commit of src/ instead of the installed work tree")
+    run.add_argument("--output", type=Path, default=None,
+                     help="the report (default docs/benchmarks.md; quick: bench/out/)")
+    profile = commands.add_parser("profile", help="py-spy profiles of a load and a mapping")
+    profile.add_argument("--accessions", type=int, default=1_000_000)
+    profile.add_argument("--commit", default="", help="profile this commit of src/")
+    profile.add_argument("--list", default="refseq", help="the id list to map (default refseq)")
+    profile.add_argument("--store", type=Path, default=None,
+                         help="profile only the mapping, on this loaded store")
+    report = commands.add_parser("report", help="write the report again from saved results")
+    report.add_argument("results", type=Path)
+    report.add_argument("--output", type=Path, default=DOC)
+    return parser
+
+
+def _use_commit(rev: str) -> str:
+    """Export *rev*'s ``src/`` to ``bench/out/src-<sha>`` and put it first on the path."""
+    sha = subprocess.run(["git", "rev-parse", rev], cwd=ROOT, capture_output=True, text=True,
+                         check=True).stdout.strip()
+    target = OUT / f"src-{sha[:12]}"
+    if not (target / "src").exists():
+        target.mkdir(parents=True, exist_ok=True)
+        archive = subprocess.run(["git", "archive", sha, "src"], cwd=ROOT, capture_output=True,
+                                 check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
+    src = str(target / "src")
+    sys.path.insert(0, src)
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        [src, ROOT.as_posix(), *filter(None, [os.environ.get("PYTHONPATH")])])
+    return sha
+
+
+def _stop(signum: int, frame: FrameType | None) -> None:
+    """Turn SIGTERM and SIGHUP into an exit, so that servers are stopped on the way out."""
+    raise SystemExit(128 + signum)
+
+
+def _run(args: argparse.Namespace) -> None:
+    sha = _use_commit(args.commit) if args.commit else ""
+    from bench.report import write_report
+    from bench.suite import Options, run
+
+    accessions = args.accessions or (100_000 if args.quick else 1_000_000)
+    repeat = args.repeat or (1 if args.quick else 3)
+    name = f"results-{accessions}{'-quick' if args.quick else ''}.json"
+    options = Options(accessions=accessions, small=args.small or max(accessions // 10, 1),
+                      seed=args.seed, repeat=repeat, quick=args.quick,
+                      command="python -m bench " + shlex.join(sys.argv[1:]),
+                      results=OUT / name, commit=sha)
+    output = args.output or (OUT / "benchmarks-quick.md" if args.quick else DOC)
+    results = run(options, say=lambda text: print(text, flush=True))
+    write_report(results, output)
+    print(f"Wrote {output} and {options.results}", flush=True)
+
+
+def _profile(args: argparse.Namespace) -> None:
+    if args.commit:
+        _use_commit(args.commit)
+    from bench.profile import hotspots, profile_load, profile_map
+
+    if args.store is None:
+        print(hotspots(profile_load(args.accessions)), flush=True)
+    print(hotspots(profile_map(args.accessions, key=args.list, store=args.store)), flush=True)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """The command line."""
+    args = _parser().parse_args(argv)
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGHUP, _stop)
+    if args.command == "run":
+        _run(args)
+    elif args.command == "profile":
+        _profile(args)
+    else:
+        from bench.report import write_report
+
+        write_report(json.loads(args.results.read_text()), args.output)
+        print(f"Wrote {args.output}")
+
+
+if __name__ == "__main__":
+    main()

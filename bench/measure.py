@@ -1,0 +1,144 @@
+"""Timing and memory of child processes, medians, and the machine a run happens on."""
+
+from __future__ import annotations
+
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["Timed", "run_timed", "median", "machine", "load_average", "rss_kb", "hwm_kb"]
+
+
+@dataclass(frozen=True)
+class Timed:
+    """One finished child process.
+
+    :param seconds: wall time from start to exit.
+    :param max_rss_kb: its peak resident memory (``ru_maxrss`` of ``wait4``), in KiB.
+    """
+
+    seconds: float
+    max_rss_kb: int
+    stdout: str
+    stderr: str
+
+
+def run_timed(argv: Sequence[str], env: Mapping[str, str] | None = None,
+              cwd: Path | None = None) -> Timed:
+    """Run *argv* to completion, timing it and reading its own peak RSS.
+
+    ``os.wait4`` gives the resource use of that one child, unlike ``RUSAGE_CHILDREN``,
+    whose ``ru_maxrss`` is the largest of all children so far.
+
+    :raises RuntimeError: the command failed; the message ends with its stderr.
+    """
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen(argv, stdout=out, stderr=err, env=dict(env or os.environ),
+                                cwd=cwd)
+        try:
+            _, status, usage = os.wait4(proc.pid, 0)
+        except BaseException:
+            proc.kill()
+            proc.wait()
+            raise
+        seconds = time.perf_counter() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode(errors="replace"), err.read().decode(errors="replace")
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(argv)[:200]} exited with {proc.returncode}:\n"
+                           f"{stderr[-3000:]}")
+    return Timed(seconds, int(usage.ru_maxrss), stdout, stderr)
+
+
+def median(values: Sequence[float]) -> float:
+    """The median of *values* (NaN when there are none)."""
+    return statistics.median(values) if values else float("nan")
+
+
+def _proc_field(pid: int, name: str) -> int:
+    """A ``kB`` field of ``/proc/<pid>/status`` (VmRSS, VmHWM), 0 if the process is gone."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(name + ":"):
+                return int(line.split()[1])
+    except (FileNotFoundError, ProcessLookupError):
+        pass
+    return 0
+
+
+def rss_kb(pid: int) -> int:
+    """The resident memory of process *pid* now, in KiB."""
+    return _proc_field(pid, "VmRSS")
+
+
+def hwm_kb(pid: int) -> int:
+    """The peak resident memory of process *pid* since it started, in KiB."""
+    return _proc_field(pid, "VmHWM")
+
+
+def load_average() -> list[float]:
+    """The 1, 5 and 15 minute load averages."""
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+def machine() -> dict[str, str | int]:
+    """Cores, memory, CPU model, OS and the versions of everything measured."""
+    info: dict[str, str | int] = {
+        "cores": os.cpu_count() or 0,
+        "memory_kb": _meminfo("MemTotal"),
+        "cpu": _cpu_model(),
+        "python": sys.version.split()[0],
+        "os": f"{platform.system()} {platform.release()}",
+    }
+    import sqlite3
+
+    info["sqlite"] = sqlite3.sqlite_version
+    for package in ("idmapping", "duckdb", "pandas", "pyarrow", "uvicorn"):
+        info[package] = _version(package)
+    info["wrk"] = _wrk_version()
+    return info
+
+
+def _meminfo(field: str) -> int:
+    for line in Path("/proc/meminfo").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    return 0
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except FileNotFoundError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def _version(package: str) -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def _wrk_version() -> str:
+    try:
+        out = subprocess.run(["wrk", "--version"], capture_output=True, text=True, timeout=10)
+    except (FileNotFoundError, subprocess.TimeoutExpired):
+        return "not installed"
+    text = (out.stdout or out.stderr).split()
+    return text[1] if len(text) > 1 else "unknown"
