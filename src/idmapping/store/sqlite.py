@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
@@ -155,6 +156,8 @@ class SqliteStore(Store):
                 conn.execute("DETACH DATABASE rel")
             uri = (self.release_dir / row[6]).resolve().as_uri() + "?mode=ro&immutable=1"
             conn.execute("ATTACH DATABASE ? AS rel", (uri,))
+            # the release file never changes: map it rather than read it page by page
+            conn.execute("PRAGMA rel.mmap_size = 4294967296")
             self._local.attached = release.id
         return conn, release
 
@@ -415,7 +418,9 @@ class SqliteReleaseWriter(ReleaseWriter):
             path.unlink()
         self.conn = _connect(path)
         for pragma in ("journal_mode = OFF", "synchronous = OFF", "locking_mode = EXCLUSIVE",
-                       "cache_size = -262144", "temp_store = FILE"):
+                       "cache_size = -262144", "temp_store = FILE",
+                       # sort the index builds (a third of a load) on every core
+                       f"threads = {os.cpu_count() or 1}"):
             self.conn.execute(f"PRAGMA {pragma}")
         self.conn.executescript(RELEASE_SCHEMA)
         self.conn.execute("BEGIN")
@@ -449,6 +454,7 @@ class SqliteReleaseWriter(ReleaseWriter):
         for sql in [*derived_gene_name_sql(codes), *subset_sql(subset), *RELEASE_INDEXES]:
             conn.execute(sql)
         conn.execute("COMMIT")
+        conn.execute("PRAGMA analysis_limit = 1000")  # statistics from a sample, not a scan
         conn.execute("ANALYZE")
         conn.close()
 

@@ -77,7 +77,7 @@ ENTRY_FORMATS = {
     "uniref": ("tsv", "json", "xlsx", "list", "fasta"),
     "uniparc": ("json", "tsv", "xlsx", "list", "fasta"),
 }
-STREAM_BATCH = 1000
+STREAM_BATCH = 10_000
 """Pairs read (and entries looked up) at a time while streaming."""
 
 _DATASET_TARGETS = {
