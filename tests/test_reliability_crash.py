@@ -210,6 +210,10 @@ def test_sigkill_load_keeps_the_served_release(tmp_path: Path, big_release: list
                 if load.poll() is None:
                     os.kill(load.pid, signal.SIGKILL)
                     load.wait(timeout=30)
+                # a kill can land after the switch, while the process exits: that load is
+                # complete, its release current and whole, as when it finished first
+                if load.returncode == -signal.SIGKILL and (
+                        _release_state(store_path)[0] != f"2099_{n + 1:02d}"):
                     killed_at.append(round(whole * fraction, 2))
                     # the previous release is still current, whole, and served as before
                     assert _release_state(store_path) == before
@@ -217,7 +221,7 @@ def test_sigkill_load_keeps_the_served_release(tmp_path: Path, big_release: list
                 else:
                     # quicker than the scratch load (a busy machine): it completed, and its
                     # release is served, whole; it is the previous release from now on
-                    assert load.returncode == 0
+                    assert load.returncode in (0, -signal.SIGKILL)
                     finished_first += 1
                     before = _release_state(store_path)
                     assert before[0] == f"2099_{n + 1:02d}"

@@ -10,9 +10,12 @@ from __future__ import annotations
 import functools
 import gzip
 import importlib.util
+import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -41,10 +44,19 @@ def test_atheris_on_the_readers(tmp_path: Path) -> None:
     pytest.importorskip("atheris", reason="atheris is not installed: the hypothesis run below "
                                           "covers the same target")
     seconds = scale(20, 600)
-    done = subprocess.run(
-        [sys.executable, str(HARNESS), f"-max_total_time={seconds}", "-seed=20261123",
-         "-print_final_stats=1", str(tmp_path)],
-        capture_output=True, text=True, timeout=seconds + 120)
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    # the harness writes each input to a file: in memory where it can
+    scratch = tempfile.mkdtemp(prefix="idmapping-fuzz-",
+                               dir="/dev/shm" if os.path.isdir("/dev/shm") else None)
+    try:
+        done = subprocess.run(
+            [sys.executable, str(HARNESS), f"-max_total_time={seconds}", "-seed=20261123",
+             "-print_final_stats=1", str(corpus)],
+            capture_output=True, text=True, timeout=seconds + 120,
+            env={**os.environ, "FUZZ_SCRATCH": scratch})
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
     assert done.returncode == 0, done.stderr[-3000:]
     runs = int(re.findall(r"Done (\d+) runs", done.stderr)[-1])
     known: dict[str, int] = {}
@@ -53,7 +65,7 @@ def test_atheris_on_the_readers(tmp_path: Path) -> None:
     assert runs > 1000
     record("fuzz_atheris", seconds=seconds, runs=runs, crashes=0,
            known_defects_hit_at_least=known,
-           corpus_inputs=len(list(tmp_path.iterdir())))
+           corpus_inputs=len(list(corpus.iterdir())))
 
 
 @settings(max_examples=scale(300, 3000), deadline=None, derandomize=True,

@@ -63,9 +63,15 @@ KNOWN: dict[str, Callable[[BaseException], bool]] = {
 FOUND: Counter[str] = Counter()
 _TEXT_READERS: list[Callable[[Any, str], Iterator[Any]]] = [
     readers.read_idmapping, readers.read_selected, readers.read_sec_ac, readers.read_delac]
-_SCRATCH = Path(tempfile.mkdtemp(prefix="idmapping-fuzz-", dir="/dev/shm"
-                                 if os.path.isdir("/dev/shm") else None))
-atexit.register(shutil.rmtree, _SCRATCH, ignore_errors=True)
+# Where each input is written as a file for the sniffer: FUZZ_SCRATCH if set (libFuzzer ends
+# the process without running atexit), else a fresh directory in memory, removed at exit.
+if os.environ.get("FUZZ_SCRATCH"):
+    _SCRATCH = Path(os.environ["FUZZ_SCRATCH"])
+    _SCRATCH.mkdir(parents=True, exist_ok=True)
+else:
+    _SCRATCH = Path(tempfile.mkdtemp(prefix="idmapping-fuzz-", dir="/dev/shm"
+                                     if os.path.isdir("/dev/shm") else None))
+    atexit.register(shutil.rmtree, _SCRATCH, ignore_errors=True)
 
 
 def seed_files() -> list[Path]:
