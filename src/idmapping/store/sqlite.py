@@ -20,7 +20,7 @@ from typing import Any
 import orjson
 
 from idmapping.catalogue import Catalogue
-from idmapping.errors import InvalidRequest, NoRelease, StoreError
+from idmapping.errors import InvalidRequest, NoRelease, StoreError, StoreUnavailable
 from idmapping.model import EntryFacts, Job, JobStatus, Release
 from idmapping.store.base import (
     JOB_COLUMNS,
@@ -100,6 +100,9 @@ class SqliteStore(Store):
         self.path = Path(path)
         self.url = str(self.path)
         self.release_dir = self.path.parent / (self.path.stem + ".releases")
+        self.read_only = ""
+        """Why the store is served read-only ('' when it is writable)."""
+        self._reader_uri = self.path.resolve().as_uri()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._writer = _connect(self.path)
@@ -107,10 +110,37 @@ class SqliteStore(Store):
             self._writer.execute("PRAGMA synchronous = NORMAL")
             self._writer.executescript(MAIN_SCHEMA)
         except sqlite3.Error as exc:
-            raise StoreError(f"Cannot open the store {self.path}: {exc}") from exc
+            self._writer = self._open_read_only(exc)
         self._write_lock = threading.RLock()
         self._local = threading.local()
         self._readers: list[sqlite3.Connection] = []
+
+    def _open_read_only(self, cause: sqlite3.Error) -> sqlite3.Connection:
+        """Serve a store that cannot be written (a read-only file or file system) as it is.
+
+        Reads work; every write fails with SQLite's "attempt to write a readonly database",
+        which the job service answers with a 503. A WAL file that was stopped cleanly has no
+        -shm file, and none can be created on a read-only file system: SQLite then opens it
+        only as immutable, which is true while nothing can write it.
+        """
+        if not self.path.is_file():
+            raise StoreError(f"Cannot open the store {self.path}: {cause}") from cause
+        base = self.path.resolve().as_uri()
+        for query in ("?mode=ro", "?mode=ro&immutable=1"):
+            try:
+                conn = _connect(base + query, uri=True)
+                conn.execute("SELECT count(*) FROM releases").fetchone()
+                conn.execute("SELECT count(*) FROM jobs").fetchone()
+            except sqlite3.Error as exc:
+                with contextlib.suppress(sqlite3.Error, UnboundLocalError):
+                    conn.close()
+                last: sqlite3.Error = exc
+                continue
+            self.read_only = str(cause)
+            self._reader_uri = base + query
+            return conn
+        raise StoreError(f"Cannot open the store {self.path}: {cause}; "
+                         f"read-only, it cannot be read either: {last}") from cause
 
     def close(self) -> None:
         for conn in self._readers:
@@ -123,7 +153,7 @@ class SqliteStore(Store):
     def _reader(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None:
-            conn = _connect(self.path.resolve().as_uri(), uri=True)
+            conn = _connect(self._reader_uri, uri=True)
             conn.execute("PRAGMA temp_store = MEMORY")
             self._local.conn = conn
             self._local.attached = None
@@ -133,6 +163,10 @@ class SqliteStore(Store):
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
+        if self.read_only:
+            raise StoreUnavailable(
+                f"The store cannot be written just now (it is opened readonly: "
+                f"{self.read_only}); try again later")
         with self._write_lock:
             self._writer.execute("BEGIN IMMEDIATE")
             try:
