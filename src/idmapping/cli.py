@@ -18,6 +18,7 @@ import click
 import orjson
 
 from idmapping.errors import IdMappingError
+from idmapping.runtime import tune_gc
 from idmapping.settings import SETTINGS, Settings
 from idmapping.store import Store, Subset, open_store
 from idmapping.version import __version__
@@ -85,6 +86,7 @@ def cli() -> None:
 
     Load UniProt's release files, map ids offline, or serve UniProt's ID mapping API.
     """
+    tune_gc()
 
 
 @cli.command()

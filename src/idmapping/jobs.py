@@ -270,17 +270,20 @@ class JobService:
         ttl = self.settings.job_ttl_days
         return ttl > 0 and job.updated < now - ttl * 86400
 
-    def _read(self, key: str) -> Job | None:
+    def _read(self, key: str, with_ids: bool = True) -> Job | None:
         """The stored job *key*, or the ERROR it ended in if that could not be stored."""
         with self._lock:
             stalled = self._stalled.get(key)
         if stalled is not None:
             return stalled
-        return self.store.get_job(key)
+        return self.store.get_job(key, with_ids=with_ids)
 
-    def get(self, key: str) -> Job:
-        """The job *key*; :class:`NotFound` if unknown or expired."""
-        job = self._read(key)
+    def get(self, key: str, with_ids: bool = True) -> Job:
+        """The job *key*; :class:`NotFound` if unknown or expired.
+
+        :param with_ids: read its submitted ids too (a status poll does not need them).
+        """
+        job = self._read(key, with_ids)
         if job is None or self._expired(job, time.time()):
             raise NotFound()
         return job

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from idmapping.catalogue import AC_ID, SWISSPROT, UNIPROTKB, Catalogue, Database
 from idmapping.errors import InvalidInput
-from idmapping.ids import Identifier, parse_uniprot, parse_value, unique
+from idmapping.ids import Identifier, parse_uniprot, parse_value
 from idmapping.model import MappingRequest, Pair
 from idmapping.store.base import LookupPlan, Store
 
@@ -67,11 +67,15 @@ class MappingRun:
 def parse_request_ids(source: Database, ids: tuple[str, ...]) -> list[Identifier]:
     """Parse the ids of a request, once each, keeping the first of any repeated id."""
     if source.name == AC_ID:
-        parsed = [parse_uniprot(i) for i in ids]
+        parsed = [parse_uniprot(i) for i in dict.fromkeys(ids)]
     else:
-        parsed = [parse_value(i, source.versioned) for i in ids]
-    by_text = {ident.text: ident for ident in reversed(parsed)}
-    return [by_text[text] for text in unique(ident.text for ident in parsed)]
+        versioned = source.versioned
+        parsed = [parse_value(i, versioned) for i in dict.fromkeys(ids)]
+    # P00001.1 and P00001 are both reported as P00001: the first of them is kept
+    first: dict[str, Identifier] = {}
+    for ident in parsed:
+        first.setdefault(ident.text, ident)
+    return list(first.values())
 
 
 def taxon_filter(tax_id: str) -> int | None:

@@ -45,11 +45,8 @@ from idmapping.catalogue import Catalogue
 from idmapping.errors import InvalidRequest, NoRelease, StoreError
 from idmapping.model import EntryFacts, Job, JobStatus, Release
 from idmapping.store.base import (
-    JOB_COLUMNS,
-    job_from_row,
-    job_select,
-    job_values,
     DOCUMENT_INDEXES,
+    JOB_COLUMNS,
     OLD_RELEASE,
     FilterQuery,
     LookupPlan,
@@ -61,6 +58,9 @@ from idmapping.store.base import (
     document_schema,
     filter_params,
     filter_sql,
+    job_from_row,
+    job_select,
+    job_values,
     lookup_sql,
     subset_sql,
 )

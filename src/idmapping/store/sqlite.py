@@ -23,11 +23,8 @@ from idmapping.catalogue import Catalogue
 from idmapping.errors import InvalidRequest, NoRelease, StoreError, StoreUnavailable
 from idmapping.model import EntryFacts, Job, JobStatus, Release
 from idmapping.store.base import (
-    JOB_COLUMNS,
-    job_from_row,
-    job_select,
-    job_values,
     DOCUMENT_INDEXES,
+    JOB_COLUMNS,
     OLD_RELEASE,
     FilterQuery,
     LookupPlan,
@@ -39,6 +36,9 @@ from idmapping.store.base import (
     document_schema,
     filter_params,
     filter_sql,
+    job_from_row,
+    job_select,
+    job_values,
     lookup_sql,
     subset_sql,
 )
@@ -51,12 +51,12 @@ CREATE TABLE IF NOT EXISTS releases (
     id INTEGER PRIMARY KEY, name TEXT NOT NULL, state TEXT NOT NULL, created TEXT NOT NULL,
     current INTEGER NOT NULL DEFAULT 0, file TEXT NOT NULL, stats TEXT NOT NULL DEFAULT '{}');
 CREATE TABLE IF NOT EXISTS jobs (
-    id TEXT PRIMARY KEY, from_db TEXT NOT NULL, to_db TEXT NOT NULL, ids TEXT NOT NULL,
+    id TEXT PRIMARY KEY, from_db TEXT NOT NULL, to_db TEXT NOT NULL,
     tax_id TEXT NOT NULL, status TEXT NOT NULL, created REAL NOT NULL, updated REAL NOT NULL,
     release TEXT NOT NULL DEFAULT '', result_count INTEGER NOT NULL DEFAULT 0,
     failed_ids TEXT NOT NULL DEFAULT '[]', suggested_ids TEXT NOT NULL DEFAULT '[]',
     obsolete_count INTEGER NOT NULL DEFAULT 0, warnings TEXT NOT NULL DEFAULT '[]',
-    errors TEXT NOT NULL DEFAULT '[]');
+    errors TEXT NOT NULL DEFAULT '[]', ids TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS job_results (
     job TEXT NOT NULL, seq INTEGER NOT NULL, from_id TEXT NOT NULL, to_id TEXT NOT NULL,
     PRIMARY KEY (job, seq)) WITHOUT ROWID;

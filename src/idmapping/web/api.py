@@ -139,7 +139,7 @@ async def run(request: Request) -> Response:
 def status(request: Request, job_id: str) -> Response:
     """The job's state; 303 to its results once FINISHED."""
     ctx = context(request)
-    job = ctx.jobs.get(job_id)
+    job = ctx.jobs.get(job_id, with_ids=False)  # polled often: megabytes of ids unread
     headers = release_header(job)
     body: dict[str, object] = {"jobStatus": job.status.value}
     if job.status == JobStatus.FINISHED:
