@@ -281,7 +281,7 @@ def test_loader_recognises_the_files() -> None:
     formats = [sniff(demo.demo_dir() / name).format for name in demo.FILES]
     assert formats == ["idmapping", "selected", "sec_ac", "delac", "delac", "reldate",
                        "uniprotkb_flat", "uniprotkb_flat", "uniref_xml", "uniref_xml",
-                       "uniref_xml", "uniparc_xml"]
+                       "uniref_xml", "uniparc_xml", "isoform_fasta"]
 
 
 def test_bad_size(tmp_path: Path) -> None:

@@ -103,9 +103,11 @@ def load(store: str | None, files: tuple[str, ...], release_name: str | None,
          taxa: tuple[int, ...], reviewed_only: bool, quiet: bool) -> None:
     """Load UniProt release FILES as a new release, switched in when complete.
 
-    Reads idmapping.dat, idmapping_selected.tab, sec_ac.txt, delac_sp.txt, delac_tr.txt and
-    reldate.txt, gzip-compressed or not, recognised by their content. The release being
-    served stays untouched until the new one is complete.
+    Reads idmapping.dat, idmapping_selected.tab, sec_ac.txt, delac_sp.txt, delac_tr.txt,
+    reldate.txt, the entry files (uniprot_sprot.dat, uniprot_trembl.dat, UniProtKB XML,
+    UniRef and UniParc XML) and the isoform sequences (uniprot_sprot_varsplic.fasta),
+    gzip-compressed or not, recognised by their content. The release being served stays
+    untouched until the new one is complete.
     """
     from idmapping.loader import load_release
     from idmapping.progress import load_progress

@@ -4,16 +4,17 @@
 ``delac_sp.txt``, ``delac_tr.txt`` and ``reldate.txt`` of release ``2099_01`` (01-Jan-2099: a
 date no real release has, so demo data is never taken for UniProt's), and the entry files of the
 same entries (:mod:`idmapping.demo_entries`: UniProtKB flat files, UniRef and UniParc XML,
-``XP_999000001`` a RefSeq id with only a UniParc entry). The same arguments give
-byte-identical files. Entries are generated and written one chunk at a time, so a million
-accessions (about 19 million idmapping.dat lines) need little memory. From the shell:
+the isoform sequence file, ``XP_999000001`` a RefSeq id with only a UniParc entry). The same
+arguments give byte-identical files. Entries are generated and written one chunk at a time, so
+a million accessions (about 19 million idmapping.dat lines) need little memory. From the shell:
 ``python -m idmapping.demo DIR [--accessions N] [--seed S]``.
 
 Ids useful in tests, the same for every seed when ``accessions >= 9``:
 
 ======================  ===============================================================
 ``Q9DEM0``              ``DEMO1_HUMAN``, reviewed; gene ``DEMO1``, synonym ``DMO1``;
-                        isoform rows ``Q9DEM0-1``, ``Q9DEM0-2``; versioned Ensembl gene
+                        isoform rows ``Q9DEM0-1``, ``Q9DEM0-2``, the sequence of
+                        ``Q9DEM0-2`` in uniprot_sprot_varsplic.fasta.gz; versioned Ensembl gene
                         ``ENSG00000250063.7``, shared with ``A0A0D1EMO1``
 ``A0A0D1EMO1``          ``A0A0D1EMO1_HUMAN``, unreviewed, the same gene ``DEMO1``
 ``Q9DEM1``              ``DEMO1_MOUSE``, gene ``Demo1`` (the same name, another case)
@@ -53,7 +54,8 @@ RELEASE = "2099_01"
 RELEASE_DATE = "01-Jan-2099"
 FILES = ("idmapping.dat.gz", "idmapping_selected.tab.gz", "sec_ac.txt", "delac_sp.txt",
          "delac_tr.txt", "reldate.txt", "uniprot_sprot.dat.gz", "uniprot_trembl.dat.gz",
-         "uniref100.xml.gz", "uniref90.xml.gz", "uniref50.xml.gz", "uniparc_all.xml.gz")
+         "uniref100.xml.gz", "uniref90.xml.gz", "uniref50.xml.gz", "uniparc_all.xml.gz",
+         "uniprot_sprot_varsplic.fasta.gz")
 MAX_ACCESSIONS = 20_000_000
 _CHUNK = 10_000  # entries joined into one write
 

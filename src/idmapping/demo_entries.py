@@ -2,10 +2,13 @@
 
 :func:`write_entry_files` reads the demo's ``idmapping.dat.gz`` back and writes, for the same
 entries, UniProtKB flat files (``uniprot_sprot.dat.gz``, ``uniprot_trembl.dat.gz``, in the
-exact flat-file format), UniRef XML (``uniref100/90/50.xml.gz``) for its clusters and UniParc
-XML (``uniparc_all.xml.gz``) for its UniParc ids. Names, genes, taxa and cross-references come
-from idmapping.dat; sequences are generated, one per UniParc id, so that entries sharing a
-UniParc id share their sequence. The same input gives byte-identical files.
+exact flat-file format), UniRef XML (``uniref100/90/50.xml.gz``) for its clusters, UniParc
+XML (``uniparc_all.xml.gz``) for its UniParc ids, and the isoform sequence file
+(``uniprot_sprot_varsplic.fasta.gz``) for the isoforms that idmapping.dat names of Swiss-Prot
+entries (``Q9DEM0-2``; isoform 1 is the displayed, canonical sequence, which UniProt leaves
+out of that file). Names, genes, taxa and cross-references come from idmapping.dat; sequences
+are generated, one per UniParc id, so that entries sharing a UniParc id share their sequence,
+and each isoform's from its entry's. The same input gives byte-identical files.
 
 The first UniParc entry (that of ``Q9DEM0``) also carries the RefSeq id ``XP_999000001``, which
 no UniProtKB entry has: mapping it from RefSeq_Protein to UniProtKB suggests that UniParc id.
@@ -23,13 +26,14 @@ from xml.sax.saxutils import escape, quoteattr
 from idmapping.catalogue import Catalogue
 from idmapping.entries import xref_databases
 from idmapping.uniprot.common import REVIEWED, UNREVIEWED, Json, drline_databases, sequence_object
-from idmapping.uniprot.fasta import fasta_protein_name
+from idmapping.uniprot.fasta import fasta_protein_name, uniprotkb_fasta
 from idmapping.uniprot.ffwriter import flat_file
 
 __all__ = ["write_entry_files", "demo_sequence", "ENTRY_FILES", "SUGGESTED_REFSEQ"]
 
 ENTRY_FILES = ("uniprot_sprot.dat.gz", "uniprot_trembl.dat.gz", "uniref100.xml.gz",
-               "uniref90.xml.gz", "uniref50.xml.gz", "uniparc_all.xml.gz")
+               "uniref90.xml.gz", "uniref50.xml.gz", "uniparc_all.xml.gz",
+               "uniprot_sprot_varsplic.fasta.gz")
 SUGGESTED_REFSEQ = "XP_999000001"
 DATE = "2099-01-01"
 _AMINO = "ACDEFGHIKLMNPQRSTVWY"
@@ -70,28 +74,62 @@ _ORGANISMS = {
 }
 
 
-def _entries(dat: Path) -> Iterator[tuple[str, dict[str, list[str]]]]:
-    """idmapping.dat rows by canonical accession, in file order (isoform rows dropped)."""
+def _entries(dat: Path) -> Iterator[tuple[str, dict[str, list[str]], list[str]]]:
+    """idmapping.dat rows by canonical accession, in file order, and the isoform accessions
+    that the entry's isoform rows (which follow its own) name."""
     current = ""
     rows: dict[str, list[str]] = {}
+    isoforms: list[str] = []
     with gzip.open(dat, "rt", encoding="ascii") as text:
         for line in text:
             accession, id_type, value = line.rstrip("\n").split("\t")
             if "-" in accession:
+                if accession not in isoforms:
+                    isoforms.append(accession)
                 continue
             if accession != current:
                 if current:
-                    yield current, rows
-                current, rows = accession, {}
+                    yield current, rows, isoforms
+                current, rows, isoforms = accession, {}, []
             rows.setdefault(id_type, []).append(value)
     if current:
-        yield current, rows
+        yield current, rows, isoforms
 
 
 def demo_sequence(upi: str) -> str:
     """The generated sequence of a demo UniParc id (the same for every entry that has it)."""
     rng = random.Random(upi)
     return "M" + "".join(rng.choices(_AMINO, k=30 + rng.randrange(150)))
+
+
+def _isoform_sequence(canonical: str, accession: str) -> str:
+    """A generated isoform of *canonical*: a stretch of it replaced by one of another length,
+    as an alternative exon would."""
+    rng = random.Random(accession)
+    start = 1 + rng.randrange(len(canonical) - 1)
+    end = min(len(canonical), start + 5 + rng.randrange(40))
+    exon = "".join(rng.choices(_AMINO, k=max(0, end - start + rng.choice((-12, -6, 3, 9)))))
+    return canonical[:start] + exon + canonical[end:]
+
+
+def _isoform_records(entry: Json, isoforms: list[str]) -> str:
+    """The isoform file's records of a Swiss-Prot entry: every isoform but the displayed one
+    (``-1``), under UniProt's isoform header (the entry's name, organism and gene)."""
+    name = fasta_protein_name(entry)
+    records = []
+    for accession in isoforms:
+        number = accession.rsplit("-", 1)[1]
+        if number == "1":
+            continue
+        isoform: Json = {
+            "entryType": REVIEWED, "primaryAccession": accession,
+            "uniProtkbId": entry["uniProtkbId"], "organism": entry["organism"],
+            "proteinDescription": {"recommendedName": {"fullName": {
+                "value": f"Isoform {number} of {name}"}}},
+            "genes": entry.get("genes", []),
+            "sequence": {"value": _isoform_sequence(entry["sequence"]["value"], accession)}}
+        records.append(uniprotkb_fasta(isoform))
+    return "".join(records)
 
 
 def _xrefs(rows: dict[str, list[str]], databases: dict[str, str]) -> list[Json]:
@@ -279,11 +317,13 @@ def write_entry_files(directory: Path, dat: Path) -> list[Path]:
     clusters: dict[str, dict[str, list[_Brief]]] = {"UniRef100": {}, "UniRef90": {},
                                                      "UniRef50": {}}
     upis: dict[str, list[_Brief]] = {}
-    with _gzip(paths[0]) as sprot, _gzip(paths[1]) as trembl:
-        for accession, rows in _entries(dat):
+    with _gzip(paths[0]) as sprot, _gzip(paths[1]) as trembl, _gzip(paths[6]) as varsplic:
+        for accession, rows, isoforms in _entries(dat):
             entry = _entry(accession, rows, databases)
-            (sprot if entry["entryType"] == REVIEWED else trembl).write(
-                flat_file(entry).encode("ascii"))
+            reviewed = entry["entryType"] == REVIEWED
+            (sprot if reviewed else trembl).write(flat_file(entry).encode("ascii"))
+            if reviewed and isoforms:
+                varsplic.write(_isoform_records(entry, isoforms).encode("ascii"))
             brief = _brief(entry, rows)
             for kind, cluster in brief.clusters:
                 clusters[kind].setdefault(cluster, []).append(brief)

@@ -28,6 +28,7 @@ from idmapping.model import Release
 from idmapping.store.base import ReleaseWriter, Store, Subset
 from idmapping.uniprot.clusters import read_uniparc_xml, read_uniref_xml
 from idmapping.uniprot.flatfile import read_flatfile
+from idmapping.uniprot.isoforms import read_isoform_fasta
 from idmapping.uniprot.kbxml import read_uniprot_xml
 
 __all__ = ["load_release", "load_demo", "Progress", "sniff", "ReleaseFile"]
@@ -128,6 +129,9 @@ class _Load:
         elif file.format == "uniprotkb_flat":
             entries = ((e.json, e.text) for e in read_flatfile(text, path))
             load_uniprotkb(self.writer, self._tick(entries))
+        elif file.format == "isoform_fasta":
+            isoforms = ((e, None) for e in read_isoform_fasta(text, path))
+            load_uniprotkb(self.writer, self._tick(isoforms))
 
     def _read_xml(self, file: ReleaseFile, raw: BinaryIO) -> None:
         """Read an XML entry file (lxml parses bytes, and gzip itself when asked)."""
@@ -162,8 +166,8 @@ def load_release(
 
     :param paths: release files in any order: idmapping.dat[.gz], idmapping_selected.tab[.gz],
         sec_ac.txt, delac_sp.txt, delac_tr.txt, reldate.txt, UniProtKB flat files
-        (uniprot_sprot.dat, uniprot_trembl.dat) or XML, UniRef and UniParc XML; compressed or
-        not.
+        (uniprot_sprot.dat, uniprot_trembl.dat) or XML, UniRef and UniParc XML, the isoform
+        sequences (uniprot_sprot_varsplic.fasta); compressed or not.
     :param name: the release's name; by default the one the files state (``2026_01``), else
         today's date.
     :param subset: keep only some taxa, or reviewed entries.

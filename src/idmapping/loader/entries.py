@@ -1,4 +1,4 @@
-"""Loading entry files: UniProtKB (flat file or XML), UniRef and UniParc XML.
+"""Loading entry files: UniProtKB (flat file, XML or isoform FASTA), UniRef and UniParc XML.
 
 Each reader yields UniProt's JSON of one entry at a time; this module turns the entries into
 document rows (:mod:`idmapping.uniprot.summary`) and into what the mapping engine needs from

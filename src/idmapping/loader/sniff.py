@@ -11,16 +11,18 @@ from pathlib import Path
 from typing import BinaryIO
 
 from idmapping.errors import UnknownFormat
+from idmapping.uniprot.isoforms import ISOFORM_HEADER
 
 __all__ = ["ReleaseFile", "sniff", "open_text", "FORMATS"]
 
 GZIP_MAGIC = b"\x1f\x8b"
 
 FORMATS = ("idmapping", "selected", "sec_ac", "delac", "reldate", "uniprotkb_flat",
-           "uniprotkb_xml", "uniref_xml", "uniparc_xml")
+           "uniprotkb_xml", "uniref_xml", "uniparc_xml", "isoform_fasta")
 """The formats the loader reads: idmapping.dat, idmapping_selected.tab, sec_ac.txt,
 delac_sp.txt/delac_tr.txt, reldate.txt, UniProtKB flat files (uniprot_sprot.dat,
-uniprot_trembl.dat), UniProtKB XML, UniRef XML and UniParc XML."""
+uniprot_trembl.dat), UniProtKB XML, UniRef XML, UniParc XML and the isoform sequence file
+(uniprot_sprot_varsplic.fasta)."""
 
 _XML_ROOT = re.compile(r"<(?:[A-Za-z_][\w.-]*:)?(uniprot|UniRef(?:100|90|50)?|uniparc)[\s>]")
 
@@ -68,7 +70,8 @@ def sniff(path: str | Path) -> ReleaseFile:
         raise UnknownFormat(
             "not a UniProt release file this loader reads (idmapping.dat, "
             "idmapping_selected.tab, sec_ac.txt, delac_sp.txt, delac_tr.txt, reldate.txt, "
-            "UniProtKB flat file or XML, UniRef XML, UniParc XML)",
+            "UniProtKB flat file or XML, UniRef XML, UniParc XML, isoform sequences "
+            "uniprot_sprot_varsplic.fasta)",
             str(path))
     return ReleaseFile(path, fmt, compressed, size, head)
 
@@ -77,6 +80,9 @@ def _format_of(head: str) -> str | None:
     stripped = head.lstrip("\ufeff \r\n")
     if stripped.startswith("ID   ") and "\nAC   " in stripped:
         return "uniprotkb_flat"
+    if stripped.startswith(">"):
+        # the isoform sequence file; other FASTA files (canonical sequences) are not read
+        return "isoform_fasta" if ISOFORM_HEADER.match(stripped) else None
     if stripped.startswith("<"):
         if m := _XML_ROOT.search(stripped):
             root = m.group(1)

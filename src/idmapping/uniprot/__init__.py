@@ -8,6 +8,7 @@ Modules, one concept each:
 * :mod:`.ffnames`, :mod:`.ffcomments`, :mod:`.fffeatures` — its line groups, as JSON;
 * :mod:`.kbxml` — the UniProtKB XML reader;
 * :mod:`.clusters` — the UniRef and UniParc XML readers (light entries);
+* :mod:`.isoforms` — the isoform sequence file reader (``uniprot_sprot_varsplic.fasta``);
 * :mod:`.summary` — the columns a store keeps beside each document, for filters and order;
 * :mod:`.fasta`, :mod:`.gff`, :mod:`.ffwriter`, :mod:`.xmlwriter` — the writers.
 """

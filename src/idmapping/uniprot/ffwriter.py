@@ -86,7 +86,8 @@ def _organism(entry: Json) -> list[str]:
         name += f" ({organism['commonName']})"
     name += "".join(f" ({s})" for s in organism.get("synonyms", []))
     lines = _wrap("OS", name + ".")
-    lines += _wrap("OC", "; ".join(organism.get("lineage", [])) + ".")
+    if organism.get("lineage"):
+        lines += _wrap("OC", "; ".join(organism["lineage"]) + ".")
     lines.append(f"OX   NCBI_TaxID={organism.get('taxonId', '')}{_ev(organism)};")
     for host in entry.get("organismHosts", []):
         host_name = host.get("scientificName", "") + (f" ({host['commonName']})"
@@ -201,11 +202,11 @@ def flat_file(entry: Json) -> str:
     lines += _wrap("AC", " ".join(a + ";" for a in accessions))
     audit = entry.get("entryAudit") or {}
     database = "UniProtKB/Swiss-Prot" if reviewed else "UniProtKB/TrEMBL"
-    lines += [f"DT   {flat_date(audit.get('firstPublicDate', ''))}, integrated into {database}.",
-              f"DT   {flat_date(audit.get('lastSequenceUpdateDate', ''))}, sequence version "
-              f"{audit.get('sequenceVersion', '')}.",
-              f"DT   {flat_date(audit.get('lastAnnotationUpdateDate', ''))}, entry version "
-              f"{audit.get('entryVersion', '')}."]
+    # an entry read from the isoform FASTA file has no dates: its DT lines are left out
+    dates = (("firstPublicDate", f"integrated into {database}"),
+             ("lastSequenceUpdateDate", f"sequence version {audit.get('sequenceVersion', '')}"),
+             ("lastAnnotationUpdateDate", f"entry version {audit.get('entryVersion', '')}"))
+    lines += [f"DT   {flat_date(audit[key])}, {text}." for key, text in dates if audit.get(key)]
     lines += _description(entry.get("proteinDescription") or {})
     lines += _genes(entry.get("genes", []))
     lines += _organism(entry)

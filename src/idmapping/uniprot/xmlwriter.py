@@ -177,11 +177,14 @@ def xml_entry(entry: Json) -> str:
     """The ``<entry>`` element of one UniProtKB entry, as text."""
     b = _Builder()
     audit = entry.get("entryAudit") or {}
-    root = etree.Element("entry", {
+    attributes = {
         "dataset": "Swiss-Prot" if entry.get("entryType") == REVIEWED else "TrEMBL",
         "created": audit.get("firstPublicDate", ""),
         "modified": audit.get("lastAnnotationUpdateDate", ""),
-        "version": str(audit.get("entryVersion", ""))}, nsmap={None: NAMESPACE})
+        "version": str(audit.get("entryVersion", ""))}
+    # an entry read from the isoform FASTA file has no dates: they are left out, not empty
+    root = etree.Element("entry", {k: v for k, v in attributes.items() if v},
+                         nsmap={None: NAMESPACE})
     for accession in [entry["primaryAccession"], *entry.get("secondaryAccessions", [])]:
         b.el(root, "accession", accession)
     b.el(root, "name", entry.get("uniProtkbId", ""))
@@ -205,7 +208,8 @@ def xml_entry(entry: Json) -> str:
     for xref in entry.get("uniProtKBCrossReferences", []):
         _xref(b, root, xref)
     existence = str(entry.get("proteinExistence", ""))[:1]
-    b.el(root, "proteinExistence", type=_EXISTENCE.get(existence, ""))
+    if existence:
+        b.el(root, "proteinExistence", type=_EXISTENCE.get(existence, ""))
     for keyword in entry.get("keywords", []):
         b.el(root, "keyword", keyword.get("name", ""), id=keyword.get("id"),
              evidence=b.keys(keyword))
