@@ -102,11 +102,15 @@ def demo_release(accessions: int, seed: int) -> list[Path]:
     return [directory / name for name in MAPPING_FILES]
 
 
-def rss_kib(pid: int) -> int:
-    """The resident memory of process *pid* (VmRSS), in KiB; 0 once it has gone."""
+def rss_kib(pid: int, field: str = "VmRSS") -> int:
+    """The resident memory of process *pid* (VmRSS), in KiB; 0 once it has gone.
+
+    :param field: another line of /proc/PID/status, such as ``RssAnon`` (the process's own
+        memory, without the pages of files it maps).
+    """
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+            if line.startswith(f"{field}:"):
                 return int(line.split()[1])
     except OSError:
         pass

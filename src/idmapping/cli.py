@@ -18,7 +18,6 @@ import click
 import orjson
 
 from idmapping.errors import IdMappingError
-from idmapping.runtime import tune_gc
 from idmapping.settings import SETTINGS, Settings
 from idmapping.store import Store, Subset, open_store
 from idmapping.version import __version__
@@ -86,7 +85,6 @@ def cli() -> None:
 
     Load UniProt's release files, map ids offline, or serve UniProt's ID mapping API.
     """
-    tune_gc()
 
 
 @cli.command()
@@ -154,10 +152,11 @@ def map_command(store: str | None, from_db: str, to_db: str, tax_id: str, fmt: s
     from idmapping.ids import decode_ids
     from idmapping.mapping import map_ids
     from idmapping.model import MappingRequest
+    from idmapping.runtime import paused_gc
 
     settings = _settings(store=store)
     ids = decode_ids(input_file.read(), settings.max_id_length)
-    with open_store(settings.store_url) as opened:
+    with open_store(settings.store_url) as opened, paused_gc():
         run = map_ids(opened, MappingRequest(from_db, to_db, tuple(ids), tax_id))
         out = sys.stdout.buffer
         for chunk in _mapping_output(run, fmt):

@@ -27,6 +27,7 @@ from idmapping.ids import check_lengths, split_api_ids
 from idmapping.jobid import job_id
 from idmapping.mapping import MappingRun, map_ids
 from idmapping.model import Job, JobStatus, MappingRequest
+from idmapping.runtime import paused_gc
 from idmapping.settings import Settings
 from idmapping.store.base import Store
 

@@ -1,22 +1,39 @@
-"""Process-wide tuning, applied once by each entry point (the CLI and the server's app).
+"""Process-wide switches that the library's heavy steps use.
 
-Large jobs and loads allocate millions of small objects (parsed ids, result rows) that live
-until the job ends. At Python's default thresholds the cyclic garbage collector runs every 700
-allocations and re-scans them again and again: mapping a million accessions spent more than half
-of its parsing time there. None of these objects form cycles, so collecting a hundred times less
-often loses nothing.
+Mapping a large job allocates millions of small objects (parsed ids, result rows) that live
+until the job ends. The cyclic garbage collector, run every 700 allocations, re-scans them again
+and again: parsing a million accessions took 1.3 s with it and 0.6 s without. None of these
+objects form cycles, so :func:`paused_gc` stops the collector for such a step; refcounting still
+frees everything else as usual, and the collector catches up when the last step ends.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import threading
+from collections.abc import Iterator
 
-__all__ = ["tune_gc"]
+__all__ = ["paused_gc"]
 
-GC_THRESHOLDS = (70_000, 20, 100)
-"""Allocations before a young collection; young, then middle collections before an older one."""
+_lock = threading.Lock()
+_depth = 0
+_was_enabled = True
 
 
-def tune_gc() -> None:
-    """Have the garbage collector run less often (see the module's docstring)."""
-    gc.set_threshold(*GC_THRESHOLDS)
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """Run a block with the cyclic garbage collector off (steps on several threads nest)."""
+    global _depth, _was_enabled
+    with _lock:
+        if _depth == 0:
+            _was_enabled = gc.isenabled()
+            gc.disable()
+        _depth += 1
+    try:
+        yield
+    finally:
+        with _lock:
+            _depth -= 1
+            if _depth == 0 and _was_enabled:
+                gc.enable()

@@ -12,13 +12,12 @@ import io
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import BinaryIO, TypeVar
+from typing import TYPE_CHECKING, BinaryIO, TypeVar
 
 from idmapping.errors import ReleaseFileError
 from idmapping.loader.entries import load_uniparc, load_uniprotkb, load_uniref
 from idmapping.loader.readers import (
     read_delac,
-    read_idmapping,
     read_release_name,
     read_sec_ac,
     read_selected,
@@ -30,6 +29,9 @@ from idmapping.uniprot.clusters import read_uniparc_xml, read_uniref_xml
 from idmapping.uniprot.flatfile import read_flatfile
 from idmapping.uniprot.isoforms import read_isoform_fasta
 from idmapping.uniprot.kbxml import read_uniprot_xml
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 __all__ = ["load_release", "load_demo", "Progress", "sniff", "ReleaseFile"]
 
@@ -99,8 +101,11 @@ class _Load:
                     if self.progress:
                         self.progress(self.done, self.total, self.rows)
                     continue
-                text = open_text(file, counting)
                 try:
+                    if file.format == "idmapping":
+                        self._read_columns(file, counting)
+                        continue
+                    text = open_text(file, counting)
                     self._read(file, text)
                 except UnicodeDecodeError as exc:
                     raise ReleaseFileError(f"not UTF-8 text ({exc.reason})",
@@ -110,11 +115,26 @@ class _Load:
             if self.progress:
                 self.progress(self.done, self.total, self.rows)
 
+    def _read_columns(self, file: ReleaseFile, raw: BinaryIO) -> None:
+        """idmapping.dat, parsed by Arrow a batch of columns at a time (loader.columnar)."""
+        from idmapping.loader.columnar import read_idmapping_columns  # Arrow: for loads only
+
+        batches = read_idmapping_columns(file, raw, lambda: open(file.path, "rb"))
+        self.writer.add_mapping_columns(self._tick_batches(batches))
+        if self.progress:
+            self.progress(self.done, self.total, self.rows)
+
+    def _tick_batches(self, batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        """Pass batches through, counting their rows and reporting progress after each."""
+        for batch in batches:
+            self.rows += batch.num_rows
+            if self.progress:
+                self.progress(self.done, self.total, self.rows)
+            yield batch
+
     def _read(self, file: ReleaseFile, text: io.TextIOWrapper) -> None:
         path = str(file.path)
-        if file.format == "idmapping":
-            self.writer.add_mappings(self._tick(read_idmapping(text, path)))
-        elif file.format == "selected":
+        if file.format == "selected":
             self.writer.add_mappings(self._tick(read_selected(text, path)))
         elif file.format == "sec_ac":
             self._note_name(file)

@@ -15,7 +15,7 @@ from typing import TextIO
 from idmapping.errors import ReleaseFileError
 from idmapping.ids import ACCESSION_RE
 
-__all__ = ["read_idmapping", "read_selected", "read_sec_ac", "read_delac", "read_release_name",
+__all__ = ["ACCESSION_OR_ISOFORM", "read_idmapping", "read_selected", "read_sec_ac", "read_delac", "read_release_name",
            "SELECTED_COLUMNS"]
 
 # idmapping_selected.tab, column by column: the ID_type each column holds (None: not a mapping).
@@ -27,7 +27,8 @@ SELECTED_COLUMNS: tuple[str | None, ...] = (
 # Before 2011 the file had 23 columns: an IPI column stood after GO.
 _SELECTED_LEGACY = SELECTED_COLUMNS[:7] + (None,) + SELECTED_COLUMNS[7:]
 
-_ACCESSION_OR_ISOFORM = re.compile(ACCESSION_RE.pattern[:-1] + r"(?:-[0-9]+)?$")
+ACCESSION_OR_ISOFORM = re.compile(ACCESSION_RE.pattern[:-1] + r"(?:-[0-9]+)?$")
+"""The first column of idmapping.dat (also an RE2 pattern, for Arrow)."""
 _RELEASE_NAME = re.compile(r"Release:?\s+([0-9]{4}_[0-9]{2})")
 _RELEASE_DATE = re.compile(r"Release:\s+([0-9]{1,2}-[A-Za-z]{3}-[0-9]{4})")
 
@@ -47,7 +48,7 @@ def read_idmapping(text: TextIO, path: str) -> Iterator[tuple[str, str, str]]:
             raise _bad(f"expected 3 tab-separated columns, found {len(parts)}", path, number)
         accession, id_type, value = parts
         if accession != last:
-            if not _ACCESSION_OR_ISOFORM.match(accession):
+            if not ACCESSION_OR_ISOFORM.match(accession):
                 raise _bad(f"not a UniProtKB accession: {accession[:40]!r}", path, number)
             last = accession
         if not id_type or not value:
@@ -68,7 +69,7 @@ def read_selected(text: TextIO, path: str) -> Iterator[tuple[str, str, str]]:
         else:
             raise _bad(f"expected 22 tab-separated columns, found {len(cells)}", path, number)
         accession = cells[0]
-        if not _ACCESSION_OR_ISOFORM.match(accession):
+        if not ACCESSION_OR_ISOFORM.match(accession):
             raise _bad(f"not a UniProtKB accession: {accession[:40]!r}", path, number)
         for id_type, cell in zip(columns, cells, strict=True):
             if id_type is None or not cell:

@@ -27,16 +27,24 @@ one query joins it against the indexes, and the rows come back ordered by input.
 from __future__ import annotations
 
 import abc
+import contextlib
+import queue
 import re
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from idmapping.catalogue import EXTRA_DAT_TYPES, Catalogue
 from idmapping.errors import InvalidRequest
 from idmapping.ids import lookup_key
 from idmapping.model import EntryFacts, Job, JobStatus, Release
 from idmapping.uniprot.summary import DOCUMENT_COLUMNS, DOCUMENT_TABLES
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from idmapping.store.xrefbatch import XrefBatch
 
 __all__ = ["Store", "ReleaseWriter", "LookupPlan", "Subset", "FilterQuery"]
 
@@ -205,6 +213,51 @@ class ReleaseWriter(abc.ABC):
             self._insert_xrefs(batch)
             self.rows += len(batch)
 
+    def add_mapping_columns(self, batches: Iterable[pa.RecordBatch]) -> None:
+        """Add idmapping.dat's rows a batch of columns at a time (``accession, id_type, value``).
+
+        The same rows as :meth:`add_mappings` stores, prepared column-wise
+        (:mod:`idmapping.store.xrefbatch`) on a second thread while this one stores the batch
+        before: reading, parsing and preparing (in Arrow, which runs without the interpreter's
+        lock) overlap with the backend's inserts.
+        """
+        from idmapping.store.xrefbatch import EntryState, prepare
+
+        state = EntryState(self.entry_ids, self.codes, self._code, self.names, self.taxa,
+                           self.versioned)
+        ready: queue.Queue[Any] = queue.Queue(maxsize=2)
+        stop = threading.Event()
+
+        def produce() -> None:
+            try:
+                for batch in batches:
+                    if stop.is_set():
+                        return
+                    ready.put(prepare(batch, state))
+                ready.put(None)
+            except BaseException as exc:  # handed to the storing thread, which raises it
+                ready.put(exc)
+
+        worker = threading.Thread(target=produce, name="idmapping-prepare", daemon=True)
+        worker.start()
+        try:
+            while (item := ready.get()) is not None:
+                if isinstance(item, BaseException):
+                    raise item
+                self._insert_xref_batch(item)
+                self.rows += len(item)
+        finally:
+            stop.set()
+            while worker.is_alive():  # let a producer blocked on a full queue finish
+                with contextlib.suppress(queue.Empty):
+                    ready.get(timeout=0.1)
+            worker.join()
+            # Arrow keeps freed batches' memory for re-use; a server that loaded the demo
+            # release at its start would hold it for its whole life
+            import pyarrow as pa
+
+            pa.default_memory_pool().release_unused()
+
     def add_secondary(self, rows: Iterable[tuple[str, str]]) -> None:
         """Add ``(secondary accession, primary accession)`` rows of sec_ac.txt."""
         self._insert_secondary(list(rows))
@@ -290,6 +343,10 @@ class ReleaseWriter(abc.ABC):
     def _insert_xrefs(self, rows: list[tuple[int, int, str, str]]) -> None:
         """Bulk-insert ``(entry, db, value, key)`` rows."""
 
+    def _insert_xref_batch(self, batch: XrefBatch) -> None:
+        """Bulk-insert a prepared batch; by default as the rows of :meth:`_insert_xrefs`."""
+        self._insert_xrefs(batch.rows())
+
     @abc.abstractmethod
     def _insert_entries(self, rows: Iterable[tuple[int, str, str | None, int | None,
                                                   int | None]]) -> None:
@@ -360,10 +417,25 @@ def subset_sql(subset: Subset) -> list[str]:
     ]
 
 
-def lookup_sql(plan: LookupPlan, codes: dict[str, int]) -> tuple[str, list[Any]]:
+def same_entry(alias: str, entry: str, db: int) -> str:
+    """The condition that xrefs row *alias* is one of entry *entry*'s ids in database *db*."""
+    return f"{alias}.entry = {entry} AND {alias}.db = {db}"
+
+
+def entry_column(alias: str) -> str:
+    """The entry number of xrefs row *alias* (an SQL expression)."""
+    return f"{alias}.entry"
+
+
+def lookup_sql(plan: LookupPlan, codes: dict[str, int],
+               entry_rows: Callable[[str, str, int], str] = same_entry,
+               entry_of: Callable[[str], str] = entry_column) -> tuple[str, list[Any]]:
     """The one query answering *plan*: ``(seq, to, obsolete)`` rows ordered for output.
 
     The input is the temporary table ``input(seq, key, kind, version)``.
+
+    :param entry_rows: how a backend finds an entry's xrefs (:func:`same_entry` by default).
+    :param entry_of: how it reads an xref's entry (:func:`entry_column` by default).
     """
     params: list[Any] = []
     if plan.source == "uniprot":
@@ -382,9 +454,11 @@ def lookup_sql(plan: LookupPlan, codes: dict[str, int]) -> tuple[str, list[Any]]
             hits = "SELECT i.seq, 0 AS entry FROM input i WHERE 1 = 0"
         else:
             hits = (
-                "SELECT i.seq, x.entry FROM input i JOIN xrefs x "
-                f"ON x.db = {code} AND x.key = i.key "
-                "WHERE i.version IS NULL OR lower(x.value) = i.version"
+                # CROSS JOIN: SQLite keeps the input as the outer loop, probing the key index
+                # (it would otherwise scan every stored id of the database for a small input)
+                f"SELECT i.seq, {entry_of('x')} AS entry FROM input i CROSS JOIN xrefs x "
+                f"WHERE x.db = {code} AND x.key = i.key "
+                "AND (i.version IS NULL OR lower(x.value) = i.version)"
             )
     taxon = ""
     if plan.taxon is not None:
@@ -414,7 +488,7 @@ def lookup_sql(plan: LookupPlan, codes: dict[str, int]) -> tuple[str, list[Any]]
     sql = (
         f"SELECT DISTINCT h.seq, t.value, 0 AS obsolete FROM ({hits}) h "
         f"JOIN entries e ON e.id = h.entry{taxon} "
-        f"JOIN xrefs t ON t.entry = h.entry AND t.db = {code} "
+        f"JOIN xrefs t ON {entry_rows('t', 'h.entry', code)} "
         "ORDER BY h.seq, t.value"
     )
     return sql, params
@@ -591,6 +665,6 @@ def check_release_name(name: str) -> str:
 
 
 __all__ += ["JOB_COLUMNS", "JSON_JOB_COLUMNS", "job_values", "job_from_row", "job_select",
-            "derived_gene_name_sql", "subset_sql", "lookup_sql", "check_release_name",
+            "derived_gene_name_sql", "subset_sql", "lookup_sql", "same_entry", "entry_column", "check_release_name",
             "EXTRA_DAT_TYPES", "filter_sql", "filter_params", "document_schema",
             "DOCUMENT_INDEXES", "OLD_RELEASE"]

@@ -1,0 +1,141 @@
+"""idmapping.dat's rows turned into stored xrefs a batch of columns at a time.
+
+What :meth:`ReleaseWriter.add_mappings <idmapping.store.base.ReleaseWriter.add_mappings>` does
+row by row (accessions to entry numbers, ID_types to codes, entry names and taxa kept aside,
+values to lookup keys, repeated rows dropped), done here with Arrow's compute functions over a
+batch of a million rows, so that no Python object is made per value until the backend binds
+them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from idmapping.ids import lookup_key
+
+__all__ = ["XrefBatch", "EntryState", "prepare"]
+
+_ISOFORM_SUFFIX = r"-[0-9]+$"
+_VERSION = r"^(.+)\.([0-9]+)$"  # as ids.lookup_key: the version after the last dot
+
+
+@dataclass
+class XrefBatch:
+    """Rows ready to store: ``entry`` and ``db`` as integers, ``value`` and ``key`` as text.
+
+    Rows of one entry are together, and no (entry, db, value) appears twice in a batch.
+    """
+
+    entry: np.ndarray
+    db: np.ndarray
+    value: pa.Array
+    key: pa.Array
+
+    def __len__(self) -> int:
+        return len(self.entry)
+
+    def rows(self) -> list[tuple[int, int, str, str]]:
+        """The rows as Python tuples ``(entry, db, value, key)``."""
+        return list(zip(self.entry.tolist(), self.db.tolist(), self.value.to_pylist(),
+                        self.key.to_pylist(), strict=True))
+
+
+@dataclass
+class EntryState:
+    """What the writer knows across batches (its dictionaries, shared with the row path)."""
+
+    entry_ids: dict[str, int]
+    codes: dict[str, int]
+    new_code: Callable[[str], int]
+    names: dict[int, str]
+    taxa: dict[int, int]
+    versioned: dict[str, bool]
+
+
+def prepare(batch: pa.RecordBatch, state: EntryState) -> XrefBatch:
+    """Turn a batch of ``accession, id_type, value`` into xrefs, updating *state*.
+
+    ``UniProtKB-ID`` rows name entries and ``NCBI_TaxID`` rows give their taxa, as in the row
+    path; every other row becomes an xref.
+    """
+    accession, id_type, value = (_one_chunk(batch.column(i)) for i in range(3))
+    entry = _entries(accession, state)
+    db = _codes(id_type, state)
+    names = pc.equal(id_type, "UniProtKB-ID")
+    taxa = pc.equal(id_type, "NCBI_TaxID")
+    state.names.update(zip(pc.filter(entry, names).to_pylist(),
+                           pc.filter(value, names).to_pylist(), strict=True))
+    state.taxa.update(zip(pc.filter(entry, taxa).to_pylist(),
+                          (int(v) for v in pc.filter(value, taxa).to_pylist()), strict=True))
+    keep = pc.invert(pc.or_(names, taxa))
+    # one row per (entry, db, value); Arrow's grouping keeps the order of first appearance, so
+    # an entry's rows stay together
+    table = pa.table({"entry": pc.filter(entry, keep), "db": pc.filter(db, keep),
+                      "value": pc.filter(value, keep)})
+    table = table.group_by(["entry", "db", "value"], use_threads=False).aggregate([])
+    entries = table.column("entry").to_numpy()
+    if not _grouped(entries):
+        table = table.take(pc.sort_indices(table, [("entry", "ascending")]))
+        entries = table.column("entry").to_numpy()
+    value = _one_chunk(table.column("value"))
+    db_codes = _one_chunk(table.column("db"))
+    versioned = [state.codes[t] for t, flag in state.versioned.items()
+                 if flag and t in state.codes]
+    return XrefBatch(entries, db_codes.to_numpy(), value, _keys(value, db_codes, versioned))
+
+
+def _grouped(entries: np.ndarray) -> bool:
+    """Whether each entry's rows are together (as many runs as distinct entries)."""
+    if len(entries) < 2:
+        return True
+    runs = 1 + int(np.count_nonzero(entries[1:] != entries[:-1]))
+    return runs == len(np.unique(entries))
+
+
+def _one_chunk(column: pa.ChunkedArray | pa.Array) -> pa.Array:
+    if isinstance(column, pa.ChunkedArray):
+        return column.combine_chunks()
+    return column
+
+
+def _entries(accession: pa.Array, state: EntryState) -> pa.Array:
+    """Entry numbers: an isoform's rows belong to its canonical entry."""
+    base = pc.replace_substring_regex(accession, _ISOFORM_SUFFIX, "")
+    distinct = pc.unique(base)
+    ids = state.entry_ids
+    numbers = []
+    for acc in distinct.to_pylist():
+        number = ids.get(acc)
+        if number is None:
+            number = ids[acc] = len(ids) + 1
+        numbers.append(number)
+    return pc.take(pa.array(numbers, pa.int64()), pc.index_in(base, value_set=distinct))
+
+
+def _codes(id_type: pa.Array, state: EntryState) -> pa.Array:
+    distinct = pc.unique(id_type)
+    codes = [state.codes.get(t) or state.new_code(t) for t in distinct.to_pylist()]
+    return pc.take(pa.array(codes, pa.int64()), pc.index_in(id_type, value_set=distinct))
+
+
+def _keys(value: pa.Array, db: pa.Array, versioned: list[int]) -> pa.Array:
+    """:func:`idmapping.ids.lookup_key` of every value, without a Python call per value.
+
+    :param versioned: the codes of databases whose ids carry a version.
+    """
+    mask = pc.is_in(db, value_set=pa.array(versioned, pa.int64()))
+    if not pc.all(pc.string_is_ascii(value)).as_py():
+        # Arrow's lower case and Python's differ beyond ASCII: do those as the row path does
+        flags = mask.to_pylist()
+        return pa.array([lookup_key(v, f) for v, f in
+                         zip(value.to_pylist(), flags, strict=True)], pa.string())
+    lowered = pc.ascii_lower(value)
+    if not pc.any(mask).as_py():
+        return lowered
+    stripped = pc.replace_substring_regex(pc.filter(lowered, mask), _VERSION, r"\1")
+    return pc.replace_with_mask(lowered, mask, stripped)
