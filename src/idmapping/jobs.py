@@ -198,9 +198,10 @@ class JobService:
         request = MappingRequest(job.from_db, job.to_db, tuple(split_api_ids(job.ids)),
                                  job.tax_id)
         try:
-            mapped = map_ids(self.store, request, self.catalogue)
-            with _writing():
-                count = self.store.write_results(key, self._capped(mapped))
+            with paused_gc():  # millions of short-lived rows, none in a cycle
+                mapped = map_ids(self.store, request, self.catalogue)
+                with _writing():
+                    count = self.store.write_results(key, self._capped(mapped))
         except _TooMany:
             self._fail(job, 40, LIMIT_ERROR.format(self.settings.max_pairs))
             return

@@ -92,7 +92,9 @@ INDEX_CACHE_KIB = 8192
 """The page cache while indexes are built (KiB): the size of the sorter's runs."""
 
 RELEASE_INDEXES = (
-    "CREATE INDEX xrefs_key ON xrefs(db, key)",
+    # value too: a versioned id (NP_000537.3) is checked in the index, not in the table
+    # (100,000 RefSeq ids mapped in 0.33 s instead of 0.65 s; the index takes 1.7 s longer)
+    "CREATE INDEX xrefs_key ON xrefs(db, key, value)",
     "CREATE UNIQUE INDEX entries_accession ON entries(accession)",
     "CREATE INDEX entries_name ON entries(name)",
     "CREATE INDEX secondary_accession ON secondary(accession)",
