@@ -177,8 +177,7 @@ def _mapping_output(run: Any, fmt: str) -> Iterator[bytes]:
     extras = Extras()
 
     def rows() -> Iterator[tuple[str, str]]:
-        for pair in run:
-            yield pair.from_id, pair.to_id
+        yield from run.pairs()
         extras.failed_ids = run.failed_ids  # known once every result has been read
 
     return write(writer_for(fmt)(("From", "To"), extras), rows())

@@ -234,10 +234,10 @@ class JobService:
 
     def _capped(self, mapped: MappingRun) -> Iterator[tuple[str, str]]:
         limit = self.settings.max_pairs
-        for n, pair in enumerate(mapped, 1):
+        for n, pair in enumerate(mapped.pairs(), 1):
             if n > limit:
                 raise _TooMany()
-            yield pair.from_id, pair.to_id
+            yield pair
 
     def _fail(self, job: Job, code: int, message: str) -> None:
         """End a job in ERROR; if even that cannot be stored, remember it in memory."""

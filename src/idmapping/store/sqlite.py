@@ -151,6 +151,8 @@ def _connect(path: Path | str, uri: bool = False) -> sqlite3.Connection:
 class SqliteStore(Store):
     """Releases and jobs in SQLite files. *path* is the main file."""
 
+    local_reads = True
+
     def __init__(self, path: str | Path, catalogue: Catalogue | None = None) -> None:
         super().__init__(catalogue)
         self.path = Path(path)

@@ -31,6 +31,7 @@ from starlette.responses import Response
 from idmapping.errors import IdMappingError
 from idmapping.formats import MEDIA_TYPE_BY_FORMAT
 from idmapping.jobs import JobService
+from idmapping.runtime import tune_gc
 from idmapping.settings import Settings
 from idmapping.store import Store, open_store
 from idmapping.version import __version__
@@ -50,6 +51,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     On startup, jobs left NEW or RUNNING are queued again and expired jobs are deleted; on
     shutdown, running jobs are waited for and a store the app opened is closed.
     """
+    tune_gc()
     owns = store is None
     if store is None:
         store = open_store(settings.store_url)
