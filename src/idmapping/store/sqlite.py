@@ -9,8 +9,8 @@ attach the current release file read-only and immutable, so a load never slows t
 from __future__ import annotations
 
 import contextlib
-import operator
 import datetime as dt
+import operator
 import os
 import sqlite3
 import threading
