@@ -258,3 +258,10 @@ def api_server_factory(
         yield start
         for live in started:
             live.stop()
+
+
+@pytest.fixture(params=BACKENDS)
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """A fresh, empty store of each backend (a test file may define its own ``store``)."""
+    with fresh_store(request.param, tmp_path) as opened:
+        yield opened

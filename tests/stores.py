@@ -71,3 +71,11 @@ def fresh_store(kind: str, tmp: Path) -> Iterator[Store]:
         return
     with fresh_database() as url, open_store(url) as store:
         yield store
+
+
+def pairs(store: Store, from_db: str, to_db: str, *ids: str) -> list[tuple[str, str]]:
+    """``(from, to)`` of mapping *ids* against the store's current release."""
+    from idmapping.mapping import map_ids
+    from idmapping.model import MappingRequest
+
+    return [(p.from_id, p.to_id) for p in map_ids(store, MappingRequest(from_db, to_db, ids))]

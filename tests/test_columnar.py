@@ -7,7 +7,6 @@ The column path is how every load reads idmapping.dat; the row path (``read_idma
 from __future__ import annotations
 
 import gzip
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,15 +18,8 @@ from idmapping.loader.readers import read_idmapping
 from idmapping.mapping import map_ids
 from idmapping.model import MappingRequest
 from idmapping.store import Store
-from stores import BACKENDS, fresh_store
 
 DEMO_DAT = demo_dir() / "idmapping.dat.gz"
-
-
-@pytest.fixture(params=BACKENDS)
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    with fresh_store(request.param, tmp_path) as opened:
-        yield opened
 
 
 def _stored(store: Store) -> tuple[set[tuple[str, str, str]], dict[str, tuple[object, ...]]]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gzip
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,10 +11,8 @@ import pytest
 from idmapping.errors import ReleaseFileError
 from idmapping.loader import load_release
 from idmapping.loader.sniff import sniff
-from idmapping.mapping import map_ids
-from idmapping.model import MappingRequest
 from idmapping.store import Store, Subset
-from stores import BACKENDS, fresh_store
+from stores import pairs
 
 TESTDATA = Path(__file__).resolve().parents[2] / "shared" / "testdata"
 SPARK = TESTDATA / "ebi-uniprot__uniprot-store" / "spark-indexer" / "src" / "test" / \
@@ -28,16 +25,6 @@ UNIREF = SPARK / "uniref" / "UniRef90_Q9EPI6.xml"
 UNIPARC = SPARK / "uniparc" / "UPI00000E8551.xml"
 
 pytestmark = pytest.mark.skipif(not TESTDATA.is_dir(), reason="../shared/testdata is absent")
-
-
-@pytest.fixture(params=BACKENDS)
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    with fresh_store(request.param, tmp_path) as opened:
-        yield opened
-
-
-def pairs(store: Store, from_db: str, to_db: str, *ids: str) -> list[tuple[str, str]]:
-    return [(p.from_id, p.to_id) for p in map_ids(store, MappingRequest(from_db, to_db, ids))]
 
 
 def test_entry_files_are_sniffed_by_content(tmp_path: Path) -> None:

@@ -23,8 +23,6 @@ from idmapping import demo
 from idmapping.errors import ReleaseFileError, UnknownFormat
 from idmapping.loader import load_release
 from idmapping.loader.sniff import sniff
-from idmapping.mapping import map_ids
-from idmapping.model import MappingRequest
 from idmapping.store import Store
 from idmapping.uniprot.common import mol_weight
 from idmapping.uniprot.fasta import wrap
@@ -32,7 +30,7 @@ from idmapping.uniprot.flatfile import read_flatfile
 from idmapping.uniprot.isoforms import read_isoform_fasta
 from idmapping.uniprot.summary import unpack
 from idmapping.web import create_app
-from stores import BACKENDS, fresh_store
+from stores import BACKENDS, fresh_store, pairs
 
 TESTDATA = Path(__file__).resolve().parents[2] / "shared" / "testdata"
 UNIPROT_STORE = TESTDATA / "ebi-uniprot__uniprot-store"
@@ -93,16 +91,6 @@ EXPECTED_P48347_2 = {
     "genes": [{"geneName": {"value": "GRF10"}}],
     "sequence": expected_sequence(SEQUENCE_2),
 }
-
-
-@pytest.fixture(params=BACKENDS)
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    with fresh_store(request.param, tmp_path) as opened:
-        yield opened
-
-
-def pairs(store: Store, from_db: str, to_db: str, *ids: str) -> list[tuple[str, str]]:
-    return [(p.from_id, p.to_id) for p in map_ids(store, MappingRequest(from_db, to_db, ids))]
 
 
 # ---------------------------------------------------------------------------------------------

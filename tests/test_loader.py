@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gzip
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,17 +13,10 @@ from idmapping.loader import load_release, sniff
 from idmapping.mapping import map_ids
 from idmapping.model import MappingRequest
 from idmapping.store import Store, Subset
-from stores import BACKENDS, fresh_store
 
 DATA = Path(__file__).parent / "data"
 CORE = DATA / "core"
 BAD = DATA / "bad"
-
-
-@pytest.fixture(params=BACKENDS)
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    with fresh_store(request.param, tmp_path) as opened:
-        yield opened
 
 
 def gzipped(source: Path, target: Path) -> Path:
