@@ -77,7 +77,7 @@ def read_idmapping_columns(file: ReleaseFile, raw: BinaryIO,
             if fault is not None:
                 raise _locate(file, reopen, fault)
             yield batch
-    except (pa.ArrowInvalid, pa.ArrowException) as exc:
+    except pa.ArrowException as exc:  # ArrowInvalid and kin: the line reader names the line
         raise _locate(file, reopen, str(exc).splitlines()[0]) from None
 
 
