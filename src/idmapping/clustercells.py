@@ -9,19 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from idmapping.kbcells import ReturnField
-from idmapping.uniprot.common import Json
+from idmapping.uniprot.common import Json, json_path
 
 __all__ = ["UNIREF_FIELDS", "UNIPARC_FIELDS", "organisms_cell"]
-
-
-def _get(*keys: str) -> Any:
-    def read(entry: Json) -> Any:
-        value: Any = entry
-        for key in keys:
-            value = value.get(key) if isinstance(value, dict) else None
-        return value
-
-    return read
 
 
 def _joined(key: str, part: str | None = None) -> Any:
@@ -60,7 +50,7 @@ def _proteomes(entry: Json) -> str:
 
 
 UNIREF_FIELDS = (
-    ReturnField("common_taxonid", "Common taxon ID", _get("commonTaxon", "taxonId"),
+    ReturnField("common_taxonid", "Common taxon ID", json_path("commonTaxon", "taxonId"),
                 ("commonTaxon",)),
     ReturnField("organism_id", "Organism IDs", _joined("organisms", "taxonId"),
                 ("organisms",)),
@@ -68,7 +58,7 @@ UNIREF_FIELDS = (
     ReturnField("identity", "Identity", _identity, ("entryType",)),
     ReturnField("length", "Length", _rep_length, ("representativeMember",)),
     ReturnField("sequence", "Reference sequence",
-                _get("representativeMember", "sequence", "value"), ("representativeMember",)),
+                json_path("representativeMember", "sequence", "value"), ("representativeMember",)),
     ReturnField("types", "Types", _joined("memberIdTypes"), ("memberIdTypes",)),
 )
 """UniRef fields beyond the defaults and members."""
@@ -78,7 +68,7 @@ UNIPARC_FIELDS = (
     ReturnField("protein", "Protein names", _joined("proteinNames"), ("proteinNames",)),
     ReturnField("organism_id", "Organism ID", _joined("organisms", "taxonId"), ("organisms",)),
     ReturnField("proteome", "Proteomes", _proteomes, ("proteomes",)),
-    ReturnField("checksum", "Checksum", _get("sequence", "crc64"), ("sequence",)),
-    ReturnField("sequence", "Sequence", _get("sequence", "value"), ("sequence",)),
+    ReturnField("checksum", "Checksum", json_path("sequence", "crc64"), ("sequence",)),
+    ReturnField("sequence", "Sequence", json_path("sequence", "value"), ("sequence",)),
 )
 """UniParc fields beyond the defaults."""

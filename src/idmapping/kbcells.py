@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from idmapping.uniprot.common import Json, evidence_text
+from idmapping.uniprot.common import Json, evidence_text, json_path
 from idmapping.uniprot.fffeatures import FEATURE_KEYS
 from idmapping.uniprot.summary import ec_numbers
 
@@ -366,16 +366,6 @@ class ReturnField:
     only: str | None = None
 
 
-def _get(*keys: str) -> Cell:
-    def read(entry: Json) -> Any:
-        value: Any = entry
-        for key in keys:
-            value = value.get(key) if isinstance(value, dict) else None
-        return value
-
-    return read
-
-
 _LABELS = {
     "cc_function": "Function [CC]", "cc_catalytic_activity": "Catalytic activity",
     "cc_cofactor": "Cofactor", "cc_activity_regulation": "Activity regulation",
@@ -408,24 +398,24 @@ _LABELS = {
 }
 
 KB_FIELDS: tuple[ReturnField, ...] = (
-    ReturnField("sequence", "Sequence", _get("sequence", "value"), ("sequence",)),
+    ReturnField("sequence", "Sequence", json_path("sequence", "value"), ("sequence",)),
     ReturnField("mass", "Mass", mass_cell, ("sequence",)),
     ReturnField("ec", "EC number", ec_cell, ("proteinDescription",)),
     ReturnField("keyword", "Keywords", keyword_cell, ("keywords",)),
     ReturnField("keywordid", "Keyword ID", keyword_id_cell, ("keywords",)),
     ReturnField("protein_existence", "Protein existence", existence_cell,
                 ("proteinExistence",)),
-    ReturnField("annotation_score", "Annotation", _get("annotationScore"),
+    ReturnField("annotation_score", "Annotation", json_path("annotationScore"),
                 ("annotationScore",)),
-    ReturnField("date_created", "Date of creation", _get("entryAudit", "firstPublicDate"),
+    ReturnField("date_created", "Date of creation", json_path("entryAudit", "firstPublicDate"),
                 ("entryAudit",)),
     ReturnField("date_modified", "Date of last modification",
-                _get("entryAudit", "lastAnnotationUpdateDate"), ("entryAudit",)),
+                json_path("entryAudit", "lastAnnotationUpdateDate"), ("entryAudit",)),
     ReturnField("date_sequence_modified", "Date of last sequence modification",
-                _get("entryAudit", "lastSequenceUpdateDate"), ("entryAudit",)),
-    ReturnField("version", "Entry version", _get("entryAudit", "entryVersion"),
+                json_path("entryAudit", "lastSequenceUpdateDate"), ("entryAudit",)),
+    ReturnField("version", "Entry version", json_path("entryAudit", "entryVersion"),
                 ("entryAudit",)),
-    ReturnField("sequence_version", "Sequence version", _get("entryAudit", "sequenceVersion"),
+    ReturnField("sequence_version", "Sequence version", json_path("entryAudit", "sequenceVersion"),
                 ("entryAudit",)),
     ReturnField("go", "Gene Ontology (GO)", go_cell(), ("uniProtKBCrossReferences",),
                 xref="GO"),

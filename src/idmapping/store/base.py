@@ -381,18 +381,36 @@ class ReleaseWriter(abc.ABC):
         """Throw the unfinished release away; the current one is untouched."""
 
 
-def derived_gene_name_sql(codes: dict[str, int]) -> list[str]:
+def same_entry(alias: str, entry: str, db: int) -> str:
+    """The condition that xrefs row *alias* is one of entry *entry*'s ids in database *db*."""
+    return f"{alias}.entry = {entry} AND {alias}.db = {db}"
+
+
+def entry_column(alias: str) -> str:
+    """The entry number of xrefs row *alias* (an SQL expression)."""
+    return f"{alias}.entry"
+
+
+def derived_gene_name_sql(codes: dict[str, int],
+                          entry_rows: Callable[[str, str, int], str] = same_entry,
+                          entry_of: Callable[[str], str] = entry_column,
+                          new_row: tuple[str, str] = ("entry", "x.entry")) -> list[str]:
     """Statements deriving UniProt's "Gene Name" for entries that have no Gene_Name row.
 
     Such an entry is named by its ordered-locus names, else by its ORF names.
+
+    :param entry_rows: as for :func:`lookup_sql`; also *entry_of*.
+    :param new_row: the column that places a derived row and its value: its entry by default
+        (SQLite gives a row id instead).
     """
     gene, oln, orf = codes["Gene_Name"], codes["Gene_OrderedLocusName"], codes["Gene_ORFName"]
+    column, value = new_row
     # NOT EXISTS rather than NOT IN: PostgreSQL runs NOT IN well only while the subquery fits
     # in memory, which a full release's does not.
     return [
-        f"INSERT INTO xrefs(entry, db, value, key) SELECT x.entry, {gene}, x.value, x.key "
+        f"INSERT INTO xrefs({column}, db, value, key) SELECT {value}, {gene}, x.value, x.key "
         f"FROM xrefs x WHERE x.db = {kind} AND NOT EXISTS "
-        f"(SELECT 1 FROM xrefs g WHERE g.entry = x.entry AND g.db = {gene})"
+        f"(SELECT 1 FROM xrefs g WHERE {entry_rows('g', entry_of('x'), gene)})"
         for kind in (oln, orf)
     ]
 
@@ -415,16 +433,6 @@ def subset_sql(subset: Subset) -> list[str]:
         "DELETE FROM kb_entries WHERE NOT EXISTS "
         "(SELECT 1 FROM entries m WHERE m.accession = kb_entries.canonical)",
     ]
-
-
-def same_entry(alias: str, entry: str, db: int) -> str:
-    """The condition that xrefs row *alias* is one of entry *entry*'s ids in database *db*."""
-    return f"{alias}.entry = {entry} AND {alias}.db = {db}"
-
-
-def entry_column(alias: str) -> str:
-    """The entry number of xrefs row *alias* (an SQL expression)."""
-    return f"{alias}.entry"
 
 
 def lookup_sql(plan: LookupPlan, codes: dict[str, int],

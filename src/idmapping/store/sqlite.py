@@ -33,6 +33,7 @@ from idmapping.store.base import (
     Store,
     Subset,
     check_release_name,
+    derived_gene_name_sql,
     document_schema,
     filter_params,
     filter_sql,
@@ -120,18 +121,6 @@ def entry_range(alias: str, entry: str) -> str:
     """SQLite's condition that xrefs row *alias* belongs to entry *entry*: an id range."""
     return (f"{alias}.id BETWEEN ({entry}) << {ENTRY_SHIFT} "
             f"AND (({entry}) << {ENTRY_SHIFT}) + {(1 << ENTRY_SHIFT) - 1}")
-
-
-def _derived_gene_name_sql(codes: dict[str, int]) -> list[str]:
-    """:func:`~idmapping.store.base.derived_gene_name_sql` for SQLite's xrefs ids."""
-    gene, oln, orf = codes["Gene_Name"], codes["Gene_OrderedLocusName"], codes["Gene_ORFName"]
-    return [
-        f"INSERT INTO xrefs(id, db, value, key) SELECT x.id + {DERIVED}, {gene}, x.value, x.key "
-        f"FROM xrefs x WHERE x.db = {kind} AND NOT EXISTS "
-        f"(SELECT 1 FROM xrefs g WHERE {entry_range('g', 'x.id >> ' + str(ENTRY_SHIFT))} "
-        f"AND +g.db = {gene})"  # '+': read the entry's rows, not every Gene_Name in the index
-        for kind in (oln, orf)
-    ]
 
 
 _DEDUPE_REVISITED = f"""
@@ -605,7 +594,8 @@ class SqliteReleaseWriter(ReleaseWriter):
         for sql in RELEASE_INDEXES:
             conn.execute(sql)
         # after the key index, which finds the ordered-locus and ORF names without a scan
-        for sql in _derived_gene_name_sql(codes):
+        for sql in derived_gene_name_sql(codes, _entry_ids, _entry_of,
+                                         ("id", f"x.id + {DERIVED}")):
             conn.execute(sql)
         conn.execute("COMMIT")
         conn.execute("PRAGMA analysis_limit = 1000")  # statistics from a sample, not a scan

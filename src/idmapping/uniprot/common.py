@@ -16,12 +16,13 @@ import functools
 import hashlib
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from importlib import resources
 from typing import Any
 
 __all__ = [
     "Json",
+    "json_path",
     "parse_evidences",
     "split_evidences",
     "evidence_text",
@@ -39,6 +40,18 @@ __all__ = [
 ]
 
 Json = dict[str, Any]
+
+
+def json_path(*keys: str) -> Callable[[Json], Any]:
+    """A reader of ``entry[keys[0]][keys[1]]...``: None where a key is missing."""
+
+    def read(entry: Json) -> Any:
+        value: Any = entry
+        for key in keys:
+            value = value.get(key) if isinstance(value, dict) else None
+        return value
+
+    return read
 """A JSON object as UniProt's REST API writes it (keys in UniProt's order)."""
 
 REVIEWED = "UniProtKB reviewed (Swiss-Prot)"
