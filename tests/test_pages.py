@@ -122,13 +122,31 @@ def test_form_groups_databases_and_labels_every_control(api_url: str) -> None:
     assert page.headers["content-security-policy"].startswith("default-src 'self'")
 
 
-def test_example_ids_are_taken_from_the_release(api_url: str) -> None:
-    page = httpx.get(f"{api_url}/id-mapping", params={"example": "1"}).text
+def _release_values(files: list[Path], id_type: str) -> set[str]:
+    """The values of *id_type* in the release's idmapping.dat (the accessions for ``AC``)."""
+    (dat,) = [f for f in files if f.name == "idmapping.dat"]
+    rows = [line.split("\t") for line in dat.read_text().splitlines()]
+    return {r[0] if id_type == "AC" else r[2] for r in rows if id_type == "AC" or r[1] == id_type}
+
+
+def _example_textarea(page: str) -> list[str]:
     ids = page[page.index('aria-describedby="ids-help ids-count">') :].split(">", 1)[1]
-    ids = ids[: ids.index("</textarea>")].split()
-    assert ids == ["P04637", "P02340", "P53_HUMAN"]
-    genes = httpx.get(f"{api_url}/id-mapping", params={"example": "1", "from": "Gene_Name"})
-    assert ">TP53\nTrp53</textarea>" in genes.text  # the human and mouse genes
+    return ids[: ids.index("</textarea>")].split()
+
+
+def test_example_ids_are_taken_from_the_release(api_url: str,
+                                                api_release_files: list[Path]) -> None:
+    ids = _example_textarea(httpx.get(f"{api_url}/id-mapping", params={"example": "1"}).text)
+    accessions = _release_values(api_release_files, "AC")
+    names = _release_values(api_release_files, "UniProtKB-ID")
+    assert len(ids) == 4 and set(ids) <= accessions | names
+    assert set(ids) & names, "an entry name is among the examples"
+    genes = _example_textarea(httpx.get(
+        f"{api_url}/id-mapping", params={"example": "1", "from": "Gene_Name"}).text)
+    # gene names, or the ordered-locus and ORF names that UniProt maps as gene names
+    assert genes and set(genes) <= set().union(*(
+        _release_values(api_release_files, kind)
+        for kind in ("Gene_Name", "Gene_OrderedLocusName", "Gene_ORFName")))
     job = submitted_job(api_url, "UniProtKB_AC-ID", "UniProtKB", "\n".join(ids))
     page = httpx.get(f"{api_url}/id-mapping/{job}").text
     assert "<dt>Ids not mapped</dt><dd>0</dd>" in page
@@ -554,16 +572,20 @@ def test_browser_without_javascript_posts_the_form(browser: Any, api_url: str) -
 
 
 def test_browser_examples_count_and_limit(
-    page: Any, api_server_factory: Callable[..., Any]
+    page: Any, api_server_factory: Callable[..., Any], api_release_files: list[Path]
 ) -> None:
     live = api_server_factory(max_ids=4)
     page.goto(f"{live.url}/id-mapping")
     page.select_option("#from", "Gene_Name")
     page.click("#example-link")
-    assert page.input_value("#ids") == "TP53\nTrp53"
+    genes = page.input_value("#ids").split("\n")
+    assert genes and set(genes) <= set().union(*(
+        _release_values(api_release_files, kind)
+        for kind in ("Gene_Name", "Gene_OrderedLocusName", "Gene_ORFName")))
     page.select_option("#from", "PDB")
     page.click("#example-link")
-    assert page.input_value("#ids") == "1A1U"
+    pdb = page.input_value("#ids").split("\n")
+    assert pdb and set(pdb) <= _release_values(api_release_files, "PDB")
     page.fill("#ids", "a b,c\tb\na")
     assert page.inner_text("#ids-count") == "3 ids (2 duplicates removed)"
     page.fill("#ids", "a b c d e")

@@ -262,6 +262,7 @@ def serve(store: str | None, host: str | None, port: int | None, workers: int | 
 
     settings = _settings(store=store, host=host, port=port, workers=workers, demo=demo)
     with open_store(settings.store_url) as opened:
+        opened.verify()  # a damaged store is never served, nor given the demo
         if opened.current_release() is None:
             _first_release(opened, settings)
     # Worker processes read their settings from the environment, as the uvicorn factory does.

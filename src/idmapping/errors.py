@@ -17,6 +17,7 @@ Every error the library raises on purpose is an :class:`IdMappingError`. The HTT
     ├── StoreError                 500  the store cannot be opened or written
     │   ├── StoreUnavailable       503  the store refuses writes for now (disk full, read-only)
     │   ├── NoRelease              503  nothing loaded yet
+    │   ├── StoreDamaged           500  a release file is missing or not the one loaded
     │   └── MissingDriver          ---  an optional extra (psycopg) is not installed
     └── JobFailed                  500  a job ended in ERROR; carries UniProt's code (40, 50)
 """
@@ -34,6 +35,7 @@ __all__ = [
     "StoreError",
     "StoreUnavailable",
     "NoRelease",
+    "StoreDamaged",
     "MissingDriver",
     "JobFailed",
 ]
@@ -110,6 +112,14 @@ class NoRelease(StoreError):
     """No release is loaded in this store."""
 
     status = 503
+
+
+class StoreDamaged(StoreError):
+    """The store is not what it records: a release file is missing, damaged or replaced, or
+    release files are there that its main file does not list.
+
+    The message names the file and what to do; nothing is deleted or overwritten.
+    """
 
 
 class MissingDriver(StoreError):

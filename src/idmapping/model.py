@@ -25,6 +25,8 @@ class Release:
     created: str
     current: bool = False
     stats: dict[str, Any] = field(default_factory=dict)
+    file: str = ""
+    """Where the backend keeps it (SQLite: the release file's name in the releases folder)."""
 
 
 class JobStatus(str, enum.Enum):

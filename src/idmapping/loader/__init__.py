@@ -18,6 +18,7 @@ from idmapping.errors import ReleaseFileError
 from idmapping.loader.entries import load_uniparc, load_uniprotkb, load_uniref
 from idmapping.loader.readers import (
     read_delac,
+    read_release_date,
     read_release_name,
     read_sec_ac,
     read_selected,
@@ -71,6 +72,7 @@ class _Load:
         self.done = 0
         self.rows = 0
         self.names: list[str] = []
+        self.dates: list[str] = []
 
     def _advance(self, n: int) -> None:
         self.done += n
@@ -170,6 +172,9 @@ class _Load:
         name = read_release_name(file.head)
         if name:
             self.names.append(name)
+        date = read_release_date(file.head)
+        if date:
+            self.dates.append(date)
 
 
 def load_release(
@@ -178,6 +183,7 @@ def load_release(
     name: str | None = None,
     subset: Subset = Subset(),
     progress: Progress | None = None,
+    demo: bool = False,
 ) -> Release:
     """Load release files into *store* as a new release, and make it current.
 
@@ -192,6 +198,7 @@ def load_release(
         today's date.
     :param subset: keep only some taxa, or reviewed entries.
     :param progress: called with bytes read, bytes in all, rows read.
+    :param demo: the files are the generated demo release (recorded, and said on the pages).
     :raises ReleaseFileError: a file that cannot be read, naming the file and line.
     """
     files = [sniff(p) for p in paths]
@@ -203,6 +210,10 @@ def load_release(
         load.run()
         chosen = name or _pick_name(load.names)
         writer.meta["files"] = ", ".join(f.path.name for f in files)
+        if load.dates:
+            writer.facts["date"] = max(load.dates)
+        if demo:
+            writer.facts["demo"] = True
         writer.lines = load.rows
         return writer.commit(chosen, subset)
     except BaseException:
@@ -223,4 +234,4 @@ def load_demo(store: Store, progress: Progress | None = None) -> Release:
     from idmapping.demo import demo_dir
 
     files = sorted(p for p in demo_dir().iterdir() if p.is_file())
-    return load_release(files, store, progress=progress)
+    return load_release(files, store, progress=progress, demo=True)

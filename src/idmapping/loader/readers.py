@@ -16,6 +16,7 @@ from idmapping.errors import ReleaseFileError
 from idmapping.ids import ACCESSION_RE
 
 __all__ = ["ACCESSION_OR_ISOFORM", "read_idmapping", "read_selected", "read_sec_ac", "read_delac", "read_release_name",
+           "read_release_date",
            "SELECTED_COLUMNS"]
 
 # idmapping_selected.tab, column by column: the ID_type each column holds (None: not a mapping).
@@ -31,6 +32,8 @@ ACCESSION_OR_ISOFORM = re.compile(ACCESSION_RE.pattern[:-1] + r"(?:-[0-9]+)?$")
 """The first column of idmapping.dat (also an RE2 pattern, for Arrow)."""
 _RELEASE_NAME = re.compile(r"Release:?\s+([0-9]{4}_[0-9]{2})")
 _RELEASE_DATE = re.compile(r"Release:\s+([0-9]{1,2}-[A-Za-z]{3}-[0-9]{4})")
+_RELEASE_OF = re.compile(r"Release:?\s+(?:[0-9]{4}_[0-9]{2}\s+of\s+)?"
+                         r"([0-9]{1,2}-[A-Za-z]{3}-[0-9]{4})")
 
 
 def _bad(message: str, path: str, line: int) -> ReleaseFileError:
@@ -114,6 +117,22 @@ def read_delac(text: TextIO, path: str) -> Iterator[str]:
         if not ACCESSION_RE.match(line):
             raise _bad(f"not a UniProtKB accession: {line[:40]!r}", path, number)
         yield line
+
+
+def read_release_date(head: str) -> str | None:
+    """The date of the release a file header states, as ``2026-01-28``.
+
+    >>> read_release_date("UniProtKB/Swiss-Prot Release 2026_01 of 28-Jan-2026")
+    '2026-01-28'
+    """
+    if m := _RELEASE_OF.search(head):
+        import datetime as dt
+
+        try:
+            return dt.datetime.strptime(m.group(1), "%d-%b-%Y").date().isoformat()
+        except ValueError:
+            return None
+    return None
 
 
 def read_release_name(head: str) -> str | None:

@@ -30,6 +30,7 @@ import abc
 import contextlib
 import queue
 import re
+import secrets
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -93,6 +94,20 @@ class FilterQuery:
     params: tuple[Any, ...] = ()
     order: str = ""
     include_isoform: bool = False
+
+
+SAMPLE_SCAN = 10_000
+"""How many entries :meth:`Store.sample_accessions` looks at."""
+
+
+def sample_sql(rel: str, mark: str) -> str:
+    """The query of :meth:`Store.sample_accessions`: takes the scan size, then the limit.
+
+    :param rel: the prefix of the current release's tables; :param mark: the placeholder.
+    """
+    return (f"SELECT accession FROM (SELECT id, accession, reviewed FROM {rel}entries "
+            f"ORDER BY id LIMIT {mark}) s "
+            f"ORDER BY CASE WHEN reviewed = 1 THEN 0 ELSE 1 END, id LIMIT {mark}")
 
 
 def filter_sql(query: FilterQuery, results: str, rel: str, collate: str = ""
@@ -179,6 +194,11 @@ class ReleaseWriter(abc.ABC):
         self.taxa: dict[int, int] = {}
         self.reviewed: dict[int, bool] = {}
         self.meta: dict[str, str] = {}
+        self.facts: dict[str, Any] = {}
+        """Recorded in the release's stats: ``date`` (the files' release date), ``demo``."""
+        self.identity = secrets.token_hex(16)
+        """Written into the release and into the store's list of releases: the check that a
+        release's data is the data that was loaded (:meth:`Store.verify`)."""
         self.documents: dict[str, int] = {}
         self.rows = 0
         self.lines = 0
@@ -536,6 +556,14 @@ class Store(abc.ABC):
         return next((r for r in self.releases() if r.current), None)
 
     @abc.abstractmethod
+    def verify(self) -> None:
+        """Check that the store is what it records: every ready release's data is there and
+        is the data that was loaded, and no release data lies unlisted in an empty store.
+
+        :raises StoreDamaged: naming the file (or schema) and what to do; nothing is changed.
+        """
+
+    @abc.abstractmethod
     def begin_release(self) -> ReleaseWriter:
         """Start building a new release beside the current one."""
 
@@ -562,6 +590,12 @@ class Store(abc.ABC):
     def entry_facts(self, accessions: Sequence[str]) -> dict[str, EntryFacts]:
         """Facts of the entries with these accessions (current or deleted) in the current
         release, keyed by accession; accessions it does not know are left out."""
+
+    @abc.abstractmethod
+    def sample_accessions(self, limit: int) -> list[str]:
+        """Up to *limit* accessions of the current release's entries, reviewed ones first,
+        chosen among its first :data:`SAMPLE_SCAN` entries (a bounded read, whatever the size
+        of the release): the examples of the web form."""
 
     @abc.abstractmethod
     def documents(self, kind: str, keys: Sequence[str], flat: bool = False

@@ -42,12 +42,13 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from psycopg.types.json import Jsonb, set_json_loads
 
 from idmapping.catalogue import Catalogue
-from idmapping.errors import InvalidRequest, NoRelease, StoreError
+from idmapping.errors import InvalidRequest, NoRelease, StoreDamaged, StoreError
 from idmapping.model import EntryFacts, Job, JobStatus, Release
 from idmapping.store.base import (
     DOCUMENT_INDEXES,
     JOB_COLUMNS,
     OLD_RELEASE,
+    SAMPLE_SCAN,
     FilterQuery,
     LookupPlan,
     ReleaseWriter,
@@ -62,6 +63,7 @@ from idmapping.store.base import (
     job_select,
     job_values,
     lookup_sql,
+    sample_sql,
     subset_sql,
 )
 from idmapping.uniprot.summary import DOCUMENT_COLUMNS, DOCUMENT_TABLES
@@ -333,6 +335,24 @@ class PostgresStore(Store):
         return [_release(r) for r in rows]
 
     @_translated
+    def verify(self) -> None:
+        conn = self._reader()
+        for release in self.releases():
+            if release.state != "ready":
+                continue
+            schema = f"{RELEASE_PREFIX}{release.id}"
+            advice = "Nothing was changed. Load the release again ('idmapping load FILE...')."
+            if conn.execute("SELECT to_regclass(%s)", (f"{schema}.meta",)).fetchone()[0] is None:
+                raise StoreDamaged(f"The schema of release {release.name}, {schema}, is missing "
+                                   f"or incomplete. {advice}")
+            found = dict(conn.execute(
+                sql.SQL("SELECT key, value FROM {}.meta").format(sql.Identifier(schema))))
+            identity = release.stats.get("identity")
+            if identity is not None and found.get("identity") != identity:
+                raise StoreDamaged(f"The schema of release {release.name}, {schema}, is not the "
+                                   f"data that was loaded. {advice}")
+
+    @_translated
     def begin_release(self) -> PostgresReleaseWriter:
         self._remove_unfinished()
         created = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
@@ -495,6 +515,12 @@ class PostgresStore(Store):
             if acc not in facts:
                 facts[acc] = EntryFacts(acc, deleted=source)
         return facts
+
+    @_translated
+    def sample_accessions(self, limit: int) -> list[str]:
+        conn = self._reader()
+        rel = f"{RELEASE_PREFIX}{self._current(conn).id}."
+        return [row[0] for row in conn.execute(sample_sql(rel, "%s"), (SAMPLE_SCAN, limit))]
 
     @_translated
     def documents(self, kind: str, keys: Sequence[str], flat: bool = False
@@ -713,7 +739,8 @@ class PostgresReleaseWriter(ReleaseWriter):
     def _finish(self, name: str, subset: Subset, codes: dict[str, int]) -> None:
         check_release_name(name)  # before the long part, not after it
         self._copy("dbs (code, name)", ["int4", "text"], [(c, n) for n, c in codes.items()])
-        self._copy("meta (key, value)", ["text", "text"], [("name", name), *self.meta.items()])
+        self._copy("meta (key, value)", ["text", "text"],
+                   [("name", name), ("identity", self.identity), *self.meta.items()])
         run = self.conn.execute
         with _refused(self.store.url):
             # statistics first, so the statements below are planned for the real row counts
@@ -732,7 +759,8 @@ class PostgresReleaseWriter(ReleaseWriter):
 
     def _switch(self, name: str) -> Release:
         stats = {"rows": self.lines, "xrefs": self.rows, "entries": len(self.entry_ids),
-                 **{f"documents_{k}": n for k, n in self.documents.items()}}
+                 **{f"documents_{k}": n for k, n in self.documents.items()},
+                 **self.facts, "identity": self.identity}
         with self.store._write() as conn:
             # one switch at a time; readers are not blocked
             conn.execute(f"LOCK TABLE {MAIN}.releases IN SHARE ROW EXCLUSIVE MODE")
@@ -763,7 +791,7 @@ class PostgresReleaseWriter(ReleaseWriter):
 
 def _release(row: Sequence[Any]) -> Release:
     return Release(id=row[0], name=row[1], state=row[2], created=row[3], current=bool(row[4]),
-                   stats=row[5])
+                   stats=row[5], file=f"{RELEASE_PREFIX}{row[0]}")
 
 
 def _encode_json(value: Any) -> Any:

@@ -12,6 +12,7 @@ import contextlib
 import datetime as dt
 import operator
 import os
+import secrets
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
@@ -21,12 +22,19 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from idmapping.catalogue import Catalogue
-from idmapping.errors import InvalidRequest, NoRelease, StoreError, StoreUnavailable
+from idmapping.errors import (
+    InvalidRequest,
+    NoRelease,
+    StoreDamaged,
+    StoreError,
+    StoreUnavailable,
+)
 from idmapping.model import EntryFacts, Job, JobStatus, Release
 from idmapping.store.base import (
     DOCUMENT_INDEXES,
     JOB_COLUMNS,
     OLD_RELEASE,
+    SAMPLE_SCAN,
     FilterQuery,
     LookupPlan,
     ReleaseWriter,
@@ -41,6 +49,7 @@ from idmapping.store.base import (
     job_select,
     job_values,
     lookup_sql,
+    sample_sql,
     subset_sql,
 )
 from idmapping.uniprot.summary import DOCUMENT_COLUMNS, DOCUMENT_TABLES
@@ -89,6 +98,10 @@ CREATE TABLE deleted (accession TEXT PRIMARY KEY, source TEXT NOT NULL) WITHOUT 
 CREATE TABLE uniparc_xrefs (db TEXT NOT NULL, key TEXT NOT NULL, upi TEXT NOT NULL);
 """ + "".join(document_schema(kind, {"text": "TEXT", "int": "INTEGER", "bytes": "BLOB"},
                               primary=True) + ";\n" for kind in DOCUMENT_COLUMNS)
+
+QUICK_CHECK_BYTES = 64 << 20
+"""Release files up to this size are checked page by page (``PRAGMA quick_check``) before
+they are served; larger ones by size and identity only (a check reads the whole file)."""
 
 INDEX_CACHE_KIB = 8192
 """The page cache while indexes are built (KiB): the size of the sorter's runs."""
@@ -236,6 +249,8 @@ class SqliteStore(Store):
         if self._local.attached != release.id:
             if self._local.attached is not None:
                 conn.execute("DETACH DATABASE rel")
+                self._local.attached = None
+            self._check_release_file(release)
             uri = (self.release_dir / row[6]).resolve().as_uri() + "?mode=ro&immutable=1"
             conn.execute("ATTACH DATABASE ? AS rel", (uri,))
             # the release file never changes: map it rather than read it page by page
@@ -252,6 +267,7 @@ class SqliteStore(Store):
 
     def begin_release(self) -> SqliteReleaseWriter:
         self.release_dir.mkdir(parents=True, exist_ok=True)
+        self._check_unlisted()
         self._remove_unfinished()
         created = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         with self._write() as conn:
@@ -259,9 +275,57 @@ class SqliteStore(Store):
                 "INSERT INTO releases(name, state, created, file) VALUES ('', 'loading', ?, '')",
                 (created,))
             release_id = int(cur.lastrowid or 0)
-            file = f"{release_id:04d}.sqlite"
+            # a name no earlier file can have: a store whose main file was lost must not
+            # write over the release files it no longer lists
+            file = f"{release_id:04d}-{secrets.token_hex(4)}.sqlite"
             conn.execute("UPDATE releases SET file = ? WHERE id = ?", (file, release_id))
         return SqliteReleaseWriter(self, release_id, self.release_dir / file)
+
+    def verify(self) -> None:
+        self._check_unlisted()
+        for release in self.releases():
+            if release.state == "ready":
+                self._check_release_file(release)
+
+    def _check_unlisted(self) -> None:
+        """Refuse a store whose main file lists no release beside release files: its main
+        file was lost, truncated or replaced, and a load would bury what it no longer lists."""
+        if self.releases() or not self.release_dir.is_dir():
+            return
+        files = sorted(p.name for p in self.release_dir.glob("*.sqlite"))
+        if files:
+            raise StoreDamaged(
+                f"The store's main file {self.path} lists no release, but {self.release_dir} "
+                f"holds release files ({', '.join(files[:5])}): the main file may have been "
+                "damaged or replaced. Nothing was changed. Restore the main file from a backup, "
+                f"or move {self.release_dir} away to start an empty store.")
+
+    def _check_release_file(self, release: Release) -> None:
+        """Check that *release*'s file is there and is the file that was loaded."""
+        path = self.release_dir / release.file
+        advice = (f"Nothing was changed. Restore {path} from a backup, or load the release "
+                  "again ('idmapping load FILE...').")
+        if not path.is_file():
+            raise StoreDamaged(f"The file of release {release.name}, {path}, is missing. {advice}")
+        size, identity = release.stats.get("file_bytes"), release.stats.get("identity")
+        if size is not None and path.stat().st_size != size:
+            raise StoreDamaged(
+                f"The file of release {release.name}, {path}, has {path.stat().st_size:,} bytes "
+                f"where {size:,} were loaded: it is damaged. {advice}")
+        try:
+            with contextlib.closing(_connect(path.resolve().as_uri() + "?mode=ro",
+                                             uri=True)) as conn:
+                found = dict(conn.execute("SELECT key, value FROM meta"))
+                if size is not None and size <= QUICK_CHECK_BYTES:
+                    problem = conn.execute("PRAGMA quick_check").fetchone()[0]
+                    if problem != "ok":
+                        raise sqlite3.DatabaseError(problem)
+        except sqlite3.Error as exc:
+            raise StoreDamaged(f"The file of release {release.name}, {path}, cannot be read "
+                               f"({exc}): it is damaged. {advice}") from exc
+        if identity is not None and found.get("identity") != identity:
+            raise StoreDamaged(f"The file of release {release.name}, {path}, is not the file "
+                               f"that was loaded (another release's file?). {advice}")
 
     def _remove_unfinished(self) -> None:
         """Remove what loads that stopped half-way left behind."""
@@ -284,7 +348,7 @@ class SqliteStore(Store):
 
     def release_counts(self, release: Release) -> dict[str, int]:
         with contextlib.closing(_connect(
-                (self.release_dir / f"{release.id:04d}.sqlite").resolve().as_uri()
+                (self.release_dir / release.file).resolve().as_uri()
                 + "?mode=ro", uri=True)) as conn:
             counts = dict(conn.execute(
                 "SELECT d.name, c.n FROM (SELECT db, count(*) AS n FROM xrefs GROUP BY db) c "
@@ -298,7 +362,7 @@ class SqliteStore(Store):
     def size_bytes(self) -> dict[str, int]:
         sizes = {"jobs": sum(p.stat().st_size for p in self.path.parent.glob(self.path.name + "*"))}
         for release in self.releases():
-            file = self.release_dir / f"{release.id:04d}.sqlite"
+            file = self.release_dir / release.file
             sizes[f"release {release.name}"] = file.stat().st_size if file.exists() else 0
         return sizes
 
@@ -351,6 +415,10 @@ class SqliteStore(Store):
                 if acc not in facts:
                     facts[acc] = EntryFacts(acc, deleted=source)
         return facts
+
+    def sample_accessions(self, limit: int) -> list[str]:
+        conn, _ = self._release_conn()
+        return [row[0] for row in conn.execute(sample_sql("rel.", "?"), (SAMPLE_SCAN, limit))]
 
     def documents(self, kind: str, keys: Sequence[str], flat: bool = False
                   ) -> dict[str, tuple[bytes, bytes | None]]:
@@ -494,8 +562,8 @@ class SqliteReleaseWriter(ReleaseWriter):
         self.store = store
         self.release_id = release_id
         self.path = path
-        with contextlib.suppress(FileNotFoundError):
-            path.unlink()
+        if path.exists():  # never a file of the store's: their names are unique
+            raise StoreDamaged(f"{path} exists already; move it away and load again.")
         self.conn = _connect(path)
         for pragma in ("journal_mode = OFF", "synchronous = OFF", "locking_mode = EXCLUSIVE",
                        "cache_size = -262144", "temp_store = FILE",
@@ -579,7 +647,8 @@ class SqliteReleaseWriter(ReleaseWriter):
     def _finish(self, name: str, subset: Subset, codes: dict[str, int]) -> None:
         conn = self.conn
         conn.executemany("INSERT INTO dbs VALUES (?, ?)", [(c, n) for n, c in codes.items()])
-        conn.executemany("INSERT INTO meta VALUES (?, ?)", [("name", name), *self.meta.items()])
+        conn.executemany("INSERT INTO meta VALUES (?, ?)",
+                         [("name", name), ("identity", self.identity), *self.meta.items()])
         if self.revisited:
             conn.execute("CREATE TEMP TABLE revisited (entry INTEGER PRIMARY KEY)")
             conn.executemany("INSERT INTO temp.revisited VALUES (?)",
@@ -605,7 +674,9 @@ class SqliteReleaseWriter(ReleaseWriter):
     def _switch(self, name: str) -> Release:
         check_release_name(name)
         stats = {"rows": self.lines, "xrefs": self.rows, "entries": len(self.entry_ids),
-                 **{f"documents_{k}": n for k, n in self.documents.items()}}
+                 **{f"documents_{k}": n for k, n in self.documents.items()},
+                 **self.facts, "identity": self.identity,
+                 "file_bytes": self.path.stat().st_size}
         with self.store._write() as conn:
             conn.execute("UPDATE releases SET current = 0 WHERE current = 1")
             conn.execute("UPDATE releases SET name = ?, state = 'ready', current = 1, "
@@ -654,7 +725,7 @@ def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
 
 def _release(row: Sequence[Any]) -> Release:
     return Release(id=row[0], name=row[1], state=row[2], created=row[3], current=bool(row[4]),
-                   stats=orjson.loads(row[5]))
+                   stats=orjson.loads(row[5]), file=row[6])
 
 
 def _encode_json(value: Any) -> Any:

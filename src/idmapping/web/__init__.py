@@ -65,6 +65,9 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # a damaged store stops the server here, with the file and what to do, rather than
+        # starting healthy-looking and failing every job
+        ctx.store.verify()
         ctx.jobs.resume()
         try:
             ctx.jobs.purge()

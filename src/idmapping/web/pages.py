@@ -58,7 +58,7 @@ __all__ = [
     "api_urls",
     "FormValues",
     "Table",
-    "EXAMPLE_ACCESSIONS",
+    "EXAMPLE_ENTRIES",
     "PAGE_COLUMNS",
     "PAGE_SIZES",
 ]
@@ -68,21 +68,8 @@ router = APIRouter(include_in_schema=False)
 PAGE_SIZES = (10, 25, 50, 100, 250, 500)
 """Page sizes offered under the results table (the API allows 0 to 500)."""
 
-EXAMPLE_ACCESSIONS = (
-    # Real entries (UniProt's own examples, TP53 and its mouse ortholog) ...
-    "P31946",
-    "P62258",
-    "P02768",
-    "P04637",
-    "P02340",
-    # ... and the fixed entries of the shipped demo release (idmapping.demo).
-    "Q9DEM0",
-    "A0A0D1EMO1",
-    "Q9DEM1",
-    "Q9DEM2",
-    "Q9DEM5",
-)
-"""Entries whose ids the form offers as examples, those the current release holds."""
+EXAMPLE_ENTRIES = 12
+"""How many entries of the current release the form's example ids are drawn from."""
 
 FORMAT_LABELS = {
     "tsv": "TSV (tab-separated values)",
@@ -169,8 +156,15 @@ def wants_html(request: Request) -> bool:
 
 
 def home_page(request: Request) -> Response:
-    """The home page: what this server is, and links to the form and the API."""
-    return render(request, "home.html", max_ids=context(request).settings.max_ids)
+    """The home page: what this server is, the releases it serves (which of them is generated
+    demo data), and links to the form and the API."""
+    ctx = context(request)
+    try:
+        releases = [r for r in ctx.store.releases() if r.state == "ready"]
+    except IdMappingError:
+        releases = []
+    return render(request, "home.html", max_ids=ctx.settings.max_ids, releases=releases,
+                  serving=next((r for r in releases if r.current), None))
 
 
 @router.get("/static/{name}")
@@ -189,20 +183,21 @@ def static(name: str) -> Response:
 def example_ids(store: Store, catalogue: Catalogue, per_database: int = 4) -> dict[str, list[str]]:
     """Example ids per ``from`` database, taken from the current release so that they map.
 
-    The entries are those of :data:`EXAMPLE_ACCESSIONS` that the release holds; their
-    accessions and entry names are the ``UniProtKB_AC-ID`` examples, and their ids in other
-    databases (gene names, GeneID, Ensembl, ...) those of each database. Empty when nothing is
-    loaded.
+    They are drawn from a few of the release's own entries (reviewed ones first, see
+    :meth:`Store.sample_accessions`): their accessions and entry names are the
+    ``UniProtKB_AC-ID`` examples, and their ids in other databases (gene names, GeneID,
+    Ensembl, ...) those of each database. A database none of these entries has ids in gets no
+    examples; nothing is loaded, no examples at all.
     """
     try:
-        facts = store.entry_facts(EXAMPLE_ACCESSIONS)
+        sample = store.sample_accessions(EXAMPLE_ENTRIES)
+        facts = store.entry_facts(sample)
     except IdMappingError:
         return {}
-    entries = [facts[a] for a in EXAMPLE_ACCESSIONS if a in facts and not facts[a].deleted]
-    entries = entries[:per_database]
+    entries = [facts[a] for a in sample if a in facts and not facts[a].deleted]
     examples: dict[str, list[str]] = {}
     if entries:
-        names = [e.name for e in entries if e.name]
+        names = [e.name for e in entries[:per_database] if e.name]
         examples[AC_ID] = [e.accession for e in entries][: per_database - 1] + names[:1]
     by_type = catalogue.by_dat_type()
     for entry in entries:
@@ -293,6 +288,8 @@ def _render_form(
             if db.is_from and db.rule and db.rule.taxon_allowed
         ],
         form_data=_form_data(catalogue, examples, ctx.settings.max_ids),
+        accession_examples=examples.get(AC_ID, []),
+        loaded=ctx.release_name() is not None,
         has_examples=bool(examples),
         max_ids=ctx.settings.max_ids,
         ttl_days=ctx.settings.job_ttl_days,

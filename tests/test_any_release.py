@@ -1,0 +1,158 @@
+"""The pages work on every release: the foreign-shaped one, the demo, one loaded from
+idmapping.dat alone, and an empty store; examples come from the release served."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from html import unescape
+from pathlib import Path
+
+import httpx
+import pytest
+
+from conftest import LiveServer, api_settings, start_server
+from foreign import RELEASE, ForeignRelease, write_foreign_release
+from idmapping.catalogue import AC_ID, Catalogue
+from idmapping.loader import load_demo, load_release
+from idmapping.store import Store
+from idmapping.web import create_app
+from idmapping.web.pages import example_ids
+from stores import BACKENDS, fresh_store
+
+HTML = {"Accept": "text/html"}
+
+
+@pytest.fixture(scope="module")
+def foreign(tmp_path_factory: pytest.TempPathFactory) -> ForeignRelease:
+    return write_foreign_release(tmp_path_factory.mktemp("foreign"))
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def foreign_store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
+                  foreign: ForeignRelease) -> Iterator[Store]:
+    with fresh_store(request.param, tmp_path_factory.mktemp("foreign-store")) as store:
+        load_release(foreign.files, store)
+        yield store
+
+
+@pytest.fixture(scope="module")
+def foreign_url(foreign_store: Store) -> Iterator[str]:
+    live = start_server(create_app(api_settings(foreign_store), foreign_store))
+    yield live.url
+    live.stop()
+
+
+def _mapped(base: str, from_db: str, to_db: str, ids: list[str]) -> list[dict[str, str]]:
+    job = httpx.post(f"{base}/idmapping/run",
+                     data={"from": from_db, "to": to_db, "ids": ",".join(ids)}).json()["jobId"]
+    for _ in range(200):
+        status = httpx.get(f"{base}/idmapping/status/{job}", follow_redirects=False)
+        if status.status_code == 303:
+            break
+        time.sleep(0.05)
+    results: list[dict[str, str]] = httpx.get(f"{base}/idmapping/results/{job}").json()["results"]
+    return results
+
+
+def _help_examples(html: str) -> list[str]:
+    match = re.search(r'id="ids-help">For example\s*<code>([^<]*)</code>', html)
+    return unescape(match.group(1)).split() if match else []
+
+
+def test_form_on_a_foreign_release_offers_its_own_ids(foreign_url: str,
+                                                      foreign: ForeignRelease) -> None:
+    page = httpx.get(f"{foreign_url}/id-mapping")
+    assert page.status_code == 200, page.text
+    shown = _help_examples(page.text)
+    assert shown, "the form shows no example ids"
+    names = {f"{a}_YEAST" for a in foreign.accessions()}
+    assert set(shown) <= set(foreign.accessions()) | names
+    # and they map: every example of UniProtKB AC/ID comes back as an entry
+    mapped = _mapped(foreign_url, AC_ID, "UniProtKB", shown)
+    assert {r["from"] for r in mapped} == set(shown)
+
+
+def test_example_link_fills_ids_that_map_for_each_database(
+        foreign_url: str, foreign_store: Store, foreign: ForeignRelease) -> None:
+    examples = example_ids(foreign_store, Catalogue.default())
+    assert AC_ID in examples and "Gene_Name" in examples and "SGD" in examples
+    for database in ("Gene_Name", "SGD", "RefSeq_Protein"):
+        page = httpx.get(f"{foreign_url}/id-mapping",
+                         params={"example": "1", "from": database})
+        assert page.status_code == 200
+        ids = examples[database]
+        assert all(i in page.text for i in ids)
+        mapped = _mapped(foreign_url, database, "UniProtKB", ids)
+        assert {r["from"] for r in mapped} == set(ids)
+        accessions = set(foreign.accessions())
+        assert {r["to"]["primaryAccession"] if isinstance(r["to"], dict) else r["to"]
+                for r in mapped} <= accessions
+
+
+def test_home_page_names_the_release_its_date_and_counts(foreign_url: str,
+                                                         foreign: ForeignRelease) -> None:
+    page = httpx.get(f"{foreign_url}/", headers=HTML)
+    assert page.status_code == 200
+    assert RELEASE in page.text and "2031-09-17" in page.text
+    assert f"{len(foreign.accessions()):,}" in page.text
+    assert "generated" not in page.text and "demo" not in page.text.lower()
+
+
+def test_example_ids_of_an_unknown_database_are_none(foreign_store: Store) -> None:
+    examples = example_ids(foreign_store, Catalogue.default())
+    # the release has no human-only databases: no examples are offered for them
+    assert "HGNC" not in examples and "MIM" not in examples
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_pages_on_an_empty_store_say_how_to_load(tmp_path: Path, backend: str) -> None:
+    with fresh_store(backend, tmp_path) as store:
+        live = start_server(create_app(api_settings(store), store))
+        try:
+            for path in ("/", "/id-mapping"):
+                page = httpx.get(live.url + path, headers=HTML)
+                assert page.status_code == 200, (path, page.text)
+                assert "No release is loaded" in page.text
+                assert "idmapping load" in page.text
+            assert _help_examples(httpx.get(live.url + "/id-mapping").text) == []
+        finally:
+            live.stop()
+
+
+@pytest.fixture(scope="module")
+def dat_only_server(tmp_path_factory: pytest.TempPathFactory,
+                    foreign: ForeignRelease) -> Iterator[LiveServer]:
+    """idmapping.dat alone: no secondary or deleted accessions, no release name in it."""
+    with fresh_store("sqlite", tmp_path_factory.mktemp("dat-only")) as store:
+        load_release(foreign.files[:1], store)
+        live = start_server(create_app(api_settings(store), store))
+        yield live
+        live.stop()
+
+
+def test_pages_on_a_release_of_idmapping_dat_alone(dat_only_server: LiveServer,
+                                                   foreign: ForeignRelease) -> None:
+    for path in ("/", "/id-mapping"):
+        assert httpx.get(dat_only_server.url + path, headers=HTML).status_code == 200
+    home = httpx.get(dat_only_server.url + "/", headers=HTML).text
+    assert "not stated" in home  # no file of it states a release date
+    shown = _help_examples(httpx.get(dat_only_server.url + "/id-mapping").text)
+    assert shown and set(shown) <= set(foreign.accessions()) | {
+        f"{a}_YEAST" for a in foreign.accessions()}
+
+
+def test_home_page_says_the_demo_is_generated_data(tmp_path: Path) -> None:
+    with fresh_store("sqlite", tmp_path) as store:
+        load_demo(store)
+        live = start_server(create_app(api_settings(store), store))
+        try:
+            page = httpx.get(live.url + "/", headers=HTML)
+            assert page.status_code == 200
+            assert 'id="demo-release"' in page.text and "generated data" in page.text
+            assert "idmapping load" in page.text
+            form = httpx.get(live.url + "/id-mapping")
+            assert form.status_code == 200 and _help_examples(form.text)
+        finally:
+            live.stop()
