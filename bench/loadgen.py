@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from idmapping.paging import encode_cursor
+from idmapping.results.paging import encode_cursor
 
 __all__ = ["PagedResult", "page_paths", "paged_rps", "CONNECTIONS", "DURATION"]
 

@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from idmapping.demo import generate
+from idmapping.demo.generator import generate
 
 __all__ = ["OUT", "BenchRelease", "release"]
 

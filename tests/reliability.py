@@ -91,7 +91,7 @@ def demo_release(accessions: int, seed: int) -> list[Path]:
     """
     from idmapping import demo
 
-    key = hashlib.sha256(Path(demo.__file__).read_bytes()).hexdigest()[:12]
+    key = hashlib.sha256(Path(demo.generator.__file__).read_bytes()).hexdigest()[:12]
     directory = Path(tempfile.gettempdir()) / f"idmapping-demo-{accessions}-{seed}-{key}"
     if not (directory / "done").exists():
         building = Path(tempfile.mkdtemp(prefix=directory.name + ".", dir=directory.parent))

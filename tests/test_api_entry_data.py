@@ -133,7 +133,7 @@ def test_fasta_gff_txt_xml(base: str, kb: str) -> None:
     assert txt.startswith((ENTRY / "P21802.dat").read_text())
     assert "\nID   FOXA2_HUMAN             Reviewed;         457 AA.\n" in txt
     xml = get(base, "uniprotkb", kb, format="xml").content
-    from idmapping.uniprot.kbxml import read_uniprot_xml
+    from idmapping.uniprot.readers.kbxml import read_uniprot_xml
 
     accessions = [e["primaryAccession"] for e in read_uniprot_xml(io.BytesIO(xml), "x")]
     assert accessions == ["P21802", "Q9EPI6", "Q9Y261", "P63150"]

@@ -8,7 +8,7 @@ import orjson
 import pytest
 from click.testing import CliRunner
 
-from idmapping.cli import cli
+from idmapping.cli.commands import cli
 
 CORE = Path(__file__).parent / "data" / "core"
 BAD = Path(__file__).parent / "data" / "bad"
@@ -145,7 +145,7 @@ def test_info_on_empty_store(tmp_path: Path) -> None:
 
 
 def test_jobs_list_and_purge(store: str) -> None:
-    from idmapping.jobs import JobService
+    from idmapping.jobs.service import JobService
     from idmapping.settings import Settings
     from idmapping.store import open_store
 

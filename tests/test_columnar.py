@@ -11,9 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from idmapping.demo import demo_dir
 from idmapping.errors import ReleaseFileError
-from idmapping.loader import columnar, load_release
+from idmapping.loader import columnar, demo_dir, load_release
 from idmapping.loader.readers import read_idmapping
 from idmapping.mapping import map_ids
 from idmapping.model import MappingRequest

@@ -19,7 +19,7 @@ from click.testing import CliRunner
 
 from conftest import api_settings
 from foreign import write_foreign_release
-from idmapping.cli import cli
+from idmapping.cli.commands import cli
 from idmapping.errors import StoreDamaged
 from idmapping.loader import load_release
 from idmapping.store import open_store

@@ -293,7 +293,7 @@ def test_main(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     demo.main([str(tmp_path / "cli"), "--accessions", "40", "--seed", "3"])
     printed = capsys.readouterr().out.split()
     assert printed == [str(tmp_path / "cli" / name) for name in demo.FILES]
-    assert demo.demo_dir() == Path(demo.__file__).parent / "data" / "demo"
+    assert demo.demo_dir() == Path(demo.__file__).parent.parent / "data" / "demo"
 
 
 @pytest.mark.parametrize("seed", [1, 5])
@@ -324,8 +324,8 @@ def test_documented_ids_whatever_the_seed(tmp_path: Path, seed: int) -> None:
 def test_entry_files_agree_with_the_mapping_files(shipped: Release) -> None:
     """The flat files hold every entry of idmapping.dat, under its name and taxon; the UniRef
     and UniParc files hold its clusters and UniParc ids, with the same members."""
-    from idmapping.uniprot.clusters import read_uniparc_xml, read_uniref_xml
-    from idmapping.uniprot.flatfile import read_flatfile
+    from idmapping.uniprot.readers.clusters import read_uniparc_xml, read_uniref_xml
+    from idmapping.uniprot.readers.flatfile import read_flatfile
 
     directory = demo.demo_dir()
     entries = {}

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from idmapping.cli import cli
+from idmapping.cli.commands import cli
 from idmapping.settings import SETTINGS
 
 ROOT = Path(__file__).resolve().parents[1]

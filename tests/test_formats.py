@@ -16,7 +16,8 @@ import orjson
 import pytest
 
 from idmapping.errors import InvalidRequest
-from idmapping.formats import (
+from idmapping.model import Job, JobStatus
+from idmapping.results.formats import (
     FORMAT_BY_MEDIA_TYPE,
     MEDIA_TYPE_BY_FORMAT,
     WRITERS,
@@ -34,7 +35,6 @@ from idmapping.formats import (
     write,
     writer_for,
 )
-from idmapping.model import Job, JobStatus
 
 COLUMNS = ("From", "To")
 PAIRS = [("P05067", "CHEMBL2487"), ("P12345", "CHEMBL1")]

@@ -25,10 +25,10 @@ from idmapping.loader import load_release
 from idmapping.loader.sniff import sniff
 from idmapping.store import Store
 from idmapping.uniprot.common import mol_weight
-from idmapping.uniprot.fasta import wrap
-from idmapping.uniprot.flatfile import read_flatfile
-from idmapping.uniprot.isoforms import read_isoform_fasta
+from idmapping.uniprot.readers.flatfile import read_flatfile
+from idmapping.uniprot.readers.isoforms import read_isoform_fasta
 from idmapping.uniprot.summary import unpack
+from idmapping.uniprot.writers.fasta import wrap
 from idmapping.web import create_app
 from stores import BACKENDS, fresh_store, pairs
 
@@ -200,7 +200,7 @@ def test_reader_refuses_residues_before_the_first_header() -> None:
 def test_reader_gives_the_header_back_byte_for_byte() -> None:
     import io
 
-    from idmapping.uniprot.fasta import uniprotkb_fasta
+    from idmapping.uniprot.writers.fasta import uniprotkb_fasta
 
     text = VARSPLIC.replace("\n", "\r\n")  # Windows line ends change nothing
     written = "".join(uniprotkb_fasta(e) for e in read_isoform_fasta(io.StringIO(text), "f"))

@@ -6,7 +6,7 @@ import hashlib
 
 import pytest
 
-from idmapping.jobid import BASE62_ALPHABET, job_id, request_key, to_base62
+from idmapping.jobs.jobid import BASE62_ALPHABET, job_id, request_key, to_base62
 
 UNIPROT_EXAMPLE = ("EMBL-GenBank-DDBJ", "UniProtKB", "Q00001,Q00002", "taxId")
 

@@ -20,9 +20,9 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from idmapping.jobid import job_id
+from idmapping.jobs.jobid import job_id
 from idmapping.model import Job, JobStatus
-from idmapping.paging import encode_cursor
+from idmapping.results.paging import encode_cursor
 from idmapping.web.pages import join_ids
 
 CHROMIUM = Path("/usr/bin/chromium")

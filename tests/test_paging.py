@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from idmapping.errors import InvalidRequest
-from idmapping.paging import Page, check_size, decode_cursor, encode_cursor, next_link
+from idmapping.results.paging import Page, check_size, decode_cursor, encode_cursor, next_link
 
 
 def java_cursor(offset: int) -> str:

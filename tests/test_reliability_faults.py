@@ -253,7 +253,7 @@ def test_a_job_whose_end_cannot_be_stored(tmp_path: Path, monkeypatch: pytest.Mo
     the store cannot record it), and runs again when submitted once the disk has room."""
     import sqlite3
 
-    from idmapping.jobs import JobService
+    from idmapping.jobs.service import JobService
     from idmapping.loader import load_demo
     from idmapping.model import JobStatus
     from idmapping.settings import Settings

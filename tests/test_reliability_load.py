@@ -22,7 +22,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from idmapping.demo import demo_dir
+from idmapping.loader import demo_dir
 from reliability import Server, idmapping, record, rss_kib, scale, wait_finished
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="reads /proc for memory")

@@ -23,7 +23,7 @@ from typing import IO
 import httpx
 import pytest
 
-from idmapping.demo import generate
+from idmapping.demo.generator import generate
 from idmapping.mapping import map_ids
 from idmapping.model import MappingRequest
 from idmapping.store import open_store

@@ -12,15 +12,15 @@ from typing import Any
 import pytest
 
 from idmapping.errors import InvalidRequest, ReleaseFileError
-from idmapping.query import parse_query, parse_sort
-from idmapping.uniprot.clusters import read_uniparc_xml, read_uniref_xml
-from idmapping.uniprot.fasta import uniparc_fasta, uniprotkb_fasta, uniref_fasta
-from idmapping.uniprot.ffwriter import flat_file
-from idmapping.uniprot.flatfile import read_flatfile
-from idmapping.uniprot.gff import gff_record
-from idmapping.uniprot.kbxml import read_uniprot_xml
+from idmapping.store.query import parse_query, parse_sort
+from idmapping.uniprot.readers.clusters import read_uniparc_xml, read_uniref_xml
+from idmapping.uniprot.readers.flatfile import read_flatfile
+from idmapping.uniprot.readers.kbxml import read_uniprot_xml
 from idmapping.uniprot.summary import pack, uniprotkb_row, unpack
-from idmapping.uniprot.xmlwriter import xml_entry
+from idmapping.uniprot.writers.fasta import uniparc_fasta, uniprotkb_fasta, uniref_fasta
+from idmapping.uniprot.writers.ffwriter import flat_file
+from idmapping.uniprot.writers.gff import gff_record
+from idmapping.uniprot.writers.xmlwriter import xml_entry
 
 TESTDATA = Path(__file__).resolve().parents[2] / "shared" / "testdata"
 BIO = TESTDATA / "biopython__biopython" / "Tests" / "SwissProt"

@@ -24,7 +24,7 @@ from idmapping.errors import (
     StoreError,
     UnknownFormat,
 )
-from idmapping.jobs import JobService
+from idmapping.jobs.service import JobService
 from idmapping.loader import load_demo, load_release
 from idmapping.mapping import MappingRun, map_ids
 from idmapping.model import EntryFacts, Job, JobStatus, MappingRequest, Pair, Release

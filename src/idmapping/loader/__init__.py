@@ -11,6 +11,7 @@ import gzip
 import io
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, TypeVar
 
@@ -26,15 +27,15 @@ from idmapping.loader.readers import (
 from idmapping.loader.sniff import ReleaseFile, open_text, sniff
 from idmapping.model import Release
 from idmapping.store.base import ReleaseWriter, Store, Subset
-from idmapping.uniprot.clusters import read_uniparc_xml, read_uniref_xml
-from idmapping.uniprot.flatfile import read_flatfile
-from idmapping.uniprot.isoforms import read_isoform_fasta
-from idmapping.uniprot.kbxml import read_uniprot_xml
+from idmapping.uniprot.readers.clusters import read_uniparc_xml, read_uniref_xml
+from idmapping.uniprot.readers.flatfile import read_flatfile
+from idmapping.uniprot.readers.isoforms import read_isoform_fasta
+from idmapping.uniprot.readers.kbxml import read_uniprot_xml
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
-__all__ = ["load_release", "load_demo", "Progress", "sniff", "ReleaseFile"]
+__all__ = ["load_release", "load_demo", "demo_dir", "Progress", "sniff", "ReleaseFile"]
 
 Progress = Callable[[int, int, int], None]
 """Called as ``progress(bytes_read, bytes_total, rows)`` while a load runs."""
@@ -229,9 +230,13 @@ def _pick_name(names: list[str]) -> str:
     return names[0] if names else dt.date.today().isoformat()
 
 
+def demo_dir() -> Path:
+    """The folder of the demo release shipped with the package (made by
+    :mod:`idmapping.demo`, a tool the library never imports)."""
+    return Path(str(resources.files("idmapping") / "data" / "demo"))
+
+
 def load_demo(store: Store, progress: Progress | None = None) -> Release:
     """Load the demo release shipped inside the package (generated data, not UniProt's)."""
-    from idmapping.demo import demo_dir
-
     files = sorted(p for p in demo_dir().iterdir() if p.is_file())
     return load_release(files, store, progress=progress, demo=True)

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from idmapping.errors import UnknownFormat
-from idmapping.uniprot.isoforms import ISOFORM_HEADER
+from idmapping.uniprot.readers.isoforms import ISOFORM_HEADER
 
 __all__ = ["ReleaseFile", "sniff", "open_text", "FORMATS"]
 

@@ -29,8 +29,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from idmapping.errors import IdMappingError
-from idmapping.formats import MEDIA_TYPE_BY_FORMAT
-from idmapping.jobs import JobService
+from idmapping.jobs.service import JobService
+from idmapping.results.formats import MEDIA_TYPE_BY_FORMAT
 from idmapping.runtime import tune_gc
 from idmapping.settings import Settings
 from idmapping.store import Store, open_store

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from starlette.requests import Request
 
 from idmapping.catalogue import Catalogue
-from idmapping.jobs import JobService
+from idmapping.jobs.service import JobService
 from idmapping.settings import Settings
 from idmapping.store.base import Store
 

@@ -13,17 +13,17 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from idmapping.entries import Dataset, Entry, flat_texts
+from idmapping.entries.datasets import Dataset, Entry, flat_texts
 from idmapping.errors import InvalidRequest
-from idmapping.formats import Row
 from idmapping.model import Job
-from idmapping.query import parse_query, parse_sort
+from idmapping.results.formats import Row
 from idmapping.store.base import FilterQuery, Store
+from idmapping.store.query import parse_query, parse_sort
 from idmapping.uniprot.common import INACTIVE
-from idmapping.uniprot.fasta import uniparc_fasta, uniprotkb_fasta, uniref_fasta
-from idmapping.uniprot.ffwriter import flat_file
-from idmapping.uniprot.gff import gff_record
-from idmapping.uniprot.xmlwriter import xml_entry
+from idmapping.uniprot.writers.fasta import uniparc_fasta, uniprotkb_fasta, uniref_fasta
+from idmapping.uniprot.writers.ffwriter import flat_file
+from idmapping.uniprot.writers.gff import gff_record
+from idmapping.uniprot.writers.xmlwriter import xml_entry
 
 __all__ = ["RECORD_FORMATS", "FILTER_WARNING", "Filter", "read_filter", "pairs_page",
            "check_subsequence", "record_function", "record_rows"]

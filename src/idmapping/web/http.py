@@ -27,7 +27,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from idmapping.errors import InvalidRequest, PayloadTooLarge
-from idmapping.formats import MEDIA_TYPE_BY_FORMAT
+from idmapping.results.formats import MEDIA_TYPE_BY_FORMAT
 
 __all__ = [
     "PayloadTooLarge",

@@ -2,7 +2,7 @@
 
 Both go through the same steps: read stored pairs (a page, or batches for a stream), turn each
 batch into rows for the chosen format (plain pairs, or entries read once per batch), and run the
-rows through a writer of :mod:`idmapping.formats`. A stream never holds more than one batch.
+rows through a writer of :mod:`idmapping.results.formats`. A stream never holds more than one batch.
 """
 
 from __future__ import annotations
@@ -16,9 +16,11 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
 from idmapping.catalogue import SWISSPROT, UNIPARC, UNIPROTKB, UNIREFS, Catalogue
-from idmapping.entries import Dataset, ReturnField
+from idmapping.entries.datasets import Dataset, ReturnField
 from idmapping.errors import InvalidRequest
-from idmapping.formats import (
+from idmapping.jobs.service import ENRICH_WARNING, enrichable
+from idmapping.model import Job
+from idmapping.results.formats import (
     Extras,
     RecordWriter,
     Row,
@@ -30,9 +32,7 @@ from idmapping.formats import (
     write,
     writer_for,
 )
-from idmapping.jobs import ENRICH_WARNING, enrichable
-from idmapping.model import Job
-from idmapping.paging import Page, check_size, decode_cursor, next_link
+from idmapping.results.paging import Page, check_size, decode_cursor, next_link
 from idmapping.settings import Settings
 from idmapping.store.base import Store
 from idmapping.web.entryrows import (

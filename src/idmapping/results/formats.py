@@ -9,7 +9,7 @@ whole result in memory::
     # b'From\\tTo\\nP05067\\tCHEMBL2487\\n'
 
 The module also holds incremental gzip for ``compressed=true``, and re-exports UniProt's
-format negotiation from :mod:`idmapping.media`.
+format negotiation from :mod:`idmapping.results.media`.
 
 >>> writer = JsonWriter(("From", "To"), Extras(failed_ids=["X1"]))
 >>> b"".join(write(writer, [("P05067", "CHEMBL2487")]))
@@ -30,7 +30,8 @@ import orjson
 import xlsxwriter  # type: ignore[import-untyped]  # no stubs upstream
 
 from idmapping.errors import InvalidRequest
-from idmapping.media import (
+from idmapping.model import Job
+from idmapping.results.media import (
     FORMAT_BY_MEDIA_TYPE,
     MEDIA_TYPE_BY_FORMAT,
     content_disposition,
@@ -38,7 +39,6 @@ from idmapping.media import (
     negotiate,
     not_accepted,
 )
-from idmapping.model import Job
 
 __all__ = [
     "Row",

@@ -24,10 +24,10 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from idmapping.catalogue import Catalogue
-from idmapping.entries import xref_databases
+from idmapping.entries.datasets import xref_databases
 from idmapping.uniprot.common import REVIEWED, UNREVIEWED, Json, drline_databases, sequence_object
-from idmapping.uniprot.fasta import fasta_protein_name, uniprotkb_fasta
-from idmapping.uniprot.ffwriter import flat_file
+from idmapping.uniprot.writers.fasta import fasta_protein_name, uniprotkb_fasta
+from idmapping.uniprot.writers.ffwriter import flat_file
 
 __all__ = ["write_entry_files", "demo_sequence", "ENTRY_FILES", "SUGGESTED_REFSEQ"]
 

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from idmapping.uniprot.common import Json, parse_evidences, split_evidences, split_outside_braces
-from idmapping.uniprot.ffnames import with_evidences
+from idmapping.uniprot.readers.ffnames import with_evidences
 
 __all__ = ["comments", "texts", "join_lines"]
 

@@ -31,9 +31,9 @@ from idmapping.uniprot.common import (
     split_evidences,
     split_outside_braces,
 )
-from idmapping.uniprot.ffcomments import comments, join_lines
-from idmapping.uniprot.fffeatures import features
-from idmapping.uniprot.ffnames import (
+from idmapping.uniprot.readers.ffcomments import comments, join_lines
+from idmapping.uniprot.readers.fffeatures import features
+from idmapping.uniprot.readers.ffnames import (
     cross_reference,
     description,
     gene_locations,

@@ -107,8 +107,8 @@ def load(store: str | None, files: tuple[str, ...], release_name: str | None,
     gzip-compressed or not, recognised by their content. The release being served stays
     untouched until the new one is complete.
     """
+    from idmapping.cli.progress import load_progress
     from idmapping.loader import load_release
-    from idmapping.progress import load_progress
 
     with _open(store) as opened:
         started = time.perf_counter()
@@ -172,7 +172,7 @@ def map_command(store: str | None, from_db: str, to_db: str, tax_id: str, fmt: s
 
 def _mapping_output(run: Any, fmt: str) -> Iterator[bytes]:
     """The bytes of a mapping run in *fmt*, through the one writer registry."""
-    from idmapping.formats import Extras, write, writer_for
+    from idmapping.results.formats import Extras, write, writer_for
 
     extras = Extras()
 
@@ -205,7 +205,7 @@ def info(store: str | None, as_json: bool) -> None:
     if as_json:
         click.echo(orjson.dumps(report, option=orjson.OPT_INDENT_2).decode())
         return
-    from idmapping.progress import print_info
+    from idmapping.cli.progress import print_info
 
     print_info(report)
 
@@ -306,7 +306,7 @@ def worker(store: str | None, broker_url: str | None, concurrency: int, loglevel
     number of workers, on any machine that reaches the store and the broker, run them.
     """
     from idmapping.errors import InvalidRequest
-    from idmapping.worker import run_worker
+    from idmapping.jobs.celeryapp import run_worker
 
     settings = _settings(store=store, broker_url=broker_url)
     if not settings.broker_url:
@@ -320,7 +320,7 @@ def worker(store: str | None, broker_url: str | None, concurrency: int, loglevel
 @click.option("--seed", default=1, show_default=True, help="Random seed")
 def demo(directory: Path, accessions: int, seed: int) -> None:
     """Generate a release in UniProt's file formats into DIRECTORY (for demos and benchmarks)."""
-    from idmapping.demo import generate
+    from idmapping.demo.generator import generate
 
     started = time.perf_counter()
     files = generate(directory, accessions=accessions, seed=seed)

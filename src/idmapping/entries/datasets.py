@@ -29,12 +29,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from idmapping.catalogue import Catalogue
+from idmapping.entries.clustercells import UNIPARC_FIELDS, UNIREF_FIELDS, organisms_cell
+from idmapping.entries.kbcells import KB_FIELDS, ReturnField, xref_full_cell
 from idmapping.errors import InvalidRequest
-from idmapping.clustercells import UNIPARC_FIELDS, UNIREF_FIELDS, organisms_cell
-from idmapping.kbcells import KB_FIELDS, ReturnField, xref_full_cell
 from idmapping.model import EntryFacts
 from idmapping.store.base import Store
-from idmapping.uniprot.clusters import LIGHT_MEMBERS
+from idmapping.uniprot.readers.clusters import LIGHT_MEMBERS
 from idmapping.uniprot.summary import unpack
 
 __all__ = [
@@ -281,7 +281,7 @@ def _organism_name(entry: Entry) -> str:
 
 
 def _protein_name(entry: Entry) -> str:
-    from idmapping.kbcells import protein_name_cell
+    from idmapping.entries.kbcells import protein_name_cell
 
     return protein_name_cell(entry)
 

@@ -1,6 +1,6 @@
 """UniProt's job model: submit a mapping, run it, keep its state and ordered results.
 
-A job's id is UniProt's hash of its request (:mod:`idmapping.jobid`), so the same request gives
+A job's id is UniProt's hash of its request (:mod:`idmapping.jobs.jobid`), so the same request gives
 the same job, re-used unless it ended in ERROR. A small job is finished before :meth:`submit`
 returns; a larger one runs on a worker thread and is RUNNING from the moment it is accepted.
 State and results live in the store: a restart loses nothing (:meth:`JobService.resume`).
@@ -24,7 +24,7 @@ from typing import Any
 from idmapping.catalogue import SWISSPROT, UNIPARC, UNIPROTKB, UNIREFS, Catalogue
 from idmapping.errors import IdMappingError, InvalidRequest, NotFound, StoreUnavailable
 from idmapping.ids import check_lengths, split_api_ids
-from idmapping.jobid import job_id
+from idmapping.jobs.jobid import job_id
 from idmapping.mapping import MappingRun, map_ids
 from idmapping.model import Job, JobStatus, MappingRequest
 from idmapping.runtime import paused_gc
@@ -85,7 +85,7 @@ class JobService:
         self._lock = threading.Lock()
         self._celery: Any = None
         if settings.broker_url:
-            from idmapping.worker import make_celery
+            from idmapping.jobs.celeryapp import make_celery
 
             self._celery = make_celery(settings)
 
@@ -158,7 +158,7 @@ class JobService:
     def _dispatch(self, key: str) -> None:
         """Have the job run elsewhere: by a Celery worker in scale-out mode, else a thread."""
         if self._celery is not None:
-            from idmapping.worker import TASK_NAME
+            from idmapping.jobs.celeryapp import TASK_NAME
 
             self._celery.send_task(TASK_NAME, args=[key])
         else:

@@ -3,7 +3,7 @@
 :func:`generate` writes ``idmapping.dat.gz``, ``idmapping_selected.tab.gz``, ``sec_ac.txt``,
 ``delac_sp.txt``, ``delac_tr.txt`` and ``reldate.txt`` of release ``2099_01`` (01-Jan-2099: a
 date no real release has, so demo data is never taken for UniProt's), and the entry files of the
-same entries (:mod:`idmapping.demo_entries`: UniProtKB flat files, UniRef and UniParc XML,
+same entries (:mod:`idmapping.demo.entries`: UniProtKB flat files, UniRef and UniParc XML,
 the isoform sequence file, ``XP_999000001`` a RefSeq id with only a UniParc entry). The same
 arguments give byte-identical files. Entries are generated and written one chunk at a time, so
 a million accessions (about 19 million idmapping.dat lines) need little memory. From the shell:
@@ -45,10 +45,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from idmapping.demo_entries import demo_sequence
+from idmapping.demo.entries import demo_sequence
 from idmapping.uniprot.common import crc64
 
-__all__ = ["generate", "demo_dir", "main", "RELEASE", "RELEASE_DATE", "FILES", "MAX_ACCESSIONS"]
+__all__ = ["generate", "main", "RELEASE", "RELEASE_DATE", "FILES", "MAX_ACCESSIONS"]
 
 RELEASE = "2099_01"
 RELEASE_DATE = "01-Jan-2099"
@@ -860,15 +860,10 @@ def generate(directory: Path, accessions: int = 3000, seed: int = 1,
              _reldate())
     for path, text in zip(paths[2:6], texts, strict=True):
         path.write_text(text, encoding="ascii", newline="\n")
-    from idmapping.demo_entries import write_entry_files
+    from idmapping.demo.entries import write_entry_files
 
     write_entry_files(directory, paths[0])
     return paths
-
-
-def demo_dir() -> Path:
-    """The folder of the demo release shipped with the package."""
-    return Path(__file__).parent / "data" / "demo"
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -890,7 +885,3 @@ def main(argv: Sequence[str] | None = None) -> None:
         parser.error(str(exc))
     for path in paths:
         print(path)
-
-
-if __name__ == "__main__":
-    main()

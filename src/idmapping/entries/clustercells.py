@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from idmapping.kbcells import ReturnField
+from idmapping.entries.kbcells import ReturnField
 from idmapping.uniprot.common import Json, json_path
 
 __all__ = ["UNIREF_FIELDS", "UNIPARC_FIELDS", "organisms_cell"]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from idmapping.uniprot.clusters import _child, _local
 from idmapping.uniprot.common import Json, drline_databases
+from idmapping.uniprot.readers.clusters import _child, _local
 
 __all__ = ["comment", "reference", "cross_reference"]
 

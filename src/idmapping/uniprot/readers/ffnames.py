@@ -273,7 +273,7 @@ _SUBMISSION_DB = {"EMBL/GenBank/DDBJ": "EMBL/GenBank/DDBJ databases",
 
 def reference(lines: dict[str, list[str]]) -> Json:
     """One reference (its RP, RC, RX, RG, RA, RT and RL line bodies) as UniProt's JSON."""
-    from idmapping.uniprot.ffcomments import join_lines
+    from idmapping.uniprot.readers.ffcomments import join_lines
 
     joined = {code: join_lines(body) for code, body in lines.items()}
     xrefs = []

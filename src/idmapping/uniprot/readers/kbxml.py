@@ -1,7 +1,7 @@
 """The UniProtKB XML reader: ``uniprot_sprot.xml`` entries as UniProt's REST JSON.
 
 Read with lxml's ``iterparse``; each entry is cleared once converted. The JSON has the same
-shape as the flat-file reader's (:mod:`idmapping.uniprot.flatfile`), so both feed the same
+shape as the flat-file reader's (:mod:`idmapping.uniprot.readers.flatfile`), so both feed the same
 documents, fields and writers.
 """
 
@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import IO, Any
 
-from idmapping.uniprot.clusters import _child, _entries, _local
 from idmapping.uniprot.common import EXISTENCE, REVIEWED, UNREVIEWED, Json, sequence_object
-from idmapping.uniprot.flatfile import _counts
+from idmapping.uniprot.readers.clusters import _child, _entries, _local
+from idmapping.uniprot.readers.flatfile import _counts
 
 __all__ = ["read_uniprot_xml", "XML_FEATURE_TYPES"]
 
@@ -227,7 +227,7 @@ def _feature(element: Any, ev: _Evidences) -> Json:
     return feature
 
 
-from idmapping.uniprot.kbxmlparts import comment, cross_reference, reference  # noqa: E402
+from idmapping.uniprot.readers.kbxmlparts import comment, cross_reference, reference  # noqa: E402
 
 
 def _entry(element: Any) -> Json:

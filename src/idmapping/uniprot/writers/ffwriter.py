@@ -10,7 +10,7 @@ from __future__ import annotations
 import textwrap
 
 from idmapping.uniprot.common import REVIEWED, Json, evidence_text, flat_date
-from idmapping.uniprot.fffeatures import FEATURE_KEYS
+from idmapping.uniprot.readers.fffeatures import FEATURE_KEYS
 
 __all__ = ["flat_file"]
 
@@ -132,7 +132,7 @@ def _location(citation: Json) -> str:
 
 
 def _comments(entry: Json) -> list[str]:
-    from idmapping.kbcells import comment_cell
+    from idmapping.entries.kbcells import comment_cell
 
     lines: list[str] = []
     for comment in entry.get("comments", []):
@@ -166,7 +166,7 @@ def _xrefs(entry: Json) -> list[str]:
 
 
 def _features(entry: Json) -> list[str]:
-    from idmapping.kbcells import feature_cell
+    from idmapping.entries.kbcells import feature_cell
 
     lines = []
     for feature in entry.get("features", []):

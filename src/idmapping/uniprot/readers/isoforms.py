@@ -52,7 +52,7 @@ _FRAGMENT = " (Fragment)"
 def isoform_entry(header: str, sequence: str) -> Json:
     """The UniProtKB JSON of an isoform from its FASTA header (without ``>``) and sequence.
 
-    The JSON gives the header back: :func:`idmapping.uniprot.fasta.uniprotkb_fasta` writes
+    The JSON gives the header back: :func:`idmapping.uniprot.writers.fasta.uniprotkb_fasta` writes
     the same line.
 
     :raises ValueError: the header is not an isoform's, or the sequence is empty.

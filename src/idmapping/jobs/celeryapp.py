@@ -30,7 +30,7 @@ _lock = threading.Lock()
 
 def _service(settings: Settings) -> Any:
     """The job service of this worker process, opened on first use."""
-    from idmapping.jobs import JobService
+    from idmapping.jobs.service import JobService
     from idmapping.store import open_store
 
     key = (settings.store_url, settings.broker_url)
