@@ -20,7 +20,8 @@ TESTDATA = Path(__file__).resolve().parents[2] / "shared" / "testdata"
 DAT = TESTDATA / "mpreusse__uniprotlib" / "tests" / "files" / "idmapping.dat"
 SEC_AC = TESTDATA / "jmillanacosta__pysec2pri" / "tests" / "data" / "mock_sec_ac.txt"
 DELAC = TESTDATA / "jmillanacosta__pysec2pri" / "tests" / "data" / "mock_delac_sp.txt"
-SELECTED = TESTDATA / "wwood__ApiLocServer" / "lib" / "testFiles" / "idmapping_selected.tab.example.gz"
+SELECTED = (TESTDATA / "wwood__ApiLocServer" / "lib" / "testFiles"
+            / "idmapping_selected.tab.example.gz")
 
 pytestmark = pytest.mark.skipif(not TESTDATA.is_dir(), reason="../shared/testdata is absent")
 

@@ -29,7 +29,7 @@ class Release:
     """Where the backend keeps it (SQLite: the release file's name in the releases folder)."""
 
 
-class JobStatus(str, enum.Enum):
+class JobStatus(enum.StrEnum):
     """UniProt's job states."""
 
     NEW = "NEW"  # stored, not started
