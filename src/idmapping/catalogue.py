@@ -7,10 +7,11 @@ with the names that the release file ``idmapping.dat`` uses for the same databas
 >>> cat = Catalogue.default()
 >>> cat.database("Gene_Name").rule.taxon_allowed
 True
->>> cat.check_pair("ChEMBL", "UniParc")
+>>> cat.check_pair("ChEMBL", "UniParc")  # doctest: +NORMALIZE_WHITESPACE
 Traceback (most recent call last):
 ...
-idmapping.errors.InvalidRequest: The combination of 'from=ChEMBL' and 'to=UniParc' parameters is invalid
+idmapping.errors.InvalidRequest: The combination of 'from=ChEMBL' and 'to=UniParc'
+parameters is invalid
 """
 
 from __future__ import annotations

@@ -3,8 +3,9 @@
 UniProtKB ids (``from=UniProtKB_AC-ID``) come in several forms, all looked up through their
 accession or entry name:
 
->>> parse_uniprot("P00750[39-81]")
-Identifier(text='P00750[39-81]', key='P00750', kind='accession', isoform=None, version=None, range=(39, 81))
+>>> parse_uniprot("P00750[39-81]")  # doctest: +NORMALIZE_WHITESPACE
+Identifier(text='P00750[39-81]', key='P00750', kind='accession', isoform=None, version=None,
+           range=(39, 81))
 >>> parse_uniprot("p00750.3").text   # a version is dropped from the reported id, as UniProt does
 'p00750'
 >>> parse_uniprot("A4_HUMAN").kind
@@ -13,8 +14,9 @@ Identifier(text='P00750[39-81]', key='P00750', kind='accession', isoform=None, v
 Other databases are matched case-insensitively, and without their version when the input has
 none:
 
->>> parse_value("ENSG00000010404", versioned=True)
-Identifier(text='ENSG00000010404', key='ensg00000010404', kind='value', isoform=None, version=None, range=None)
+>>> parse_value("ENSG00000010404", versioned=True)  # doctest: +NORMALIZE_WHITESPACE
+Identifier(text='ENSG00000010404', key='ensg00000010404', kind='value', isoform=None,
+           version=None, range=None)
 >>> parse_value("NM_130786.4", versioned=True).version
 'nm_130786.4'
 """

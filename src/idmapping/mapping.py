@@ -1,8 +1,18 @@
 """The mapping engine: ids of one database → ids of another, through UniProtKB accessions.
 
->>> from idmapping.store import open_store                                   # doctest: +SKIP
->>> run = map_ids(open_store("my.sqlite"), MappingRequest("Gene_Name", "UniProtKB", ("TP53",)))
->>> [(p.from_id, p.to_id) for p in run], run.failed_ids                      # doctest: +SKIP
+Here on the mapping file of the demo release that ships with the package:
+
+>>> import tempfile
+>>> from idmapping.loader import demo_dir, load_release
+>>> from idmapping.store import open_store
+>>> folder = tempfile.TemporaryDirectory()
+>>> store = open_store(folder.name + "/demo.sqlite")
+>>> release = load_release([demo_dir() / "idmapping.dat.gz"], store)
+>>> run = map_ids(store, MappingRequest("Gene_Name", "UniProtKB", ("DEMO1", "NOPE"), "9606"))
+>>> [(p.from_id, p.to_id) for p in run], run.failed_ids
+([('DEMO1', 'Q9DEM0'), ('DEMO1', 'A0A0D1EMO1')], ['NOPE'])
+>>> store.close()
+>>> folder.cleanup()
 
 Every mapping passes through UniProtKB entries: the input ids are looked up to the entries that
 carry them, those entries are restricted to a taxon if one is given, and the entries' ids in the
