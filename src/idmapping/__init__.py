@@ -8,6 +8,20 @@ The library under the command line and the HTTP API::
     load_release(["idmapping.dat.gz", "sec_ac.txt"], store)
     run = map_ids(store, MappingRequest("Gene_Name", "UniProtKB", ("TP53",), "9606"))
     pairs = [(p.from_id, p.to_id) for p in run]
+
+The library's API is what this module exports (``__all__``, checked by tests/test_exports.py
+against this list):
+
+- stores: :func:`open_store`, :class:`Store`, :class:`Release`, and :class:`Subset` (what a
+  load keeps: taxa, reviewed entries only);
+- loading: :func:`load_release`, :func:`load_demo`;
+- mapping: :func:`map_ids` with a :class:`MappingRequest`, giving a :class:`MappingRun` of
+  :class:`Pair`; :class:`Catalogue` (the databases and the from→to rules) and
+  :class:`EntryFacts` (what a release knows of one entry);
+- jobs: :class:`JobService`, :class:`Job`, :class:`JobStatus`;
+- settings: :class:`Settings`;
+- errors: every class of :mod:`idmapping.errors`, under :class:`IdMappingError`;
+- ``__version__``.
 """
 
 from idmapping.catalogue import Catalogue
@@ -21,7 +35,9 @@ from idmapping.errors import (
     NotFound,
     PayloadTooLarge,
     ReleaseFileError,
+    StoreDamaged,
     StoreError,
+    StoreUnavailable,
     UnknownFormat,
 )
 from idmapping.jobs.service import JobService
@@ -54,7 +70,9 @@ __all__ = [
     "ReleaseFileError",
     "Settings",
     "Store",
+    "StoreDamaged",
     "StoreError",
+    "StoreUnavailable",
     "Subset",
     "UnknownFormat",
     "load_demo",
