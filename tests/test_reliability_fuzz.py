@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 
 from idmapping.errors import ReleaseFileError
 from idmapping.loader import load_release
+from idmapping.loader.readers import read_release_name
 from reliability import record, scale
 from stores import fresh_store
 
@@ -82,8 +83,9 @@ def test_hypothesis_on_the_readers(data: st.DataObject) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# What the fuzzer found (in the loader, since fixed by its owner): each is now a
-# ReleaseFileError naming the file, which the command line shows in one line.
+# What the fuzzer found (in the loader, since fixed by its owner): corrupt gzip data is now a
+# ReleaseFileError naming the file, which the command line shows in one line, and a header
+# date that does not exist no longer stops the load. Each test fails on any other outcome.
 
 
 def _corrupt_gzip() -> bytes:
@@ -97,17 +99,20 @@ def test_corrupt_gzip_is_a_release_file_error(tmp_path: Path) -> None:
     """Found by atheris: zlib.error escaped from sniff._head and _Load.run."""
     path = tmp_path / "idmapping.dat.gz"
     path.write_bytes(_corrupt_gzip())
-    with fresh_store("sqlite", tmp_path) as store, pytest.raises(ReleaseFileError):
-        load_release([path], store)
+    with fresh_store("sqlite", tmp_path) as store:
+        with pytest.raises(ReleaseFileError, match=re.escape(str(path))):
+            load_release([path], store)
+        assert store.releases() == []
 
 
 def test_impossible_release_date_is_handled(tmp_path: Path) -> None:
-    """Found by atheris: strptime's ValueError escaped from read_release_name."""
+    """Found by atheris: strptime's ValueError escaped from read_release_name. A date that
+    does not exist names no release; the file loads."""
     path = tmp_path / "delac_sp.txt"
     path.write_text("Accession numbers deleted from UniProtKB/Swiss-Prot\nRelease: 32-Jan-2026\n"
                     "\nAccession number\n________________\nA0AV18\n")
+    assert read_release_name(path.read_text()) is None  # a date that is none names nothing
     with fresh_store("sqlite", tmp_path) as store:
-        try:
-            load_release([path], store)
-        except ReleaseFileError:
-            pass
+        release = load_release([path], store)  # any error here fails the test
+        assert release.state == "ready"
+        assert release.stats["rows"] == 1  # the file's one deleted accession
