@@ -39,6 +39,7 @@ from idmapping.ids import (
     split_text_ids,
 )
 from idmapping.results.paging import MAX_CURSOR_LENGTH, decode_cursor, encode_cursor
+from idmapping.store import query
 from idmapping.web import create_app
 from reliability import record, scale
 
@@ -206,8 +207,7 @@ def test_huge_cursor_is_refused_at_once() -> None:
     assert time.perf_counter() - started < 0.5
 
 
-# The query parser (luqum, idmapping.query) arrived with full entries.
-query = pytest.importorskip("idmapping.store.query")
+# The query parser (luqum, idmapping.store.query) arrived with full entries.
 query_text = st.recursive(
     st.from_regex(r"[a-z_]{1,8}:[A-Za-z0-9*?]{1,8}|[A-Za-z0-9*]{1,6}|\"[a-z ]{0,8}\"",
                   fullmatch=True),
