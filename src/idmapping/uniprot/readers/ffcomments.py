@@ -11,27 +11,12 @@ import re
 from collections.abc import Callable, Sequence
 
 from idmapping.uniprot.common import Json, parse_evidences, split_evidences, split_outside_braces
-from idmapping.uniprot.readers.ffnames import with_evidences
+from idmapping.uniprot.readers.fftext import join_lines, with_evidences
 
-__all__ = ["comments", "texts", "join_lines"]
+__all__ = ["comments", "texts"]
 
 _EVIDENCE = re.compile(r"\s*\{(ECO:[^{}]*)\}\.?")
 _MOLECULE = re.compile(r"^\[([^\]]+)\]:\s*")
-
-
-def join_lines(lines: Sequence[str]) -> str:
-    """Wrapped lines as one text: a space between lines, none after a word-final hyphen."""
-    text = ""
-    for line in lines:
-        part = line.strip()
-        if not text:
-            text = part
-        elif text.endswith("-") and not text.endswith(" -") and \
-                not part.startswith(("and ", "or ")):
-            text += part
-        else:
-            text += " " + part
-    return text
 
 
 def texts(text: str) -> list[Json]:

@@ -16,26 +16,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from idmapping.uniprot.common import (
-    Json,
-    drline_databases,
-    parse_evidences,
-    split_evidences,
-    split_outside_braces,
-)
+from idmapping.uniprot.common import Json, drline_databases, split_evidences, split_outside_braces
+from idmapping.uniprot.readers.fftext import join_lines, with_evidences
 
 __all__ = ["description", "genes", "organism_names", "organism_hosts", "gene_locations",
-           "reference", "cross_reference", "with_evidences"]
-
-
-def with_evidences(text: str) -> Json:
-    """``{"evidences"?, "value"}`` of a value that may end with ``{ECO:...}``."""
-    value, evidences = split_evidences(text)
-    item: Json = {}
-    if evidences:
-        item["evidences"] = evidences
-    item["value"] = value
-    return item
+           "reference", "cross_reference"]
 
 
 def _value(text: str) -> Json:
@@ -273,8 +258,6 @@ _SUBMISSION_DB = {"EMBL/GenBank/DDBJ": "EMBL/GenBank/DDBJ databases",
 
 def reference(lines: dict[str, list[str]]) -> Json:
     """One reference (its RP, RC, RX, RG, RA, RT and RL line bodies) as UniProt's JSON."""
-    from idmapping.uniprot.readers.ffcomments import join_lines
-
     joined = {code: join_lines(body) for code, body in lines.items()}
     xrefs = []
     for item in split_outside_braces(joined.get("RX", "")):
@@ -373,5 +356,3 @@ def cross_reference(line: str) -> Json:
         xref["evidences"] = evidences
     return xref
 
-
-__all__ += ["parse_evidences"]

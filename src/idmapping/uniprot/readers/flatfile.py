@@ -31,7 +31,7 @@ from idmapping.uniprot.common import (
     split_evidences,
     split_outside_braces,
 )
-from idmapping.uniprot.readers.ffcomments import comments, join_lines
+from idmapping.uniprot.readers.ffcomments import comments
 from idmapping.uniprot.readers.fffeatures import features
 from idmapping.uniprot.readers.ffnames import (
     cross_reference,
@@ -42,6 +42,7 @@ from idmapping.uniprot.readers.ffnames import (
     organism_names,
     reference,
 )
+from idmapping.uniprot.readers.fftext import join_lines
 
 __all__ = ["FlatEntry", "read_flatfile", "entry_json", "EXAMPLE"]
 
