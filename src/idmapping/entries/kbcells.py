@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from idmapping.uniprot.common import Json, evidence_text, json_path
-from idmapping.uniprot.readers.fffeatures import FEATURE_KEYS
+from idmapping.uniprot.featuretypes import FEATURE_KEYS
 from idmapping.uniprot.summary import ec_numbers
 
 __all__ = ["ReturnField", "KB_FIELDS", "protein_name_cell", "comment_cell", "feature_cell",

@@ -31,6 +31,7 @@ __all__ = [
     "sequence_object",
     "crc64",
     "mol_weight",
+    "counts_by_type",
     "split_outside_braces",
     "drline_databases",
     "EXISTENCE",
@@ -180,6 +181,24 @@ def sequence_object(sequence: str, weight: int | None = None, checksum: str | No
         "crc64": checksum or crc64(sequence),
         "md5": hashlib.md5(sequence.encode("ascii")).hexdigest().upper(),
     }
+
+
+def counts_by_type(items: list[Json], key: str) -> dict[str, int]:
+    """UniProt's ``countByCommentType`` (*key* ``commentType``) or ``countByFeatureType``
+    (``type``): an interaction comment counts its interactions, an alternative-products comment
+    its isoforms, anything else one.
+    """
+    counts: dict[str, int] = {}
+    for item in items:
+        kind = item[key]
+        if key == "commentType" and kind == "INTERACTION":
+            n = len(item.get("interactions", []))
+        elif key == "commentType" and kind == "ALTERNATIVE PRODUCTS":
+            n = len(item.get("isoforms", []))
+        else:
+            n = 1
+        counts[kind] = counts.get(kind, 0) + n
+    return counts
 
 
 def split_outside_braces(text: str, separator: str = ";") -> Iterator[str]:

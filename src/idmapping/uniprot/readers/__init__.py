@@ -5,5 +5,6 @@
   pieces they share in :mod:`.fftext`;
 * :mod:`.kbxml` (and :mod:`.kbxmlparts`) — UniProtKB XML;
 * :mod:`.clusters` — UniRef and UniParc XML (light entries);
+* :mod:`.xmltree` — the streaming and element lookups the XML readers share;
 * :mod:`.isoforms` — the isoform sequence file (``uniprot_sprot_varsplic.fasta``).
 """

@@ -11,10 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import IO, Any
 
-from lxml import etree  # type: ignore[import-untyped]  # no stubs shipped
-
-from idmapping.errors import ReleaseFileError
 from idmapping.uniprot.common import Json, sequence_object
+from idmapping.uniprot.readers.xmltree import find_child, iter_entries, local_name
 
 __all__ = ["read_uniref_xml", "read_uniparc_xml", "LIGHT_MEMBERS"]
 
@@ -22,35 +20,9 @@ LIGHT_MEMBERS = 10
 """Members a light UniRef entry lists, unless ``complete=true`` (UniRefEntryLightUtils)."""
 
 
-def _local(tag: Any) -> str:
-    return str(tag).rsplit("}", 1)[-1]
-
-
-def _entries(stream: IO[bytes], path: str) -> Iterator[Any]:
-    """Each ``entry`` element of an XML file, cleared after use."""
-    context = etree.iterparse(stream, events=("end",), huge_tree=True, remove_comments=True)
-    try:
-        for _, element in context:
-            if _local(element.tag) != "entry":
-                continue
-            yield element
-            element.clear(keep_tail=False)
-            parent = element.getparent()
-            if parent is not None:
-                while element.getprevious() is not None:
-                    del parent[0]
-    except etree.XMLSyntaxError as exc:
-        raise ReleaseFileError(f"not well-formed XML: {exc.msg}", path,
-                               exc.lineno or None) from None
-
-
 def _properties(element: Any) -> list[tuple[str, str]]:
     return [(p.get("type", ""), p.get("value", "")) for p in element
-            if _local(p.tag) == "property"]
-
-
-def _child(element: Any, name: str) -> Any:
-    return next((c for c in element if _local(c.tag) == name), None)
+            if local_name(p.tag) == "property"]
 
 
 def _member(db_ref: Any) -> tuple[Json, dict[str, Any]]:
@@ -85,7 +57,7 @@ def _uniref_entry(element: Any) -> tuple[Json, list[Json]]:
     cluster = element.get("id", "")
     values = dict(_properties(element))
     entry: Json = {"id": cluster}
-    name = _child(element, "name")
+    name = find_child(element, "name")
     entry["name"] = name.text if name is not None else ""
     entry["updated"] = element.get("updated", "")
     entry["entryType"] = cluster.split("_", 1)[0]
@@ -98,15 +70,15 @@ def _uniref_entry(element: Any) -> tuple[Json, list[Json]]:
     facts: list[Json] = []
     representative: Json = {}
     for child in element:
-        kind = _local(child.tag)
+        kind = local_name(child.tag)
         if kind not in ("representativeMember", "member"):
             continue
-        ref = _child(child, "dbReference")
+        ref = find_child(child, "dbReference")
         if ref is None:
             continue
         member, fact = _member(ref)
         if kind == "representativeMember":
-            seq = _child(child, "sequence")
+            seq = find_child(child, "sequence")
             if seq is not None and seq.text:
                 member["sequence"] = sequence_object("".join(seq.text.split()),
                                                      checksum=seq.get("checksum"))
@@ -135,13 +107,13 @@ def _uniref_entry(element: Any) -> tuple[Json, list[Json]]:
 
 def read_uniref_xml(stream: IO[bytes], path: str) -> Iterator[tuple[Json, list[Json]]]:
     """UniRef light entries of a UniRef XML file, with their UniProtKB members' facts."""
-    for element in _entries(stream, path):
+    for element in iter_entries(stream, path):
         yield _uniref_entry(element)
 
 
 def _uniparc_entry(element: Any) -> tuple[Json, list[Json]]:
     upi = element.get("UniParcId") or ""
-    accession = _child(element, "accession")
+    accession = find_child(element, "accession")
     if not upi and accession is not None:
         upi = accession.text or ""
     xrefs: list[Json] = []
@@ -151,7 +123,7 @@ def _uniparc_entry(element: Any) -> tuple[Json, list[Json]]:
     genes: list[str] = []
     proteomes: list[Json] = []
     created, updated = [], []
-    for ref in (c for c in element if _local(c.tag) == "dbReference"):
+    for ref in (c for c in element if local_name(c.tag) == "dbReference"):
         database, ident, active = ref.get("type", ""), ref.get("id", ""), ref.get("active") == "Y"
         xrefs.append({"database": database, "id": ident, "active": active})
         values = dict(_properties(ref))
@@ -173,7 +145,7 @@ def _uniparc_entry(element: Any) -> tuple[Json, list[Json]]:
     entry: Json = {"uniParcId": upi, "crossReferenceCount": len(xrefs)}
     if kb:
         entry["uniProtKBAccessions"] = list(dict.fromkeys(kb))
-    seq = _child(element, "sequence")
+    seq = find_child(element, "sequence")
     if seq is not None and seq.text:
         entry["sequence"] = sequence_object("".join(seq.text.split()),
                                             checksum=seq.get("checksum"))
@@ -196,18 +168,18 @@ def _uniparc_entry(element: Any) -> tuple[Json, list[Json]]:
 
 def _signatures(element: Any) -> list[Json]:
     found = []
-    for match in (c for c in element if _local(c.tag) == "signatureSequenceMatch"):
+    for match in (c for c in element if local_name(c.tag) == "signatureSequenceMatch"):
         feature: Json = {"database": match.get("database"), "databaseId": match.get("id")}
-        ipr = _child(match, "ipr")
+        ipr = find_child(match, "ipr")
         if ipr is not None:
             feature["interproGroup"] = {"id": ipr.get("id"), "name": ipr.get("name")}
         feature["locations"] = [{"start": int(loc.get("start", 0)), "end": int(loc.get("end", 0))}
-                                for loc in match if _local(loc.tag) == "lcn"]
+                                for loc in match if local_name(loc.tag) == "lcn"]
         found.append(feature)
     return found
 
 
 def read_uniparc_xml(stream: IO[bytes], path: str) -> Iterator[tuple[Json, list[Json]]]:
     """UniParc light entries of a UniParc XML file, with their cross-references."""
-    for element in _entries(stream, path):
+    for element in iter_entries(stream, path):
         yield _uniparc_entry(element)

@@ -19,29 +19,9 @@ from Bio.SeqFeature import (
 )
 
 from idmapping.uniprot.common import Json, parse_evidences, split_evidences
+from idmapping.uniprot.featuretypes import FEATURE_TYPES
 
-__all__ = ["features", "FEATURE_TYPES", "FEATURE_KEYS", "alternative_sequence"]
-
-FEATURE_TYPES = {
-    "INIT_MET": "Initiator methionine", "SIGNAL": "Signal", "PROPEP": "Propeptide",
-    "TRANSIT": "Transit peptide", "CHAIN": "Chain", "PEPTIDE": "Peptide",
-    "TOPO_DOM": "Topological domain", "TRANSMEM": "Transmembrane",
-    "INTRAMEM": "Intramembrane", "DOMAIN": "Domain", "REPEAT": "Repeat",
-    "CA_BIND": "Calcium binding", "ZN_FING": "Zinc finger", "DNA_BIND": "DNA binding",
-    "NP_BIND": "Nucleotide binding", "REGION": "Region", "COILED": "Coiled coil",
-    "MOTIF": "Motif", "COMPBIAS": "Compositional bias", "ACT_SITE": "Active site",
-    "METAL": "Metal binding", "BINDING": "Binding site", "SITE": "Site",
-    "NON_STD": "Non-standard residue", "MOD_RES": "Modified residue", "LIPID": "Lipidation",
-    "CARBOHYD": "Glycosylation", "DISULFID": "Disulfide bond", "CROSSLNK": "Cross-link",
-    "VAR_SEQ": "Alternative sequence", "VARIANT": "Natural variant", "MUTAGEN": "Mutagenesis",
-    "UNSURE": "Sequence uncertainty", "CONFLICT": "Sequence conflict",
-    "NON_CONS": "Non-adjacent residues", "NON_TER": "Non-terminal residue", "HELIX": "Helix",
-    "STRAND": "Beta strand", "TURN": "Turn",
-}
-"""Flat-file feature keys → UniProt's JSON feature types."""
-
-FEATURE_KEYS = {name: key for key, name in FEATURE_TYPES.items()}
-"""UniProt's JSON feature types → flat-file feature keys."""
+__all__ = ["features", "alternative_sequence"]
 
 _CHANGE = re.compile(r"^(?P<orig>[A-Z ]+?)\s*->\s*(?P<alt>[A-Z, ]+?)(?:\s*\((?P<rest>.*)\))?$",
                      re.DOTALL)

@@ -26,6 +26,7 @@ from idmapping.uniprot.common import (
     REVIEWED,
     UNREVIEWED,
     Json,
+    counts_by_type,
     iso_date,
     sequence_object,
     split_evidences,
@@ -163,20 +164,6 @@ def _organism(record: Any, groups: dict[str, list[str]]) -> Json:
     return organism
 
 
-def _counts(items: list[Json], key: str) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for item in items:
-        kind = item[key]
-        if key == "commentType" and kind == "INTERACTION":
-            n = len(item.get("interactions", []))
-        elif key == "commentType" and kind == "ALTERNATIVE PRODUCTS":
-            n = len(item.get("isoforms", []))
-        else:
-            n = 1
-        counts[kind] = counts.get(kind, 0) + n
-    return counts
-
-
 def entry_json(record: Any, lines: list[str]) -> Json:
     """UniProt's JSON of one Biopython record and the lines it was read from."""
     groups, refs = _groups(lines)
@@ -226,7 +213,7 @@ def entry_json(record: Any, lines: list[str]) -> Json:
     checksum = record.seqinfo[2] if record.seqinfo else None
     entry["sequence"] = sequence_object(record.sequence, weight, checksum)
     entry["extraAttributes"] = {
-        "countByCommentType": _counts(found_comments, "commentType"),
-        "countByFeatureType": _counts(found_features, "type"),
+        "countByCommentType": counts_by_type(found_comments, "commentType"),
+        "countByFeatureType": counts_by_type(found_features, "type"),
     }
     return entry

@@ -10,7 +10,7 @@ from __future__ import annotations
 import textwrap
 
 from idmapping.uniprot.common import REVIEWED, Json, evidence_text, flat_date
-from idmapping.uniprot.readers.fffeatures import FEATURE_KEYS
+from idmapping.uniprot.featuretypes import FEATURE_KEYS
 
 __all__ = ["flat_file"]
 

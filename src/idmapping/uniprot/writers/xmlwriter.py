@@ -10,7 +10,7 @@ from typing import Any
 from lxml import etree  # type: ignore[import-untyped]  # no stubs shipped
 
 from idmapping.uniprot.common import REVIEWED, Json, drline_databases
-from idmapping.uniprot.readers.kbxml import XML_FEATURE_TYPES
+from idmapping.uniprot.featuretypes import XML_FEATURE_TYPES
 
 __all__ = ["xml_entry", "NAMESPACE"]
 
