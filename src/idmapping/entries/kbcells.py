@@ -14,9 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from idmapping.uniprot.common import Json, evidence_text, json_path
-from idmapping.uniprot.featuretypes import FEATURE_KEYS
+from idmapping.uniprot.common import Json, json_path
 from idmapping.uniprot.summary import ec_numbers
+from idmapping.uniprot.writers.ffannotations import comment_text, feature_text
 
 __all__ = ["ReturnField", "KB_FIELDS", "protein_name_cell", "comment_cell", "feature_cell",
            "go_cell", "go_id_cell",
@@ -63,13 +63,6 @@ FEATURE_FIELDS = {
 """``ft_*`` return fields → feature types."""
 
 
-def _with_ev(item: Json) -> str:
-    text = str(item.get("value", ""))
-    if item.get("evidences"):
-        text += " {" + evidence_text(item["evidences"]) + "}"
-    return text
-
-
 def _name_parts(block: Json) -> list[str]:
     parts = []
     if "fullName" in block:
@@ -108,120 +101,22 @@ def protein_name_cell(entry: Json) -> str:
     return text
 
 
-def _texts(texts: list[Json]) -> str:
-    """Free texts as the flat file writes them: ``text. {evidences}.``."""
-    parts = []
-    for text in texts:
-        part = str(text.get("value", "")) + "."
-        if text.get("evidences"):
-            part += " {" + evidence_text(text["evidences"]) + "}."
-        parts.append(part)
-    return " ".join(parts)
-
-
-def _comment_body(comment: Json) -> str:
-    if "texts" in comment:
-        return _texts(comment["texts"])
-    kind = comment["commentType"]
-    parts: list[str] = []
-    if kind == "SUBCELLULAR LOCATION":
-        for loc in comment.get("subcellularLocations", []):
-            parts.append("; ".join(_with_ev(loc[k]) for k in ("location", "topology",
-                                                              "orientation") if k in loc) + ".")
-    elif kind == "DISEASE" and "disease" in comment:
-        d = comment["disease"]
-        ref = d.get("diseaseCrossReference", {})
-        acronym = f" ({d['acronym']})" if d.get("acronym") else ""
-        text = f"{d['diseaseId']}{acronym} [{ref.get('database')}:{ref.get('id')}]: " \
-               f"{d.get('description', '')}."
-        if d.get("evidences"):
-            text = text[:-1] + " {" + evidence_text(d["evidences"]) + "}."
-        parts.append(text)
-    elif kind == "INTERACTION":
-        for i in comment.get("interactions", []):
-            two = i["interactantTwo"]
-            parts.append(f"{two.get('uniProtKBAccession', two.get('chainId', ''))}"
-                         + (f"; {two['geneName']}" if two.get("geneName") else ""))
-        return "; ".join(parts)
-    elif kind == "CATALYTIC ACTIVITY" and "reaction" in comment:
-        r = comment["reaction"]
-        parts.append(f"Reaction={r.get('name', '')};")
-        if r.get("ecNumber"):
-            parts.append(f"EC={r['ecNumber']};")
-    elif kind == "ALTERNATIVE PRODUCTS":
-        parts.append("Event=" + ", ".join(comment.get("events", [])) + ";")
-        for iso in comment.get("isoforms", []):
-            status = ", ".join(iso.get("sequenceIds", [])) or iso.get("isoformSequenceStatus", "")
-            parts.append(f"Name={iso['name']['value']}; IsoId="
-                         f"{', '.join(iso.get('isoformIds', []))}; Sequence={status};")
-    elif kind == "COFACTOR":
-        for c in comment.get("cofactors", []):
-            parts.append(f"Name={c['name']};")
-    elif kind == "WEB RESOURCE":
-        url = comment.get("resourceUrl", "")
-        parts.append(f"Name={comment.get('resourceName', '')}; URL=\"{url}\";")
-    elif kind in ("SEQUENCE CAUTION", "MASS SPECTROMETRY"):
-        parts += [f"{k}={v};" for k, v in comment.items() if k not in ("commentType",
-                                                                    "evidences")]
-    note = comment.get("note")
-    if isinstance(note, dict) and note.get("texts"):
-        parts.append("Note=" + _texts(note["texts"]))
-    return " ".join(parts)
-
-
 def comment_cell(kind: str) -> Callable[[Json], str]:
     """The cell of one comment type: ``TYPE: [molecule]: text {evidence}.``, comments joined."""
 
     def read(entry: Json) -> str:
-        found = []
-        for comment in entry.get("comments", []):
-            if comment["commentType"] != kind:
-                continue
-            molecule = f"[{comment['molecule']}]: " if comment.get("molecule") else ""
-            found.append(f"{kind}: {molecule}{_comment_body(comment)}")
+        found = [comment_text(c) for c in entry.get("comments", []) if c["commentType"] == kind]
         return " ".join(found) if kind != "INTERACTION" else "; ".join(
             f.removeprefix(f"{kind}: ") for f in found)
 
     return read
 
 
-def _location(feature: Json) -> str:
-    loc = feature["location"]
-
-    def point(p: Json, start: bool) -> str:
-        if p.get("modifier") == "UNKNOWN":
-            return "?"
-        prefix = {"OUTSIDE": "<" if start else ">", "UNSURE": "?"}.get(p.get("modifier", ""), "")
-        return f"{prefix}{p.get('value', '')}"
-
-    start, end = point(loc["start"], True), point(loc["end"], False)
-    return start if start == end else f"{start}..{end}"
-
-
 def feature_cell(kind: str) -> Callable[[Json], str]:
     """The cell of one feature type: ``KEY 1..21; /note="..."; /evidence="..."; ...``."""
-    key = FEATURE_KEYS.get(kind, kind)
 
     def read(entry: Json) -> str:
-        found = []
-        for feature in entry.get("features", []):
-            if feature["type"] != kind:
-                continue
-            text = f"{key} {_location(feature)}"
-            note = feature.get("description", "")
-            change = feature.get("alternativeSequence")
-            if change is not None and kind != "Mutagenesis":
-                alts = "/".join(change.get("alternativeSequences", []))
-                head = f"{change.get('originalSequence', '')} -> {alts}" if alts else "Missing"
-                note = f"{head} ({note})" if note else head
-            if note:
-                text += f'; /note="{note}"'
-            if feature.get("evidences"):
-                text += f'; /evidence="{evidence_text(feature["evidences"])}"'
-            if feature.get("featureId"):
-                text += f'; /id="{feature["featureId"]}"'
-            found.append(text)
-        return "; ".join(found)
+        return "; ".join(feature_text(f) for f in entry.get("features", []) if f["type"] == kind)
 
     return read
 

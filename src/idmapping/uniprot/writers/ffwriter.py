@@ -11,6 +11,7 @@ import textwrap
 
 from idmapping.uniprot.common import REVIEWED, Json, evidence_text, flat_date
 from idmapping.uniprot.featuretypes import FEATURE_KEYS
+from idmapping.uniprot.writers.ffannotations import comment_text, feature_text
 
 __all__ = ["flat_file"]
 
@@ -132,14 +133,9 @@ def _location(citation: Json) -> str:
 
 
 def _comments(entry: Json) -> list[str]:
-    from idmapping.entries.kbcells import comment_cell
-
     lines: list[str] = []
     for comment in entry.get("comments", []):
-        kind = comment["commentType"]
-        text = comment_cell(kind)({"comments": [comment]})
-        if kind == "INTERACTION":
-            text = f"{kind}: {text}"
+        text = comment_text(comment)
         wrapped = textwrap.wrap(text, WIDTH - 9, break_long_words=False,
                                 break_on_hyphens=False)
         lines += [("CC   -!- " if n == 0 else "CC       ") + line
@@ -166,11 +162,9 @@ def _xrefs(entry: Json) -> list[str]:
 
 
 def _features(entry: Json) -> list[str]:
-    from idmapping.entries.kbcells import feature_cell
-
     lines = []
     for feature in entry.get("features", []):
-        text = feature_cell(feature["type"])({"features": [feature]})
+        text = feature_text(feature)
         head, *qualifiers = text.split("; /")
         key, _, location = head.partition(" ")
         lines.append(f"FT   {FEATURE_KEYS.get(feature['type'], key):<16}{location}")
