@@ -24,7 +24,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from idmapping.catalogue import Catalogue
-from idmapping.entries.datasets import xref_databases
+from idmapping.entries.uniprotkb import xref_databases
 from idmapping.uniprot.common import REVIEWED, UNREVIEWED, Json, drline_databases, sequence_object
 from idmapping.uniprot.writers.fasta import fasta_protein_name, uniprotkb_fasta
 from idmapping.uniprot.writers.ffwriter import flat_file

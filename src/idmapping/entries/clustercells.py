@@ -6,15 +6,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from idmapping.entries.kbcells import ReturnField
+from idmapping.entries.dataset import ReturnField
 from idmapping.uniprot.common import Json, json_path
 
-__all__ = ["UNIREF_FIELDS", "UNIPARC_FIELDS", "organisms_cell"]
+__all__ = ["UNIREF_FIELDS", "UNIPARC_FIELDS", "organisms_cell", "joined_cell"]
 
 
-def _joined(key: str, part: str | None = None) -> Any:
+def joined_cell(key: str, part: str | None = None) -> Callable[[Json], str]:
+    """The items of the list *key* (or their *part*), ``; ``-separated."""
+
     def read(entry: Json) -> str:
         items = entry.get(key) or []
         values = [item.get(part) if part and isinstance(item, dict) else item for item in items]
@@ -52,21 +55,21 @@ def _proteomes(entry: Json) -> str:
 UNIREF_FIELDS = (
     ReturnField("common_taxonid", "Common taxon ID", json_path("commonTaxon", "taxonId"),
                 ("commonTaxon",)),
-    ReturnField("organism_id", "Organism IDs", _joined("organisms", "taxonId"),
+    ReturnField("organism_id", "Organism IDs", joined_cell("organisms", "taxonId"),
                 ("organisms",)),
     ReturnField("organism", "Organisms", organisms_cell, ("organisms",)),
     ReturnField("identity", "Identity", _identity, ("entryType",)),
     ReturnField("length", "Length", _rep_length, ("representativeMember",)),
     ReturnField("sequence", "Reference sequence",
                 json_path("representativeMember", "sequence", "value"), ("representativeMember",)),
-    ReturnField("types", "Types", _joined("memberIdTypes"), ("memberIdTypes",)),
+    ReturnField("types", "Types", joined_cell("memberIdTypes"), ("memberIdTypes",)),
 )
 """UniRef fields beyond the defaults and members."""
 
 UNIPARC_FIELDS = (
-    ReturnField("gene", "Gene names", _joined("geneNames"), ("geneNames",)),
-    ReturnField("protein", "Protein names", _joined("proteinNames"), ("proteinNames",)),
-    ReturnField("organism_id", "Organism ID", _joined("organisms", "taxonId"), ("organisms",)),
+    ReturnField("gene", "Gene names", joined_cell("geneNames"), ("geneNames",)),
+    ReturnField("protein", "Protein names", joined_cell("proteinNames"), ("proteinNames",)),
+    ReturnField("organism_id", "Organism ID", joined_cell("organisms", "taxonId"), ("organisms",)),
     ReturnField("proteome", "Proteomes", _proteomes, ("proteomes",)),
     ReturnField("checksum", "Checksum", json_path("sequence", "crc64"), ("sequence",)),
     ReturnField("sequence", "Sequence", json_path("sequence", "value"), ("sequence",)),

@@ -11,18 +11,18 @@ comments as ``TYPE: text {evidences}.``, features as ``KEY start..end; /note="..
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
-from idmapping.uniprot.common import Json, json_path
+from idmapping.entries.dataset import ReturnField
+from idmapping.uniprot.common import REVIEWED, UNREVIEWED, Json, json_path
 from idmapping.uniprot.summary import ec_numbers
 from idmapping.uniprot.writers.ffannotations import comment_text, feature_text
 
-__all__ = ["ReturnField", "KB_FIELDS", "protein_name_cell", "comment_cell", "feature_cell",
-           "go_cell", "go_id_cell",
+__all__ = ["KB_FIELDS", "reviewed_cell", "gene_names_cell", "organism_name_cell",
+           "protein_name_cell", "comment_cell", "feature_cell", "go_cell", "go_id_cell",
            "keyword_cell", "keyword_id_cell", "mass_cell", "existence_cell", "lineage_cell",
            "pubmed_cell", "doi_cell", "families_cell", "hosts_cell", "fragment_cell",
-           "ec_cell", "xref_full_cell", "COMMENT_FIELDS", "FEATURE_FIELDS"]
+           "ec_cell", "xref_cell", "xref_full_cell", "COMMENT_FIELDS", "FEATURE_FIELDS"]
 
 Cell = Callable[[Json], Any]
 
@@ -61,6 +61,42 @@ FEATURE_FIELDS = {
     "ft_zn_fing": "Zinc finger",
 }
 """``ft_*`` return fields → feature types."""
+
+
+def reviewed_cell(entry: Json) -> str:
+    """``reviewed`` (Swiss-Prot), ``unreviewed`` (TrEMBL), or "" (an inactive entry)."""
+    return {REVIEWED: "reviewed", UNREVIEWED: "unreviewed"}.get(entry.get("entryType", ""), "")
+
+
+def gene_names_cell(*parts: str) -> Callable[[Json], str]:
+    """A cell listing names of each gene, space-separated, genes separated by ``"; "``.
+
+    :param parts: the keys of the names listed, in order (``geneName``, ``synonyms`` ...).
+    """
+
+    def read(entry: Json) -> str:
+        genes = []
+        for gene in entry.get("genes", []):
+            names: list[str] = []
+            for part in parts:
+                value = gene.get(part)
+                if isinstance(value, dict):
+                    names.append(value["value"])
+                elif isinstance(value, list):
+                    names.extend(item["value"] for item in value)
+            if names:
+                genes.append(" ".join(names))
+        return "; ".join(genes)
+
+    return read
+
+
+def organism_name_cell(entry: Json) -> str:
+    """``Scientific name (Common name)``."""
+    organism = entry.get("organism") or {}
+    name = organism.get("scientificName", "")
+    common = organism.get("commonName")
+    return f"{name} ({common})" if name and common else name
 
 
 def _name_parts(block: Json) -> list[str]:
@@ -222,6 +258,19 @@ def ec_cell(entry: Json) -> str:
     return "; ".join(ec_numbers(entry))
 
 
+def xref_cell(database: str) -> Callable[[Json], str]:
+    """UniProt's cross-reference column of *database*: each id followed by ``;``."""
+
+    def read(entry: Json) -> str:
+        return "".join(
+            f"{x['id']};"
+            for x in entry.get("uniProtKBCrossReferences", [])
+            if x["database"] == database
+        )
+
+    return read
+
+
 def xref_full_cell(database: str) -> Callable[[Json], str]:
     """``id; property; property.`` of each cross-reference of *database*, space-separated."""
 
@@ -237,28 +286,6 @@ def xref_full_cell(database: str) -> Callable[[Json], str]:
         return " ".join(found)
 
     return read
-
-
-@dataclass(frozen=True)
-class ReturnField:
-    """One of UniProt's return fields (``fields=``).
-
-    :param name: the name in ``fields=`` (``gene_primary``).
-    :param label: the TSV/xlsx column label (``Gene Names (primary)``).
-    :param cell: the cell value, read from the entry.
-    :param keys: the top-level entry keys the field keeps in JSON.
-    :param gene_parts: for gene fields, the keys kept inside each gene.
-    :param xref: for ``xref_<db>``, the cross-reference database kept.
-    :param only: for comment and feature fields, the one type kept of ``keys[0]``'s list.
-    """
-
-    name: str
-    label: str
-    cell: Callable[[Json], Any]
-    keys: tuple[str, ...] = ()
-    gene_parts: tuple[str, ...] = ()
-    xref: str | None = None
-    only: str | None = None
 
 
 _LABELS = {

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Query, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from idmapping.entries.datasets import DATASETS
+from idmapping.entries import DATASETS
 from idmapping.errors import NotFound
 from idmapping.model import Job, JobStatus
 from idmapping.store.base import Store

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from idmapping.entries.datasets import Dataset, Entry, flat_texts
+from idmapping.entries import Dataset, Entry, flat_texts
 from idmapping.errors import InvalidRequest
 from idmapping.model import Job
 from idmapping.results.formats import Row

@@ -8,7 +8,7 @@ page size, column choice and download is a plain link or ``GET`` form.
 
 Routes are thin, over the same library as the API: :class:`~idmapping.jobs.service.JobService` submits
 and reads jobs, :meth:`~idmapping.store.Store.read_results` reads a page of results, and the
-datasets of :mod:`idmapping.entries.datasets` give the columns (``fields=``) of entry results.
+datasets of :mod:`idmapping.entries` give the columns (``fields=``) of entry results.
 
 =============================  ==============================================================
 ``GET /``                      the home page, for browsers (``api.root`` answers others)
@@ -36,7 +36,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from idmapping.catalogue import AC_ID, Catalogue
-from idmapping.entries.datasets import DATASETS, INACTIVE, Dataset, ReturnField, xref_databases
+from idmapping.entries import DATASETS, INACTIVE, Dataset, ReturnField, xref_databases
 from idmapping.errors import IdMappingError, InvalidRequest, NotFound
 from idmapping.ids import split_api_ids, split_text_ids, unique
 from idmapping.model import Job, JobStatus

@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
 from idmapping.catalogue import SWISSPROT, UNIPARC, UNIPROTKB, UNIREFS, Catalogue
-from idmapping.entries.datasets import Dataset, ReturnField
+from idmapping.entries import Dataset, ReturnField
 from idmapping.errors import InvalidRequest
 from idmapping.jobs.service import ENRICH_WARNING, enrichable
 from idmapping.model import Job

@@ -1,0 +1,58 @@
+"""The UniParc dataset: light sequence entries, the ``to`` objects of ``/idmapping/uniparc``.
+
+An entry is its stored document when the release holds UniParc XML; otherwise it is built from
+the UniProtKB entries the mapping files give the sequence (:meth:`~idmapping.store.Store.members`).
+
+>>> uniparc_entry("UPI0000000001", ["P12345"])
+{'uniParcId': 'UPI0000000001', 'uniProtKBAccessions': ['P12345']}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from idmapping.entries.clustercells import UNIPARC_FIELDS, joined_cell, organisms_cell
+from idmapping.entries.dataset import Dataset, Entry, ReturnField, fields_by_name, stored_entries
+from idmapping.uniprot.common import json_path
+
+if TYPE_CHECKING:
+    from idmapping.store import Store
+
+__all__ = ["UNIPARC", "uniparc_entry"]
+
+
+def uniparc_entry(upi: str, accessions: Sequence[str]) -> Entry:
+    """The UniParc light entry of *upi*: its id and the UniProtKB entries with its sequence."""
+    return {"uniParcId": upi, "uniProtKBAccessions": list(accessions)}
+
+
+def _read(store: Store, ids: Sequence[str], complete: bool) -> dict[str, Entry]:
+    """The entries of the UniParc ids *ids*: stored documents, else built from their members."""
+    unique = list(dict.fromkeys(ids))
+    stored = stored_entries(store, "uniparc", unique)
+    missing = [upi for upi in unique if upi not in stored]
+    members = store.members("UniParc", missing) if missing else {}
+    return {upi: stored.get(upi) or uniparc_entry(upi, members.get(upi, [])) for upi in unique}
+
+
+UNIPARC = Dataset(
+    name="uniparc",
+    fields=fields_by_name(
+        ReturnField("upi", "Entry", json_path("uniParcId")),
+        ReturnField("organism", "Organisms", organisms_cell, ("organisms",)),
+        ReturnField("accession", "UniProtKB", joined_cell("uniProtKBAccessions"),
+                    ("uniProtKBAccessions",)),
+        ReturnField("first_seen", "First seen", json_path("oldestCrossRefCreated"),
+                    ("oldestCrossRefCreated",)),
+        ReturnField("last_seen", "Last seen", json_path("mostRecentCrossRefUpdated"),
+                    ("mostRecentCrossRefUpdated",)),
+        ReturnField("length", "Length", json_path("sequence", "length"), ("sequence",)),
+        *UNIPARC_FIELDS,
+    ),
+    defaults=("upi", "organism", "accession", "first_seen", "last_seen", "length"),
+    required=("uniParcId",),
+    id_key="uniParcId",
+    reader=_read,
+)
+"""The UniParc dataset."""
