@@ -311,6 +311,9 @@ def write_entry_files(directory: Path, dat: Path) -> list[Path]:
 
     Entries are written to the flat files as they are read; only a brief of each is kept for
     the UniRef and UniParc files, whose entries gather members from all over the release.
+
+    :param directory: where to write (:data:`ENTRY_FILES`).
+    :param dat: the release's ``idmapping.dat.gz``.
     """
     databases = xref_databases(Catalogue.default())
     paths = [directory / name for name in ENTRY_FILES]

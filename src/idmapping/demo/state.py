@@ -46,7 +46,12 @@ class GeneratorState:
         self.sp = SPECIES[0]
 
     def start(self, acc: str, sp: Species, rev: bool, anchor: Anchor | None) -> None:
-        """Begin entry *acc*: choose its gene, locus and isoforms, and the keys of its ids."""
+        """Begin entry *acc*: choose its gene, locus and isoforms, and the keys of its ids.
+
+        :param sp: its species.
+        :param rev: whether it is reviewed (Swiss-Prot).
+        :param anchor: its line of :data:`~idmapping.demo.accessions.ANCHORS` if it is fixed.
+        """
         rng = self.rng
         self.acc, self.sp, self.rev, self.serial = acc, sp, rev, self.serial + 1
         self.k = k = self.counts[sp.index]

@@ -56,6 +56,11 @@ def _banner(title: str, description: str, name: str, release: str) -> str:
 
 
 def sec_ac_text(pairs: list[tuple[str, str]]) -> str:
+    """The text of ``sec_ac.txt``: UniProt's header, then each secondary accession and its
+    primary.
+
+    :param pairs: ``(secondary, primary)`` accessions, in order.
+    """
     # Like UniProt's, this header has a leading empty line and states only the release date.
     head = "\n" + _banner("UniProt Protein Knowledgebase", "Secondary accession numbers: index",
                           "SEC_AC.TXT", RELEASE_DATE)
@@ -63,6 +68,11 @@ def sec_ac_text(pairs: list[tuple[str, str]]) -> str:
 
 
 def delac_text(source: str, accessions: list[str]) -> str:
+    """The text of ``delac_sp.txt`` or ``delac_tr.txt``: UniProt's header, then the accessions.
+
+    :param source: ``sp`` (Swiss-Prot) or ``tr`` (TrEMBL).
+    :param accessions: the deleted accessions, in order.
+    """
     name, other = ("Swiss-Prot", "TrEMBL") if source == "sp" else ("TrEMBL", "Swiss-Prot")
     head = _banner(f"UniProt - {name} Protein Knowledgebase",
                    f"Accession numbers deleted from UniProtKB/{name}", f"delac_{source}.txt",
@@ -76,6 +86,7 @@ def delac_text(source: str, accessions: list[str]) -> str:
 
 
 def reldate_text() -> str:
+    """The text of ``reldate.txt``: the release's name and date for Swiss-Prot and TrEMBL."""
     return (f"UniProt Knowledgebase Release {RELEASE} consists of:\n"
             f"UniProtKB/Swiss-Prot Release {RELEASE} of {RELEASE_DATE}\n"
             f"UniProtKB/TrEMBL Release {RELEASE} of {RELEASE_DATE}\n")

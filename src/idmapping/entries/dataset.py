@@ -107,6 +107,8 @@ class Dataset:
     ) -> tuple[ReturnField, ...]:
         """The fields a ``fields`` parameter asks for; the defaults when absent or blank.
 
+        :param text: the parameter, comma-separated names; None when absent.
+        :param catalogue: the release's catalogue, for ``xref_<db>`` fields.
         :raises InvalidRequest: UniProt's message for each unknown field, in order.
         """
         if text is None or not text.strip():
@@ -174,7 +176,10 @@ class Dataset:
         return projected
 
     def entries(self, store: Store, ids: Sequence[str], complete: bool = False) -> dict[str, Entry]:
-        """The entries of the mapped ids *ids* (one page or batch), keyed by id."""
+        """The entries of the mapped ids *ids* (one page or batch), keyed by id.
+
+        :param complete: UniRef clusters list every member (``complete=true``), not ten.
+        """
         return self.reader(store, ids, complete)
 
 

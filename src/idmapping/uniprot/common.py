@@ -173,7 +173,11 @@ def mol_weight(sequence: str) -> int:
 
 def sequence_object(sequence: str, weight: int | None = None, checksum: str | None = None
                     ) -> Json:
-    """UniProt's ``sequence`` object: value, length, molWeight, crc64, md5."""
+    """UniProt's ``sequence`` object: value, length, molWeight, crc64, md5.
+
+    :param weight: the molecular weight the file states; computed when None.
+    :param checksum: the CRC64 the file states; computed when None.
+    """
     return {
         "value": sequence,
         "length": len(sequence),

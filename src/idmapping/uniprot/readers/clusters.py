@@ -106,7 +106,12 @@ def _uniref_entry(element: Any) -> tuple[Json, list[Json]]:
 
 
 def read_uniref_xml(stream: IO[bytes], path: str) -> Iterator[tuple[Json, list[Json]]]:
-    """UniRef light entries of a UniRef XML file, with their UniProtKB members' facts."""
+    """UniRef light entries of a UniRef XML file, with their UniProtKB members' facts.
+
+    :param stream: the file, opened in binary mode (decompressed).
+    :param path: its name, for errors.
+    :raises ReleaseFileError: the file is not well-formed XML.
+    """
     for element in iter_entries(stream, path):
         yield _uniref_entry(element)
 
@@ -180,6 +185,11 @@ def _signatures(element: Any) -> list[Json]:
 
 
 def read_uniparc_xml(stream: IO[bytes], path: str) -> Iterator[tuple[Json, list[Json]]]:
-    """UniParc light entries of a UniParc XML file, with their cross-references."""
+    """UniParc light entries of a UniParc XML file, with their cross-references.
+
+    :param stream: the file, opened in binary mode (decompressed).
+    :param path: its name, for errors.
+    :raises ReleaseFileError: the file is not well-formed XML.
+    """
     for element in iter_entries(stream, path):
         yield _uniparc_entry(element)

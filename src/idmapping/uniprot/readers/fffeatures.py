@@ -44,7 +44,11 @@ def _position(position: Any, start: bool) -> Json:
 
 
 def alternative_sequence(kind: str, note: str) -> tuple[str, Json | None]:
-    """A variant-like note split into its description and ``alternativeSequence``."""
+    """A variant-like note split into its description and ``alternativeSequence``.
+
+    :param kind: the flat-file key (``VARIANT``, ``VAR_SEQ``, ``MUTAGEN``, ``CONFLICT``).
+    :param note: the feature's note, as the FT lines have it.
+    """
     if kind == "MUTAGEN":
         if note.startswith("Missing:"):
             return note[8:].strip().removesuffix("."), {}

@@ -107,6 +107,8 @@ class _Tap:
 def read_flatfile(text: TextIO, path: str) -> Iterator[FlatEntry]:
     """The entries of a UniProtKB flat file, in order.
 
+    :param text: the file, opened as text (decompressed).
+    :param path: its name, for errors.
     :raises ReleaseFileError: a malformed entry, naming the file and the line.
     """
     tap = _Tap(text)
@@ -165,7 +167,11 @@ def _organism(record: Any, groups: dict[str, list[str]]) -> Json:
 
 
 def entry_json(record: Any, lines: list[str]) -> Json:
-    """UniProt's JSON of one Biopython record and the lines it was read from."""
+    """UniProt's JSON of one Biopython record and the lines it was read from.
+
+    :param record: the entry as :mod:`Bio.SwissProt` reads it.
+    :param lines: the entry's own lines, from ``ID`` to ``//``.
+    """
     groups, refs = _groups(lines)
     entry: Json = {
         "entryType": REVIEWED if record.data_class == "Reviewed" else UNREVIEWED,

@@ -55,6 +55,8 @@ def isoform_entry(header: str, sequence: str) -> Json:
     The JSON gives the header back: :func:`idmapping.uniprot.writers.fasta.uniprotkb_fasta` writes
     the same line.
 
+    :param header: the FASTA header, without ``>``.
+    :param sequence: the isoform's sequence, on one line.
     :raises ValueError: the header is not an isoform's, or the sequence is empty.
     """
     match = _HEADER.fullmatch(header)
@@ -124,6 +126,8 @@ class _Lines:
 def read_isoform_fasta(text: TextIO, path: str) -> Iterator[Json]:
     """The isoform entries of an isoform sequence file, in order.
 
+    :param text: the file, opened as text (decompressed).
+    :param path: its name, for errors.
     :raises ReleaseFileError: a malformed record, naming the file and the line.
     """
     lines = _Lines(text, path)

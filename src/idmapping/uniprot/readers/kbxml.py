@@ -234,6 +234,11 @@ def _entry(element: Any) -> Json:
 
 
 def read_uniprot_xml(stream: IO[bytes], path: str) -> Iterator[Json]:
-    """UniProt's JSON of each entry of a UniProtKB XML file."""
+    """UniProt's JSON of each entry of a UniProtKB XML file.
+
+    :param stream: the file, opened in binary mode (decompressed).
+    :param path: its name, for errors.
+    :raises ReleaseFileError: the file is not well-formed XML.
+    """
     for element in iter_entries(stream, path):
         yield _entry(element)

@@ -224,7 +224,11 @@ _STRUCTURED = {
 
 
 def comment(element: Any, ev: Evidences, names: dict[str, str]) -> Json:
-    """One ``<comment>`` as UniProt's JSON comment."""
+    """One ``<comment>`` as UniProt's JSON comment.
+
+    :param ev: the entry's evidences.
+    :param names: comment types whose JSON name is not the XML type upper-cased.
+    """
     raw = element.get("type", "")
     kind = names.get(raw, raw.upper())
     builder = _STRUCTURED.get(kind)

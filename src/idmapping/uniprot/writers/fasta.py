@@ -51,7 +51,10 @@ def _gene(entry: Json) -> str | None:
 
 
 def uniprotkb_fasta(entry: Json, subsequence: tuple[int, int] | None = None) -> str:
-    """The FASTA record of a UniProtKB entry (``>sp|ACC|NAME ...``), or of a range of it."""
+    """The FASTA record of a UniProtKB entry (``>sp|ACC|NAME ...``), or of a range of it.
+
+    :param subsequence: the first and last positions of the range, from 1; None for all.
+    """
     accession = entry["primaryAccession"]
     db = "sp" if entry.get("entryType") == REVIEWED else "tr"
     sequence = (entry.get("sequence") or {}).get("value", "")
@@ -84,7 +87,10 @@ def uniref_fasta(entry: Json) -> str:
 
 
 def uniparc_fasta(entry: Json, subsequence: tuple[int, int] | None = None) -> str:
-    """``>UPI... status=active`` (``inactive`` when no UniProtKB entry is active)."""
+    """``>UPI... status=active`` (``inactive`` when no UniProtKB entry is active).
+
+    :param subsequence: the first and last positions of a range, from 1; None for all.
+    """
     sequence = (entry.get("sequence") or {}).get("value", "")
     status = "active" if entry.get("uniProtKBAccessions") or entry.get(
         "crossReferenceCount") else "inactive"
