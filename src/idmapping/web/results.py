@@ -20,6 +20,17 @@ from idmapping.entries import Dataset, ReturnField
 from idmapping.errors import InvalidRequest
 from idmapping.jobs.service import ENRICH_WARNING, enrichable
 from idmapping.model import Job
+from idmapping.results.entryrows import (
+    RECORD_FORMATS,
+    Filter,
+    batches,
+    check_subsequence,
+    filter_warning,
+    pairs_page,
+    read_filter,
+    record_function,
+    record_rows,
+)
 from idmapping.results.formats import (
     Extras,
     RecordWriter,
@@ -35,17 +46,6 @@ from idmapping.results.formats import (
 from idmapping.results.paging import Page, check_size, decode_cursor, next_link
 from idmapping.settings import Settings
 from idmapping.store.base import Store
-from idmapping.web.entryrows import (
-    RECORD_FORMATS,
-    Filter,
-    batches,
-    check_subsequence,
-    filter_warning,
-    pairs_page,
-    read_filter,
-    record_function,
-    record_rows,
-)
 from idmapping.web.http import idmapping_base, parse_bool, public_url
 
 __all__ = [

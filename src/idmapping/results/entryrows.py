@@ -26,7 +26,7 @@ from idmapping.uniprot.writers.gff import gff_record
 from idmapping.uniprot.writers.xmlwriter import xml_entry
 
 __all__ = ["RECORD_FORMATS", "FILTER_WARNING", "Filter", "read_filter", "pairs_page",
-           "check_subsequence", "record_function", "record_rows"]
+           "check_subsequence", "record_function", "record_rows", "filter_warning", "batches"]
 
 RECORD_FORMATS = frozenset({"fasta", "txt", "gff", "xml"})
 """Formats written one entry record at a time."""
@@ -153,5 +153,3 @@ def batches(store: Store, job: Job, query: FilterQuery | None, size: int
         if len(pairs) < size:
             return
 
-
-__all__ += ["filter_warning", "batches"]
