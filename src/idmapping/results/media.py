@@ -18,6 +18,8 @@ __all__ = [
     "FORMAT_BY_MEDIA_TYPE",
     "media_type_for",
     "negotiate",
+    "download_name",
+    "attachment",
     "content_disposition",
     "not_accepted",
 ]
@@ -142,8 +144,8 @@ _UNDERSCORES_RE = re.compile(r"_{2,}")
 _NAME_PART_LENGTH = 60
 
 
-def content_disposition(prefix: str, extension: str, compressed: bool, today: date) -> str:
-    """Return the ``Content-Disposition`` value of a download (``download=true``).
+def download_name(prefix: str, extension: str, compressed: bool, today: date) -> str:
+    """Return the file name of a download (``download=true``), as UniProt names it.
 
     :param prefix: the part after ``idmapping_``, e.g. the job id or the query; characters
         other than letters and digits become ``_``.
@@ -151,10 +153,24 @@ def content_disposition(prefix: str, extension: str, compressed: bool, today: da
     :param compressed: add ``.gz`` (``compressed=true``).
     :param today: the date written into the name.
 
-    >>> content_disposition("abc 123", "tsv", True, date(2024, 1, 2))
-    'form-data; name="attachment"; filename="idmapping_abc_123_2024_01_02.tsv.gz"'
+    >>> download_name("abc 123", "tsv", True, date(2024, 1, 2))
+    'idmapping_abc_123_2024_01_02.tsv.gz'
     """
     part = _UNSAFE_NAME_RE.sub("_", prefix)[:_NAME_PART_LENGTH]
     stem = _UNDERSCORES_RE.sub("_", f"idmapping_{part}_{today:%Y_%m_%d}")
-    filename = f"{stem}.{extension}" + (".gz" if compressed else "")
+    return f"{stem}.{extension}" + (".gz" if compressed else "")
+
+
+def attachment(filename: str) -> str:
+    """Return UniProt's ``Content-Disposition`` value for a download named *filename*."""
     return f'form-data; name="attachment"; filename="{filename}"'
+
+
+def content_disposition(prefix: str, extension: str, compressed: bool, today: date) -> str:
+    """Return the ``Content-Disposition`` value of a download: :func:`attachment` of
+    :func:`download_name`.
+
+    >>> content_disposition("abc 123", "tsv", True, date(2024, 1, 2))
+    'form-data; name="attachment"; filename="idmapping_abc_123_2024_01_02.tsv.gz"'
+    """
+    return attachment(download_name(prefix, extension, compressed, today))

@@ -19,12 +19,7 @@ from starlette.responses import Response
 from idmapping.entries import DATASETS
 from idmapping.errors import NotFound
 from idmapping.model import Job, JobStatus
-from idmapping.store.base import Store
-from idmapping.version import __version__
-from idmapping.web.context import context
-from idmapping.web.http import json_response, read_fields
-from idmapping.web.pages import home_page, wants_html
-from idmapping.web.results import (
+from idmapping.results.options import (
     ENTRY_FORMATS,
     PLAIN_PAGED,
     PLAIN_STREAM,
@@ -33,6 +28,14 @@ from idmapping.web.results import (
     PageRequest,
     check_entry_job,
     entry_options,
+)
+from idmapping.results.view import ResultView
+from idmapping.store.base import Store
+from idmapping.version import __version__
+from idmapping.web.context import context
+from idmapping.web.http import idmapping_base, json_response, read_fields
+from idmapping.web.pages import home_page, wants_html
+from idmapping.web.responses import (
     output,
     page_response,
     release_header,
@@ -208,7 +211,7 @@ async def results(
 
     def page() -> Response:
         job = ctx.jobs.finished(job_id)
-        return page_response(request, ctx.store, job, out, None, paging)
+        return page_response(request, ResultView(ctx.store, job, out), paging)
 
     return await _small_read(ctx.store, page, offload=out.format == "xlsx")
 
@@ -225,7 +228,7 @@ def stream(
     ctx = context(request)
     out = output(request, PLAIN_STREAM, format, compressed, download)
     job = ctx.jobs.finished(job_id)
-    return stream_response(request, ctx.store, job, out, None)
+    return stream_response(request, ResultView(ctx.store, job, out))
 
 
 def _entry_request(
@@ -254,7 +257,7 @@ def _entry_job(request: Request, job_id: str, options: EntryOptions) -> Job:
     """The finished job *job_id*, if its results can be served as these entries."""
     ctx = context(request)
     job = ctx.jobs.finished(job_id)
-    check_entry_job(request, job, options, ctx.settings)
+    check_entry_job(job, options, ctx.settings, idmapping_base(request))
     return job
 
 
@@ -282,7 +285,7 @@ def entry_results(
     options, out = _entry_request(request, dataset, format, compressed, None, fields)
     paging = PageRequest.read(size, cursor)
     job = _entry_job(request, job_id, options)
-    return page_response(request, context(request).store, job, out, options, paging)
+    return page_response(request, ResultView(context(request).store, job, out, options), paging)
 
 
 @_get("/idmapping/{dataset}/results/stream/{job_id}")
@@ -303,4 +306,4 @@ def entry_stream(
     """Every result of a job as entries, streamed (filtered and sorted as the pages are)."""
     options, out = _entry_request(request, dataset, format, compressed, download, fields)
     job = _entry_job(request, job_id, options)
-    return stream_response(request, context(request).store, job, out, options)
+    return stream_response(request, ResultView(context(request).store, job, out, options))

@@ -5,7 +5,6 @@ into UniProt's responses:
 
 * URLs as the client sees them (``X-Forwarded-Proto``/``X-Forwarded-Host`` honoured), for
   ``Location``, ``redirectURL``, ``Link`` and the ``url`` of error bodies;
-* UniProt's boolean parameters and its messages for bad ones;
 * request bodies read with a size limit (``max_body_bytes``), as form fields;
 * the one error shape, ``{"url": ..., "messages": [...]}`` (or ``Error messages\\n...`` as text
   when a text format was asked for);
@@ -34,7 +33,6 @@ __all__ = [
     "public_base",
     "public_url",
     "idmapping_base",
-    "parse_bool",
     "read_fields",
     "json_response",
     "error_response",
@@ -103,22 +101,7 @@ def idmapping_base(request: Request) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# Parameters and bodies
-
-
-def parse_bool(name: str, value: str | None, default: bool = False) -> bool:
-    """A UniProt boolean parameter: ``true``/``false`` in any case; absent or blank = default.
-
-    :raises InvalidRequest: UniProt's message for any other value.
-    """
-    if value is None or not value.strip():
-        return default
-    lowered = value.strip().lower()
-    if lowered in ("true", "false"):
-        return lowered == "true"
-    raise InvalidRequest(
-        f"The '{name}' parameter has invalid format. It should be a boolean true or false."
-    )
+# Bodies
 
 
 async def _limited(chunks: AsyncIterator[bytes], limit: int) -> AsyncGenerator[bytes, None]:

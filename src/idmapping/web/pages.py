@@ -40,12 +40,12 @@ from idmapping.entries import DATASETS, INACTIVE, Dataset, ReturnField, xref_dat
 from idmapping.errors import IdMappingError, InvalidRequest, NotFound
 from idmapping.ids import split_api_ids, split_text_ids, unique
 from idmapping.model import Job, JobStatus
+from idmapping.results.options import ENTRY_FORMATS, PLAIN_PAGED, PLAIN_STREAM, results_path
 from idmapping.results.paging import DEFAULT_SIZE, Page, check_size, decode_cursor, encode_cursor
 from idmapping.store.base import Store
 from idmapping.version import __version__
 from idmapping.web.context import ApiContext, context
 from idmapping.web.http import idmapping_base, read_fields
-from idmapping.web.results import ENTRY_FORMATS, PLAIN_PAGED, PLAIN_STREAM, results_path
 
 __all__ = [
     "router",

@@ -1,0 +1,225 @@
+"""A finished job's results as one request asks for them: one page, or the whole result.
+
+Both go through the same steps: read stored pairs (a page, or batches for a stream), turn each
+batch into rows for the chosen format (plain pairs, or entries read once per batch), and run
+the rows through a writer of :mod:`idmapping.results.formats`. A stream never holds more than
+one batch. Nothing here knows about HTTP: the web routes turn a :class:`ResultPage` into a
+response with ``X-Total-Results`` and ``Link``, and :meth:`ResultView.stream` into a streamed
+body; any other shell (or a test) can write the same bytes straight from the library::
+
+    view = ResultView(store, jobs.finished(job_id), Output("tsv"))
+    for chunk in view.stream():
+        sys.stdout.buffer.write(chunk)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from idmapping.errors import InvalidRequest
+from idmapping.model import Job
+from idmapping.results.entryrows import (
+    RECORD_FORMATS,
+    batches,
+    check_subsequence,
+    filter_warning,
+    pairs_page,
+    record_function,
+    record_rows,
+)
+from idmapping.results.formats import (
+    Extras,
+    RecordWriter,
+    Row,
+    Writer,
+    gzip_chunks,
+    write,
+    writer_for,
+)
+from idmapping.results.media import download_name, media_type_for
+from idmapping.results.options import EntryOptions, Output
+from idmapping.results.paging import DEFAULT_SIZE, Page, encode_cursor
+from idmapping.store.base import FilterQuery, Store
+
+__all__ = ["STREAM_BATCH", "ResultView", "ResultPage"]
+
+log = logging.getLogger(__name__)
+
+STREAM_BATCH = 10_000
+"""Pairs read (and entries looked up) at a time while streaming."""
+
+Warnings = list[dict[str, Any]]
+
+
+class ResultView:
+    """A finished job's results in one output, plain pairs or (with *options*) entries.
+
+    :param store: the store the job's results are in.
+    :param job: a FINISHED job (see :meth:`JobService.finished`).
+    :param out: the format and its switches.
+    :param options: for entry results, the dataset, fields and filter (see
+        :func:`~idmapping.results.options.entry_options`); None for plain from/to pairs.
+    :param batch: pairs read at a time by :meth:`stream`.
+    :raises InvalidRequest: a format with no writer, or a record format (FASTA...) of plain
+        pairs.
+    """
+
+    def __init__(self, store: Store, job: Job, out: Output, options: EntryOptions | None = None,
+                 batch: int = STREAM_BATCH) -> None:
+        self.store = store
+        self.job = job
+        self.out = out
+        self.options = options
+        self.batch = batch
+        self.writer_class = writer_for(out.format)
+        if issubclass(self.writer_class, RecordWriter) and options is None:
+            raise InvalidRequest(f"Invalid request received. Format '{out.format}' needs entries")
+
+    @property
+    def media_type(self) -> str:
+        """UniProt's media type of the format."""
+        return media_type_for(self.out.format)
+
+    @property
+    def release(self) -> str | None:
+        """The release the job was mapped against (None if it was not recorded)."""
+        return self.job.release or None
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The column labels: ``From``, ``To`` or the labels of the entry fields."""
+        if self.options is None:
+            return ("From", "To")
+        return self.options.dataset.labels(self.options.columns)
+
+    def file_name(self, today: dt.date) -> str:
+        """The name of the whole result as a file (``download=true``)."""
+        return download_name(self.job.id, self.writer_class.extension, self.out.compressed,
+                             today)
+
+    def page(self, offset: int = 0, size: int = DEFAULT_SIZE) -> ResultPage:
+        """The pairs of one page and how many there are in all (filtered, if asked).
+
+        The rows of the format are read by :meth:`ResultPage.rows`, only when wanted.
+
+        :raises InvalidRequest: ``subsequence=true`` of ids that are not ``ACC[begin-end]``.
+        """
+        query, warnings = self._filter()
+        total, pairs = pairs_page(self.store, self.job, query, offset, size)
+        return ResultPage(self, Page(offset=offset, size=size, total=total), pairs, warnings)
+
+    def stream(self) -> Iterator[bytes]:
+        """Every result, written in the format (gzip if compressed), a batch at a time.
+
+        The request is checked at once; the bytes come as they are iterated, and a failure
+        once they have begun ends the body with UniProt's stream-error text (and a log line).
+        JSON is only ``{"results": [...]}``.
+
+        :raises InvalidRequest: ``subsequence=true`` of ids that are not ``ACC[begin-end]``.
+        """
+        query, _ = self._filter()
+        job = self.job
+
+        def rows() -> Iterator[Row]:
+            # One whole batch per step: the store's connections belong to threads, and each
+            # step of a streamed body may run on another thread (a web server's pool).
+            for pairs in batches(self.store, job, query, self.batch):
+                yield from self.rows(pairs)
+
+        def failed(error: Exception) -> None:
+            log.error("stream of job %s broke off", job.id, exc_info=error)
+
+        chunks = write(self.writer(None), rows(), on_error=failed)
+        return gzip_chunks(chunks) if self.out.compressed else chunks
+
+    def rows(self, pairs: Sequence[tuple[str, str]]) -> list[Row]:
+        """The rows of a batch of pairs in the format: pairs, cells, entries or records."""
+        options = self.options
+        fmt = self.out.format
+        if options is None or fmt == "list":  # a list's to id is the entry's accession or id
+            return list(pairs)
+        dataset = options.dataset
+        if fmt in RECORD_FORMATS:
+            return record_rows(self.store, dataset, list(pairs), fmt, options.complete)
+        entries = dataset.entries(self.store, [to for _, to in pairs], options.complete)
+        if fmt == "json":
+            return [(frm, dataset.project(entries[to], options.fields)) for frm, to in pairs]
+        return [(frm, *dataset.cells(entries[to], options.columns)) for frm, to in pairs]
+
+    def writer(self, extras: Extras | None) -> Writer:
+        """A new writer of the format; the record formats get the dataset's record function.
+
+        :param extras: what JSON writes around a page's results; None for a stream.
+        """
+        if self.options is not None and issubclass(self.writer_class, RecordWriter):
+            record = record_function(self.options.dataset.name, self.out.format,
+                                     self.options.filter.subsequence)
+            return self.writer_class(self.columns, extras, record=record)
+        return self.writer_class(self.columns, extras)
+
+    def _filter(self) -> tuple[FilterQuery | None, Warnings]:
+        """The filter the pairs go through, and the warnings it brings.
+
+        A job with more pairs than ``max_filter`` is served unfiltered, with UniProt's warning
+        20. ``subsequence=true`` is checked against the job's ids first.
+        """
+        options = self.options
+        if options is None:
+            return None, []
+        if options.filter.subsequence:
+            check_subsequence(self.store, self.job)
+        query = options.filter.query
+        if query is not None and self.job.result_count > options.max_filter:
+            return None, filter_warning(options.max_filter)
+        return query, []
+
+
+@dataclass(frozen=True)
+class ResultPage:
+    """One page of a job's results: where it is, its pairs, and the warnings of the request.
+
+    :param page: offset, size and the total of pairs (after any filter).
+    :param pairs: the page's ``(from, to)`` pairs.
+    :param warnings: the request's own warnings (a filter not applied), before the job's.
+    """
+
+    view: ResultView
+    page: Page
+    pairs: list[tuple[str, str]]
+    warnings: Warnings
+
+    @property
+    def total(self) -> int:
+        """How many pairs the request sees in all."""
+        return self.page.total
+
+    @property
+    def next_offset(self) -> int | None:
+        """Where the next page starts; None on the last page."""
+        return self.page.next_offset
+
+    @property
+    def next_cursor(self) -> str | None:
+        """UniProt's cursor of the next page; None on the last page."""
+        following = self.page.next_offset
+        return None if following is None else encode_cursor(following)
+
+    def rows(self) -> list[Row]:
+        """The page's rows in the view's format (entries are read now)."""
+        return self.view.rows(self.pairs)
+
+    def chunks(self) -> Iterator[bytes]:
+        """The page written in the format, with the job's failed ids, warnings and so on
+        (gzip if compressed)."""
+        extras = Extras.from_job(self.view.job)
+        extras.warnings = self.warnings + extras.warnings
+        chunks = write(self.view.writer(extras), self.rows())
+        return gzip_chunks(chunks) if self.view.out.compressed else chunks
+
+    def body(self) -> bytes:
+        """The whole page as bytes."""
+        return b"".join(self.chunks())
