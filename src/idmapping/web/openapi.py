@@ -1,0 +1,99 @@
+"""The OpenAPI document: the responses the routes really give.
+
+FastAPI would only name a 200 and a 422 that never comes; this states each operation's real
+responses (400, 404, 413, 503, the 303 of a finished job's status) and UniProt's error body,
+so that schema-driven clients and fuzzers can check them. Install it with
+``app.openapi = lambda: openapi_document(app)``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+
+from idmapping.results.media import MEDIA_TYPE_BY_FORMAT
+
+__all__ = ["openapi_document"]
+
+_ERROR_BODY = {
+    "type": "object",
+    "required": ["url", "messages"],
+    "properties": {"url": {"type": "string"},
+                   "messages": {"type": "array", "items": {"type": "string"}}},
+}
+_PROBLEMS = {"type": "array", "items": {
+    "type": "object", "required": ["code", "message"],
+    "properties": {"code": {"type": "integer"}, "message": {"type": "string"}}}}
+_JOB_STATUS = {
+    "type": "object",
+    "required": ["jobStatus"],
+    "properties": {"jobStatus": {"type": "string", "enum": ["NEW", "RUNNING", "FINISHED",
+                                                            "ERROR"]},
+                   "warnings": _PROBLEMS, "errors": _PROBLEMS},
+}
+_JOB_DETAILS = {
+    "type": "object",
+    "required": ["from", "to", "ids"],
+    "properties": {"from": {"type": "string"}, "to": {"type": "string"},
+                   "ids": {"type": "string"}, "taxId": {"type": "string"},
+                   "redirectURL": {"type": "string"}, "warnings": _PROBLEMS,
+                   "errors": _PROBLEMS},
+}
+
+
+def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _errors(description: str) -> dict[str, Any]:
+    """An error response: UniProt's JSON body, or its ``Error messages`` text."""
+    return {"description": description, "content": {
+        "application/json": {"schema": _ERROR_BODY},
+        "text/plain": {"schema": {"type": "string"}}}}
+
+
+def _results(description: str) -> dict[str, Any]:
+    """A results response, in any of the formats' media types."""
+    media = sorted({m.split(";")[0] for m in MEDIA_TYPE_BY_FORMAT.values()})
+    return {"description": description, "content": {m: {"schema": {}} for m in media}}
+
+
+def _responses(path: str) -> dict[str, Any]:
+    """The responses of the operation at *path*."""
+    common = {"400": _errors("Invalid parameters (UniProt's messages)"),
+              "404": _errors("Unknown or expired job, or unknown path"),
+              "503": _errors("No release loaded, or the store cannot be written just now")}
+    if path == "/idmapping/run":
+        return {"200": _json({"type": "object", "required": ["jobId"],
+                              "properties": {"jobId": {"type": "string"}}}, "The job's id"),
+                **common, "413": _errors("The request body is over max_body_bytes")}
+    if path.startswith("/idmapping/status/"):
+        return {"200": _json(_JOB_STATUS, "NEW or RUNNING"),
+                "303": {**_json(_JOB_STATUS, "FINISHED: Location is the results URL"),
+                        "headers": {"Location": {"schema": {"type": "string"}}}},
+                "400": _json(_JOB_STATUS, "ERROR, with the job's errors"),
+                "404": common["404"], "503": common["503"]}
+    if path.startswith("/idmapping/details/"):
+        return {"200": _json(_JOB_DETAILS, "The job's request"), "404": common["404"],
+                "503": common["503"]}
+    if path.startswith("/configure/"):
+        return {"200": _json({"type": "object"}, "UniProt's configuration")}
+    return {"200": _results("Results, in the format asked for"), **common}
+
+
+def openapi_document(app: FastAPI) -> dict[str, Any]:
+    """The app's OpenAPI document, with each operation's real responses (built once)."""
+    if app.openapi_schema is None:
+        schema = get_openapi(title=app.title, version=app.version,
+                             description=app.description, routes=app.routes)
+        for path, operations in schema.get("paths", {}).items():
+            for operation in operations.values():
+                operation["responses"] = _responses(path)
+        schema.get("components", {}).get("schemas", {}).pop("HTTPValidationError", None)
+        schema.get("components", {}).get("schemas", {}).pop("ValidationError", None)
+        if not schema.get("components", {}).get("schemas"):
+            schema.pop("components", None)
+        app.openapi_schema = schema
+    return app.openapi_schema
