@@ -15,10 +15,10 @@ import pytest
 from conftest import LiveServer, api_settings, start_server
 from foreign import RELEASE, ForeignRelease, write_foreign_release
 from idmapping.catalogue import AC_ID, Catalogue
+from idmapping.examples import example_ids
 from idmapping.loader import load_demo, load_release
 from idmapping.store import Store
 from idmapping.web import create_app
-from idmapping.web.pages import example_ids
 from stores import BACKENDS, fresh_store
 
 HTML = {"Accept": "text/html"}

@@ -34,6 +34,9 @@ from idmapping.results.options import (
     results_path,
     stream_path,
 )
+from idmapping.results.paging import Page
+from idmapping.results.summary import JobSummary
+from idmapping.results.table import read_table
 from idmapping.results.view import ResultView
 from idmapping.store.base import Store
 
@@ -214,3 +217,23 @@ def test_where_results_are(api_store: Store, bulk_job: Job, jobs: JobService) ->
     assert results_path(bulk_job, over) == f"/results/{bulk_job.id}"
     with pytest.raises(InvalidRequest, match="enrichment is not supported"):
         check_entry_job(bulk_job, kb_options(api_store, "json"), over)
+
+
+def test_a_page_as_a_table_of_text(api_store: Store, jobs: JobService) -> None:
+    job = jobs.finished(jobs.submit("UniProtKB_AC-ID", "UniProtKB", "P04637,A0AV18,NOPE").id)
+    dataset = DATASETS["uniprotkb"]
+    columns = dataset.parse_fields("accession,id,reviewed", api_store.catalogue)
+    table = read_table(api_store, job, dataset, columns, Page(0, 25, job.result_count))
+    assert table.labels == ("From", "Entry", "Entry Name", "Reviewed")
+    # a deleted accession is an obsolete row, its unknown cells empty text
+    assert table.rows == [(["P04637", "P04637", "P53_HUMAN", "reviewed"], False),
+                          (["A0AV18", "A0AV18", "", ""], True)]
+    plain = read_table(api_store, job, None, (), Page(1, 1, job.result_count))
+    assert (plain.labels, plain.rows) == (("From", "To"), [(["A0AV18", "A0AV18"], False)])
+    assert read_table(api_store, job, None, (), Page(0, 0, job.result_count)).rows == []
+    summary = JobSummary.of(jobs.get(job.id), ttl_days=0)
+    assert (summary.submitted, summary.distinct, summary.mapped, summary.failed) == (3, 3, 2, 1)
+    assert summary.expires is None
+    assert job.partial  # finished() reads a job without its ids, which cannot be summed up
+    with pytest.raises(ValueError, match="read without its ids"):
+        JobSummary.of(job, ttl_days=0)

@@ -6,9 +6,10 @@ running job and keeps the browser's recent jobs. Everything works without JavaSc
 form posts to :func:`submit_page`, a running job's page refreshes itself, and every table,
 page size, column choice and download is a plain link or ``GET`` form.
 
-Routes are thin, over the same library as the API: :class:`~idmapping.jobs.service.JobService` submits
-and reads jobs, :meth:`~idmapping.store.Store.read_results` reads a page of results, and the
-datasets of :mod:`idmapping.entries` give the columns (``fields=``) of entry results.
+Routes are thin, over the same library as the API: :class:`~idmapping.jobs.service.JobService`
+submits and reads jobs, :mod:`idmapping.results` reads a page of results as a table and sums a
+job up, :mod:`idmapping.examples` draws example ids from the release, and the datasets of
+:mod:`idmapping.entries` give the columns (``fields=``) of entry results.
 
 =============================  ==============================================================
 ``GET /``                      the home page, for browsers (``api.root`` answers others)
@@ -22,6 +23,7 @@ datasets of :mod:`idmapping.entries` give the columns (``fields=``) of entry res
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 from collections.abc import Mapping, Sequence
@@ -36,13 +38,23 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from idmapping.catalogue import AC_ID, Catalogue
-from idmapping.entries import DATASETS, INACTIVE, Dataset, ReturnField, xref_databases
+from idmapping.entries import Dataset, xref_databases
 from idmapping.errors import IdMappingError, InvalidRequest, NotFound
-from idmapping.ids import split_api_ids, split_text_ids, unique
+from idmapping.examples import example_ids
+from idmapping.ids import split_text_ids, unique
 from idmapping.model import Job, JobStatus
-from idmapping.results.options import ENTRY_FORMATS, PLAIN_PAGED, PLAIN_STREAM, results_path
+from idmapping.results.options import (
+    ENTRY_FORMATS,
+    PLAIN_PAGED,
+    PLAIN_STREAM,
+    results_dataset,
+    results_path,
+    stream_path,
+)
 from idmapping.results.paging import DEFAULT_SIZE, Page, check_size, decode_cursor, encode_cursor
-from idmapping.store.base import Store
+from idmapping.results.summary import JobSummary
+from idmapping.results.table import read_table
+from idmapping.settings import Settings
 from idmapping.version import __version__
 from idmapping.web.context import ApiContext, context
 from idmapping.web.http import idmapping_base, read_fields
@@ -52,13 +64,9 @@ __all__ = [
     "render",
     "wants_html",
     "home_page",
-    "example_ids",
     "join_ids",
-    "read_table",
     "api_urls",
     "FormValues",
-    "Table",
-    "EXAMPLE_ENTRIES",
     "PAGE_COLUMNS",
     "PAGE_SIZES",
 ]
@@ -67,9 +75,6 @@ router = APIRouter(include_in_schema=False)
 
 PAGE_SIZES = (10, 25, 50, 100, 250, 500)
 """Page sizes offered under the results table (the API allows 0 to 500)."""
-
-EXAMPLE_ENTRIES = 12
-"""How many entries of the current release the form's example ids are drawn from."""
 
 FORMAT_LABELS = {
     "tsv": "TSV (tab-separated values)",
@@ -178,37 +183,6 @@ def static(name: str) -> Response:
 
 # ---------------------------------------------------------------------------------------------
 # The form
-
-
-def example_ids(store: Store, catalogue: Catalogue, per_database: int = 4) -> dict[str, list[str]]:
-    """Example ids per ``from`` database, taken from the current release so that they map.
-
-    They are drawn from a few of the release's own entries (reviewed ones first, see
-    :meth:`Store.sample_accessions`): their accessions and entry names are the
-    ``UniProtKB_AC-ID`` examples, and their ids in other databases (gene names, GeneID,
-    Ensembl, ...) those of each database. A database none of these entries has ids in gets no
-    examples; nothing is loaded, no examples at all.
-    """
-    try:
-        sample = store.sample_accessions(EXAMPLE_ENTRIES)
-        facts = store.entry_facts(sample)
-    except IdMappingError:
-        return {}
-    entries = [facts[a] for a in sample if a in facts and not facts[a].deleted]
-    examples: dict[str, list[str]] = {}
-    if entries:
-        names = [e.name for e in entries[:per_database] if e.name]
-        examples[AC_ID] = [e.accession for e in entries][: per_database - 1] + names[:1]
-    by_type = catalogue.by_dat_type()
-    for entry in entries:
-        for dat_type, values in entry.xrefs.items():
-            database = by_type.get(dat_type)
-            if database is None or not database.is_from or database.name == AC_ID:
-                continue
-            found = examples.setdefault(database.name, [])
-            if len(found) < per_database and values[0].lower() not in map(str.lower, found):
-                found.append(values[0])
-    return examples
 
 
 def join_ids(*texts: str) -> str:
@@ -347,67 +321,28 @@ async def submit_page(request: Request) -> Response:
 # The job page
 
 
-@dataclass(frozen=True)
-class Table:
-    """One page of results as the table shows it.
-
-    :param rows: ``(cells, obsolete)`` per result; cells start with the ``From`` id.
-    """
-
-    labels: tuple[str, ...]
-    rows: list[tuple[list[str], bool]]
-    page: Page
-
-
-def _cell(value: Any) -> str:
-    return "" if value is None else str(value)
-
-
-def read_table(
-    store: Store, job: Job, dataset: Dataset | None, columns: Sequence[ReturnField], page: Page
-) -> Table:
-    """The rows of *page* of a finished job: pairs, or entries with *columns*."""
-    pairs = list(store.read_results(job.id, page.offset, page.size)) if page.size else []
-    if dataset is None:
-        return Table(("From", "To"), [([f, t], False) for f, t in pairs], page)
-    entries = dataset.entries(store, [to for _, to in pairs])
-    rows = []
-    for frm, to in pairs:
-        entry = entries[to]
-        cells = [frm, *(_cell(c) for c in dataset.cells(entry, columns))]
-        rows.append((cells, entry.get("entryType") == INACTIVE))
-    return Table(dataset.labels(columns), rows, page)
-
-
 def _dataset(job: Job, ctx: ApiContext) -> tuple[str, Dataset | None]:
     """The results end-point's dataset (``uniprotkb``...) or ``""`` for plain pairs."""
-    kind = results_path(job, ctx.settings).split("/")[1]
-    return (kind, DATASETS[kind]) if kind in DATASETS else ("", None)
-
-
-def _result_paths(kind: str, job_id: str) -> tuple[str, str]:
-    """The stream and paged paths, after ``/idmapping``, of a job's results."""
-    if kind:
-        return f"/{kind}/results/stream/{job_id}", f"/{kind}/results/{job_id}"
-    return f"/stream/{job_id}", f"/results/{job_id}"
+    dataset = results_dataset(job, ctx.settings)
+    return (dataset.name, dataset) if dataset else ("", None)
 
 
 def api_urls(
-    request: Request, job: Job, kind: str, fmt: str, compressed: bool, fields: str
+    request: Request, job: Job, settings: Settings, fmt: str, compressed: bool, fields: str
 ) -> dict[str, str | None]:
     """The absolute stream and paged URLs of a job's results in *fmt*, as the API serves them
     (``paged`` is None where the paged end-point does not offer the format)."""
-    params = {"fields": fields} if kind else {}
+    entries = results_dataset(job, settings) is not None
+    params = {"fields": fields} if entries else {}
     if compressed:
         params["compressed"] = "true"
     params["format"] = fmt
     query = urlencode(params, safe=",")
     base = idmapping_base(request)
-    stream, paged = _result_paths(kind, job.id)
-    offered = kind or fmt in PLAIN_PAGED
+    offered = entries or fmt in PLAIN_PAGED
     return {
-        "stream": f"{base}{stream}?{query}",
-        "paged": f"{base}{paged}?{query}&size=500" if offered else None,
+        "stream": f"{base}{stream_path(job, settings)}?{query}",
+        "paged": f"{base}{results_path(job, settings)}?{query}&size=500" if offered else None,
     }
 
 
@@ -427,10 +362,8 @@ def _page_link(
 
 
 def _job_summary(job: Job, ctx: ApiContext) -> dict[str, Any]:
-    submitted = split_api_ids(job.ids)
-    distinct = len(set(submitted))
-    ttl = ctx.settings.job_ttl_days
-    expires = job.updated + ttl * 86400 if ttl > 0 else None
+    """The job's numbers (:class:`JobSummary`), with names and times as the page shows them."""
+    numbers = JobSummary.of(job, ctx.settings.job_ttl_days)
     catalogue = ctx.catalogue
 
     def display(name: str) -> str:
@@ -438,14 +371,11 @@ def _job_summary(job: Job, ctx: ApiContext) -> dict[str, Any]:
         return db.display_name if db else name
 
     return {
-        "submitted": len(submitted),
-        "distinct": distinct,
-        "failed": len(job.failed_ids),
-        "mapped": max(distinct - len(job.failed_ids), 0),
+        **dataclasses.asdict(numbers),
         "from_name": display(job.from_db),
         "to_name": display(job.to_db),
         "updated": _utc(job.updated),
-        "expires": _utc(expires) if expires is not None else None,
+        "expires": _utc(numbers.expires) if numbers.expires is not None else None,
     }
 
 
@@ -516,8 +446,9 @@ def _finished(request: Request, ctx: ApiContext, job: Job) -> dict[str, Any]:
         "format": fmt,
         "compressed": compressed,
         "stream_action": f"{request.scope.get('root_path', '')}/idmapping"
-        + _result_paths(kind, job.id)[0],
-        "urls": api_urls(request, job, kind, fmt, compressed, fields) if query.get("api") else None,
+        + stream_path(job, ctx.settings),
+        "urls": api_urls(request, job, ctx.settings, fmt, compressed, fields)
+        if query.get("api") else None,
     }
 
 

@@ -1,0 +1,53 @@
+"""A page of a job's results as a table of text cells, for a page that shows them.
+
+Unlike :class:`~idmapping.results.view.ResultView`, which writes a format, this gives each
+cell as text and marks the rows whose entry is obsolete (deleted from UniProtKB), so that a
+shell can show them apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from idmapping.entries import INACTIVE, Dataset, ReturnField
+from idmapping.model import Job
+from idmapping.results.paging import Page
+from idmapping.store.base import Store
+
+__all__ = ["Table", "read_table"]
+
+
+@dataclass(frozen=True)
+class Table:
+    """One page of results as a table.
+
+    :param labels: the column labels, ``From`` first.
+    :param rows: ``(cells, obsolete)`` per result; cells start with the ``From`` id.
+    :param page: where the page is, and the job's total.
+    """
+
+    labels: tuple[str, ...]
+    rows: list[tuple[list[str], bool]]
+    page: Page
+
+
+def _cell(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def read_table(
+    store: Store, job: Job, dataset: Dataset | None, columns: Sequence[ReturnField], page: Page
+) -> Table:
+    """The rows of *page* of a finished job: pairs, or entries with *columns*."""
+    pairs = list(store.read_results(job.id, page.offset, page.size)) if page.size else []
+    if dataset is None:
+        return Table(("From", "To"), [([f, t], False) for f, t in pairs], page)
+    entries = dataset.entries(store, [to for _, to in pairs])
+    rows = []
+    for frm, to in pairs:
+        entry = entries[to]
+        cells = [frm, *(_cell(c) for c in dataset.cells(entry, columns))]
+        rows.append((cells, entry.get("entryType") == INACTIVE))
+    return Table(dataset.labels(columns), rows, page)
