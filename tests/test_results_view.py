@@ -6,8 +6,6 @@ over HTTP)."""
 from __future__ import annotations
 
 import datetime as dt
-import doctest
-import importlib
 import io
 import json
 import pkgutil
@@ -73,13 +71,6 @@ def test_results_hold_no_http() -> None:
                           check=True)
     assert done.stdout.splitlines() == ["[]", "[]"]
     assert {"view", "options", "entryrows", "formats", "media", "paging"} <= set(RESULT_MODULES)
-
-
-@pytest.mark.parametrize("name", RESULT_MODULES)
-def test_result_module_examples(name: str) -> None:
-    # the usage examples in the docstrings are run, so that they cannot drift
-    module = importlib.import_module(f"idmapping.results.{name}")
-    assert doctest.testmod(module, raise_on_error=False).failed == 0
 
 
 def test_stream_a_job_as_tsv_straight_from_the_library(
