@@ -28,7 +28,8 @@ from idmapping.catalogue import AC_ID, SWISSPROT, UNIPROTKB, Catalogue, Database
 from idmapping.errors import InvalidInput
 from idmapping.ids import Identifier, parse_uniprot, parse_value
 from idmapping.model import MappingRequest, Pair
-from idmapping.store.base import LookupPlan, Store
+from idmapping.store.base import Store
+from idmapping.store.plans import LookupPlan
 
 __all__ = ["map_ids", "MappingRun", "parse_request_ids", "taxon_filter"]
 

@@ -26,7 +26,8 @@ from idmapping.loader.readers import (
 )
 from idmapping.loader.sniff import ReleaseFile, open_text, sniff
 from idmapping.model import Release
-from idmapping.store.base import ReleaseWriter, Store, Subset
+from idmapping.store.base import ReleaseWriter, Store
+from idmapping.store.plans import Subset
 from idmapping.uniprot.readers.clusters import read_uniparc_xml, read_uniref_xml
 from idmapping.uniprot.readers.flatfile import read_flatfile
 from idmapping.uniprot.readers.isoforms import read_isoform_fasta

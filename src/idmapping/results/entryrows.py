@@ -17,7 +17,8 @@ from idmapping.entries import Dataset, Entry, flat_texts
 from idmapping.errors import InvalidRequest
 from idmapping.model import Job
 from idmapping.results.formats import Row
-from idmapping.store.base import FilterQuery, Store
+from idmapping.store.base import Store
+from idmapping.store.plans import FilterQuery
 from idmapping.store.query import parse_query, parse_sort
 from idmapping.uniprot.common import INACTIVE
 from idmapping.uniprot.writers.fasta import uniparc_fasta, uniprotkb_fasta, uniref_fasta

@@ -43,7 +43,8 @@ from idmapping.results.formats import (
 from idmapping.results.media import download_name, media_type_for
 from idmapping.results.options import EntryOptions, Output
 from idmapping.results.paging import DEFAULT_SIZE, Page, encode_cursor
-from idmapping.store.base import FilterQuery, Store
+from idmapping.store.base import Store
+from idmapping.store.plans import FilterQuery
 
 __all__ = ["STREAM_BATCH", "ResultView", "ResultPage"]
 

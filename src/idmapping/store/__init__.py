@@ -6,7 +6,8 @@ from pathlib import Path
 
 from idmapping.catalogue import Catalogue
 from idmapping.errors import MissingDriver, StoreError
-from idmapping.store.base import LookupPlan, ReleaseWriter, Store, Subset
+from idmapping.store.base import ReleaseWriter, Store
+from idmapping.store.plans import LookupPlan, Subset
 
 __all__ = ["open_store", "Store", "ReleaseWriter", "LookupPlan", "Subset"]
 

@@ -3,22 +3,8 @@
 A store holds any number of *releases* (each a complete, immutable copy of UniProt's mapping
 data, built by the loader) of which one is *current*, and the *jobs* with their ordered results.
 Two backends implement it: :mod:`idmapping.store.sqlite` (the embedded default) and
-:mod:`idmapping.store.postgres` (scale-out).
-
-Release tables, the same in every backend::
-
-    dbs(code, name)                      ID_type names of idmapping.dat, as small integers
-    entries(id, accession, name, reviewed, taxon)   one row per UniProtKB entry
-    xrefs(entry, db, value, key)         one row per (entry, database, id); key = lookup_key(value)
-    secondary(accession, primary_acc)    sec_ac.txt
-    deleted(accession, source)           delac_sp.txt (sp) and delac_tr.txt (tr)
-    kb_entries(accession, ..., doc, flat)  UniProtKB entries: JSON document (compressed), the
-                                         flat-file text if read from one, filter columns
-    uniref_entries(id, ..., doc)         UniRef light entries
-    uniparc_entries(upi, ..., doc)       UniParc light entries
-    uniparc_xrefs(db, key, upi)          UniParc ids of EMBL, RefSeq and GI ids (suggestions)
-
-The document tables' columns are :data:`idmapping.uniprot.summary.DOCUMENT_COLUMNS`.
+:mod:`idmapping.store.postgres` (scale-out). The release tables are described in
+:mod:`idmapping.store.schema`, the queries in :mod:`idmapping.store.sql`.
 
 Mapping is done as set operations in the database: the input ids go into a temporary table,
 one query joins it against the indexes, and the rows come back ordered by input.
@@ -32,144 +18,22 @@ import queue
 import re
 import secrets
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from idmapping.catalogue import EXTRA_DAT_TYPES, Catalogue
-from idmapping.errors import InvalidRequest
+from idmapping.catalogue import Catalogue
 from idmapping.ids import lookup_key
 from idmapping.model import EntryFacts, Job, JobStatus, Release
-from idmapping.uniprot.summary import DOCUMENT_COLUMNS, DOCUMENT_TABLES
+from idmapping.store.plans import FilterQuery, LookupPlan, Subset
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
-    from idmapping.store.xrefbatch import XrefBatch
+    from idmapping.store.plans import XrefBatch
 
-__all__ = ["Store", "ReleaseWriter", "LookupPlan", "Subset", "FilterQuery"]
+__all__ = ["Store", "ReleaseWriter"]
 
 _ISOFORM_SUFFIX = re.compile(r"-[0-9]+$")
-
-
-@dataclass(frozen=True)
-class Subset:
-    """What part of the files a load keeps: some taxa, reviewed entries only, or everything."""
-
-    taxa: tuple[int, ...] = ()
-    reviewed_only: bool = False
-
-
-@dataclass(frozen=True)
-class LookupPlan:
-    """One mapping query, as the engine asks it of the store.
-
-    :param source: ``uniprot`` (accessions and entry names), or the ID_type to look ids up in.
-    :param target: ``uniprotkb``, ``swissprot``, or the ID_type whose values are wanted.
-    :param inputs: ``(seq, key, kind, version)`` per distinct input; kind is ``accession``,
-        ``entry_name`` or ``value``.
-    :param taxon: restrict the entries passed through to this taxon; ``-1`` matches nothing.
-    """
-
-    source: str
-    target: str
-    inputs: Sequence[tuple[int, str, str, str | None]]
-    taxon: int | None = None
-
-
-@dataclass(frozen=True)
-class FilterQuery:
-    """A filtered or sorted view of a job's results over entry documents.
-
-    :param kind: ``uniprotkb``, ``uniref`` or ``uniparc``.
-    :param where: an SQL condition over the document table ``e`` (and, for UniProtKB, the
-        mapping entries ``m``) with ``?`` placeholders; ``""`` keeps every pair.
-    :param params: the values of the placeholders.
-    :param order: SQL ``ORDER BY`` terms (before the stored order); ``""`` keeps stored order.
-    :param include_isoform: add the isoform entries of each mapped canonical entry.
-    """
-
-    kind: str
-    where: str = ""
-    params: tuple[Any, ...] = ()
-    order: str = ""
-    include_isoform: bool = False
-
-
-SAMPLE_SCAN = 10_000
-"""How many entries :meth:`Store.sample_accessions` looks at."""
-
-
-def sample_sql(rel: str, mark: str) -> str:
-    """The query of :meth:`Store.sample_accessions`: takes the scan size, then the limit.
-
-    :param rel: the prefix of the current release's tables; :param mark: the placeholder.
-    """
-    return (f"SELECT accession FROM (SELECT id, accession, reviewed FROM {rel}entries "
-            f"ORDER BY id LIMIT {mark}) s "
-            f"ORDER BY CASE WHEN reviewed = 1 THEN 0 ELSE 1 END, id LIMIT {mark}")
-
-
-def filter_sql(query: FilterQuery, results: str, rel: str, collate: str = ""
-               ) -> tuple[str, str]:
-    """The page query and the count query of *query*.
-
-    Both take ``job`` (once, or twice with isoforms), then the query's params; the page query
-    then takes ``limit`` and ``offset``.
-
-    :param results: the job results table (``job_results``, schema-qualified as needed).
-    :param rel: the prefix of the current release's tables (``rel.``).
-    :param collate: how the job's ids are compared with the release's (PostgreSQL: their
-        columns have different collations).
-    """
-    table = rel + DOCUMENT_TABLES[query.kind]
-    key = DOCUMENT_COLUMNS[query.kind][0][0]
-    pairs = f"SELECT r.seq, 0 AS sub, r.from_id, r.to_id FROM {results} r WHERE r.job = ?"
-    if query.include_isoform and query.kind == "uniprotkb":
-        pairs += (f" UNION ALL SELECT r.seq, 1, r.from_id, i.accession FROM {results} r "
-                  f"JOIN {table} i ON i.canonical = r.to_id{collate} AND i.isoform = 1 "
-                  "WHERE r.job = ?")
-    joins = f"LEFT JOIN {table} e ON e.{key} = p.to_id{collate}"
-    if query.kind == "uniprotkb":
-        joins += f" LEFT JOIN {rel}entries m ON m.accession = p.to_id{collate}"
-    condition = query.where.replace("{rel}", rel).replace("{collate}", collate)
-    where = f" WHERE {condition}" if condition else ""
-    order = f"{query.order}, " if query.order else ""
-    page = (f"SELECT p.from_id, p.to_id FROM ({pairs}) p {joins}{where} "
-            f"ORDER BY {order}p.seq, p.sub, p.to_id{collate} LIMIT ? OFFSET ?")
-    count = f"SELECT count(*) FROM ({pairs}) p {joins}{where}"
-    return page, count
-
-
-def filter_params(query: FilterQuery, job_id: str) -> list[Any]:
-    """The leading parameters of :func:`filter_sql`'s queries."""
-    jobs = [job_id, job_id] if query.include_isoform and query.kind == "uniprotkb" else [job_id]
-    return [*jobs, *query.params]
-
-
-def document_schema(kind: str, types: dict[str, str], primary: bool = False) -> str:
-    """``CREATE TABLE`` of a document table, column kinds mapped through *types*.
-
-    :param primary: declare the first column the primary key (SQLite, which then replaces a
-        repeated entry).
-    """
-    columns = ", ".join(f"{name} {types[kind_]}" + (" PRIMARY KEY" if primary and n == 0 else "")
-                        for n, (name, kind_) in enumerate(DOCUMENT_COLUMNS[kind]))
-    return f"CREATE TABLE {DOCUMENT_TABLES[kind]} ({columns})"
-
-
-OLD_RELEASE = ("Invalid request received. The current release was loaded by an earlier version "
-               "without entry tables: load it again to filter or sort its entries")
-"""The message for a filter over a release that has no entry tables."""
-
-DOCUMENT_INDEXES = (
-    "CREATE INDEX kb_entries_key ON kb_entries (accession)",
-    "CREATE INDEX kb_entries_canonical ON kb_entries (canonical)",
-    "CREATE INDEX uniref_entries_key ON uniref_entries (id)",
-    "CREATE INDEX uniparc_entries_key ON uniparc_entries (upi)",
-    "CREATE INDEX uniparc_xrefs_key ON uniparc_xrefs (db, key)",
-)
-"""Indexes of the document tables, built after the load."""
 
 
 class ReleaseWriter(abc.ABC):
@@ -302,7 +166,8 @@ class ReleaseWriter(abc.ABC):
             self.taxa[entry] = taxon
 
     def add_documents(self, kind: str, rows: Iterable[tuple[Any, ...]]) -> int:
-        """Add entry documents: rows of :data:`DOCUMENT_COLUMNS` ``[kind]``; return the count."""
+        """Add entry documents: rows of :data:`~idmapping.store.schema.DOCUMENT_COLUMNS` ``[kind]``;
+        return the count."""
         batch: list[tuple[Any, ...]] = []
         count = 0
         for row in rows:
@@ -399,129 +264,6 @@ class ReleaseWriter(abc.ABC):
     @abc.abstractmethod
     def abort(self) -> None:
         """Throw the unfinished release away; the current one is untouched."""
-
-
-def same_entry(alias: str, entry: str, db: int) -> str:
-    """The condition that xrefs row *alias* is one of entry *entry*'s ids in database *db*."""
-    return f"{alias}.entry = {entry} AND {alias}.db = {db}"
-
-
-def entry_column(alias: str) -> str:
-    """The entry number of xrefs row *alias* (an SQL expression)."""
-    return f"{alias}.entry"
-
-
-def derived_gene_name_sql(codes: dict[str, int],
-                          entry_rows: Callable[[str, str, int], str] = same_entry,
-                          entry_of: Callable[[str], str] = entry_column,
-                          new_row: tuple[str, str] = ("entry", "x.entry")) -> list[str]:
-    """Statements deriving UniProt's "Gene Name" for entries that have no Gene_Name row.
-
-    Such an entry is named by its ordered-locus names, else by its ORF names.
-
-    :param entry_rows: as for :func:`lookup_sql`; also *entry_of*.
-    :param new_row: the column that places a derived row and its value: its entry by default
-        (SQLite gives a row id instead).
-    """
-    gene, oln, orf = codes["Gene_Name"], codes["Gene_OrderedLocusName"], codes["Gene_ORFName"]
-    column, value = new_row
-    # NOT EXISTS rather than NOT IN: PostgreSQL runs NOT IN well only while the subquery fits
-    # in memory, which a full release's does not.
-    return [
-        f"INSERT INTO xrefs({column}, db, value, key) SELECT {value}, {gene}, x.value, x.key "
-        f"FROM xrefs x WHERE x.db = {kind} AND NOT EXISTS "
-        f"(SELECT 1 FROM xrefs g WHERE {entry_rows('g', entry_of('x'), gene)})"
-        for kind in (oln, orf)
-    ]
-
-
-def subset_sql(subset: Subset) -> list[str]:
-    """Statements that delete what a subset load does not keep."""
-    if not subset.taxa and not subset.reviewed_only:
-        return []
-    keep = []
-    if subset.taxa:
-        keep.append("taxon IN (" + ",".join(str(int(t)) for t in subset.taxa) + ")")
-    if subset.reviewed_only:
-        keep.append("reviewed = 1")
-    dropped = "SELECT id FROM entries WHERE NOT (" + " AND ".join(
-        f"COALESCE({k}, FALSE)" for k in keep) + ")"
-    return [
-        f"DELETE FROM xrefs WHERE entry IN ({dropped})",
-        f"DELETE FROM entries WHERE id IN ({dropped})",
-        "DELETE FROM secondary WHERE primary_acc NOT IN (SELECT accession FROM entries)",
-        "DELETE FROM kb_entries WHERE NOT EXISTS "
-        "(SELECT 1 FROM entries m WHERE m.accession = kb_entries.canonical)",
-    ]
-
-
-def lookup_sql(plan: LookupPlan, codes: dict[str, int],
-               entry_rows: Callable[[str, str, int], str] = same_entry,
-               entry_of: Callable[[str], str] = entry_column) -> tuple[str, list[Any]]:
-    """The one query answering *plan*: ``(seq, to, obsolete)`` rows ordered for output.
-
-    The input is the temporary table ``input(seq, key, kind, version)``.
-
-    :param entry_rows: how a backend finds an entry's xrefs (:func:`same_entry` by default).
-    :param entry_of: how it reads an xref's entry (:func:`entry_column` by default).
-    """
-    params: list[Any] = []
-    if plan.source == "uniprot":
-        hits = (
-            "SELECT i.seq, e.id AS entry FROM input i JOIN entries e "
-            "ON e.accession = i.key WHERE i.kind = 'accession' "
-            "UNION SELECT i.seq, e.id FROM input i JOIN entries e "
-            "ON e.name = i.key WHERE i.kind = 'entry_name' "
-            # the NOT EXISTS names s, not i: it is then checked for the few secondary
-            # accessions found, not for every input (a million inputs: a million probes)
-            "UNION SELECT i.seq, e.id FROM input i JOIN secondary s ON s.accession = i.key "
-            "JOIN entries e ON e.accession = s.primary_acc WHERE i.kind = 'accession' "
-            "AND NOT EXISTS (SELECT 1 FROM entries p WHERE p.accession = s.accession)"
-        )
-    else:
-        code = codes.get(plan.source)
-        if code is None:
-            hits = "SELECT i.seq, 0 AS entry FROM input i WHERE 1 = 0"
-        else:
-            hits = (
-                # CROSS JOIN: SQLite keeps the input as the outer loop, probing the key index
-                # (it would otherwise scan every stored id of the database for a small input)
-                f"SELECT i.seq, {entry_of('x')} AS entry FROM input i CROSS JOIN xrefs x "
-                f"WHERE x.db = {code} AND x.key = i.key "
-                "AND (i.version IS NULL OR lower(x.value) = i.version)"
-            )
-    taxon = ""
-    if plan.taxon is not None:
-        taxon = " AND e.taxon = ?"
-        params.append(plan.taxon)
-    if plan.target in ("uniprotkb", "swissprot"):
-        reviewed = " AND e.reviewed = 1" if plan.target == "swissprot" else ""
-        union = ""
-        if plan.target == "uniprotkb" and plan.source == "uniprot":
-            # A deleted accession maps to itself, as an inactive entry, for UniProtKB only.
-            union = (
-                " UNION SELECT i.seq, d.accession, 1, 0 FROM input i "
-                "JOIN deleted d ON d.accession = i.key WHERE i.kind = 'accession' "
-                "AND NOT EXISTS (SELECT 1 FROM entries p WHERE p.accession = d.accession) "
-                "AND NOT EXISTS (SELECT 1 FROM secondary s WHERE s.accession = d.accession)"
-            )
-        sql = (
-            "SELECT seq, accession, obsolete FROM ("
-            f"SELECT h.seq, e.accession, 0 AS obsolete, e.reviewed FROM ({hits}) h "
-            f"JOIN entries e ON e.id = h.entry{taxon}{reviewed}{union}"
-            ") r ORDER BY seq, obsolete, reviewed DESC NULLS LAST, accession"
-        )
-        return sql, params
-    code = codes.get(plan.target)
-    if code is None:
-        return "SELECT seq, key, 0 FROM input WHERE 1 = 0", []
-    sql = (
-        f"SELECT DISTINCT h.seq, t.value, 0 AS obsolete FROM ({hits}) h "
-        f"JOIN entries e ON e.id = h.entry{taxon} "
-        f"JOIN xrefs t ON {entry_rows('t', 'h.entry', code)} "
-        "ORDER BY h.seq, t.value"
-    )
-    return sql, params
 
 
 class Store(abc.ABC):
@@ -657,62 +399,3 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def delete_jobs(self, updated_before: float | None = None) -> int:
         """Delete the jobs last submitted before *updated_before* (None: all); return the count."""
-
-
-JOB_COLUMNS = ("id", "from_db", "to_db", "tax_id", "status", "created", "updated",
-               "release", "result_count", "failed_ids", "suggested_ids", "obsolete_count",
-               "warnings", "errors", "ids")
-"""The columns of the jobs table. The submitted ids come last: SQLite then reads every other
-column of a job of a million ids without walking the megabytes of overflow pages they fill
-(a results page spent 2 ms there)."""
-
-JSON_JOB_COLUMNS = frozenset({"failed_ids", "suggested_ids", "warnings", "errors"})
-"""Job columns holding JSON (lists of ids or problems)."""
-
-
-def job_select(with_ids: bool) -> str:
-    """The select list of :data:`JOB_COLUMNS`, with an empty string for the ids if not wanted."""
-    return ", ".join(c if with_ids or c != "ids" else "'' AS ids" for c in JOB_COLUMNS)
-
-
-def job_values(job: Job, encode_json: Callable[[Any], Any]) -> tuple[Any, ...]:
-    """A job as a row of :data:`JOB_COLUMNS`; *encode_json* turns lists into the backend's JSON."""
-    if job.partial:
-        raise ValueError(f"job {job.id} was read without its ids and cannot be saved")
-    values = []
-    for column in JOB_COLUMNS:
-        value = getattr(job, column)
-        if column in JSON_JOB_COLUMNS:
-            value = encode_json(value)
-        elif isinstance(value, JobStatus):
-            value = value.value
-        values.append(value)
-    return tuple(values)
-
-
-def job_from_row(row: Sequence[Any], decode_json: Callable[[Any], Any] | None = None,
-                 partial: bool = False) -> Job:
-    """The job of a row of :data:`JOB_COLUMNS`; *decode_json* reads its JSON columns, where the
-    driver does not."""
-    values: dict[str, Any] = dict(zip(JOB_COLUMNS, row, strict=True), partial=partial)
-    if decode_json is not None:
-        for column in JSON_JOB_COLUMNS:
-            values[column] = decode_json(values[column])
-    values["status"] = JobStatus(values["status"])
-    return Job(**values)
-
-
-def check_release_name(name: str) -> str:
-    """Refuse release names that cannot be shown or used in a file name."""
-    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}", name):
-        raise InvalidRequest(
-            f"Invalid release name {name!r}: use letters, digits, '_', '.' or '-' (at most 64)"
-        )
-    return name
-
-
-__all__ += ["JOB_COLUMNS", "JSON_JOB_COLUMNS", "job_values", "job_from_row", "job_select",
-            "derived_gene_name_sql", "subset_sql", "lookup_sql", "same_entry", "entry_column",
-            "check_release_name",
-            "EXTRA_DAT_TYPES", "filter_sql", "filter_params", "document_schema",
-            "DOCUMENT_INDEXES", "OLD_RELEASE"]

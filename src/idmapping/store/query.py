@@ -1,8 +1,8 @@
 """UniProt's ``query`` (Lucene syntax, parsed with luqum) and ``sort`` as SQL over the entry
-tables' columns (:data:`idmapping.uniprot.summary.DOCUMENT_COLUMNS`).
+tables' columns (:data:`idmapping.store.schema.DOCUMENT_COLUMNS`).
 
 The SQL reads the document table as ``e``, the mapping entries as ``m`` and the pair as ``p``
-(see :func:`idmapping.store.base.filter_sql`); ``{rel}`` stands for the release's table prefix
+(see :func:`idmapping.store.sql.filter_sql`); ``{rel}`` stands for the release's table prefix
 and ``{collate}`` for the comparison of job ids with release ids.
 
 >>> where, params = parse_query("uniprotkb", "gene:TP53 AND length:[100 TO 400]")

@@ -30,34 +30,30 @@ from idmapping.errors import (
     StoreUnavailable,
 )
 from idmapping.model import EntryFacts, Job, JobStatus, Release
-from idmapping.store.base import (
+from idmapping.store.base import ReleaseWriter, Store
+from idmapping.store.jobrows import JOB_COLUMNS, job_from_row, job_select, job_values
+from idmapping.store.plans import FilterQuery, LookupPlan, Subset, check_release_name
+from idmapping.store.schema import (
+    DOCUMENT_COLUMNS,
     DOCUMENT_INDEXES,
-    JOB_COLUMNS,
+    DOCUMENT_TABLES,
+    document_schema,
+)
+from idmapping.store.sql import (
     OLD_RELEASE,
     SAMPLE_SCAN,
-    FilterQuery,
-    LookupPlan,
-    ReleaseWriter,
-    Store,
-    Subset,
-    check_release_name,
     derived_gene_name_sql,
-    document_schema,
     filter_params,
     filter_sql,
-    job_from_row,
-    job_select,
-    job_values,
     lookup_sql,
     sample_sql,
     subset_sql,
 )
-from idmapping.uniprot.summary import DOCUMENT_COLUMNS, DOCUMENT_TABLES
 
 if TYPE_CHECKING:
     import numpy as np
 
-    from idmapping.store.xrefbatch import XrefBatch
+    from idmapping.store.plans import XrefBatch
 
 __all__ = ["SqliteStore"]
 

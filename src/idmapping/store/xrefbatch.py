@@ -17,32 +17,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from idmapping.ids import lookup_key
+from idmapping.store.plans import XrefBatch
 
-__all__ = ["XrefBatch", "EntryState", "prepare"]
+__all__ = ["EntryState", "prepare"]
 
 _ISOFORM_SUFFIX = r"-[0-9]+$"
 _VERSION = r"^(.+)\.([0-9]+)$"  # as ids.lookup_key: the version after the last dot
-
-
-@dataclass
-class XrefBatch:
-    """Rows ready to store: ``entry`` and ``db`` as integers, ``value`` and ``key`` as text.
-
-    Rows of one entry are together, and no (entry, db, value) appears twice in a batch.
-    """
-
-    entry: np.ndarray
-    db: np.ndarray
-    value: pa.Array
-    key: pa.Array
-
-    def __len__(self) -> int:
-        return len(self.entry)
-
-    def rows(self) -> list[tuple[int, int, str, str]]:
-        """The rows as Python tuples ``(entry, db, value, key)``."""
-        return list(zip(self.entry.tolist(), self.db.tolist(), self.value.to_pylist(),
-                        self.key.to_pylist(), strict=True))
 
 
 @dataclass

@@ -1,9 +1,10 @@
 """What a store keeps beside each entry document: the columns that filters and sorting read.
 
 A document is the entry's JSON, compressed (:func:`pack`); the columns are plain values taken
-from it (:func:`uniprotkb_row`, :func:`uniref_row`, :func:`uniparc_row`), in the order of
-:data:`DOCUMENT_COLUMNS`. Text columns that queries search are lower-case and hold their
-terms between single spaces (``" tp53 p53 "``), so a term matches with ``LIKE '% tp53 %'``.
+from it (:func:`uniprotkb_row`, :func:`uniref_row`, :func:`uniparc_row`), in the order of the
+store's document tables (:data:`idmapping.store.schema.DOCUMENT_COLUMNS`). Text columns that
+queries search are lower-case and hold their terms between single spaces (``" tp53 p53 "``),
+so a term matches with ``LIKE '% tp53 %'``.
 """
 
 from __future__ import annotations
@@ -17,34 +18,8 @@ import orjson
 
 from idmapping.uniprot.common import REVIEWED, Json
 
-__all__ = ["pack", "unpack", "pack_text", "unpack_text", "DOCUMENT_COLUMNS", "DOCUMENT_TABLES",
-           "uniprotkb_row", "uniref_row", "uniparc_row", "protein_names", "gene_names",
-           "ec_numbers", "terms"]
-
-DOCUMENT_TABLES = {"uniprotkb": "kb_entries", "uniref": "uniref_entries",
-                   "uniparc": "uniparc_entries"}
-"""The release table of each kind of entry document."""
-
-DOCUMENT_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
-    "uniprotkb": (
-        ("accession", "text"), ("canonical", "text"), ("name", "text"), ("reviewed", "int"),
-        ("isoform", "int"), ("taxon", "int"), ("organism", "text"), ("length", "int"),
-        ("mass", "int"), ("existence", "int"), ("created", "text"), ("modified", "text"),
-        ("version", "int"), ("protein", "text"), ("gene", "text"), ("gene_sort", "text"),
-        ("ec", "text"), ("go", "text"), ("keyword", "text"), ("xref", "text"),
-        ("doc", "bytes"), ("flat", "bytes"),
-    ),
-    "uniref": (
-        ("id", "text"), ("identity", "int"), ("name", "text"), ("count", "int"),
-        ("length", "int"), ("taxon", "int"), ("organism", "text"), ("modified", "text"),
-        ("members", "text"), ("doc", "bytes"),
-    ),
-    "uniparc": (
-        ("upi", "text"), ("length", "int"), ("checksum", "text"), ("first_seen", "text"),
-        ("last_seen", "text"), ("accessions", "text"), ("doc", "bytes"),
-    ),
-}
-"""Column names and kinds of each document table; the first column is its key."""
+__all__ = ["pack", "unpack", "pack_text", "unpack_text", "uniprotkb_row", "uniref_row",
+           "uniparc_row", "protein_names", "gene_names", "ec_numbers", "terms"]
 
 _ISOFORM = re.compile(r"-[0-9]+$")
 

@@ -1,0 +1,100 @@
+"""The requests a store takes: what a load keeps, a mapping query, a filtered view of results,
+a batch of prepared xrefs, and the rule for release names.
+
+These are plain values: the mapping engine, the result pages and the loader build them, and
+each backend turns them into its SQL (:mod:`idmapping.store.sql`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from idmapping.errors import InvalidRequest
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pyarrow as pa
+
+__all__ = ["Subset", "LookupPlan", "FilterQuery", "XrefBatch", "check_release_name"]
+
+
+@dataclass(frozen=True)
+class Subset:
+    """What part of the files a load keeps: some taxa, reviewed entries only, or everything."""
+
+    taxa: tuple[int, ...] = ()
+    reviewed_only: bool = False
+
+
+@dataclass(frozen=True)
+class LookupPlan:
+    """One mapping query, as the engine asks it of the store.
+
+    :param source: ``uniprot`` (accessions and entry names), or the ID_type to look ids up in.
+    :param target: ``uniprotkb``, ``swissprot``, or the ID_type whose values are wanted.
+    :param inputs: ``(seq, key, kind, version)`` per distinct input; kind is ``accession``,
+        ``entry_name`` or ``value``.
+    :param taxon: restrict the entries passed through to this taxon; ``-1`` matches nothing.
+    """
+
+    source: str
+    target: str
+    inputs: Sequence[tuple[int, str, str, str | None]]
+    taxon: int | None = None
+
+
+@dataclass(frozen=True)
+class FilterQuery:
+    """A filtered or sorted view of a job's results over entry documents.
+
+    :param kind: ``uniprotkb``, ``uniref`` or ``uniparc``.
+    :param where: an SQL condition over the document table ``e`` (and, for UniProtKB, the
+        mapping entries ``m``) with ``?`` placeholders; ``""`` keeps every pair.
+    :param params: the values of the placeholders.
+    :param order: SQL ``ORDER BY`` terms (before the stored order); ``""`` keeps stored order.
+    :param include_isoform: add the isoform entries of each mapped canonical entry.
+    """
+
+    kind: str
+    where: str = ""
+    params: tuple[Any, ...] = ()
+    order: str = ""
+    include_isoform: bool = False
+
+
+@dataclass
+class XrefBatch:
+    """Xrefs rows ready to store: ``entry`` and ``db`` as integers, ``value`` and ``key`` as text.
+
+    Rows of one entry are together, and no (entry, db, value) appears twice in a batch. The
+    loader prepares them (:mod:`idmapping.loader.xrefbatch`) in Arrow, so that no Python
+    object is made per value until a backend binds them.
+    """
+
+    entry: np.ndarray
+    db: np.ndarray
+    value: pa.Array
+    key: pa.Array
+
+    def __len__(self) -> int:
+        return len(self.entry)
+
+    def rows(self) -> list[tuple[int, int, str, str]]:
+        """The rows as Python tuples ``(entry, db, value, key)``."""
+        return list(zip(self.entry.tolist(), self.db.tolist(), self.value.to_pylist(),
+                        self.key.to_pylist(), strict=True))
+
+
+def check_release_name(name: str) -> str:
+    """Refuse release names that cannot be shown or used in a file name.
+
+    :raises InvalidRequest: naming the characters allowed.
+    """
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}", name):
+        raise InvalidRequest(
+            f"Invalid release name {name!r}: use letters, digits, '_', '.' or '-' (at most 64)"
+        )
+    return name

@@ -1,0 +1,198 @@
+"""The SQL of the release queries both backends run: mapping, filtered results, samples, and
+the statements that finish a load (derived gene names, subsets).
+
+Each builder writes the tables by their bare names (a backend attaches or qualifies the
+release's tables: ``rel.`` in SQLite, a schema in PostgreSQL) and ``?`` placeholders, which
+PostgreSQL's store adapts. Where the backends lay out the xrefs table differently, a builder
+takes how to find an entry's rows (:func:`same_entry`, :func:`entry_column`).
+UniProt's ``query`` and ``sort`` are translated by :mod:`idmapping.store.query`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from idmapping.store.plans import FilterQuery, LookupPlan, Subset
+from idmapping.store.schema import DOCUMENT_COLUMNS, DOCUMENT_TABLES
+
+__all__ = ["SAMPLE_SCAN", "OLD_RELEASE", "sample_sql", "filter_sql", "filter_params",
+           "same_entry", "entry_column", "derived_gene_name_sql", "subset_sql", "lookup_sql"]
+
+
+SAMPLE_SCAN = 10_000
+"""How many entries :meth:`Store.sample_accessions` looks at."""
+
+
+def sample_sql(rel: str, mark: str) -> str:
+    """The query of :meth:`Store.sample_accessions`: takes the scan size, then the limit.
+
+    :param rel: the prefix of the current release's tables; :param mark: the placeholder.
+    """
+    return (f"SELECT accession FROM (SELECT id, accession, reviewed FROM {rel}entries "
+            f"ORDER BY id LIMIT {mark}) s "
+            f"ORDER BY CASE WHEN reviewed = 1 THEN 0 ELSE 1 END, id LIMIT {mark}")
+
+
+def filter_sql(query: FilterQuery, results: str, rel: str, collate: str = ""
+               ) -> tuple[str, str]:
+    """The page query and the count query of *query*.
+
+    Both take ``job`` (once, or twice with isoforms), then the query's params; the page query
+    then takes ``limit`` and ``offset``.
+
+    :param results: the job results table (``job_results``, schema-qualified as needed).
+    :param rel: the prefix of the current release's tables (``rel.``).
+    :param collate: how the job's ids are compared with the release's (PostgreSQL: their
+        columns have different collations).
+    """
+    table = rel + DOCUMENT_TABLES[query.kind]
+    key = DOCUMENT_COLUMNS[query.kind][0][0]
+    pairs = f"SELECT r.seq, 0 AS sub, r.from_id, r.to_id FROM {results} r WHERE r.job = ?"
+    if query.include_isoform and query.kind == "uniprotkb":
+        pairs += (f" UNION ALL SELECT r.seq, 1, r.from_id, i.accession FROM {results} r "
+                  f"JOIN {table} i ON i.canonical = r.to_id{collate} AND i.isoform = 1 "
+                  "WHERE r.job = ?")
+    joins = f"LEFT JOIN {table} e ON e.{key} = p.to_id{collate}"
+    if query.kind == "uniprotkb":
+        joins += f" LEFT JOIN {rel}entries m ON m.accession = p.to_id{collate}"
+    condition = query.where.replace("{rel}", rel).replace("{collate}", collate)
+    where = f" WHERE {condition}" if condition else ""
+    order = f"{query.order}, " if query.order else ""
+    page = (f"SELECT p.from_id, p.to_id FROM ({pairs}) p {joins}{where} "
+            f"ORDER BY {order}p.seq, p.sub, p.to_id{collate} LIMIT ? OFFSET ?")
+    count = f"SELECT count(*) FROM ({pairs}) p {joins}{where}"
+    return page, count
+
+
+def filter_params(query: FilterQuery, job_id: str) -> list[Any]:
+    """The leading parameters of :func:`filter_sql`'s queries."""
+    jobs = [job_id, job_id] if query.include_isoform and query.kind == "uniprotkb" else [job_id]
+    return [*jobs, *query.params]
+
+
+OLD_RELEASE = ("Invalid request received. The current release was loaded by an earlier version "
+               "without entry tables: load it again to filter or sort its entries")
+"""The message for a filter over a release that has no entry tables."""
+
+def same_entry(alias: str, entry: str, db: int) -> str:
+    """The condition that xrefs row *alias* is one of entry *entry*'s ids in database *db*."""
+    return f"{alias}.entry = {entry} AND {alias}.db = {db}"
+
+
+def entry_column(alias: str) -> str:
+    """The entry number of xrefs row *alias* (an SQL expression)."""
+    return f"{alias}.entry"
+
+
+def derived_gene_name_sql(codes: dict[str, int],
+                          entry_rows: Callable[[str, str, int], str] = same_entry,
+                          entry_of: Callable[[str], str] = entry_column,
+                          new_row: tuple[str, str] = ("entry", "x.entry")) -> list[str]:
+    """Statements deriving UniProt's "Gene Name" for entries that have no Gene_Name row.
+
+    Such an entry is named by its ordered-locus names, else by its ORF names.
+
+    :param entry_rows: as for :func:`lookup_sql`; also *entry_of*.
+    :param new_row: the column that places a derived row and its value: its entry by default
+        (SQLite gives a row id instead).
+    """
+    gene, oln, orf = codes["Gene_Name"], codes["Gene_OrderedLocusName"], codes["Gene_ORFName"]
+    column, value = new_row
+    # NOT EXISTS rather than NOT IN: PostgreSQL runs NOT IN well only while the subquery fits
+    # in memory, which a full release's does not.
+    return [
+        f"INSERT INTO xrefs({column}, db, value, key) SELECT {value}, {gene}, x.value, x.key "
+        f"FROM xrefs x WHERE x.db = {kind} AND NOT EXISTS "
+        f"(SELECT 1 FROM xrefs g WHERE {entry_rows('g', entry_of('x'), gene)})"
+        for kind in (oln, orf)
+    ]
+
+
+def subset_sql(subset: Subset) -> list[str]:
+    """Statements that delete what a subset load does not keep."""
+    if not subset.taxa and not subset.reviewed_only:
+        return []
+    keep = []
+    if subset.taxa:
+        keep.append("taxon IN (" + ",".join(str(int(t)) for t in subset.taxa) + ")")
+    if subset.reviewed_only:
+        keep.append("reviewed = 1")
+    dropped = "SELECT id FROM entries WHERE NOT (" + " AND ".join(
+        f"COALESCE({k}, FALSE)" for k in keep) + ")"
+    return [
+        f"DELETE FROM xrefs WHERE entry IN ({dropped})",
+        f"DELETE FROM entries WHERE id IN ({dropped})",
+        "DELETE FROM secondary WHERE primary_acc NOT IN (SELECT accession FROM entries)",
+        "DELETE FROM kb_entries WHERE NOT EXISTS "
+        "(SELECT 1 FROM entries m WHERE m.accession = kb_entries.canonical)",
+    ]
+
+
+def lookup_sql(plan: LookupPlan, codes: dict[str, int],
+               entry_rows: Callable[[str, str, int], str] = same_entry,
+               entry_of: Callable[[str], str] = entry_column) -> tuple[str, list[Any]]:
+    """The one query answering *plan*: ``(seq, to, obsolete)`` rows ordered for output.
+
+    The input is the temporary table ``input(seq, key, kind, version)``.
+
+    :param entry_rows: how a backend finds an entry's xrefs (:func:`same_entry` by default).
+    :param entry_of: how it reads an xref's entry (:func:`entry_column` by default).
+    """
+    params: list[Any] = []
+    if plan.source == "uniprot":
+        hits = (
+            "SELECT i.seq, e.id AS entry FROM input i JOIN entries e "
+            "ON e.accession = i.key WHERE i.kind = 'accession' "
+            "UNION SELECT i.seq, e.id FROM input i JOIN entries e "
+            "ON e.name = i.key WHERE i.kind = 'entry_name' "
+            # the NOT EXISTS names s, not i: it is then checked for the few secondary
+            # accessions found, not for every input (a million inputs: a million probes)
+            "UNION SELECT i.seq, e.id FROM input i JOIN secondary s ON s.accession = i.key "
+            "JOIN entries e ON e.accession = s.primary_acc WHERE i.kind = 'accession' "
+            "AND NOT EXISTS (SELECT 1 FROM entries p WHERE p.accession = s.accession)"
+        )
+    else:
+        code = codes.get(plan.source)
+        if code is None:
+            hits = "SELECT i.seq, 0 AS entry FROM input i WHERE 1 = 0"
+        else:
+            hits = (
+                # CROSS JOIN: SQLite keeps the input as the outer loop, probing the key index
+                # (it would otherwise scan every stored id of the database for a small input)
+                f"SELECT i.seq, {entry_of('x')} AS entry FROM input i CROSS JOIN xrefs x "
+                f"WHERE x.db = {code} AND x.key = i.key "
+                "AND (i.version IS NULL OR lower(x.value) = i.version)"
+            )
+    taxon = ""
+    if plan.taxon is not None:
+        taxon = " AND e.taxon = ?"
+        params.append(plan.taxon)
+    if plan.target in ("uniprotkb", "swissprot"):
+        reviewed = " AND e.reviewed = 1" if plan.target == "swissprot" else ""
+        union = ""
+        if plan.target == "uniprotkb" and plan.source == "uniprot":
+            # A deleted accession maps to itself, as an inactive entry, for UniProtKB only.
+            union = (
+                " UNION SELECT i.seq, d.accession, 1, 0 FROM input i "
+                "JOIN deleted d ON d.accession = i.key WHERE i.kind = 'accession' "
+                "AND NOT EXISTS (SELECT 1 FROM entries p WHERE p.accession = d.accession) "
+                "AND NOT EXISTS (SELECT 1 FROM secondary s WHERE s.accession = d.accession)"
+            )
+        sql = (
+            "SELECT seq, accession, obsolete FROM ("
+            f"SELECT h.seq, e.accession, 0 AS obsolete, e.reviewed FROM ({hits}) h "
+            f"JOIN entries e ON e.id = h.entry{taxon}{reviewed}{union}"
+            ") r ORDER BY seq, obsolete, reviewed DESC NULLS LAST, accession"
+        )
+        return sql, params
+    code = codes.get(plan.target)
+    if code is None:
+        return "SELECT seq, key, 0 FROM input WHERE 1 = 0", []
+    sql = (
+        f"SELECT DISTINCT h.seq, t.value, 0 AS obsolete FROM ({hits}) h "
+        f"JOIN entries e ON e.id = h.entry{taxon} "
+        f"JOIN xrefs t ON {entry_rows('t', 'h.entry', code)} "
+        "ORDER BY h.seq, t.value"
+    )
+    return sql, params
