@@ -1,4 +1,4 @@
-"""idmapping.dat through Arrow (loader.columnar, store.xrefbatch) stores what the line reader does.
+"""idmapping.dat through Arrow (loader.columnar, loader.xrefbatch) stores what the line reader does.
 
 The column path is how every load reads idmapping.dat; the row path (``read_idmapping`` into
 ``add_mappings``) is the reference it must match, row for row, on both stores.
@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from idmapping.errors import ReleaseFileError
-from idmapping.loader import columnar, demo_dir, load_release
+from idmapping.loader import ReleaseBuilder, columnar, demo_dir, load_release
 from idmapping.loader.readers import read_idmapping
 from idmapping.mapping import map_ids
 from idmapping.model import MappingRequest
@@ -34,10 +34,10 @@ def _stored(store: Store) -> tuple[set[tuple[str, str, str]], dict[str, tuple[ob
 def test_columns_store_what_rows_store(store: Store, tmp_path: Path) -> None:
     load_release([DEMO_DAT], store, name="columns")
     by_columns = _stored(store)
-    writer = store.begin_release()
+    builder = ReleaseBuilder(store)
     with gzip.open(DEMO_DAT, "rt") as text:
-        writer.add_mappings(read_idmapping(text, str(DEMO_DAT)))
-    writer.commit("rows")
+        builder.add_mappings(read_idmapping(text, str(DEMO_DAT)))
+    builder.commit("rows")
     by_rows = _stored(store)
     assert by_columns == by_rows
     assert len(by_columns[0]) > 40_000

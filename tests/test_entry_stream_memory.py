@@ -20,12 +20,13 @@ PAIRS = 100_000
 
 BUILD = textwrap.dedent("""
     import sys
+    from idmapping.loader import ReleaseBuilder
     from idmapping.store import open_store
     from idmapping.uniprot.common import sequence_object
     from idmapping.uniprot.summary import uniprotkb_row
 
     store = open_store(sys.argv[1])
-    writer = store.begin_release()
+    writer = ReleaseBuilder(store)
     seq = "MKVLAAGIVGLLLAQPASAEEKKTTVDNLLSQAGGEAEKLAAR" * 4
 
     def entries():

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from idmapping.errors import ReleaseFileError, UnknownFormat
-from idmapping.loader import load_release, sniff
+from idmapping.loader import ReleaseBuilder, load_release, sniff
 from idmapping.mapping import map_ids
 from idmapping.model import MappingRequest
 from idmapping.store import Store, Subset
@@ -106,8 +106,8 @@ def test_an_interrupted_load_leaves_the_current_release_intact(store: Store) -> 
 
 def test_a_load_left_behind_by_a_kill_is_cleaned_by_the_next(store: Store) -> None:
     load_release([CORE / "idmapping.dat"], store)
-    writer = store.begin_release()  # a load that never finishes, as after SIGKILL
-    writer.add_mappings([("P04637", "GeneID", "1")])
+    builder = ReleaseBuilder(store)  # a load that never finishes, as after SIGKILL
+    builder.add_mappings([("P04637", "GeneID", "1")])
     assert [r.state for r in store.releases()] == ["ready", "loading"]
     load_release([CORE / "idmapping.dat"], store)
     assert [r.state for r in store.releases()] == ["ready", "ready"]

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, cast
 import pytest
 
 from idmapping.errors import InvalidRequest, NoRelease, StoreError
-from idmapping.loader import load_release
+from idmapping.loader import ReleaseBuilder, load_release
 from idmapping.mapping import map_ids
 from idmapping.model import Job, JobStatus, MappingRequest
 from idmapping.store import Store, Subset, open_store
@@ -176,9 +176,15 @@ def test_a_failed_or_interrupted_load_leaves_no_schema(pg: PostgresStore) -> Non
 
     with pytest.raises(KeyboardInterrupt):
         load_release([CORE / "idmapping.dat"], pg, progress=interrupt)
+    builder = ReleaseBuilder(pg)
+    builder.add_mappings([("P04637", "GeneID", "1")])
     with pytest.raises(InvalidRequest):
         # a failure after the rows are in: the name is refused before the switch
-        load_release([CORE / "idmapping.dat"], pg, name="no spaces allowed")
+        try:
+            builder.commit("no spaces allowed")
+        except BaseException:
+            builder.abort()  # as load_release does
+            raise
     assert release_schemas(pg) == [f"idmapping_r{first.id}"]
     assert pg.releases() == [first]
     assert run(pg, "UniProtKB_AC-ID", "GeneID", ("P04637",))[0] == [("P04637", "7157", False)]
@@ -189,10 +195,11 @@ def test_a_load_killed_during_its_transaction_leaves_nothing(pg: PostgresStore,
     first = load_release(sorted(CORE.iterdir()), pg)
     child = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
         import time
+        from idmapping.loader import ReleaseBuilder
         from idmapping.store import open_store
-        writer = open_store({pg_url!r}).begin_release()
-        writer.add_mappings([("P04637", "GeneID", str(n)) for n in range(20000)])
-        print(writer.release_id, flush=True)
+        builder = ReleaseBuilder(open_store({pg_url!r}))
+        builder.add_mappings([("P04637", "GeneID", str(n)) for n in range(20000)])
+        print(builder.writer.release_id, flush=True)
         time.sleep(60)
     """)], stdout=subprocess.PIPE, text=True)  # fmt: skip
     try:
@@ -219,11 +226,12 @@ def test_a_load_killed_during_its_transaction_leaves_nothing(pg: PostgresStore,
 def test_a_schema_left_by_a_kill_after_the_data_is_in_is_dropped_by_the_next_load(
         pg: PostgresStore) -> None:
     first = load_release(sorted(CORE.iterdir()), pg)
-    writer = pg.begin_release()
-    writer.add_mappings([("P04637", "GeneID", "1")])
-    writer._insert_entries(writer._entry_rows())
-    writer._finish("left", Subset(), writer.codes)  # committed; then the process died
-    assert f"idmapping_r{writer.release_id}" in release_schemas(pg)
+    builder = ReleaseBuilder(pg)
+    builder.add_mappings([("P04637", "GeneID", "1")])
+    builder.writer.insert_entries(builder.entry_rows())
+    # committed; then the process died
+    builder.writer.finish("left", Subset(), builder.codes, builder.meta)
+    assert f"idmapping_r{builder.writer.release_id}" in release_schemas(pg)
     assert pg.current_release() == first
     second = load_release([CORE / "idmapping.dat"], pg)
     assert release_schemas(pg) == sorted([f"idmapping_r{first.id}", f"idmapping_r{second.id}"])
@@ -245,13 +253,13 @@ def test_remove_release_drops_its_schema(pg: PostgresStore) -> None:
 
 def test_readers_see_the_old_release_until_the_switch(pg: PostgresStore) -> None:
     load_release(sorted(CORE.iterdir()), pg)
-    writer = pg.begin_release()
-    writer.add_mappings([("P04637", "GeneID", "42"), ("P04637", "NCBI_TaxID", "9606")])
-    writer._insert_entries(writer._entry_rows())
-    writer._finish("2031_09", Subset(), writer.codes)
+    builder = ReleaseBuilder(pg)
+    builder.add_mappings([("P04637", "GeneID", "42"), ("P04637", "NCBI_TaxID", "9606")])
+    builder.writer.insert_entries(builder.entry_rows())
+    builder.writer.finish("2031_09", Subset(), builder.codes, builder.meta)
     # built, indexed and committed, but not current yet
     assert run(pg, "UniProtKB_AC-ID", "GeneID", ("P04637",))[0] == [("P04637", "7157", False)]
-    writer._switch("2031_09")
+    builder.writer.switch("2031_09", builder.stats())
     assert run(pg, "UniProtKB_AC-ID", "GeneID", ("P04637",))[0] == [("P04637", "42", False)]
 
 

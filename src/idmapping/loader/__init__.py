@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, TypeVar
 
 from idmapping.errors import ReleaseFileError
+from idmapping.loader.builder import ReleaseBuilder
 from idmapping.loader.entries import load_uniparc, load_uniprotkb, load_uniref
 from idmapping.loader.readers import (
     read_delac,
@@ -26,8 +27,8 @@ from idmapping.loader.readers import (
 )
 from idmapping.loader.sniff import ReleaseFile, open_text, sniff
 from idmapping.model import Release
-from idmapping.store.base import ReleaseWriter, Store
-from idmapping.store.plans import Subset
+from idmapping.store.base import Store
+from idmapping.store.plans import Subset, check_release_name
 from idmapping.uniprot.readers.clusters import read_uniparc_xml, read_uniref_xml
 from idmapping.uniprot.readers.flatfile import read_flatfile
 from idmapping.uniprot.readers.isoforms import read_isoform_fasta
@@ -36,7 +37,8 @@ from idmapping.uniprot.readers.kbxml import read_uniprot_xml
 if TYPE_CHECKING:
     import pyarrow as pa
 
-__all__ = ["load_release", "load_demo", "demo_dir", "Progress", "sniff", "ReleaseFile"]
+__all__ = ["load_release", "load_demo", "demo_dir", "Progress", "sniff", "ReleaseFile",
+           "ReleaseBuilder"]
 
 Progress = Callable[[int, int, int], None]
 """Called as ``progress(bytes_read, bytes_total, rows)`` while a load runs."""
@@ -63,12 +65,12 @@ class _Counting(io.RawIOBase):
 
 
 class _Load:
-    """One run of the loader: its files, its writer and its progress."""
+    """One run of the loader: its files, its release builder and its progress."""
 
-    def __init__(self, files: Sequence[ReleaseFile], writer: ReleaseWriter,
+    def __init__(self, files: Sequence[ReleaseFile], builder: ReleaseBuilder,
                  progress: Progress | None) -> None:
         self.files = files
-        self.writer = writer
+        self.builder = builder
         self.progress = progress
         self.total = sum(f.size for f in files)
         self.done = 0
@@ -124,7 +126,7 @@ class _Load:
         from idmapping.loader.columnar import read_idmapping_columns  # Arrow: for loads only
 
         batches = read_idmapping_columns(file, raw, lambda: open(file.path, "rb"))
-        self.writer.add_mapping_columns(self._tick_batches(batches))
+        self.builder.add_mapping_columns(self._tick_batches(batches))
         if self.progress:
             self.progress(self.done, self.total, self.rows)
 
@@ -139,35 +141,35 @@ class _Load:
     def _read(self, file: ReleaseFile, text: io.TextIOWrapper) -> None:
         path = str(file.path)
         if file.format == "selected":
-            self.writer.add_mappings(self._tick(read_selected(text, path)))
+            self.builder.add_mappings(self._tick(read_selected(text, path)))
         elif file.format == "sec_ac":
             self._note_name(file)
-            self.writer.add_secondary(self._tick(read_sec_ac(text, path)))
+            self.builder.add_secondary(self._tick(read_sec_ac(text, path)))
         elif file.format == "delac":
             self._note_name(file)
             source = "tr" if "trembl" in file.path.name.lower() or "_tr" in file.path.name \
                 else "sp"
-            self.writer.add_deleted((a, source) for a in self._tick(read_delac(text, path)))
+            self.builder.add_deleted((a, source) for a in self._tick(read_delac(text, path)))
         elif file.format == "reldate":
             self._note_name(file)
         elif file.format == "uniprotkb_flat":
             entries = ((e.json, e.text) for e in read_flatfile(text, path))
-            load_uniprotkb(self.writer, self._tick(entries))
+            load_uniprotkb(self.builder, self._tick(entries))
         elif file.format == "isoform_fasta":
             isoforms = ((e, None) for e in read_isoform_fasta(text, path))
-            load_uniprotkb(self.writer, self._tick(isoforms))
+            load_uniprotkb(self.builder, self._tick(isoforms))
 
     def _read_xml(self, file: ReleaseFile, raw: BinaryIO) -> None:
         """Read an XML entry file (lxml parses bytes, and gzip itself when asked)."""
         path = str(file.path)
         stream: BinaryIO = gzip.GzipFile(fileobj=raw) if file.compressed else raw  # type: ignore[assignment]
         if file.format == "uniprotkb_xml":
-            load_uniprotkb(self.writer, self._tick((e, None) for e in read_uniprot_xml(stream,
+            load_uniprotkb(self.builder, self._tick((e, None) for e in read_uniprot_xml(stream,
                                                                                      path)))
         elif file.format == "uniref_xml":
-            load_uniref(self.writer, self._tick(read_uniref_xml(stream, path)))
+            load_uniref(self.builder, self._tick(read_uniref_xml(stream, path)))
         elif file.format == "uniparc_xml":
-            load_uniparc(self.writer, self._tick(read_uniparc_xml(stream, path)))
+            load_uniparc(self.builder, self._tick(read_uniparc_xml(stream, path)))
 
     def _note_name(self, file: ReleaseFile) -> None:
         """Note the release name that a file's header states."""
@@ -202,24 +204,27 @@ def load_release(
     :param progress: called with bytes read, bytes in all, rows read.
     :param demo: the files are the generated demo release (recorded, and said on the pages).
     :raises ReleaseFileError: a file that cannot be read, naming the file and line.
+    :raises InvalidRequest: a release *name* the store refuses, before anything is read.
     """
     files = [sniff(p) for p in paths]
     if not files:
         raise ReleaseFileError("no release files given")
-    writer = store.begin_release()
+    if name is not None:
+        check_release_name(name)
+    builder = ReleaseBuilder(store)
     try:
-        load = _Load(files, writer, progress)
+        load = _Load(files, builder, progress)
         load.run()
         chosen = name or _pick_name(load.names)
-        writer.meta["files"] = ", ".join(f.path.name for f in files)
+        builder.meta["files"] = ", ".join(f.path.name for f in files)
         if load.dates:
-            writer.facts["date"] = max(load.dates)
+            builder.facts["date"] = max(load.dates)
         if demo:
-            writer.facts["demo"] = True
-        writer.lines = load.rows
-        return writer.commit(chosen, subset)
+            builder.facts["demo"] = True
+        builder.lines = load.rows
+        return builder.commit(chosen, subset)
     except BaseException:
-        writer.abort()
+        builder.abort()
         raise
 
 

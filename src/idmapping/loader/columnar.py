@@ -2,7 +2,7 @@
 
 The line reader (:func:`~idmapping.loader.readers.read_idmapping`) spends about a microsecond
 per line in Python; a full idmapping.dat has billions of lines. Arrow parses the same text in a
-fraction of that, off the interpreter's lock, into columns that the release writer turns into
+fraction of that, off the interpreter's lock, into columns that the release builder turns into
 stored rows without a Python object per value.
 
 Each batch is checked as the line reader checks a line (three columns, an accession or isoform

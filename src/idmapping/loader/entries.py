@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 from typing import Any
 
-from idmapping.store.base import ReleaseWriter
+from idmapping.loader.builder import ReleaseBuilder
 from idmapping.uniprot.common import REVIEWED, Json
 from idmapping.uniprot.summary import uniparc_row, uniprotkb_row, uniref_row
 
@@ -47,7 +47,7 @@ def _gene_rows(accession: str, entry: Json) -> Iterator[tuple[str, str, str]]:
         yield accession, "CRC64", checksum
 
 
-def load_uniprotkb(writer: ReleaseWriter, entries: Iterable[tuple[Json, str | None]]) -> int:
+def load_uniprotkb(builder: ReleaseBuilder, entries: Iterable[tuple[Json, str | None]]) -> int:
     """Load UniProtKB entries given as ``(json, flat-file text or None)``; return the count."""
     count = 0
     for batch in _batches(entries):
@@ -59,16 +59,16 @@ def load_uniprotkb(writer: ReleaseWriter, entries: Iterable[tuple[Json, str | No
             if _ISOFORM.search(accession):
                 continue
             organism = entry.get("organism") or {}
-            writer.set_entry(accession, entry.get("uniProtkbId"),
+            builder.set_entry(accession, entry.get("uniProtkbId"),
                              entry.get("entryType") == REVIEWED, organism.get("taxonId"))
             mappings += _gene_rows(accession, entry)
-        writer.add_documents("uniprotkb", rows)
-        writer.add_mappings(mappings)
+        builder.add_documents("uniprotkb", rows)
+        builder.add_mappings(mappings)
         count += len(batch)
     return count
 
 
-def load_uniref(writer: ReleaseWriter, entries: Iterable[tuple[Json, list[Json]]]) -> int:
+def load_uniref(builder: ReleaseBuilder, entries: Iterable[tuple[Json, list[Json]]]) -> int:
     """Load UniRef entries given as ``(light entry, members)``; each member is
     ``{"accession", "name", "taxon"}``. Members become the entries' UniRef cross-references."""
     count = 0
@@ -78,16 +78,16 @@ def load_uniref(writer: ReleaseWriter, entries: Iterable[tuple[Json, list[Json]]
             id_type = entry["entryType"]
             for member in members:
                 accession = member["accession"]
-                writer.set_entry(accession, member.get("name"), None, member.get("taxon"))
+                builder.set_entry(accession, member.get("name"), None, member.get("taxon"))
                 mappings.append((accession, id_type, entry["id"]))
         mappings.sort(key=lambda row: row[0])
-        writer.add_documents("uniref", [uniref_row(entry) for entry, _ in batch])
-        writer.add_mappings(mappings)
+        builder.add_documents("uniref", [uniref_row(entry) for entry, _ in batch])
+        builder.add_mappings(mappings)
         count += len(batch)
     return count
 
 
-def load_uniparc(writer: ReleaseWriter, entries: Iterable[tuple[Json, list[Json]]]) -> int:
+def load_uniparc(builder: ReleaseBuilder, entries: Iterable[tuple[Json, list[Json]]]) -> int:
     """Load UniParc entries given as ``(light entry, cross-references)``; each reference is
     ``{"database", "id", "active"}``. Active UniProtKB references become the entries'
     UniParc ids; EMBL, RefSeq and GI ids are kept for suggestions."""
@@ -105,8 +105,8 @@ def load_uniparc(writer: ReleaseWriter, entries: Iterable[tuple[Json, list[Json]
                 elif database in _SUGGESTED:
                     suggested.append((_SUGGESTED[database], ident, upi))
         mappings.sort(key=lambda row: row[0])
-        writer.add_documents("uniparc", [uniparc_row(entry) for entry, _ in batch])
-        writer.add_mappings(mappings)
-        writer.add_uniparc_xrefs(suggested)
+        builder.add_documents("uniparc", [uniparc_row(entry) for entry, _ in batch])
+        builder.add_mappings(mappings)
+        builder.add_uniparc_xrefs(suggested)
         count += len(batch)
     return count

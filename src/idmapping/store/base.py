@@ -13,253 +13,73 @@ one query joins it against the indexes, and the rows come back ordered by input.
 from __future__ import annotations
 
 import abc
-import contextlib
-import queue
-import re
 import secrets
-import threading
 from collections.abc import Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from idmapping.catalogue import Catalogue
-from idmapping.ids import lookup_key
 from idmapping.model import EntryFacts, Job, JobStatus, Release
-from idmapping.store.plans import FilterQuery, LookupPlan, Subset
-
-if TYPE_CHECKING:
-    import pyarrow as pa
-
-    from idmapping.store.plans import XrefBatch
+from idmapping.store.plans import FilterQuery, LookupPlan, Subset, XrefBatch
 
 __all__ = ["Store", "ReleaseWriter"]
 
-_ISOFORM_SUFFIX = re.compile(r"-[0-9]+$")
-
-
 class ReleaseWriter(abc.ABC):
-    """Builds one new release beside the current one; :meth:`commit` makes it current.
+    """A new release being written beside the current one, in a backend's own way.
 
-    Rows are given as UniProt's files have them; this class turns ID_type names into codes,
-    accessions into entry numbers and values into lookup keys, and hands batches to the backend.
+    The loader (:class:`~idmapping.loader.builder.ReleaseBuilder`) prepares the rows (entry
+    numbers, ID_type codes, lookup keys) and hands them over in batches; :meth:`finish` derives
+    what the files do not say and indexes, :meth:`switch` makes the release current, and
+    :meth:`abort` throws it away. A store opens one with :meth:`Store.begin_release`.
     """
 
     batch_size = 50_000
+    """Xrefs rows per :meth:`insert_xrefs` that suit the backend."""
 
-    def __init__(self, catalogue: Catalogue) -> None:
-        self.catalogue = catalogue
-        self.codes: dict[str, int] = {}
-        self.versioned: dict[str, bool] = {
-            db.dat_type: db.versioned for db in catalogue.databases.values() if db.dat_type
-        }
-        for name in catalogue.dat_types():
-            self._code(name)
-        self.entry_ids: dict[str, int] = {}
-        self.names: dict[int, str] = {}
-        self.taxa: dict[int, int] = {}
-        self.reviewed: dict[int, bool] = {}
-        self.meta: dict[str, str] = {}
-        self.facts: dict[str, Any] = {}
-        """Recorded in the release's stats: ``date`` (the files' release date), ``demo``."""
+    def __init__(self, release_id: int) -> None:
+        self.release_id = release_id
         self.identity = secrets.token_hex(16)
         """Written into the release and into the store's list of releases: the check that a
         release's data is the data that was loaded (:meth:`Store.verify`)."""
-        self.documents: dict[str, int] = {}
-        self.rows = 0
-        self.lines = 0
-
-    document_batch = 2000
-
-    # -- what the loader calls ------------------------------------------------------------
-
-    def add_mappings(self, rows: Iterable[tuple[str, str, str]]) -> None:
-        """Add ``(accession, ID_type, value)`` rows (idmapping.dat's three columns)."""
-        batch: list[tuple[int, int, str, str]] = []
-        name_code, taxon_code = self.codes["UniProtKB-ID"], self.codes["NCBI_TaxID"]
-        last, entry = "", 0
-        for accession, id_type, value in rows:
-            if accession != last:  # files are grouped by accession: resolve each once
-                entry, last = self._entry(accession), accession
-            code = self.codes.get(id_type)
-            if code is None:
-                code = self._code(id_type)
-            if code == name_code:
-                self.names[entry] = value
-                continue
-            if code == taxon_code:
-                self.taxa[entry] = int(value)
-                continue
-            batch.append((entry, code, value, lookup_key(value, self.versioned.get(id_type, False))))
-            if len(batch) >= self.batch_size:
-                self._insert_xrefs(batch)
-                self.rows += len(batch)
-                batch = []
-        if batch:
-            self._insert_xrefs(batch)
-            self.rows += len(batch)
-
-    def add_mapping_columns(self, batches: Iterable[pa.RecordBatch]) -> None:
-        """Add idmapping.dat's rows a batch of columns at a time (``accession, id_type, value``).
-
-        The same rows as :meth:`add_mappings` stores, prepared column-wise
-        (:mod:`idmapping.store.xrefbatch`) on a second thread while this one stores the batch
-        before: reading, parsing and preparing (in Arrow, which runs without the interpreter's
-        lock) overlap with the backend's inserts.
-        """
-        from idmapping.store.xrefbatch import EntryState, prepare
-
-        state = EntryState(self.entry_ids, self.codes, self._code, self.names, self.taxa,
-                           self.versioned)
-        ready: queue.Queue[Any] = queue.Queue(maxsize=2)
-        stop = threading.Event()
-
-        def produce() -> None:
-            try:
-                for batch in batches:
-                    if stop.is_set():
-                        return
-                    ready.put(prepare(batch, state))
-                ready.put(None)
-            except BaseException as exc:  # handed to the storing thread, which raises it
-                ready.put(exc)
-
-        worker = threading.Thread(target=produce, name="idmapping-prepare", daemon=True)
-        worker.start()
-        try:
-            while (item := ready.get()) is not None:
-                if isinstance(item, BaseException):
-                    raise item
-                self._insert_xref_batch(item)
-                self.rows += len(item)
-        finally:
-            stop.set()
-            while worker.is_alive():  # let a producer blocked on a full queue finish
-                with contextlib.suppress(queue.Empty):
-                    ready.get(timeout=0.1)
-            worker.join()
-            # Arrow keeps freed batches' memory for re-use; a server that loaded the demo
-            # release at its start would hold it for its whole life
-            import pyarrow as pa
-
-            pa.default_memory_pool().release_unused()
-
-    def add_secondary(self, rows: Iterable[tuple[str, str]]) -> None:
-        """Add ``(secondary accession, primary accession)`` rows of sec_ac.txt."""
-        self._insert_secondary(list(rows))
-
-    def add_deleted(self, rows: Iterable[tuple[str, str]]) -> None:
-        """Add ``(accession, 'sp'|'tr')`` rows of the delac files."""
-        self._insert_deleted(list(rows))
-
-    def set_reviewed(self, accession: str, reviewed: bool) -> None:
-        """Record an entry's reviewed status as its entry data states it."""
-        self.reviewed[self._entry(accession)] = reviewed
-
-    def set_entry(self, accession: str, name: str | None, reviewed: bool | None,
-                  taxon: int | None) -> None:
-        """Record what an entry's own data states: its name, status and taxon."""
-        entry = self._entry(accession)
-        if name:
-            self.names[entry] = name
-        if reviewed is not None:
-            self.reviewed[entry] = reviewed
-        if taxon is not None:
-            self.taxa[entry] = taxon
-
-    def add_documents(self, kind: str, rows: Iterable[tuple[Any, ...]]) -> int:
-        """Add entry documents: rows of :data:`~idmapping.store.schema.DOCUMENT_COLUMNS` ``[kind]``;
-        return the count."""
-        batch: list[tuple[Any, ...]] = []
-        count = 0
-        for row in rows:
-            batch.append(row)
-            if len(batch) >= self.document_batch:
-                self._insert_documents(kind, batch)
-                count += len(batch)
-                batch = []
-        if batch:
-            self._insert_documents(kind, batch)
-            count += len(batch)
-        self.documents[kind] = self.documents.get(kind, 0) + count
-        return count
-
-    def add_uniparc_xrefs(self, rows: Iterable[tuple[str, str, str]]) -> None:
-        """Add ``(ID_type, id, UniParc id)`` rows: the UniParc entries of sequence ids."""
-        batch = [(db, lookup_key(value, self.versioned.get(db, False)), upi)
-                 for db, value, upi in rows]
-        if batch:
-            self._insert_uniparc_xrefs(batch)
-
-    def commit(self, name: str, subset: Subset = Subset()) -> Release:
-        """Finish the release: entries, derived gene names, subset, indexes; make it current.
-
-        ``lines`` (the rows read from the files) and ``xrefs`` (the ids stored) are recorded in
-        the release's stats.
-        """
-        self._insert_entries(self._entry_rows())
-        self._finish(name, subset, self.codes)
-        return self._switch(name)
-
-    # -- helpers ----------------------------------------------------------------------------
-
-    def _entry(self, accession: str) -> int:
-        base = _ISOFORM_SUFFIX.sub("", accession)
-        entry = self.entry_ids.get(base)
-        if entry is None:
-            entry = self.entry_ids[base] = len(self.entry_ids) + 1
-        return entry
-
-    def _code(self, name: str) -> int:
-        code = self.codes[name] = len(self.codes) + 1
-        return code
-
-    def _entry_rows(self) -> Iterator[tuple[int, str, str | None, int | None, int | None]]:
-        for accession, entry in self.entry_ids.items():
-            name = self.names.get(entry)
-            reviewed = self.reviewed.get(entry)
-            if reviewed is None and name is not None:
-                # TrEMBL entry names are ACCESSION_SPECIES; Swiss-Prot names are mnemonics.
-                reviewed = not name.upper().startswith(accession + "_")
-            yield (entry, accession, name, None if reviewed is None else int(reviewed),
-                   self.taxa.get(entry))
-
-    # -- what a backend implements -----------------------------------------------------------
 
     @abc.abstractmethod
-    def _insert_xrefs(self, rows: list[tuple[int, int, str, str]]) -> None:
+    def insert_xrefs(self, rows: list[tuple[int, int, str, str]]) -> None:
         """Bulk-insert ``(entry, db, value, key)`` rows."""
 
-    def _insert_xref_batch(self, batch: XrefBatch) -> None:
-        """Bulk-insert a prepared batch; by default as the rows of :meth:`_insert_xrefs`."""
-        self._insert_xrefs(batch.rows())
+    def insert_xref_batch(self, batch: XrefBatch) -> None:
+        """Bulk-insert a prepared batch; by default as the rows of :meth:`insert_xrefs`."""
+        self.insert_xrefs(batch.rows())
 
     @abc.abstractmethod
-    def _insert_entries(self, rows: Iterable[tuple[int, str, str | None, int | None,
-                                                  int | None]]) -> None:
+    def insert_entries(self, rows: Iterable[tuple[int, str, str | None, int | None,
+                                                 int | None]]) -> None:
         """Bulk-insert ``(id, accession, name, reviewed, taxon)`` rows."""
 
     @abc.abstractmethod
-    def _insert_secondary(self, rows: list[tuple[str, str]]) -> None:
+    def insert_secondary(self, rows: list[tuple[str, str]]) -> None:
         """Bulk-insert sec_ac rows."""
 
     @abc.abstractmethod
-    def _insert_documents(self, kind: str, rows: list[tuple[Any, ...]]) -> None:
+    def insert_documents(self, kind: str, rows: list[tuple[Any, ...]]) -> None:
         """Bulk-insert rows of a document table."""
 
     @abc.abstractmethod
-    def _insert_uniparc_xrefs(self, rows: list[tuple[str, str, str]]) -> None:
+    def insert_uniparc_xrefs(self, rows: list[tuple[str, str, str]]) -> None:
         """Bulk-insert ``(db, key, upi)`` rows."""
 
     @abc.abstractmethod
-    def _insert_deleted(self, rows: list[tuple[str, str]]) -> None:
+    def insert_deleted(self, rows: list[tuple[str, str]]) -> None:
         """Bulk-insert delac rows."""
 
     @abc.abstractmethod
-    def _finish(self, name: str, subset: Subset, codes: dict[str, int]) -> None:
-        """Derive gene names, apply the subset, build the indexes."""
+    def finish(self, name: str, subset: Subset, codes: dict[str, int], meta: dict[str, str]
+               ) -> None:
+        """Record the release's name, ID_type *codes* and *meta*; derive gene names, apply the
+        subset, build the indexes."""
 
     @abc.abstractmethod
-    def _switch(self, name: str) -> Release:
-        """Make the finished release current, atomically."""
+    def switch(self, name: str, stats: dict[str, Any]) -> Release:
+        """Make the finished release current, atomically, recording *stats* (and
+        :attr:`identity`) in the store's list of releases."""
 
     @abc.abstractmethod
     def abort(self) -> None:
@@ -307,7 +127,8 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     def begin_release(self) -> ReleaseWriter:
-        """Start building a new release beside the current one."""
+        """Start writing a new release beside the current one (the loader's
+        :class:`~idmapping.loader.builder.ReleaseBuilder` hands it the rows)."""
 
     @abc.abstractmethod
     def remove_release(self, release_id: int) -> None:

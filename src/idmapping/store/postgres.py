@@ -46,7 +46,7 @@ from idmapping.errors import InvalidRequest, NoRelease, StoreDamaged, StoreError
 from idmapping.model import EntryFacts, Job, JobStatus, Release
 from idmapping.store.base import ReleaseWriter, Store
 from idmapping.store.jobrows import JOB_COLUMNS, job_from_row, job_select, job_values
-from idmapping.store.plans import FilterQuery, LookupPlan, Subset, check_release_name
+from idmapping.store.plans import FilterQuery, LookupPlan, Subset
 from idmapping.store.schema import (
     DOCUMENT_COLUMNS,
     DOCUMENT_INDEXES,
@@ -683,9 +683,8 @@ class PostgresReleaseWriter(ReleaseWriter):
     batch_size = 100_000
 
     def __init__(self, store: PostgresStore, release_id: int) -> None:
-        super().__init__(store.catalogue)
+        super().__init__(release_id)
         self.store = store
-        self.release_id = release_id
         self.schema_name = f"{RELEASE_PREFIX}{int(release_id)}"
         self.schema = sql.Identifier(self.schema_name)
         self.conn = store._connect(autocommit=False)
@@ -710,33 +709,33 @@ class PostgresReleaseWriter(ReleaseWriter):
             for row in rows:
                 copy.write_row(row)
 
-    def _insert_xrefs(self, rows: list[tuple[int, int, str, str]]) -> None:
+    def insert_xrefs(self, rows: list[tuple[int, int, str, str]]) -> None:
         self._copy("xrefs (entry, db, value, key)", ["int4", "int4", "text", "text"], rows)
 
-    def _insert_entries(self, rows: Iterable[tuple[int, str, str | None, int | None,
+    def insert_entries(self, rows: Iterable[tuple[int, str, str | None, int | None,
                                                   int | None]]) -> None:
         self._copy("entries (id, accession, name, reviewed, taxon)",
                    ["int4", "text", "text", "int4", "int4"], rows)
 
-    def _insert_secondary(self, rows: list[tuple[str, str]]) -> None:
+    def insert_secondary(self, rows: list[tuple[str, str]]) -> None:
         self._copy("secondary (accession, primary_acc)", ["text", "text"], rows)
 
-    def _insert_documents(self, kind: str, rows: list[tuple[Any, ...]]) -> None:
+    def insert_documents(self, kind: str, rows: list[tuple[Any, ...]]) -> None:
         columns = DOCUMENT_COLUMNS[kind]
         self._copy(f"{DOCUMENT_TABLES[kind]} ({', '.join(c for c, _ in columns)})",
                    [_DOCUMENT_TYPES[k] for _, k in columns], rows)
 
-    def _insert_uniparc_xrefs(self, rows: list[tuple[str, str, str]]) -> None:
+    def insert_uniparc_xrefs(self, rows: list[tuple[str, str, str]]) -> None:
         self._copy("uniparc_xrefs (db, key, upi)", ["text", "text", "text"], rows)
 
-    def _insert_deleted(self, rows: list[tuple[str, str]]) -> None:
+    def insert_deleted(self, rows: list[tuple[str, str]]) -> None:
         self._copy("deleted_load (accession, source)", ["text", "text"], rows)
 
-    def _finish(self, name: str, subset: Subset, codes: dict[str, int]) -> None:
-        check_release_name(name)  # before the long part, not after it
+    def finish(self, name: str, subset: Subset, codes: dict[str, int], meta: dict[str, str]
+               ) -> None:
         self._copy("dbs (code, name)", ["int4", "text"], [(c, n) for n, c in codes.items()])
         self._copy("meta (key, value)", ["text", "text"],
-                   [("name", name), ("identity", self.identity), *self.meta.items()])
+                   [("name", name), ("identity", self.identity), *meta.items()])
         run = self.conn.execute
         with _refused(self.store.url):
             # statistics first, so the statements below are planned for the real row counts
@@ -753,10 +752,8 @@ class PostgresReleaseWriter(ReleaseWriter):
                           "uniparc_xrefs", *DOCUMENT_TABLES.values()))))
         self.store._forget(self.conn)
 
-    def _switch(self, name: str) -> Release:
-        stats = {"rows": self.lines, "xrefs": self.rows, "entries": len(self.entry_ids),
-                 **{f"documents_{k}": n for k, n in self.documents.items()},
-                 **self.facts, "identity": self.identity}
+    def switch(self, name: str, stats: dict[str, Any]) -> Release:
+        stats = {**stats, "identity": self.identity}
         with self.store._write() as conn:
             # one switch at a time; readers are not blocked
             conn.execute(f"LOCK TABLE {MAIN}.releases IN SHARE ROW EXCLUSIVE MODE")

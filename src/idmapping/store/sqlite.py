@@ -32,7 +32,7 @@ from idmapping.errors import (
 from idmapping.model import EntryFacts, Job, JobStatus, Release
 from idmapping.store.base import ReleaseWriter, Store
 from idmapping.store.jobrows import JOB_COLUMNS, job_from_row, job_select, job_values
-from idmapping.store.plans import FilterQuery, LookupPlan, Subset, check_release_name
+from idmapping.store.plans import FilterQuery, LookupPlan, Subset
 from idmapping.store.schema import (
     DOCUMENT_COLUMNS,
     DOCUMENT_INDEXES,
@@ -554,9 +554,8 @@ class SqliteReleaseWriter(ReleaseWriter):
     """Builds a release file with journaling off, then switches the main file to it."""
 
     def __init__(self, store: SqliteStore, release_id: int, path: Path) -> None:
-        super().__init__(store.catalogue)
+        super().__init__(release_id)
         self.store = store
-        self.release_id = release_id
         self.path = path
         if path.exists():  # never a file of the store's: their names are unique
             raise StoreDamaged(f"{path} exists already; move it away and load again.")
@@ -575,7 +574,7 @@ class SqliteReleaseWriter(ReleaseWriter):
         self.revisited: set[int] = set()
         """Entries whose rows came in more than one batch (their rows may repeat)."""
 
-    def _insert_xrefs(self, rows: list[tuple[int, int, str, str]]) -> None:
+    def insert_xrefs(self, rows: list[tuple[int, int, str, str]]) -> None:
         import numpy as np
 
         # one row per (entry, db, value), the rows of an entry together
@@ -586,7 +585,7 @@ class SqliteReleaseWriter(ReleaseWriter):
             ((i, db, value, key) for i, (_, db, value, key) in zip(ids.tolist(), unique,
                                                                    strict=True)))
 
-    def _insert_xref_batch(self, batch: XrefBatch) -> None:
+    def insert_xref_batch(self, batch: XrefBatch) -> None:
         ids = self._row_ids(batch.entry)
         self.conn.executemany(
             "INSERT INTO xrefs(id, db, value, key) VALUES (?, ?, ?, ?)",
@@ -621,30 +620,31 @@ class SqliteReleaseWriter(ReleaseWriter):
         rank = np.arange(n) - np.repeat(first, counts)
         return (entries << ENTRY_SHIFT) + np.repeat(before, counts) + rank
 
-    def _insert_entries(self, rows: Iterable[tuple[int, str, str | None, int | None,
+    def insert_entries(self, rows: Iterable[tuple[int, str, str | None, int | None,
                                                   int | None]]) -> None:
         self.conn.executemany("INSERT INTO entries VALUES (?, ?, ?, ?, ?)", rows)
 
-    def _insert_secondary(self, rows: list[tuple[str, str]]) -> None:
+    def insert_secondary(self, rows: list[tuple[str, str]]) -> None:
         self.conn.executemany("INSERT INTO secondary VALUES (?, ?)", rows)
 
-    def _insert_documents(self, kind: str, rows: list[tuple[Any, ...]]) -> None:
+    def insert_documents(self, kind: str, rows: list[tuple[Any, ...]]) -> None:
         marks = ", ".join("?" * len(DOCUMENT_COLUMNS[kind]))
         # a repeated entry (in two files) keeps its last document
         self.conn.executemany(f"INSERT OR REPLACE INTO {DOCUMENT_TABLES[kind]} VALUES ({marks})",
                               rows)
 
-    def _insert_uniparc_xrefs(self, rows: list[tuple[str, str, str]]) -> None:
+    def insert_uniparc_xrefs(self, rows: list[tuple[str, str, str]]) -> None:
         self.conn.executemany("INSERT INTO uniparc_xrefs VALUES (?, ?, ?)", rows)
 
-    def _insert_deleted(self, rows: list[tuple[str, str]]) -> None:
+    def insert_deleted(self, rows: list[tuple[str, str]]) -> None:
         self.conn.executemany("INSERT OR IGNORE INTO deleted VALUES (?, ?)", rows)
 
-    def _finish(self, name: str, subset: Subset, codes: dict[str, int]) -> None:
+    def finish(self, name: str, subset: Subset, codes: dict[str, int], meta: dict[str, str]
+               ) -> None:
         conn = self.conn
         conn.executemany("INSERT INTO dbs VALUES (?, ?)", [(c, n) for n, c in codes.items()])
         conn.executemany("INSERT INTO meta VALUES (?, ?)",
-                         [("name", name), ("identity", self.identity), *self.meta.items()])
+                         [("name", name), ("identity", self.identity), *meta.items()])
         if self.revisited:
             conn.execute("CREATE TEMP TABLE revisited (entry INTEGER PRIMARY KEY)")
             conn.executemany("INSERT INTO temp.revisited VALUES (?)",
@@ -667,12 +667,8 @@ class SqliteReleaseWriter(ReleaseWriter):
         conn.execute("ANALYZE")
         conn.close()
 
-    def _switch(self, name: str) -> Release:
-        check_release_name(name)
-        stats = {"rows": self.lines, "xrefs": self.rows, "entries": len(self.entry_ids),
-                 **{f"documents_{k}": n for k, n in self.documents.items()},
-                 **self.facts, "identity": self.identity,
-                 "file_bytes": self.path.stat().st_size}
+    def switch(self, name: str, stats: dict[str, Any]) -> Release:
+        stats = {**stats, "identity": self.identity, "file_bytes": self.path.stat().st_size}
         with self.store._write() as conn:
             conn.execute("UPDATE releases SET current = 0 WHERE current = 1")
             conn.execute("UPDATE releases SET name = ?, state = 'ready', current = 1, "

@@ -1,16 +1,20 @@
 """idmapping.dat's rows turned into stored xrefs a batch of columns at a time.
 
-What :meth:`ReleaseWriter.add_mappings <idmapping.store.base.ReleaseWriter.add_mappings>` does
-row by row (accessions to entry numbers, ID_types to codes, entry names and taxa kept aside,
-values to lookup keys, repeated rows dropped), done here with Arrow's compute functions over a
-batch of a million rows, so that no Python object is made per value until the backend binds
-them.
+What :meth:`ReleaseBuilder.add_mappings <idmapping.loader.builder.ReleaseBuilder.add_mappings>`
+does row by row (accessions to entry numbers, ID_types to codes, entry names and taxa kept
+aside, values to lookup keys, repeated rows dropped), done here with Arrow's compute functions
+over a batch of a million rows, so that no Python object is made per value until the backend
+binds them. :func:`prepared_ahead` does it on a second thread, a batch ahead of the store.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import queue
+import threading
+from collections.abc import Callable, Generator, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -19,7 +23,7 @@ import pyarrow.compute as pc
 from idmapping.ids import lookup_key
 from idmapping.store.plans import XrefBatch
 
-__all__ = ["EntryState", "prepare"]
+__all__ = ["EntryState", "prepare", "prepared_ahead"]
 
 _ISOFORM_SUFFIX = r"-[0-9]+$"
 _VERSION = r"^(.+)\.([0-9]+)$"  # as ids.lookup_key: the version after the last dot
@@ -27,7 +31,8 @@ _VERSION = r"^(.+)\.([0-9]+)$"  # as ids.lookup_key: the version after the last 
 
 @dataclass
 class EntryState:
-    """What the writer knows across batches (its dictionaries, shared with the row path)."""
+    """What the release builder knows across batches (its dictionaries, shared with the row
+    path)."""
 
     entry_ids: dict[str, int]
     codes: dict[str, int]
@@ -67,6 +72,45 @@ def prepare(batch: pa.RecordBatch, state: EntryState) -> XrefBatch:
     versioned = [state.codes[t] for t, flag in state.versioned.items()
                  if flag and t in state.codes]
     return XrefBatch(entries, db_codes.to_numpy(), value, _keys(value, db_codes, versioned))
+
+
+def prepared_ahead(batches: Iterable[pa.RecordBatch], state: EntryState
+                   ) -> Generator[XrefBatch, None, None]:
+    """:func:`prepare` of each batch, run on a second thread a batch ahead of the caller.
+
+    Reading, parsing and preparing (in Arrow, which runs without the interpreter's lock) then
+    overlap with the store's inserts. An error of the second thread is raised here. Close the
+    iterator (``contextlib.closing``) when stopping early: the thread is then stopped.
+    """
+    ready: queue.Queue[Any] = queue.Queue(maxsize=2)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for batch in batches:
+                if stop.is_set():
+                    return
+                ready.put(prepare(batch, state))
+            ready.put(None)
+        except BaseException as exc:  # handed to the storing thread, which raises it
+            ready.put(exc)
+
+    worker = threading.Thread(target=produce, name="idmapping-prepare", daemon=True)
+    worker.start()
+    try:
+        while (item := ready.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        while worker.is_alive():  # let a producer blocked on a full queue finish
+            with contextlib.suppress(queue.Empty):
+                ready.get(timeout=0.1)
+        worker.join()
+        # Arrow keeps freed batches' memory for re-use; a server that loaded the demo
+        # release at its start would hold it for its whole life
+        pa.default_memory_pool().release_unused()
 
 
 def _grouped(entries: np.ndarray) -> bool:

@@ -1,0 +1,207 @@
+"""One new release built from the rows of UniProt's files, handed to the store in batches.
+
+The files name things as UniProt does: accessions, ID_type names, ids as written. The builder
+turns them into what a release stores (entry numbers, ID_type codes, lookup keys), keeps what
+an entry states about itself (name, reviewed status, taxon) until the end, and hands batches to
+the store's :class:`~idmapping.store.base.ReleaseWriter`, which writes them in its backend's own
+way. Nothing here knows a backend.
+
+>>> builder = ReleaseBuilder(store)                                    # doctest: +SKIP
+>>> builder.add_mappings([("P04637", "GeneID", "7157")])               # doctest: +SKIP
+>>> builder.commit("2026_01")                                          # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from idmapping.ids import lookup_key
+from idmapping.model import Release
+from idmapping.store.base import ReleaseWriter, Store
+from idmapping.store.plans import Subset, check_release_name
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+__all__ = ["ReleaseBuilder"]
+
+_ISOFORM_SUFFIX = re.compile(r"-[0-9]+$")
+
+EntryRow = tuple[int, str, str | None, int | None, int | None]
+
+
+class ReleaseBuilder:
+    """Builds one new release of *store* beside its current one; :meth:`commit` makes it
+    current, :meth:`abort` throws it away.
+
+    :ivar writer: the store's writer of the new release (:meth:`Store.begin_release`).
+    """
+
+    document_batch = 2000
+    """Entry documents handed to the writer at a time."""
+
+    def __init__(self, store: Store) -> None:
+        catalogue = store.catalogue
+        self.codes: dict[str, int] = {}
+        self.versioned: dict[str, bool] = {
+            db.dat_type: db.versioned for db in catalogue.databases.values() if db.dat_type
+        }
+        for name in catalogue.dat_types():
+            self._code(name)
+        self.entry_ids: dict[str, int] = {}
+        self.names: dict[int, str] = {}
+        self.taxa: dict[int, int] = {}
+        self.reviewed: dict[int, bool] = {}
+        self.meta: dict[str, str] = {}
+        """Written into the release itself (``files``: the names of the files loaded)."""
+        self.facts: dict[str, Any] = {}
+        """Recorded in the release's stats: ``date`` (the files' release date), ``demo``."""
+        self.documents: dict[str, int] = {}
+        self.rows = 0
+        """Xrefs handed to the writer."""
+        self.lines = 0
+        """Rows read from the files (the loader counts them)."""
+        self.writer: ReleaseWriter = store.begin_release()
+
+    # -- rows of the files ----------------------------------------------------------------
+
+    def add_mappings(self, rows: Iterable[tuple[str, str, str]]) -> None:
+        """Add ``(accession, ID_type, value)`` rows (idmapping.dat's three columns)."""
+        batch: list[tuple[int, int, str, str]] = []
+        size = self.writer.batch_size
+        name_code, taxon_code = self.codes["UniProtKB-ID"], self.codes["NCBI_TaxID"]
+        last, entry = "", 0
+        for accession, id_type, value in rows:
+            if accession != last:  # files are grouped by accession: resolve each once
+                entry, last = self._entry(accession), accession
+            code = self.codes.get(id_type)
+            if code is None:
+                code = self._code(id_type)
+            if code == name_code:
+                self.names[entry] = value
+                continue
+            if code == taxon_code:
+                self.taxa[entry] = int(value)
+                continue
+            batch.append((entry, code, value,
+                          lookup_key(value, self.versioned.get(id_type, False))))
+            if len(batch) >= size:
+                self.writer.insert_xrefs(batch)
+                self.rows += len(batch)
+                batch = []
+        if batch:
+            self.writer.insert_xrefs(batch)
+            self.rows += len(batch)
+
+    def add_mapping_columns(self, batches: Iterable[pa.RecordBatch]) -> None:
+        """Add idmapping.dat's rows a batch of columns at a time (``accession, id_type, value``).
+
+        The same rows as :meth:`add_mappings` stores, prepared column-wise on a second thread
+        (:func:`~idmapping.loader.xrefbatch.prepared_ahead`) while this one stores the batch
+        before.
+        """
+        from idmapping.loader.xrefbatch import EntryState, prepared_ahead  # Arrow: loads only
+
+        state = EntryState(self.entry_ids, self.codes, self._code, self.names, self.taxa,
+                           self.versioned)
+        with contextlib.closing(prepared_ahead(batches, state)) as prepared:
+            for batch in prepared:
+                self.writer.insert_xref_batch(batch)
+                self.rows += len(batch)
+
+    def add_secondary(self, rows: Iterable[tuple[str, str]]) -> None:
+        """Add ``(secondary accession, primary accession)`` rows of sec_ac.txt."""
+        self.writer.insert_secondary(list(rows))
+
+    def add_deleted(self, rows: Iterable[tuple[str, str]]) -> None:
+        """Add ``(accession, 'sp'|'tr')`` rows of the delac files."""
+        self.writer.insert_deleted(list(rows))
+
+    def set_reviewed(self, accession: str, reviewed: bool) -> None:
+        """Record an entry's reviewed status as its entry data states it."""
+        self.reviewed[self._entry(accession)] = reviewed
+
+    def set_entry(self, accession: str, name: str | None, reviewed: bool | None,
+                  taxon: int | None) -> None:
+        """Record what an entry's own data states: its name, status and taxon."""
+        entry = self._entry(accession)
+        if name:
+            self.names[entry] = name
+        if reviewed is not None:
+            self.reviewed[entry] = reviewed
+        if taxon is not None:
+            self.taxa[entry] = taxon
+
+    def add_documents(self, kind: str, rows: Iterable[tuple[Any, ...]]) -> int:
+        """Add entry documents: rows of :data:`~idmapping.store.schema.DOCUMENT_COLUMNS`
+        ``[kind]``; return the count."""
+        batch: list[tuple[Any, ...]] = []
+        count = 0
+        for row in rows:
+            batch.append(row)
+            if len(batch) >= self.document_batch:
+                self.writer.insert_documents(kind, batch)
+                count += len(batch)
+                batch = []
+        if batch:
+            self.writer.insert_documents(kind, batch)
+            count += len(batch)
+        self.documents[kind] = self.documents.get(kind, 0) + count
+        return count
+
+    def add_uniparc_xrefs(self, rows: Iterable[tuple[str, str, str]]) -> None:
+        """Add ``(ID_type, id, UniParc id)`` rows: the UniParc entries of sequence ids."""
+        batch = [(db, lookup_key(value, self.versioned.get(db, False)), upi)
+                 for db, value, upi in rows]
+        if batch:
+            self.writer.insert_uniparc_xrefs(batch)
+
+    # -- the end ----------------------------------------------------------------------------
+
+    def commit(self, name: str, subset: Subset | None = None) -> Release:
+        """Finish the release: entries, derived gene names, subset, indexes; make it current.
+
+        :param subset: what to keep (by default everything).
+        :raises InvalidRequest: a release name the store refuses, before any of that work.
+        """
+        check_release_name(name)  # before the long part, the same in every backend
+        self.writer.insert_entries(self.entry_rows())
+        self.writer.finish(name, subset or Subset(), self.codes, self.meta)
+        return self.writer.switch(name, self.stats())
+
+    def abort(self) -> None:
+        """Throw the unfinished release away; the current one is untouched."""
+        self.writer.abort()
+
+    def stats(self) -> dict[str, Any]:
+        """What the release's stats record of the load: ``rows`` read from the files, ``xrefs``
+        stored, ``entries``, documents per kind, and :attr:`facts`."""
+        return {"rows": self.lines, "xrefs": self.rows, "entries": len(self.entry_ids),
+                **{f"documents_{k}": n for k, n in self.documents.items()}, **self.facts}
+
+    def entry_rows(self) -> Iterator[EntryRow]:
+        """``(id, accession, name, reviewed, taxon)`` of every entry seen."""
+        for accession, entry in self.entry_ids.items():
+            name = self.names.get(entry)
+            reviewed = self.reviewed.get(entry)
+            if reviewed is None and name is not None:
+                # TrEMBL entry names are ACCESSION_SPECIES; Swiss-Prot names are mnemonics.
+                reviewed = not name.upper().startswith(accession + "_")
+            yield (entry, accession, name, None if reviewed is None else int(reviewed),
+                   self.taxa.get(entry))
+
+    # -- numbering --------------------------------------------------------------------------
+
+    def _entry(self, accession: str) -> int:
+        base = _ISOFORM_SUFFIX.sub("", accession)
+        entry = self.entry_ids.get(base)
+        if entry is None:
+            entry = self.entry_ids[base] = len(self.entry_ids) + 1
+        return entry
+
+    def _code(self, name: str) -> int:
+        code = self.codes[name] = len(self.codes) + 1
+        return code
