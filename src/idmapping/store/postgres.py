@@ -43,15 +43,23 @@ from psycopg.types.json import Jsonb, set_json_loads
 
 from idmapping.catalogue import Catalogue
 from idmapping.errors import InvalidRequest, NoRelease, StoreDamaged, StoreError
-from idmapping.model import EntryFacts, Job, JobStatus, Release
-from idmapping.store.base import ReleaseWriter, Store
-from idmapping.store.jobrows import JOB_COLUMNS, job_from_row, job_select, job_values
+from idmapping.model import Release
+from idmapping.store.base import ReleaseWriter
 from idmapping.store.plans import FilterQuery, LookupPlan, Subset
 from idmapping.store.schema import (
     DOCUMENT_COLUMNS,
     DOCUMENT_INDEXES,
     DOCUMENT_TABLES,
     document_schema,
+)
+from idmapping.store.shared import (
+    RELEASE_COLUMNS,
+    FactRow,
+    SqlStore,
+    grouped,
+    jobs_updated_before,
+    release_from_row,
+    removed_while_loading,
 )
 from idmapping.store.sql import (
     OLD_RELEASE,
@@ -167,7 +175,7 @@ _INPUT_TABLE = (
     "CREATE INDEX IF NOT EXISTS input_key ON input (key)",
 )
 
-_RELEASE_COLUMNS = "id, name, state, created, current, stats"
+_RELEASE_COLUMNS = f"{RELEASE_COLUMNS}, '{RELEASE_PREFIX}' || id"
 _FETCH = 10_000
 _LOOKUP_WORK_MEM = "64MB"
 
@@ -229,11 +237,13 @@ def _adapt(query: str) -> str:
     return query.replace("%", "%%").replace("?", "%s")
 
 
-class PostgresStore(Store):
+class PostgresStore(SqlStore):
     """Releases and jobs in one PostgreSQL database.
 
     :param url: a libpq URL, ``postgresql://user:password@host:port/dbname``.
     """
+
+    main = f"{MAIN}."
 
     def __init__(self, url: str, catalogue: Catalogue | None = None) -> None:
         super().__init__(catalogue)
@@ -312,7 +322,7 @@ class PostgresStore(Store):
             f"SELECT {_RELEASE_COLUMNS} FROM {MAIN}.releases WHERE current").fetchone()
         if row is None:
             raise NoRelease("No release is loaded: run 'idmapping load FILE...' first")
-        return _release(row)
+        return release_from_row(row)
 
     def _codes_of(self, conn: Connection, release: Release) -> dict[str, int]:
         """The ID_type codes of *release*; a release never changes, so they are kept."""
@@ -326,9 +336,8 @@ class PostgresStore(Store):
 
     @_translated
     def releases(self) -> list[Release]:
-        rows = self._reader().execute(
-            f"SELECT {_RELEASE_COLUMNS} FROM {MAIN}.releases ORDER BY id").fetchall()
-        return [_release(r) for r in rows]
+        rows = self._query(f"SELECT {_RELEASE_COLUMNS} FROM {MAIN}.releases ORDER BY id")
+        return [release_from_row(r) for r in rows]
 
     @_translated
     def verify(self) -> None:
@@ -361,9 +370,7 @@ class PostgresStore(Store):
 
     def _remove_unfinished(self) -> None:
         """Remove what loads that stopped half-way left behind, and schemas of no release."""
-        for release in self.releases():
-            if release.state in ("loading", "failed"):
-                self.remove_release(release.id)
+        super()._remove_unfinished()
         known = {f"{RELEASE_PREFIX}{r.id}" for r in self.releases()}
         rows = self._reader().execute(
             "SELECT nspname FROM pg_namespace WHERE nspname ~ %s",
@@ -484,11 +491,8 @@ class PostgresStore(Store):
         return cursor
 
     @_translated
-    def entry_facts(self, accessions: Sequence[str]) -> dict[str, EntryFacts]:
-        wanted = list(dict.fromkeys(accessions))
-        facts: dict[str, EntryFacts] = {}
-        if not wanted:
-            return facts
+    def _entry_fact_rows(self, accessions: list[str]
+                         ) -> tuple[list[FactRow], list[tuple[str, str]]]:
         conn = self._reader()
         schema = _schema(self._current(conn).id)
         rows = conn.execute(sql.SQL(
@@ -496,21 +500,11 @@ class PostgresStore(Store):
             "FROM {s}.entries e LEFT JOIN {s}.xrefs x ON x.entry = e.id "
             "LEFT JOIN {s}.dbs d ON d.code = x.db "
             "WHERE e.accession = ANY(%s) ORDER BY e.id, x.db, x.value").format(s=schema),
-            (wanted,))
-        for acc, name, reviewed, taxon, db, value in rows:
-            fact = facts.get(acc)
-            if fact is None:
-                fact = facts[acc] = EntryFacts(
-                    acc, name, None if reviewed is None else bool(reviewed), taxon)
-            if db is not None:
-                fact.xrefs.setdefault(db, []).append(value)
+            (accessions,)).fetchall()
         deleted = conn.execute(sql.SQL(
             "SELECT accession, source FROM {}.deleted WHERE accession = ANY(%s)").format(schema),
-            (wanted,))
-        for acc, source in deleted:
-            if acc not in facts:
-                facts[acc] = EntryFacts(acc, deleted=source)
-        return facts
+            (accessions,)).fetchall()
+        return rows, deleted
 
     @_translated
     def sample_accessions(self, limit: int) -> list[str]:
@@ -578,9 +572,7 @@ class PostgresStore(Store):
         rows = conn.execute(sql.SQL(
             "SELECT DISTINCT key, upi FROM {}.uniparc_xrefs WHERE db = %s AND key = ANY(%s) "
             "ORDER BY key, upi").format(_schema(self._current(conn).id)), (id_type, wanted))
-        for key, upi in rows:
-            found.setdefault(key, []).append(upi)
-        return found
+        return grouped(rows)
 
     @_translated
     def members(self, id_type: str, ids: Sequence[str]) -> dict[str, list[str]]:
@@ -596,38 +588,21 @@ class PostgresStore(Store):
             "ORDER BY x.value, e.reviewed DESC NULLS LAST, e.accession").format(
                 s=_schema(release.id)),
             (code, [i.lower() for i in dict.fromkeys(ids)]))
-        for value, acc in rows:
-            found.setdefault(value, []).append(acc)
-        return found
+        return grouped(rows)
 
     # -- jobs -------------------------------------------------------------------------------
 
-    @_translated
-    def get_job(self, job_id: str, with_ids: bool = True) -> Job | None:
-        row = self._reader().execute(
-            f"SELECT {job_select(with_ids)} FROM {MAIN}.jobs WHERE id = %s",
-            (job_id,)).fetchone()
-        return None if row is None else job_from_row(row, _DECODE, partial=not with_ids)
+    def encode_json(self, value: Any) -> Any:
+        return Jsonb(value, dumps=_dumps)
 
     @_translated
-    def save_job(self, job: Job) -> None:
-        columns = ", ".join(JOB_COLUMNS)
-        updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in JOB_COLUMNS[1:])
-        with self._write() as conn:
-            conn.execute(
-                f"INSERT INTO {MAIN}.jobs ({columns}) VALUES "
-                f"({', '.join(['%s'] * len(JOB_COLUMNS))}) "
-                f"ON CONFLICT (id) DO UPDATE SET {updates}", job_values(job, _encode_json))
+    def _query(self, query: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return self._reader().execute(_adapt(query), params).fetchall()
 
     @_translated
-    def claim_job(self, job_id: str, expect: Sequence[JobStatus], updated: float) -> bool:
-        # one statement, so that of two workers in any processes exactly one wins
+    def _change(self, query: str, params: Sequence[Any] = ()) -> int:
         with self._write() as conn:
-            row = conn.execute(
-                f"UPDATE {MAIN}.jobs SET status = 'RUNNING', updated = %s WHERE id = %s "
-                "AND status = ANY(%s) RETURNING id",
-                (updated, job_id, [s.value for s in expect])).fetchone()
-        return row is not None
+            return conn.execute(_adapt(query), params).rowcount
 
     @_translated
     def write_results(self, job_id: str, pairs: Iterable[tuple[str, str]]) -> int:
@@ -643,36 +618,12 @@ class PostgresStore(Store):
                     copy.write_row((job_id, count - 1, from_id, to_id))
         return count
 
-    def read_results(self, job_id: str, offset: int, limit: int | None
-                     ) -> Iterator[tuple[str, str]]:
-        last = offset + limit if limit is not None else 2**62
-        batch = 5000
-        while offset < last:
-            rows = self._read_batch(job_id, offset, min(last, offset + batch))
-            yield from rows
-            if len(rows) < min(batch, last - offset):
-                return
-            offset += batch
-
-    @_translated
-    def _read_batch(self, job_id: str, start: int, stop: int) -> list[tuple[str, str]]:
-        return self._reader().execute(
-            f"SELECT from_id, to_id FROM {MAIN}.job_results WHERE job = %s AND seq >= %s "
-            "AND seq < %s ORDER BY seq", (job_id, start, stop)).fetchall()
-
-    @_translated
-    def list_jobs(self) -> list[Job]:
-        rows = self._reader().execute(
-            f"SELECT {', '.join(JOB_COLUMNS)} FROM {MAIN}.jobs ORDER BY updated DESC").fetchall()
-        return [job_from_row(r, _DECODE) for r in rows]
-
     @_translated
     def delete_jobs(self, updated_before: float | None = None) -> int:
-        where, params = ("WHERE updated < %s", (updated_before,)) \
-            if updated_before is not None else ("", ())
+        where, params = jobs_updated_before(updated_before)
         with self._write() as conn:
             ids = [r[0] for r in conn.execute(
-                f"DELETE FROM {MAIN}.jobs {where} RETURNING id", params).fetchall()]
+                _adapt(f"DELETE FROM {MAIN}.jobs {where} RETURNING id"), params).fetchall()]
             conn.execute(f"DELETE FROM {MAIN}.job_results WHERE job = ANY(%s)", (ids,))
         return len(ids)
 
@@ -762,8 +713,7 @@ class PostgresReleaseWriter(ReleaseWriter):
                 "WHERE id = %s AND state = 'loading'",
                 (name, Jsonb(stats, dumps=_dumps), self.release_id))
             if ready.rowcount != 1:
-                raise StoreError(f"Release {self.release_id} was removed while it was being "
-                                 "loaded (by another load started meanwhile?)")
+                raise removed_while_loading(self.release_id)
             conn.execute(f"UPDATE {MAIN}.releases SET current = false WHERE current")
             conn.execute(f"UPDATE {MAIN}.releases SET current = true WHERE id = %s",
                          (self.release_id,))
@@ -780,16 +730,3 @@ class PostgresReleaseWriter(ReleaseWriter):
         except (StoreError, psycopg.Error) as exc:
             # keep the error that stopped the load; the next load cleans up instead
             log.warning("could not remove unfinished release %s: %s", self.release_id, exc)
-
-
-def _release(row: Sequence[Any]) -> Release:
-    return Release(id=row[0], name=row[1], state=row[2], created=row[3], current=bool(row[4]),
-                   stats=row[5], file=f"{RELEASE_PREFIX}{row[0]}")
-
-
-def _encode_json(value: Any) -> Any:
-    return Jsonb(value, dumps=_dumps)
-
-
-_DECODE = None
-"""How this backend reads the JSON columns of a job (None: the driver does)."""

@@ -29,15 +29,23 @@ from idmapping.errors import (
     StoreError,
     StoreUnavailable,
 )
-from idmapping.model import EntryFacts, Job, JobStatus, Release
-from idmapping.store.base import ReleaseWriter, Store
-from idmapping.store.jobrows import JOB_COLUMNS, job_from_row, job_select, job_values
+from idmapping.model import Release
+from idmapping.store.base import ReleaseWriter
 from idmapping.store.plans import FilterQuery, LookupPlan, Subset
 from idmapping.store.schema import (
     DOCUMENT_COLUMNS,
     DOCUMENT_INDEXES,
     DOCUMENT_TABLES,
     document_schema,
+)
+from idmapping.store.shared import (
+    RELEASE_COLUMNS,
+    FactRow,
+    SqlStore,
+    grouped,
+    jobs_updated_before,
+    release_from_row,
+    removed_while_loading,
 )
 from idmapping.store.sql import (
     OLD_RELEASE,
@@ -147,10 +155,11 @@ def _connect(path: Path | str, uri: bool = False) -> sqlite3.Connection:
     return conn
 
 
-class SqliteStore(Store):
+class SqliteStore(SqlStore):
     """Releases and jobs in SQLite files. *path* is the main file."""
 
     local_reads = True
+    decode_json = staticmethod(orjson.loads)
 
     def __init__(self, path: str | Path, catalogue: Catalogue | None = None) -> None:
         super().__init__(catalogue)
@@ -237,17 +246,16 @@ class SqliteStore(Store):
         """A reader with the current release attached as ``rel``."""
         conn = self._reader()
         row = conn.execute(
-            "SELECT id, name, state, created, current, stats, file FROM releases "
-            "WHERE current = 1").fetchone()
+            f"SELECT {RELEASE_COLUMNS}, file FROM releases WHERE current = 1").fetchone()
         if row is None:
             raise NoRelease("No release is loaded: run 'idmapping load FILE...' first")
-        release = _release(row)
+        release = release_from_row(row, orjson.loads)
         if self._local.attached != release.id:
             if self._local.attached is not None:
                 conn.execute("DETACH DATABASE rel")
                 self._local.attached = None
             self._check_release_file(release)
-            uri = (self.release_dir / row[6]).resolve().as_uri() + "?mode=ro&immutable=1"
+            uri = (self.release_dir / release.file).resolve().as_uri() + "?mode=ro&immutable=1"
             conn.execute("ATTACH DATABASE ? AS rel", (uri,))
             # the release file never changes: map it rather than read it page by page
             conn.execute("PRAGMA rel.mmap_size = 4294967296")
@@ -257,9 +265,8 @@ class SqliteStore(Store):
     # -- releases ---------------------------------------------------------------------------
 
     def releases(self) -> list[Release]:
-        rows = self._reader().execute(
-            "SELECT id, name, state, created, current, stats, file FROM releases ORDER BY id")
-        return [_release(r) for r in rows]
+        rows = self._query(f"SELECT {RELEASE_COLUMNS}, file FROM releases ORDER BY id")
+        return [release_from_row(r, orjson.loads) for r in rows]
 
     def begin_release(self) -> SqliteReleaseWriter:
         self.release_dir.mkdir(parents=True, exist_ok=True)
@@ -323,17 +330,17 @@ class SqliteStore(Store):
             raise StoreDamaged(f"The file of release {release.name}, {path}, is not the file "
                                f"that was loaded (another release's file?). {advice}")
 
-    def _remove_unfinished(self) -> None:
-        """Remove what loads that stopped half-way left behind."""
-        for release in self.releases():
-            if release.state in ("loading", "failed"):
-                self.remove_release(release.id)
+    def remove_release(self, release_id: int, file: str | None = None) -> None:
+        """Delete a release that is not current.
 
-    def remove_release(self, release_id: int) -> None:
+        :param file: only if the release has this file: a load removing its own release,
+            whose id a later load may have taken after a third removed it (SQLite gives a
+            deleted row's id again).
+        """
         with self._write() as conn:
             row = conn.execute("SELECT file, current FROM releases WHERE id = ?",
                                (release_id,)).fetchone()
-            if row is None:
+            if row is None or (file is not None and row[0] != file):
                 return
             if row[1]:
                 raise StoreError("The current release cannot be removed")
@@ -389,28 +396,21 @@ class SqliteStore(Store):
 
         return release.name, rows()
 
-    def entry_facts(self, accessions: Sequence[str]) -> dict[str, EntryFacts]:
+    def _entry_fact_rows(self, accessions: list[str]
+                         ) -> tuple[list[FactRow], list[tuple[str, str]]]:
         conn, _ = self._release_conn()
-        facts: dict[str, EntryFacts] = {}
-        for chunk in _chunks(list(dict.fromkeys(accessions)), 500):
+        rows: list[FactRow] = []
+        deleted: list[tuple[str, str]] = []
+        for chunk in _chunks(accessions, 500):
             marks = ", ".join("?" * len(chunk))
-            for acc, name, reviewed, taxon, db, value in conn.execute(
-                    "SELECT e.accession, e.name, e.reviewed, e.taxon, d.name, x.value "
-                    f"FROM rel.entries e LEFT JOIN rel.xrefs x ON {entry_range('x', 'e.id')} "
-                    "LEFT JOIN rel.dbs d ON d.code = x.db "
-                    f"WHERE e.accession IN ({marks}) ORDER BY e.id, x.db, x.value", chunk):
-                fact = facts.get(acc)
-                if fact is None:
-                    fact = facts[acc] = EntryFacts(
-                        acc, name, None if reviewed is None else bool(reviewed), taxon)
-                if db is not None:
-                    fact.xrefs.setdefault(db, []).append(value)
-            for acc, source in conn.execute(
-                    f"SELECT accession, source FROM rel.deleted WHERE accession IN ({marks})",
-                    chunk):
-                if acc not in facts:
-                    facts[acc] = EntryFacts(acc, deleted=source)
-        return facts
+            rows += conn.execute(
+                "SELECT e.accession, e.name, e.reviewed, e.taxon, d.name, x.value "
+                f"FROM rel.entries e LEFT JOIN rel.xrefs x ON {entry_range('x', 'e.id')} "
+                "LEFT JOIN rel.dbs d ON d.code = x.db "
+                f"WHERE e.accession IN ({marks}) ORDER BY e.id, x.db, x.value", chunk)
+            deleted += conn.execute(
+                f"SELECT accession, source FROM rel.deleted WHERE accession IN ({marks})", chunk)
+        return rows, deleted
 
     def sample_accessions(self, limit: int) -> list[str]:
         conn, _ = self._release_conn()
@@ -470,8 +470,7 @@ class SqliteStore(Store):
                     f"({marks}) ORDER BY key, upi", (id_type, *chunk)).fetchall()
             except sqlite3.OperationalError:
                 return found
-            for key, upi in rows:
-                found.setdefault(key, []).append(upi)
+            found.update(grouped(rows))
         return found
 
     def members(self, id_type: str, ids: Sequence[str]) -> dict[str, list[str]]:
@@ -482,34 +481,23 @@ class SqliteStore(Store):
             return found
         for chunk in _chunks([i.lower() for i in dict.fromkeys(ids)], 500):
             marks = ", ".join("?" * len(chunk))
-            for value, acc in conn.execute(
-                    "SELECT x.value, e.accession FROM rel.xrefs x JOIN rel.entries e "
-                    f"ON e.id = x.entry WHERE x.db = ? AND x.key IN ({marks}) "
-                    "ORDER BY x.value, e.reviewed DESC, e.accession", (code[0], *chunk)):
-                found.setdefault(value, []).append(acc)
+            found.update(grouped(conn.execute(
+                "SELECT x.value, e.accession FROM rel.xrefs x JOIN rel.entries e "
+                f"ON e.id = x.entry WHERE x.db = ? AND x.key IN ({marks}) "
+                "ORDER BY x.value, e.reviewed DESC, e.accession", (code[0], *chunk))))
         return found
 
     # -- jobs -------------------------------------------------------------------------------
 
-    def get_job(self, job_id: str, with_ids: bool = True) -> Job | None:
-        row = self._reader().execute(
-            f"SELECT {job_select(with_ids)} FROM jobs WHERE id = ?", (job_id,)).fetchone()
-        return None if row is None else job_from_row(row, _DECODE, partial=not with_ids)
+    def encode_json(self, value: Any) -> Any:
+        return orjson.dumps(value).decode()
 
-    def save_job(self, job: Job) -> None:
-        values = job_values(job, _encode_json)
-        with self._write() as conn:
-            conn.execute(
-                f"INSERT OR REPLACE INTO jobs ({', '.join(JOB_COLUMNS)}) "
-                f"VALUES ({', '.join('?' * len(JOB_COLUMNS))})", values)
+    def _query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return self._reader().execute(sql, params).fetchall()
 
-    def claim_job(self, job_id: str, expect: Sequence[JobStatus], updated: float) -> bool:
-        marks = ", ".join("?" * len(expect))
+    def _change(self, sql: str, params: Sequence[Any] = ()) -> int:
         with self._write() as conn:
-            cur = conn.execute(
-                f"UPDATE jobs SET status = 'RUNNING', updated = ? WHERE id = ? "
-                f"AND status IN ({marks})", (updated, job_id, *[s.value for s in expect]))
-            return cur.rowcount == 1
+            return conn.execute(sql, params).rowcount
 
     def write_results(self, job_id: str, pairs: Iterable[tuple[str, str]]) -> int:
         # Pairs go in as JSON arrays of RESULTS_CHUNK, which SQLite reads in C: a third faster
@@ -522,27 +510,8 @@ class SqliteStore(Store):
                 count += len(chunk)
         return count
 
-    def read_results(self, job_id: str, offset: int, limit: int | None
-                     ) -> Iterator[tuple[str, str]]:
-        conn = self._reader()
-        last = offset + limit if limit is not None else 2**62
-        batch = 5000
-        while offset < last:
-            rows = conn.execute(
-                "SELECT from_id, to_id FROM job_results WHERE job = ? AND seq >= ? AND seq < ? "
-                "ORDER BY seq", (job_id, offset, min(last, offset + batch))).fetchall()
-            yield from rows
-            if len(rows) < min(batch, last - offset):
-                return
-            offset += batch
-
-    def list_jobs(self) -> list[Job]:
-        rows = self._reader().execute(
-            f"SELECT {', '.join(JOB_COLUMNS)} FROM jobs ORDER BY updated DESC")
-        return [job_from_row(r, _DECODE) for r in rows]
-
     def delete_jobs(self, updated_before: float | None = None) -> int:
-        where, params = ("WHERE updated < ?", (updated_before,)) if updated_before else ("", ())
+        where, params = jobs_updated_before(updated_before)
         with self._write() as conn:
             ids = [r[0] for r in conn.execute(f"SELECT id FROM jobs {where}", params)]
             conn.executemany("DELETE FROM job_results WHERE job = ?", [(i,) for i in ids])
@@ -668,8 +637,13 @@ class SqliteReleaseWriter(ReleaseWriter):
         conn.close()
 
     def switch(self, name: str, stats: dict[str, Any]) -> Release:
-        stats = {**stats, "identity": self.identity, "file_bytes": self.path.stat().st_size}
         with self.store._write() as conn:
+            # the file too: another load may have this id now (SQLite re-uses a deleted id)
+            state = conn.execute("SELECT state, file FROM releases WHERE id = ?",
+                                 (self.release_id,)).fetchone()
+            if state is None or tuple(state) != ("loading", self.path.name):
+                raise removed_while_loading(self.release_id)
+            stats = {**stats, "identity": self.identity, "file_bytes": self.path.stat().st_size}
             conn.execute("UPDATE releases SET current = 0 WHERE current = 1")
             conn.execute("UPDATE releases SET name = ?, state = 'ready', current = 1, "
                          "stats = ? WHERE id = ?",
@@ -688,7 +662,7 @@ class SqliteReleaseWriter(ReleaseWriter):
             with contextlib.suppress(FileNotFoundError):
                 Path(str(self.path) + suffix).unlink()
         with contextlib.suppress(sqlite3.Error, StoreError):
-            self.store.remove_release(self.release_id)
+            self.store.remove_release(self.release_id, self.path.name)
 
 
 RESULTS_CHUNK = 50_000
@@ -713,16 +687,3 @@ def _batched(items: Iterable[tuple[str, str]], size: int) -> Iterator[list[tuple
 def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
     for start in range(0, len(items), size):
         yield items[start:start + size]
-
-
-def _release(row: Sequence[Any]) -> Release:
-    return Release(id=row[0], name=row[1], state=row[2], created=row[3], current=bool(row[4]),
-                   stats=orjson.loads(row[5]), file=row[6])
-
-
-def _encode_json(value: Any) -> Any:
-    return orjson.dumps(value).decode()
-
-
-_DECODE = orjson.loads
-"""How this backend reads the JSON columns of a job (None: the driver does)."""

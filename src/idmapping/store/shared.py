@@ -1,0 +1,171 @@
+"""What the SQLite and PostgreSQL stores do alike, written once.
+
+:class:`SqlStore` implements the parts of :class:`~idmapping.store.base.Store` whose SQL is the
+same in both backends (jobs, result pages, entry facts, cleaning up after stopped loads) over
+three primitives a backend gives: :meth:`SqlStore._query` (read rows), :meth:`SqlStore._change`
+(one write, in a transaction of its own) and :meth:`SqlStore._entry_fact_rows`. The SQL is
+written with ``?`` placeholders and the main tables prefixed with :attr:`SqlStore.main`; a
+backend whose driver wants other placeholders adapts them in its primitives. Each primitive
+translates its driver's errors into :mod:`idmapping.errors`, so everything here is inside the
+backend's boundary.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any
+
+from idmapping.errors import StoreError
+from idmapping.model import EntryFacts, Job, JobStatus, Release
+from idmapping.store.base import Store
+from idmapping.store.jobrows import JOB_COLUMNS, job_from_row, job_select, job_values
+
+__all__ = ["SqlStore", "release_from_row", "shape_entry_facts", "grouped", "jobs_updated_before",
+           "removed_while_loading", "RELEASE_COLUMNS", "RESULTS_BATCH", "FactRow"]
+
+RELEASE_COLUMNS = "id, name, state, created, current, stats"
+"""The columns of the list of releases that :func:`release_from_row` reads, before the file."""
+
+RESULTS_BATCH = 5000
+"""Result pairs read per query by :meth:`SqlStore.read_results`."""
+
+FactRow = tuple[str, str | None, int | None, int | None, str | None, Any]
+"""``(accession, name, reviewed, taxon, ID_type, value)``: an entry and one of its ids (the
+last two None for an entry without ids)."""
+
+
+def release_from_row(row: Sequence[Any], decode_json: Callable[[Any], Any] | None = None
+                     ) -> Release:
+    """The release of a row of :data:`RELEASE_COLUMNS` followed by its file (or schema).
+
+    :param decode_json: reads the stats, where the driver does not.
+    """
+    stats = row[5] if decode_json is None else decode_json(row[5])
+    return Release(id=row[0], name=row[1], state=row[2], created=row[3], current=bool(row[4]),
+                   stats=stats, file=row[6])
+
+
+def shape_entry_facts(rows: Iterable[FactRow], deleted: Iterable[tuple[str, str]]
+                      ) -> dict[str, EntryFacts]:
+    """Entry facts by accession, from the rows of entries and their ids (ordered by entry,
+    ID_type and value) and the ``(accession, source)`` of deleted accessions, which count only
+    where no entry has that accession."""
+    facts: dict[str, EntryFacts] = {}
+    for acc, name, reviewed, taxon, db, value in rows:
+        fact = facts.get(acc)
+        if fact is None:
+            fact = facts[acc] = EntryFacts(acc, name, None if reviewed is None else bool(reviewed),
+                                           taxon)
+        if db is not None:
+            fact.xrefs.setdefault(db, []).append(value)
+    for acc, source in deleted:
+        if acc not in facts:
+            facts[acc] = EntryFacts(acc, deleted=source)
+    return facts
+
+
+def grouped(rows: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
+    """``(key, value)`` rows as lists of values by key, in the rows' order."""
+    found: dict[str, list[str]] = {}
+    for key, value in rows:
+        found.setdefault(key, []).append(value)
+    return found
+
+
+def removed_while_loading(release_id: int) -> StoreError:
+    """The error of a load whose release was removed before it could switch to it."""
+    return StoreError(f"Release {release_id} was removed while it was being loaded (by another "
+                      "load started meanwhile?)")
+
+
+def jobs_updated_before(updated_before: float | None) -> tuple[str, tuple[float, ...]]:
+    """The ``WHERE`` clause (and its parameters) of the jobs last submitted before
+    *updated_before*; every job when it is None (and only then: 0 is a time too)."""
+    if updated_before is None:
+        return "", ()
+    return "WHERE updated < ?", (updated_before,)
+
+
+class SqlStore(Store):
+    """A store over an SQL database: what both backends share (see the module's text)."""
+
+    main = ""
+    """The prefix of the main tables (releases, jobs, job_results) in SQL."""
+
+    decode_json: Callable[[Any], Any] | None = None
+    """How the backend reads its JSON columns (None: the driver does)."""
+
+    @abc.abstractmethod
+    def encode_json(self, value: Any) -> Any:
+        """A value as the backend stores it in a JSON column."""
+
+    @abc.abstractmethod
+    def _query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """The rows of a read of the main tables."""
+
+    @abc.abstractmethod
+    def _change(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """Run one write in a transaction of its own; return the rows it changed."""
+
+    @abc.abstractmethod
+    def _entry_fact_rows(self, accessions: list[str]
+                         ) -> tuple[Iterable[FactRow], Iterable[tuple[str, str]]]:
+        """The rows of :func:`shape_entry_facts` for these (distinct) accessions in the
+        current release."""
+
+    # -- releases ---------------------------------------------------------------------------
+
+    def _remove_unfinished(self) -> None:
+        """Remove what loads that stopped half-way left behind."""
+        for release in self.releases():
+            if release.state in ("loading", "failed"):
+                self.remove_release(release.id)
+
+    # -- mapping ----------------------------------------------------------------------------
+
+    def entry_facts(self, accessions: Sequence[str]) -> dict[str, EntryFacts]:
+        wanted = list(dict.fromkeys(accessions))
+        if not wanted:
+            return {}
+        return shape_entry_facts(*self._entry_fact_rows(wanted))
+
+    # -- jobs -------------------------------------------------------------------------------
+
+    def get_job(self, job_id: str, with_ids: bool = True) -> Job | None:
+        rows = self._query(f"SELECT {job_select(with_ids)} FROM {self.main}jobs WHERE id = ?",
+                           (job_id,))
+        return job_from_row(rows[0], self.decode_json, partial=not with_ids) if rows else None
+
+    def list_jobs(self) -> list[Job]:
+        rows = self._query(
+            f"SELECT {', '.join(JOB_COLUMNS)} FROM {self.main}jobs ORDER BY updated DESC")
+        return [job_from_row(r, self.decode_json) for r in rows]
+
+    def save_job(self, job: Job) -> None:
+        updates = ", ".join(f"{c} = excluded.{c}" for c in JOB_COLUMNS[1:])
+        self._change(f"INSERT INTO {self.main}jobs ({', '.join(JOB_COLUMNS)}) "
+                     f"VALUES ({', '.join('?' * len(JOB_COLUMNS))}) "
+                     f"ON CONFLICT (id) DO UPDATE SET {updates}",
+                     job_values(job, self.encode_json))
+
+    def claim_job(self, job_id: str, expect: Sequence[JobStatus], updated: float) -> bool:
+        # one statement, so that of two workers in any processes exactly one wins
+        marks = ", ".join("?" * len(expect))
+        changed = self._change(
+            f"UPDATE {self.main}jobs SET status = 'RUNNING', updated = ? WHERE id = ? "
+            f"AND status IN ({marks})", (updated, job_id, *[s.value for s in expect]))
+        return changed == 1
+
+    def read_results(self, job_id: str, offset: int, limit: int | None
+                     ) -> Iterator[tuple[str, str]]:
+        last = offset + limit if limit is not None else 2**62
+        while offset < last:
+            stop = min(last, offset + RESULTS_BATCH)
+            rows = self._query(
+                f"SELECT from_id, to_id FROM {self.main}job_results WHERE job = ? "
+                "AND seq >= ? AND seq < ? ORDER BY seq", (job_id, offset, stop))
+            yield from rows
+            if len(rows) < stop - offset:
+                return
+            offset = stop
