@@ -14,10 +14,11 @@ from collections.abc import Callable
 from typing import Any
 
 from idmapping.store.plans import FilterQuery, LookupPlan, Subset
-from idmapping.store.schema import DOCUMENT_COLUMNS, DOCUMENT_TABLES
+from idmapping.store.schema import DOCUMENT_COLUMNS, DOCUMENT_TABLES, ENTRY_SHIFT
 
 __all__ = ["SAMPLE_SCAN", "OLD_RELEASE", "sample_sql", "filter_sql", "filter_params",
-           "same_entry", "entry_column", "derived_gene_name_sql", "subset_sql", "lookup_sql"]
+           "same_entry", "entry_column", "entry_range", "sqlite_same_entry",
+           "sqlite_entry_column", "derived_gene_name_sql", "subset_sql", "lookup_sql"]
 
 
 SAMPLE_SCAN = 10_000
@@ -83,6 +84,25 @@ def same_entry(alias: str, entry: str, db: int) -> str:
 def entry_column(alias: str) -> str:
     """The entry number of xrefs row *alias* (an SQL expression)."""
     return f"{alias}.entry"
+
+
+def entry_range(alias: str, entry: str) -> str:
+    """SQLite's condition that xrefs row *alias* belongs to entry *entry*: an id range (its
+    ids encode the entry, :data:`~idmapping.store.schema.ENTRY_SHIFT`)."""
+    return (f"{alias}.id BETWEEN ({entry}) << {ENTRY_SHIFT} "
+            f"AND (({entry}) << {ENTRY_SHIFT}) + {(1 << ENTRY_SHIFT) - 1}")
+
+
+def sqlite_same_entry(alias: str, entry: str, db: int) -> str:
+    """SQLite's :func:`same_entry`: an entry's range of rows, read in full ('+': never the key
+    index's rows of that database, which SQLite would otherwise choose to scan)."""
+    return f"{entry_range(alias, entry)} AND +{alias}.db = {db}"
+
+
+def sqlite_entry_column(alias: str) -> str:
+    """SQLite's :func:`entry_column`: the entry read from the row id, which the key index
+    covers (SQLite does not see that the generated ``entry`` column is covered)."""
+    return f"({alias}.id >> {ENTRY_SHIFT})"
 
 
 def derived_gene_name_sql(codes: dict[str, int],

@@ -11,33 +11,20 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import operator
-import os
 import secrets
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import orjson
 
 from idmapping.catalogue import Catalogue
-from idmapping.errors import (
-    InvalidRequest,
-    NoRelease,
-    StoreDamaged,
-    StoreError,
-    StoreUnavailable,
-)
+from idmapping.errors import InvalidRequest, NoRelease, StoreDamaged, StoreError, StoreUnavailable
 from idmapping.model import Release
-from idmapping.store.base import ReleaseWriter
-from idmapping.store.plans import FilterQuery, LookupPlan, Subset
-from idmapping.store.schema import (
-    DOCUMENT_COLUMNS,
-    DOCUMENT_INDEXES,
-    DOCUMENT_TABLES,
-    document_schema,
-)
+from idmapping.store.plans import FilterQuery, LookupPlan
+from idmapping.store.schema import DOCUMENT_COLUMNS, DOCUMENT_TABLES, SQLITE_MAIN
 from idmapping.store.shared import (
     RELEASE_COLUMNS,
     FactRow,
@@ -45,114 +32,26 @@ from idmapping.store.shared import (
     grouped,
     jobs_updated_before,
     release_from_row,
-    removed_while_loading,
 )
 from idmapping.store.sql import (
     OLD_RELEASE,
     SAMPLE_SCAN,
-    derived_gene_name_sql,
+    entry_range,
     filter_params,
     filter_sql,
     lookup_sql,
     sample_sql,
-    subset_sql,
+    sqlite_entry_column,
+    sqlite_same_entry,
 )
-
-if TYPE_CHECKING:
-    import numpy as np
-
-    from idmapping.store.plans import XrefBatch
+from idmapping.store.sqlite_driver import connect
+from idmapping.store.sqlite_writer import SqliteReleaseWriter
 
 __all__ = ["SqliteStore"]
-
-MAIN_SCHEMA = """
-CREATE TABLE IF NOT EXISTS releases (
-    id INTEGER PRIMARY KEY, name TEXT NOT NULL, state TEXT NOT NULL, created TEXT NOT NULL,
-    current INTEGER NOT NULL DEFAULT 0, file TEXT NOT NULL, stats TEXT NOT NULL DEFAULT '{}');
-CREATE TABLE IF NOT EXISTS jobs (
-    id TEXT PRIMARY KEY, from_db TEXT NOT NULL, to_db TEXT NOT NULL,
-    tax_id TEXT NOT NULL, status TEXT NOT NULL, created REAL NOT NULL, updated REAL NOT NULL,
-    release TEXT NOT NULL DEFAULT '', result_count INTEGER NOT NULL DEFAULT 0,
-    failed_ids TEXT NOT NULL DEFAULT '[]', suggested_ids TEXT NOT NULL DEFAULT '[]',
-    obsolete_count INTEGER NOT NULL DEFAULT 0, warnings TEXT NOT NULL DEFAULT '[]',
-    errors TEXT NOT NULL DEFAULT '[]', ids TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS job_results (
-    job TEXT NOT NULL, seq INTEGER NOT NULL, from_id TEXT NOT NULL, to_id TEXT NOT NULL,
-    PRIMARY KEY (job, seq)) WITHOUT ROWID;
-"""
-
-# An xrefs row's id is its entry's number shifted left by ENTRY_SHIFT, plus the row's number
-# within the entry: the rows of an entry are one range of the table (read without an index),
-# the entry is in every index entry (as the rowid), and rows read from idmapping.dat, grouped by
-# entry, are appended in id order. Lookups read the entry as ``id >> ENTRY_SHIFT``, which the
-# (db, key) index covers (SQLite does not see that the generated ``entry`` column is covered).
-ENTRY_SHIFT = 20
-DERIVED = 1 << (ENTRY_SHIFT - 1)
-"""Added to an ordered-locus or ORF name's row id for the Gene_Name row derived from it."""
-
-RELEASE_SCHEMA = f"""
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE dbs (code INTEGER PRIMARY KEY, name TEXT NOT NULL);
-CREATE TABLE entries (id INTEGER PRIMARY KEY, accession TEXT NOT NULL, name TEXT,
-    reviewed INTEGER, taxon INTEGER);
-CREATE TABLE xrefs (id INTEGER PRIMARY KEY, db INTEGER NOT NULL, value TEXT NOT NULL,
-    key TEXT NOT NULL, entry INTEGER GENERATED ALWAYS AS (id >> {ENTRY_SHIFT}) VIRTUAL);
-CREATE TABLE secondary (accession TEXT NOT NULL, primary_acc TEXT NOT NULL);
-CREATE TABLE deleted (accession TEXT PRIMARY KEY, source TEXT NOT NULL) WITHOUT ROWID;
-CREATE TABLE uniparc_xrefs (db TEXT NOT NULL, key TEXT NOT NULL, upi TEXT NOT NULL);
-""" + "".join(document_schema(kind, {"text": "TEXT", "int": "INTEGER", "bytes": "BLOB"},
-                              primary=True) + ";\n" for kind in DOCUMENT_COLUMNS)
 
 QUICK_CHECK_BYTES = 64 << 20
 """Release files up to this size are checked page by page (``PRAGMA quick_check``) before
 they are served; larger ones by size and identity only (a check reads the whole file)."""
-
-INDEX_CACHE_KIB = 8192
-"""The page cache while indexes are built (KiB): the size of the sorter's runs."""
-
-RELEASE_INDEXES = (
-    # value too: a versioned id (NP_000537.3) is checked in the index, not in the table
-    # (100,000 RefSeq ids mapped in 0.33 s instead of 0.65 s; the index takes 1.7 s longer)
-    "CREATE INDEX xrefs_key ON xrefs(db, key, value)",
-    "CREATE UNIQUE INDEX entries_accession ON entries(accession)",
-    "CREATE INDEX entries_name ON entries(name)",
-    "CREATE INDEX secondary_accession ON secondary(accession)",
-    *(i for i in DOCUMENT_INDEXES if "_key " not in i),  # the primary keys index those
-)
-
-
-
-
-
-def _entry_of(alias: str) -> str:
-    return f"({alias}.id >> {ENTRY_SHIFT})"
-
-
-def _entry_ids(alias: str, entry: str, db: int) -> str:
-    """An entry's ids in one database: its range of rows, read in full ('+': never the key
-    index's rows of that database, which SQLite would otherwise choose to scan)."""
-    return f"{entry_range(alias, entry)} AND +{alias}.db = {db}"
-
-
-def entry_range(alias: str, entry: str) -> str:
-    """SQLite's condition that xrefs row *alias* belongs to entry *entry*: an id range."""
-    return (f"{alias}.id BETWEEN ({entry}) << {ENTRY_SHIFT} "
-            f"AND (({entry}) << {ENTRY_SHIFT}) + {(1 << ENTRY_SHIFT) - 1}")
-
-
-_DEDUPE_REVISITED = f"""
-DELETE FROM xrefs WHERE id IN (
-    SELECT x.id FROM temp.revisited r JOIN xrefs x ON {entry_range('x', 'r.entry')}
-    WHERE EXISTS (SELECT 1 FROM xrefs y WHERE y.id BETWEEN r.entry << {ENTRY_SHIFT} AND x.id - 1
-                  AND y.db = x.db AND y.value = x.value))"""
-"""Drop repeated (entry, db, value) rows of entries whose rows came in more than one batch."""
-
-
-def _connect(path: Path | str, uri: bool = False) -> sqlite3.Connection:
-    conn = sqlite3.connect(path, uri=uri, isolation_level=None, check_same_thread=False,
-                           timeout=30.0)
-    conn.execute("PRAGMA busy_timeout = 30000")
-    return conn
 
 
 class SqliteStore(SqlStore):
@@ -171,10 +70,10 @@ class SqliteStore(SqlStore):
         self._reader_uri = self.path.resolve().as_uri()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._writer = _connect(self.path)
+            self._writer = connect(self.path)
             self._writer.execute("PRAGMA journal_mode = WAL")
             self._writer.execute("PRAGMA synchronous = NORMAL")
-            self._writer.executescript(MAIN_SCHEMA)
+            self._writer.executescript(SQLITE_MAIN)
         except sqlite3.Error as exc:
             self._writer = self._open_read_only(exc)
         self._write_lock = threading.RLock()
@@ -194,7 +93,7 @@ class SqliteStore(SqlStore):
         base = self.path.resolve().as_uri()
         for query in ("?mode=ro", "?mode=ro&immutable=1"):
             try:
-                conn = _connect(base + query, uri=True)
+                conn = connect(base + query, uri=True)
                 conn.execute("SELECT count(*) FROM releases").fetchone()
                 conn.execute("SELECT count(*) FROM jobs").fetchone()
             except sqlite3.Error as exc:
@@ -219,7 +118,7 @@ class SqliteStore(SqlStore):
     def _reader(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None:
-            conn = _connect(self._reader_uri, uri=True)
+            conn = connect(self._reader_uri, uri=True)
             conn.execute("PRAGMA temp_store = MEMORY")
             self._local.conn = conn
             self._local.attached = None
@@ -316,7 +215,7 @@ class SqliteStore(SqlStore):
                 f"The file of release {release.name}, {path}, has {path.stat().st_size:,} bytes "
                 f"where {size:,} were loaded: it is damaged. {advice}")
         try:
-            with contextlib.closing(_connect(path.resolve().as_uri() + "?mode=ro",
+            with contextlib.closing(connect(path.resolve().as_uri() + "?mode=ro",
                                              uri=True)) as conn:
                 found = dict(conn.execute("SELECT key, value FROM meta"))
                 if size is not None and size <= QUICK_CHECK_BYTES:
@@ -350,7 +249,7 @@ class SqliteStore(SqlStore):
                 (self.release_dir / (row[0] + suffix)).unlink()
 
     def release_counts(self, release: Release) -> dict[str, int]:
-        with contextlib.closing(_connect(
+        with contextlib.closing(connect(
                 (self.release_dir / release.file).resolve().as_uri()
                 + "?mode=ro", uri=True)) as conn:
             counts = dict(conn.execute(
@@ -374,7 +273,7 @@ class SqliteStore(SqlStore):
     def lookup(self, plan: LookupPlan) -> tuple[str, Iterator[tuple[int, str, int]]]:
         conn, release = self._release_conn()
         codes = dict(conn.execute("SELECT name, code FROM rel.dbs"))
-        sql, params = lookup_sql(plan, codes, _entry_ids, _entry_of)
+        sql, params = lookup_sql(plan, codes, sqlite_same_entry, sqlite_entry_column)
         # No index on the input: SQLite must then scan it and probe the release's index, the
         # plan that is fast for any input size (with one, it scans every stored id of the
         # database and probes the input: 1,000 ids took 1.2 s on a 19M-row release, now 12 ms).
@@ -517,152 +416,6 @@ class SqliteStore(SqlStore):
             conn.executemany("DELETE FROM job_results WHERE job = ?", [(i,) for i in ids])
             conn.executemany("DELETE FROM jobs WHERE id = ?", [(i,) for i in ids])
         return len(ids)
-
-
-class SqliteReleaseWriter(ReleaseWriter):
-    """Builds a release file with journaling off, then switches the main file to it."""
-
-    def __init__(self, store: SqliteStore, release_id: int, path: Path) -> None:
-        super().__init__(release_id)
-        self.store = store
-        self.path = path
-        if path.exists():  # never a file of the store's: their names are unique
-            raise StoreDamaged(f"{path} exists already; move it away and load again.")
-        self.conn = _connect(path)
-        for pragma in ("journal_mode = OFF", "synchronous = OFF", "locking_mode = EXCLUSIVE",
-                       "cache_size = -262144", "temp_store = FILE",
-                       # sort the index builds (a third of a load) on every core
-                       f"threads = {os.cpu_count() or 1}"):
-            self.conn.execute(f"PRAGMA {pragma}")
-        self.conn.executescript(RELEASE_SCHEMA)
-        self.conn.execute("BEGIN")
-        import numpy as np
-
-        self.next_row = np.zeros(1 << 16, np.int64)
-        """Rows stored so far per entry number."""
-        self.revisited: set[int] = set()
-        """Entries whose rows came in more than one batch (their rows may repeat)."""
-
-    def insert_xrefs(self, rows: list[tuple[int, int, str, str]]) -> None:
-        import numpy as np
-
-        # one row per (entry, db, value), the rows of an entry together
-        unique = sorted({(r[0], r[1], r[2]): r for r in rows}.values(), key=lambda r: r[0])
-        ids = self._row_ids(np.fromiter((r[0] for r in unique), np.int64, len(unique)))
-        self.conn.executemany(
-            "INSERT INTO xrefs(id, db, value, key) VALUES (?, ?, ?, ?)",
-            ((i, db, value, key) for i, (_, db, value, key) in zip(ids.tolist(), unique,
-                                                                   strict=True)))
-
-    def insert_xref_batch(self, batch: XrefBatch) -> None:
-        ids = self._row_ids(batch.entry)
-        self.conn.executemany(
-            "INSERT INTO xrefs(id, db, value, key) VALUES (?, ?, ?, ?)",
-            zip(ids.tolist(), batch.db.tolist(), batch.value.to_pylist(),
-                batch.key.to_pylist(), strict=True))
-
-    def _row_ids(self, entries: np.ndarray) -> np.ndarray:
-        """Ids of new rows of *entries* (grouped by entry): each entry's next row numbers.
-
-        An entry that already has rows is noted, for :data:`_DEDUPE_REVISITED`.
-        """
-        import numpy as np
-
-        n = len(entries)
-        if n == 0:
-            return entries
-        starts = np.ones(n, bool)
-        np.not_equal(entries[1:], entries[:-1], out=starts[1:])
-        first = np.flatnonzero(starts)
-        counts = np.diff(np.append(first, n))
-        distinct = entries[first]
-        if int(distinct.max()) >= len(self.next_row):
-            grown = np.zeros(max(int(distinct.max()) + 1, 2 * len(self.next_row)), np.int64)
-            grown[:len(self.next_row)] = self.next_row
-            self.next_row = grown
-        before = self.next_row[distinct]
-        after = before + counts
-        if int(after.max()) >= DERIVED:
-            raise StoreError(f"An entry has more than {DERIVED - 1:,} ids: cannot store it")
-        self.revisited.update(distinct[before > 0].tolist())
-        self.next_row[distinct] = after
-        rank = np.arange(n) - np.repeat(first, counts)
-        return (entries << ENTRY_SHIFT) + np.repeat(before, counts) + rank
-
-    def insert_entries(self, rows: Iterable[tuple[int, str, str | None, int | None,
-                                                  int | None]]) -> None:
-        self.conn.executemany("INSERT INTO entries VALUES (?, ?, ?, ?, ?)", rows)
-
-    def insert_secondary(self, rows: list[tuple[str, str]]) -> None:
-        self.conn.executemany("INSERT INTO secondary VALUES (?, ?)", rows)
-
-    def insert_documents(self, kind: str, rows: list[tuple[Any, ...]]) -> None:
-        marks = ", ".join("?" * len(DOCUMENT_COLUMNS[kind]))
-        # a repeated entry (in two files) keeps its last document
-        self.conn.executemany(f"INSERT OR REPLACE INTO {DOCUMENT_TABLES[kind]} VALUES ({marks})",
-                              rows)
-
-    def insert_uniparc_xrefs(self, rows: list[tuple[str, str, str]]) -> None:
-        self.conn.executemany("INSERT INTO uniparc_xrefs VALUES (?, ?, ?)", rows)
-
-    def insert_deleted(self, rows: list[tuple[str, str]]) -> None:
-        self.conn.executemany("INSERT OR IGNORE INTO deleted VALUES (?, ?)", rows)
-
-    def finish(self, name: str, subset: Subset, codes: dict[str, int], meta: dict[str, str]
-               ) -> None:
-        conn = self.conn
-        conn.executemany("INSERT INTO dbs VALUES (?, ?)", [(c, n) for n, c in codes.items()])
-        conn.executemany("INSERT INTO meta VALUES (?, ?)",
-                         [("name", name), ("identity", self.identity), *meta.items()])
-        if self.revisited:
-            conn.execute("CREATE TEMP TABLE revisited (entry INTEGER PRIMARY KEY)")
-            conn.executemany("INSERT INTO temp.revisited VALUES (?)",
-                             ((e,) for e in sorted(self.revisited)))
-            conn.execute(_DEDUPE_REVISITED)
-        for sql in subset_sql(subset):
-            conn.execute(sql)
-        # SQLite's sorter sorts runs as large as the page cache, one per worker thread: runs of
-        # 8 MB (which stay in the processor's cache) built the key index of 18M rows in 10 s,
-        # runs of 256 MB in 18 s
-        conn.execute(f"PRAGMA cache_size = -{INDEX_CACHE_KIB}")
-        for sql in RELEASE_INDEXES:
-            conn.execute(sql)
-        # after the key index, which finds the ordered-locus and ORF names without a scan
-        for sql in derived_gene_name_sql(codes, _entry_ids, _entry_of,
-                                         ("id", f"x.id + {DERIVED}")):
-            conn.execute(sql)
-        conn.execute("COMMIT")
-        conn.execute("PRAGMA analysis_limit = 1000")  # statistics from a sample, not a scan
-        conn.execute("ANALYZE")
-        conn.close()
-
-    def switch(self, name: str, stats: dict[str, Any]) -> Release:
-        with self.store._write() as conn:
-            # the file too: another load may have this id now (SQLite re-uses a deleted id)
-            state = conn.execute("SELECT state, file FROM releases WHERE id = ?",
-                                 (self.release_id,)).fetchone()
-            if state is None or tuple(state) != ("loading", self.path.name):
-                raise removed_while_loading(self.release_id)
-            stats = {**stats, "identity": self.identity, "file_bytes": self.path.stat().st_size}
-            conn.execute("UPDATE releases SET current = 0 WHERE current = 1")
-            conn.execute("UPDATE releases SET name = ?, state = 'ready', current = 1, "
-                         "stats = ? WHERE id = ?",
-                         (name, orjson.dumps(stats).decode(), self.release_id))
-        current = self.store.current_release()
-        assert current is not None
-        return current
-
-    def abort(self) -> None:
-        with contextlib.suppress(sqlite3.Error):
-            self.conn.close()
-        # The partial file goes first: on a full disk it is what frees the space, and the
-        # record below may not be writable until then. A record left 'loading' is removed by
-        # the next load.
-        for suffix in ("", "-journal", "-wal", "-shm"):
-            with contextlib.suppress(FileNotFoundError):
-                Path(str(self.path) + suffix).unlink()
-        with contextlib.suppress(sqlite3.Error, StoreError):
-            self.store.remove_release(self.release_id, self.path.name)
 
 
 RESULTS_CHUNK = 50_000

@@ -1,0 +1,153 @@
+"""How the PostgreSQL store writes a release: a schema of its own, in one transaction.
+
+See :mod:`idmapping.store.postgres` for the three steps of a load; this module is the first
+two (the transaction that COPYs, derives, sorts and indexes, then ``VACUUM``) and the switch.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import psycopg
+from psycopg import sql
+from psycopg.types.json import Jsonb
+
+from idmapping.errors import StoreError
+from idmapping.model import Release
+from idmapping.store.base import ReleaseWriter
+from idmapping.store.plans import Subset
+from idmapping.store.postgres_driver import dumps, refused
+from idmapping.store.schema import (
+    DOCUMENT_COLUMNS,
+    DOCUMENT_TABLES,
+    POSTGRES_FINAL,
+    POSTGRES_INDEXES,
+    POSTGRES_MAIN,
+    POSTGRES_RELEASE_PREFIX,
+    POSTGRES_STAGING,
+)
+from idmapping.store.shared import removed_while_loading
+from idmapping.store.sql import derived_gene_name_sql, subset_sql
+
+if TYPE_CHECKING:
+    from idmapping.store.postgres import PostgresStore
+
+__all__ = ["PostgresReleaseWriter"]
+
+log = logging.getLogger(__name__)
+
+_LOAD_SETTINGS = (
+    # The load commits before the switch, and the switch commits synchronously after it, so
+    # the load's own commit need not wait for the disk.
+    "SET synchronous_commit = off",
+    "SET work_mem = '256MB'",
+    "SET maintenance_work_mem = '1GB'",
+)
+
+_DOCUMENT_TYPES = {"text": "text", "int": "int8", "bytes": "bytea"}
+
+
+class PostgresReleaseWriter(ReleaseWriter):
+    """Builds a release in schema ``idmapping_r<id>`` in one transaction, then switches to it."""
+
+    batch_size = 100_000
+
+    def __init__(self, store: PostgresStore, release_id: int) -> None:
+        super().__init__(release_id)
+        self.store = store
+        self.schema_name = f"{POSTGRES_RELEASE_PREFIX}{int(release_id)}"
+        self.schema = sql.Identifier(self.schema_name)
+        self.conn = store._connect(autocommit=False)
+        try:
+            for setting in _LOAD_SETTINGS:
+                self.conn.execute(setting)
+            self.conn.execute(sql.SQL("CREATE SCHEMA {}").format(self.schema))
+            # the statements of store/sql.py name the tables without a schema
+            self.conn.execute(sql.SQL("SET search_path TO {}").format(self.schema))
+            for statement in POSTGRES_STAGING:
+                self.conn.execute(statement)
+        except BaseException:
+            self.abort()
+            raise
+
+    def _copy(self, target: str, types: list[str], rows: Iterable[Sequence[Any]]) -> None:
+        # Binary COPY with declared types: the fastest of write_row (text or binary) and
+        # hand-built text chunks when measured (1M rows: 0.57 s against 0.63-0.84 s).
+        with refused(self.store.url), self.conn.cursor() as cur, cur.copy(
+                f"COPY {target} FROM STDIN (FORMAT BINARY)") as copy:
+            copy.set_types(types)
+            for row in rows:
+                copy.write_row(row)
+
+    def insert_xrefs(self, rows: list[tuple[int, int, str, str]]) -> None:
+        self._copy("xrefs (entry, db, value, key)", ["int4", "int4", "text", "text"], rows)
+
+    def insert_entries(self, rows: Iterable[tuple[int, str, str | None, int | None,
+                                                  int | None]]) -> None:
+        self._copy("entries (id, accession, name, reviewed, taxon)",
+                   ["int4", "text", "text", "int4", "int4"], rows)
+
+    def insert_secondary(self, rows: list[tuple[str, str]]) -> None:
+        self._copy("secondary (accession, primary_acc)", ["text", "text"], rows)
+
+    def insert_documents(self, kind: str, rows: list[tuple[Any, ...]]) -> None:
+        columns = DOCUMENT_COLUMNS[kind]
+        self._copy(f"{DOCUMENT_TABLES[kind]} ({', '.join(c for c, _ in columns)})",
+                   [_DOCUMENT_TYPES[k] for _, k in columns], rows)
+
+    def insert_uniparc_xrefs(self, rows: list[tuple[str, str, str]]) -> None:
+        self._copy("uniparc_xrefs (db, key, upi)", ["text", "text", "text"], rows)
+
+    def insert_deleted(self, rows: list[tuple[str, str]]) -> None:
+        self._copy("deleted_load (accession, source)", ["text", "text"], rows)
+
+    def finish(self, name: str, subset: Subset, codes: dict[str, int], meta: dict[str, str]
+               ) -> None:
+        self._copy("dbs (code, name)", ["int4", "text"], [(c, n) for n, c in codes.items()])
+        self._copy("meta (key, value)", ["text", "text"],
+                   [("name", name), ("identity", self.identity), *meta.items()])
+        run = self.conn.execute
+        with refused(self.store.url):
+            # statistics first, so the statements below are planned for the real row counts
+            run("ANALYZE xrefs")
+            run("ANALYZE entries")
+            for statement in [*derived_gene_name_sql(codes), *subset_sql(subset), *POSTGRES_FINAL,
+                              *POSTGRES_INDEXES]:
+                run(statement)
+            self.conn.commit()
+            self.conn.autocommit = True  # VACUUM refuses to run inside a transaction
+            run(sql.SQL("VACUUM (FREEZE, ANALYZE) {tables}").format(tables=sql.SQL(", ").join(
+                sql.Identifier(self.schema_name, t)
+                for t in ("xrefs", "entries", "secondary", "deleted", "dbs", "meta",
+                          "uniparc_xrefs", *DOCUMENT_TABLES.values()))))
+        self.store._forget(self.conn)
+
+    def switch(self, name: str, stats: dict[str, Any]) -> Release:
+        stats = {**stats, "identity": self.identity}
+        with self.store._write() as conn:
+            # one switch at a time; readers are not blocked
+            conn.execute(f"LOCK TABLE {POSTGRES_MAIN}.releases IN SHARE ROW EXCLUSIVE MODE")
+            ready = conn.execute(
+                f"UPDATE {POSTGRES_MAIN}.releases SET name = %s, state = 'ready', stats = %s "
+                "WHERE id = %s AND state = 'loading'",
+                (name, Jsonb(stats, dumps=dumps), self.release_id))
+            if ready.rowcount != 1:
+                raise removed_while_loading(self.release_id)
+            conn.execute(f"UPDATE {POSTGRES_MAIN}.releases SET current = false WHERE current")
+            conn.execute(f"UPDATE {POSTGRES_MAIN}.releases SET current = true WHERE id = %s",
+                         (self.release_id,))
+        current = self.store.current_release()
+        assert current is not None
+        return current
+
+    def abort(self) -> None:
+        # Closing the session makes the server roll the load back; what a committed load
+        # left (a kill during VACUUM) goes with the schema.
+        self.store._forget(self.conn)
+        try:
+            self.store.remove_release(self.release_id)
+        except (StoreError, psycopg.Error) as exc:
+            # keep the error that stopped the load; the next load cleans up instead
+            log.warning("could not remove unfinished release %s: %s", self.release_id, exc)
