@@ -251,6 +251,7 @@ def test_a_job_whose_end_cannot_be_stored(tmp_path: Path, monkeypatch: pytest.Mo
                                           ) -> None:
     """A job that ran while the disk filled up ends in a clear ERROR (held in memory, since
     the store cannot record it), and runs again when submitted once the disk has room."""
+    import contextlib
     import sqlite3
 
     from idmapping.jobs.service import JobService
@@ -259,21 +260,37 @@ def test_a_job_whose_end_cannot_be_stored(tmp_path: Path, monkeypatch: pytest.Mo
     from idmapping.settings import Settings
     from idmapping.store import open_store
 
+    with contextlib.closing(sqlite3.connect(":memory:")) as tiny:  # SQLite's own full disk
+        tiny.execute("CREATE TABLE t (b BLOB)")
+        tiny.execute("PRAGMA max_page_count = 2")
+        with pytest.raises(sqlite3.OperationalError) as disk_full:
+            tiny.execute("INSERT INTO t VALUES (zeroblob(100000))")
+
+    class FullDisk:
+        """The store's write connection on a full disk: the results cannot be written."""
+
+        def __init__(self, conn: sqlite3.Connection) -> None:
+            self.conn = conn
+
+        def execute(self, sql: str, *args: object) -> object:
+            if "job_results" in sql:
+                raise disk_full.value
+            return self.conn.execute(sql, *args)
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(self.conn, name)
+
     with open_store(str(tmp_path / "store.sqlite")) as store:
         load_demo(store)
         service = JobService(store, Settings.load(environ={}, store=store.url))
-        real = store.write_results
-
-        def full(*args: object, **kwargs: object) -> int:
-            raise sqlite3.OperationalError("database or disk is full")
-
-        monkeypatch.setattr(store, "write_results", full)
+        real = store._writer  # type: ignore[attr-defined]
+        monkeypatch.setattr(store, "_writer", FullDisk(real))
         job = service.submit("UniProtKB_AC-ID", "GeneID", "Q9DEM0,Q9DEM1")
         assert job.status == JobStatus.ERROR
         assert job.errors[0]["code"] == 50
         assert "cannot be written (database or disk is full)" in job.errors[0]["message"]
         assert service.get(job.id).status == JobStatus.ERROR  # polling sees the same
-        monkeypatch.setattr(store, "write_results", real)
+        monkeypatch.setattr(store, "_writer", real)
         again = service.submit("UniProtKB_AC-ID", "GeneID", "Q9DEM0,Q9DEM1")
         assert again.id == job.id and again.status == JobStatus.FINISHED
         assert again.result_count > 0

@@ -6,7 +6,6 @@ Every command names its store with ``--store PATH|URL`` or ``IDMAPPING_STORE``.
 from __future__ import annotations
 
 import functools
-import sqlite3
 import sys
 import time
 import zlib
@@ -17,7 +16,7 @@ from typing import Any, BinaryIO, TextIO, TypeVar
 import click
 import orjson
 
-from idmapping.errors import IdMappingError
+from idmapping.errors import IdMappingError, StoreUnavailable
 from idmapping.settings import SETTINGS, Settings
 from idmapping.store import Store, Subset, open_store
 from idmapping.version import __version__
@@ -35,13 +34,10 @@ def store_option(fn: F) -> F:
 
 
 def _storage_errors() -> tuple[type[BaseException], ...]:
-    """The errors a store's driver or the file system raises (a full disk, a read-only file),
-    and zlib's for a corrupt gzip file that the loader does not name yet."""
-    kinds: list[type[BaseException]] = [sqlite3.Error, OSError, zlib.error]
-    psycopg = sys.modules.get("psycopg")
-    if psycopg is not None:
-        kinds.append(psycopg.Error)
-    return tuple(kinds)
+    """The errors the file system raises (a full disk, a read-only file), and zlib's for a
+    corrupt gzip file that the loader does not name yet. (The stores translate their drivers'
+    own errors into StoreError.)"""
+    return (OSError, zlib.error)
 
 
 def _first_line(exc: BaseException) -> str:
@@ -117,9 +113,10 @@ def load(store: str | None, files: tuple[str, ...], release_name: str | None,
                 release = load_release(files, opened, name=release_name,
                                        subset=Subset(tuple(taxa), reviewed_only),
                                        progress=progress)
-        except _storage_errors() as exc:
+        except _storage_errors() + (StoreUnavailable,) as exc:
             raise click.ClickException(
-                f"The load stopped: the store cannot be written ({_first_line(exc)}). The "
+                f"The load stopped: the store cannot be written "
+                f"({_first_line(exc.__cause__ or exc)}). The "
                 "release being served is unchanged; free space (or make the store writable) "
                 "and run the load again.") from None
         seconds = time.perf_counter() - started

@@ -22,7 +22,15 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from idmapping.catalogue import SWISSPROT, UNIPARC, UNIPROTKB, UNIREFS, Catalogue
-from idmapping.errors import IdMappingError, InvalidRequest, NotFound, StoreUnavailable
+from idmapping.errors import (
+    IdMappingError,
+    InvalidRequest,
+    NoRelease,
+    NotFound,
+    StoreDamaged,
+    StoreError,
+    StoreUnavailable,
+)
 from idmapping.ids import check_lengths, split_api_ids
 from idmapping.jobs.jobid import job_id
 from idmapping.mapping import MappingRun, map_ids
@@ -58,15 +66,19 @@ UNWRITABLE = "The store cannot be written ({}): submit the job again later"
 
 @contextlib.contextmanager
 def _writing() -> Iterator[None]:
-    """Turn a backend's own write failure (sqlite3, psycopg, OSError) into StoreUnavailable."""
+    """Turn a store's failure to write into StoreUnavailable, unless the store said more.
+
+    The stores translate their drivers' errors (a full disk or a read-only file is already
+    StoreUnavailable); anything that is not a StoreError, a bug included, goes on as it is.
+    """
     try:
         yield
-    except (IdMappingError, _TooMany):
+    except (StoreUnavailable, NoRelease, StoreDamaged):
         raise
-    except Exception as exc:  # the backends raise their drivers' errors as they come
-        detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    except StoreError as exc:
         raise StoreUnavailable(
-            f"The store cannot be written just now ({detail}); try again later") from exc
+            f"The store cannot be written just now ({exc.messages[0]}); try again later"
+        ) from exc
 
 
 class JobService:

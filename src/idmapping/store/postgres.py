@@ -51,6 +51,7 @@ from idmapping.store.postgres_driver import (
     release_schema,
     shown_url,
     translated,
+    translating,
 )
 from idmapping.store.postgres_writer import PostgresReleaseWriter
 from idmapping.store.schema import DOCUMENT_COLUMNS, DOCUMENT_TABLES, POSTGRES_INPUT
@@ -283,7 +284,13 @@ class PostgresStore(SqlStore):
         query, params = lookup_sql(plan, self._codes_of(conn, release))
         # Like SQLite's, the query runs when the rows are first asked for: a lookup that is
         # never read leaves no transaction open.
-        return release.name, self._stream(conn, release, plan, adapt(query), params)
+        return release.name, self._translated_rows(
+            self._stream(conn, release, plan, adapt(query), params))
+
+    def _translated_rows(self, rows: Iterator[tuple[int, str, int]]
+                         ) -> Iterator[tuple[int, str, int]]:
+        with translating(self.url):  # read after lookup() has returned
+            yield from rows
 
     def _stream(self, conn: Connection, release: Release, plan: LookupPlan, query: str,
                 params: list[Any]) -> Iterator[tuple[int, str, int]]:
@@ -301,8 +308,6 @@ class PostgresStore(SqlStore):
             cursor = self._declare(conn, release, plan, query, params)
             while batch := self._fetch(conn, cursor, token):
                 yield from batch
-        except psycopg.OperationalError as exc:
-            raise StoreError(f"PostgreSQL at {self.url}: {first_line(exc)}") from exc
         finally:
             # Rolling back ends the read-only transaction and empties the input table, unless
             # a later lookup owns the connection now.

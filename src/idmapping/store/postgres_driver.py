@@ -1,5 +1,6 @@
 """The boundary of the PostgreSQL store with psycopg: what is shown of a URL, placeholders,
-and the translation of the driver's errors into :mod:`idmapping.errors`.
+and the translation of the driver's errors into :mod:`idmapping.errors` (:func:`translate`,
+the same classes of error as SQLite's, :mod:`idmapping.store.sqlite_driver`).
 """
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ import psycopg
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict
 
-from idmapping.errors import StoreError
+from idmapping.errors import IdMappingError, InvalidRequest, StoreError, StoreUnavailable
 from idmapping.store.schema import POSTGRES_RELEASE_PREFIX
+from idmapping.store.shared import TOO_LARGE, UNWRITABLE
 
-__all__ = ["Connection", "release_schema", "first_line", "shown_url", "dumps", "translated",
-           "refused", "adapt"]
+__all__ = ["Connection", "release_schema", "first_line", "shown_url", "dumps", "translate",
+           "translating", "translated", "refused", "adapt"]
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -51,28 +53,66 @@ def dumps(value: Any) -> str:
     return orjson.dumps(value).decode()
 
 
+# SQLSTATE classes and codes (psycopg's exception classes are not grouped by them)
+_LIMITS = ("54",)  # program limit exceeded: statement too complex, too many columns...
+_UNAVAILABLE = ("53",  # insufficient resources: disk full, out of memory, too many connections
+                "25006",  # read-only transaction (a standby, or a read-only database)
+                "55P03",  # lock not available
+                "57P03")  # cannot connect now (the server is starting or stopping)
+
+
+def translate(exc: psycopg.Error, url: str) -> IdMappingError | None:
+    """The error of the tree that *exc* means, or None where it can only be a bug (SQL that does
+    not compile for this schema, a constraint broken: psycopg's ``ProgrammingError`` and kin).
+
+    A request over one of the server's limits is :class:`InvalidRequest` (400); a server out
+    of room, read-only or holding a lock too long, :class:`StoreUnavailable` (503); any other
+    failure of the server or the connection, :class:`StoreError` naming the store.
+    """
+    detail, state = first_line(exc), exc.sqlstate or ""
+    if state.startswith(_LIMITS):
+        return InvalidRequest(TOO_LARGE.format(detail))
+    if state.startswith(_UNAVAILABLE):
+        return StoreUnavailable(UNWRITABLE.format(detail))
+    if isinstance(exc, psycopg.OperationalError):
+        return StoreError(f"PostgreSQL at {url}: {detail}")
+    return None
+
+
+@contextlib.contextmanager
+def translating(url: str) -> Iterator[None]:
+    """Raise what :func:`translate` makes of a psycopg error in the block."""
+    try:
+        yield
+    except psycopg.Error as exc:
+        error = translate(exc, url)
+        if error is None:
+            raise
+        raise error from exc
+
+
 def translated(method: Callable[P, R]) -> Callable[P, R]:
-    """Turn a lost connection or a failing server into a :class:`StoreError` naming the store."""
+    """:func:`translating` around a method of an object with a ``url`` (the store)."""
 
     @functools.wraps(method)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
+        with translating(getattr(args[0], "url", "?")):
             return method(*args, **kwargs)
-        except psycopg.OperationalError as exc:
-            store = args[0]
-            raise StoreError(f"PostgreSQL at {getattr(store, 'url', '?')}: "
-                             f"{first_line(exc)}") from exc
 
     return wrapper
 
 
 @contextlib.contextmanager
 def refused(url: str) -> Iterator[None]:
-    """Turn any error of the server during a load (a NUL byte, a full disk) into a
-    :class:`StoreError`; the loader then aborts the load."""
+    """Turn any error of the server during a load (a NUL byte, a full disk) into the error tree:
+    :func:`translate`'s where it says more than a failure, else a :class:`StoreError`; the
+    loader then aborts the load."""
     try:
         yield
     except psycopg.Error as exc:
+        error = translate(exc, url)
+        if isinstance(error, (StoreUnavailable, InvalidRequest)):
+            raise error from exc
         raise StoreError(f"PostgreSQL at {url} refused the load: {first_line(exc)}") from exc
 
 

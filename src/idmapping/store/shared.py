@@ -22,7 +22,16 @@ from idmapping.store.base import Store
 from idmapping.store.jobrows import JOB_COLUMNS, job_from_row, job_select, job_values
 
 __all__ = ["SqlStore", "release_from_row", "shape_entry_facts", "grouped", "jobs_updated_before",
-           "removed_while_loading", "RELEASE_COLUMNS", "RESULTS_BATCH", "FactRow"]
+           "removed_while_loading", "RELEASE_COLUMNS", "RESULTS_BATCH", "FactRow", "UNWRITABLE",
+           "TOO_LARGE"]
+
+UNWRITABLE = "The store cannot be written just now ({}); try again later"
+"""The message of :class:`~idmapping.errors.StoreUnavailable` from a backend, given the
+driver's own words (a full disk, a read-only file, a lock held too long)."""
+
+TOO_LARGE = "The request is too large for the store ({}): ask for fewer ids or a simpler query"
+"""The message of :class:`~idmapping.errors.InvalidRequest` for a request over one of the
+database's limits, given the driver's own words."""
 
 RELEASE_COLUMNS = "id, name, state, created, current, stats"
 """The columns of the list of releases that :func:`release_from_row` reads, before the file."""

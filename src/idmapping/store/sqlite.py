@@ -27,6 +27,7 @@ from idmapping.store.plans import FilterQuery, LookupPlan
 from idmapping.store.schema import DOCUMENT_COLUMNS, DOCUMENT_TABLES, SQLITE_MAIN
 from idmapping.store.shared import (
     RELEASE_COLUMNS,
+    UNWRITABLE,
     FactRow,
     SqlStore,
     grouped,
@@ -44,7 +45,7 @@ from idmapping.store.sql import (
     sqlite_entry_column,
     sqlite_same_entry,
 )
-from idmapping.store.sqlite_driver import connect
+from idmapping.store.sqlite_driver import connect, translated, translating
 from idmapping.store.sqlite_writer import SqliteReleaseWriter
 
 __all__ = ["SqliteStore"]
@@ -67,6 +68,7 @@ class SqliteStore(SqlStore):
         self.release_dir = self.path.parent / (self.path.stem + ".releases")
         self.read_only = ""
         """Why the store is served read-only ('' when it is writable)."""
+        self._read_only_cause: sqlite3.Error | None = None
         self._reader_uri = self.path.resolve().as_uri()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -101,7 +103,7 @@ class SqliteStore(SqlStore):
                     conn.close()
                 last: sqlite3.Error = exc
                 continue
-            self.read_only = str(cause)
+            self.read_only, self._read_only_cause = str(cause), cause
             self._reader_uri = base + query
             return conn
         raise StoreError(f"Cannot open the store {self.path}: {cause}; "
@@ -129,15 +131,16 @@ class SqliteStore(SqlStore):
     @contextlib.contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         if self.read_only:
-            raise StoreUnavailable(
-                f"The store cannot be written just now (it is opened readonly: "
-                f"{self.read_only}); try again later")
+            raise StoreUnavailable(UNWRITABLE.format(f"it is opened readonly: {self.read_only}")
+                                   ) from self._read_only_cause
         with self._write_lock:
             self._writer.execute("BEGIN IMMEDIATE")
             try:
                 yield self._writer
             except BaseException:
-                self._writer.execute("ROLLBACK")
+                # after some errors (a full disk) SQLite has rolled back by itself already
+                if self._writer.in_transaction:
+                    self._writer.execute("ROLLBACK")
                 raise
             self._writer.execute("COMMIT")
 
@@ -163,10 +166,12 @@ class SqliteStore(SqlStore):
 
     # -- releases ---------------------------------------------------------------------------
 
+    @translated
     def releases(self) -> list[Release]:
         rows = self._query(f"SELECT {RELEASE_COLUMNS}, file FROM releases ORDER BY id")
         return [release_from_row(r, orjson.loads) for r in rows]
 
+    @translated
     def begin_release(self) -> SqliteReleaseWriter:
         self.release_dir.mkdir(parents=True, exist_ok=True)
         self._check_unlisted()
@@ -183,6 +188,7 @@ class SqliteStore(SqlStore):
             conn.execute("UPDATE releases SET file = ? WHERE id = ?", (file, release_id))
         return SqliteReleaseWriter(self, release_id, self.release_dir / file)
 
+    @translated
     def verify(self) -> None:
         self._check_unlisted()
         for release in self.releases():
@@ -229,6 +235,7 @@ class SqliteStore(SqlStore):
             raise StoreDamaged(f"The file of release {release.name}, {path}, is not the file "
                                f"that was loaded (another release's file?). {advice}")
 
+    @translated
     def remove_release(self, release_id: int, file: str | None = None) -> None:
         """Delete a release that is not current.
 
@@ -248,6 +255,7 @@ class SqliteStore(SqlStore):
             with contextlib.suppress(FileNotFoundError):
                 (self.release_dir / (row[0] + suffix)).unlink()
 
+    @translated
     def release_counts(self, release: Release) -> dict[str, int]:
         with contextlib.closing(connect(
                 (self.release_dir / release.file).resolve().as_uri()
@@ -270,6 +278,7 @@ class SqliteStore(SqlStore):
 
     # -- mapping ----------------------------------------------------------------------------
 
+    @translated
     def lookup(self, plan: LookupPlan) -> tuple[str, Iterator[tuple[int, str, int]]]:
         conn, release = self._release_conn()
         codes = dict(conn.execute("SELECT name, code FROM rel.dbs"))
@@ -289,12 +298,14 @@ class SqliteStore(SqlStore):
             conn.execute("COMMIT")
 
         def rows() -> Iterator[tuple[int, str, int]]:
-            cursor = conn.execute(sql, params)
-            while batch := cursor.fetchmany(10_000):
-                yield from batch
+            with translating(self.path):  # read after this method has returned
+                cursor = conn.execute(sql, params)
+                while batch := cursor.fetchmany(10_000):
+                    yield from batch
 
         return release.name, rows()
 
+    @translated
     def _entry_fact_rows(self, accessions: list[str]
                          ) -> tuple[list[FactRow], list[tuple[str, str]]]:
         conn, _ = self._release_conn()
@@ -311,10 +322,12 @@ class SqliteStore(SqlStore):
                 f"SELECT accession, source FROM rel.deleted WHERE accession IN ({marks})", chunk)
         return rows, deleted
 
+    @translated
     def sample_accessions(self, limit: int) -> list[str]:
         conn, _ = self._release_conn()
         return [row[0] for row in conn.execute(sample_sql("rel.", "?"), (SAMPLE_SCAN, limit))]
 
+    @translated
     def documents(self, kind: str, keys: Sequence[str], flat: bool = False
                   ) -> dict[str, tuple[bytes, bytes | None]]:
         conn, _ = self._release_conn()
@@ -329,6 +342,7 @@ class SqliteStore(SqlStore):
                 found[ident] = (doc, text)
         return found
 
+    @translated
     def document_counts(self) -> dict[str, int]:
         conn, release = self._release_conn()
         cached = getattr(self._local, "doc_counts", None)
@@ -343,6 +357,7 @@ class SqliteStore(SqlStore):
             cached = self._local.doc_counts = (release.id, counts)
         return dict(cached[1])
 
+    @translated
     def filtered_results(self, job_id: str, query: FilterQuery, offset: int, limit: int | None
                          ) -> tuple[int, list[tuple[str, str]]]:
         conn, _ = self._release_conn()
@@ -358,6 +373,7 @@ class SqliteStore(SqlStore):
             raise InvalidRequest(OLD_RELEASE) from None
         return total, [(r[0], r[1]) for r in rows]
 
+    @translated
     def uniparc_suggestions(self, id_type: str, keys: Sequence[str]) -> dict[str, list[str]]:
         conn, _ = self._release_conn()
         found: dict[str, list[str]] = {}
@@ -372,6 +388,7 @@ class SqliteStore(SqlStore):
             found.update(grouped(rows))
         return found
 
+    @translated
     def members(self, id_type: str, ids: Sequence[str]) -> dict[str, list[str]]:
         conn, _ = self._release_conn()
         code = conn.execute("SELECT code FROM rel.dbs WHERE name = ?", (id_type,)).fetchone()
@@ -391,13 +408,16 @@ class SqliteStore(SqlStore):
     def encode_json(self, value: Any) -> Any:
         return orjson.dumps(value).decode()
 
+    @translated
     def _query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return self._reader().execute(sql, params).fetchall()
 
+    @translated
     def _change(self, sql: str, params: Sequence[Any] = ()) -> int:
         with self._write() as conn:
             return conn.execute(sql, params).rowcount
 
+    @translated
     def write_results(self, job_id: str, pairs: Iterable[tuple[str, str]]) -> int:
         # Pairs go in as JSON arrays of RESULTS_CHUNK, which SQLite reads in C: a third faster
         # than binding each row (a million pairs: 0.9 s instead of 1.2 s), memory bounded.
@@ -409,6 +429,7 @@ class SqliteStore(SqlStore):
                 count += len(chunk)
         return count
 
+    @translated
     def delete_jobs(self, updated_before: float | None = None) -> int:
         where, params = jobs_updated_before(updated_before)
         with self._write() as conn:

@@ -38,7 +38,7 @@ from idmapping.store.sql import (
     sqlite_same_entry,
     subset_sql,
 )
-from idmapping.store.sqlite_driver import connect
+from idmapping.store.sqlite_driver import connect, translated
 
 if TYPE_CHECKING:
     import numpy as np
@@ -61,6 +61,7 @@ DELETE FROM xrefs WHERE id IN (
 class SqliteReleaseWriter(ReleaseWriter):
     """Builds a release file with journaling off, then switches the main file to it."""
 
+    @translated
     def __init__(self, store: SqliteStore, release_id: int, path: Path) -> None:
         super().__init__(release_id)
         self.store = store
@@ -82,6 +83,7 @@ class SqliteReleaseWriter(ReleaseWriter):
         self.revisited: set[int] = set()
         """Entries whose rows came in more than one batch (their rows may repeat)."""
 
+    @translated
     def insert_xrefs(self, rows: list[tuple[int, int, str, str]]) -> None:
         import numpy as np
 
@@ -93,6 +95,7 @@ class SqliteReleaseWriter(ReleaseWriter):
             ((i, db, value, key) for i, (_, db, value, key) in zip(ids.tolist(), unique,
                                                                    strict=True)))
 
+    @translated
     def insert_xref_batch(self, batch: XrefBatch) -> None:
         ids = self._row_ids(batch.entry)
         self.conn.executemany(
@@ -129,25 +132,31 @@ class SqliteReleaseWriter(ReleaseWriter):
         ids: np.ndarray = (entries << ENTRY_SHIFT) + np.repeat(before, counts) + rank
         return ids
 
+    @translated
     def insert_entries(self, rows: Iterable[tuple[int, str, str | None, int | None,
                                                   int | None]]) -> None:
         self.conn.executemany("INSERT INTO entries VALUES (?, ?, ?, ?, ?)", rows)
 
+    @translated
     def insert_secondary(self, rows: list[tuple[str, str]]) -> None:
         self.conn.executemany("INSERT INTO secondary VALUES (?, ?)", rows)
 
+    @translated
     def insert_documents(self, kind: str, rows: list[tuple[Any, ...]]) -> None:
         marks = ", ".join("?" * len(DOCUMENT_COLUMNS[kind]))
         # a repeated entry (in two files) keeps its last document
         self.conn.executemany(f"INSERT OR REPLACE INTO {DOCUMENT_TABLES[kind]} VALUES ({marks})",
                               rows)
 
+    @translated
     def insert_uniparc_xrefs(self, rows: list[tuple[str, str, str]]) -> None:
         self.conn.executemany("INSERT INTO uniparc_xrefs VALUES (?, ?, ?)", rows)
 
+    @translated
     def insert_deleted(self, rows: list[tuple[str, str]]) -> None:
         self.conn.executemany("INSERT OR IGNORE INTO deleted VALUES (?, ?)", rows)
 
+    @translated
     def finish(self, name: str, subset: Subset, codes: dict[str, int], meta: dict[str, str]
                ) -> None:
         conn = self.conn
@@ -176,6 +185,7 @@ class SqliteReleaseWriter(ReleaseWriter):
         conn.execute("ANALYZE")
         conn.close()
 
+    @translated
     def switch(self, name: str, stats: dict[str, Any]) -> Release:
         with self.store._write() as conn:
             # the file too: another load may have this id now (SQLite re-uses a deleted id)
