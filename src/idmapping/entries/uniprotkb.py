@@ -109,7 +109,7 @@ def _genes(xrefs: dict[str, list[str]]) -> list[Entry]:
     loci = xrefs.get("Gene_OrderedLocusName", [])
     orfs = xrefs.get("Gene_ORFName", [])
     if names and (set(names) == set(loci) or set(names) == set(orfs)):
-        names = []  # derived by the store, see store.base.derived_gene_name_sql
+        names = []  # derived by the store, see store.sql.derived_gene_name_sql
     genes: list[Entry] = [{"geneName": {"value": name}} for name in names]
     extra: Entry = {}
     if synonyms:
