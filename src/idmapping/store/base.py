@@ -8,6 +8,10 @@ Two backends implement it: :mod:`idmapping.store.sqlite` (the embedded default) 
 
 Mapping is done as set operations in the database: the input ids go into a temporary table,
 one query joins it against the indexes, and the rows come back ordered by input.
+
+What the database does wrong reaches callers only as :mod:`idmapping.errors`: each backend
+translates its driver's errors at its boundary (a full disk or a read-only file is
+:class:`~idmapping.errors.StoreUnavailable`); an error of another kind is a bug.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from idmapping.model import EntryFacts, Job, JobStatus, Release
 from idmapping.store.plans import FilterQuery, LookupPlan, Subset, XrefBatch
 
 __all__ = ["Store", "ReleaseWriter"]
+
 
 class ReleaseWriter(abc.ABC):
     """A new release being written beside the current one, in a backend's own way.
@@ -157,8 +162,8 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def sample_accessions(self, limit: int) -> list[str]:
         """Up to *limit* accessions of the current release's entries, reviewed ones first,
-        chosen among its first :data:`SAMPLE_SCAN` entries (a bounded read, whatever the size
-        of the release): the examples of the web form."""
+        chosen among its first :data:`~idmapping.store.sql.SAMPLE_SCAN` entries (a bounded
+        read, whatever the size of the release): the examples of the web form."""
 
     @abc.abstractmethod
     def documents(self, kind: str, keys: Sequence[str], flat: bool = False
