@@ -185,7 +185,7 @@ def load_release(
     paths: Iterable[str | Path],
     store: Store,
     name: str | None = None,
-    subset: Subset = Subset(),
+    subset: Subset | None = None,
     progress: Progress | None = None,
     demo: bool = False,
 ) -> Release:
@@ -200,7 +200,7 @@ def load_release(
         sequences (uniprot_sprot_varsplic.fasta); compressed or not.
     :param name: the release's name; by default the one the files state (``2026_01``), else
         today's date.
-    :param subset: keep only some taxa, or reviewed entries.
+    :param subset: keep only some taxa, or reviewed entries (by default everything).
     :param progress: called with bytes read, bytes in all, rows read.
     :param demo: the files are the generated demo release (recorded, and said on the pages).
     :raises ReleaseFileError: a file that cannot be read, naming the file and line.

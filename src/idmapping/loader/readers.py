@@ -15,9 +15,8 @@ from typing import TextIO
 from idmapping.errors import ReleaseFileError
 from idmapping.ids import ACCESSION_RE
 
-__all__ = ["ACCESSION_OR_ISOFORM", "read_idmapping", "read_selected", "read_sec_ac", "read_delac", "read_release_name",
-           "read_release_date",
-           "SELECTED_COLUMNS"]
+__all__ = ["ACCESSION_OR_ISOFORM", "read_idmapping", "read_selected", "read_sec_ac", "read_delac",
+           "read_release_name", "read_release_date", "SELECTED_COLUMNS"]
 
 # idmapping_selected.tab, column by column: the ID_type each column holds (None: not a mapping).
 SELECTED_COLUMNS: tuple[str | None, ...] = (
