@@ -145,12 +145,13 @@ def test_info_on_empty_store(tmp_path: Path) -> None:
 
 
 def test_jobs_list_and_purge(store: str) -> None:
+    from idmapping.jobs.dispatch import InlineDispatcher
     from idmapping.jobs.service import JobService
     from idmapping.settings import Settings
     from idmapping.store import open_store
 
     with open_store(store) as opened:
-        service = JobService(opened, Settings.load(environ={}))
+        service = JobService(opened, Settings.load(environ={}), InlineDispatcher())
         job = service.submit("Gene_Name", "UniProtKB", "TP53,nope")
         service.close()
     code, out, _ = run("jobs", "list", "--store", store)
@@ -174,3 +175,11 @@ def test_settings_lists_every_setting() -> None:
 def test_unknown_store_url() -> None:
     code, _, err = run("info", "--store", "mysql://x")
     assert code != 0 and "Unknown store URL" in err
+
+
+def test_a_worker_needs_a_broker(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["worker", "--store", str(tmp_path / "w.sqlite")],
+                                env={"IDMAPPING_BROKER_URL": None})
+    assert result.exit_code != 0
+    assert "A worker needs a broker: --broker-url or IDMAPPING_BROKER_URL" in result.stderr
+    assert not (tmp_path / "w.sqlite").exists()  # refused before the store is opened

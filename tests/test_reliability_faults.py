@@ -253,6 +253,7 @@ def test_a_job_whose_end_cannot_be_stored(tmp_path: Path, monkeypatch: pytest.Mo
     the store cannot record it), and runs again when submitted once the disk has room."""
     import sqlite3
 
+    from idmapping.jobs.dispatch import InlineDispatcher
     from idmapping.jobs.service import JobService
     from idmapping.loader import load_demo
     from idmapping.model import JobStatus
@@ -261,7 +262,8 @@ def test_a_job_whose_end_cannot_be_stored(tmp_path: Path, monkeypatch: pytest.Mo
 
     with open_store(str(tmp_path / "store.sqlite")) as store:
         load_demo(store)
-        service = JobService(store, Settings.load(environ={}, store=store.url))
+        service = JobService(store, Settings.load(environ={}, store=store.url),
+                             InlineDispatcher())
         real = store.write_results
 
         def full(*args: object, **kwargs: object) -> int:

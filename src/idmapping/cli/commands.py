@@ -305,13 +305,9 @@ def worker(store: str | None, broker_url: str | None, concurrency: int, loglevel
     API processes started with the same broker_url and store enqueue their larger jobs; any
     number of workers, on any machine that reaches the store and the broker, run them.
     """
-    from idmapping.errors import InvalidRequest
     from idmapping.jobs.celeryapp import run_worker
 
-    settings = _settings(store=store, broker_url=broker_url)
-    if not settings.broker_url:
-        raise InvalidRequest("A worker needs a broker: --broker-url or IDMAPPING_BROKER_URL")
-    run_worker(settings, concurrency, loglevel)
+    run_worker(_settings(store=store, broker_url=broker_url), concurrency, loglevel)
 
 
 @cli.command()

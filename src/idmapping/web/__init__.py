@@ -27,6 +27,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from idmapping.errors import IdMappingError
+from idmapping.jobs import dispatcher_for
 from idmapping.jobs.service import JobService
 from idmapping.runtime import tune_gc
 from idmapping.settings import Settings
@@ -56,7 +57,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     ctx = ApiContext(
         settings=settings,
         store=store,
-        jobs=JobService(store, settings),
+        jobs=JobService(store, settings, dispatcher_for(settings)),
         catalogue=store.catalogue,
         owns_store=owns,
     )
