@@ -5,69 +5,25 @@ Every command names its store with ``--store PATH|URL`` or ``IDMAPPING_STORE``.
 
 from __future__ import annotations
 
-import functools
-import sqlite3
 import sys
 import time
-import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, BinaryIO, TextIO, TypeVar
+from typing import Any, BinaryIO, TextIO
 
 import click
 import orjson
 
-from idmapping.errors import IdMappingError
+from idmapping.cli.options import (
+    domain_errors,
+    first_line,
+    setting_option,
+    storage_errors,
+    store_option,
+)
 from idmapping.settings import SETTINGS, Settings
 from idmapping.store import Store, Subset, open_store
 from idmapping.version import __version__
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def store_option(fn: F) -> F:
-    """The ``--store`` option every command shares."""
-    return click.option(
-        "--store", "store", envvar="IDMAPPING_STORE", metavar="PATH|URL", default=None,
-        help="Store: a SQLite file path, sqlite:///PATH or postgresql://URL "
-             "[env IDMAPPING_STORE; default: a file in the user's data directory]",
-    )(fn)
-
-
-def _storage_errors() -> tuple[type[BaseException], ...]:
-    """The errors a store's driver or the file system raises (a full disk, a read-only file),
-    and zlib's for a corrupt gzip file that the loader does not name yet."""
-    kinds: list[type[BaseException]] = [sqlite3.Error, OSError, zlib.error]
-    psycopg = sys.modules.get("psycopg")
-    if psycopg is not None:
-        kinds.append(psycopg.Error)
-    return tuple(kinds)
-
-
-def _first_line(exc: BaseException) -> str:
-    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-
-
-def domain_errors(fn: F) -> F:
-    """Turn the library's errors into clean command-line errors.
-
-    A store that cannot be written (a full disk, a read-only file) is said so in one line,
-    not with a traceback; the release being served is untouched (docs/reliability.md).
-    """
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except IdMappingError as exc:
-            error = click.ClickException("\n".join(exc.messages))
-            error.exit_code = exc.exit_code
-            raise error from None
-        except _storage_errors() as exc:
-            raise click.ClickException(
-                f"The store or a file cannot be written or read: {_first_line(exc)}") from None
-
-    return wrapper  # type: ignore[return-value]
 
 
 def _settings(**overrides: Any) -> Settings:
@@ -117,9 +73,9 @@ def load(store: str | None, files: tuple[str, ...], release_name: str | None,
                 release = load_release(files, opened, name=release_name,
                                        subset=Subset(tuple(taxa), reviewed_only),
                                        progress=progress)
-        except _storage_errors() as exc:
+        except storage_errors() as exc:
             raise click.ClickException(
-                f"The load stopped: the store cannot be written ({_first_line(exc)}). The "
+                f"The load stopped: the store cannot be written ({first_line(exc)}). The "
                 "release being served is unchanged; free space (or make the store writable) "
                 "and run the load again.") from None
         seconds = time.perf_counter() - started
@@ -246,12 +202,10 @@ def jobs_purge(store: str | None, purge_all: bool) -> None:
 
 @cli.command()
 @store_option
-@click.option("--host", default=None, help="Address to bind [env IDMAPPING_HOST; 127.0.0.1]")
-@click.option("--port", default=None, type=int, help="Port [env IDMAPPING_PORT; 8000]")
-@click.option("--workers", default=None, type=int,
-              help="Server processes [env IDMAPPING_WORKERS; 1]")
-@click.option("--demo/--no-demo", default=None,
-              help="Load the shipped demo release into an empty store [default: on]")
+@setting_option("host", metavar="ADDRESS")
+@setting_option("port", metavar="PORT")
+@setting_option("workers", metavar="N")
+@setting_option("demo")
 @domain_errors
 def serve(store: str | None, host: str | None, port: int | None, workers: int | None,
           demo: bool | None) -> None:
@@ -294,8 +248,7 @@ def _first_release(store: Store, settings: Settings) -> None:
 
 @cli.command()
 @store_option
-@click.option("--broker-url", default=None, metavar="URL",
-              help="Celery broker, e.g. redis://127.0.0.1:6379/0 [env IDMAPPING_BROKER_URL]")
+@setting_option("broker_url", metavar="URL")
 @click.option("--concurrency", default=2, show_default=True, help="Jobs run at once")
 @click.option("--loglevel", default="info", show_default=True, help="Celery log level")
 @domain_errors
@@ -326,9 +279,9 @@ def demo(directory: Path, accessions: int, seed: int) -> None:
 
 @cli.command(name="settings")
 def settings_command() -> None:
-    """List every setting, its environment variable, default and meaning."""
+    """List every setting: its environment variable, default and meaning (tab-separated)."""
     for setting in SETTINGS:
-        click.echo(f"IDMAPPING_{setting.name.upper()}\t{setting.default!r}\t{setting.help}")
+        click.echo(f"{setting.env}\t{setting.default_text}\t{setting.help}")
 
 
 def main() -> None:  # pragma: no cover - console entry for python -m
