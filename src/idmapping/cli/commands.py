@@ -210,40 +210,26 @@ def jobs_purge(store: str | None, purge_all: bool) -> None:
 def serve(store: str | None, host: str | None, port: int | None, workers: int | None,
           demo: bool | None) -> None:
     """Serve UniProt's ID mapping API (and the web page) on this store."""
-    import os
-
-    import uvicorn
+    from idmapping.server import prepare_store, serve
 
     settings = _settings(store=store, host=host, port=port, workers=workers, demo=demo)
-    with open_store(settings.store_url) as opened:
-        opened.verify()  # a damaged store is never served, nor given the demo
-        if opened.current_release() is None:
-            _first_release(opened, settings)
-    # Worker processes read their settings from the environment, as the uvicorn factory does.
-    for setting in SETTINGS:
-        os.environ["IDMAPPING_" + setting.name.upper()] = str(getattr(settings, setting.name))
-    os.environ["IDMAPPING_STORE"] = settings.store_url
+    prepared = prepare_store(settings)
+    if prepared.demo_loaded:
+        assert prepared.release is not None
+        click.echo(DEMO_LOADED.format(prepared.release.name), err=True)
+    elif prepared.release is None:
+        click.echo("The store is empty: load a release with 'idmapping load FILE...'", err=True)
     click.echo(f"Serving on http://{settings.host}:{settings.port}/ "
                f"(store {settings.store_url})", err=True)
-    uvicorn.run("idmapping.web:app_from_env", factory=True, host=settings.host,
-                port=settings.port, workers=settings.workers, log_level="info")
+    serve(settings)
 
 
-def _first_release(store: Store, settings: Settings) -> None:
-    """Load the shipped demo release into an empty store, or say how to load one."""
-    from idmapping.loader import load_demo
-
-    if not settings.demo:
-        click.echo("The store is empty: load a release with 'idmapping load FILE...'", err=True)
-        return
-    release = load_demo(store)
-    click.echo(
-        f"The store was empty: loaded the demo release {release.name} shipped with idmapping "
-        "(generated data, not UniProt's).\n"
-        "To serve real data, download UniProt's files (for example "
-        "https://ftp.uniprot.org/pub/databases/uniprot/current_release/knowledgebase/idmapping/"
-        "by_organism/HUMAN_9606_idmapping.dat.gz) and run 'idmapping load FILE...'.",
-        err=True)
+DEMO_LOADED = (
+    "The store was empty: loaded the demo release {} shipped with idmapping "
+    "(generated data, not UniProt's).\n"
+    "To serve real data, download UniProt's files (for example "
+    "https://ftp.uniprot.org/pub/databases/uniprot/current_release/knowledgebase/idmapping/"
+    "by_organism/HUMAN_9606_idmapping.dat.gz) and run 'idmapping load FILE...'.")
 
 
 @cli.command()

@@ -50,7 +50,6 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     On startup, jobs left NEW or RUNNING are queued again and expired jobs are deleted; on
     shutdown, running jobs are waited for and a store the app opened is closed.
     """
-    tune_gc()
     owns = store is None
     if store is None:
         store = open_store(settings.store_url)
@@ -99,7 +98,9 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
 
 
 def app_from_env() -> FastAPI:
-    """The app built from ``IDMAPPING_*`` environment variables (a uvicorn factory)."""
+    """The app built from ``IDMAPPING_*`` environment variables (a uvicorn factory), in a
+    process tuned for serving (:func:`idmapping.runtime.tune_gc`)."""
+    tune_gc()
     return create_app(Settings.load())
 
 
