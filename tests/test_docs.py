@@ -74,10 +74,22 @@ def render_settings_reference() -> str:
 def render_cli_reference() -> str:
     """docs/cli.md, from each command's ``--help``."""
     parts = ["# Command line", "", "Generated from `idmapping --help`; `tests/test_docs.py` "
-             "checks it is current (regenerate: `python -m tests.test_docs`).", ""]
-    for name in cli.commands:
-        parts += [f"## idmapping {name}", "", "```", _help(name).rstrip("\n"), "```", ""]
+             "checks it is current (regenerate: `python -m tests.test_docs`).", "",
+             "```", _help().rstrip("\n"), "```", ""]
+    for names in _commands(cli):
+        parts += [f"## idmapping {' '.join(names)}", "", "```", _help(*names).rstrip("\n"),
+                  "```", ""]
     return "\n".join(parts)
+
+
+def _commands(group: click.Group) -> list[tuple[str, ...]]:
+    """The name path of every command under *group*, subcommands after their group."""
+    found: list[tuple[str, ...]] = []
+    for name, command in group.commands.items():
+        found.append((name,))
+        if isinstance(command, click.Group):
+            found += [(name, *sub) for sub in _commands(command)]
+    return found
 
 
 def test_every_setting_is_documented_with_its_default() -> None:
@@ -90,10 +102,12 @@ def test_every_setting_is_documented_with_its_default() -> None:
 
 def test_every_command_is_in_the_cli_reference() -> None:
     text = (ROOT / "docs" / "cli.md").read_text()
-    for name in cli.commands:
-        assert f"## idmapping {name}" in text, name
-        assert f"```\n{_help(name)}```" in text, f"docs/cli.md is stale for {name}: " \
+    assert f"```\n{_help()}```" in text, "docs/cli.md is stale for idmapping --help"
+    for names in _commands(cli):
+        assert f"## idmapping {' '.join(names)}" in text, names
+        assert f"```\n{_help(*names)}```" in text, f"docs/cli.md is stale for {names}: " \
             "regenerate it with: python -m tests.test_docs"
+    assert ("jobs", "purge") in _commands(cli)
     assert text == render_cli_reference()
 
 

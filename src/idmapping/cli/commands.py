@@ -5,6 +5,7 @@ Every command names its store with ``--store PATH|URL`` or ``IDMAPPING_STORE``.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import time
 from collections.abc import Iterator
@@ -21,6 +22,10 @@ from idmapping.cli.options import (
     storage_errors,
     store_option,
 )
+from idmapping.jobs.dispatch import InlineDispatcher
+from idmapping.jobs.service import JobService
+from idmapping.model import MappingRequest
+from idmapping.offline import FORMATS
 from idmapping.settings import SETTINGS, Settings
 from idmapping.store import Store, Subset, open_store
 from idmapping.version import __version__
@@ -32,6 +37,15 @@ def _settings(**overrides: Any) -> Settings:
 
 def _open(store: str | None) -> Store:
     return open_store(_settings(store=store).store_url)
+
+
+@contextlib.contextmanager
+def _jobs(store: str | None) -> Iterator[JobService]:
+    """The job service of a store, for commands that read and delete jobs (they run none)."""
+    settings = _settings(store=store)
+    with open_store(settings.store_url) as opened, \
+            JobService(opened, settings, InlineDispatcher()) as service:
+        yield service
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -92,7 +106,7 @@ def load(store: str | None, files: tuple[str, ...], release_name: str | None,
 @click.option("--to", "to_db", required=True, metavar="DB",
               help="Database to map to (e.g. UniProtKB, GeneID)")
 @click.option("--tax-id", default="", metavar="N", help="Only entries of this NCBI taxon")
-@click.option("--format", "fmt", type=click.Choice(["tsv", "json", "list"]), default="tsv",
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="tsv",
               show_default=True, help="Output format")
 @click.option("--failed", "failed_file", type=click.File("w"), default=None,
               help="Also write the ids that mapped to nothing to this file")
@@ -106,37 +120,17 @@ def map_command(store: str | None, from_db: str, to_db: str, tax_id: str, fmt: s
     {"results":[{"from","to"}...],"failedIds":[...]}; list prints one target per line.
     """
     from idmapping.ids import decode_ids
-    from idmapping.mapping import map_ids
-    from idmapping.model import MappingRequest
-    from idmapping.runtime import paused_gc
+    from idmapping.offline import map_to
 
     settings = _settings(store=store)
     ids = decode_ids(input_file.read(), settings.max_id_length)
-    with open_store(settings.store_url) as opened, paused_gc():
-        run = map_ids(opened, MappingRequest(from_db, to_db, tuple(ids), tax_id))
-        out = sys.stdout.buffer
-        for chunk in _mapping_output(run, fmt):
-            out.write(chunk)
-        if fmt == "json":
-            out.write(b"\n")
-        out.flush()
+    with open_store(settings.store_url) as opened:
+        run = map_to(sys.stdout.buffer, opened,
+                     MappingRequest(from_db, to_db, tuple(ids), tax_id), fmt)
     if failed_file is not None:
         failed_file.write("".join(f"{i}\n" for i in run.failed_ids))
     click.echo(f"{run.count:,} results; {len(run.failed_ids):,} ids not mapped "
                f"(release {run.release})", err=True)
-
-
-def _mapping_output(run: Any, fmt: str) -> Iterator[bytes]:
-    """The bytes of a mapping run in *fmt*, through the one writer registry."""
-    from idmapping.results.formats import Extras, write, writer_for
-
-    extras = Extras()
-
-    def rows() -> Iterator[tuple[str, str]]:
-        yield from run.pairs()
-        extras.failed_ids = run.failed_ids  # known once every result has been read
-
-    return write(writer_for(fmt)(("From", "To"), extras), rows())
 
 
 @cli.command()
@@ -145,25 +139,15 @@ def _mapping_output(run: Any, fmt: str) -> Iterator[bytes]:
 @domain_errors
 def info(store: str | None, as_json: bool) -> None:
     """Show the store's releases, rows per database and sizes on disk."""
-    with _open(store) as opened:
-        releases = opened.releases()
-        report = {
-            "store": opened.url,
-            "releases": [
-                {"id": r.id, "name": r.name, "state": r.state, "created": r.created,
-                 "current": r.current, "counts": opened.release_counts(r) if r.state == "ready"
-                 else {}}
-                for r in releases
-            ],
-            "sizes": opened.size_bytes(),
-            "jobs": len(opened.list_jobs()),
-        }
-    if as_json:
-        click.echo(orjson.dumps(report, option=orjson.OPT_INDENT_2).decode())
-        return
     from idmapping.cli.progress import print_info
+    from idmapping.report import store_report
 
-    print_info(report)
+    with _open(store) as opened:
+        report = store_report(opened)
+    if as_json:
+        click.echo(orjson.dumps(report.to_dict(), option=orjson.OPT_INDENT_2).decode())
+    else:
+        print_info(report)
 
 
 @cli.group()
@@ -176,8 +160,8 @@ def jobs() -> None:
 @domain_errors
 def jobs_list(store: str | None) -> None:
     """List jobs, newest first: id, status, from, to, results, failed, last submitted."""
-    with _open(store) as opened:
-        for job in opened.list_jobs():
+    with _jobs(store) as service:
+        for job in service.list_jobs():
             when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(job.updated))
             click.echo(f"{job.id}\t{job.status.value}\t{job.from_db}\t{job.to_db}\t"
                        f"{job.result_count}\t{len(job.failed_ids)}\t{when}")
@@ -189,14 +173,8 @@ def jobs_list(store: str | None) -> None:
 @domain_errors
 def jobs_purge(store: str | None, purge_all: bool) -> None:
     """Delete expired jobs (older than job_ttl_days), or all with --all."""
-    settings = _settings(store=store)
-    with open_store(settings.store_url) as opened:
-        if purge_all:
-            count = opened.delete_jobs(None)
-        elif settings.job_ttl_days > 0:
-            count = opened.delete_jobs(time.time() - settings.job_ttl_days * 86400)
-        else:
-            count = 0
+    with _jobs(store) as service:
+        count = service.purge(everything=purge_all)
     click.echo(f"Deleted {count} jobs", err=True)
 
 
@@ -210,10 +188,10 @@ def jobs_purge(store: str | None, purge_all: bool) -> None:
 def serve(store: str | None, host: str | None, port: int | None, workers: int | None,
           demo: bool | None) -> None:
     """Serve UniProt's ID mapping API (and the web page) on this store."""
-    from idmapping.server import prepare_store, serve
+    from idmapping import server
 
     settings = _settings(store=store, host=host, port=port, workers=workers, demo=demo)
-    prepared = prepare_store(settings)
+    prepared = server.prepare_store(settings)
     if prepared.demo_loaded:
         assert prepared.release is not None
         click.echo(DEMO_LOADED.format(prepared.release.name), err=True)
@@ -221,7 +199,7 @@ def serve(store: str | None, host: str | None, port: int | None, workers: int | 
         click.echo("The store is empty: load a release with 'idmapping load FILE...'", err=True)
     click.echo(f"Serving on http://{settings.host}:{settings.port}/ "
                f"(store {settings.store_url})", err=True)
-    serve(settings)
+    server.serve(settings)
 
 
 DEMO_LOADED = (
@@ -253,6 +231,7 @@ def worker(store: str | None, broker_url: str | None, concurrency: int, loglevel
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--accessions", default=3000, show_default=True, help="Entries to generate")
 @click.option("--seed", default=1, show_default=True, help="Random seed")
+@domain_errors
 def demo(directory: Path, accessions: int, seed: int) -> None:
     """Generate a release in UniProt's file formats into DIRECTORY (for demos and benchmarks)."""
     from idmapping.demo.generator import generate

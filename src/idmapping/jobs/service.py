@@ -296,8 +296,17 @@ class JobService:
             raise NotFound()
         return job
 
-    def purge(self) -> int:
-        """Delete expired jobs; return how many."""
+    def list_jobs(self) -> list[Job]:
+        """Every stored job, newest first (expired ones too, until they are purged)."""
+        return self.store.list_jobs()
+
+    def purge(self, everything: bool = False) -> int:
+        """Delete expired jobs (none if ``job_ttl_days`` is 0); return how many.
+
+        :param everything: delete every job, expired or not.
+        """
+        if everything:
+            return self.store.delete_jobs(None)
         ttl = self.settings.job_ttl_days
         if ttl <= 0:
             return 0
