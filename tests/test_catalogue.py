@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 
 import pytest
 
-from idmapping.catalogue import Catalogue
+from idmapping.catalogue import Catalogue, Rule
 from idmapping.errors import InvalidRequest
 
 
@@ -31,7 +32,7 @@ def test_counts_asserted_by_uniprot(cat: Catalogue) -> None:
 
 def test_groups_in_order_with_uniprot_first(cat: Catalogue) -> None:
     assert cat.groups[0][0] == "UniProt"
-    assert cat.groups[0][1][:3] == ["UniProtKB", "UniProtKB_AC-ID", "UniProtKB-Swiss-Prot"]
+    assert cat.groups[0][1][:3] == ("UniProtKB", "UniProtKB_AC-ID", "UniProtKB-Swiss-Prot")
 
 
 @pytest.mark.parametrize(
@@ -83,3 +84,17 @@ def test_pairs(cat: Catalogue, from_db: str, to_db: str, valid: bool) -> None:
 def test_every_rule_target_is_a_known_database(cat: Catalogue) -> None:
     for rule in cat.rules.values():
         assert set(rule.tos) <= set(cat.databases)
+
+
+def test_the_shipped_catalogue_is_read_once_and_cannot_change(cat: Catalogue) -> None:
+    assert Catalogue.default() is cat
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        cat.groups = ()  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        cat.databases["Mine"] = cat.database("GeneID")  # type: ignore[index]
+    with pytest.raises(TypeError):
+        cat.rules[99] = Rule(99, (), "UniProtKB", False)  # type: ignore[index]
+    document = cat.fields
+    document["groups"].clear()  # a caller's copy: the catalogue's own stays whole
+    assert len(cat.fields["groups"]) == 17
+    assert cat.fields == Catalogue.from_data(cat.fields_json, []).fields

@@ -145,12 +145,13 @@ def test_info_on_empty_store(tmp_path: Path) -> None:
 
 
 def test_jobs_list_and_purge(store: str) -> None:
+    from idmapping.jobs.dispatch import InlineDispatcher
     from idmapping.jobs.service import JobService
     from idmapping.settings import Settings
     from idmapping.store import open_store
 
     with open_store(store) as opened:
-        service = JobService(opened, Settings.load(environ={}))
+        service = JobService(opened, Settings.load(environ={}), InlineDispatcher())
         job = service.submit("Gene_Name", "UniProtKB", "TP53,nope")
         service.close()
     code, out, _ = run("jobs", "list", "--store", store)
@@ -174,3 +175,49 @@ def test_settings_lists_every_setting() -> None:
 def test_unknown_store_url() -> None:
     code, _, err = run("info", "--store", "mysql://x")
     assert code != 0 and "Unknown store URL" in err
+
+
+def test_a_worker_needs_a_broker(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["worker", "--store", str(tmp_path / "w.sqlite")],
+                                env={"IDMAPPING_BROKER_URL": None})
+    assert result.exit_code != 0
+    assert "A worker needs a broker: --broker-url or IDMAPPING_BROKER_URL" in result.stderr
+    assert not (tmp_path / "w.sqlite").exists()  # refused before the store is opened
+
+
+# The library functions under the commands, called directly
+
+
+@pytest.mark.parametrize(("fmt", "ids", "expected"), [
+    ("tsv", ("TP53", "nope"), b"From\tTo\nTP53\tP04637\nTP53\tK7PPA8\n"),
+    ("list", ("TP53",), b"P04637\nK7PPA8\n"),
+    ("list", ("nope",), b""),  # nothing mapped: nothing written, not even a newline
+    ("json", ("GOT2", "nope"),
+     b'{"results":[{"from":"GOT2","to":"P00505"}],"failedIds":["nope"]}\n'),
+])
+def test_map_to_writes_a_format_and_returns_the_run(store: str, fmt: str, ids: tuple[str, ...],
+                                                    expected: bytes) -> None:
+    import io
+
+    from idmapping.model import MappingRequest
+    from idmapping.offline import map_to
+    from idmapping.store import open_store
+
+    out = io.BytesIO()
+    with open_store(store) as opened:
+        run = map_to(out, opened, MappingRequest("Gene_Name", "UniProtKB", ids, "9606"), fmt)
+    assert out.getvalue() == expected
+    assert run.failed_ids == [i for i in ids if i == "nope"]
+    assert run.release == "2031_02"
+
+
+def test_store_report(store: str) -> None:
+    from idmapping.report import store_report
+    from idmapping.store import open_store
+
+    with open_store(store) as opened:
+        report = store_report(opened)
+    [release] = report.releases
+    assert (release.name, release.current, release.state) == ("2031_02", True, "ready")
+    assert release.counts["GeneID"] == 2 and report.jobs == 0
+    assert report.to_dict()["releases"][0]["counts"] == release.counts

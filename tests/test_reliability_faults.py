@@ -254,6 +254,7 @@ def test_a_job_whose_end_cannot_be_stored(tmp_path: Path, monkeypatch: pytest.Mo
     import contextlib
     import sqlite3
 
+    from idmapping.jobs.dispatch import InlineDispatcher
     from idmapping.jobs.service import JobService
     from idmapping.loader import load_demo
     from idmapping.model import JobStatus
@@ -282,7 +283,8 @@ def test_a_job_whose_end_cannot_be_stored(tmp_path: Path, monkeypatch: pytest.Mo
 
     with open_store(str(tmp_path / "store.sqlite")) as store:
         load_demo(store)
-        service = JobService(store, Settings.load(environ={}, store=store.url))
+        service = JobService(store, Settings.load(environ={}, store=store.url),
+                             InlineDispatcher())
         real = store._writer  # type: ignore[attr-defined]
         monkeypatch.setattr(store, "_writer", FullDisk(real))
         job = service.submit("UniProtKB_AC-ID", "GeneID", "Q9DEM0,Q9DEM1")

@@ -22,6 +22,7 @@ import idmapping.results
 from conftest import api_settings
 from idmapping.entries import DATASETS
 from idmapping.errors import InvalidRequest
+from idmapping.jobs import dispatcher_for
 from idmapping.jobs.service import JobService
 from idmapping.model import Job
 from idmapping.results.options import (
@@ -43,7 +44,8 @@ RESULT_MODULES = sorted(m.name for m in pkgutil.iter_modules(idmapping.results._
 
 @pytest.fixture(scope="module")
 def jobs(api_store: Store) -> Iterator[JobService]:
-    service = JobService(api_store, api_settings(api_store))
+    settings = api_settings(api_store)
+    service = JobService(api_store, settings, dispatcher_for(settings))
     yield service
     service.close()
 

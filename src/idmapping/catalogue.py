@@ -12,14 +12,19 @@ Traceback (most recent call last):
 ...
 idmapping.errors.InvalidRequest: The combination of 'from=ChEMBL' and 'to=UniParc'
 parameters is invalid
+
+The catalogue is frozen data, read once and shared: pass it where it is needed (a store holds
+one, and the job service and the API use the store's).
 """
 
 from __future__ import annotations
 
 import csv
 import functools
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
+from types import MappingProxyType
 from typing import Any
 
 import orjson
@@ -82,23 +87,37 @@ class Database:
     rule: Rule | None = field(default=None, compare=False)
 
 
+@dataclass(frozen=True, eq=False)
 class Catalogue:
-    """All databases and rules, in UniProt's order."""
+    """All databases and rules, in UniProt's order. Immutable: one catalogue is safely shared by
+    every store, job and request that is given it.
 
-    def __init__(self, fields: dict[str, Any], names: list[dict[str, str]]) -> None:
-        self.fields = fields
-        self.rules = {
+    :param databases: every database by API name.
+    :param groups: the groups of the web form, each with its databases' names, in order.
+    :param rules: the from→to rules by id.
+    :param fields_json: UniProt's ``/configure/idmapping/fields`` document, as shipped.
+    """
+
+    databases: Mapping[str, Database]
+    groups: tuple[tuple[str, tuple[str, ...]], ...]
+    rules: Mapping[int, Rule]
+    fields_json: bytes
+
+    @classmethod
+    def from_data(cls, fields_json: bytes, names: Iterable[Mapping[str, str]]) -> Catalogue:
+        """A catalogue from UniProt's fields document and the rows of the name table."""
+        fields = orjson.loads(fields_json)
+        rules = {
             r["ruleId"]: Rule(r["ruleId"], tuple(r["tos"]), r["defaultTo"], bool(r["taxonId"]))
             for r in fields["rules"]
         }
         by_api = {row["api_name"]: row for row in names}
-        self.databases: dict[str, Database] = {}
-        self.groups: list[tuple[str, list[str]]] = []
+        databases: dict[str, Database] = {}
+        groups = []
         for group in fields["groups"]:
-            members = []
             for item in group["items"]:
                 row = by_api.get(item["name"], {})
-                self.databases[item["name"]] = Database(
+                databases[item["name"]] = Database(
                     name=item["name"],
                     display_name=item["displayName"],
                     group=group["groupName"],
@@ -109,21 +128,26 @@ class Catalogue:
                     pir_name=row.get("pir_name", ""),
                     dat_type=_dat_type(row.get("idmapping_dat_id_type", "")),
                     versioned=item["name"] in VERSIONED,
-                    rule=self.rules.get(item["ruleId"]),
+                    rule=rules.get(item["ruleId"]),
                 )
-                members.append(item["name"])
-            self.groups.append((group["groupName"], members))
+            groups.append((group["groupName"], tuple(item["name"] for item in group["items"])))
+        return cls(MappingProxyType(databases), tuple(groups), MappingProxyType(rules),
+                   fields_json)
 
     @classmethod
     @functools.cache
     def default(cls) -> Catalogue:
-        """The catalogue shipped with the package."""
+        """The catalogue shipped with the package, read once (it cannot be changed)."""
         data = resources.files("idmapping") / "data"
-        fields = orjson.loads((data / "idmapping-fields.json").read_bytes())
         lines = (data / "idmapping-db-names.tsv").read_text("utf-8").splitlines()
-        rows = list(csv.DictReader((ln for ln in lines if not ln.startswith("#")),
-                                   delimiter="\t"))
-        return cls(fields, rows)
+        rows = csv.DictReader((ln for ln in lines if not ln.startswith("#")), delimiter="\t")
+        return cls.from_data((data / "idmapping-fields.json").read_bytes(), rows)
+
+    @property
+    def fields(self) -> dict[str, Any]:
+        """UniProt's ``/configure/idmapping/fields`` document: a fresh copy on every call."""
+        document: dict[str, Any] = orjson.loads(self.fields_json)
+        return document
 
     def database(self, name: str) -> Database:
         """The database called *name*; ``KeyError`` if there is none."""

@@ -9,7 +9,9 @@ frees everything else as usual, and the collector catches up when the last step 
 A server allocates thousands of objects per request (the framework's, the request's), nearly all
 freed by refcounting; at the default thresholds the collector still runs every few requests.
 :func:`tune_gc` has it run a hundred times less often: paged results went from 1,200 to 2,400
-requests per second.
+requests per second. That is a choice for a whole process, made by the process that serves
+(:func:`idmapping.server.serve` and its workers), never by the library: building an app
+(:func:`idmapping.web.create_app`) leaves the collector as it found it.
 """
 
 from __future__ import annotations

@@ -1,67 +1,52 @@
 """Settings, declared once as data.
 
-Each setting has a name, a type, a default and a help text. Values come, in rising order of
-precedence, from the defaults, from ``IDMAPPING_<NAME>`` environment variables and from
-explicit overrides (command-line options). Nothing is read at import time: build a
-:class:`Settings` with :meth:`Settings.load` and pass it in.
+Each setting is declared once, as a field of :class:`Settings`: its name, type, default, help
+text and the bounds of a safe value. :data:`SETTINGS` lists those declarations (as
+:class:`Setting` records), and the command line (``idmapping settings``, the options' ``--help``)
+and ``docs/settings.md`` are made from them.
+
+Values come, in rising order of precedence, from the defaults, from ``IDMAPPING_<NAME>``
+environment variables and from explicit overrides (command-line options). Nothing is read at
+import time: build a :class:`Settings` with :meth:`Settings.load` and pass it in::
+
+    >>> Settings.load(environ={"IDMAPPING_PORT": "9000"}, max_ids=500).port
+    9000
+    >>> Settings.load(environ={"IDMAPPING_PORT": "-1"})
+    Traceback (most recent call last):
+    ...
+    idmapping.errors.InvalidRequest: Setting 'port' (IDMAPPING_PORT) must not be negative; -1 given
 """
 
 from __future__ import annotations
 
 import dataclasses
 import os
+import typing
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+import orjson
 import platformdirs
 
 from idmapping.errors import InvalidRequest
 
-__all__ = ["Setting", "SETTINGS", "Settings", "default_store_path"]
+__all__ = ["Setting", "SETTINGS", "Settings", "default_store_path", "ENV_PREFIX"]
 
 ENV_PREFIX = "IDMAPPING_"
 
-
-@dataclass(frozen=True)
-class Setting:
-    """One setting: its name, type, default value and help text."""
-
-    name: str
-    type: type
-    default: Any
-    help: str
+_T = TypeVar("_T")
 
 
-SETTINGS: tuple[Setting, ...] = (
-    Setting("store", str, "", "Store: a file path, sqlite:///PATH or postgresql://URL "
-            "(default: a SQLite file in the user's data directory)"),
-    Setting("host", str, "127.0.0.1", "Address the server binds to"),
-    Setting("port", int, 8000, "Port the server listens on"),
-    Setting("workers", int, 1, "Number of server processes"),
-    Setting("job_threads", int, 2, "Threads per server process that run mapping jobs"),
-    Setting("inline_job_ids", int, 20000,
-            "Jobs with at most this many ids are finished before /idmapping/run answers"),
-    Setting("max_ids", int, 100000, "Most ids accepted in one job (UniProt: 100000)"),
-    Setting("max_pairs", int, 500000,
-            "Most mapped pairs a job may produce before it ends in ERROR (UniProt: 500000)"),
-    Setting("max_enrich", int, 100000,
-            "Most mapped pairs that are enriched with entry data (UniProt: 100000)"),
-    Setting("max_filter", int, 25000,
-            "Most mapped pairs that can be filtered with query= (UniProt: 25000)"),
-    Setting("max_id_length", int, 1000, "Longest id accepted, in characters"),
-    Setting("max_body_bytes", int, 64 * 1024 * 1024, "Largest request body accepted, in bytes"),
-    Setting("job_ttl_days", float, 7.0,
-            "Days a job is kept after its last submission (0: keep forever)"),
-    Setting("demo", bool, True, "Load the shipped demo release when the store is empty"),
-    Setting("broker_url", str, "",
-            "Celery broker for scale-out workers (redis://...); empty: jobs run in-process"),
-    Setting("broker_visibility_seconds", int, 3600,
-            "Seconds before the broker gives an unacknowledged job (its worker died) to another"),
-)
+def _declare(default: _T, help: str, *, minimum: float | None = None,
+             maximum: float | None = None, shown_default: str | None = None) -> _T:
+    """Declare a setting: a field of :class:`Settings` with its help and safe bounds.
 
-_BY_NAME = {s.name: s for s in SETTINGS}
+    :param shown_default: how the default is shown, when its value says little (``""``).
+    """
+    return dataclasses.field(default=default, metadata={
+        "help": help, "minimum": minimum, "maximum": maximum, "shown_default": shown_default})
 
 
 def default_store_path() -> Path:
@@ -69,81 +54,65 @@ def default_store_path() -> Path:
     return Path(platformdirs.user_data_dir("idmapping")) / "idmapping.sqlite"
 
 
-def _convert(setting: Setting, raw: Any) -> Any:
-    if isinstance(raw, setting.type) and not (setting.type is int and isinstance(raw, bool)):
-        return raw
-    text = str(raw).strip()
-    try:
-        if setting.type is bool:
-            lowered = text.lower()
-            if lowered in ("1", "true", "yes", "on"):
-                return True
-            if lowered in ("0", "false", "no", "off", ""):
-                return False
-            raise ValueError(text)
-        return setting.type(text)
-    except ValueError:
-        kind = {int: "an integer", float: "a number", bool: "true or false"}.get(
-            setting.type, "text")
-        raise InvalidRequest(
-            f"Setting '{setting.name}' ({ENV_PREFIX}{setting.name.upper()}) "
-            f"must be {kind}, not {text!r}"
-        ) from None
-
-
 @dataclass(frozen=True)
 class Settings:
-    """The settings of one run of idmapping. Build with :meth:`load`."""
+    """The settings of one run of idmapping. Build with :meth:`load`; every value is checked
+    when it is built (:class:`~idmapping.errors.InvalidRequest` names the setting)."""
 
-    store: str = ""
-    host: str = "127.0.0.1"
-    port: int = 8000
-    workers: int = 1
-    job_threads: int = 2
-    inline_job_ids: int = 20000
-    max_ids: int = 100000
-    max_pairs: int = 500000
-    max_enrich: int = 100000
-    max_filter: int = 25000
-    max_id_length: int = 1000
-    max_body_bytes: int = 64 * 1024 * 1024
-    job_ttl_days: float = 7.0
-    demo: bool = True
-    broker_url: str = ""
-    broker_visibility_seconds: int = 3600
+    store: str = _declare(
+        "", "Store: a SQLite file path, sqlite:///PATH or postgresql://URL",
+        shown_default="a SQLite file in the user's data directory")
+    host: str = _declare("127.0.0.1", "Address the server binds to")
+    port: int = _declare(8000, "Port the server listens on (0: any free port)",
+                         minimum=0, maximum=65535)
+    workers: int = _declare(1, "Number of server processes", minimum=1)
+    job_threads: int = _declare(2, "Threads per server process that run mapping jobs",
+                                minimum=1)
+    inline_job_ids: int = _declare(
+        20000, "Jobs with at most this many ids are finished before /idmapping/run answers",
+        minimum=0)
+    max_ids: int = _declare(100000, "Most ids accepted in one job (UniProt: 100000)",
+                            minimum=1)
+    max_pairs: int = _declare(
+        500000, "Most mapped pairs a job may produce before it ends in ERROR (UniProt: 500000)",
+        minimum=1)
+    max_enrich: int = _declare(
+        100000, "Most mapped pairs that are enriched with entry data (UniProt: 100000)",
+        minimum=0)
+    max_filter: int = _declare(
+        25000, "Most mapped pairs that can be filtered with query= (UniProt: 25000)", minimum=0)
+    max_id_length: int = _declare(1000, "Longest id accepted, in characters", minimum=1)
+    max_body_bytes: int = _declare(64 * 1024 * 1024, "Largest request body accepted, in bytes",
+                                   minimum=1)
+    job_ttl_days: float = _declare(
+        7.0, "Days a job is kept after its last submission (0: keep forever)", minimum=0)
+    demo: bool = _declare(True, "Load the shipped demo release when the store is empty")
+    broker_url: str = _declare(
+        "", "Celery broker for scale-out workers (redis://...); empty: jobs run in-process")
+    broker_visibility_seconds: int = _declare(
+        3600, "Seconds before the broker gives an unacknowledged job (its worker died) to "
+        "another", minimum=1)
+
+    def __post_init__(self) -> None:
+        for setting in SETTINGS:
+            setting.check(getattr(self, setting.name))
 
     @classmethod
-    def load(
-        cls, environ: Mapping[str, str] | None = None, **overrides: Any
-    ) -> Settings:
+    def load(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
         """Defaults, then ``IDMAPPING_*`` variables of *environ*, then non-None *overrides*.
 
         :param environ: the environment to read (default: ``os.environ``).
         :param overrides: values given explicitly, e.g. by command-line options.
+        :raises InvalidRequest: an unknown setting, or a value that is not safe.
         """
         env = os.environ if environ is None else environ
-        values: dict[str, Any] = {}
-        for setting in SETTINGS:
-            key = ENV_PREFIX + setting.name.upper()
-            if key in env:
-                values[setting.name] = _convert(setting, env[key])
+        values = {s.name: s.convert(env[s.env]) for s in SETTINGS if s.env in env}
         for name, value in overrides.items():
             if name not in _BY_NAME:
                 raise InvalidRequest(f"Unknown setting '{name}'")
             if value is not None:
-                values[name] = _convert(_BY_NAME[name], value)
-        settings = cls(**values)
-        settings.check()
-        return settings
-
-    def check(self) -> None:
-        """Refuse values that cannot work."""
-        for name in ("port", "workers", "job_threads", "max_ids", "max_pairs",
-                     "max_id_length", "max_body_bytes"):
-            if getattr(self, name) < 1 and not (name == "port" and self.port == 0):
-                raise InvalidRequest(f"Setting '{name}' must be at least 1")
-        if self.job_ttl_days < 0:
-            raise InvalidRequest("Setting 'job_ttl_days' must not be negative")
+                values[name] = _BY_NAME[name].convert(value)
+        return cls(**values)
 
     @property
     def store_url(self) -> str:
@@ -151,10 +120,99 @@ class Settings:
         return self.store or str(default_store_path())
 
     def replace(self, **changes: Any) -> Settings:
-        """A copy with some settings changed."""
+        """A copy with some settings changed (checked as :meth:`load` checks them)."""
         return dataclasses.replace(self, **changes)
 
+    def to_json(self) -> bytes:
+        """Every setting as one JSON object, read back by :meth:`from_json`."""
+        return orjson.dumps(dataclasses.asdict(self))
 
-# The table and the dataclass must name the same settings, with the same defaults.
-assert [f.name for f in dataclasses.fields(Settings)] == [s.name for s in SETTINGS]
-assert all(getattr(Settings(), s.name) == s.default for s in SETTINGS)
+    @classmethod
+    def from_json(cls, data: bytes | str) -> Settings:
+        """The settings written by :meth:`to_json` (no environment is read)."""
+        values = orjson.loads(data)
+        if not isinstance(values, dict):
+            raise InvalidRequest("Settings must be a JSON object")
+        return cls.load(environ={}, **values)
+
+
+@dataclass(frozen=True)
+class Setting:
+    """The declaration of one setting (a field of :class:`Settings`)."""
+
+    name: str
+    type: type
+    default: Any
+    help: str
+    minimum: float | None = None
+    maximum: float | None = None
+    shown_default: str | None = None
+
+    @property
+    def env(self) -> str:
+        """Its environment variable: ``IDMAPPING_<NAME>``."""
+        return ENV_PREFIX + self.name.upper()
+
+    @property
+    def default_text(self) -> str:
+        """Its default as people read it (``8000``, ``true``, ``(empty)``)."""
+        if self.shown_default is not None:
+            return self.shown_default
+        if isinstance(self.default, bool):
+            return str(self.default).lower()
+        return str(self.default) if self.default != "" else "(empty)"
+
+    def convert(self, raw: Any) -> Any:
+        """*raw* (text from the environment, or a value) as this setting's type.
+
+        :raises InvalidRequest: *raw* cannot be read as the type.
+        """
+        if isinstance(raw, self.type) and not (self.type is int and isinstance(raw, bool)):
+            return raw
+        text = str(raw).strip()
+        try:
+            if self.type is bool:
+                lowered = text.lower()
+                if lowered in ("1", "true", "yes", "on"):
+                    return True
+                if lowered in ("0", "false", "no", "off", ""):
+                    return False
+                raise ValueError(text)
+            return self.type(text)
+        except ValueError:
+            kind = {int: "an integer", float: "a number", bool: "true or false"}.get(
+                self.type, "text")
+            raise InvalidRequest(
+                f"Setting '{self.name}' ({self.env}) must be {kind}, not {text!r}") from None
+
+    def check(self, value: Any) -> None:
+        """Refuse a value of the wrong type or outside the safe bounds.
+
+        :raises InvalidRequest: naming the setting, the bound and its environment variable.
+        """
+        kinds: tuple[type, ...] = (int, float) if self.type is float else (self.type,)
+        if not isinstance(value, kinds) or (self.type is not bool and isinstance(value, bool)):
+            raise InvalidRequest(
+                f"Setting '{self.name}' must be of type {self.type.__name__}, not {value!r}")
+        number: float = value if isinstance(value, int | float) else 0
+        bound = None
+        if self.minimum is not None and number < self.minimum:
+            bound = "not be negative" if self.minimum == 0 else f"be at least {self.minimum:g}"
+        elif self.maximum is not None and number > self.maximum:
+            bound = f"be at most {self.maximum:g}"
+        if bound:
+            raise InvalidRequest(
+                f"Setting '{self.name}' ({self.env}) must {bound}; {value!r} given")
+
+
+def _declarations() -> tuple[Setting, ...]:
+    """The :class:`Setting` of every field of :class:`Settings`, in their order."""
+    types = typing.get_type_hints(Settings)
+    return tuple(Setting(f.name, types[f.name], f.default, **f.metadata)
+                 for f in dataclasses.fields(Settings))
+
+
+SETTINGS: tuple[Setting, ...] = _declarations()
+"""Every setting, in the order they are documented."""
+
+_BY_NAME = {s.name: s for s in SETTINGS}

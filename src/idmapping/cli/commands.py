@@ -5,65 +5,31 @@ Every command names its store with ``--store PATH|URL`` or ``IDMAPPING_STORE``.
 
 from __future__ import annotations
 
-import functools
+import contextlib
 import sys
 import time
-import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, BinaryIO, TextIO, TypeVar
+from typing import Any, BinaryIO, TextIO
 
 import click
 import orjson
 
-from idmapping.errors import IdMappingError, StoreUnavailable
+from idmapping.cli.options import (
+    domain_errors,
+    first_line,
+    setting_option,
+    storage_errors,
+    store_option,
+)
+from idmapping.errors import StoreUnavailable
+from idmapping.jobs.dispatch import InlineDispatcher
+from idmapping.jobs.service import JobService
+from idmapping.model import MappingRequest
+from idmapping.offline import FORMATS
 from idmapping.settings import SETTINGS, Settings
 from idmapping.store import Store, Subset, open_store
 from idmapping.version import __version__
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def store_option(fn: F) -> F:
-    """The ``--store`` option every command shares."""
-    return click.option(
-        "--store", "store", envvar="IDMAPPING_STORE", metavar="PATH|URL", default=None,
-        help="Store: a SQLite file path, sqlite:///PATH or postgresql://URL "
-             "[env IDMAPPING_STORE; default: a file in the user's data directory]",
-    )(fn)
-
-
-def _storage_errors() -> tuple[type[BaseException], ...]:
-    """The errors the file system raises (a full disk, a read-only file), and zlib's for a
-    corrupt gzip file that the loader does not name yet. (The stores translate their drivers'
-    own errors into StoreError.)"""
-    return (OSError, zlib.error)
-
-
-def _first_line(exc: BaseException) -> str:
-    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-
-
-def domain_errors(fn: F) -> F:
-    """Turn the library's errors into clean command-line errors.
-
-    A store that cannot be written (a full disk, a read-only file) is said so in one line,
-    not with a traceback; the release being served is untouched (docs/reliability.md).
-    """
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except IdMappingError as exc:
-            error = click.ClickException("\n".join(exc.messages))
-            error.exit_code = exc.exit_code
-            raise error from None
-        except _storage_errors() as exc:
-            raise click.ClickException(
-                f"The store or a file cannot be written or read: {_first_line(exc)}") from None
-
-    return wrapper  # type: ignore[return-value]
 
 
 def _settings(**overrides: Any) -> Settings:
@@ -72,6 +38,15 @@ def _settings(**overrides: Any) -> Settings:
 
 def _open(store: str | None) -> Store:
     return open_store(_settings(store=store).store_url)
+
+
+@contextlib.contextmanager
+def _jobs(store: str | None) -> Iterator[JobService]:
+    """The job service of a store, for commands that read and delete jobs (they run none)."""
+    settings = _settings(store=store)
+    with open_store(settings.store_url) as opened, \
+            JobService(opened, settings, InlineDispatcher()) as service:
+        yield service
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -113,10 +88,10 @@ def load(store: str | None, files: tuple[str, ...], release_name: str | None,
                 release = load_release(files, opened, name=release_name,
                                        subset=Subset(tuple(taxa), reviewed_only),
                                        progress=progress)
-        except _storage_errors() + (StoreUnavailable,) as exc:
+        except storage_errors() + (StoreUnavailable,) as exc:
             raise click.ClickException(
                 f"The load stopped: the store cannot be written "
-                f"({_first_line(exc.__cause__ or exc)}). The "
+                f"({first_line(exc.__cause__ or exc)}). The "
                 "release being served is unchanged; free space (or make the store writable) "
                 "and run the load again.") from None
         seconds = time.perf_counter() - started
@@ -133,7 +108,7 @@ def load(store: str | None, files: tuple[str, ...], release_name: str | None,
 @click.option("--to", "to_db", required=True, metavar="DB",
               help="Database to map to (e.g. UniProtKB, GeneID)")
 @click.option("--tax-id", default="", metavar="N", help="Only entries of this NCBI taxon")
-@click.option("--format", "fmt", type=click.Choice(["tsv", "json", "list"]), default="tsv",
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="tsv",
               show_default=True, help="Output format")
 @click.option("--failed", "failed_file", type=click.File("w"), default=None,
               help="Also write the ids that mapped to nothing to this file")
@@ -147,37 +122,17 @@ def map_command(store: str | None, from_db: str, to_db: str, tax_id: str, fmt: s
     {"results":[{"from","to"}...],"failedIds":[...]}; list prints one target per line.
     """
     from idmapping.ids import decode_ids
-    from idmapping.mapping import map_ids
-    from idmapping.model import MappingRequest
-    from idmapping.runtime import paused_gc
+    from idmapping.offline import map_to
 
     settings = _settings(store=store)
     ids = decode_ids(input_file.read(), settings.max_id_length)
-    with open_store(settings.store_url) as opened, paused_gc():
-        run = map_ids(opened, MappingRequest(from_db, to_db, tuple(ids), tax_id))
-        out = sys.stdout.buffer
-        for chunk in _mapping_output(run, fmt):
-            out.write(chunk)
-        if fmt == "json":
-            out.write(b"\n")
-        out.flush()
+    with open_store(settings.store_url) as opened:
+        run = map_to(sys.stdout.buffer, opened,
+                     MappingRequest(from_db, to_db, tuple(ids), tax_id), fmt)
     if failed_file is not None:
         failed_file.write("".join(f"{i}\n" for i in run.failed_ids))
     click.echo(f"{run.count:,} results; {len(run.failed_ids):,} ids not mapped "
                f"(release {run.release})", err=True)
-
-
-def _mapping_output(run: Any, fmt: str) -> Iterator[bytes]:
-    """The bytes of a mapping run in *fmt*, through the one writer registry."""
-    from idmapping.results.formats import Extras, write, writer_for
-
-    extras = Extras()
-
-    def rows() -> Iterator[tuple[str, str]]:
-        yield from run.pairs()
-        extras.failed_ids = run.failed_ids  # known once every result has been read
-
-    return write(writer_for(fmt)(("From", "To"), extras), rows())
 
 
 @cli.command()
@@ -186,25 +141,15 @@ def _mapping_output(run: Any, fmt: str) -> Iterator[bytes]:
 @domain_errors
 def info(store: str | None, as_json: bool) -> None:
     """Show the store's releases, rows per database and sizes on disk."""
-    with _open(store) as opened:
-        releases = opened.releases()
-        report = {
-            "store": opened.url,
-            "releases": [
-                {"id": r.id, "name": r.name, "state": r.state, "created": r.created,
-                 "current": r.current, "counts": opened.release_counts(r) if r.state == "ready"
-                 else {}}
-                for r in releases
-            ],
-            "sizes": opened.size_bytes(),
-            "jobs": len(opened.list_jobs()),
-        }
-    if as_json:
-        click.echo(orjson.dumps(report, option=orjson.OPT_INDENT_2).decode())
-        return
     from idmapping.cli.progress import print_info
+    from idmapping.report import store_report
 
-    print_info(report)
+    with _open(store) as opened:
+        report = store_report(opened)
+    if as_json:
+        click.echo(orjson.dumps(report.to_dict(), option=orjson.OPT_INDENT_2).decode())
+    else:
+        print_info(report)
 
 
 @cli.group()
@@ -217,8 +162,8 @@ def jobs() -> None:
 @domain_errors
 def jobs_list(store: str | None) -> None:
     """List jobs, newest first: id, status, from, to, results, failed, last submitted."""
-    with _open(store) as opened:
-        for job in opened.list_jobs():
+    with _jobs(store) as service:
+        for job in service.list_jobs():
             when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(job.updated))
             click.echo(f"{job.id}\t{job.status.value}\t{job.from_db}\t{job.to_db}\t"
                        f"{job.result_count}\t{len(job.failed_ids)}\t{when}")
@@ -230,69 +175,46 @@ def jobs_list(store: str | None) -> None:
 @domain_errors
 def jobs_purge(store: str | None, purge_all: bool) -> None:
     """Delete expired jobs (older than job_ttl_days), or all with --all."""
-    settings = _settings(store=store)
-    with open_store(settings.store_url) as opened:
-        if purge_all:
-            count = opened.delete_jobs(None)
-        elif settings.job_ttl_days > 0:
-            count = opened.delete_jobs(time.time() - settings.job_ttl_days * 86400)
-        else:
-            count = 0
+    with _jobs(store) as service:
+        count = service.purge(everything=purge_all)
     click.echo(f"Deleted {count} jobs", err=True)
 
 
 @cli.command()
 @store_option
-@click.option("--host", default=None, help="Address to bind [env IDMAPPING_HOST; 127.0.0.1]")
-@click.option("--port", default=None, type=int, help="Port [env IDMAPPING_PORT; 8000]")
-@click.option("--workers", default=None, type=int,
-              help="Server processes [env IDMAPPING_WORKERS; 1]")
-@click.option("--demo/--no-demo", default=None,
-              help="Load the shipped demo release into an empty store [default: on]")
+@setting_option("host", metavar="ADDRESS")
+@setting_option("port", metavar="PORT")
+@setting_option("workers", metavar="N")
+@setting_option("demo")
 @domain_errors
 def serve(store: str | None, host: str | None, port: int | None, workers: int | None,
           demo: bool | None) -> None:
     """Serve UniProt's ID mapping API (and the web page) on this store."""
-    import os
-
-    import uvicorn
+    from idmapping import server
 
     settings = _settings(store=store, host=host, port=port, workers=workers, demo=demo)
-    with open_store(settings.store_url) as opened:
-        opened.verify()  # a damaged store is never served, nor given the demo
-        if opened.current_release() is None:
-            _first_release(opened, settings)
-    # Worker processes read their settings from the environment, as the uvicorn factory does.
-    for setting in SETTINGS:
-        os.environ["IDMAPPING_" + setting.name.upper()] = str(getattr(settings, setting.name))
-    os.environ["IDMAPPING_STORE"] = settings.store_url
+    prepared = server.prepare_store(settings)
+    if prepared.demo_loaded:
+        assert prepared.release is not None
+        click.echo(DEMO_LOADED.format(prepared.release.name), err=True)
+    elif prepared.release is None:
+        click.echo("The store is empty: load a release with 'idmapping load FILE...'", err=True)
     click.echo(f"Serving on http://{settings.host}:{settings.port}/ "
                f"(store {settings.store_url})", err=True)
-    uvicorn.run("idmapping.web:app_from_env", factory=True, host=settings.host,
-                port=settings.port, workers=settings.workers, log_level="info")
+    server.serve(settings)
 
 
-def _first_release(store: Store, settings: Settings) -> None:
-    """Load the shipped demo release into an empty store, or say how to load one."""
-    from idmapping.loader import load_demo
-
-    if not settings.demo:
-        click.echo("The store is empty: load a release with 'idmapping load FILE...'", err=True)
-        return
-    release = load_demo(store)
-    click.echo(
-        f"The store was empty: loaded the demo release {release.name} shipped with idmapping "
-        "(generated data, not UniProt's).\n"
-        "To serve real data, download UniProt's files (for example "
-        "https://ftp.uniprot.org/pub/databases/uniprot/current_release/knowledgebase/idmapping/"
-        "by_organism/HUMAN_9606_idmapping.dat.gz) and run 'idmapping load FILE...'.",
-        err=True)
+DEMO_LOADED = (
+    "The store was empty: loaded the demo release {} shipped with idmapping "
+    "(generated data, not UniProt's).\n"
+    "To serve real data, download UniProt's files (for example "
+    "https://ftp.uniprot.org/pub/databases/uniprot/current_release/knowledgebase/idmapping/"
+    "by_organism/HUMAN_9606_idmapping.dat.gz) and run 'idmapping load FILE...'.")
 
 
 @cli.command()
 @store_option
-@click.option("--broker-url", default=None, metavar="URL",
-              help="Celery broker, e.g. redis://127.0.0.1:6379/0 [env IDMAPPING_BROKER_URL]")
+@setting_option("broker_url", metavar="URL")
 @click.option("--concurrency", default=2, show_default=True, help="Jobs run at once")
 @click.option("--loglevel", default="info", show_default=True, help="Celery log level")
 @domain_errors
@@ -302,19 +224,16 @@ def worker(store: str | None, broker_url: str | None, concurrency: int, loglevel
     API processes started with the same broker_url and store enqueue their larger jobs; any
     number of workers, on any machine that reaches the store and the broker, run them.
     """
-    from idmapping.errors import InvalidRequest
     from idmapping.jobs.celeryapp import run_worker
 
-    settings = _settings(store=store, broker_url=broker_url)
-    if not settings.broker_url:
-        raise InvalidRequest("A worker needs a broker: --broker-url or IDMAPPING_BROKER_URL")
-    run_worker(settings, concurrency, loglevel)
+    run_worker(_settings(store=store, broker_url=broker_url), concurrency, loglevel)
 
 
 @cli.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--accessions", default=3000, show_default=True, help="Entries to generate")
 @click.option("--seed", default=1, show_default=True, help="Random seed")
+@domain_errors
 def demo(directory: Path, accessions: int, seed: int) -> None:
     """Generate a release in UniProt's file formats into DIRECTORY (for demos and benchmarks)."""
     from idmapping.demo.generator import generate
@@ -327,9 +246,9 @@ def demo(directory: Path, accessions: int, seed: int) -> None:
 
 @cli.command(name="settings")
 def settings_command() -> None:
-    """List every setting, its environment variable, default and meaning."""
+    """List every setting: its environment variable, default and meaning (tab-separated)."""
     for setting in SETTINGS:
-        click.echo(f"IDMAPPING_{setting.name.upper()}\t{setting.default!r}\t{setting.help}")
+        click.echo(f"{setting.env}\t{setting.default_text}\t{setting.help}")
 
 
 def main() -> None:  # pragma: no cover - console entry for python -m

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from typing import Any
 
 from rich.console import Console
 from rich.progress import (
@@ -19,6 +18,7 @@ from rich.progress import (
 from rich.table import Table
 
 from idmapping.loader import Progress as ProgressCallback
+from idmapping.report import StoreReport
 
 __all__ = ["load_progress", "print_info"]
 
@@ -52,24 +52,24 @@ def _size(n: int) -> str:
     return f"{n} B"  # pragma: no cover
 
 
-def print_info(report: dict[str, Any]) -> None:
+def print_info(report: StoreReport) -> None:
     """Print the report of ``idmapping info`` as tables."""
     console = Console()
-    console.print(f"Store: {report['store']}  ({report['jobs']} jobs)")
-    if not report["releases"]:
+    console.print(f"Store: {report.store}  ({report.jobs} jobs)")
+    if not report.releases:
         console.print("No release loaded: run 'idmapping load FILE...'")
-    for release in report["releases"]:
-        mark = " (current)" if release["current"] else ""
-        table = Table(title=f"Release {release['name']}{mark}: {release['state']}, "
-                            f"loaded {release['created']}")
+    for release in report.releases:
+        mark = " (current)" if release.current else ""
+        table = Table(title=f"Release {release.name}{mark}: {release.state}, "
+                            f"loaded {release.created}")
         table.add_column("ID_type")
         table.add_column("rows", justify="right")
-        for name, count in release["counts"].items():
+        for name, count in release.counts.items():
             table.add_row(name, f"{count:,}")
         console.print(table)
     sizes = Table(title="Size on disk")
     sizes.add_column("part")
     sizes.add_column("size", justify="right")
-    for part, size in report["sizes"].items():
+    for part, size in report.sizes.items():
         sizes.add_row(part, _size(size))
     console.print(sizes)

@@ -1,49 +1,39 @@
 """Scale-out job execution: a Celery application whose workers run mapping jobs.
 
 In scale-out mode (the ``broker_url`` setting, e.g. ``redis://127.0.0.1:6379/0``) the API
-processes enqueue each job that is too large to finish inline, and any ``idmapping worker`` on
-any machine runs it. Job state and results live in the store, so every process answers for
-every job.
+processes hand each job that is too large to finish inline to a :class:`CeleryDispatcher`, which
+enqueues its id, and any ``idmapping worker`` (:func:`run_worker`) on any machine runs it. Job
+state and results live in the store, so every process answers for every job.
 
 A job is acknowledged only once it has finished (late acknowledgement): a worker killed mid-job
 leaves the message unacknowledged, and the broker hands it to another worker after the
 visibility timeout. Running a job twice is harmless: its results are replaced in one
 transaction, never appended.
+
+This module imports the job service (a worker runs one); the service never imports this module.
 """
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
-from idmapping.errors import MissingDriver
+from idmapping.errors import InvalidRequest, MissingDriver
+from idmapping.jobs.dispatch import Dispatcher, Runner
+from idmapping.jobs.service import JobService
 from idmapping.settings import Settings
+from idmapping.store import open_store
 
-__all__ = ["make_celery", "TASK_NAME", "run_worker"]
+__all__ = ["CeleryDispatcher", "celery_app", "run_worker", "TASK_NAME", "QUEUE"]
 
 TASK_NAME = "idmapping.run_job"
 QUEUE = "idmapping"
 
-_services: dict[tuple[str, str], Any] = {}
-_lock = threading.Lock()
 
+def celery_app(settings: Settings) -> Any:
+    """A Celery application on the broker of *settings*, configured for mapping jobs.
 
-def _service(settings: Settings) -> Any:
-    """The job service of this worker process, opened on first use."""
-    from idmapping.jobs.service import JobService
-    from idmapping.store import open_store
-
-    key = (settings.store_url, settings.broker_url)
-    with _lock:
-        service = _services.get(key)
-        if service is None:
-            service = _services[key] = JobService(open_store(settings.store_url),
-                                                  settings.replace(broker_url=""))
-    return service
-
-
-def make_celery(settings: Settings) -> Any:
-    """A Celery application for *settings*, with the one task that runs a job."""
+    :raises MissingDriver: Celery is not installed.
+    """
     try:
         from celery import Celery
     except ImportError as exc:  # pragma: no cover - depends on the installation
@@ -59,11 +49,6 @@ def make_celery(settings: Settings) -> Any:
         broker_transport_options=_transport_options(settings.broker_visibility_seconds),
         task_ignore_result=True,
     )
-
-    @app.task(name=TASK_NAME)  # type: ignore[untyped-decorator]
-    def run_job(job_id: str) -> None:
-        _service(settings).run(job_id)
-
     return app
 
 
@@ -77,9 +62,44 @@ def _transport_options(visibility: int) -> dict[str, int]:
     }
 
 
+class CeleryDispatcher(Dispatcher):
+    """Sends each job's id to the broker, for any worker to run (the scale-out mode)."""
+
+    redelivers = True
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> CeleryDispatcher:
+        """A dispatcher on the broker of *settings*."""
+        return cls(celery_app(settings))
+
+    def submit(self, job_id: str, run: Runner) -> None:
+        """Enqueue *job_id*; a worker's own job service runs it, not *run*."""
+        self.app.send_task(TASK_NAME, args=[job_id])
+
+    def close(self) -> None:
+        """Close the app's connections to the broker."""
+        self.app.close()
+
+
 def run_worker(settings: Settings, concurrency: int, loglevel: str = "info") -> None:
-    """Run a Celery worker in this process until it is stopped."""
-    app = make_celery(settings)
-    app.worker_main(["worker", f"--concurrency={concurrency}", "--pool=threads",
-                     f"--loglevel={loglevel}", "-Q", QUEUE, "--without-gossip",
-                     "--without-mingle"])
+    """Run a Celery worker in this process until it is stopped: it takes job ids from the
+    broker and runs them on *concurrency* threads with a job service of its own.
+
+    :raises InvalidRequest: *settings* name no broker.
+    """
+    if not settings.broker_url:
+        raise InvalidRequest("A worker needs a broker: --broker-url or IDMAPPING_BROKER_URL")
+    app = celery_app(settings)
+    with open_store(settings.store_url) as store, \
+            JobService(store, settings, CeleryDispatcher(app)) as jobs:
+
+        @app.task(name=TASK_NAME)  # type: ignore[untyped-decorator]
+        def run_job(job_id: str) -> None:
+            jobs.run(job_id)
+
+        app.worker_main(["worker", f"--concurrency={concurrency}", "--pool=threads",
+                         f"--loglevel={loglevel}", "-Q", QUEUE, "--without-gossip",
+                         "--without-mingle"])

@@ -2,7 +2,8 @@
 
 A job's id is UniProt's hash of its request (:mod:`idmapping.jobs.jobid`), so the same request gives
 the same job, re-used unless it ended in ERROR. A small job is finished before :meth:`submit`
-returns; a larger one runs on a worker thread and is RUNNING from the moment it is accepted.
+returns; a larger one is handed to the service's dispatcher (:mod:`idmapping.jobs.dispatch`:
+threads of this process, or Celery workers) and is RUNNING from the moment it is accepted.
 State and results live in the store: a restart loses nothing (:meth:`JobService.resume`).
 
 When the store cannot be written (a full disk, a read-only file), a submission is refused with
@@ -18,8 +19,7 @@ import logging
 import threading
 import time
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from types import TracebackType
 
 from idmapping.catalogue import SWISSPROT, UNIPARC, UNIPROTKB, UNIREFS, Catalogue
 from idmapping.errors import (
@@ -32,6 +32,7 @@ from idmapping.errors import (
     StoreUnavailable,
 )
 from idmapping.ids import check_lengths, split_api_ids
+from idmapping.jobs.dispatch import Dispatcher
 from idmapping.jobs.jobid import job_id
 from idmapping.mapping import MappingRun, map_ids
 from idmapping.model import Job, JobStatus, MappingRequest
@@ -46,7 +47,8 @@ log = logging.getLogger(__name__)
 ENTRY_TARGETS = (UNIPROTKB, SWISSPROT, UNIPARC, *UNIREFS)
 """Targets whose results are shown as entries on ``/idmapping/{uniprotkb|uniparc|uniref}``."""
 
-LIMIT_ERROR = 'Id Mapping API is not supported for mapping results with more than {} "mapped to" IDs'
+LIMIT_ERROR = ("Id Mapping API is not supported for mapping results with more than {} "
+               '"mapped to" IDs')
 ENRICH_WARNING = ("UniProt data enrichment is not supported for mapping results with more "
                   'than {} "mapped to" IDs')
 
@@ -82,28 +84,35 @@ def _writing() -> Iterator[None]:
 
 
 class JobService:
-    """Submits, runs and reads jobs of one store."""
+    """Submits, runs and reads jobs of one store.
 
-    def __init__(self, store: Store, settings: Settings, catalogue: Catalogue | None = None
-                 ) -> None:
+    :param dispatcher: where jobs too large to finish inline run (closed with the service);
+        :func:`idmapping.jobs.dispatcher_for` chooses it from the settings.
+    :param catalogue: the databases and rules requests are checked against (default: the
+        store's).
+    """
+
+    def __init__(self, store: Store, settings: Settings, dispatcher: Dispatcher,
+                 catalogue: Catalogue | None = None) -> None:
         self.store = store
         self.settings = settings
+        self.dispatcher = dispatcher
         self.catalogue = catalogue or store.catalogue
-        self.pool = ThreadPoolExecutor(max_workers=settings.job_threads,
-                                       thread_name_prefix="idmapping-job")
         self._running: set[str] = set()
         # Jobs whose end could not be stored (store not writable), by id: read in their place.
         self._stalled: dict[str, Job] = {}
         self._lock = threading.Lock()
-        self._celery: Any = None
-        if settings.broker_url:
-            from idmapping.jobs.celeryapp import make_celery
-
-            self._celery = make_celery(settings)
 
     def close(self) -> None:
         """Stop taking jobs and wait for the running ones."""
-        self.pool.shutdown(wait=True, cancel_futures=True)
+        self.dispatcher.close()
+
+    def __enter__(self) -> JobService:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
+                 traceback: TracebackType | None) -> None:
+        self.close()
 
     # -- submitting -------------------------------------------------------------------------
 
@@ -164,24 +173,8 @@ class JobService:
         else:
             with _writing():
                 self.store.claim_job(key, (JobStatus.NEW,), now)
-            self._dispatch(key)
+            self.dispatcher.submit(key, self.run)
         return self.get(key)
-
-    def _dispatch(self, key: str) -> None:
-        """Have the job run elsewhere: by a Celery worker in scale-out mode, else a thread."""
-        if self._celery is not None:
-            from idmapping.jobs.celeryapp import TASK_NAME
-
-            self._celery.send_task(TASK_NAME, args=[key])
-        else:
-            self.pool.submit(self._run_logged, key)
-
-    def _run_logged(self, key: str) -> None:
-        """Run a job on a worker thread, where nobody would see an exception."""
-        try:
-            self.run(key)
-        except Exception:
-            log.exception("job %s could not be run", key)
 
     # -- running ----------------------------------------------------------------------------
 
@@ -268,14 +261,15 @@ class JobService:
     def resume(self) -> int:
         """Queue again every job that a stop left unfinished; return how many.
 
-        In-process, that is every NEW or RUNNING job. In scale-out mode RUNNING jobs are the
-        broker's (it redelivers those of a dead worker), so only NEW ones are queued again.
+        In-process, that is every NEW or RUNNING job. When the dispatcher's queue redelivers the
+        jobs of a dead worker (Celery), RUNNING jobs are the queue's: only NEW ones are queued
+        again.
         """
-        unfinished = (JobStatus.NEW,) if self._celery is not None else (
+        unfinished = (JobStatus.NEW,) if self.dispatcher.redelivers else (
             JobStatus.NEW, JobStatus.RUNNING)
         pending = [j for j in self.store.list_jobs() if j.status in unfinished]
         for job in pending:
-            self._dispatch(job.id)
+            self.dispatcher.submit(job.id, self.run)
         return len(pending)
 
     # -- reading ----------------------------------------------------------------------------
@@ -314,8 +308,17 @@ class JobService:
             raise NotFound()
         return job
 
-    def purge(self) -> int:
-        """Delete expired jobs; return how many."""
+    def list_jobs(self) -> list[Job]:
+        """Every stored job, newest first (expired ones too, until they are purged)."""
+        return self.store.list_jobs()
+
+    def purge(self, everything: bool = False) -> int:
+        """Delete expired jobs (none if ``job_ttl_days`` is 0); return how many.
+
+        :param everything: delete every job, expired or not.
+        """
+        if everything:
+            return self.store.delete_jobs(None)
         ttl = self.settings.job_ttl_days
         if ttl <= 0:
             return 0

@@ -27,6 +27,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from idmapping.errors import IdMappingError
+from idmapping.jobs import dispatcher_for
 from idmapping.jobs.service import JobService
 from idmapping.runtime import tune_gc
 from idmapping.settings import Settings
@@ -49,14 +50,13 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     On startup, jobs left NEW or RUNNING are queued again and expired jobs are deleted; on
     shutdown, running jobs are waited for and a store the app opened is closed.
     """
-    tune_gc()
     owns = store is None
     if store is None:
         store = open_store(settings.store_url)
     ctx = ApiContext(
         settings=settings,
         store=store,
-        jobs=JobService(store, settings),
+        jobs=JobService(store, settings, dispatcher_for(settings)),
         catalogue=store.catalogue,
         owns_store=owns,
     )
@@ -98,7 +98,9 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
 
 
 def app_from_env() -> FastAPI:
-    """The app built from ``IDMAPPING_*`` environment variables (a uvicorn factory)."""
+    """The app built from ``IDMAPPING_*`` environment variables (a uvicorn factory), in a
+    process tuned for serving (:func:`idmapping.runtime.tune_gc`)."""
+    tune_gc()
     return create_app(Settings.load())
 
 

@@ -1,0 +1,78 @@
+"""Dispatchers: where a job too large to finish inline is run.
+
+A :class:`Dispatcher` takes a job id and has the job run: :class:`ThreadDispatcher` on a pool of
+threads of this process (the embedded mode), :class:`InlineDispatcher` at once on the caller's
+thread (a double for tests and one-shot tools), and
+:class:`~idmapping.jobs.celeryapp.CeleryDispatcher` on Celery workers anywhere (the scale-out
+mode). The job service (:mod:`idmapping.jobs.service`) is given one and never knows which;
+:func:`idmapping.jobs.dispatcher_for` chooses it from the settings.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from types import TracebackType
+
+__all__ = ["Dispatcher", "Runner", "ThreadDispatcher", "InlineDispatcher"]
+
+log = logging.getLogger(__name__)
+
+Runner = Callable[[str], None]
+"""Runs the job of an id to its end, in this process (:meth:`JobService.run`)."""
+
+
+class Dispatcher:
+    """Has jobs run, here or elsewhere. Close it (or use it as a context manager) when done."""
+
+    redelivers: bool = False
+    """The queue itself gives the job of a dead worker to another worker: a restarting server
+    must queue its NEW jobs again, but not its RUNNING ones."""
+
+    def submit(self, job_id: str, run: Runner) -> None:
+        """Have job *job_id* run; return at once.
+
+        :param run: how this process runs a job; a dispatcher whose workers live elsewhere
+            sends the id to them instead, and their own job service runs it.
+        """
+        raise NotImplementedError()  # pragma: no cover - every dispatcher defines it
+
+    def close(self) -> None:
+        """Stop taking jobs; wait for those this process is running."""
+
+    def __enter__(self) -> Dispatcher:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
+                 traceback: TracebackType | None) -> None:
+        self.close()
+
+
+def _run_logged(run: Runner, job_id: str) -> None:
+    """Run a job where nobody would see an exception: log it instead."""
+    try:
+        run(job_id)
+    except Exception:
+        log.exception("job %s could not be run", job_id)
+
+
+class ThreadDispatcher(Dispatcher):
+    """Runs jobs on a pool of *threads* threads of this process (the embedded mode)."""
+
+    def __init__(self, threads: int) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="idmapping-job")
+
+    def submit(self, job_id: str, run: Runner) -> None:
+        self._pool.submit(_run_logged, run, job_id)
+
+    def close(self) -> None:
+        """Drop the jobs not started yet (a restart runs them again); wait for the others."""
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+class InlineDispatcher(Dispatcher):
+    """Runs each job at once, on the caller's thread, before :meth:`submit` returns."""
+
+    def submit(self, job_id: str, run: Runner) -> None:
+        _run_logged(run, job_id)
