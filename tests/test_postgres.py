@@ -157,15 +157,15 @@ def test_release_schema_is_logged_and_indexed(pg: PostgresStore) -> None:
                             "pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = %s "
                             "AND c.relkind = 'r'", f"idmapping_r{release.id}"))
     # LOGGED: a server crash must not empty the current release; staging tables are gone
-    assert tables == {t: "p" for t in ("xrefs", "entries", "secondary", "deleted", "dbs",
-                                       "meta", "uniparc_xrefs", "kb_entries", "uniref_entries",
-                                       "uniparc_entries")}
+    assert tables == {t: "p" for t in ("xrefs", "isoform_xrefs", "entries", "secondary",
+                                       "deleted", "dbs", "meta", "uniparc_xrefs", "kb_entries",
+                                       "uniref_entries", "uniparc_entries")}
     indexes = {r[0]: r[1] for r in query(
         pg, "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = %s",
         f"idmapping_r{release.id}")}
     assert "INCLUDE (entry, value)" in indexes["xrefs_key"]
     assert {"xrefs_pkey", "entries_pkey", "entries_accession", "entries_name",
-            "secondary_accession", "deleted_pkey"} <= set(indexes)
+            "secondary_accession", "deleted_pkey", "isoform_xrefs_value"} <= set(indexes)
 
 
 def test_a_failed_or_interrupted_load_leaves_no_schema(pg: PostgresStore) -> None:

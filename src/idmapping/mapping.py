@@ -122,7 +122,12 @@ def map_ids(store: Store, request: MappingRequest, catalogue: Catalogue | None =
     if not request.ids:
         raise InvalidInput("'ids' is a required parameter")
     idents = parse_request_ids(source, request.ids)
-    inputs = [(seq, i.key, i.kind, i.version) for seq, i in enumerate(idents)]
+    if source.name == AC_ID:
+        # an accession's version column carries the number of the isoform it names
+        inputs = [(seq, i.key, i.kind, i.isoform.rpartition("-")[2] if i.isoform else None)
+                  for seq, i in enumerate(idents)]
+    else:
+        inputs = [(seq, i.key, i.kind, i.version) for seq, i in enumerate(idents)]
     plan = LookupPlan(
         source="uniprot" if source.name == AC_ID else (source.dat_type or "(none)"),
         target=_target(target),

@@ -69,14 +69,21 @@ class ReleaseBuilder:
     # -- rows of the files ----------------------------------------------------------------
 
     def add_mappings(self, rows: Iterable[tuple[str, str, str]]) -> None:
-        """Add ``(accession, ID_type, value)`` rows (idmapping.dat's three columns)."""
+        """Add ``(accession, ID_type, value)`` rows (idmapping.dat's three columns).
+
+        An isoform's row (``P04637-2``) is an xref of its entry, and is also recorded as the
+        isoform's (:meth:`ReleaseWriter.insert_isoform_xrefs`).
+        """
         batch: list[tuple[int, int, str, str]] = []
+        isoforms: list[tuple[int, int, str, str]] = []
         size = self.writer.batch_size
         name_code, taxon_code = self.codes["UniProtKB-ID"], self.codes["NCBI_TaxID"]
-        last, entry = "", 0
+        last, entry, isoform = "", 0, ""
         for accession, id_type, value in rows:
             if accession != last:  # files are grouped by accession: resolve each once
                 entry, last = self._entry(accession), accession
+                suffix = _ISOFORM_SUFFIX.search(accession)
+                isoform = suffix.group()[1:] if suffix else ""
             code = self.codes.get(id_type)
             if code is None:
                 code = self._code(id_type)
@@ -86,15 +93,22 @@ class ReleaseBuilder:
             if code == taxon_code:
                 self.taxa[entry] = int(value)
                 continue
+            if isoform:
+                isoforms.append((entry, code, value, isoform))
             batch.append((entry, code, value,
                           lookup_key(value, self.versioned.get(id_type, False))))
             if len(batch) >= size:
                 self.writer.insert_xrefs(batch)
                 self.rows += len(batch)
                 batch = []
+                if isoforms:
+                    self.writer.insert_isoform_xrefs(isoforms)
+                    isoforms = []
         if batch:
             self.writer.insert_xrefs(batch)
             self.rows += len(batch)
+        if isoforms:
+            self.writer.insert_isoform_xrefs(isoforms)
 
     def add_mapping_columns(self, batches: Iterable[pa.RecordBatch]) -> None:
         """Add idmapping.dat's rows a batch of columns at a time (``accession, id_type, value``).
@@ -110,6 +124,8 @@ class ReleaseBuilder:
         with contextlib.closing(prepared_ahead(batches, state)) as prepared:
             for batch in prepared:
                 self.writer.insert_xref_batch(batch)
+                if batch.isoforms:
+                    self.writer.insert_isoform_xrefs(batch.isoforms)
                 self.rows += len(batch)
 
     def add_secondary(self, rows: Iterable[tuple[str, str]]) -> None:

@@ -58,6 +58,7 @@ def prepare(batch: pa.RecordBatch, state: EntryState) -> XrefBatch:
     state.taxa.update(zip(pc.filter(entry, taxa).to_pylist(),
                           (int(v) for v in pc.filter(value, taxa).to_pylist()), strict=True))
     keep = pc.invert(pc.or_(names, taxa))
+    isoforms = _isoform_rows(accession, entry, db, value, keep)
     # one row per (entry, db, value); Arrow's grouping keeps the order of first appearance, so
     # an entry's rows stay together
     table = pa.table({"entry": pc.filter(entry, keep), "db": pc.filter(db, keep),
@@ -71,7 +72,20 @@ def prepare(batch: pa.RecordBatch, state: EntryState) -> XrefBatch:
     db_codes = _one_chunk(table.column("db"))
     versioned = [state.codes[t] for t, flag in state.versioned.items()
                  if flag and t in state.codes]
-    return XrefBatch(entries, db_codes.to_numpy(), value, _keys(value, db_codes, versioned))
+    return XrefBatch(entries, db_codes.to_numpy(), value, _keys(value, db_codes, versioned),
+                     isoforms)
+
+
+def _isoform_rows(accession: pa.Array, entry: pa.Array, db: pa.Array, value: pa.Array,
+                  keep: pa.Array) -> list[tuple[int, int, str, str]]:
+    """The rows of *keep* given to an isoform, as ``(entry, db, value, isoform number)``."""
+    # the reader lets no other '-' through (ACCESSION_OR_ISOFORM): a literal match will do
+    chosen = pc.and_(keep, pc.match_substring(accession, "-"))
+    if not pc.any(chosen).as_py():
+        return []
+    number = pc.replace_substring_regex(pc.filter(accession, chosen), r"^.*-", "")
+    return list(zip(pc.filter(entry, chosen).to_pylist(), pc.filter(db, chosen).to_pylist(),
+                    pc.filter(value, chosen).to_pylist(), number.to_pylist(), strict=True))
 
 
 def prepared_ahead(batches: Iterable[pa.RecordBatch], state: EntryState

@@ -55,6 +55,11 @@ class ReleaseWriter(abc.ABC):
         self.insert_xrefs(batch.rows())
 
     @abc.abstractmethod
+    def insert_isoform_xrefs(self, rows: list[tuple[int, int, str, str]]) -> None:
+        """Bulk-insert ``(entry, db, value, isoform)`` rows: ids that the files give to an
+        isoform (its number, as text), also stored as xrefs of the entry."""
+
+    @abc.abstractmethod
     def insert_entries(self, rows: Iterable[tuple[int, str, str | None, int | None,
                                                  int | None]]) -> None:
         """Bulk-insert ``(id, accession, name, reviewed, taxon)`` rows."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from idmapping.errors import InvalidRequest
@@ -36,7 +36,8 @@ class LookupPlan:
     :param source: ``uniprot`` (accessions and entry names), or the ID_type to look ids up in.
     :param target: ``uniprotkb``, ``swissprot``, or the ID_type whose values are wanted.
     :param inputs: ``(seq, key, kind, version)`` per distinct input; kind is ``accession``,
-        ``entry_name`` or ``value``.
+        ``entry_name`` or ``value``. For a value, version is the versioned value that must
+        match; for an accession, the number of the isoform given (``2`` of ``P04637-2``).
     :param taxon: restrict the entries passed through to this taxon; ``-1`` matches nothing.
     """
 
@@ -78,6 +79,8 @@ class XrefBatch:
     db: np.ndarray
     value: pa.Array
     key: pa.Array
+    isoforms: list[tuple[int, int, str, str]] = field(default_factory=list)
+    """``(entry, db, value, isoform)`` of the rows given to an isoform (``P04637-2``)."""
 
     def __len__(self) -> int:
         return len(self.entry)

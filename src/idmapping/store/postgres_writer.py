@@ -84,6 +84,10 @@ class PostgresReleaseWriter(ReleaseWriter):
     def insert_xrefs(self, rows: list[tuple[int, int, str, str]]) -> None:
         self._copy("xrefs (entry, db, value, key)", ["int4", "int4", "text", "text"], rows)
 
+    def insert_isoform_xrefs(self, rows: list[tuple[int, int, str, str]]) -> None:
+        self._copy("isoform_xrefs (entry, db, value, isoform)", ["int4", "int4", "text", "text"],
+                   rows)
+
     def insert_entries(self, rows: Iterable[tuple[int, str, str | None, int | None,
                                                   int | None]]) -> None:
         self._copy("entries (id, accession, name, reviewed, taxon)",
@@ -120,7 +124,8 @@ class PostgresReleaseWriter(ReleaseWriter):
             self.conn.autocommit = True  # VACUUM refuses to run inside a transaction
             run(sql.SQL("VACUUM (FREEZE, ANALYZE) {tables}").format(tables=sql.SQL(", ").join(
                 sql.Identifier(self.schema_name, t)
-                for t in ("xrefs", "entries", "secondary", "deleted", "dbs", "meta",
+                for t in ("xrefs", "isoform_xrefs", "entries", "secondary", "deleted", "dbs",
+                          "meta",
                           "uniparc_xrefs", *DOCUMENT_TABLES.values()))))
         self.store._forget(self.conn)
 

@@ -142,6 +142,7 @@ def subset_sql(subset: Subset) -> list[str]:
         f"COALESCE({k}, FALSE)" for k in keep) + ")"
     return [
         f"DELETE FROM xrefs WHERE entry IN ({dropped})",
+        f"DELETE FROM isoform_xrefs WHERE entry IN ({dropped})",
         f"DELETE FROM entries WHERE id IN ({dropped})",
         "DELETE FROM secondary WHERE primary_acc NOT IN (SELECT accession FROM entries)",
         "DELETE FROM kb_entries WHERE NOT EXISTS "
@@ -161,15 +162,17 @@ def lookup_sql(plan: LookupPlan, codes: dict[str, int],
     """
     params: list[Any] = []
     if plan.source == "uniprot":
+        # isoform: the number of the isoform an accession input names (in its version column)
         hits = (
-            "SELECT i.seq, e.id AS entry FROM input i JOIN entries e "
+            "SELECT i.seq, e.id AS entry, i.version AS isoform FROM input i JOIN entries e "
             "ON e.accession = i.key WHERE i.kind = 'accession' "
-            "UNION SELECT i.seq, e.id FROM input i JOIN entries e "
+            "UNION SELECT i.seq, e.id, NULL FROM input i JOIN entries e "
             "ON e.name = i.key WHERE i.kind = 'entry_name' "
             # the NOT EXISTS names s, not i: it is then checked for the few secondary
             # accessions found, not for every input (a million inputs: a million probes)
-            "UNION SELECT i.seq, e.id FROM input i JOIN secondary s ON s.accession = i.key "
-            "JOIN entries e ON e.accession = s.primary_acc WHERE i.kind = 'accession' "
+            "UNION SELECT i.seq, e.id, i.version FROM input i JOIN secondary s "
+            "ON s.accession = i.key JOIN entries e ON e.accession = s.primary_acc "
+            "WHERE i.kind = 'accession' "
             "AND NOT EXISTS (SELECT 1 FROM entries p WHERE p.accession = s.accession)"
         )
     else:
@@ -209,10 +212,18 @@ def lookup_sql(plan: LookupPlan, codes: dict[str, int],
     code = codes.get(plan.target)
     if code is None:
         return "SELECT seq, key, 0 FROM input WHERE 1 = 0", []
+    own = ""
+    if plan.source == "uniprot" and any(i[2] == "accession" and i[3] for i in plan.inputs):
+        # An isoform gets its entry's ids but those that the files give to other isoforms
+        # only (docs/mapping.md, "Isoforms")
+        owners = (f"SELECT 1 FROM isoform_xrefs o WHERE o.entry = h.entry AND o.db = {code} "
+                  "AND o.value = t.value AND o.isoform")
+        own = (f" WHERE h.isoform IS NULL OR NOT EXISTS ({owners} <> h.isoform) "
+               f"OR EXISTS ({owners} = h.isoform)")
     sql = (
         f"SELECT DISTINCT h.seq, t.value, 0 AS obsolete FROM ({hits}) h "
         f"JOIN entries e ON e.id = h.entry{taxon} "
-        f"JOIN xrefs t ON {entry_rows('t', 'h.entry', code)} "
+        f"JOIN xrefs t ON {entry_rows('t', 'h.entry', code)}{own} "
         "ORDER BY h.seq, t.value"
     )
     return sql, params

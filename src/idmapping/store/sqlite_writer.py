@@ -133,6 +133,9 @@ class SqliteReleaseWriter(ReleaseWriter):
         return ids
 
     @translated
+    def insert_isoform_xrefs(self, rows: list[tuple[int, int, str, str]]) -> None:
+        self.conn.executemany("INSERT INTO isoform_xrefs VALUES (?, ?, ?, ?)", rows)
+
     def insert_entries(self, rows: Iterable[tuple[int, str, str | None, int | None,
                                                   int | None]]) -> None:
         self.conn.executemany("INSERT INTO entries VALUES (?, ?, ?, ?, ?)", rows)
