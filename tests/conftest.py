@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import socket
 import threading
 import time
@@ -15,10 +16,11 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 
-from idmapping.loader import load_release
+from idmapping.loader import load_demo, load_release
 from idmapping.settings import Settings
 from idmapping.store import Store
 from idmapping.web import create_app
+from releases import KINDS, ReleaseFacts, read_release, release_files
 from stores import BACKENDS, fresh_store
 
 # =============================================================================================
@@ -265,3 +267,113 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     """A fresh, empty store of each backend (a test file may define its own ``store``)."""
     with fresh_store(request.param, tmp_path) as opened:
         yield opened
+
+
+# =============================================================================================
+# Releases: the demo release and the foreign-shaped one (tests/releases.py), each loaded once
+# per backend, with a live server over each (tests/test_releases_*.py). Tests draw the ids
+# they need from the release they run on.
+# =============================================================================================
+
+RELEASE_CASES = [(kind, backend) for kind in KINDS for backend in BACKENDS]
+
+
+@pytest.fixture(scope="session")
+def release_facts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, ReleaseFacts]:
+    """What each release's files hold, read once: ``{"demo": …, "foreign": …}``."""
+    directory = tmp_path_factory.mktemp("releases")
+    return {kind: read_release(kind, release_files(kind, directory / kind)) for kind in KINDS}
+
+
+@pytest.fixture(scope="session", params=RELEASE_CASES, ids=[f"{k}-{b}" for k, b in RELEASE_CASES])
+def release_case(request: pytest.FixtureRequest) -> tuple[str, str]:
+    """``(release, backend)``: every generic test runs on both releases and both stores."""
+    kind, backend = request.param
+    return str(kind), str(backend)
+
+
+@pytest.fixture(scope="session")
+def release(release_case: tuple[str, str], release_facts: dict[str, ReleaseFacts]
+            ) -> ReleaseFacts:
+    """What the files of the release under test hold."""
+    return release_facts[release_case[0]]
+
+
+@pytest.fixture(scope="session")
+def release_store(tmp_path_factory: pytest.TempPathFactory, release_case: tuple[str, str],
+                  release: ReleaseFacts) -> Iterator[Store]:
+    """A store of the case's backend with the release under test loaded (the demo as
+    ``idmapping serve`` loads it)."""
+    with fresh_store(release_case[1], tmp_path_factory.mktemp("release-store")) as store:
+        if release.demo:
+            load_demo(store)
+        else:
+            load_release(release.files, store)
+        yield store
+
+
+@pytest.fixture(scope="session")
+def release_server(release_store: Store) -> Iterator[LiveServer]:
+    """A live server with default settings over :func:`release_store`."""
+    live = start_server(create_app(api_settings(release_store), release_store))
+    yield live
+    live.stop()
+
+
+@pytest.fixture(scope="session")
+def release_url(release_server: LiveServer) -> str:
+    """The base URL of :func:`release_server`."""
+    return release_server.url
+
+
+# =============================================================================================
+# Browser: Debian's headless Chromium, driven by Playwright (never a downloaded browser).
+# Browser tests skip where Chromium or Playwright is missing, unless
+# IDMAPPING_TEST_BROWSER=required (CI), where they fail instead.
+# =============================================================================================
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """A headless Chromium (Debian's), or a skip where there is none (a failure in CI)."""
+    required = os.environ.get("IDMAPPING_TEST_BROWSER") == "required"
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        if required:
+            pytest.fail("IDMAPPING_TEST_BROWSER=required but Playwright is not installed")
+        pytest.skip("Playwright is not installed")
+    if not CHROMIUM.exists():
+        if required:
+            pytest.fail(f"IDMAPPING_TEST_BROWSER=required but {CHROMIUM} is missing")
+        pytest.skip(f"{CHROMIUM} is missing")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A fresh browser context and page; any dialog (alert) or script error fails the test."""
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1100, "height": 900})
+    context.set_default_timeout(10_000)
+    tab = context.new_page()
+    dialogs: list[str] = []
+    errors: list[str] = []
+    tab.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    yield tab
+    context.close()
+    assert dialogs == [], f"a dialog fired: {dialogs}"
+    assert errors == [], f"script errors: {errors}"

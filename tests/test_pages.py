@@ -1,17 +1,16 @@
 """The web page (idmapping.web.pages): its no-JavaScript paths over plain HTTP, then end to end
 in a real headless Chromium driven by Playwright.
 
-Browser tests skip when Chromium (/usr/bin/chromium) or Playwright is missing, unless
-``IDMAPPING_TEST_BROWSER=required`` (CI), where they fail instead.
+The browser and page fixtures are conftest.py's: they skip when Chromium (/usr/bin/chromium)
+or Playwright is missing, unless ``IDMAPPING_TEST_BROWSER=required`` (CI), where they fail.
 """
 
 from __future__ import annotations
 
 import gzip
-import os
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -25,15 +24,6 @@ from idmapping.model import Job, JobStatus
 from idmapping.results.paging import encode_cursor
 from idmapping.web.pages import join_ids
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SCREENSHOT_FOR_LEAD = Path("/tmp/idmapping-job-page.png")
 HTML = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 XSS = "<script>alert(1)</script>"
@@ -421,42 +411,6 @@ def save_running_job(live: Any, from_db: str, to_db: str, ids: str) -> str:
 # =============================================================================================
 # In a real browser: headless Chromium, driven by Playwright
 # =============================================================================================
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    """A headless Chromium (Debian's), or a skip where there is none (a failure in CI)."""
-    required = os.environ.get("IDMAPPING_TEST_BROWSER") == "required"
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        if required:
-            pytest.fail("IDMAPPING_TEST_BROWSER=required but Playwright is not installed")
-        pytest.skip("Playwright is not installed")
-    if not CHROMIUM.exists():
-        if required:
-            pytest.fail(f"IDMAPPING_TEST_BROWSER=required but {CHROMIUM} is missing")
-        pytest.skip(f"{CHROMIUM} is missing")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    """A fresh browser context and page; any dialog (alert) fails the test."""
-    context = browser.new_context(accept_downloads=True, viewport={"width": 1100, "height": 900})
-    context.set_default_timeout(10_000)
-    tab = context.new_page()
-    dialogs: list[str] = []
-    errors: list[str] = []
-    tab.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    tab.on("pageerror", lambda error: errors.append(str(error)))
-    yield tab
-    context.close()
-    assert dialogs == [], f"a dialog fired: {dialogs}"
-    assert errors == [], f"script errors: {errors}"
 
 
 def submit_in_browser(page: Any, base: str, from_db: str, to_db: str, ids: str) -> str:

@@ -1,0 +1,157 @@
+"""The mapping engine on every release (the demo and the foreign one) and both stores: ids drawn
+from the release's files map as docs/mapping.md says, and as the files say."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from idmapping.catalogue import AC_ID, Catalogue, Database
+from idmapping.errors import InvalidRequest
+from idmapping.mapping import map_ids
+from idmapping.model import MappingRequest
+from idmapping.store import Store
+from releases import ReleaseFacts, from_databases, to_databases
+
+Expected = tuple[list[tuple[str, str]], list[str]]
+
+
+@dataclass
+class Mapped:
+    """What a mapping gave: its pairs, failedIds, the ids with UniParc suggestions instead
+    (they map to no entry either), and its obsoleteCount."""
+
+    pairs: list[tuple[str, str]]
+    failed: list[str]
+    suggested: list[str]
+    obsolete: int
+
+    @property
+    def unmapped(self) -> list[str]:
+        return self.failed + self.suggested
+
+
+def run(store: Store, from_db: str, to_db: str, ids: list[str], tax_id: str = "") -> Mapped:
+    mapping = map_ids(store, MappingRequest(from_db, to_db, tuple(ids), tax_id))
+    found = [(p.from_id, p.to_id) for p in mapping]
+    return Mapped(found, mapping.failed_ids, [s["from"] for s in mapping.suggested_ids],
+                  mapping.obsolete_count)
+
+
+def expect(per_input: dict[str, list[str]]) -> Expected:
+    """The pairs and failedIds of inputs whose results are *per_input*, in input order."""
+    found = [(i, to) for i, targets in per_input.items() for to in targets]
+    return found, [i for i, targets in per_input.items() if not targets]
+
+
+def inputs_of(release: ReleaseFacts, database: Database) -> list[str]:
+    """Ids of *database* to map: a sample as stored, one in another case, and for a versioned
+    database one without its version and one with a version no id has."""
+    assert database.dat_type is not None
+    sample = release.sample(database.dat_type, 4)
+    if database.dat_type == "Gene_Name":  # and a name that only an ordered locus or ORF gives
+        derived = [release.values(a, "Gene_Name")[0] for a, e in release.entries.items()
+                   if "Gene_Name" not in e.values and release.values(a, "Gene_Name")]
+        sample += derived[:1]
+    ids = list(sample)
+    swapped = sample[0].swapcase()
+    if swapped != sample[0]:
+        ids.append(swapped)
+    if database.versioned:
+        versioned = next((v for v in sample if "." in v and v.rsplit(".", 1)[1].isdigit()), None)
+        if versioned is not None:
+            base = versioned.rsplit(".", 1)[0]
+            ids += [base, f"{base}.999"]
+    return list(dict.fromkeys(ids))
+
+
+def test_the_release_holds_what_the_generic_tests_need(release: ReleaseFacts) -> None:
+    # every database below is tested: a release that offers none would test nothing
+    assert len(from_databases(release)) >= 15 and len(to_databases(release)) >= 15
+    assert release.isoforms() and release.secondary and release.deleted
+
+
+def test_every_from_database_maps_its_ids_back_to_the_files_entries(
+        release: ReleaseFacts, release_store: Store) -> None:
+    for database in from_databases(release):
+        ids = inputs_of(release, database)
+        wanted = expect({i: release.entries_of(database, i) for i in ids})
+        mapping = run(release_store, database.name, "UniProtKB", ids)
+        assert mapping.pairs == wanted[0], database.name
+        assert mapping.unmapped == wanted[1], database.name
+        assert mapping.obsolete == 0
+
+
+def test_every_to_database_gets_the_files_ids_of_each_entry(
+        release: ReleaseFacts, release_store: Store) -> None:
+    for database in to_databases(release):
+        assert database.dat_type is not None
+        holding = release.carriers(database.dat_type, 3)
+        lacking = next((a for a in release.entries
+                        if not release.values(a, database.dat_type)), None)
+        ids = holding + ([lacking] if lacking else [])
+        wanted = expect({a: release.values(a, database.dat_type) for a in ids})
+        mapping = run(release_store, AC_ID, database.name, ids)
+        assert (mapping.pairs, mapping.failed) == wanted, database.name
+
+
+def test_uniprot_id_forms(release: ReleaseFacts, release_store: Store) -> None:
+    named = [a for a, e in release.entries.items() if e.name][:3]
+    ids = {}
+    for acc in named:
+        name = release.entries[acc].name
+        assert name is not None
+        ids.update({acc.lower(): acc, name: acc, name.lower(): acc, f"{acc}[2-9]": acc,
+                    f"{acc}_ANYTHING": acc})
+    mapping = run(release_store, AC_ID, "UniProtKB", list(ids))
+    assert mapping.pairs == list(ids.items())
+    # a version is dropped from the reported id, as UniProt does
+    assert run(release_store, AC_ID, "UniProtKB", [f"{named[0]}.3"]).pairs == [
+        (named[0], named[0])]
+
+
+def test_swissprot_keeps_the_reviewed_entries(release: ReleaseFacts,
+                                              release_store: Store) -> None:
+    accessions = release.accessions()[:40]
+    mapping = run(release_store, AC_ID, "UniProtKB-Swiss-Prot", accessions)
+    reviewed = [a for a in accessions if release.entries[a].reviewed]
+    assert mapping.pairs == [(a, a) for a in reviewed]
+    assert mapping.failed == [a for a in accessions if a not in reviewed]
+
+
+def test_secondary_and_deleted_accessions(release: ReleaseFacts, release_store: Store) -> None:
+    secondary = [s for s in release.secondary if s not in release.entries]
+    deleted = [d for d in release.deleted
+               if d not in release.entries and d not in release.secondary]
+    wanted = {s: release.order(release.secondary[s]) for s in secondary}
+    wanted.update({d: [d] for d in deleted})  # inactive, counted as obsolete
+    mapping = run(release_store, AC_ID, "UniProtKB", [*secondary, *deleted])
+    assert (mapping.pairs, mapping.failed) == expect(wanted)
+    assert mapping.obsolete == len(deleted)
+    # to any other database, a deleted accession maps to nothing
+    to_db = to_databases(release)[0]
+    assert run(release_store, AC_ID, to_db.name, deleted).failed == deleted
+
+
+def test_tax_id_restricts_the_entries_passed_through(release: ReleaseFacts,
+                                                     release_store: Store) -> None:
+    gene = Catalogue.default().database("Gene_Name")
+    taxa = sorted({e.taxon for e in release.entries.values() if e.taxon is not None})
+    names = release.sample("Gene_Name", 6)
+    for taxon in taxa[:3]:
+        wanted = expect({n: [a for a in release.entries_of(gene, n)
+                             if release.entries[a].taxon == taxon] for n in names})
+        mapping = run(release_store, "Gene_Name", "UniProtKB", names, str(taxon))
+        assert (mapping.pairs, mapping.failed) == wanted, taxon
+    absent = max(taxa) + 1
+    assert run(release_store, "Gene_Name", "UniProtKB", names, str(absent)).failed == names
+    assert run(release_store, "Gene_Name", "UniProtKB", names, "yeast").failed == names
+
+
+def test_ids_of_an_uncatalogued_type_are_not_a_database(release: ReleaseFacts,
+                                                        release_store: Store) -> None:
+    known = set(Catalogue.default().dat_types())
+    for id_type in sorted(release.id_types() - known):
+        with pytest.raises(InvalidRequest, match=f"invalid value '{id_type}'"):
+            run(release_store, id_type, "UniProtKB", release.sample(id_type, 1))
