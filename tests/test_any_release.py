@@ -1,5 +1,7 @@
 """The pages work on every release: the foreign-shaped one, the demo, one loaded from
-idmapping.dat alone, and an empty store; examples come from the release served."""
+idmapping.dat alone, and an empty store; examples come from the release served. (The whole
+path through the pages, in a browser, on the demo and foreign releases and both stores:
+test_releases_browser.py.)"""
 
 from __future__ import annotations
 
@@ -54,6 +56,13 @@ def _mapped(base: str, from_db: str, to_db: str, ids: list[str]) -> list[dict[st
         time.sleep(0.05)
     results: list[dict[str, str]] = httpx.get(f"{base}/idmapping/results/{job}").json()["results"]
     return results
+
+
+def _job_page(base: str, from_db: str, to_db: str, ids: str) -> httpx.Response:
+    """Submit through the form as a browser without JavaScript does; the job page it leads to."""
+    posted = httpx.post(f"{base}/id-mapping", data={"from": from_db, "to": to_db, "ids": ids})
+    assert posted.status_code == 303, posted.text
+    return httpx.get(base + posted.headers["location"], headers=HTML)
 
 
 def _help_examples(html: str) -> list[str]:
@@ -117,6 +126,10 @@ def test_pages_on_an_empty_store_say_how_to_load(tmp_path: Path, backend: str) -
                 assert "No release is loaded" in page.text
                 assert "idmapping load" in page.text
             assert _help_examples(httpx.get(live.url + "/id-mapping").text) == []
+            # a job submitted anyway: its page says why it failed, and how to load
+            job = _job_page(live.url, "Gene_Name", "UniProtKB", "ABC1")
+            assert job.status_code == 200
+            assert "No release is loaded" in unescape(job.text)
         finally:
             live.stop()
 
@@ -141,6 +154,9 @@ def test_pages_on_a_release_of_idmapping_dat_alone(dat_only_server: LiveServer,
     shown = _help_examples(httpx.get(dat_only_server.url + "/id-mapping").text)
     assert shown and set(shown) <= set(foreign.accessions()) | {
         f"{a}_YEAST" for a in foreign.accessions()}
+    job = _job_page(dat_only_server.url, AC_ID, "UniProtKB", " ".join(shown))
+    assert job.status_code == 200 and 'id="results-table"' in job.text
+    assert all(f">{i}<" in job.text for i in shown)
 
 
 def test_home_page_says_the_demo_is_generated_data(tmp_path: Path) -> None:
