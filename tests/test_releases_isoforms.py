@@ -6,6 +6,7 @@ from __future__ import annotations
 import httpx
 
 from idmapping.catalogue import AC_ID, Catalogue
+from idmapping.loader.readers import read_idmapping
 from idmapping.mapping import map_ids
 from idmapping.model import MappingRequest
 from idmapping.store import Store
@@ -51,6 +52,23 @@ def test_an_isoform_maps_to_its_own_ids_and_its_entrys_not_to_other_isoforms(
         # the entry itself maps to every isoform's ids
         entry_pairs, _ = mapped(release_store, AC_ID, database, [accession])
         assert [v for _, v in entry_pairs] == release.values(accession, id_type)
+
+
+def test_the_line_reader_records_isoforms_as_the_column_reader_does(
+        store: Store, release_facts: dict[str, ReleaseFacts]) -> None:
+    # idmapping.dat is read by columns; rows from other files (entries' members) line by line
+    release = release_facts["foreign"]
+    writer = store.begin_release()
+    dat = release.files[0]
+    with dat.open() as text:
+        writer.add_mappings(read_idmapping(text, str(dat)))
+    writer.commit("rows")
+    isoforms = release.isoforms()
+    ids = [f"{acc}-{n}" for acc, n in isoforms]
+    for id_type, database in isoform_types(release).items():
+        wanted = [(f"{acc}-{n}", value) for acc, n in isoforms
+                  for value in release.isoform_values(acc, n, id_type)]
+        assert mapped(store, AC_ID, database, ids)[0] == wanted, database
 
 
 def test_other_isoforms_ids_are_left_out(release: ReleaseFacts, release_store: Store) -> None:
