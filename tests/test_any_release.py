@@ -15,12 +15,13 @@ import httpx
 import pytest
 
 from conftest import LiveServer, api_settings, start_server
-from foreign import RELEASE, ForeignRelease, write_foreign_release
+from foreign import ForeignRelease, write_foreign_release
 from idmapping.catalogue import AC_ID, Catalogue
 from idmapping.examples import example_ids
-from idmapping.loader import load_demo, load_release
+from idmapping.loader import load_release
 from idmapping.store import Store
 from idmapping.web import create_app
+from releases import ReleaseFacts
 from stores import BACKENDS, fresh_store
 
 HTML = {"Accept": "text/html"}
@@ -29,21 +30,6 @@ HTML = {"Accept": "text/html"}
 @pytest.fixture(scope="module")
 def foreign(tmp_path_factory: pytest.TempPathFactory) -> ForeignRelease:
     return write_foreign_release(tmp_path_factory.mktemp("foreign"))
-
-
-@pytest.fixture(scope="module", params=BACKENDS)
-def foreign_store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
-                  foreign: ForeignRelease) -> Iterator[Store]:
-    with fresh_store(request.param, tmp_path_factory.mktemp("foreign-store")) as store:
-        load_release(foreign.files, store)
-        yield store
-
-
-@pytest.fixture(scope="module")
-def foreign_url(foreign_store: Store) -> Iterator[str]:
-    live = start_server(create_app(api_settings(foreign_store), foreign_store))
-    yield live.url
-    live.stop()
 
 
 def _mapped(base: str, from_db: str, to_db: str, ids: list[str]) -> list[dict[str, str]]:
@@ -70,49 +56,59 @@ def _help_examples(html: str) -> list[str]:
     return unescape(match.group(1)).split() if match else []
 
 
-def test_form_on_a_foreign_release_offers_its_own_ids(foreign_url: str,
-                                                      foreign: ForeignRelease) -> None:
-    page = httpx.get(f"{foreign_url}/id-mapping")
+def test_form_offers_the_releases_own_ids(release: ReleaseFacts, release_url: str) -> None:
+    page = httpx.get(f"{release_url}/id-mapping")
     assert page.status_code == 200, page.text
     shown = _help_examples(page.text)
     assert shown, "the form shows no example ids"
-    names = {f"{a}_YEAST" for a in foreign.accessions()}
-    assert set(shown) <= set(foreign.accessions()) | names
+    names = {e.name for e in release.entries.values() if e.name}
+    assert set(shown) <= set(release.accessions()) | names
     # and they map: every example of UniProtKB AC/ID comes back as an entry
-    mapped = _mapped(foreign_url, AC_ID, "UniProtKB", shown)
+    mapped = _mapped(release_url, AC_ID, "UniProtKB", shown)
     assert {r["from"] for r in mapped} == set(shown)
 
 
 def test_example_link_fills_ids_that_map_for_each_database(
-        foreign_url: str, foreign_store: Store, foreign: ForeignRelease) -> None:
-    examples = example_ids(foreign_store, Catalogue.default())
-    assert AC_ID in examples and "Gene_Name" in examples and "SGD" in examples
-    for database in ("Gene_Name", "SGD", "RefSeq_Protein"):
-        page = httpx.get(f"{foreign_url}/id-mapping",
+        release: ReleaseFacts, release_url: str, release_store: Store) -> None:
+    examples = example_ids(release_store, Catalogue.default())
+    assert AC_ID in examples and "Gene_Name" in examples
+    chosen = [d for d in ("Gene_Name", "SGD", "RefSeq_Protein") if d in examples]
+    assert release.demo or len(chosen) == 3  # the foreign release's entries have all three
+    for database in chosen:
+        page = httpx.get(f"{release_url}/id-mapping",
                          params={"example": "1", "from": database})
         assert page.status_code == 200
         ids = examples[database]
         assert all(i in page.text for i in ids)
-        mapped = _mapped(foreign_url, database, "UniProtKB", ids)
+        mapped = _mapped(release_url, database, "UniProtKB", ids)
         assert {r["from"] for r in mapped} == set(ids)
-        accessions = set(foreign.accessions())
+        accessions = set(release.accessions())
         assert {r["to"]["primaryAccession"] if isinstance(r["to"], dict) else r["to"]
                 for r in mapped} <= accessions
 
 
-def test_home_page_names_the_release_its_date_and_counts(foreign_url: str,
-                                                         foreign: ForeignRelease) -> None:
-    page = httpx.get(f"{foreign_url}/", headers=HTML)
+def test_home_page_names_the_release_its_date_counts_and_whether_it_is_the_demo(
+        release: ReleaseFacts, release_url: str) -> None:
+    page = httpx.get(f"{release_url}/", headers=HTML)
     assert page.status_code == 200
-    assert RELEASE in page.text and "2031-09-17" in page.text
-    assert f"{len(foreign.accessions()):,}" in page.text
-    assert "generated" not in page.text and "demo" not in page.text.lower()
+    assert release.name in page.text and str(release.date) in page.text
+    assert f"{len(release.entries):,}" in page.text
+    assert ('id="demo-release"' in page.text) is release.demo
+    assert ("generated data" in page.text) is release.demo
+    assert ("demo" in page.text.lower()) is release.demo
+    if release.demo:  # and says how to load a real one
+        assert "idmapping load" in page.text
+    form = httpx.get(f"{release_url}/id-mapping")
+    assert form.status_code == 200 and _help_examples(form.text)
 
 
-def test_example_ids_of_an_unknown_database_are_none(foreign_store: Store) -> None:
-    examples = example_ids(foreign_store, Catalogue.default())
-    # the release has no human-only databases: no examples are offered for them
-    assert "HGNC" not in examples and "MIM" not in examples
+def test_no_example_ids_for_databases_the_release_lacks(release: ReleaseFacts,
+                                                        release_store: Store) -> None:
+    examples = example_ids(release_store, Catalogue.default())
+    lacking = {db.name for db in Catalogue.default().databases.values()
+               if db.dat_type and db.dat_type not in release.id_types() | {"Gene_Name"}}
+    assert release.demo or {"HGNC", "MIM"} <= lacking  # the foreign release is not human
+    assert not lacking & set(examples)
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -157,18 +153,3 @@ def test_pages_on_a_release_of_idmapping_dat_alone(dat_only_server: LiveServer,
     job = _job_page(dat_only_server.url, AC_ID, "UniProtKB", " ".join(shown))
     assert job.status_code == 200 and 'id="results-table"' in job.text
     assert all(f">{i}<" in job.text for i in shown)
-
-
-def test_home_page_says_the_demo_is_generated_data(tmp_path: Path) -> None:
-    with fresh_store("sqlite", tmp_path) as store:
-        load_demo(store)
-        live = start_server(create_app(api_settings(store), store))
-        try:
-            page = httpx.get(live.url + "/", headers=HTML)
-            assert page.status_code == 200
-            assert 'id="demo-release"' in page.text and "generated data" in page.text
-            assert "idmapping load" in page.text
-            form = httpx.get(live.url + "/id-mapping")
-            assert form.status_code == 200 and _help_examples(form.text)
-        finally:
-            live.stop()
