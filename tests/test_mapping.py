@@ -184,11 +184,12 @@ def test_isoform_maps_to_itself_for_uniprotkb(store: Store) -> None:
 def test_isoform_maps_to_its_own_ids_and_its_entrys_not_to_other_isoforms(store: Store) -> None:
     # P04637's transcript ENST00000269305.9 is the entry's; ENST00000420246.6 is given to -2
     pairs, failed, _ = mapped(store, "UniProtKB_AC-ID", "Ensembl_Transcript", "P04637",
-                              "P04637-2", "P04637-1", "P04637-2[5-9]")
+                              "P04637-2", "P04637-1", "P04637-2[5-9]", "p04637-1.4")
     assert pairs == [("P04637", "ENST00000269305.9"), ("P04637", "ENST00000420246.6"),
                      ("P04637-2", "ENST00000269305.9"), ("P04637-2", "ENST00000420246.6"),
                      ("P04637-1", "ENST00000269305.9"),
-                     ("P04637-2[5-9]", "ENST00000269305.9"), ("P04637-2[5-9]", "ENST00000420246.6")]
+                     ("P04637-2[5-9]", "ENST00000269305.9"), ("P04637-2[5-9]", "ENST00000420246.6"),
+                     ("p04637-1", "ENST00000269305.9")]  # the version dropped, as UniProt does
     assert failed == []
 
 

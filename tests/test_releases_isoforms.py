@@ -81,6 +81,25 @@ def test_other_isoforms_ids_are_left_out(release: ReleaseFacts, release_store: S
     assert set(release.values(acc, id_type)) - {v for _, v in pairs}
 
 
+def test_an_isoform_id_repeated_on_the_entrys_row_stays_the_isoforms(
+        release: ReleaseFacts, release_store: Store) -> None:
+    entry_rows = {r for r in release.rows if "-" not in r[0]}
+    types = isoform_types(release)
+    repeated = [(*a.split("-"), t, v) for a, t, v in release.rows
+                if "-" in a and (a.split("-")[0], t, v) in entry_rows and t in types]
+    checked = 0
+    for acc, isoform, id_type, value in repeated:
+        sibling = "2" if isoform != "2" else "1"
+        if sibling in release.entries[acc].isoforms[id_type].get(value, set()):
+            continue
+        checked += 1
+        pairs, _ = mapped(release_store, AC_ID, types[id_type],
+                          [f"{acc}-{isoform}", f"{acc}-{sibling}", acc])
+        assert (f"{acc}-{isoform}", value) in pairs and (acc, value) in pairs
+        assert (f"{acc}-{sibling}", value) not in pairs
+    assert checked or release.demo  # the demo's repeats are in idmapping_selected.tab
+
+
 def test_an_isoform_maps_to_itself_for_uniprotkb(release: ReleaseFacts,
                                                  release_store: Store) -> None:
     ids = [f"{acc}-{n}" for acc, n in release.isoforms()[:10]]
