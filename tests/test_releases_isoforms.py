@@ -6,6 +6,7 @@ from __future__ import annotations
 import httpx
 
 from idmapping.catalogue import AC_ID, Catalogue
+from idmapping.loader.builder import ReleaseBuilder
 from idmapping.loader.readers import read_idmapping
 from idmapping.mapping import map_ids
 from idmapping.model import MappingRequest
@@ -58,11 +59,11 @@ def test_the_line_reader_records_isoforms_as_the_column_reader_does(
         store: Store, release_facts: dict[str, ReleaseFacts]) -> None:
     # idmapping.dat is read by columns; rows from other files (entries' members) line by line
     release = release_facts["foreign"]
-    writer = store.begin_release()
+    builder = ReleaseBuilder(store)
     dat = release.files[0]
     with dat.open() as text:
-        writer.add_mappings(read_idmapping(text, str(dat)))
-    writer.commit("rows")
+        builder.add_mappings(read_idmapping(text, str(dat)))
+    builder.commit("rows")
     isoforms = release.isoforms()
     ids = [f"{acc}-{n}" for acc, n in isoforms]
     for id_type, database in isoform_types(release).items():

@@ -23,6 +23,7 @@ from idmapping.errors import (
     StoreError,
     StoreUnavailable,
 )
+from idmapping.jobs.dispatch import InlineDispatcher
 from idmapping.jobs.service import JobService
 from idmapping.loader import load_release
 from idmapping.model import JobStatus
@@ -158,7 +159,7 @@ def test_what_postgresql_errors_mean(name: str, expected: type[Exception] | None
 
 
 def _service(store: Store) -> JobService:
-    return JobService(store, Settings.load(environ={}, store=store.url))
+    return JobService(store, Settings.load(environ={}, store=store.url), InlineDispatcher())
 
 
 def test_a_store_failing_to_write_is_a_503(sqlite_store: SqliteStore) -> None:
