@@ -36,6 +36,7 @@ __all__ = [
     "parse_value",
     "lookup_key",
     "split_api_ids",
+    "count_api_ids",
     "split_text_ids",
     "decode_ids",
     "unique",
@@ -131,6 +132,32 @@ def split_api_ids(ids: str) -> list[str]:
     ['P04637', 'P02340', 'Q9 X']
     """
     return [i for i in (part.strip() for part in ids.split(",")) if i]
+
+
+def count_api_ids(ids: str) -> int:
+    """How many ids :func:`split_api_ids` would give, without splitting the whole text: read a
+    slice at a time, so that an oversized request is refused before it costs one object per id
+    (issue 14, row 5).
+
+    >>> count_api_ids(" P04637 ,P02340,, Q9 X ,")
+    3
+    """
+    count, pending = 0, False  # pending: the slice before ended inside an id
+    for start in range(0, len(ids), _COUNT_SLICE):
+        # an id of whitespace alone is no id: whitespace is dropped before counting
+        parts = _WHITESPACE.sub("", ids[start:start + _COUNT_SLICE]).split(",")
+        if len(parts) == 1:
+            pending = pending or bool(parts[0])
+            continue
+        # the ids between the first and last parts, counted in C (list.count)
+        empty_inside = parts.count("") - (not parts[0]) - (not parts[-1])
+        count += (pending or bool(parts[0])) + len(parts) - 2 - empty_inside
+        pending = bool(parts[-1])
+    return count + pending
+
+
+_COUNT_SLICE = 1 << 16
+_WHITESPACE = re.compile(r"\s+")  # what str.strip() removes, as the split strips
 
 
 def split_text_ids(text: str) -> list[str]:

@@ -31,7 +31,7 @@ from idmapping.errors import (
     StoreError,
     StoreUnavailable,
 )
-from idmapping.ids import check_lengths, split_api_ids
+from idmapping.ids import check_lengths, count_api_ids, split_api_ids
 from idmapping.jobs.dispatch import Dispatcher
 from idmapping.jobs.jobid import job_id
 from idmapping.mapping import MappingRun, map_ids
@@ -64,6 +64,28 @@ class _TooMany(Exception):
 
 UNWRITABLE = "The store cannot be written ({}): submit the job again later"
 """The message of a job whose end could not be stored."""
+
+
+MAX_TAXON = 2**31 - 1
+"""The largest taxonomy id a request may name (NCBI's are far below; the store keeps 32 bits)."""
+
+
+def check_tax_id(tax_id: str | None) -> str:
+    """The ``taxId`` of a request, stripped; refused at submission when it is a number out of
+    range or longer than any taxonomy id (issue 14, row 9). Other text is kept: it maps to
+    nothing, as the engine's taxon filter says.
+
+    >>> check_tax_id(" 9606 ")
+    '9606'
+
+    :raises InvalidRequest: naming the value (cut short).
+    """
+    tax = (tax_id or "").strip()
+    if len(tax) > 20 or (tax.isdigit() and int(tax) > MAX_TAXON):
+        shown = tax if len(tax) <= 20 else tax[:20] + "..."
+        raise InvalidRequest(f"The parameter 'taxId' has an invalid value '{shown}': a "
+                             f"taxonomy identifier is a number from 1 to {MAX_TAXON}.")
+    return tax
 
 
 @contextlib.contextmanager
@@ -127,12 +149,16 @@ class JobService:
         if messages:
             raise InvalidRequest(*messages)
         assert from_db is not None and to_db is not None and ids is not None
-        split = split_api_ids(ids)
+        # counted before split: an oversized list is refused without one object per id
+        count = count_api_ids(ids)
+        if count == 0:  # only commas and spaces: UniProt refuses it at submission
+            raise InvalidRequest("'ids' is a required parameter")
+        split = split_api_ids(ids) if count <= self.settings.max_ids else []
         messages = []
-        if len(split) > self.settings.max_ids:
+        if count > self.settings.max_ids:
             messages.append(
                 f"'{self.settings.max_ids}' is the maximum count limit of comma separated items "
-                f"for 'ids' param. You have passed '{len(split)}' items.")
+                f"for 'ids' param. You have passed '{count}' items.")
         try:
             self.catalogue.check_pair(from_db, to_db)
         except InvalidRequest as exc:
@@ -150,7 +176,7 @@ class JobService:
         """
         split = self.validate(from_db, to_db, ids)
         assert from_db is not None and to_db is not None and ids is not None
-        tax = (tax_id or "").strip()
+        tax = check_tax_id(tax_id)
         key = job_id(from_db, to_db, ids, tax)
         now = time.time()
         job = self._read(key)

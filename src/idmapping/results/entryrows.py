@@ -82,17 +82,28 @@ def pairs_page(store: Store, job: Job, query: FilterQuery | None, offset: int,
 def check_subsequence(store: Store, job: Job) -> None:
     """Refuse ``subsequence=true`` unless every mapped ``from`` is ``ACC[begin-end]``.
 
+    One pass over the results, each id checked once (a dict keeps the first-seen order): linear
+    in the job's size. The message names at most :data:`SHOWN_BAD_IDS` ids and says how many
+    more there are, so that a large job's refusal stays short (issue 14, row 3).
+
     :raises InvalidRequest: UniProt's message listing the other ids.
     """
-    bad: list[str] = []
+    bad: dict[str, None] = {}
     for from_id, _ in store.read_results(job.id, 0, None):
-        if not _RANGE.match(from_id) and from_id not in bad:
-            bad.append(from_id)
+        if from_id not in bad and not _RANGE.match(from_id):
+            bad[from_id] = None
     if bad:
+        shown = ",".join(list(bad)[:SHOWN_BAD_IDS])
+        if len(bad) > SHOWN_BAD_IDS:
+            shown += f" (and {len(bad) - SHOWN_BAD_IDS:,} more)"
         raise InvalidRequest(
             "Invalid request received. Unable to compute fasta subsequence for IDs: "
-            f"{','.join(bad)}. Expected format is accession[begin-end], for example:"
+            f"{shown}. Expected format is accession[begin-end], for example:"
             "Q00001[10-20]")
+
+
+SHOWN_BAD_IDS = 20
+"""How many ids the refusal of ``subsequence=true`` names."""
 
 
 def _range(from_id: str) -> tuple[int, int] | None:

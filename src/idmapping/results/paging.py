@@ -44,7 +44,9 @@ _CURSOR_TEXT_SUFFIX = ",NEXT"
 _CURSOR_TEXT_RE = re.compile(rb"([0-9]+),NEXT")
 _CURSOR_RE = re.compile(r"[0-9A-Za-z]+")
 _INTEGER_RE = re.compile(r"[+-]?[0-9]+")
-_MAX_OFFSET = 2**63 - 1  # UniProt reads the offset into a Java Long
+# UniProt reads the offset into a Java Long; a page past it (offset + size) must fit too,
+# or the store's LIMIT/OFFSET arithmetic overflows (issue 14, row 8)
+_MAX_OFFSET = 2**63 - 1 - 2 * MAX_SIZE
 # Characters Spring's UriComponentsBuilder leaves unencoded in a query value, less "+", which
 # a form decoder would read back as a space.
 _QUERY_SAFE = "!$'()*,;:@/?"
