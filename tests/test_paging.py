@@ -9,7 +9,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from idmapping.errors import InvalidRequest
-from idmapping.results.paging import Page, check_size, decode_cursor, encode_cursor, next_link
+from idmapping.results.paging import (
+    MAX_OFFSET,
+    Page,
+    check_size,
+    decode_cursor,
+    encode_cursor,
+    next_link,
+)
 
 
 def java_cursor(offset: int) -> str:
@@ -91,7 +98,8 @@ def test_long_cursor_is_not_echoed_whole() -> None:
     assert caught.value.status == 400
 
 
-@given(st.integers(min_value=0, max_value=2**63 - 1))
+# offsets stop short of 2**63 - 1 so that a page past one fits in 64 bits
+@given(st.integers(min_value=0, max_value=MAX_OFFSET))
 def test_round_trip(offset: int) -> None:
     cursor = encode_cursor(offset)
     assert cursor == java_cursor(offset)

@@ -75,7 +75,8 @@ def test_ids_of_only_commas_are_refused_at_submission(tmp_path: Path,
         ctx.__exit__(None, None, None)  # type: ignore[attr-defined]
 
 
-@pytest.mark.parametrize("tax_id", ["9999999999999999999999999", "2147483648", "9" * 5_000_000])
+@pytest.mark.parametrize("tax_id", [
+    "9999999999999999999999999", "2147483648", "9" * 5_000_000, "x" * 201])
 def test_tax_id_out_of_range_is_refused_at_submission(tmp_path: Path, tax_id: str,
                                                       api_release_files: list[Path]) -> None:
     service, ctx = _service(tmp_path, api_release_files)

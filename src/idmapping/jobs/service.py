@@ -70,10 +70,14 @@ MAX_TAXON = 2**31 - 1
 """The largest taxonomy id a request may name (NCBI's are far below; the store keeps 32 bits)."""
 
 
+MAX_TAX_TEXT = 200
+"""The longest ``taxId`` text kept (a name, or anything else, that then maps to nothing)."""
+
+
 def check_tax_id(tax_id: str | None) -> str:
     """The ``taxId`` of a request, stripped; refused at submission when it is a number out of
     range or longer than any taxonomy id (issue 14, row 9). Other text is kept: it maps to
-    nothing, as the engine's taxon filter says.
+    nothing, as the engine's taxon filter says, up to :data:`MAX_TAX_TEXT` characters.
 
     >>> check_tax_id(" 9606 ")
     '9606'
@@ -81,7 +85,8 @@ def check_tax_id(tax_id: str | None) -> str:
     :raises InvalidRequest: naming the value (cut short).
     """
     tax = (tax_id or "").strip()
-    if len(tax) > 20 or (tax.isdigit() and int(tax) > MAX_TAXON):
+    # length first: int() of thousands of digits is refused by Python, and slow before that
+    if len(tax) > MAX_TAX_TEXT or (tax.isdigit() and (len(tax) > 10 or int(tax) > MAX_TAXON)):
         shown = tax if len(tax) <= 20 else tax[:20] + "..."
         raise InvalidRequest(f"The parameter 'taxId' has an invalid value '{shown}': a "
                              f"taxonomy identifier is a number from 1 to {MAX_TAXON}.")

@@ -46,7 +46,7 @@ _CURSOR_RE = re.compile(r"[0-9A-Za-z]+")
 _INTEGER_RE = re.compile(r"[+-]?[0-9]+")
 # UniProt reads the offset into a Java Long; a page past it (offset + size) must fit too,
 # or the store's LIMIT/OFFSET arithmetic overflows (issue 14, row 8)
-_MAX_OFFSET = 2**63 - 1 - 2 * MAX_SIZE
+MAX_OFFSET = 2**63 - 1 - 2 * MAX_SIZE
 # Characters Spring's UriComponentsBuilder leaves unencoded in a query value, less "+", which
 # a form decoder would read back as a space.
 _QUERY_SAFE = "!$'()*,;:@/?"
@@ -120,7 +120,7 @@ def decode_cursor(cursor: str) -> int:
     if match is None:
         raise _invalid_cursor(cursor)
     offset = int(match.group(1))
-    if offset > _MAX_OFFSET:
+    if offset > MAX_OFFSET:
         raise _invalid_cursor(cursor)
     return offset
 
