@@ -26,6 +26,7 @@ from idmapping.errors import InvalidRequest
 __all__ = [
     "DEFAULT_SIZE",
     "MAX_SIZE",
+    "MAX_OFFSET",
     "MAX_CURSOR_LENGTH",
     "Page",
     "encode_cursor",
