@@ -6,9 +6,8 @@ the same classes of error as SQLite's, :mod:`idmapping.store.sqlite_driver`).
 from __future__ import annotations
 
 import contextlib
-import functools
-from collections.abc import Callable, Iterator
-from typing import Any, ParamSpec, TypeVar
+from collections.abc import Iterator
+from typing import Any
 
 import orjson
 import psycopg
@@ -16,14 +15,13 @@ from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict
 
 from idmapping.errors import IdMappingError, InvalidRequest, StoreError, StoreUnavailable
+from idmapping.store.boundary import ErrorBoundary
 from idmapping.store.schema import POSTGRES_RELEASE_PREFIX
 from idmapping.store.shared import TOO_LARGE, UNWRITABLE
 
 __all__ = ["Connection", "release_schema", "first_line", "shown_url", "dumps", "translate",
            "translating", "translated", "refused", "adapt"]
 
-P = ParamSpec("P")
-R = TypeVar("R")
 Connection = psycopg.Connection[Any]
 
 
@@ -79,27 +77,11 @@ def translate(exc: psycopg.Error, url: str) -> IdMappingError | None:
     return None
 
 
-@contextlib.contextmanager
-def translating(url: str) -> Iterator[None]:
-    """Raise what :func:`translate` makes of a psycopg error in the block."""
-    try:
-        yield
-    except psycopg.Error as exc:
-        error = translate(exc, url)
-        if error is None:
-            raise
-        raise error from exc
-
-
-def translated(method: Callable[P, R]) -> Callable[P, R]:
-    """:func:`translating` around a method of an object with a ``url`` (the store)."""
-
-    @functools.wraps(method)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        with translating(getattr(args[0], "url", "?")):
-            return method(*args, **kwargs)
-
-    return wrapper
+_BOUNDARY = ErrorBoundary(psycopg.Error, translate, "url")
+translating = _BOUNDARY.translating
+"""Raise what :func:`translate` makes of a driver error in the block."""
+translated = _BOUNDARY.translated
+""":func:`translating` around a method of an object with a ``url`` (a store, a writer)."""
 
 
 @contextlib.contextmanager

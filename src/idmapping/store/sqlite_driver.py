@@ -18,12 +18,8 @@ service reports it as an internal error and logs it.
 
 from __future__ import annotations
 
-import contextlib
-import functools
 import sqlite3
-from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import ParamSpec, TypeVar
 
 from idmapping.errors import (
     IdMappingError,
@@ -32,12 +28,11 @@ from idmapping.errors import (
     StoreError,
     StoreUnavailable,
 )
+from idmapping.store.boundary import ErrorBoundary
 from idmapping.store.shared import TOO_LARGE, UNWRITABLE
 
 __all__ = ["connect", "translate", "translating", "translated"]
 
-P = ParamSpec("P")
-R = TypeVar("R")
 
 _UNAVAILABLE = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_NOMEM,
                           sqlite3.SQLITE_READONLY, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_FULL,
@@ -89,24 +84,8 @@ def translate(exc: sqlite3.Error, path: Path | str) -> IdMappingError | None:
     return None
 
 
-@contextlib.contextmanager
-def translating(path: Path | str) -> Iterator[None]:
-    """Raise what :func:`translate` makes of an ``sqlite3`` error in the block."""
-    try:
-        yield
-    except sqlite3.Error as exc:
-        error = translate(exc, path)
-        if error is None:
-            raise
-        raise error from exc
-
-
-def translated(method: Callable[P, R]) -> Callable[P, R]:
-    """:func:`translating` around a method of an object with a ``path`` (a store, a writer)."""
-
-    @functools.wraps(method)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        with translating(getattr(args[0], "path", "?")):
-            return method(*args, **kwargs)
-
-    return wrapper
+_BOUNDARY = ErrorBoundary(sqlite3.Error, translate, "path")
+translating = _BOUNDARY.translating
+"""Raise what :func:`translate` makes of a driver error in the block."""
+translated = _BOUNDARY.translated
+""":func:`translating` around a method of an object with a ``path`` (a store, a writer)."""
