@@ -80,7 +80,9 @@ class Settings:
         100000, "Most mapped pairs that are enriched with entry data (UniProt: 100000)",
         minimum=0)
     max_filter: int = _declare(
-        25000, "Most mapped pairs that can be filtered with query= (UniProt: 25000)", minimum=0)
+        0, "Most mapped pairs that query=, sort= and includeIsoform= apply to; past it a page "
+        "is served unfiltered with warning 20 and a stream is refused (0: no cap; UniProt: "
+        "25000)", minimum=0)
     max_id_length: int = _declare(1000, "Longest id accepted, in characters", minimum=1)
     max_body_bytes: int = _declare(64 * 1024 * 1024, "Largest request body accepted, in bytes",
                                    minimum=1)

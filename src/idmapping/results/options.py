@@ -135,7 +135,8 @@ class EntryOptions:
     :param columns: the fields of the columns (the dataset's defaults when none were asked).
     :param complete: UniRef ``complete=true``: every member, not the first ten.
     :param filter: ``query``, ``sort``, ``includeIsoform`` and ``subsequence``.
-    :param max_filter: the most pairs a job may have for ``filter`` to apply (warning 20).
+    :param max_filter: the most pairs a job may have for ``filter`` to apply (warning 20 on a
+        page, 400 on a stream past it); 0: no cap.
     """
 
     dataset: Dataset
@@ -143,7 +144,7 @@ class EntryOptions:
     columns: tuple[ReturnField, ...]
     complete: bool = False
     filter: Filter = Filter()
-    max_filter: int = 25000
+    max_filter: int = 0
 
 
 def entry_options(
@@ -152,7 +153,7 @@ def entry_options(
     catalogue: Catalogue,
     fields: str | None,
     params: Mapping[str, str | None],
-    max_filter: int = 25000,
+    max_filter: int = 0,
 ) -> EntryOptions:
     """Read the parameters of an entry end-point, collecting every message.
 

@@ -23,6 +23,7 @@ from typing import Any
 from idmapping.errors import InvalidRequest
 from idmapping.model import Job
 from idmapping.results.entryrows import (
+    FILTER_WARNING,
     RECORD_FORMATS,
     batches,
     check_subsequence,
@@ -109,7 +110,7 @@ class ResultView:
 
         :raises InvalidRequest: ``subsequence=true`` of ids that are not ``ACC[begin-end]``.
         """
-        query, warnings = self._filter()
+        query, warnings = self._filter(stream=False)
         total, pairs = pairs_page(self.store, self.job, query, offset, size)
         return ResultPage(self, Page(offset=offset, size=size, total=total), pairs, warnings)
 
@@ -120,9 +121,10 @@ class ResultView:
         once they have begun ends the body with UniProt's stream-error text (and a log line).
         JSON is only ``{"results": [...]}``.
 
-        :raises InvalidRequest: ``subsequence=true`` of ids that are not ``ACC[begin-end]``.
+        :raises InvalidRequest: ``subsequence=true`` of ids that are not ``ACC[begin-end]``;
+            a filter on a job over ``max_filter`` pairs (a stream is never served unfiltered).
         """
-        query, _ = self._filter()
+        query, _ = self._filter(stream=True)
         job = self.job
 
         def rows() -> Iterator[Row]:
@@ -162,11 +164,14 @@ class ResultView:
             return self.writer_class(self.columns, extras, record=record)
         return self.writer_class(self.columns, extras)
 
-    def _filter(self) -> tuple[FilterQuery | None, Warnings]:
+    def _filter(self, stream: bool) -> tuple[FilterQuery | None, Warnings]:
         """The filter the pairs go through, and the warnings it brings.
 
-        A job with more pairs than ``max_filter`` is served unfiltered, with UniProt's warning
-        20. ``subsequence=true`` is checked against the job's ids first.
+        ``query``, ``sort`` and ``includeIsoform`` apply at every size unless ``max_filter``
+        caps them (0: no cap). Past a cap a page is served unfiltered with UniProt's warning
+        20, and a stream is refused with the same message: a whole download is never the
+        unfiltered rows of a filtered request. ``subsequence=true`` is checked against the
+        job's ids first.
         """
         options = self.options
         if options is None:
@@ -174,8 +179,11 @@ class ResultView:
         if options.filter.subsequence:
             check_subsequence(self.store, self.job)
         query = options.filter.query
-        if query is not None and self.job.result_count > options.max_filter:
-            return None, filter_warning(options.max_filter)
+        cap = options.max_filter
+        if query is not None and cap and self.job.result_count > cap:
+            if stream:
+                raise InvalidRequest(FILTER_WARNING.format(cap))
+            return None, filter_warning(cap)
         return query, []
 
 

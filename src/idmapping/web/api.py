@@ -73,7 +73,7 @@ SIZE = Query(None, description="Page size: 0 to 500, default 25")
 CURSOR = Query(None, description="Where the page starts, from the previous page's Link")
 FIELDS = Query(None, description="Comma-separated return fields, e.g. accession,gene_names")
 QUERY = Query(None, description="Filter in UniProt's query syntax, e.g. reviewed:true AND "
-              "organism_id:9606 (jobs of at most max_filter pairs)")
+              "organism_id:9606")
 SORT = Query(None, description="Order, e.g. 'length desc' or 'accession asc'")
 INCLUDE_ISOFORM = Query(None, alias="includeIsoform",
                         description="UniProtKB: true adds the isoforms of mapped entries")
