@@ -131,3 +131,43 @@ def test_ids_of_any_length_the_release_holds(release: ReleaseFacts, release_url:
     wanted = release.entries_of(database, value)
     assert wanted and [r["to"]["primaryAccession"] for r in body["results"]] == wanted
     assert body.get("failedIds", []) == []
+
+
+def test_release_and_its_date_on_every_response(release: ReleaseFacts, release_url: str) -> None:
+    """``X-UniProt-Release`` and ``X-UniProt-Release-Date`` (``14-December-2022``, as
+    UniProt writes it) from the release's own files, on configure, job and result responses."""
+    import datetime as dt
+
+    names = [e.name for e in release.entries.values() if e.name][:3]
+    gene_rows = [v for a, t, v in release.rows if t == "Gene_Name"][:3]
+    job = submit(release_url, "Gene_Name", "UniProtKB", gene_rows or names)
+    responses = [httpx.get(f"{release_url}/configure/idmapping/fields"),
+                 httpx.get(f"{release_url}/idmapping/status/{job}"),
+                 httpx.get(f"{release_url}/idmapping/uniprotkb/results/{job}")]
+    for response in responses:
+        assert response.headers["x-uniprot-release"] == release.name
+        if release.date is None:
+            assert "x-uniprot-release-date" not in response.headers
+        else:
+            day = dt.date.fromisoformat(release.date)
+            assert response.headers["x-uniprot-release-date"] == \
+                f"{day.day:02d}-{day.strftime('%B')}-{day.year}"
+
+
+@pytest.mark.parametrize("agent", [
+    "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0",
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 "
+    "Safari/537.36",
+])
+def test_a_browser_gets_json_whatever_it_accepts(release: ReleaseFacts, release_url: str,
+                                                  agent: str) -> None:
+    accept = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    accession = next(iter(release.entries))
+    job = submit(release_url, AC_ID, "UniProtKB", [accession])
+    url = f"{release_url}/idmapping/uniprotkb/results/{job}"
+    browser = httpx.get(url, headers={"accept": accept, "user-agent": agent})
+    assert browser.headers["content-type"] == "application/json"
+    assert browser.json()["results"][0]["to"]["primaryAccession"] == accession
+    # a program sending the same Accept gets what it asks for, as from UniProt
+    program = httpx.get(url, headers={"accept": accept, "user-agent": "python-httpx"})
+    assert program.headers["content-type"] == "application/xml"

@@ -99,14 +99,17 @@ def _media_ranges(accept: str) -> list[str]:
     return [media for _, _, media in sorted(ranked)]
 
 
-def negotiate(format_param: str | None, accept: str | None, allowed: Sequence[str]) -> str:
+def negotiate(format_param: str | None, accept: str | None, allowed: Sequence[str],
+              user_agent: str | None = None) -> str:
     """Return the format to answer with, following UniProt's rules.
 
     * A non-empty ``format`` parameter wins over ``Accept``; it must name a known format
       (case-sensitive, as UniProt) that this end-point produces.
-    * Without it, the first ``Accept`` media type this end-point produces is used; an empty
-      header, ``*/*``, or only unknown types give JSON (browsers send ``text/html,...``, which
-      UniProt also answers with JSON).
+    * Without it, a browser (a ``User-Agent`` naming Mozilla, AppleWebKit, Edg, OPR, Chrome or
+      Vivaldi, as UniProt tells them) gets JSON, whatever its ``Accept`` (a browser's
+      ``…application/xml;q=0.9…`` would otherwise give XML entries).
+    * Otherwise the first ``Accept`` media type this end-point produces is used; an empty
+      header, ``*/*``, or only unknown types give JSON.
     * An ``Accept`` that names only UniProt types this end-point does not produce is refused,
       as UniProt refuses it.
 
@@ -120,7 +123,7 @@ def negotiate(format_param: str | None, accept: str | None, allowed: Sequence[st
             raise InvalidRequest(_not_allowed(format_param, allowed))
         return format_param
     fallback = "json" if "json" in allowed or not allowed else allowed[0]
-    if not accept or not accept.strip():
+    if not accept or not accept.strip() or (user_agent and _BROWSER.search(user_agent)):
         return fallback
     refused = False
     for media in _media_ranges(accept):
@@ -136,6 +139,9 @@ def negotiate(format_param: str | None, accept: str | None, allowed: Sequence[st
         raise InvalidRequest(not_accepted(accept.strip()))
     return fallback
 
+
+_BROWSER = re.compile("Mozilla|AppleWebKit|Edg|OPR|Chrome|Vivaldi")
+"""User agents UniProt's server takes for browsers (and answers with JSON)."""
 
 # UniProt's HeaderFactory turned the query-derived part of a file name into [A-Za-z0-9_] and
 # cut it at 60 characters; the same keeps our names safe inside the quoted header value.

@@ -92,7 +92,8 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.add_exception_handler(IdMappingError, _library_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(HTTPException, _http_error)  # type: ignore[arg-type]
-    app.add_middleware(CommonHeaders, release=ctx.release_name, deployed=ctx.deployed)
+    app.add_middleware(CommonHeaders, release=ctx.release_name, release_date=ctx.release_date,
+                       deployed=ctx.deployed)
     app.add_middleware(StripTrailingSlash)
     return app
 

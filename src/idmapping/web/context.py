@@ -54,24 +54,41 @@ class ApiContext:
     owns_store: bool = False
     deployed: str = field(default_factory=lambda: http_date(dt.date.today()))
     release_ttl: float = 5.0
-    _release: tuple[float, str | None] = (0.0, None)
+    _releases: tuple[float, str | None, dict[str, str]] = (0.0, None, {})
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def release_name(self) -> str | None:
-        """The current release's name, re-read at most every few seconds (for headers)."""
+    def _read_releases(self) -> tuple[str | None, dict[str, str]]:
+        """The current release's name and each ready release's date (as UniProt's headers
+        write it), re-read at most every few seconds."""
         now = time.monotonic()
-        read_at, name = self._release
-        if now - read_at < self.release_ttl and read_at:
-            return name
+        read_at, name, dates = self._releases
+        if read_at and now - read_at < self.release_ttl:
+            return name, dates
+        name, dates = None, {}
         try:
-            current = self.store.current_release()
+            for release in self.store.releases():
+                if release.current:
+                    name = release.name
+                day = release.stats.get("date")
+                if release.state == "ready" and isinstance(day, str):
+                    try:
+                        dates[release.name] = http_date(dt.date.fromisoformat(day))
+                    except ValueError:
+                        log.warning("release %s states no valid date: %r", release.name, day)
         except Exception:  # a header is not worth failing a response for
-            log.warning("cannot read the current release", exc_info=True)
-            current = None
-        name = current.name if current is not None else None
+            log.warning("cannot read the releases", exc_info=True)
         with self._lock:
-            self._release = (now, name)
-        return name
+            self._releases = (now, name, dates)
+        return name, dates
+
+    def release_name(self) -> str | None:
+        """The current release's name (for headers)."""
+        return self._read_releases()[0]
+
+    def release_date(self, name: str) -> str | None:
+        """The date of release *name* as UniProt's ``X-UniProt-Release-Date`` writes it
+        (``14-December-2022``), if the release's files state one."""
+        return self._read_releases()[1].get(name)
 
 
 def context(request: Request) -> ApiContext:

@@ -214,12 +214,16 @@ class CommonHeaders:
 
     :param release: returns the release name for ``X-UniProt-Release`` (a route may set its
         own, e.g. a job's release, which is then kept).
+    :param release_date: the ``X-UniProt-Release-Date`` of a release name, when known; it
+        follows the ``X-UniProt-Release`` the response carries.
     :param deployed: the ``X-API-Deployment-Date`` value.
     """
 
-    def __init__(self, app: ASGIApp, release: Callable[[], str | None], deployed: str) -> None:
+    def __init__(self, app: ASGIApp, release: Callable[[], str | None],
+                 release_date: Callable[[str], str | None], deployed: str) -> None:
         self.app = app
         self.release = release
+        self.release_date = release_date
         self.deployed = deployed
 
     def headers(self, path: str) -> list[tuple[str, str]]:
@@ -251,6 +255,10 @@ class CommonHeaders:
                 for name, value in self.headers(scope["path"]):
                     if name not in headers:
                         headers[name] = value
+                release = headers.get("X-UniProt-Release")
+                day = self.release_date(release) if release else None
+                if day and "X-UniProt-Release-Date" not in headers:
+                    headers["X-UniProt-Release-Date"] = day
             await send(message)
 
         try:

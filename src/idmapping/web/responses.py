@@ -37,7 +37,8 @@ def output(
 
     The format is noted on the request first, so that later errors are written in it.
     """
-    chosen = negotiate(fmt, request.headers.get("accept"), allowed)
+    chosen = negotiate(fmt, request.headers.get("accept"), allowed,
+                       request.headers.get("user-agent"))
     request.state.format = chosen
     return Output.read(chosen, compressed, download)
 
