@@ -66,11 +66,15 @@ def cli() -> None:
 @click.option("--taxon", "taxa", multiple=True, type=int, metavar="ID",
               help="Keep only entries of this NCBI taxon (repeatable)")
 @click.option("--reviewed-only", is_flag=True, help="Keep only reviewed (Swiss-Prot) entries")
+@click.option("--keep-current", is_flag=True,
+              help="Add the release beside the one being served, which stays current")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar")
 @domain_errors
 def load(store: str | None, files: tuple[str, ...], release_name: str | None,
-         taxa: tuple[int, ...], reviewed_only: bool, quiet: bool) -> None:
+         taxa: tuple[int, ...], reviewed_only: bool, keep_current: bool, quiet: bool) -> None:
     """Load UniProt release FILES as a new release, switched in when complete.
+
+    Earlier releases stay in the store until dropped ('idmapping releases').
 
     Reads idmapping.dat, idmapping_selected.tab, sec_ac.txt, delac_sp.txt, delac_tr.txt,
     reldate.txt, the entry files (uniprot_sprot.dat, uniprot_trembl.dat, UniProtKB XML,
@@ -87,7 +91,7 @@ def load(store: str | None, files: tuple[str, ...], release_name: str | None,
             with load_progress(quiet) as progress:
                 release = load_release(files, opened, name=release_name,
                                        subset=Subset(tuple(taxa), reviewed_only),
-                                       progress=progress)
+                                       progress=progress, current=not keep_current)
         except storage_errors() + (StoreUnavailable,) as exc:
             raise click.ClickException(
                 f"The load stopped: the store cannot be written "
@@ -98,7 +102,63 @@ def load(store: str | None, files: tuple[str, ...], release_name: str | None,
         rows = int(release.stats.get("rows", 0))
         click.echo(f"Loaded release {release.name}: {release.stats.get('entries', 0):,} "
                    f"entries, {rows:,} rows in {seconds:.1f} s "
-                   f"({rows / max(seconds, 1e-9):,.0f} rows/s)", err=True)
+                   f"({rows / max(seconds, 1e-9):,.0f} rows/s)"
+                   + ("" if release.current else "; the current release is unchanged"),
+                   err=True)
+
+
+@cli.group()
+def releases() -> None:
+    """List the store's releases, choose the one served, drop old ones.
+
+    A release is named by its name (2026_01) or, where names repeat, by its id (#3).
+    """
+
+
+@releases.command(name="list")
+@store_option
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON")
+@domain_errors
+def releases_list(store: str | None, as_json: bool) -> None:
+    """List the ready releases, oldest first, with their sizes on disk."""
+    import dataclasses
+
+    from idmapping.cli.progress import print_releases
+    from idmapping.releases import list_releases
+
+    with _open(store) as opened:
+        rows = list_releases(opened)
+    if as_json:
+        click.echo(orjson.dumps([dataclasses.asdict(r) for r in rows],
+                                option=orjson.OPT_INDENT_2).decode())
+    else:
+        print_releases(rows)
+
+
+@releases.command(name="current")
+@store_option
+@click.argument("name")
+@domain_errors
+def releases_current(store: str | None, name: str) -> None:
+    """Serve release NAME from now on (running servers switch at once)."""
+    from idmapping.releases import make_current
+
+    with _open(store) as opened:
+        release = make_current(opened, name)
+    click.echo(f"Release {release.name} (#{release.id}) is now current", err=True)
+
+
+@releases.command(name="drop")
+@store_option
+@click.argument("name")
+@domain_errors
+def releases_drop(store: str | None, name: str) -> None:
+    """Delete release NAME and its data (not the current one)."""
+    from idmapping.releases import drop_release
+
+    with _open(store) as opened:
+        release = drop_release(opened, name)
+    click.echo(f"Dropped release {release.name} (#{release.id})", err=True)
 
 
 @cli.command(name="map")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from rich.console import Console
 from rich.progress import (
@@ -18,6 +18,7 @@ from rich.progress import (
 from rich.table import Table
 
 from idmapping.loader import Progress as ProgressCallback
+from idmapping.releases import ReleaseRow
 from idmapping.report import StoreReport
 
 __all__ = ["load_progress", "print_info"]
@@ -50,6 +51,23 @@ def _size(n: int) -> str:
             return f"{value:,.1f} {unit}" if unit != "B" else f"{n} B"
         value /= 1000
     return f"{n} B"  # pragma: no cover
+
+
+def print_releases(rows: Sequence[ReleaseRow]) -> None:
+    """Print the table of ``idmapping releases list``."""
+    console = Console()
+    if not rows:
+        console.print("No release loaded: run 'idmapping load FILE...'")
+        return
+    table = Table()
+    for column, justify in (("id", "right"), ("name", "left"), ("current", "left"),
+                            ("date", "left"), ("loaded", "left"), ("entries", "right"),
+                            ("size", "right")):
+        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    for row in rows:
+        table.add_row(f"#{row.id}", row.name, "yes" if row.current else "", row.date or "",
+                      row.created, f"{row.entries:,}", _size(row.bytes))
+    console.print(table)
 
 
 def print_info(report: StoreReport) -> None:

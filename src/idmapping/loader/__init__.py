@@ -188,6 +188,7 @@ def load_release(
     subset: Subset | None = None,
     progress: Progress | None = None,
     demo: bool = False,
+    current: bool = True,
 ) -> Release:
     """Load release files into *store* as a new release, and make it current.
 
@@ -203,6 +204,9 @@ def load_release(
     :param subset: keep only some taxa, or reviewed entries (by default everything).
     :param progress: called with bytes read, bytes in all, rows read.
     :param demo: the files are the generated demo release (recorded, and said on the pages).
+    :param current: False keeps the release being served current: the new one is added beside
+        it (``idmapping releases current NAME`` switches later); a store with no current
+        release makes it current anyway.
     :raises ReleaseFileError: a file that cannot be read, naming the file and line.
     :raises InvalidRequest: a release *name* the store refuses, before anything is read.
     """
@@ -222,7 +226,7 @@ def load_release(
         if demo:
             builder.facts["demo"] = True
         builder.lines = load.rows
-        return builder.commit(chosen, subset)
+        return builder.commit(chosen, subset, current)
     except BaseException:
         builder.abort()
         raise

@@ -177,16 +177,18 @@ class ReleaseBuilder:
 
     # -- the end ----------------------------------------------------------------------------
 
-    def commit(self, name: str, subset: Subset | None = None) -> Release:
+    def commit(self, name: str, subset: Subset | None = None, current: bool = True) -> Release:
         """Finish the release: entries, derived gene names, subset, indexes; make it current.
 
         :param subset: what to keep (by default everything).
+        :param current: False leaves the current release current (see
+            :meth:`~idmapping.store.base.ReleaseWriter.switch`).
         :raises InvalidRequest: a release name the store refuses, before any of that work.
         """
         check_release_name(name)  # before the long part, the same in every backend
         self.writer.insert_entries(self.entry_rows())
         self.writer.finish(name, subset or Subset(), self.codes, self.meta)
-        return self.writer.switch(name, self.stats())
+        return self.writer.switch(name, self.stats(), current)
 
     def abort(self) -> None:
         """Throw the unfinished release away; the current one is untouched."""

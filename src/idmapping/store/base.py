@@ -87,9 +87,14 @@ class ReleaseWriter(abc.ABC):
         subset, build the indexes."""
 
     @abc.abstractmethod
-    def switch(self, name: str, stats: dict[str, Any]) -> Release:
-        """Make the finished release current, atomically, recording *stats* (and
-        :attr:`identity`) in the store's list of releases."""
+    def switch(self, name: str, stats: dict[str, Any], current: bool = True) -> Release:
+        """Record the finished release as ready, with *stats* (and :attr:`identity`), and make
+        it current, atomically.
+
+        :param current: False keeps the current release current (the new one is then served
+            only where asked for by name); a store with no current release makes it current
+            anyway.
+        """
 
     @abc.abstractmethod
     def abort(self) -> None:
@@ -141,12 +146,25 @@ class Store(abc.ABC):
         :class:`~idmapping.loader.builder.ReleaseBuilder` hands it the rows)."""
 
     @abc.abstractmethod
+    def set_current(self, release_id: int) -> Release:
+        """Make the ready release *release_id* current, atomically, after checking it as
+        :meth:`verify` does (a damaged release is never switched to).
+
+        :raises NotFound: no ready release has this id.
+        :raises StoreDamaged: its data is not what was loaded.
+        """
+
+    @abc.abstractmethod
     def remove_release(self, release_id: int) -> None:
         """Delete a release that is not current."""
 
     @abc.abstractmethod
     def release_counts(self, release: Release) -> dict[str, int]:
         """Rows per ID_type, and the entry, secondary and deleted counts, of *release*."""
+
+    @abc.abstractmethod
+    def release_bytes(self, release: Release) -> int:
+        """The bytes *release* takes on disk (its file, or its schema's tables)."""
 
     @abc.abstractmethod
     def size_bytes(self) -> dict[str, int]:

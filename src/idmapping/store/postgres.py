@@ -40,7 +40,7 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from psycopg.types.json import Jsonb, set_json_loads
 
 from idmapping.catalogue import Catalogue
-from idmapping.errors import InvalidRequest, NoRelease, StoreDamaged, StoreError
+from idmapping.errors import InvalidRequest, NoRelease, NotFound, StoreDamaged, StoreError
 from idmapping.model import Release
 from idmapping.store.plans import FilterQuery, LookupPlan
 from idmapping.store.postgres_driver import (
@@ -64,6 +64,7 @@ from idmapping.store.shared import (
     SqlStore,
     grouped,
     jobs_updated_before,
+    ready_release,
     release_from_row,
 )
 from idmapping.store.sql import (
@@ -189,22 +190,40 @@ class PostgresStore(SqlStore):
 
     @translated
     def verify(self) -> None:
-        conn = self._reader()
         for release in self.releases():
-            if release.state != "ready":
-                continue
-            schema = f"{RELEASE_PREFIX}{release.id}"
-            advice = "Nothing was changed. Load the release again ('idmapping load FILE...')."
-            exists = conn.execute("SELECT to_regclass(%s)", (f"{schema}.meta",)).fetchone()
-            if exists is None or exists[0] is None:
-                raise StoreDamaged(f"The schema of release {release.name}, {schema}, is missing "
-                                   f"or incomplete. {advice}")
-            found = dict(conn.execute(
-                sql.SQL("SELECT key, value FROM {}.meta").format(sql.Identifier(schema))))
-            identity = release.stats.get("identity")
-            if identity is not None and found.get("identity") != identity:
-                raise StoreDamaged(f"The schema of release {release.name}, {schema}, is not the "
-                                   f"data that was loaded. {advice}")
+            if release.state == "ready":
+                self._check_release_schema(release)
+
+    def _check_release_schema(self, release: Release) -> None:
+        """Check that *release*'s schema is there and holds the data that was loaded."""
+        conn = self._reader()
+        schema = f"{RELEASE_PREFIX}{release.id}"
+        advice = "Nothing was changed. Load the release again ('idmapping load FILE...')."
+        exists = conn.execute("SELECT to_regclass(%s)", (f"{schema}.meta",)).fetchone()
+        if exists is None or exists[0] is None:
+            raise StoreDamaged(f"The schema of release {release.name}, {schema}, is missing "
+                               f"or incomplete. {advice}")
+        found = dict(conn.execute(
+            sql.SQL("SELECT key, value FROM {}.meta").format(sql.Identifier(schema))))
+        identity = release.stats.get("identity")
+        if identity is not None and found.get("identity") != identity:
+            raise StoreDamaged(f"The schema of release {release.name}, {schema}, is not the "
+                               f"data that was loaded. {advice}")
+
+    @translated
+    def set_current(self, release_id: int) -> Release:
+        release = ready_release(self.releases(), release_id)
+        self._check_release_schema(release)
+        with self._write() as conn:
+            conn.execute(f"LOCK TABLE {MAIN}.releases IN SHARE ROW EXCLUSIVE MODE")
+            still = conn.execute(f"SELECT state FROM {MAIN}.releases WHERE id = %s",
+                                 (release_id,)).fetchone()
+            if still is None or still[0] != "ready":
+                raise NotFound(f"Release {release.name} was removed meanwhile")
+            conn.execute(f"UPDATE {MAIN}.releases SET current = false WHERE current")
+            conn.execute(f"UPDATE {MAIN}.releases SET current = true WHERE id = %s",
+                         (release_id,))
+        return ready_release(self.releases(), release_id)
 
     @translated
     def begin_release(self) -> PostgresReleaseWriter:
@@ -265,8 +284,11 @@ class PostgresStore(SqlStore):
     def size_bytes(self) -> dict[str, int]:
         sizes = {"jobs": self._schema_size(MAIN)}
         for release in self.releases():
-            sizes[f"release {release.name}"] = self._schema_size(f"{RELEASE_PREFIX}{release.id}")
+            sizes[f"release {release.name}"] = self.release_bytes(release)
         return sizes
+
+    def release_bytes(self, release: Release) -> int:
+        return self._schema_size(f"{RELEASE_PREFIX}{release.id}")
 
     def _schema_size(self, schema: str) -> int:
         row = self._reader().execute(

@@ -28,7 +28,7 @@ from idmapping.store.schema import (
     POSTGRES_RELEASE_PREFIX,
     POSTGRES_STAGING,
 )
-from idmapping.store.shared import removed_while_loading
+from idmapping.store.shared import ready_release, removed_while_loading
 from idmapping.store.sql import derived_gene_name_sql, subset_sql
 
 if TYPE_CHECKING:
@@ -129,7 +129,7 @@ class PostgresReleaseWriter(ReleaseWriter):
                           "uniparc_xrefs", *DOCUMENT_TABLES.values()))))
         self.store._forget(self.conn)
 
-    def switch(self, name: str, stats: dict[str, Any]) -> Release:
+    def switch(self, name: str, stats: dict[str, Any], current: bool = True) -> Release:
         stats = {**stats, "identity": self.identity}
         with self.store._write() as conn:
             # one switch at a time; readers are not blocked
@@ -140,12 +140,14 @@ class PostgresReleaseWriter(ReleaseWriter):
                 (name, Jsonb(stats, dumps=dumps), self.release_id))
             if ready.rowcount != 1:
                 raise removed_while_loading(self.release_id)
-            conn.execute(f"UPDATE {POSTGRES_MAIN}.releases SET current = false WHERE current")
-            conn.execute(f"UPDATE {POSTGRES_MAIN}.releases SET current = true WHERE id = %s",
-                         (self.release_id,))
-        current = self.store.current_release()
-        assert current is not None
-        return current
+            if not current:
+                current = conn.execute(f"SELECT 1 FROM {POSTGRES_MAIN}.releases WHERE current"
+                                       ).fetchone() is None
+            if current:
+                conn.execute(f"UPDATE {POSTGRES_MAIN}.releases SET current = false WHERE current")
+                conn.execute(f"UPDATE {POSTGRES_MAIN}.releases SET current = true WHERE id = %s",
+                             (self.release_id,))
+        return ready_release(self.store.releases(), self.release_id)
 
     def abort(self) -> None:
         # Closing the session makes the server roll the load back; what a committed load

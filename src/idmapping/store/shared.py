@@ -16,14 +16,14 @@ import abc
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
-from idmapping.errors import StoreError
+from idmapping.errors import NotFound, StoreError
 from idmapping.model import EntryFacts, Job, JobStatus, Release
 from idmapping.store.base import Store
 from idmapping.store.jobrows import JOB_COLUMNS, job_from_row, job_select, job_values
 
 __all__ = ["SqlStore", "release_from_row", "shape_entry_facts", "grouped", "jobs_updated_before",
-           "removed_while_loading", "RELEASE_COLUMNS", "RESULTS_BATCH", "FactRow", "UNWRITABLE",
-           "TOO_LARGE"]
+           "removed_while_loading", "ready_release", "RELEASE_COLUMNS", "RESULTS_BATCH", "FactRow",
+           "UNWRITABLE", "TOO_LARGE"]
 
 UNWRITABLE = "The store cannot be written just now ({}); try again later"
 """The message of :class:`~idmapping.errors.StoreUnavailable` from a backend, given the
@@ -80,6 +80,14 @@ def grouped(rows: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
     for key, value in rows:
         found.setdefault(key, []).append(value)
     return found
+
+
+def ready_release(releases: Sequence[Release], release_id: int) -> Release:
+    """The ready release *release_id* of *releases*; :class:`NotFound` if there is none."""
+    for release in releases:
+        if release.id == release_id and release.state == "ready":
+            return release
+    raise NotFound(f"No ready release has the id {release_id}")
 
 
 def removed_while_loading(release_id: int) -> StoreError:

@@ -21,7 +21,14 @@ from typing import Any
 import orjson
 
 from idmapping.catalogue import Catalogue
-from idmapping.errors import InvalidRequest, NoRelease, StoreDamaged, StoreError, StoreUnavailable
+from idmapping.errors import (
+    InvalidRequest,
+    NoRelease,
+    NotFound,
+    StoreDamaged,
+    StoreError,
+    StoreUnavailable,
+)
 from idmapping.model import Release
 from idmapping.store.plans import FilterQuery, LookupPlan
 from idmapping.store.schema import DOCUMENT_COLUMNS, DOCUMENT_TABLES, SQLITE_MAIN
@@ -32,6 +39,7 @@ from idmapping.store.shared import (
     SqlStore,
     grouped,
     jobs_updated_before,
+    ready_release,
     release_from_row,
 )
 from idmapping.store.sql import (
@@ -236,6 +244,19 @@ class SqliteStore(SqlStore):
                                f"that was loaded (another release's file?). {advice}")
 
     @translated
+    def set_current(self, release_id: int) -> Release:
+        release = ready_release(self.releases(), release_id)
+        self._check_release_file(release)
+        with self._write() as conn:
+            still = conn.execute("SELECT state, file FROM releases WHERE id = ?",
+                                 (release_id,)).fetchone()
+            if still is None or tuple(still) != ("ready", release.file):
+                raise NotFound(f"Release {release.name} was removed meanwhile")
+            conn.execute("UPDATE releases SET current = 0 WHERE current = 1")
+            conn.execute("UPDATE releases SET current = 1 WHERE id = ?", (release_id,))
+        return ready_release(self.releases(), release_id)
+
+    @translated
     def remove_release(self, release_id: int, file: str | None = None) -> None:
         """Delete a release that is not current.
 
@@ -272,9 +293,12 @@ class SqliteStore(SqlStore):
     def size_bytes(self) -> dict[str, int]:
         sizes = {"jobs": sum(p.stat().st_size for p in self.path.parent.glob(self.path.name + "*"))}
         for release in self.releases():
-            file = self.release_dir / release.file
-            sizes[f"release {release.name}"] = file.stat().st_size if file.exists() else 0
+            sizes[f"release {release.name}"] = self.release_bytes(release)
         return sizes
+
+    def release_bytes(self, release: Release) -> int:
+        file = self.release_dir / release.file
+        return file.stat().st_size if release.file and file.exists() else 0
 
     # -- mapping ----------------------------------------------------------------------------
 

@@ -30,7 +30,7 @@ from idmapping.store.schema import (
     SQLITE_RELEASE,
     SQLITE_RELEASE_INDEXES,
 )
-from idmapping.store.shared import removed_while_loading
+from idmapping.store.shared import ready_release, removed_while_loading
 from idmapping.store.sql import (
     derived_gene_name_sql,
     entry_range,
@@ -189,7 +189,7 @@ class SqliteReleaseWriter(ReleaseWriter):
         conn.close()
 
     @translated
-    def switch(self, name: str, stats: dict[str, Any]) -> Release:
+    def switch(self, name: str, stats: dict[str, Any], current: bool = True) -> Release:
         with self.store._write() as conn:
             # the file too: another load may have this id now (SQLite re-uses a deleted id)
             state = conn.execute("SELECT state, file FROM releases WHERE id = ?",
@@ -197,13 +197,14 @@ class SqliteReleaseWriter(ReleaseWriter):
             if state is None or tuple(state) != ("loading", self.path.name):
                 raise removed_while_loading(self.release_id)
             stats = {**stats, "identity": self.identity, "file_bytes": self.path.stat().st_size}
-            conn.execute("UPDATE releases SET current = 0 WHERE current = 1")
-            conn.execute("UPDATE releases SET name = ?, state = 'ready', current = 1, "
+            if current or conn.execute(
+                    "SELECT 1 FROM releases WHERE current = 1").fetchone() is None:
+                conn.execute("UPDATE releases SET current = 0 WHERE current = 1")
+                current = True
+            conn.execute("UPDATE releases SET name = ?, state = 'ready', current = ?, "
                          "stats = ? WHERE id = ?",
-                         (name, orjson.dumps(stats).decode(), self.release_id))
-        current = self.store.current_release()
-        assert current is not None
-        return current
+                         (name, int(current), orjson.dumps(stats).decode(), self.release_id))
+        return ready_release(self.store.releases(), self.release_id)
 
     def abort(self) -> None:
         with contextlib.suppress(sqlite3.Error):
