@@ -10,18 +10,26 @@ from __future__ import annotations
 
 import gzip
 import re
+import sqlite3
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
+import psycopg
 import pytest
 
 from conftest import LiveServer, api_settings, start_server
+from idmapping.errors import InvalidRequest
+from idmapping.loader import load_release
+from idmapping.store import open_store
 from idmapping.store.base import Store
+from idmapping.store.plans import FacetQuery, FilterQuery
+from idmapping.store.sql import OLD_FACETS
 from idmapping.web import create_app
 from releases import ReleaseFacts
+from stores import BACKENDS, fresh_store
 
 FACETS = "reviewed,model_organism,proteins_with,existence,annotation_score,length"
 """What UniProt's website asks of every UniProtKB job."""
@@ -44,6 +52,12 @@ def _text(path: Path) -> str:
 
 def flat_facts(release: ReleaseFacts) -> dict[str, tuple[int, int]]:
     """``accession -> (existence, length)`` of each entry of the release's flat files."""
+    return {a: (pe, n) for a, (pe, n, _, _) in flat_records(release).items()}
+
+
+def flat_records(release: ReleaseFacts) -> dict[str, tuple[int, int, bool, bool]]:
+    """``accession -> (existence, length, has a PDB xref, is a fragment)`` of each entry of
+    the release's flat files."""
     found = {}
     for path in release.files:
         if not re.search(r"uniprot_(sprot|trembl)\.dat", path.name):
@@ -53,7 +67,9 @@ def flat_facts(release: ReleaseFacts) -> dict[str, tuple[int, int]]:
             pe = re.search(r"^PE   (\d):", record, re.M)
             sq = re.search(r"^SQ   SEQUENCE\s+(\d+) AA;", record, re.M)
             if ac and pe and sq:
-                found[ac.group(1)] = (int(pe.group(1)), int(sq.group(1)))
+                found[ac.group(1)] = (int(pe.group(1)), int(sq.group(1)),
+                                      bool(re.search(r"^DR   PDB;", record, re.M)),
+                                      bool(re.search(r"^DE   Flags:.*Fragment", record, re.M)))
     return found
 
 
@@ -150,6 +166,24 @@ def test_website_facets_in_uniprots_shape(release: ReleaseFacts, release_url: st
         values = [int(i["value"]) for i in facets["proteins_with"]["values"]]
         assert values == sorted(values) and all(1 <= v <= 58 for v in values)
         assert all(i["count"] <= len(documented) for i in facets["proteins_with"]["values"])
+
+
+def test_structure_and_fragment_count_the_entry_files(
+        release: ReleaseFacts, release_url: str, kb_job: tuple[str, list[str]]) -> None:
+    job, ids = kb_job
+    records = flat_records(release)
+    documented = [records[a] for a in ids if a in records]
+    facets = by_name(get(release_url, job, facets="structure_3d,fragment", size="0").json())
+    for name, position, labels in (
+            ("structure_3d", 2, ("With 3D Structure", "Without 3D Structure")),
+            ("fragment", 3, ("Yes", "No"))):
+        counts = Counter(r[position] for r in documented)
+        want = [{"label": label, "value": value, "count": counts[flag]}
+                for flag, value, label in ((True, "true", labels[0]),
+                                           (False, "false", labels[1])) if counts[flag]]
+        assert facets.get(name, {}).get("values", []) == want
+        if want:
+            assert facets[name]["allowMultipleSelection"] is False
 
 
 def test_counts_follow_the_query(release: ReleaseFacts, release_url: str,
@@ -255,3 +289,39 @@ def test_past_the_cap_facets_give_warning_20(release: ReleaseFacts, capped: Live
     body = get(capped.url, small, facets="reviewed").json()
     assert "warnings" not in body
     assert by_name(body)["reviewed"]["values"] == expected_reviewed(release, ids[:10])
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_release_loaded_before_facets_names_the_reason(backend: str, tmp_path: Path) -> None:
+    """A release whose kb_entries lack the facet columns (loaded by an earlier version):
+    status and organism are still counted, the others answer UniProt-shaped 400s."""
+    dat = tmp_path / "idmapping.dat"
+    dat.write_text("P12345\tUniProtKB-ID\tABC_HUMAN\nP12345\tNCBI_TaxID\t9606\n"
+                   "Q12345\tUniProtKB-ID\tQ12345_HUMAN\nQ12345\tNCBI_TaxID\t10090\n")
+    with fresh_store(backend, tmp_path) as store:
+        load_release([dat], store)
+        release = store.current_release()
+        assert release is not None
+        if backend == "sqlite":
+            store.close()
+            [path] = [p for p in tmp_path.rglob("*") if p.is_file() and p.suffix != ".dat"
+                      and p.name != "store.sqlite" and not p.name.startswith("store.sqlite-")]
+            with sqlite3.connect(path) as conn:
+                conn.execute("ALTER TABLE kb_entries DROP COLUMN proteins_with")
+            old = open_store(str(tmp_path / "store.sqlite"))
+        else:
+            with psycopg.connect(store.url, autocommit=True) as conn:
+                conn.execute(f"ALTER TABLE idmapping_r{release.id}.kb_entries "
+                             "DROP COLUMN proteins_with")
+            old = store
+        with old:
+            old.write_results("job1", [("P12345", "P12345"), ("Q12345", "Q12345")])
+            everything = FilterQuery("uniprotkb")
+            assert old.facet_counts("job1", everything, FacetQuery("reviewed")) == [(0, 1),
+                                                                                    (1, 1)]
+            assert old.facet_counts("job1", everything, FacetQuery(
+                "taxon", among=(9606, 10090))) == [(9606, 1), (10090, 1)]
+            for column in ("proteins_with", "structure_3d"):
+                with pytest.raises(InvalidRequest) as raised:
+                    old.facet_counts("job1", everything, FacetQuery(column))
+                assert raised.value.messages == [OLD_FACETS.format(column)]
