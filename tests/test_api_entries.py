@@ -197,8 +197,10 @@ def test_uniprotkb_list_xlsx_and_stream(api_url: str, kb_job: str) -> None:
             "Invalid sort field 'colour'",
         ),
         (
-            {"facets": "reviewed"},
-            "Invalid request received. facets is not supported by this server yet",
+            {"facets": "colour"},
+            "Invalid facet name 'colour'. Expected value can be [reviewed, fragment, "
+            "structure_3d, model_organism, other_organism, existence, annotation_score, "
+            "proteome, proteins_with, length].",
         ),
         (
             {"includeIsoform": "maybe"},

@@ -83,6 +83,9 @@ class Settings:
         0, "Most mapped pairs that query=, sort= and includeIsoform= apply to; past it a page "
         "is served unfiltered with warning 20 and a stream is refused (0: no cap; UniProt: "
         "25000)", minimum=0)
+    max_facet_pairs: int = _declare(
+        0, "Most mapped pairs that facets= are counted over; past it a page is served without "
+        "facets, with warning 20 (0: no cap; UniProt: 25000)", minimum=0)
     max_id_length: int = _declare(1000, "Longest id accepted, in characters", minimum=1)
     max_body_bytes: int = _declare(64 * 1024 * 1024, "Largest request body accepted, in bytes",
                                    minimum=1)

@@ -89,6 +89,7 @@ class Extras:
     """
 
     warnings: list[dict[str, Any]] = field(default_factory=list)
+    facets: list[dict[str, Any]] = field(default_factory=list)
     failed_ids: list[str] = field(default_factory=list)
     suggested_ids: list[dict[str, Any]] = field(default_factory=list)
     obsolete_count: int = 0
@@ -211,8 +212,8 @@ class Writer:
 
 
 class JsonWriter(Writer):
-    """UniProt's JSON: ``{"warnings"?, "results": [...], "failedIds"?, "suggestedIds"?,
-    "obsoleteCount"?}``, compact, with the optional keys only when non-empty.
+    """UniProt's JSON: ``{"warnings"?, "facets"?, "results": [...], "failedIds"?,
+    "suggestedIds"?, "obsoleteCount"?}``, compact, with the optional keys only when non-empty.
 
     :param row_to_object: builds the JSON object of a row; :func:`pair_object` by default.
     """
@@ -233,10 +234,13 @@ class JsonWriter(Writer):
         self._written = 0
 
     def header(self) -> bytes:
-        # Warnings come first; UniProt would put "facets" and "matchedFields" after them.
+        # Warnings come first, then facets (UniProt's "matchedFields" would follow them).
+        head = b"{"
         if self.extras is not None and self.extras.warnings:
-            return b'{"warnings":' + orjson.dumps(self.extras.warnings) + b',"results":['
-        return b'{"results":['
+            head += b'"warnings":' + orjson.dumps(self.extras.warnings) + b","
+        if self.extras is not None and self.extras.facets:
+            head += b'"facets":' + orjson.dumps(self.extras.facets) + b","
+        return head + b'"results":['
 
     def row(self, row: Row) -> bytes:
         data = orjson.dumps(self.row_to_object(row))

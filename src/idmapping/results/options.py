@@ -22,6 +22,7 @@ from idmapping.errors import InvalidRequest
 from idmapping.jobs.service import ENRICH_WARNING, enrichable
 from idmapping.model import Job
 from idmapping.results.entryrows import Filter, read_filter
+from idmapping.results.facets import read_facets
 from idmapping.results.media import media_type_for
 from idmapping.results.paging import check_size, decode_cursor
 from idmapping.settings import Settings
@@ -58,7 +59,6 @@ DATASET_TARGETS = {
 }
 """The ``to`` databases whose results each entry dataset serves."""
 
-_NOT_YET = "Invalid request received. {} is not supported by this server yet"
 _BOOLEANS = {
     "uniprotkb": ("includeIsoform", "subsequence"),
     "uniref": ("complete",),
@@ -137,6 +137,9 @@ class EntryOptions:
     :param filter: ``query``, ``sort``, ``includeIsoform`` and ``subsequence``.
     :param max_filter: the most pairs a job may have for ``filter`` to apply (warning 20 on a
         page, 400 on a stream past it); 0: no cap.
+    :param facets: the facets asked for (``facets=``), counted on JSON pages only.
+    :param max_facets: the most pairs a job may have for facets to be counted (warning 20
+        past it); 0: no cap.
     """
 
     dataset: Dataset
@@ -145,6 +148,8 @@ class EntryOptions:
     complete: bool = False
     filter: Filter = Filter()
     max_filter: int = 0
+    facets: tuple[str, ...] = ()
+    max_facets: int = 0
 
 
 def entry_options(
@@ -154,11 +159,14 @@ def entry_options(
     fields: str | None,
     params: Mapping[str, str | None],
     max_filter: int = 0,
+    max_facets: int = 0,
 ) -> EntryOptions:
     """Read the parameters of an entry end-point, collecting every message.
 
     :param params: ``includeIsoform``, ``subsequence``, ``complete``, ``query``, ``sort`` and
-        ``facets`` as received (None when absent).
+        ``facets`` as received (None when absent; a stream passes no ``facets``: UniProt's
+        stream takes none). Facet names are checked whatever the format, as UniProt does;
+        only a JSON page carries them.
     :raises InvalidRequest: with one message per bad parameter.
     """
     messages: list[str] = []
@@ -178,9 +186,11 @@ def entry_options(
             f"Invalid content type received, '{media_type_for(out.format)}'. 'subsequence' "
             "parameter only accepted for 'text/plain;format=fasta' content type."
         )
-    facets = params.get("facets")
-    if facets is not None and facets.strip():
-        messages.append(_NOT_YET.format("facets"))
+    facets: tuple[str, ...] = ()
+    try:
+        facets = read_facets(dataset.name, params.get("facets"))
+    except InvalidRequest as exc:
+        messages += exc.messages
     chosen_filter = Filter()
     try:
         chosen_filter = read_filter(dataset, params.get("query"), params.get("sort"),
@@ -192,7 +202,7 @@ def entry_options(
         raise InvalidRequest(*messages)
     given = None if fields is None or not fields.strip() else chosen
     return EntryOptions(dataset, given, chosen, switches.get("complete", False), chosen_filter,
-                        max_filter)
+                        max_filter, facets, max_facets)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from idmapping.errors import InvalidRequest
@@ -32,6 +32,7 @@ from idmapping.results.entryrows import (
     record_function,
     record_rows,
 )
+from idmapping.results.facets import facets_json
 from idmapping.results.formats import (
     Extras,
     RecordWriter,
@@ -111,8 +112,10 @@ class ResultView:
         :raises InvalidRequest: ``subsequence=true`` of ids that are not ``ACC[begin-end]``.
         """
         query, warnings = self._filter(stream=False)
+        facets = self._facets(query, warnings)
         total, pairs = pairs_page(self.store, self.job, query, offset, size)
-        return ResultPage(self, Page(offset=offset, size=size, total=total), pairs, warnings)
+        return ResultPage(self, Page(offset=offset, size=size, total=total), pairs, warnings,
+                          facets)
 
     def stream(self) -> Iterator[bytes]:
         """Every result, written in the format (gzip if compressed), a batch at a time.
@@ -164,6 +167,23 @@ class ResultView:
             return self.writer_class(self.columns, extras, record=record)
         return self.writer_class(self.columns, extras)
 
+    def _facets(self, query: FilterQuery | None, warnings: Warnings) -> Warnings:
+        """The facets a JSON page carries, counted over the pairs *query* keeps.
+
+        Other formats leave them out, as UniProt's writers do. Past ``max_facets`` pairs
+        none are counted, and UniProt's warning 20 is added to *warnings* (once).
+        """
+        options = self.options
+        if options is None or not options.facets or self.out.format != "json":
+            return []
+        cap = options.max_facets
+        if cap and self.job.result_count > cap:
+            for warning in filter_warning(cap):
+                if warning not in warnings:
+                    warnings.append(warning)
+            return []
+        return facets_json(self.store, self.job, options.dataset.name, options.facets, query)
+
     def _filter(self, stream: bool) -> tuple[FilterQuery | None, Warnings]:
         """The filter the pairs go through, and the warnings it brings.
 
@@ -194,12 +214,14 @@ class ResultPage:
     :param page: offset, size and the total of pairs (after any filter).
     :param pairs: the page's ``(from, to)`` pairs.
     :param warnings: the request's own warnings (a filter not applied), before the job's.
+    :param facets: the page's facets in UniProt's JSON shape (JSON only).
     """
 
     view: ResultView
     page: Page
     pairs: list[tuple[str, str]]
     warnings: Warnings
+    facets: Warnings = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -226,6 +248,7 @@ class ResultPage:
         (gzip if compressed)."""
         extras = Extras.from_job(self.view.job)
         extras.warnings = self.warnings + extras.warnings
+        extras.facets = self.facets
         chunks = write(self.view.writer(extras), self.rows())
         return gzip_chunks(chunks) if self.view.out.compressed else chunks
 

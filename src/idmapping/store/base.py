@@ -23,7 +23,7 @@ from typing import Any
 
 from idmapping.catalogue import Catalogue
 from idmapping.model import EntryFacts, Job, JobStatus, Release
-from idmapping.store.plans import FilterQuery, LookupPlan, Subset, XrefBatch
+from idmapping.store.plans import FacetQuery, FilterQuery, LookupPlan, Subset, XrefBatch
 
 __all__ = ["Store", "ReleaseWriter"]
 
@@ -203,6 +203,17 @@ class Store(abc.ABC):
                          ) -> tuple[int, list[tuple[str, str]]]:
         """The number of a job's results that pass *query*, and those from *offset* (at most
         *limit*; None: all), in the query's order."""
+
+    @abc.abstractmethod
+    def facet_counts(self, job_id: str, query: FilterQuery, facet: FacetQuery
+                     ) -> list[tuple[int, int]]:
+        """How many distinct entries of a job's results that pass *query* have each value of
+        *facet*: ``(value, count)`` by value, one grouped query; entries without a value are
+        left out.
+
+        :raises InvalidRequest: the release lacks the tables (:data:`~idmapping.store.sql.
+            OLD_RELEASE`) or the column (:data:`~idmapping.store.sql.OLD_FACETS`).
+        """
 
     @abc.abstractmethod
     def uniparc_suggestions(self, id_type: str, keys: Sequence[str]) -> dict[str, list[str]]:

@@ -18,7 +18,8 @@ if TYPE_CHECKING:
     import numpy as np
     import pyarrow as pa
 
-__all__ = ["Subset", "LookupPlan", "FilterQuery", "XrefBatch", "check_release_name"]
+__all__ = ["Subset", "LookupPlan", "FilterQuery", "FacetQuery", "XrefBatch",
+           "check_release_name"]
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,24 @@ class FilterQuery:
     params: tuple[Any, ...] = ()
     order: str = ""
     include_isoform: bool = False
+
+
+@dataclass(frozen=True)
+class FacetQuery:
+    """What one facet counts: the distinct entries of a job's pairs by a column's values.
+
+    :param column: a column of :data:`~idmapping.store.sql.FACET_COLUMNS` (``reviewed``,
+        ``taxon``, ``length``...).
+    :param among: count only these values (UniProt's model organisms); empty: every value.
+    :param ranges: count by these ``(low, high)`` ranges instead (``high`` None: no end); a
+        value is the range's number, from 1.
+    :param tokens: for a column of terms (``" 2 14 25 "``), count each of these numbers.
+    """
+
+    column: str
+    among: tuple[int, ...] = ()
+    ranges: tuple[tuple[int, int | None], ...] = ()
+    tokens: tuple[int, ...] = ()
 
 
 @dataclass

@@ -42,7 +42,7 @@ from psycopg.types.json import Jsonb, set_json_loads
 from idmapping.catalogue import Catalogue
 from idmapping.errors import InvalidRequest, NoRelease, NotFound, StoreDamaged, StoreError
 from idmapping.model import Release
-from idmapping.store.plans import FilterQuery, LookupPlan
+from idmapping.store.plans import FacetQuery, FilterQuery, LookupPlan
 from idmapping.store.postgres_driver import (
     Connection,
     adapt,
@@ -68,8 +68,10 @@ from idmapping.store.shared import (
     release_from_row,
 )
 from idmapping.store.sql import (
+    OLD_FACETS,
     OLD_RELEASE,
     SAMPLE_SCAN,
+    facet_sql,
     filter_params,
     filter_sql,
     lookup_sql,
@@ -436,6 +438,21 @@ class PostgresStore(SqlStore):
         except psycopg.errors.UndefinedTable:
             raise InvalidRequest(OLD_RELEASE) from None
         return (int(row[0]) if row else 0), [(r[0], r[1]) for r in rows]
+
+    @translated
+    def facet_counts(self, job_id: str, query: FilterQuery, facet: FacetQuery
+                     ) -> list[tuple[int, int]]:
+        conn = self._reader()
+        release = self._current(conn)
+        text, params = facet_sql(query, facet, f"{MAIN}.job_results",
+                                 f"{RELEASE_PREFIX}{release.id}.", ' COLLATE "C"')
+        try:
+            rows = conn.execute(adapt(text), [*params, *filter_params(query, job_id)]).fetchall()
+        except psycopg.errors.UndefinedTable:
+            raise InvalidRequest(OLD_RELEASE) from None
+        except psycopg.errors.UndefinedColumn:
+            raise InvalidRequest(OLD_FACETS.format(facet.column)) from None
+        return [(int(r[0]), int(r[1])) for r in rows]
 
     @translated
     def uniparc_suggestions(self, id_type: str, keys: Sequence[str]) -> dict[str, list[str]]:

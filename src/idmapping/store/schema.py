@@ -44,6 +44,7 @@ DOCUMENT_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
         ("mass", "int"), ("existence", "int"), ("created", "text"), ("modified", "text"),
         ("version", "int"), ("protein", "text"), ("gene", "text"), ("gene_sort", "text"),
         ("ec", "text"), ("go", "text"), ("keyword", "text"), ("xref", "text"),
+        ("score", "int"), ("fragment", "int"), ("proteins_with", "text"),
         ("doc", "bytes"), ("flat", "bytes"),
     ),
     "uniref": (
@@ -56,7 +57,10 @@ DOCUMENT_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
         ("last_seen", "text"), ("accessions", "text"), ("doc", "bytes"),
     ),
 }
-"""Column names and kinds of each document table; the first column is its key."""
+"""Column names and kinds of each document table; the first column is its key.
+
+``score``, ``fragment`` and ``proteins_with`` (UniProtKB's facets) came later: a release
+loaded before them lacks them (see :data:`~idmapping.store.sql.OLD_FACETS`)."""
 
 DOCUMENT_INDEXES = (
     "CREATE INDEX kb_entries_key ON kb_entries (accession)",

@@ -13,10 +13,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from idmapping.store.plans import FilterQuery, LookupPlan, Subset
+from idmapping.store.plans import FacetQuery, FilterQuery, LookupPlan, Subset
 from idmapping.store.schema import DOCUMENT_COLUMNS, DOCUMENT_TABLES, ENTRY_SHIFT
 
-__all__ = ["SAMPLE_SCAN", "OLD_RELEASE", "sample_sql", "filter_sql", "filter_params",
+__all__ = ["SAMPLE_SCAN", "OLD_RELEASE", "OLD_FACETS", "FACET_COLUMNS", "sample_sql",
+           "filter_sql", "filter_params", "facet_sql",
            "same_entry", "entry_column", "entry_range", "sqlite_same_entry",
            "sqlite_entry_column", "derived_gene_name_sql", "subset_sql", "lookup_sql"]
 
@@ -47,6 +48,17 @@ def filter_sql(query: FilterQuery, results: str, rel: str, collate: str = ""
     :param collate: how the job's ids are compared with the release's (PostgreSQL: their
         columns have different collations).
     """
+    source, where = _filtered(query, results, rel, collate)
+    order = f"{query.order}, " if query.order else ""
+    page = (f"SELECT p.from_id, p.to_id FROM {source}{where} "
+            f"ORDER BY {order}p.seq, p.sub, p.to_id{collate} LIMIT ? OFFSET ?")
+    count = f"SELECT count(*) FROM {source}{where}"
+    return page, count
+
+
+def _filtered(query: FilterQuery, results: str, rel: str, collate: str) -> tuple[str, str]:
+    """The pairs of a job joined with their documents (``p``, ``e`` and, for UniProtKB, the
+    mapping entries ``m``), and the ``WHERE`` of *query* (``""`` when it keeps every pair)."""
     table = rel + DOCUMENT_TABLES[query.kind]
     key = DOCUMENT_COLUMNS[query.kind][0][0]
     pairs = f"SELECT r.seq, 0 AS sub, r.from_id, r.to_id FROM {results} r WHERE r.job = ?"
@@ -58,12 +70,63 @@ def filter_sql(query: FilterQuery, results: str, rel: str, collate: str = ""
     if query.kind == "uniprotkb":
         joins += f" LEFT JOIN {rel}entries m ON m.accession = p.to_id{collate}"
     condition = query.where.replace("{rel}", rel).replace("{collate}", collate)
-    where = f" WHERE {condition}" if condition else ""
-    order = f"{query.order}, " if query.order else ""
-    page = (f"SELECT p.from_id, p.to_id FROM ({pairs}) p {joins}{where} "
-            f"ORDER BY {order}p.seq, p.sub, p.to_id{collate} LIMIT ? OFFSET ?")
-    count = f"SELECT count(*) FROM ({pairs}) p {joins}{where}"
-    return page, count
+    return f"({pairs}) p {joins}", (f" WHERE {condition}" if condition else "")
+
+
+FACET_COLUMNS = {
+    "uniprotkb": {
+        "reviewed": "COALESCE(e.reviewed, m.reviewed)",
+        "taxon": "COALESCE(e.taxon, m.taxon)",
+        "existence": "e.existence",
+        "score": "e.score",
+        "fragment": "e.fragment",
+        "structure_3d": "(CASE WHEN e.proteins_with LIKE '% 1 %' THEN 1 "
+                        "WHEN e.proteins_with IS NOT NULL THEN 0 END)",
+        "length": "e.length",
+        "proteins_with": "e.proteins_with",
+    },
+    "uniref": {"identity": "e.identity", "length": "e.length"},
+    "uniparc": {"length": "e.length"},
+}
+"""The columns a facet may count, per kind of document (a UniProtKB entry without an entry
+file still has its status and taxon, from the mapping entries ``m``)."""
+
+OLD_FACETS = ("Invalid request received. The current release was loaded by an earlier version "
+              "without the entry data that this facet counts ({}): load it again to get it")
+"""The message for a facet over a release whose document table lacks its column."""
+
+
+def facet_sql(query: FilterQuery, facet: FacetQuery, results: str, rel: str,
+              collate: str = "") -> tuple[str, list[Any]]:
+    """One grouped query counting the distinct entries of a job's (filtered) pairs by the
+    values of *facet*: ``(value, count)`` rows, entries without a value left out.
+
+    Its parameters are what it returns, then those of :func:`filter_params`.
+    """
+    column = FACET_COLUMNS[query.kind][facet.column]
+    source, where = _filtered(query, results, rel, collate)
+    params: list[Any] = []
+    if facet.ranges:
+        cases = []
+        for number, (low, high) in enumerate(facet.ranges, 1):
+            test = f"{column} >= ?" + ("" if high is None else f" AND {column} <= ?")
+            params += [low] if high is None else [low, high]
+            cases.append(f"WHEN {test} THEN {number}")
+        value = "CASE " + " ".join(cases) + " END"
+    elif facet.tokens:
+        # a token column (" 2 14 25 "): one row per (pair, token it holds)
+        codes = " UNION ALL ".join(f"SELECT {int(t)} AS token" for t in facet.tokens)
+        source += (f" JOIN ({codes}) c ON {column} LIKE "
+                   "('% ' || CAST(c.token AS TEXT) || ' %')")
+        value = "c.token"
+    elif facet.among:
+        value = (f"CASE WHEN {column} IN ({', '.join(str(int(v)) for v in facet.among)}) "
+                 f"THEN {column} END")
+    else:
+        value = column
+    sql = (f"SELECT v, count(DISTINCT t) FROM (SELECT {value} AS v, p.to_id AS t "
+           f"FROM {source}{where}) f WHERE v IS NOT NULL GROUP BY v ORDER BY v")
+    return sql, params
 
 
 def filter_params(query: FilterQuery, job_id: str) -> list[Any]:

@@ -30,7 +30,7 @@ from idmapping.errors import (
     StoreUnavailable,
 )
 from idmapping.model import Release
-from idmapping.store.plans import FilterQuery, LookupPlan
+from idmapping.store.plans import FacetQuery, FilterQuery, LookupPlan
 from idmapping.store.schema import DOCUMENT_COLUMNS, DOCUMENT_TABLES, SQLITE_MAIN
 from idmapping.store.shared import (
     RELEASE_COLUMNS,
@@ -43,9 +43,11 @@ from idmapping.store.shared import (
     release_from_row,
 )
 from idmapping.store.sql import (
+    OLD_FACETS,
     OLD_RELEASE,
     SAMPLE_SCAN,
     entry_range,
+    facet_sql,
     filter_params,
     filter_sql,
     lookup_sql,
@@ -396,6 +398,21 @@ class SqliteStore(SqlStore):
                 raise
             raise InvalidRequest(OLD_RELEASE) from None
         return total, [(r[0], r[1]) for r in rows]
+
+    @translated
+    def facet_counts(self, job_id: str, query: FilterQuery, facet: FacetQuery
+                     ) -> list[tuple[int, int]]:
+        conn, _ = self._release_conn()
+        text, params = facet_sql(query, facet, "main.job_results", "rel.")
+        try:
+            rows = conn.execute(text, [*params, *filter_params(query, job_id)]).fetchall()
+        except sqlite3.OperationalError as exc:
+            if "no such table" in str(exc):
+                raise InvalidRequest(OLD_RELEASE) from None
+            if "no such column" in str(exc):
+                raise InvalidRequest(OLD_FACETS.format(facet.column)) from None
+            raise
+        return [(int(r[0]), int(r[1])) for r in rows]
 
     @translated
     def uniparc_suggestions(self, id_type: str, keys: Sequence[str]) -> dict[str, list[str]]:

@@ -19,7 +19,8 @@ import orjson
 from idmapping.uniprot.common import REVIEWED, Json
 
 __all__ = ["pack", "unpack", "pack_text", "unpack_text", "uniprotkb_row", "uniref_row",
-           "uniparc_row", "protein_names", "gene_names", "ec_numbers", "terms"]
+           "uniparc_row", "protein_names", "gene_names", "ec_numbers", "terms",
+           "annotation_score", "fragment", "proteins_with", "PROTEINS_WITH"]
 
 _ISOFORM = re.compile(r"-[0-9]+$")
 
@@ -115,6 +116,52 @@ def _xref_terms(entry: Json) -> tuple[list[str], list[str]]:
     return go, xrefs
 
 
+# UniProt's "Proteins with" facet: the number of each kind of annotation an entry has (a
+# comment type or a feature type of its JSON; 1 is a PDB cross-reference), as UniProt numbers
+# them (its uniprotkb.facet.properties labels them).
+PROTEINS_WITH: dict[str, int] = {
+    "Active site": 2, "ACTIVITY REGULATION": 3, "ALLERGEN": 4, "ALTERNATIVE PRODUCTS": 5,
+    "Alternative sequence": 6, "Beta strand": 7, "INTERACTION": 8, "Binding site": 9,
+    "BIOPHYSICOCHEMICAL PROPERTIES": 10, "BIOTECHNOLOGY": 11, "Calcium binding": 12,
+    "CATALYTIC ACTIVITY": 13, "Chain": 14, "COFACTOR": 15, "Coiled coil": 16,
+    "Compositional bias": 17, "Cross-link": 18, "DEVELOPMENTAL STAGE": 19, "DISEASE": 20,
+    "DISRUPTION PHENOTYPE": 21, "Disulfide bond": 22, "DNA binding": 23, "Domain": 24,
+    "FUNCTION": 25, "Glycosylation": 26, "Helix": 27, "INDUCTION": 28,
+    "Initiator methionine": 29, "Intramembrane": 30, "Lipidation": 31,
+    "MASS SPECTROMETRY": 32, "Metal binding": 33, "Modified residue": 34, "Motif": 35,
+    "Mutagenesis": 36, "Natural variant": 37, "Non-standard residue": 38,
+    "Nucleotide binding": 39, "PATHWAY": 40, "Peptide": 41, "PHARMACEUTICAL": 42,
+    "POLYMORPHISM": 43, "Propeptide": 44, "PTM": 45, "Region": 46, "Repeat": 47,
+    "RNA EDITING": 48, "Signal": 49, "SUBCELLULAR LOCATION": 50, "SUBUNIT": 51,
+    "TISSUE SPECIFICITY": 52, "Topological domain": 53, "TOXIC DOSE": 54,
+    "Transit peptide": 55, "Transmembrane": 56, "Turn": 57, "Zinc finger": 58,
+}
+STRUCTURE_3D = 1
+"""The "Proteins with" number of a 3D structure (a PDB cross-reference)."""
+
+
+def proteins_with(entry: Json) -> list[int]:
+    """The "Proteins with" numbers of an entry, ascending."""
+    found = {PROTEINS_WITH.get(str(c.get("commentType", ""))) for c in entry.get("comments", [])}
+    found |= {PROTEINS_WITH.get(str(f.get("type", ""))) for f in entry.get("features", [])}
+    if any(x.get("database") == "PDB" for x in entry.get("uniProtKBCrossReferences", [])):
+        found.add(STRUCTURE_3D)
+    return sorted(code for code in found if code is not None)
+
+
+def fragment(entry: Json) -> int:
+    """1 if the entry's sequence is a fragment (its names are flagged so), else 0."""
+    flag = str((entry.get("proteinDescription") or {}).get("flag", ""))
+    return int("Fragment" in flag)
+
+
+def annotation_score(entry: Json) -> int | None:
+    """The entry's annotation score (1 to 5) if its JSON carries one; flat files and XML do
+    not."""
+    score = entry.get("annotationScore")
+    return int(score) if isinstance(score, (int, float)) else None
+
+
 def uniprotkb_row(entry: Json, flat: str | None = None) -> tuple[Any, ...]:
     """The ``kb_entries`` row of a UniProtKB entry's JSON (and its flat-file text)."""
     accession = entry["primaryAccession"]
@@ -138,6 +185,7 @@ def uniprotkb_row(entry: Json, flat: str | None = None) -> tuple[Any, ...]:
         audit.get("entryVersion"), terms(["|".join(protein_names(entry))]).replace("|", " | "),
         terms(genes), genes[0].lower() if genes else None, terms(ec_numbers(entry)),
         terms(go), terms(k.replace(" ", "_") for k in keywords), terms(xrefs),
+        annotation_score(entry), fragment(entry), terms(str(c) for c in proteins_with(entry)),
         pack(entry), pack_text(flat) if flat is not None else None,
     )
 

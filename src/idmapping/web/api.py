@@ -238,18 +238,21 @@ def _entry_request(
     compressed: str | None,
     download: str | None,
     fields: str | None,
+    paged: bool = False,
 ) -> tuple[EntryOptions, Output]:
-    """Check an entry end-point's dataset, format and parameters."""
+    """Check an entry end-point's dataset, format and parameters (``facets`` on a page only:
+    UniProt's stream takes none)."""
     if dataset not in DATASETS:
         raise NotFound()
     out = output(request, ENTRY_FORMATS[dataset], fmt, compressed, download)
     params = {
         name: request.query_params.get(name)
-        for name in ("includeIsoform", "subsequence", "complete", "query", "sort", "facets")
+        for name in ("includeIsoform", "subsequence", "complete", "query", "sort",
+                     *(("facets",) if paged else ()))
     }
     ctx = context(request)
     options = entry_options(DATASETS[dataset], out, ctx.catalogue, fields, params,
-                            ctx.settings.max_filter)
+                            ctx.settings.max_filter, ctx.settings.max_facet_pairs)
     return options, out
 
 
@@ -282,7 +285,8 @@ def entry_results(
     The filter parameters are read from the query string by :func:`_entry_request`; they are
     declared here for the OpenAPI page.
     """
-    options, out = _entry_request(request, dataset, format, compressed, None, fields)
+    options, out = _entry_request(request, dataset, format, compressed, None, fields,
+                                  paged=True)
     paging = PageRequest.read(size, cursor)
     job = _entry_job(request, job_id, options)
     return page_response(request, ResultView(context(request).store, job, out, options), paging)
