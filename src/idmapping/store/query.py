@@ -12,10 +12,18 @@ and ``{collate}`` for the comparison of job ids with release ids.
 ['% tp53 %', 100, 400]
 >>> parse_sort("uniprotkb", "length desc")
 '(CASE WHEN e.length IS NULL THEN 1 ELSE 0 END), e.length DESC'
+
+Every limit of a ``query`` and a ``sort`` is checked here, before any SQL is made, with a
+message naming the limit (issue 14, row 7): the query's length (before it is parsed), its
+depth, its OR conditions and terms, the length of one term, numbers within 64 bits, and the
+number of sort fields. Within them a filter fits the limits of both stores (SQLite's parser
+stack and expression depth among them); whatever still exceeds a store's limit is a 400 at
+its boundary (:mod:`idmapping.store.sqlite_driver`, :mod:`idmapping.store.postgres_driver`).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -39,9 +47,47 @@ from luqum.tree import (  # type: ignore[import-untyped]
 
 from idmapping.errors import InvalidRequest
 
-__all__ = ["parse_query", "parse_sort", "QUERY_FIELDS", "SORT_FIELDS"]
+__all__ = ["parse_query", "parse_sort", "QUERY_FIELDS", "SORT_FIELDS", "MAX_QUERY_LENGTH",
+           "MAX_QUERY_DEPTH", "MAX_OR_CLAUSES", "MAX_QUERY_TERMS", "MAX_TERM_LENGTH",
+           "MAX_SORT_TERMS", "SMALLEST_NUMBER", "LARGEST_NUMBER"]
 
 SQL = tuple[str, list[Any]]
+
+MAX_QUERY_LENGTH = 10_000
+"""The longest ``query``, in characters, checked before it is parsed (parsing costs about
+60 µs a term). UniProt's own server takes no request line over about 8 KB."""
+
+MAX_QUERY_DEPTH = 20
+"""The deepest nesting of parentheses, fields, AND, OR and NOT in a ``query``. The worst shape,
+``(a b OR c AND (...))`` (four levels a group), overflows SQLite's parser stack (100 entries)
+at 27 levels in a UniProtKB filter with isoforms."""
+
+MAX_OR_CLAUSES = 50
+"""The most OR conditions in a ``query``: each operand of an OR counts, as UniProt counts them
+(its ``max.solr.or.clause.count``, 50)."""
+
+MAX_QUERY_TERMS = 100
+"""The most terms (words, phrases, ranges) in a ``query``."""
+
+MAX_TERM_LENGTH = 1_000
+"""The longest term of a ``query``, in characters (SQLite refuses LIKE patterns over 50,000
+bytes)."""
+
+MAX_SORT_TERMS = 10
+"""The most ``field asc|desc`` terms in a ``sort`` (no dataset has more sort fields)."""
+
+SMALLEST_NUMBER = -(2**63)
+"""The smallest number a ``query`` may name (both stores hold 64-bit integers)."""
+LARGEST_NUMBER = 2**63 - 1
+"""The largest number a ``query`` may name."""
+
+_SHOWN = 40
+_NUMBER = re.compile(r"-?[0-9]+")
+
+
+def _shown(text: str) -> str:
+    """*text* as a message echoes it: cut to :data:`_SHOWN` characters."""
+    return text if len(text) <= _SHOWN else text[:_SHOWN] + "..."
 
 
 def _term(value: str, phrase: bool = False) -> str:
@@ -78,9 +124,7 @@ def _equals(column: str, kind: type = str, upper: bool = False) -> Callable[[str
             pattern = text.replace("*", "%").replace("?", "_")
             return f"upper({column}) LIKE ?", [pattern.upper()]
         if kind is int:
-            if not text.lstrip("-").isdigit():
-                raise InvalidRequest(f"'{text}' is not a valid value for this field")
-            return f"{column} = ?", [int(text)]
+            return f"{column} = ?", [_number(text, "'{}' is not a valid value for this field")]
         return (f"upper({column}) = ?", [text.upper()]) if upper else (f"{column} = ?", [text])
 
     return build
@@ -198,7 +242,7 @@ class _Translator:
     def _builder(self, field: str) -> tuple[_Builder, str | None]:
         found = self.fields.get(field.lower())
         if found is None:
-            raise InvalidRequest(f"'{field}' is not a valid search field")
+            raise InvalidRequest(f"'{_shown(field)}' is not a valid search field")
         return found
 
     def _term(self, value: str, phrase: bool, field: str | None) -> SQL:
@@ -221,7 +265,7 @@ class _Translator:
         parts, params = [], []
         for bound, include, op in ((node.low, node.include_low, ">"),
                                    (node.high, node.include_high, "<")):
-            text = str(bound).strip('"')
+            text = str(bound).strip().strip('"')
             if text == "*":
                 continue
             parts.append(f"{column} {op}{'=' if include else ''} ?")
@@ -229,50 +273,107 @@ class _Translator:
         return " AND ".join(parts) or "1 = 1", params
 
 
-def _number(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise InvalidRequest(f"'{text}' is not a number") from None
+def _number(text: str, wrong: str = "'{}' is not a number") -> int:
+    """The integer *text* names: ASCII digits, within 64 bits (issue 14, row 7).
+
+    :param wrong: the message for text that is no number, with ``{}`` for the text.
+    """
+    if not _NUMBER.fullmatch(text):
+        raise InvalidRequest(wrong.format(_shown(text)))
+    value = int(text)  # at most MAX_TERM_LENGTH digits: Python's int() takes them at once
+    if not SMALLEST_NUMBER <= value <= LARGEST_NUMBER:
+        raise InvalidRequest(f"The query value '{_shown(text)}' is out of range. It should be "
+                             f"a number from {SMALLEST_NUMBER} to {LARGEST_NUMBER}.")
+    return value
+
+
+def _check_limits(tree: Item) -> None:
+    """Refuse a parsed query over one of the limits, before any SQL is made.
+
+    One walk with a stack of its own (no recursion, however deep the tree), which stops at the
+    first limit passed.
+
+    :raises InvalidRequest: a message naming the limit.
+    """
+    terms = conditions = 0
+    stack: list[tuple[Item, int]] = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, (Word, Phrase, Range)) or not node.children:
+            terms += 1
+            if terms > MAX_QUERY_TERMS:
+                raise InvalidRequest(
+                    f"Too many terms in query. Maximum allowed is {MAX_QUERY_TERMS}.")
+            if len(str(node)) > MAX_TERM_LENGTH:
+                raise InvalidRequest(
+                    f"A term of the query is too long ({len(str(node))} characters). Maximum "
+                    f"allowed is {MAX_TERM_LENGTH}.")
+            continue
+        depth += 1
+        if depth > MAX_QUERY_DEPTH:
+            raise InvalidRequest(
+                f"query parameter is nested too deeply. Maximum allowed is {MAX_QUERY_DEPTH} "
+                "levels of parentheses, fields, AND, OR and NOT.")
+        if isinstance(node, OrOperation):
+            conditions += len(node.children)
+            if conditions > MAX_OR_CLAUSES:
+                # UniProt's message (too.many.or.clauses.error)
+                raise InvalidRequest(
+                    f"Too many OR conditions in query. Maximum allowed is {MAX_OR_CLAUSES}.")
+        stack.extend((child, depth) for child in node.children)
 
 
 def parse_query(dataset: str, text: str) -> SQL:
     """The SQL condition and parameters of a ``query``.
 
-    :raises InvalidRequest: a syntax error or an unknown field, with UniProt-like messages.
+    :raises InvalidRequest: a syntax error, an unknown field or a query over one of the limits
+        (:data:`MAX_QUERY_LENGTH` and the others), with UniProt-like messages.
     """
+    if len(text) > MAX_QUERY_LENGTH:
+        raise InvalidRequest(f"The query is too long ({len(text)} characters). Maximum allowed "
+                             f"is {MAX_QUERY_LENGTH}.")
+    if "\x00" in text:  # PostgreSQL's text holds no NUL, and no entry has one
+        raise InvalidRequest("query parameter has an invalid syntax: it holds a NUL character")
     try:
         tree = parser.parse(text)
     except (ParseError, Exception) as exc:  # luqum raises bare exceptions on some input
         if isinstance(exc, InvalidRequest):
             raise
-        raise InvalidRequest(f"query parameter has an invalid syntax: '{text}'") from None
-    try:
-        return _Translator(dataset).visit(tree)
-    except RecursionError:
-        # a query nested thousands deep still fits in a URL: refuse it, do not fail
-        raise InvalidRequest("query parameter is nested too deeply") from None
+        raise InvalidRequest(
+            f"query parameter has an invalid syntax: '{_shown(text)}'") from None
+    # within the limits the translation's recursion stays a few dozen calls deep
+    _check_limits(tree)
+    return _Translator(dataset).visit(tree)
 
 
 def parse_sort(dataset: str, text: str) -> str:
     """The ``ORDER BY`` terms of a ``sort`` (``field asc|desc``, comma-separated).
 
-    :raises InvalidRequest: UniProt-like messages for a bad format or field.
+    A field given again orders nothing more (the first term already did), so it is left out.
+
+    :raises InvalidRequest: UniProt-like messages for a bad format or field, or more than
+        :data:`MAX_SORT_TERMS` terms.
     """
+    parts = [p.strip() for p in text.split(",") if p.strip()]
+    if len(parts) > MAX_SORT_TERMS:
+        raise InvalidRequest(f"Invalid sort parameter format. Expected at most {MAX_SORT_TERMS} "
+                             f"terms fieldName asc|desc. Received {len(parts)}")
     terms = []
     messages = []
-    for part in (p.strip() for p in text.split(",")):
-        if not part:
-            continue
+    seen = set()
+    for part in parts:
         pieces = part.split()
         if len(pieces) != 2 or pieces[1].lower() not in ("asc", "desc"):
             messages.append(f"Invalid sort parameter format. Expected format fieldName asc|desc. "
-                            f"Received '{part}'")
+                            f"Received '{_shown(part)}'")
             continue
         column = SORT_FIELDS[dataset].get(pieces[0].lower())
         if column is None:
-            messages.append(f"Invalid sort field '{pieces[0]}'")
+            messages.append(f"Invalid sort field '{_shown(pieces[0])}'")
             continue
+        if column in seen:
+            continue
+        seen.add(column)
         # entries without the value (inactive ones) go last either way, in both stores
         terms.append(f"(CASE WHEN {column} IS NULL THEN 1 ELSE 0 END), {column} "
                      f"{pieces[1].upper()}")

@@ -44,7 +44,8 @@ _FAILED = frozenset({sqlite3.SQLITE_INTERNAL, sqlite3.SQLITE_PERM, sqlite3.SQLIT
 # SQLite reports most of its limits as a plain SQLITE_ERROR; these are their messages
 _LIMITS = ("too many SQL variables", "Expression tree is too large", "parser stack overflow",
            "LIKE or GLOB pattern too complex", "too many terms in compound SELECT",
-           "too many arguments on function", "too many columns", "tables in a join")
+           "too many terms in ORDER BY clause", "too many arguments on function",
+           "too many columns", "tables in a join")
 
 
 def connect(path: Path | str, uri: bool = False) -> sqlite3.Connection:
