@@ -378,9 +378,8 @@ def serve(store: str | None, host: str | None, port: int | None, workers: int | 
 DEMO_LOADED = (
     "The store was empty: loaded the demo release {} shipped with idmapping "
     "(generated data, not UniProt's).\n"
-    "To serve real data, download UniProt's files (for example "
-    "https://ftp.uniprot.org/pub/databases/uniprot/current_release/knowledgebase/idmapping/"
-    "by_organism/HUMAN_9606_idmapping.dat.gz) and run 'idmapping load FILE...'.")
+    "To serve real data, fetch and load UniProt's files: 'idmapping get --organism "
+    "HUMAN_9606' (or 'idmapping download DIR', then 'idmapping load DIR').")
 
 
 @cli.command()
