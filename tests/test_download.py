@@ -362,9 +362,10 @@ def test_load_a_downloaded_folder_and_map(mirror: Mirror, tmp_path: Path) -> Non
 def test_get_downloads_then_loads(mirror: Mirror, tmp_path: Path) -> None:
     store = tmp_path / "store.sqlite"
     code, output = _run("get", "--organism", "MOUSE_10090", "--store", str(store),
-                        "--dir", str(tmp_path / "files"), "-q", "--download-url", mirror.url)
+                        "--dir", str(tmp_path / "files"), "--download-url", mirror.url)
     assert code == 0, output
     assert "Loaded release 2026_01" in output
+    assert "MOUSE_10090_idmapping.dat.gz" in output  # its progress bar
     result = CliRunner().invoke(cli, ["map", "--store", str(store), "--from", "Gene_Name",
                                       "--to", "UniProtKB", "--tax-id", "10090"],
                                 input="Trp53\n")
