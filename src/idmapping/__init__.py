@@ -26,6 +26,7 @@ against this list):
 
 from idmapping.catalogue import Catalogue
 from idmapping.errors import (
+    DownloadError,
     IdMappingError,
     InvalidInput,
     InvalidRequest,
@@ -51,6 +52,7 @@ from idmapping.version import __version__
 __all__ = [
     "__version__",
     "Catalogue",
+    "DownloadError",
     "EntryFacts",
     "IdMappingError",
     "InvalidInput",

@@ -14,6 +14,7 @@ Every error the library raises on purpose is an :class:`IdMappingError`. The HTT
     ├── NotFound                   404  unknown or expired job ("Resource not found")
     ├── ReleaseFileError           ---  a release file that cannot be read: names file and line
     │   └── UnknownFormat          ---  a file whose format cannot be recognised
+    ├── DownloadError              ---  a release file that cannot be fetched: names URL/file
     ├── StoreError                 500  the store cannot be opened or written
     │   ├── StoreUnavailable       503  the store refuses writes for now (disk full, read-only)
     │   ├── NoRelease              503  nothing loaded yet
@@ -32,6 +33,7 @@ __all__ = [
     "NotFound",
     "ReleaseFileError",
     "UnknownFormat",
+    "DownloadError",
     "StoreError",
     "StoreUnavailable",
     "NoRelease",
@@ -93,6 +95,12 @@ class ReleaseFileError(IdMappingError):
 
 class UnknownFormat(ReleaseFileError):
     """The format of a release file could not be recognised."""
+
+
+class DownloadError(IdMappingError):
+    """A release file cannot be fetched: the network is down, the server is too slow, a
+    file is missing (the message names its URL), or what arrived does not match its size or
+    its checksum (the message names the file and both checksums)."""
 
 
 class StoreError(IdMappingError):

@@ -97,6 +97,17 @@ class Settings:
     broker_visibility_seconds: int = _declare(
         3600, "Seconds before the broker gives an unacknowledged job (its worker died) to "
         "another", minimum=1)
+    download_url: str = _declare(
+        "https://ftp.uniprot.org/pub/databases/uniprot",
+        "Where 'idmapping download' fetches UniProt's release files (the folder holding "
+        "current_release/; mirrors: https://ftp.ebi.ac.uk/pub/databases/uniprot, "
+        "https://ftp.expasy.org/databases/uniprot)")
+    download_timeout: float = _declare(
+        60.0, "Seconds 'idmapping download' waits for a server to connect or send more data",
+        minimum=0.001)
+    download_retries: int = _declare(
+        3, "Times 'idmapping download' tries a file again after a network error, resuming "
+        "where it stopped", minimum=0)
 
     def __post_init__(self) -> None:
         for setting in SETTINGS:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import contextlib
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
@@ -60,7 +60,7 @@ def cli() -> None:
 
 @cli.command()
 @store_option
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, exists=True))
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--release", "release_name", metavar="NAME",
               help="Release name [default: as the files state it, else today's date]")
 @click.option("--taxon", "taxa", multiple=True, type=int, metavar="ID",
@@ -74,7 +74,9 @@ def load(store: str | None, files: tuple[str, ...], release_name: str | None,
          taxa: tuple[int, ...], reviewed_only: bool, keep_current: bool, quiet: bool) -> None:
     """Load UniProt release FILES as a new release, switched in when complete.
 
-    Earlier releases stay in the store until dropped ('idmapping releases').
+    A folder stands for the release files in it ('idmapping download'); its other files
+    (unfinished downloads, README, RELEASE.metalink) are skipped with a note. Earlier
+    releases stay in the store until dropped ('idmapping releases').
 
     Reads idmapping.dat, idmapping_selected.tab, sec_ac.txt, delac_sp.txt, delac_tr.txt,
     reldate.txt, the entry files (uniprot_sprot.dat, uniprot_trembl.dat, UniProtKB XML,
@@ -82,15 +84,24 @@ def load(store: str | None, files: tuple[str, ...], release_name: str | None,
     gzip-compressed or not, recognised by their content. The release being served stays
     untouched until the new one is complete.
     """
-    from idmapping.cli.progress import load_progress
-    from idmapping.loader import load_release
+    _load(store, files, release_name, Subset(tuple(taxa), reviewed_only), keep_current, quiet)
 
+
+def _load(store: str | None, paths: tuple[str, ...], release_name: str | None, subset: Subset,
+          keep_current: bool, quiet: bool) -> None:
+    """Load the release files (or folders of them) of *paths*: 'load' and 'get'."""
+    from idmapping.cli.progress import load_progress
+    from idmapping.loader import load_release, release_paths
+
+    files, notes = release_paths(paths)
+    for note in notes:
+        click.echo(note, err=True)
     with _open(store) as opened:
         started = time.perf_counter()
         try:
             with load_progress(quiet) as progress:
                 release = load_release(files, opened, name=release_name,
-                                       subset=Subset(tuple(taxa), reviewed_only),
+                                       subset=subset,
                                        progress=progress, current=not keep_current)
         except storage_errors() + (StoreUnavailable,) as exc:
             raise click.ClickException(
@@ -105,6 +116,106 @@ def load(store: str | None, files: tuple[str, ...], release_name: str | None,
                    f"({rows / max(seconds, 1e-9):,.0f} rows/s)"
                    + ("" if release.current else "; the current release is unchanged"),
                    err=True)
+
+
+def _download_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """The options that say what to fetch, shared by 'download' and 'get'."""
+    from idmapping.download import ENTRY_SETS
+
+    for option in reversed((
+        click.option("--organism", "organisms", multiple=True, metavar="NAME",
+                     help="An organism's idmapping.dat, by UniProt's name: HUMAN_9606, "
+                          "MOUSE_10090 (repeatable; see --list-organisms)"),
+        click.option("--whole", is_flag=True,
+                     help="The idmapping.dat of all of UniProtKB (tens of GB)"),
+        click.option("--file", "files", multiple=True, metavar="NAME",
+                     help="Another file, by name (idmapping_selected.tab.gz, uniref90.xml.gz) "
+                          "or by its path under the base URL (repeatable)"),
+        click.option("--entries", type=click.Choice(tuple(ENTRY_SETS)), default="none",
+                     show_default=True,
+                     help="Entry files: swissprot (uniprot_sprot.dat.gz and its isoforms) or "
+                          "trembl (those and uniprot_trembl.dat.gz)"),
+        setting_option("download_url", metavar="URL"),
+        setting_option("download_timeout", metavar="SECONDS"),
+    )):
+        fn = option(fn)
+    return fn
+
+
+def _fetch(directory: Path, settings: Settings, organisms: tuple[str, ...], whole: bool,
+           files: tuple[str, ...], entries: str, quiet: bool) -> list[Path]:
+    """Download what the options ask into *directory*; return the files' paths."""
+    from idmapping.cli.progress import download_progress
+    from idmapping.download import DownloadRequest, download_release
+
+    if not (organisms or whole or files or entries != "none"):
+        raise click.UsageError("Choose what to fetch: --organism NAME, --whole, --file NAME "
+                               "or --entries")
+    request = DownloadRequest(organisms, whole, files, entries)
+    started = time.perf_counter()
+    with download_progress(quiet) as progress:
+        fetched = download_release(directory, request, settings, progress)
+    new = [f for f in fetched if not f.skipped]
+    click.echo(f"{len(fetched)} files in {directory}: {len(new)} fetched "
+               f"({sum(f.size for f in new):,} bytes in {time.perf_counter() - started:.1f} s), "
+               f"{len(fetched) - len(new)} already complete", err=True)
+    return [f.path for f in fetched]
+
+
+@cli.command()
+@click.argument("directory", required=False,
+                type=click.Path(file_okay=False, path_type=Path))
+@_download_options
+@click.option("--list-organisms", "list_only", is_flag=True,
+              help="List the organisms that have their own idmapping.dat, and stop")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bars")
+@domain_errors
+def download(directory: Path | None, organisms: tuple[str, ...], whole: bool,
+             files: tuple[str, ...], entries: str, download_url: str | None,
+             download_timeout: float | None, list_only: bool, quiet: bool) -> None:
+    """Fetch UniProt's release files into DIRECTORY, for 'idmapping load DIRECTORY'.
+
+    Always fetches reldate.txt, sec_ac.txt, delac_sp.txt and delac_tr.txt.gz, with the files
+    the options name. An interrupted download resumes where it stopped; files already
+    complete are kept; each file is checked against its size and the MD5 its folder's
+    RELEASE.metalink lists.
+    """
+    from idmapping.download import list_organisms
+
+    settings = _settings(download_url=download_url, download_timeout=download_timeout)
+    if list_only:
+        for organism in list_organisms(settings):
+            click.echo(organism)
+        return
+    if directory is None:
+        raise click.UsageError("Missing argument 'DIRECTORY'.")
+    _fetch(directory, settings, organisms, whole, files, entries, quiet)
+    click.echo(f"Next: idmapping load {directory}", err=True)
+
+
+@cli.command()
+@store_option
+@_download_options
+@click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the files [default: downloads in the user's data directory]")
+@click.option("--keep-current", is_flag=True,
+              help="Add the release beside the one being served, which stays current")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bars")
+@domain_errors
+def get(store: str | None, organisms: tuple[str, ...], whole: bool, files: tuple[str, ...],
+        entries: str, download_url: str | None, download_timeout: float | None,
+        directory: Path | None, keep_current: bool, quiet: bool) -> None:
+    """Download release files (as 'idmapping download') and load them (as 'idmapping load').
+
+    Only the files this command fetched are loaded, not others in the folder.
+    """
+    from idmapping.download import default_download_dir
+
+    settings = _settings(store=store, download_url=download_url,
+                         download_timeout=download_timeout)
+    folder = directory or default_download_dir()
+    paths = _fetch(folder, settings, organisms, whole, files, entries, quiet)
+    _load(store, tuple(str(p) for p in paths), None, Subset(), keep_current, quiet)
 
 
 @cli.group()
@@ -267,9 +378,8 @@ def serve(store: str | None, host: str | None, port: int | None, workers: int | 
 DEMO_LOADED = (
     "The store was empty: loaded the demo release {} shipped with idmapping "
     "(generated data, not UniProt's).\n"
-    "To serve real data, download UniProt's files (for example "
-    "https://ftp.uniprot.org/pub/databases/uniprot/current_release/knowledgebase/idmapping/"
-    "by_organism/HUMAN_9606_idmapping.dat.gz) and run 'idmapping load FILE...'.")
+    "To serve real data, fetch and load UniProt's files: 'idmapping get --organism "
+    "HUMAN_9606' (or 'idmapping download DIR', then 'idmapping load DIR').")
 
 
 @cli.command()

@@ -1,4 +1,4 @@
-"""What the command line shows people: load progress and the store report (rich)."""
+"""What the command line shows people: download and load progress, the store report (rich)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from rich.progress import (
     BarColumn,
     DownloadColumn,
     Progress,
+    TaskID,
     TextColumn,
     TimeElapsedColumn,
     TimeRemainingColumn,
@@ -17,11 +18,12 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from idmapping.download import Progress as DownloadCallback
 from idmapping.loader import Progress as ProgressCallback
 from idmapping.releases import ReleaseRow
 from idmapping.report import StoreReport
 
-__all__ = ["load_progress", "print_info"]
+__all__ = ["load_progress", "download_progress", "print_info"]
 
 
 @contextlib.contextmanager
@@ -40,6 +42,26 @@ def load_progress(quiet: bool = False) -> Iterator[ProgressCallback | None]:
         def update(done: int, total: int, rows: int) -> None:
             elapsed = bar.tasks[0].elapsed or 1e-9
             bar.update(task, completed=done, total=total, rows=rows, rate=rows / elapsed)
+
+        yield update
+
+
+@contextlib.contextmanager
+def download_progress(quiet: bool = False) -> Iterator[DownloadCallback | None]:
+    """One progress bar per file on stderr, driven by bytes received; None if *quiet*."""
+    if quiet:
+        yield None
+        return
+    console = Console(stderr=True)
+    columns = (TextColumn("{task.description:<40}"), BarColumn(), DownloadColumn(),
+               TransferSpeedColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=console, transient=False) as bar:
+        tasks: dict[str, TaskID] = {}
+
+        def update(name: str, done: int, total: int | None) -> None:
+            if name not in tasks:
+                tasks[name] = bar.add_task(name, total=total)
+            bar.update(tasks[name], completed=done, total=total)
 
         yield update
 

@@ -15,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, TypeVar
 
-from idmapping.errors import ReleaseFileError
+from idmapping.errors import ReleaseFileError, UnknownFormat
 from idmapping.loader.builder import ReleaseBuilder
 from idmapping.loader.entries import load_uniparc, load_uniprotkb, load_uniref
 from idmapping.loader.readers import (
@@ -37,8 +37,8 @@ from idmapping.uniprot.readers.kbxml import read_uniprot_xml
 if TYPE_CHECKING:
     import pyarrow as pa
 
-__all__ = ["load_release", "load_demo", "demo_dir", "Progress", "sniff", "ReleaseFile",
-           "ReleaseBuilder"]
+__all__ = ["load_release", "load_demo", "demo_dir", "release_paths", "Progress", "sniff",
+           "ReleaseFile", "ReleaseBuilder"]
 
 Progress = Callable[[int, int, int], None]
 """Called as ``progress(bytes_read, bytes_total, rows)`` while a load runs."""
@@ -230,6 +230,48 @@ def load_release(
     except BaseException:
         builder.abort()
         raise
+
+
+_UNFINISHED = (".part", ".bad")
+"""Suffixes of downloads that are not complete files (idmapping.download)."""
+
+
+def release_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[str]]:
+    """The release files among *paths*, where a folder stands for the release files in it.
+
+    A file given by name is kept as it is (the load tells what is wrong with it). Of a
+    folder's files, those whose content is a release file are kept, in name order; the others
+    (an unfinished download ``NAME.part`` or a refused one ``NAME.bad``, a README, a
+    ``RELEASE.metalink``, anything unknown) are skipped, each with a note. Hidden files are
+    skipped silently.
+
+    :returns: the files, and the notes on the files skipped.
+    :raises ReleaseFileError: a folder with no release file in it.
+    """
+    files: list[Path] = []
+    notes: list[str] = []
+    for given in paths:
+        path = Path(given)
+        if not path.is_dir():
+            files.append(path)
+            continue
+        found = 0
+        for child in sorted(p for p in path.iterdir() if p.is_file()):
+            if child.name.startswith("."):
+                continue
+            if child.name.endswith(_UNFINISHED):
+                notes.append(f"{child}: skipped, an unfinished or refused download")
+                continue
+            try:
+                sniff(child)
+            except UnknownFormat:
+                notes.append(f"{child}: skipped, not a release file this loader reads")
+                continue
+            files.append(child)
+            found += 1
+        if not found:
+            raise ReleaseFileError("no release file in this folder", str(path))
+    return files, notes
 
 
 def _pick_name(names: list[str]) -> str:
