@@ -137,6 +137,47 @@ def map_command(store: str | None, from_db: str, to_db: str, tax_id: str, fmt: s
 
 @cli.command()
 @store_option
+@click.option("--input", "-i", "input_file", metavar="FILE|-", type=click.File("rb"),
+              default=None, help="Read ids from this file ('-': stdin) [default: stdin when "
+              "no IDS are given]")
+@click.option("--format", "fmt", type=click.Choice(("tsv", "json")), default="tsv",
+              show_default=True, help="Output format")
+@click.argument("ids", nargs=-1)
+@domain_errors
+def detect(store: str | None, input_file: BinaryIO | None, fmt: str, ids: tuple[str, ...]
+           ) -> None:
+    """Say which databases of the current release hold each id, and the best --from.
+
+    IDS are given as arguments, read from --input, or from stdin. tsv prints one
+    Id<TAB>Database<TAB>Entries<TAB>Reviewed<TAB>Taxa row per id and database (an id held
+    nowhere: one row with an empty database); json prints what POST /idmapping/detect
+    answers. The best database and why are written to stderr.
+    """
+    from idmapping.detect import DETECT_COLUMNS, detect_ids
+    from idmapping.ids import decode_ids, split_text_ids
+
+    settings = _settings(store=store)
+    given = split_text_ids(" ".join(ids))
+    if input_file is not None or not given:
+        source: BinaryIO = (input_file if input_file is not None
+                            else sys.stdin.buffer)
+        given += decode_ids(source.read(), settings.max_id_length)
+    if not given:
+        raise click.UsageError("No ids given: pass IDS, --input FILE, or ids on stdin")
+    with open_store(settings.store_url) as opened:
+        found = detect_ids(opened, given)
+    if fmt == "json":
+        click.echo(orjson.dumps(found.to_dict()).decode())
+    else:
+        for row in (DETECT_COLUMNS, *found.rows()):
+            click.echo("\t".join(row))
+    best = found.best
+    click.echo(f"Best --from: {best.database} ({found.reason()})" if best is not None
+               else found.reason(), err=True)
+
+
+@cli.command()
+@store_option
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON")
 @domain_errors
 def info(store: str | None, as_json: bool) -> None:
