@@ -264,13 +264,14 @@ def holdings_sql(plan: HoldingsPlan, codes: dict[str, int],
         "SELECT i.seq, 'secondary', s.primary_acc, e.taxon, 1, COALESCE(e.reviewed, 0) "
         "FROM input i JOIN secondary s ON s.accession = i.key "
         "JOIN entries e ON e.accession = s.primary_acc WHERE i.kind = 'accession'",
-        "SELECT i.seq, 'deleted', d.source, NULL, 0, 0 FROM input i "
+        "SELECT i.seq, 'deleted', d.source, CAST(NULL AS integer), 0, 0 FROM input i "
         "JOIN deleted d ON d.accession = i.key WHERE i.kind = 'accession'",
     ]
     code = codes.get(plan.any_version or "")
     if code is not None:
         parts.append(
-            "SELECT DISTINCT i.seq, 'version', x.value, NULL, 0, 0 FROM input i "
+            "SELECT DISTINCT i.seq, 'version', x.value, CAST(NULL AS integer), 0, 0 "
+            "FROM input i "
             f"CROSS JOIN xrefs x WHERE i.kind = 'versioned' AND x.db = {code} "
             "AND x.key = i.key")
     return " UNION ALL ".join(parts)

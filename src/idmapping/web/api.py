@@ -19,6 +19,7 @@ from starlette.responses import Response
 from idmapping.detect import DETECT_COLUMNS, detect_ids, request_ids
 from idmapping.entries import DATASETS
 from idmapping.errors import NotFound
+from idmapping.explain import EXPLAIN_COLUMNS, explain_job
 from idmapping.model import Job, JobStatus
 from idmapping.results.media import MEDIA_TYPE_BY_FORMAT
 from idmapping.results.options import (
@@ -31,11 +32,12 @@ from idmapping.results.options import (
     check_entry_job,
     entry_options,
 )
+from idmapping.results.paging import Page, next_link
 from idmapping.results.view import ResultView
 from idmapping.store.base import Store
 from idmapping.version import __version__
 from idmapping.web.context import context
-from idmapping.web.http import idmapping_base, json_response, read_fields
+from idmapping.web.http import idmapping_base, json_response, public_url, read_fields
 from idmapping.web.pages import home_page, wants_html
 from idmapping.web.responses import (
     output,
@@ -181,6 +183,36 @@ async def detect(request: Request) -> Response:
         return Response(tsv_body(DETECT_COLUMNS, found.rows()), headers=headers,
                         media_type=MEDIA_TYPE_BY_FORMAT["tsv"])
     return json_response(found.to_dict(), headers=headers)
+
+
+@_get("/idmapping/explain/{job_id}")
+def explain(
+    request: Request,
+    job_id: str,
+    format: str | None = Query(None, description="json or tsv; overrides the Accept header"),
+    size: str | None = SIZE,
+    cursor: str | None = CURSOR,
+) -> Response:
+    """Why each failed id of a finished job did not map, paged over its failed ids
+    (reasons in docs/mapping.md), in the current release."""
+    ctx = context(request)
+    fmt = output(request, ("json", "tsv"), format, None).format
+    paging = PageRequest.read(size, cursor)
+    job = ctx.jobs.finished(job_id)
+    found = explain_job(ctx.store, job, paging.offset, paging.size, ctx.catalogue)
+    headers = {"X-UniProt-Release": found.release, "X-Total-Results": str(found.total)}
+    following = Page(paging.offset, paging.size, found.total).next_offset
+    if following is not None:
+        headers["Link"] = next_link(public_url(request), following, paging.size)
+    if fmt == "tsv":
+        body = tsv_body(EXPLAIN_COLUMNS, found.rows())
+        response = Response(body, headers=headers, media_type=MEDIA_TYPE_BY_FORMAT["tsv"])
+    else:
+        response = json_response(found.to_dict(), headers=headers)
+    if request.method == "HEAD":
+        response.body = b""
+        response.headers["content-length"] = "0"
+    return response
 
 
 async def _small_read(store: Store, read: Callable[[], Response], offload: bool = False

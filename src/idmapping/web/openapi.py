@@ -64,6 +64,17 @@ _DETECTION = {
     },
 }
 
+_EXPLANATIONS = {
+    "type": "object", "required": ["results"],
+    "properties": {"results": {"type": "array", "items": {
+        "type": "object", "required": ["id", "reasons"],
+        "properties": {"id": {"type": "string"}, "reasons": {"type": "array", "items": {
+            "type": "object", "required": ["reason", "message"],
+            "properties": {"reason": {"type": "string", "enum": [
+                "no_target", "other_taxa", "other_version", "other_database", "secondary",
+                "deleted", "malformed", "unknown"]}, "message": {"type": "string"}}}}}}}},
+}
+
 
 def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
@@ -97,6 +108,12 @@ def _responses(path: str) -> dict[str, Any]:
                                     "text/plain": {"schema": {"type": "string"}}}},
                 "400": common["400"], "413": _errors("The request body is over max_body_bytes"),
                 "503": common["503"]}
+    if path.startswith("/idmapping/explain/"):
+        return {"200": {"description": "A page of failed ids with their reasons; "
+                                       "X-Total-Results, Link to the next page",
+                        "content": {"application/json": {"schema": _EXPLANATIONS},
+                                    "text/plain": {"schema": {"type": "string"}}}},
+                "400": common["400"], "404": common["404"], "503": common["503"]}
     if path.startswith("/idmapping/status/"):
         return {"200": _json(_JOB_STATUS, "NEW or RUNNING"),
                 "303": {**_json(_JOB_STATUS, "FINISHED: Location is the results URL"),
