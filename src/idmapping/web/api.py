@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
+import orjson
 from fastapi import APIRouter, Query, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
@@ -204,15 +205,14 @@ def explain(
     following = Page(paging.offset, paging.size, found.total).next_offset
     if following is not None:
         headers["Link"] = next_link(public_url(request), following, paging.size)
-    if fmt == "tsv":
-        body = tsv_body(EXPLAIN_COLUMNS, found.rows())
-        response = Response(body, headers=headers, media_type=MEDIA_TYPE_BY_FORMAT["tsv"])
-    else:
-        response = json_response(found.to_dict(), headers=headers)
     if request.method == "HEAD":
-        response.body = b""
-        response.headers["content-length"] = "0"
-    return response
+        body = b""
+    elif fmt == "tsv":
+        body = tsv_body(EXPLAIN_COLUMNS, found.rows())
+    else:
+        body = orjson.dumps(found.to_dict())
+    media = MEDIA_TYPE_BY_FORMAT["tsv"] if fmt == "tsv" else "application/json"
+    return Response(body, headers=headers, media_type=media)
 
 
 async def _small_read(store: Store, read: Callable[[], Response], offload: bool = False
