@@ -248,9 +248,12 @@ def holdings_sql(plan: HoldingsPlan, codes: dict[str, int],
         # CROSS JOIN: the input stays the outer loop, probing the key index (see lookup_sql)
         "SELECT h.seq, 'xref' AS what, d.name AS detail, h.taxon, h.n, h.r FROM ("
         f"SELECT i.seq, x.db, e.taxon, count(DISTINCT e.id) AS n, {reviewed} AS r "
-        f"FROM input i CROSS JOIN xrefs x JOIN entries e ON e.id = {entry_of('x')} "
-        f"WHERE i.kind IN ('value', 'plain', 'versioned') AND x.db IN ({among}) "
-        "AND x.key = i.key AND (i.kind = 'value' "
+        # c: the databases as a row source, so that each probe is one (db, key) of the index
+        # (with db IN (...) alone, SQLite built an automatic index over every xref instead)
+        "FROM input i CROSS JOIN dbs c CROSS JOIN xrefs x "
+        f"JOIN entries e ON e.id = {entry_of('x')} "
+        f"WHERE i.kind IN ('value', 'plain', 'versioned') AND c.code IN ({among}) "
+        "AND x.db = c.code AND x.key = i.key AND (i.kind = 'value' "
         f"OR (i.kind = 'plain' AND x.db NOT IN ({among_versioned})) "
         f"OR (i.kind = 'versioned' AND x.db IN ({among_versioned}) "
         "AND lower(x.value) = i.version)) "
