@@ -283,14 +283,19 @@ def releases_drop(store: str | None, name: str) -> None:
               show_default=True, help="Output format")
 @click.option("--failed", "failed_file", type=click.File("w"), default=None,
               help="Also write the ids that mapped to nothing to this file")
+@click.option("--explain", is_flag=True,
+              help="After the mapping, write why each id that mapped to nothing did not map "
+              "to stderr: Id<TAB>Reason<TAB>Message rows")
 @click.argument("input_file", metavar="[FILE|-]", type=click.File("rb"), default="-")
 @domain_errors
 def map_command(store: str | None, from_db: str, to_db: str, tax_id: str, fmt: str,
-                failed_file: TextIO | None, input_file: BinaryIO) -> None:
+                failed_file: TextIO | None, explain: bool, input_file: BinaryIO) -> None:
     """Map ids read from FILE (or stdin), separated by whitespace or commas.
 
     tsv prints From<TAB>To rows under that header; json prints
     {"results":[{"from","to"}...],"failedIds":[...]}; list prints one target per line.
+    With --explain the reasons of the ids not mapped follow on stderr, so that stdout
+    stays the results alone.
     """
     from idmapping.ids import decode_ids
     from idmapping.offline import map_to
@@ -298,12 +303,61 @@ def map_command(store: str | None, from_db: str, to_db: str, tax_id: str, fmt: s
     settings = _settings(store=store)
     ids = decode_ids(input_file.read(), settings.max_id_length)
     with open_store(settings.store_url) as opened:
-        run = map_to(sys.stdout.buffer, opened,
-                     MappingRequest(from_db, to_db, tuple(ids), tax_id), fmt)
+        request = MappingRequest(from_db, to_db, tuple(ids), tax_id)
+        run = map_to(sys.stdout.buffer, opened, request, fmt)
+        if explain and run.failed_ids:
+            from idmapping.explain import EXPLAIN_COLUMNS, explain_ids
+
+            _, explained = explain_ids(opened, request, run.failed_ids)
+            click.echo("\t".join(EXPLAIN_COLUMNS), err=True)
+            for item in explained:
+                for reason in item.reasons:
+                    click.echo(f"{item.id}\t{reason.kind}\t{reason.message}", err=True)
     if failed_file is not None:
         failed_file.write("".join(f"{i}\n" for i in run.failed_ids))
     click.echo(f"{run.count:,} results; {len(run.failed_ids):,} ids not mapped "
                f"(release {run.release})", err=True)
+
+
+@cli.command()
+@store_option
+@click.option("--input", "-i", "input_file", metavar="FILE|-", type=click.File("rb"),
+              default=None, help="Read ids from this file ('-': stdin) [default: stdin when "
+              "no IDS are given]")
+@click.option("--format", "fmt", type=click.Choice(("tsv", "json")), default="tsv",
+              show_default=True, help="Output format")
+@click.argument("ids", nargs=-1)
+@domain_errors
+def detect(store: str | None, input_file: BinaryIO | None, fmt: str, ids: tuple[str, ...]
+           ) -> None:
+    """Say which databases of the current release hold each id, and the best --from.
+
+    IDS are given as arguments, read from --input, or from stdin. tsv prints one
+    Id<TAB>Database<TAB>Entries<TAB>Reviewed<TAB>Taxa row per id and database (an id held
+    nowhere: one row with an empty database); json prints what POST /idmapping/detect
+    answers. The best database and why are written to stderr.
+    """
+    from idmapping.detect import DETECT_COLUMNS, detect_ids
+    from idmapping.ids import decode_ids, split_text_ids
+
+    settings = _settings(store=store)
+    given = split_text_ids(" ".join(ids))
+    if input_file is not None or not given:
+        source: BinaryIO = (input_file if input_file is not None
+                            else sys.stdin.buffer)
+        given += decode_ids(source.read(), settings.max_id_length)
+    if not given:
+        raise click.UsageError("No ids given: pass IDS, --input FILE, or ids on stdin")
+    with open_store(settings.store_url) as opened:
+        found = detect_ids(opened, given)
+    if fmt == "json":
+        click.echo(orjson.dumps(found.to_dict()).decode())
+    else:
+        for row in (DETECT_COLUMNS, *found.rows()):
+            click.echo("\t".join(row))
+    best = found.best
+    click.echo(f"Best --from: {best.database} ({found.reason()})" if best is not None
+               else found.reason(), err=True)
 
 
 @cli.command()

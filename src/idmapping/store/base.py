@@ -23,7 +23,15 @@ from typing import Any
 
 from idmapping.catalogue import Catalogue
 from idmapping.model import EntryFacts, Job, JobStatus, Release
-from idmapping.store.plans import FacetQuery, FilterQuery, LookupPlan, Subset, XrefBatch
+from idmapping.store.plans import (
+    FacetQuery,
+    FilterQuery,
+    HoldingRow,
+    HoldingsPlan,
+    LookupPlan,
+    Subset,
+    XrefBatch,
+)
 
 __all__ = ["Store", "ReleaseWriter"]
 
@@ -176,6 +184,11 @@ class Store(abc.ABC):
     def lookup(self, plan: LookupPlan) -> tuple[str, Iterator[tuple[int, str, int]]]:
         """Run *plan* against the current release: its name, and ``(seq, to, obsolete)`` rows
         ordered by input and then as results are shown."""
+
+    @abc.abstractmethod
+    def holdings(self, plan: HoldingsPlan) -> tuple[str, list[HoldingRow]]:
+        """Run *plan* against the current release: its name, and where its ids are held
+        (:data:`~idmapping.store.plans.HoldingRow`), in no particular order."""
 
     @abc.abstractmethod
     def entry_facts(self, accessions: Sequence[str]) -> dict[str, EntryFacts]:

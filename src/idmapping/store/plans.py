@@ -18,8 +18,8 @@ if TYPE_CHECKING:
     import numpy as np
     import pyarrow as pa
 
-__all__ = ["Subset", "LookupPlan", "FilterQuery", "FacetQuery", "XrefBatch",
-           "check_release_name"]
+__all__ = ["Subset", "LookupPlan", "HoldingsPlan", "HoldingRow", "FilterQuery", "FacetQuery",
+           "XrefBatch", "check_release_name"]
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,37 @@ class LookupPlan:
     target: str
     inputs: Sequence[tuple[int, str, str, str | None]]
     taxon: int | None = None
+
+
+@dataclass(frozen=True)
+class HoldingsPlan:
+    """Where ids are held in the current release, in every database at once: the one set
+    query behind ``detect`` and ``explain`` (:func:`idmapping.store.sql.holdings_sql`).
+
+    :param inputs: ``(seq, key, kind, version)`` rows, several per input id: kind ``value``
+        (the lower-case id, matched in any database), ``plain`` (the lower-case id of an id
+        with a version: matched where ids carry none), ``versioned`` (the key without the
+        version, and the lower-case id as *version*: matched exactly where ids carry one),
+        ``accession`` or ``entry_name`` (an upper-case UniProtKB key).
+    :param types: the ID_types looked in.
+    :param versioned: those of *types* whose ids carry a version.
+    :param any_version: an ID_type in which ``versioned`` inputs are also looked up whatever
+        their version (the stored values are listed), or None.
+    """
+
+    inputs: Sequence[tuple[int, str, str, str | None]]
+    types: tuple[str, ...]
+    versioned: frozenset[str] = frozenset()
+    any_version: str | None = None
+
+
+HoldingRow = tuple[int, str, str, int | None, int, int]
+"""A row of :class:`HoldingsPlan`'s answer: ``(seq, what, detail, taxon, entries, reviewed)``.
+
+*what* is ``xref`` (detail: the ID_type holding the id), ``uniprot`` (an entry's accession or
+name), ``secondary`` (detail: the primary accession), ``deleted`` (detail: ``sp`` or ``tr``)
+or ``version`` (detail: a value of *any_version* with the id's key); per taxon, with the
+number of entries and of reviewed entries (0 for ``deleted`` and ``version``)."""
 
 
 @dataclass(frozen=True)

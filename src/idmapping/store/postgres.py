@@ -42,7 +42,7 @@ from psycopg.types.json import Jsonb, set_json_loads
 from idmapping.catalogue import Catalogue
 from idmapping.errors import InvalidRequest, NoRelease, NotFound, StoreDamaged, StoreError
 from idmapping.model import Release
-from idmapping.store.plans import FacetQuery, FilterQuery, LookupPlan
+from idmapping.store.plans import FacetQuery, FilterQuery, HoldingRow, HoldingsPlan, LookupPlan
 from idmapping.store.postgres_driver import (
     Connection,
     adapt,
@@ -74,6 +74,7 @@ from idmapping.store.sql import (
     facet_sql,
     filter_params,
     filter_sql,
+    holdings_sql,
     lookup_sql,
     sample_sql,
 )
@@ -311,13 +312,20 @@ class PostgresStore(SqlStore):
         return release.name, self._translated_rows(
             self._stream(conn, release, plan, adapt(query), params))
 
+    @translated
+    def holdings(self, plan: HoldingsPlan) -> tuple[str, list[HoldingRow]]:
+        conn = self._reader()
+        release = self._current(conn)
+        query = holdings_sql(plan, self._codes_of(conn, release))
+        return release.name, list(self._stream(conn, release, plan, query, []))
+
     def _translated_rows(self, rows: Iterator[tuple[int, str, int]]
                          ) -> Iterator[tuple[int, str, int]]:
         with translating(self.url):  # read after lookup() has returned
             yield from rows
 
-    def _stream(self, conn: Connection, release: Release, plan: LookupPlan, query: str,
-                params: list[Any]) -> Iterator[tuple[int, str, int]]:
+    def _stream(self, conn: Connection, release: Release, plan: LookupPlan | HoldingsPlan,
+                query: str, params: list[Any]) -> Iterator[Any]:
         token = object()
         if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
             conn.rollback()  # a lookup on this connection that was left half-read
@@ -347,8 +355,8 @@ class PostgresStore(SqlStore):
                              "read one lookup's rows before starting the next")
         return cursor.fetchmany(_FETCH)
 
-    def _declare(self, conn: Connection, release: Release, plan: LookupPlan, query: str,
-                 params: list[Any]) -> psycopg.ServerCursor[Any]:
+    def _declare(self, conn: Connection, release: Release, plan: LookupPlan | HoldingsPlan,
+                 query: str, params: list[Any]) -> psycopg.ServerCursor[Any]:
         """Fill the input table and open the lookup as a server-side cursor."""
         # For this transaction only: the release's tables by their bare names, as lookup_sql
         # writes them; a plan for reading every row (a cursor is otherwise planned for its

@@ -13,13 +13,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from idmapping.store.plans import FacetQuery, FilterQuery, LookupPlan, Subset
+from idmapping.store.plans import FacetQuery, FilterQuery, HoldingsPlan, LookupPlan, Subset
 from idmapping.store.schema import DOCUMENT_COLUMNS, DOCUMENT_TABLES, ENTRY_SHIFT
 
 __all__ = ["SAMPLE_SCAN", "OLD_RELEASE", "OLD_FACETS", "FACET_COLUMNS", "sample_sql",
            "filter_sql", "filter_params", "facet_sql",
            "same_entry", "entry_column", "entry_range", "sqlite_same_entry",
-           "sqlite_entry_column", "derived_gene_name_sql", "subset_sql", "lookup_sql"]
+           "sqlite_entry_column", "derived_gene_name_sql", "subset_sql", "lookup_sql",
+           "holdings_sql"]
 
 
 SAMPLE_SCAN = 10_000
@@ -290,3 +291,53 @@ def lookup_sql(plan: LookupPlan, codes: dict[str, int],
         "ORDER BY h.seq, t.value"
     )
     return sql, params
+
+
+def holdings_sql(plan: HoldingsPlan, codes: dict[str, int],
+                 entry_of: Callable[[str], str] = entry_column) -> str:
+    """The one query answering *plan*: :data:`~idmapping.store.plans.HoldingRow` rows.
+
+    The input is the temporary table ``input(seq, key, kind, version)``. Every input is probed
+    in the key index once per database (``db IN (...)``: the index leads with the database),
+    which is one set query whatever the number of ids and databases.
+
+    :param entry_of: how the backend reads an xref's entry (:func:`entry_column` by default).
+    """
+    wanted = sorted(codes[t] for t in plan.types if t in codes) or [-1]
+    versioned = sorted(codes[t] for t in plan.versioned if t in codes) or [-1]
+    among, among_versioned = ", ".join(map(str, wanted)), ", ".join(map(str, versioned))
+    reviewed = "count(DISTINCT CASE WHEN e.reviewed = 1 THEN e.id END)"
+    parts = [
+        # CROSS JOIN: the input stays the outer loop, probing the key index (see lookup_sql)
+        "SELECT h.seq, 'xref' AS what, d.name AS detail, h.taxon, h.n, h.r FROM ("
+        f"SELECT i.seq, x.db, e.taxon, count(DISTINCT e.id) AS n, {reviewed} AS r "
+        # c: the databases as a row source, so that each probe is one (db, key) of the index
+        # (with db IN (...) alone, SQLite built an automatic index over every xref instead)
+        "FROM input i CROSS JOIN dbs c CROSS JOIN xrefs x "
+        f"JOIN entries e ON e.id = {entry_of('x')} "
+        f"WHERE i.kind IN ('value', 'plain', 'versioned') AND c.code IN ({among}) "
+        "AND x.db = c.code AND x.key = i.key AND (i.kind = 'value' "
+        f"OR (i.kind = 'plain' AND x.db NOT IN ({among_versioned})) "
+        f"OR (i.kind = 'versioned' AND x.db IN ({among_versioned}) "
+        "AND lower(x.value) = i.version)) "
+        "GROUP BY i.seq, x.db, e.taxon) h JOIN dbs d ON d.code = h.db",
+        f"SELECT i.seq, 'uniprot', '', e.taxon, count(DISTINCT e.id), {reviewed} "
+        "FROM input i JOIN entries e ON e.accession = i.key WHERE i.kind = 'accession' "
+        "GROUP BY i.seq, e.taxon",
+        f"SELECT i.seq, 'uniprot', '', e.taxon, count(DISTINCT e.id), {reviewed} "
+        "FROM input i JOIN entries e ON e.name = i.key WHERE i.kind = 'entry_name' "
+        "GROUP BY i.seq, e.taxon",
+        "SELECT i.seq, 'secondary', s.primary_acc, e.taxon, 1, COALESCE(e.reviewed, 0) "
+        "FROM input i JOIN secondary s ON s.accession = i.key "
+        "JOIN entries e ON e.accession = s.primary_acc WHERE i.kind = 'accession'",
+        "SELECT i.seq, 'deleted', d.source, CAST(NULL AS integer), 0, 0 FROM input i "
+        "JOIN deleted d ON d.accession = i.key WHERE i.kind = 'accession'",
+    ]
+    code = codes.get(plan.any_version or "")
+    if code is not None:
+        parts.append(
+            "SELECT DISTINCT i.seq, 'version', x.value, CAST(NULL AS integer), 0, 0 "
+            "FROM input i "
+            f"CROSS JOIN xrefs x WHERE i.kind = 'versioned' AND x.db = {code} "
+            "AND x.key = i.key")
+    return " UNION ALL ".join(parts)

@@ -9,16 +9,20 @@ page through ``/idmapping/results`` or stream ``/idmapping/stream``, and get ent
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
+import orjson
 from fastapi import APIRouter, Query, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
+from idmapping.detect import DETECT_COLUMNS, detect_ids, request_ids
 from idmapping.entries import DATASETS
 from idmapping.errors import NotFound
+from idmapping.explain import EXPLAIN_COLUMNS, explain_job
 from idmapping.model import Job, JobStatus
+from idmapping.results.media import MEDIA_TYPE_BY_FORMAT
 from idmapping.results.options import (
     ENTRY_FORMATS,
     PLAIN_PAGED,
@@ -29,11 +33,12 @@ from idmapping.results.options import (
     check_entry_job,
     entry_options,
 )
+from idmapping.results.paging import Page, next_link
 from idmapping.results.view import ResultView
 from idmapping.store.base import Store
 from idmapping.version import __version__
 from idmapping.web.context import context
-from idmapping.web.http import idmapping_base, json_response, read_fields
+from idmapping.web.http import idmapping_base, json_response, public_url, read_fields
 from idmapping.web.pages import home_page, wants_html
 from idmapping.web.responses import (
     output,
@@ -102,6 +107,32 @@ _RUN_BODY = {
 }
 
 
+_DETECT_BODY = {
+    "requestBody": {
+        "content": {
+            media: {
+                "schema": {
+                    "type": "object",
+                    "required": ["ids"],
+                    "properties": {
+                        "ids": {"type": "string", "description": "Comma-separated ids"},
+                        "format": {"type": "string", "enum": ["json", "tsv"]},
+                    },
+                }
+            }
+            for media in ("application/x-www-form-urlencoded", "multipart/form-data")
+        },
+    },
+}
+
+
+def tsv_body(columns: Sequence[str], rows: Iterable[Sequence[str]]) -> bytes:
+    """A small TSV document: a header, then the rows (tabs and line ends in cells as spaces)."""
+    def line(cells: Sequence[str]) -> str:
+        return "\t".join(" ".join(c.split()) if c else "" for c in cells) + "\n"
+    return "".join([line(columns), *map(line, rows)]).encode()
+
+
 @_get("/", schema=False)
 def root(request: Request) -> Response:
     """A small answer for clients that probe the base URL; browsers get the home page."""
@@ -137,6 +168,51 @@ async def run(request: Request) -> Response:
         params.get("taxId"),
     )
     return json_response({"jobId": job.id})
+
+
+@router.post("/idmapping/detect", openapi_extra=_DETECT_BODY)
+async def detect(request: Request) -> Response:
+    """Which databases of the current release hold each id, and the best ``from`` database
+    for the list (form field ``ids``, as ``/idmapping/run``; ``format`` json or tsv)."""
+    ctx = context(request)
+    params = await read_fields(request, ctx.settings.max_body_bytes)
+    fmt = output(request, ("json", "tsv"), params.get("format"), None).format
+    ids = request_ids(params.get("ids"), ctx.settings.max_ids, ctx.settings.max_id_length)
+    found = await run_in_threadpool(detect_ids, ctx.store, ids, ctx.catalogue)
+    headers = {"X-UniProt-Release": found.release}
+    if fmt == "tsv":
+        return Response(tsv_body(DETECT_COLUMNS, found.rows()), headers=headers,
+                        media_type=MEDIA_TYPE_BY_FORMAT["tsv"])
+    return json_response(found.to_dict(), headers=headers)
+
+
+@_get("/idmapping/explain/{job_id}")
+def explain(
+    request: Request,
+    job_id: str,
+    format: str | None = Query(None, description="json or tsv; overrides the Accept header"),
+    size: str | None = SIZE,
+    cursor: str | None = CURSOR,
+) -> Response:
+    """Why each failed id of a finished job did not map, paged over its failed ids
+    (reasons in docs/mapping.md), in the current release."""
+    ctx = context(request)
+    fmt = output(request, ("json", "tsv"), format, None).format
+    paging = PageRequest.read(size, cursor)
+    job = ctx.jobs.finished(job_id)
+    found = explain_job(ctx.store, job, paging.offset, paging.size, ctx.catalogue)
+    headers = {"X-UniProt-Release": found.release, "X-Total-Results": str(found.total)}
+    following = Page(paging.offset, paging.size, found.total).next_offset
+    if following is not None:
+        headers["Link"] = next_link(public_url(request), following, paging.size)
+    if request.method == "HEAD":
+        body = b""
+    elif fmt == "tsv":
+        body = tsv_body(EXPLAIN_COLUMNS, found.rows())
+    else:
+        body = orjson.dumps(found.to_dict())
+    media = MEDIA_TYPE_BY_FORMAT["tsv"] if fmt == "tsv" else "application/json"
+    return Response(body, headers=headers, media_type=media)
 
 
 async def _small_read(store: Store, read: Callable[[], Response], offload: bool = False

@@ -42,6 +42,39 @@ _JOB_DETAILS = {
                    "errors": _PROBLEMS},
 }
 
+_HOLDING = {"type": "object", "required": ["database", "entries", "reviewed", "taxa"],
+            "properties": {"database": {"type": "string"}, "entries": {"type": "integer"},
+                           "reviewed": {"type": "integer"},
+                           "taxa": {"type": "array", "items": {"type": "integer"}}}}
+_CANDIDATE = {"type": "object", "required": ["database", "displayName", "ids", "entries"],
+              "properties": {"database": {"type": "string"}, "displayName": {"type": "string"},
+                             "ids": {"type": "integer"}, "entries": {"type": "integer"},
+                             "reason": {"type": "string"}}}
+_DETECTION = {
+    "type": "object",
+    "required": ["release", "count", "best", "candidates", "results"],
+    "properties": {
+        "release": {"type": "string"}, "count": {"type": "integer"},
+        "best": {"oneOf": [_CANDIDATE, {"type": "null"}]},
+        "candidates": {"type": "array", "items": _CANDIDATE},
+        "results": {"type": "array", "items": {
+            "type": "object", "required": ["id", "databases"],
+            "properties": {"id": {"type": "string"},
+                           "databases": {"type": "array", "items": _HOLDING}}}},
+    },
+}
+
+_EXPLANATIONS = {
+    "type": "object", "required": ["results"],
+    "properties": {"results": {"type": "array", "items": {
+        "type": "object", "required": ["id", "reasons"],
+        "properties": {"id": {"type": "string"}, "reasons": {"type": "array", "items": {
+            "type": "object", "required": ["reason", "message"],
+            "properties": {"reason": {"type": "string", "enum": [
+                "no_target", "other_taxa", "other_version", "other_database", "secondary",
+                "deleted", "malformed", "unknown"]}, "message": {"type": "string"}}}}}}}},
+}
+
 
 def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
@@ -69,6 +102,18 @@ def _responses(path: str) -> dict[str, Any]:
         return {"200": _json({"type": "object", "required": ["jobId"],
                               "properties": {"jobId": {"type": "string"}}}, "The job's id"),
                 **common, "413": _errors("The request body is over max_body_bytes")}
+    if path == "/idmapping/detect":
+        return {"200": {"description": "Where each id is held, and the best from database",
+                        "content": {"application/json": {"schema": _DETECTION},
+                                    "text/plain": {"schema": {"type": "string"}}}},
+                "400": common["400"], "413": _errors("The request body is over max_body_bytes"),
+                "503": common["503"]}
+    if path.startswith("/idmapping/explain/"):
+        return {"200": {"description": "A page of failed ids with their reasons; "
+                                       "X-Total-Results, Link to the next page",
+                        "content": {"application/json": {"schema": _EXPLANATIONS},
+                                    "text/plain": {"schema": {"type": "string"}}}},
+                "400": common["400"], "404": common["404"], "503": common["503"]}
     if path.startswith("/idmapping/status/"):
         return {"200": _json(_JOB_STATUS, "NEW or RUNNING"),
                 "303": {**_json(_JOB_STATUS, "FINISHED: Location is the results URL"),

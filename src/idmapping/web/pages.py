@@ -41,6 +41,7 @@ from idmapping.catalogue import AC_ID, Catalogue
 from idmapping.entries import Dataset, xref_databases
 from idmapping.errors import IdMappingError, InvalidRequest, NotFound
 from idmapping.examples import example_ids
+from idmapping.explain import explain_job
 from idmapping.ids import split_text_ids, unique
 from idmapping.model import Job, JobStatus
 from idmapping.results.options import (
@@ -452,6 +453,10 @@ def _finished(request: Request, ctx: ApiContext, job: Job) -> dict[str, Any]:
     }
 
 
+EXPLAINED_SHOWN = 50
+"""Failed ids whose reasons a job page shows (the API pages through all of them)."""
+
+
 @router.get("/id-mapping/{job_id}")
 def job_page(request: Request, job_id: str) -> Response:
     """A job's page: its status while running, then its summary, results and downloads."""
@@ -473,6 +478,12 @@ def job_page(request: Request, job_id: str) -> Response:
         "finished": job.status == JobStatus.FINISHED,
     }
     status = 200
+    values["explained"] = []
+    if job.status == JobStatus.FINISHED and job.failed_ids:
+        try:  # the reasons of the first failed ids; all of them at /idmapping/explain
+            values["explained"] = explain_job(ctx.store, job, 0, EXPLAINED_SHOWN).explanations
+        except IdMappingError:  # no release loaded just now: the ids are listed anyway
+            pass
     if job.status == JobStatus.FINISHED:
         try:
             values.update(_finished(request, ctx, job))

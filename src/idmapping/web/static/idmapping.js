@@ -189,6 +189,46 @@
       });
     }
 
+    var detect = document.getElementById("detect");
+    var detectNote = document.getElementById("detect-note");
+    if (detect && window.fetch) {
+      // Ask which database holds the ids (POST /idmapping/detect); choose it as From.
+      detect.hidden = false;
+      detect.addEventListener("click", function () {
+        var list = distinct(splitIds(ids.value));
+        if (list.length === 0) {
+          detectNote.textContent = "Enter ids first.";
+          ids.focus();
+          return;
+        }
+        var url = form.getAttribute("action").replace(/\/id-mapping$/, "") + "/idmapping/detect";
+        var body = new URLSearchParams();
+        body.set("ids", list.join(","));
+        detect.disabled = true;
+        detectNote.textContent = "Looking the ids up…";
+        fetch(url, { method: "POST", body: body })
+          .then(function (response) {
+            return response.json().then(function (json) { return [response.ok, json]; });
+          })
+          .then(function (answer) {
+            var ok = answer[0], json = answer[1];
+            if (!ok) {
+              detectNote.textContent = (json.messages || ["The ids could not be looked up."])
+                .join(" ");
+            } else if (!json.best) {
+              detectNote.textContent = "No database of this release holds these ids.";
+            } else {
+              from.value = json.best.database;
+              applyRule(false);
+              detectNote.textContent = "From set to " + json.best.displayName + ": " +
+                json.best.reason + ".";
+            }
+          })
+          .catch(function () { detectNote.textContent = "The ids could not be looked up."; })
+          .then(function () { detect.disabled = false; });
+      });
+    }
+
     form.addEventListener("submit", function (event) {
       var n = counted();
       if (n === 0 && !(file.files && file.files.length)) {
