@@ -34,12 +34,12 @@ from idmapping.errors import (
 from idmapping.ids import check_lengths, count_api_ids, split_api_ids
 from idmapping.jobs.dispatch import Dispatcher
 from idmapping.jobs.jobid import job_id
-from idmapping.jobs.spool import PairSpool
 from idmapping.mapping import MappingRun, map_ids
 from idmapping.model import Job, JobStatus, MappingRequest
 from idmapping.runtime import paused_gc
 from idmapping.settings import Settings
 from idmapping.store.base import Store
+from idmapping.store.spool import PairSpool
 
 __all__ = ["JobService", "ENTRY_TARGETS", "enrichable", "job_text", "LIMIT_ERROR",
            "ENRICH_WARNING"]
@@ -272,8 +272,8 @@ class JobService:
                                  job.tax_id)
         try:
             with paused_gc(), PairSpool() as spool:  # millions of short-lived rows, no cycle
-                # mapped in full before the write, which then holds the store's write lock
-                # only as long as the pairs take to insert (issue 14, row 12)
+                # mapped in full before the write: no write transaction is open while ids
+                # are looked up (issue 14, row 12)
                 mapped = map_ids(self.store, request, self.catalogue)
                 spool.extend(self._capped(mapped))
                 with _writing():

@@ -227,7 +227,13 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     def write_results(self, job_id: str, pairs: Iterable[tuple[str, str]]) -> int:
-        """Replace a job's results with *pairs*, in order; return how many were written."""
+        """Replace a job's results with *pairs*, in order; return how many were written.
+
+        Give a :class:`~idmapping.store.spool.PairSpool`: the pairs are then all known before
+        anything is written. A backend may write them in several transactions (SQLite: one
+        per chunk, so that other writers get the store in between); one that fails may leave
+        some written. A job's results are read only once it is FINISHED.
+        """
 
     @abc.abstractmethod
     def read_results(self, job_id: str, offset: int, limit: int | None

@@ -1,15 +1,17 @@
-"""A job's result pairs held between the mapping and the write (issue 14, row 12).
+"""A job's result pairs held between its mapping and its write (issue 14, row 12).
 
-A job is mapped first, into a :class:`PairSpool`, and then written in one short transaction:
-the store's write lock is never held while ids are looked up, so a small submission never
-waits for a large job's mapping. The pairs are kept as compact JSON chunks (about 30 bytes a
-pair rather than the 170 of two Python strings in a tuple), in memory up to
-:data:`MEMORY_BYTES` and in an anonymous temporary file past that.
+The job service maps a job in full into a :class:`PairSpool`, and only then hands it to
+:meth:`Store.write_results <idmapping.store.base.Store.write_results>`: the store's write lock
+is never held while ids are looked up, so a small submission never waits for a large job's
+mapping. The pairs are kept as JSON chunks (about 30 bytes a pair rather than the 170 of two
+Python strings in a tuple), in memory up to :data:`MEMORY_BYTES` and in an anonymous temporary
+file past that; a store that reads JSON in the database (SQLite) inserts the chunks as they
+are, without a Python object per pair.
 
 >>> with PairSpool(chunk_pairs=2) as spool:
 ...     spool.extend([("a", "1"), ("a", "2"), ("b", "3")])
-...     len(spool), list(spool)
-(3, [('a', '1'), ('a', '2'), ('b', '3')])
+...     len(spool), list(spool), list(spool.json_chunks())
+(3, [('a', '1'), ('a', '2'), ('b', '3')], [(2, b'[["a","1"],["a","2"]]'), (1, b'[["b","3"]]')])
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ MEMORY_BYTES = 8 << 20
 CHUNK_PAIRS = 10_000
 """Pairs encoded together (one JSON array)."""
 
-_LENGTH = struct.Struct("<Q")
+_HEADER = struct.Struct("<QI")  # before each chunk: its bytes and its pairs
 
 
 class PairSpool:
@@ -62,22 +64,26 @@ class PairSpool:
         if self._pending:
             data = orjson.dumps(self._pending)
             self._file.seek(0, io.SEEK_END)  # a reading left off elsewhere
-            self._file.write(_LENGTH.pack(len(data)) + data)
-            self.bytes += _LENGTH.size + len(data)
+            self._file.write(_HEADER.pack(len(data), len(self._pending)) + data)
+            self.bytes += _HEADER.size + len(data)
             self._pending = []
 
     def __len__(self) -> int:
         return self._count
 
-    def __iter__(self) -> Iterator[tuple[str, str]]:
+    def json_chunks(self) -> Iterator[tuple[int, bytes]]:
+        """The pairs, in order, as ``(count, JSON array of [from, to] arrays)`` chunks."""
         self._flush()
         end, offset = self.bytes, 0
         while offset < end:
             self._file.seek(offset)
-            (size,) = _LENGTH.unpack(self._file.read(_LENGTH.size))
-            chunk = orjson.loads(self._file.read(size))
-            offset += _LENGTH.size + size
-            for pair in chunk:  # JSON arrays back into tuples
+            size, count = _HEADER.unpack(self._file.read(_HEADER.size))
+            offset += _HEADER.size + size
+            yield count, self._file.read(size)
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        for _, data in self.json_chunks():
+            for pair in orjson.loads(data):  # JSON arrays back into tuples
                 yield pair[0], pair[1]
 
     @property
