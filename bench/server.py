@@ -24,6 +24,7 @@ SERVER_ENV = {
     "IDMAPPING_MAX_IDS": "2000000",
     "IDMAPPING_MAX_PAIRS": "100000000",
     "IDMAPPING_MAX_BODY_BYTES": str(256 * 1024 * 1024),
+    "IDMAPPING_MAX_JOB_BYTES": str(256 * 1024 * 1024),
 }
 """Settings raised so that a million ids (and their pairs) are accepted."""
 

@@ -79,8 +79,24 @@ class Job:
     obsolete_count: int = 0
     warnings: list[dict[str, Any]] = field(default_factory=list)
     errors: list[dict[str, Any]] = field(default_factory=list)
-    #: read without its ``ids`` (see ``Store.get_job(with_ids=False)``); never saved back
-    partial: bool = field(default=False, compare=False)
+    #: the columns it was read without (``ids``, ``failed_ids``, ``suggested_ids``: see
+    #: ``Store.get_job``), which then hold empty values; such a job is never saved back
+    unread: frozenset[str] = field(default=frozenset(), compare=False)
+
+    @property
+    def partial(self) -> bool:
+        """Whether it was read without some of its columns (see :attr:`unread`)."""
+        return bool(self.unread)
+
+    def require(self, *columns: str) -> None:
+        """Refuse a job read without any of *columns*: their empty values would be wrong.
+
+        :raises ValueError: naming the job and the columns.
+        """
+        missing = [c for c in columns if c in self.unread]
+        if missing:
+            raise ValueError(f"job {self.id} was read without {', '.join(missing)}: read "
+                             "them too")
 
 
 @dataclass

@@ -89,6 +89,10 @@ class Settings:
     max_id_length: int = _declare(1000, "Longest id accepted, in characters", minimum=1)
     max_body_bytes: int = _declare(64 * 1024 * 1024, "Largest request body accepted, in bytes",
                                    minimum=1)
+    max_job_bytes: int = _declare(
+        16 * 1024 * 1024, "Largest ids text a job stores, in UTF-8 bytes: kept as submitted "
+        "up to this size, else joined by commas without the whitespace around the ids; "
+        "larger is refused", minimum=1)
     job_ttl_days: float = _declare(
         7.0, "Days a job is kept after its last submission (0: keep forever)", minimum=0)
     demo: bool = _declare(True, "Load the shipped demo release when the store is empty")

@@ -39,8 +39,10 @@ from idmapping.model import Job, JobStatus, MappingRequest
 from idmapping.runtime import paused_gc
 from idmapping.settings import Settings
 from idmapping.store.base import Store
+from idmapping.store.spool import PairSpool
 
-__all__ = ["JobService", "ENTRY_TARGETS", "enrichable", "LIMIT_ERROR", "ENRICH_WARNING"]
+__all__ = ["JobService", "ENTRY_TARGETS", "enrichable", "job_text", "LIMIT_ERROR",
+           "ENRICH_WARNING"]
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +66,11 @@ class _TooMany(Exception):
 
 UNWRITABLE = "The store cannot be written ({}): submit the job again later"
 """The message of a job whose end could not be stored."""
+
+
+UNSPOOLED = ("The job's results could not be held in a temporary file ({}): submit the job "
+             "again later")
+"""The message of a job whose results did not fit in the temporary directory."""
 
 
 MAX_TAXON = 2**31 - 1
@@ -91,6 +98,35 @@ def check_tax_id(tax_id: str | None) -> str:
         raise InvalidRequest(f"The parameter 'taxId' has an invalid value '{shown}': a "
                              f"taxonomy identifier is a number from 1 to {MAX_TAXON}.")
     return tax
+
+
+def job_text(ids: str, split: list[str], limit: int) -> str:
+    """The ids text a job stores (issue 14, row 6): as submitted when it fits in *limit* UTF-8
+    bytes, else its ids (*split*) joined by commas, the whitespace and empty items around them
+    dropped. Either way the job maps the same ids, and its id, hashed from the submitted text,
+    is the same.
+
+    >>> job_text(" P04637 ,, P02340 ", ["P04637", "P02340"], 100)
+    ' P04637 ,, P02340 '
+    >>> job_text(" P04637 ,, P02340 ", ["P04637", "P02340"], 15)
+    'P04637,P02340'
+
+    :raises InvalidRequest: even joined, the ids are over *limit* bytes (the setting
+        ``max_job_bytes``); nothing is stored.
+    """
+    if _utf8_bytes(ids) <= limit:
+        return ids
+    joined = ",".join(split)
+    size = _utf8_bytes(joined)
+    if size > limit:
+        raise InvalidRequest(
+            f"The ids take {size:,} bytes, more than the {limit:,} a job may store (setting "
+            "'max_job_bytes'): submit fewer or shorter ids")
+    return joined
+
+
+def _utf8_bytes(text: str) -> int:
+    return len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
 
 
 @contextlib.contextmanager
@@ -181,6 +217,7 @@ class JobService:
         """
         split = self.validate(from_db, to_db, ids)
         assert from_db is not None and to_db is not None and ids is not None
+        text = job_text(ids, split, self.settings.max_job_bytes)
         tax = check_tax_id(tax_id)
         key = job_id(from_db, to_db, ids, tax)
         now = time.time()
@@ -193,7 +230,7 @@ class JobService:
             except StoreUnavailable as exc:
                 log.warning("job %s: %s", key, exc)
             return job
-        job = Job(id=key, from_db=from_db.strip(), to_db=to_db.strip(), ids=ids, tax_id=tax,
+        job = Job(id=key, from_db=from_db.strip(), to_db=to_db.strip(), ids=text, tax_id=tax,
                   status=JobStatus.NEW, created=now, updated=now)
         with _writing():
             self.store.save_job(job)
@@ -234,15 +271,21 @@ class JobService:
         request = MappingRequest(job.from_db, job.to_db, tuple(split_api_ids(job.ids)),
                                  job.tax_id)
         try:
-            with paused_gc():  # millions of short-lived rows, none in a cycle
+            with paused_gc(), PairSpool() as spool:  # millions of short-lived rows, no cycle
+                # mapped in full before the write: no write transaction is open while ids
+                # are looked up (issue 14, row 12)
                 mapped = map_ids(self.store, request, self.catalogue)
+                spool.extend(self._capped(mapped))
                 with _writing():
-                    count = self.store.write_results(key, self._capped(mapped))
+                    count = self.store.write_results(key, spool)
         except _TooMany:
             self._fail(job, 40, LIMIT_ERROR.format(self.settings.max_pairs))
             return
         except StoreUnavailable as exc:
             self._fail(job, 50, UNWRITABLE.format(exc.__cause__ or exc))
+            return
+        except OSError as exc:  # the spool's temporary file: a full or unwritable disk
+            self._fail(job, 50, UNSPOOLED.format(exc))
             return
         except IdMappingError as exc:
             self._fail(job, 50, exc.messages[0])
@@ -298,9 +341,10 @@ class JobService:
         """
         unfinished = (JobStatus.NEW,) if self.dispatcher.redelivers else (
             JobStatus.NEW, JobStatus.RUNNING)
-        pending = [j for j in self.store.list_jobs() if j.status in unfinished]
-        for job in pending:
-            self.dispatcher.submit(job.id, self.run)
+        # only their ids: each job's text is read when it runs (issue 14, row 6)
+        pending = self.store.job_ids(unfinished)
+        for key in pending:
+            self.dispatcher.submit(key, self.run)
         return len(pending)
 
     # -- reading ----------------------------------------------------------------------------
@@ -309,30 +353,35 @@ class JobService:
         ttl = self.settings.job_ttl_days
         return ttl > 0 and job.updated < now - ttl * 86400
 
-    def _read(self, key: str, with_ids: bool = True) -> Job | None:
+    def _read(self, key: str, with_ids: bool = True, with_failed: bool = True) -> Job | None:
         """The stored job *key*, or the ERROR it ended in if that could not be stored."""
         with self._lock:
             stalled = self._stalled.get(key)
         if stalled is not None:
             return stalled
-        return self.store.get_job(key, with_ids=with_ids)
+        return self.store.get_job(key, with_ids=with_ids, with_failed=with_failed)
 
-    def get(self, key: str, with_ids: bool = True) -> Job:
+    def get(self, key: str, with_ids: bool = True, with_failed: bool = True) -> Job:
         """The job *key*; :class:`NotFound` if unknown or expired.
 
         :param with_ids: read its submitted ids too (a status poll does not need them).
+        :param with_failed: read the ids that did not map too (``failedIds``,
+            ``suggestedIds``: see ``Store.get_job``).
         """
-        job = self._read(key, with_ids)
+        job = self._read(key, with_ids, with_failed)
         if job is None or self._expired(job, time.time()):
             raise NotFound()
         return job
 
-    def finished(self, key: str) -> Job:
+    def finished(self, key: str, with_failed: bool = True) -> Job:
         """The job *key* if FINISHED; :class:`NotFound` otherwise, as UniProt answers.
 
         Read without its submitted ids, which results do not need (see ``Store.get_job``).
+
+        :param with_failed: read the ids that did not map too: only pages that send
+            ``failedIds`` need them.
         """
-        job = self.store.get_job(key, with_ids=False)
+        job = self.store.get_job(key, with_ids=False, with_failed=with_failed)
         if job is None or self._expired(job, time.time()):
             raise NotFound()
         if job.status != JobStatus.FINISHED:

@@ -96,7 +96,11 @@ class Extras:
 
     @classmethod
     def from_job(cls, job: Job) -> Extras:
-        """Return the extras stored with a finished *job* (repeated on every page)."""
+        """Return the extras stored with a finished *job* (repeated on every page).
+
+        :raises ValueError: *job* was read without its failed ids (``Store.get_job``).
+        """
+        job.require("failed_ids", "suggested_ids")
         return cls(
             warnings=list(job.warnings),
             failed_ids=list(job.failed_ids),
@@ -166,6 +170,8 @@ class Writer:
     content_type: ClassVar[str]
     extension: ClassVar[str]
     batch_rows: ClassVar[int] = BATCH_ROWS
+    sends_extras: ClassVar[bool] = False
+    """Whether a page in this format sends its :class:`Extras` (``failedIds`` and so on)."""
 
     def __init__(self, columns: Sequence[str], extras: Extras | None = None) -> None:
         self.columns = tuple(columns)
@@ -221,6 +227,7 @@ class JsonWriter(Writer):
     name = "json"
     content_type = "application/json"
     extension = "json"
+    sends_extras = True
 
     def __init__(
         self,

@@ -48,7 +48,7 @@ from idmapping.results.paging import DEFAULT_SIZE, Page, encode_cursor
 from idmapping.store.base import Store
 from idmapping.store.plans import FilterQuery
 
-__all__ = ["STREAM_BATCH", "ResultView", "ResultPage"]
+__all__ = ["STREAM_BATCH", "ResultView", "ResultPage", "pages_send_failed"]
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +56,15 @@ STREAM_BATCH = 10_000
 """Pairs read (and entries looked up) at a time while streaming."""
 
 Warnings = list[dict[str, Any]]
+
+
+def pages_send_failed(out: Output) -> bool:
+    """Whether a page in *out*'s format sends the job's failed ids: the job is read without
+    them otherwise (``JobService.finished``). A stream never sends them.
+
+    :raises InvalidRequest: a format with no writer, as :class:`ResultView` says.
+    """
+    return writer_for(out.format).sends_extras
 
 
 class ResultView:
@@ -246,7 +255,9 @@ class ResultPage:
     def chunks(self) -> Iterator[bytes]:
         """The page written in the format, with the job's failed ids, warnings and so on
         (gzip if compressed)."""
-        extras = Extras.from_job(self.view.job)
+        # only the formats that send them read the job's failed ids (see pages_send_failed)
+        extras = Extras.from_job(self.view.job) if self.view.writer_class.sends_extras \
+            else Extras()
         extras.warnings = self.warnings + extras.warnings
         extras.facets = self.facets
         chunks = write(self.view.writer(extras), self.rows())

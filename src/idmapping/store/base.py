@@ -240,13 +240,24 @@ class Store(abc.ABC):
     # -- jobs -------------------------------------------------------------------------------
 
     @abc.abstractmethod
-    def get_job(self, job_id: str, with_ids: bool = True) -> Job | None:
+    def get_job(self, job_id: str, with_ids: bool = True, with_failed: bool = True
+                ) -> Job | None:
         """The job stored under *job_id*, or None.
 
+        A job read without some of its columns holds empty values there, names them in
+        ``unread`` (it is ``partial``) and cannot be saved.
+
         :param with_ids: read the submitted ids too. Results pages do not need them, and a
-            job of a million ids holds megabytes of them; a job read without them is
-            ``partial`` and cannot be saved.
+            job of 100,000 ids holds megabytes of them.
+        :param with_failed: read the ids that did not map too (``failedIds`` and
+            ``suggestedIds``): megabytes of JSON for a job of 100,000 unknown ids, which only
+            the pages that send them need (not a status poll).
         """
+
+    @abc.abstractmethod
+    def job_ids(self, statuses: Sequence[JobStatus]) -> list[str]:
+        """The ids of the jobs in one of *statuses*, least recently submitted first (nothing
+        else of them is read)."""
 
     @abc.abstractmethod
     def save_job(self, job: Job) -> None:
@@ -258,7 +269,13 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     def write_results(self, job_id: str, pairs: Iterable[tuple[str, str]]) -> int:
-        """Replace a job's results with *pairs*, in order; return how many were written."""
+        """Replace a job's results with *pairs*, in order; return how many were written.
+
+        Give a :class:`~idmapping.store.spool.PairSpool`: the pairs are then all known before
+        anything is written. A backend may write them in several transactions (SQLite: one
+        per chunk, so that other writers get the store in between); one that fails may leave
+        some written. A job's results are read only once it is FINISHED.
+        """
 
     @abc.abstractmethod
     def read_results(self, job_id: str, offset: int, limit: int | None

@@ -93,9 +93,9 @@ CREATE TABLE IF NOT EXISTS jobs (
     id TEXT PRIMARY KEY, from_db TEXT NOT NULL, to_db TEXT NOT NULL,
     tax_id TEXT NOT NULL, status TEXT NOT NULL, created REAL NOT NULL, updated REAL NOT NULL,
     release TEXT NOT NULL DEFAULT '', result_count INTEGER NOT NULL DEFAULT 0,
-    failed_ids TEXT NOT NULL DEFAULT '[]', suggested_ids TEXT NOT NULL DEFAULT '[]',
     obsolete_count INTEGER NOT NULL DEFAULT 0, warnings TEXT NOT NULL DEFAULT '[]',
-    errors TEXT NOT NULL DEFAULT '[]', ids TEXT NOT NULL);
+    errors TEXT NOT NULL DEFAULT '[]', failed_ids TEXT NOT NULL DEFAULT '[]',
+    suggested_ids TEXT NOT NULL DEFAULT '[]', ids TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS job_results (
     job TEXT NOT NULL, seq INTEGER NOT NULL, from_id TEXT NOT NULL, to_id TEXT NOT NULL,
     PRIMARY KEY (job, seq)) WITHOUT ROWID;

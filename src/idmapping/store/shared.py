@@ -19,7 +19,13 @@ from typing import Any
 from idmapping.errors import NotFound, StoreError
 from idmapping.model import EntryFacts, Job, JobStatus, Release
 from idmapping.store.base import Store
-from idmapping.store.jobrows import JOB_COLUMNS, job_from_row, job_select, job_values
+from idmapping.store.jobrows import (
+    JOB_COLUMNS,
+    job_from_row,
+    job_select,
+    job_values,
+    unread_columns,
+)
 
 __all__ = ["SqlStore", "release_from_row", "shape_entry_facts", "grouped", "jobs_updated_before",
            "removed_while_loading", "ready_release", "RELEASE_COLUMNS", "RESULTS_BATCH", "FactRow",
@@ -149,10 +155,18 @@ class SqlStore(Store):
 
     # -- jobs -------------------------------------------------------------------------------
 
-    def get_job(self, job_id: str, with_ids: bool = True) -> Job | None:
-        rows = self._query(f"SELECT {job_select(with_ids)} FROM {self.main}jobs WHERE id = ?",
+    def get_job(self, job_id: str, with_ids: bool = True, with_failed: bool = True
+                ) -> Job | None:
+        unread = unread_columns(with_ids, with_failed)
+        rows = self._query(f"SELECT {job_select(unread)} FROM {self.main}jobs WHERE id = ?",
                            (job_id,))
-        return job_from_row(rows[0], self.decode_json, partial=not with_ids) if rows else None
+        return job_from_row(rows[0], self.decode_json, unread) if rows else None
+
+    def job_ids(self, statuses: Sequence[JobStatus]) -> list[str]:
+        marks = ", ".join("?" * len(statuses))
+        rows = self._query(f"SELECT id FROM {self.main}jobs WHERE status IN ({marks}) "
+                           "ORDER BY updated, id", [s.value for s in statuses])
+        return [r[0] for r in rows]
 
     def list_jobs(self) -> list[Job]:
         rows = self._query(

@@ -34,7 +34,7 @@ from idmapping.results.options import (
     entry_options,
 )
 from idmapping.results.paging import Page, next_link
-from idmapping.results.view import ResultView
+from idmapping.results.view import ResultView, pages_send_failed
 from idmapping.store.base import Store
 from idmapping.version import __version__
 from idmapping.web.context import context
@@ -232,7 +232,8 @@ async def status(request: Request, job_id: str) -> Response:
 
 def _status(request: Request, job_id: str) -> Response:
     ctx = context(request)
-    job = ctx.jobs.get(job_id, with_ids=False)  # polled often: megabytes of ids unread
+    # polled often: the megabytes of submitted and failed ids it does not send stay unread
+    job = ctx.jobs.get(job_id, with_ids=False, with_failed=False)
     headers = release_header(job)
     body: dict[str, object] = {"jobStatus": job.status.value}
     if job.status == JobStatus.FINISHED:
@@ -252,7 +253,7 @@ def _status(request: Request, job_id: str) -> Response:
 def details(request: Request, job_id: str) -> Response:
     """The job's request, and where its results are once FINISHED."""
     ctx = context(request)
-    job = ctx.jobs.get(job_id)
+    job = ctx.jobs.get(job_id, with_failed=False)
     body: dict[str, object] = {"from": job.from_db, "to": job.to_db, "ids": job.ids}
     if job.tax_id:
         body["taxId"] = job.tax_id
@@ -286,7 +287,7 @@ async def results(
     paging = PageRequest.read(size, cursor)
 
     def page() -> Response:
-        job = ctx.jobs.finished(job_id)
+        job = ctx.jobs.finished(job_id, with_failed=pages_send_failed(out))
         return page_response(request, ResultView(ctx.store, job, out), paging)
 
     return await _small_read(ctx.store, page, offload=out.format == "xlsx")
@@ -303,7 +304,7 @@ def stream(
     """Every from/to pair of a job, streamed."""
     ctx = context(request)
     out = output(request, PLAIN_STREAM, format, compressed, download)
-    job = ctx.jobs.finished(job_id)
+    job = ctx.jobs.finished(job_id, with_failed=False)  # a stream does not send them
     return stream_response(request, ResultView(ctx.store, job, out))
 
 
@@ -332,10 +333,13 @@ def _entry_request(
     return options, out
 
 
-def _entry_job(request: Request, job_id: str, options: EntryOptions) -> Job:
-    """The finished job *job_id*, if its results can be served as these entries."""
+def _entry_job(request: Request, job_id: str, options: EntryOptions, with_failed: bool) -> Job:
+    """The finished job *job_id*, if its results can be served as these entries.
+
+    :param with_failed: read its failed ids too (for a page that sends them).
+    """
     ctx = context(request)
-    job = ctx.jobs.finished(job_id)
+    job = ctx.jobs.finished(job_id, with_failed=with_failed)
     check_entry_job(job, options, ctx.settings, idmapping_base(request))
     return job
 
@@ -364,7 +368,7 @@ def entry_results(
     options, out = _entry_request(request, dataset, format, compressed, None, fields,
                                   paged=True)
     paging = PageRequest.read(size, cursor)
-    job = _entry_job(request, job_id, options)
+    job = _entry_job(request, job_id, options, pages_send_failed(out))
     return page_response(request, ResultView(context(request).store, job, out, options), paging)
 
 
@@ -385,5 +389,5 @@ def entry_stream(
 ) -> Response:
     """Every result of a job as entries, streamed (filtered and sorted as the pages are)."""
     options, out = _entry_request(request, dataset, format, compressed, download, fields)
-    job = _entry_job(request, job_id, options)
+    job = _entry_job(request, job_id, options, with_failed=False)
     return stream_response(request, ResultView(context(request).store, job, out, options))

@@ -1,0 +1,104 @@
+"""A job's result pairs held between its mapping and its write (issue 14, row 12).
+
+The job service maps a job in full into a :class:`PairSpool`, and only then hands it to
+:meth:`Store.write_results <idmapping.store.base.Store.write_results>`: the store's write lock
+is never held while ids are looked up, so a small submission never waits for a large job's
+mapping. The pairs are kept as JSON chunks (about 30 bytes a pair rather than the 170 of two
+Python strings in a tuple), in memory up to :data:`MEMORY_BYTES` and in an anonymous temporary
+file past that; a store that reads JSON in the database (SQLite) inserts the chunks as they
+are, without a Python object per pair.
+
+>>> with PairSpool(chunk_pairs=2) as spool:
+...     spool.extend([("a", "1"), ("a", "2"), ("b", "3")])
+...     len(spool), list(spool), list(spool.json_chunks())
+(3, [('a', '1'), ('a', '2'), ('b', '3')], [(2, b'[["a","1"],["a","2"]]'), (1, b'[["b","3"]]')])
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+import tempfile
+from collections.abc import Iterable, Iterator
+from types import TracebackType
+
+import orjson
+
+__all__ = ["PairSpool", "MEMORY_BYTES", "CHUNK_PAIRS"]
+
+MEMORY_BYTES = 8 << 20
+"""Bytes of encoded pairs a spool keeps in memory; more go to a temporary file."""
+
+CHUNK_PAIRS = 10_000
+"""Pairs encoded together (one JSON array)."""
+
+_HEADER = struct.Struct("<QI")  # before each chunk: its bytes and its pairs
+
+
+class PairSpool:
+    """``(from, to)`` pairs, appended in order and read back in the same order, any number of
+    times. Close it (or use it as a context manager) to free its file."""
+
+    def __init__(self, memory_bytes: int = MEMORY_BYTES, chunk_pairs: int = CHUNK_PAIRS) -> None:
+        self._file = tempfile.SpooledTemporaryFile(max_size=memory_bytes)  # noqa: SIM115
+        self._memory_bytes = memory_bytes
+        self._chunk_pairs = chunk_pairs
+        self._pending: list[tuple[str, str]] = []
+        self._count = 0
+        self.bytes = 0
+        """Bytes of encoded pairs held (in memory, or in the file past :data:`MEMORY_BYTES`)."""
+
+    def append(self, pair: tuple[str, str]) -> None:
+        """Add one pair after the others."""
+        self._pending.append(pair)
+        self._count += 1
+        if len(self._pending) >= self._chunk_pairs:
+            self._flush()
+
+    def extend(self, pairs: Iterable[tuple[str, str]]) -> None:
+        """Add *pairs* after the others."""
+        for pair in pairs:
+            self.append(pair)
+
+    def _flush(self) -> None:
+        if self._pending:
+            data = orjson.dumps(self._pending)
+            self._file.seek(0, io.SEEK_END)  # a reading left off elsewhere
+            self._file.write(_HEADER.pack(len(data), len(self._pending)) + data)
+            self.bytes += _HEADER.size + len(data)
+            self._pending = []
+
+    def __len__(self) -> int:
+        return self._count
+
+    def json_chunks(self) -> Iterator[tuple[int, bytes]]:
+        """The pairs, in order, as ``(count, JSON array of [from, to] arrays)`` chunks."""
+        self._flush()
+        end, offset = self.bytes, 0
+        while offset < end:
+            self._file.seek(offset)
+            size, count = _HEADER.unpack(self._file.read(_HEADER.size))
+            offset += _HEADER.size + size
+            yield count, self._file.read(size)
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        for _, data in self.json_chunks():
+            for pair in orjson.loads(data):  # JSON arrays back into tuples
+                yield pair[0], pair[1]
+
+    @property
+    def in_memory(self) -> bool:
+        """Whether every pair is in memory (no temporary file was needed)."""
+        return self.bytes <= self._memory_bytes
+
+    def close(self) -> None:
+        """Free the memory or the temporary file."""
+        self._pending = []
+        self._file.close()
+
+    def __enter__(self) -> PairSpool:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
+                 traceback: TracebackType | None) -> None:
+        self.close()
