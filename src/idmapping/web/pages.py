@@ -481,7 +481,9 @@ def job_page(request: Request, job_id: str) -> Response:
     values["explained"] = []
     if job.status == JobStatus.FINISHED and job.failed_ids:
         try:  # the reasons of the first failed ids; all of them at /idmapping/explain
-            values["explained"] = explain_job(ctx.store, job, 0, EXPLAINED_SHOWN).explanations
+            values["explained"] = explain_job(
+                ctx.store, job, 0, EXPLAINED_SHOWN,
+                descendants=ctx.settings.taxonomy_descendants).explanations
         except IdMappingError:  # no release loaded just now: the ids are listed anyway
             pass
     if job.status == JobStatus.FINISHED:
