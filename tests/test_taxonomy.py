@@ -11,8 +11,10 @@ the lineage of the taxon that the foreign release's NCBI_TaxID rows give its ent
 from __future__ import annotations
 
 import gzip
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -286,3 +288,76 @@ def test_taxonomy_endpoint(taxonomy_store: Store, foreign: ReleaseFacts) -> None
         assert body.get("results", []) == []
     finally:
         live.stop()
+
+
+# -- the web form ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def taxonomy_url(taxonomy_store: Store) -> Iterator[str]:
+    live = start_server(create_app(api_settings(taxonomy_store), taxonomy_store))
+    yield live.url
+    live.stop()
+
+
+def _gene(foreign: ReleaseFacts) -> tuple[str, str]:
+    """A gene name of the release held by one entry only, and that entry."""
+    holders: dict[str, list[str]] = {}
+    for accession in foreign.accessions():
+        for gene in foreign.values(accession, "Gene_Name"):
+            holders.setdefault(gene.lower(), []).append(accession)
+    gene = next(g for g, held in holders.items() if len(held) == 1)
+    return gene, holders[gene][0]
+
+
+def test_form_resolves_a_scientific_name(taxonomy_url: str, foreign: ReleaseFacts) -> None:
+    species = _ancestors(_strain(foreign))[0]
+    name = next(n for t, _, _, n, _ in LINEAGE if t == species)
+    gene, accession = _gene(foreign)
+    response = httpx.post(f"{taxonomy_url}/id-mapping", timeout=30, data={
+        "from": "Gene_Name", "to": "UniProtKB", "ids": gene, "taxId": name.lower()})
+    assert response.status_code == 303, response.text
+    job = response.headers["location"].rsplit("/", 1)[1]
+    assert httpx.get(f"{taxonomy_url}/idmapping/details/{job}",
+                     timeout=30).json()["taxId"] == str(species)
+    for _ in range(600):
+        status = httpx.get(f"{taxonomy_url}/idmapping/status/{job}", timeout=30)
+        if status.status_code == 303:
+            break
+        time.sleep(0.05)
+    body = httpx.get(f"{taxonomy_url}/idmapping/results/{job}", timeout=30).json()
+    assert [r["to"] for r in body["results"]] == [accession]
+    # a name no taxon has, and the beginning of several: the form again, saying so
+    unknown = httpx.post(f"{taxonomy_url}/id-mapping", timeout=30, data={
+        "from": "Gene_Name", "to": "UniProtKB", "ids": gene, "taxId": "Saccharomyces nonesuch"})
+    assert unknown.status_code == 400
+    assert "No taxon of this release&#39;s taxonomy is named" in unknown.text
+    begun = httpx.post(f"{taxonomy_url}/id-mapping", timeout=30, data={
+        "from": "Gene_Name", "to": "UniProtKB", "ids": gene, "taxId": name[:-3]})
+    assert begun.status_code == 400 and f"{name} ({species})" in begun.text
+
+
+def test_form_without_taxonomy_asks_for_an_id(plain_store: Store, foreign: ReleaseFacts
+                                              ) -> None:
+    live = start_server(create_app(api_settings(plain_store), plain_store))
+    try:
+        response = httpx.post(f"{live.url}/id-mapping", timeout=30, data={
+            "from": "Gene_Name", "to": "UniProtKB", "ids": _gene(foreign)[0],
+            "taxId": "Saccharomyces cerevisiae"})
+    finally:
+        live.stop()
+    assert response.status_code == 400
+    assert "this release holds no taxonomy" in response.text
+
+
+def test_browser_form_looks_a_name_up(page: Any, taxonomy_url: str, foreign: ReleaseFacts
+                                      ) -> None:
+    species = _ancestors(_strain(foreign))[0]
+    name = next(n for t, _, _, n, _ in LINEAGE if t == species)
+    page.goto(f"{taxonomy_url}/id-mapping")
+    page.select_option("#from", "Gene_Name")
+    page.fill("#taxId", name)
+    page.dispatch_event("#taxId", "change")
+    page.wait_for_selector("#taxon-name:not(:empty)")
+    assert page.input_value("#taxId") == str(species)
+    assert f"is taxon {species} (species)" in page.inner_text("#taxon-name")
