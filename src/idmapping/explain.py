@@ -31,6 +31,7 @@ from typing import Any
 
 from idmapping.catalogue import AC_ID, SWISSPROT, UNIPARC, UNIREFS, Catalogue, Database
 from idmapping.detect import IdHoldings, find_holdings
+from idmapping.entries.uniprotkb import deleted_uniparc, merged_reason
 from idmapping.ids import ACCESSION_RE, parse_uniprot
 from idmapping.mapping import taxon_filter
 from idmapping.model import Job, MappingRequest
@@ -107,10 +108,47 @@ def well_formed(database: Database, text: str) -> bool:
     return pattern is None or bool(pattern.fullmatch(upper))
 
 
+NO_TAXONOMY = "this release holds no taxonomy: taxId matches that taxon exactly"
+"""The note of a taxon miss in a release loaded without NCBI's taxonomy."""
+
+DESCENDANTS_OFF = "taxonomy_descendants is off: taxId matches that taxon exactly"
+"""The note of a taxon miss where the setting keeps ``taxId`` to the taxon itself."""
+
+
+@dataclass(frozen=True)
+class _TaxonRule:
+    """How the job's ``taxId`` was matched: the taxon, the taxa above each taxon that the ids
+    are held in (empty where taxId matches that taxon exactly) and a note saying why not."""
+
+    taxon: int | None
+    lineages: dict[int, set[int]]
+    note: str
+
+    def covers(self, taxa: Sequence[int]) -> bool:
+        """Whether an id held in *taxa* passes the taxon: one of them is it, or below it."""
+        return any(self.taxon in self.lineages.get(t, {t}) for t in taxa)
+
+
+def _taxon_rule(store: Store, taxon: int | None, held: Sequence[IdHoldings], source: Database,
+                descendants: bool) -> _TaxonRule:
+    if taxon is None:
+        return _TaxonRule(None, {}, "")
+    if not store.has_taxonomy():
+        return _TaxonRule(taxon, {}, NO_TAXONOMY)
+    if not descendants:
+        return _TaxonRule(taxon, {}, DESCENDANTS_OFF)
+    taxa = sorted({t for h in held if (own := h.holding(source.name)) for t in own.taxa})
+    return _TaxonRule(taxon, store.taxon_lineages(taxa), "")
+
+
 def explain_ids(store: Store, request: MappingRequest, ids: Sequence[str],
-                catalogue: Catalogue | None = None) -> tuple[str, list[Explanation]]:
+                catalogue: Catalogue | None = None, descendants: bool = True
+                ) -> tuple[str, list[Explanation]]:
     """The reasons why each of *ids* (ids of *request* that mapped to nothing) did not map,
     in the current release.
+
+    :param descendants: the setting ``taxonomy_descendants``: ``taxId`` also passes the taxa
+        below it, where the release holds a taxonomy.
 
     :raises InvalidRequest: the request's from/to pair is not one UniProt allows.
     :raises NoRelease: nothing is loaded.
@@ -118,13 +156,16 @@ def explain_ids(store: Store, request: MappingRequest, ids: Sequence[str],
     catalogue = catalogue or store.catalogue
     source, target = catalogue.check_pair(request.from_db, request.to_db)
     release, found = find_holdings(store, ids, catalogue, any_version=source)
-    taxon = taxon_filter(request.tax_id)
-    return release, [Explanation(held.id, _reasons(held, source, target, taxon, catalogue))
+    rule = _taxon_rule(store, taxon_filter(request.tax_id), found, source, descendants)
+    deleted = [parse_uniprot(h.id).key for h in found if h.deleted is not None]
+    uniparc = deleted_uniparc(store, deleted) if deleted else {}
+    return release, [Explanation(held.id, _reasons(held, source, target, rule, catalogue,
+                                                   uniparc))
                      for held in found]
 
 
 def explain_job(store: Store, job: Job, offset: int = 0, limit: int | None = None,
-                catalogue: Catalogue | None = None) -> ExplainPage:
+                catalogue: Catalogue | None = None, descendants: bool = True) -> ExplainPage:
     """The reasons of a finished job's failed ids from *offset* (at most *limit*; None: all):
     only those ids are looked up, so a page costs the same however many ids failed."""
     failed = job.failed_ids
@@ -133,7 +174,7 @@ def explain_job(store: Store, job: Job, offset: int = 0, limit: int | None = Non
     if not chosen:
         current = store.current_release()
         return ExplainPage(current.name if current else job.release, len(failed), [])
-    release, explanations = explain_ids(store, request, chosen, catalogue)
+    release, explanations = explain_ids(store, request, chosen, catalogue, descendants)
     return ExplainPage(release, len(failed), explanations)
 
 
@@ -141,16 +182,19 @@ def _entries(n: int) -> str:
     return f"{n:,} {'entry' if n == 1 else 'entries'}"
 
 
-def _reasons(held: IdHoldings, source: Database, target: Database, taxon: int | None,
-             catalogue: Catalogue) -> list[Reason]:
+def _reasons(held: IdHoldings, source: Database, target: Database, rule: _TaxonRule,
+             catalogue: Catalogue, uniparc: dict[str, str]) -> list[Reason]:
     reasons = []
     own = held.holding(source.name)
     if own is not None:
-        if taxon is not None and taxon not in own.taxa:
+        if rule.taxon is not None and not rule.covers(own.taxa):
+            below = "" if rule.note else " or below it"
+            note = f" ({rule.note})" if rule.note else ""
             reasons.append(Reason(
                 "other_taxa", f"Held in {_entries(own.entries)} of {source.name}, of taxa "
-                f"{', '.join(map(str, own.taxa)) or 'unknown'} only, not of taxon {taxon}",
-                {"taxa": list(own.taxa)}))
+                f"{', '.join(map(str, own.taxa)) or 'unknown'} only, not of taxon "
+                f"{rule.taxon}{below}{note}",
+                {"taxa": list(own.taxa), **({"note": rule.note} if rule.note else {})}))
         elif target.name == SWISSPROT:
             reasons.append(Reason("no_target", f"Held in {_entries(own.entries)} of "
                                   f"{source.name}, none of them reviewed (Swiss-Prot)",
@@ -174,14 +218,21 @@ def _reasons(held: IdHoldings, source: Database, target: Database, taxon: int | 
             {"databases": [{"database": h.database, "entries": h.entries} for h in others]}))
     if held.secondary_of:
         hint = "" if source.name == AC_ID else ": did you mean from=UniProtKB_AC-ID?"
+        how = "merged into" if len(held.secondary_of) == 1 else "split into"
         reasons.append(Reason(
-            "secondary", f"A secondary accession of {', '.join(held.secondary_of)} "
-            f"(sec_ac.txt){hint}", {"accessions": held.secondary_of}))
+            "secondary", f"A secondary accession (sec_ac.txt): {how} "
+            f"{', '.join(held.secondary_of)}{hint}",
+            {"accessions": held.secondary_of,
+             "inactiveReason": merged_reason(held.secondary_of)}))
     if held.deleted is not None and held.holding(AC_ID) is None:
         kind = "Swiss-Prot" if held.deleted == "sp" else "TrEMBL"
+        upi = uniparc.get(parse_uniprot(held.id).key)
+        sequence = f"; its sequence is UniParc {upi}" if upi else ""
         reasons.append(Reason("deleted", f"An accession deleted from UniProtKB ({kind}, "
-                                         f"delac_{held.deleted}.txt)",
-                              {"source": held.deleted}))
+                                         f"delac_{held.deleted}.txt){sequence}",
+                              {"source": held.deleted,
+                               "inactiveReason": {"inactiveReasonType": "DELETED"},
+                               **({"uniParcId": upi} if upi else {})}))
     if not well_formed(source, held.id):
         reasons.append(Reason("malformed", f"Not of the form of a {source.name} id"))
     if not reasons:

@@ -16,7 +16,8 @@ Here on the mapping file of the demo release that ships with the package:
 
 Every mapping passes through UniProtKB entries: the input ids are looked up to the entries that
 carry them, those entries are restricted to a taxon if one is given, and the entries' ids in the
-target database are the results. All of it is one set query in the store.
+target database are the results. All of it is one set query in the store. Where the release
+holds NCBI's taxonomy, a taxon stands for itself and every taxon below it.
 """
 
 from __future__ import annotations
@@ -108,9 +109,12 @@ def taxon_filter(tax_id: str) -> int | None:
     return int(text) if text.isdigit() else -1
 
 
-def map_ids(store: Store, request: MappingRequest, catalogue: Catalogue | None = None
-            ) -> MappingRun:
+def map_ids(store: Store, request: MappingRequest, catalogue: Catalogue | None = None,
+            descendants: bool = True) -> MappingRun:
     """Map the ids of *request* against the store's current release.
+
+    :param descendants: ``taxId`` also passes the taxa below it, where the release holds a
+        taxonomy (the setting ``taxonomy_descendants``); otherwise that taxon exactly.
 
     :raises InvalidRequest: an unknown database or a pair UniProt does not allow, with
         UniProt's messages.
@@ -133,6 +137,7 @@ def map_ids(store: Store, request: MappingRequest, catalogue: Catalogue | None =
         target=_target(target),
         inputs=inputs,
         taxon=taxon_filter(request.tax_id),
+        descendants=descendants,
     )
     release, rows = store.lookup(plan)
     to_uniprot = target.name in (UNIPROTKB, SWISSPROT)

@@ -33,14 +33,17 @@ def mapping_output(run: MappingRun, fmt: str) -> Iterator[bytes]:
     return write(writer_for(fmt)(("From", "To"), extras), rows())
 
 
-def map_to(out: BinaryIO, store: Store, request: MappingRequest, fmt: str) -> MappingRun:
+def map_to(out: BinaryIO, store: Store, request: MappingRequest, fmt: str,
+           descendants: bool = True) -> MappingRun:
     """Map *request* on *store* and write the results to *out* in *fmt*, ending with a
     newline; return the finished run (its counts and failed ids).
+
+    :param descendants: the setting ``taxonomy_descendants`` (see :func:`map_ids`).
 
     :raises InvalidRequest: an unknown database or from/to pair, as the API says it.
     """
     with paused_gc():  # a million parsed ids and results, none in a cycle
-        run = map_ids(store, request)
+        run = map_ids(store, request, descendants=descendants)
         last = b"\n"
         for chunk in mapping_output(run, fmt):
             out.write(chunk)

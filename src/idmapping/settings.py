@@ -95,6 +95,10 @@ class Settings:
         "larger is refused", minimum=1)
     job_ttl_days: float = _declare(
         7.0, "Days a job is kept after its last submission (0: keep forever)", minimum=0)
+    taxonomy_descendants: bool = _declare(
+        True, "taxId also matches the taxa below it (4932 matches the strain 559292), where "
+        "the release holds NCBI's taxonomy (taxdump's nodes.dmp); off, or without a "
+        "taxonomy: that taxon exactly")
     demo: bool = _declare(True, "Load the shipped demo release when the store is empty")
     broker_url: str = _declare(
         "", "Celery broker for scale-out workers (redis://...); empty: jobs run in-process")

@@ -304,11 +304,12 @@ def map_command(store: str | None, from_db: str, to_db: str, tax_id: str, fmt: s
     ids = decode_ids(input_file.read(), settings.max_id_length)
     with open_store(settings.store_url) as opened:
         request = MappingRequest(from_db, to_db, tuple(ids), tax_id)
-        run = map_to(sys.stdout.buffer, opened, request, fmt)
+        run = map_to(sys.stdout.buffer, opened, request, fmt, settings.taxonomy_descendants)
         if explain and run.failed_ids:
             from idmapping.explain import EXPLAIN_COLUMNS, explain_ids
 
-            _, explained = explain_ids(opened, request, run.failed_ids)
+            _, explained = explain_ids(opened, request, run.failed_ids,
+                                       descendants=settings.taxonomy_descendants)
             click.echo("\t".join(EXPLAIN_COLUMNS), err=True)
             for item in explained:
                 for reason in item.reasons:

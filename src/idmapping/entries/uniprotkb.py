@@ -4,7 +4,12 @@ When the release holds entry files (flat files, UniProtKB XML), an entry is its 
 (UniProt's REST JSON, built at load time by :mod:`idmapping.uniprot`). Otherwise it is built
 from what the mapping files hold (:class:`~idmapping.model.EntryFacts`: entry name, reviewed
 status, taxon, gene names and cross-references), in UniProt's JSON shape and key order.
-Deleted accessions are inactive entries either way.
+Deleted accessions are inactive entries either way, as UniProt's ID mapping shows them:
+``inactiveReason: {"inactiveReasonType": "DELETED"}`` and, where the release's UniParc XML lists
+the accession as inactive, ``extraAttributes.uniParcId``. (UniProt's ``deletedReason`` comes from
+its own database; the release files do not give it.) A secondary accession never is a target:
+it maps to the entries it was merged or split into, and its trail, :func:`merged_reason`, is
+given in the explanations (:mod:`idmapping.explain`).
 
 >>> from idmapping.model import EntryFacts
 >>> facts = EntryFacts("P04637", "P53_HUMAN", True, 9606, {"Gene_Name": ["TP53"]})
@@ -32,6 +37,7 @@ from idmapping.entries.kbcells import (
     xref_full_cell,
 )
 from idmapping.model import EntryFacts
+from idmapping.store.schema import INACTIVE_UNIPROTKB
 from idmapping.uniprot.common import INACTIVE, REVIEWED, UNREVIEWED, json_path
 from idmapping.uniprot.summary import unpack_text
 
@@ -126,14 +132,38 @@ def _genes(xrefs: dict[str, list[str]]) -> list[Entry]:
     return genes
 
 
+def merged_reason(primaries: Sequence[str]) -> Entry:
+    """UniProt's ``inactiveReason`` of a secondary accession: ``MERGED`` into one entry,
+    ``DEMERGED`` (split) into several, with the accessions it went to.
+
+    >>> merged_reason(["P21802", "P63151"])
+    {'inactiveReasonType': 'DEMERGED', 'mergeDemergeTo': ['P21802', 'P63151']}
+    """
+    kind = "MERGED" if len(primaries) == 1 else "DEMERGED"
+    return {"inactiveReasonType": kind, "mergeDemergeTo": list(primaries)}
+
+
+def deleted_uniparc(store: Store, accessions: Sequence[str]) -> dict[str, str]:
+    """The UniParc id of each deleted accession whose sequence the release's UniParc XML
+    lists (as an inactive cross-reference), keyed by accession. Where several UniParc entries
+    list it (its sequence changed before it was deleted), the highest, the latest assigned."""
+    keys = {a.lower(): a for a in accessions}
+    if not keys:
+        return {}
+    found = store.uniparc_suggestions(INACTIVE_UNIPROTKB, list(keys))
+    return {keys[k]: max(upis) for k, upis in found.items() if upis and k in keys}
+
+
 def uniprotkb_entry(
-    accession: str, facts: EntryFacts | None, xref_dbs: dict[str, str] | None = None
+    accession: str, facts: EntryFacts | None, xref_dbs: dict[str, str] | None = None,
+    uniparc: str | None = None
 ) -> Entry:
     """The UniProtKB entry of *accession* as far as *facts* know it.
 
     :param accession: the mapped accession; an isoform accession keeps its suffix.
     :param facts: what the release holds for the (canonical) entry; None if nothing.
     :param xref_dbs: the cross-reference databases (:func:`xref_databases`).
+    :param uniparc: a deleted accession's UniParc id (:func:`deleted_uniparc`), if known.
     """
     if facts is None:
         return {"primaryAccession": accession}
@@ -142,6 +172,8 @@ def uniprotkb_entry(
         if facts.name:
             entry["uniProtkbId"] = facts.name
         entry["inactiveReason"] = {"inactiveReasonType": "DELETED"}
+        if uniparc:
+            entry["extraAttributes"] = {"uniParcId": uniparc}
         return entry
     entry = {}
     if facts.reviewed is not None:
@@ -163,9 +195,9 @@ def uniprotkb_entry(
     ]
     if xrefs:
         entry["uniProtKBCrossReferences"] = xrefs
-    uniparc = facts.xrefs.get("UniParc")
-    if uniparc:
-        entry["extraAttributes"] = {"uniParcId": uniparc[0]}
+    upis = facts.xrefs.get("UniParc")
+    if upis:
+        entry["extraAttributes"] = {"uniParcId": upis[0]}
     return entry
 
 
@@ -189,13 +221,15 @@ def _read(store: Store, ids: Sequence[str], complete: bool) -> dict[str, Entry]:
     facts = store.entry_facts(list(dict.fromkeys(canonical.values())))
     stored = stored_entries(store, "uniprotkb", unique)
     dbs = xref_databases(store.catalogue)
+    deleted = [acc for acc, fact in facts.items() if fact.deleted]
+    uniparc = deleted_uniparc(store, deleted) if deleted else {}
     found: dict[str, Entry] = {}
     for acc, base in canonical.items():
         fact = facts.get(base)
         if acc in stored and not (fact and fact.deleted):
             found[acc] = _with_uniparc(stored[acc], fact)
         else:
-            found[acc] = uniprotkb_entry(acc, fact, dbs)
+            found[acc] = uniprotkb_entry(acc, fact, dbs, uniparc.get(base))
     return found
 
 

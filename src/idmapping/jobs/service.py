@@ -274,7 +274,8 @@ class JobService:
             with paused_gc(), PairSpool() as spool:  # millions of short-lived rows, no cycle
                 # mapped in full before the write: no write transaction is open while ids
                 # are looked up (issue 14, row 12)
-                mapped = map_ids(self.store, request, self.catalogue)
+                mapped = map_ids(self.store, request, self.catalogue,
+                                 self.settings.taxonomy_descendants)
                 spool.extend(self._capped(mapped))
                 with _writing():
                     count = self.store.write_results(key, spool)

@@ -24,6 +24,8 @@ from idmapping.loader.readers import (
     read_release_name,
     read_sec_ac,
     read_selected,
+    read_taxonomy_names,
+    read_taxonomy_nodes,
 )
 from idmapping.loader.sniff import ReleaseFile, open_text, sniff
 from idmapping.model import Release
@@ -150,6 +152,10 @@ class _Load:
             source = "tr" if "trembl" in file.path.name.lower() or "_tr" in file.path.name \
                 else "sp"
             self.builder.add_deleted((a, source) for a in self._tick(read_delac(text, path)))
+        elif file.format == "taxonomy_nodes":
+            self.builder.add_taxonomy(self._tick(read_taxonomy_nodes(text, path)))
+        elif file.format == "taxonomy_names":
+            self.builder.add_taxon_names(self._tick(read_taxonomy_names(text, path)))
         elif file.format == "reldate":
             self._note_name(file)
         elif file.format == "uniprotkb_flat":
@@ -198,7 +204,8 @@ def load_release(
     :param paths: release files in any order: idmapping.dat[.gz], idmapping_selected.tab[.gz],
         sec_ac.txt, delac_sp.txt, delac_tr.txt, reldate.txt, UniProtKB flat files
         (uniprot_sprot.dat, uniprot_trembl.dat) or XML, UniRef and UniParc XML, the isoform
-        sequences (uniprot_sprot_varsplic.fasta); compressed or not.
+        sequences (uniprot_sprot_varsplic.fasta), NCBI's taxonomy (taxdump's nodes.dmp and
+        names.dmp); compressed or not.
     :param name: the release's name; by default the one the files state (``2026_01``), else
         today's date.
     :param subset: keep only some taxa, or reviewed entries (by default everything).

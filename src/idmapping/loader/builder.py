@@ -16,7 +16,7 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from idmapping.ids import lookup_key
 from idmapping.model import Release
@@ -31,6 +31,18 @@ __all__ = ["ReleaseBuilder"]
 _ISOFORM_SUFFIX = re.compile(r"-[0-9]+$")
 
 EntryRow = tuple[int, str, str | None, int | None, int | None]
+T = TypeVar("T")
+
+
+def _batched(rows: Iterable[T], size: int) -> Iterator[list[T]]:
+    batch: list[T] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 class ReleaseBuilder:
@@ -135,6 +147,18 @@ class ReleaseBuilder:
     def add_deleted(self, rows: Iterable[tuple[str, str]]) -> None:
         """Add ``(accession, 'sp'|'tr')`` rows of the delac files."""
         self.writer.insert_deleted(list(rows))
+
+    def add_taxonomy(self, rows: Iterable[tuple[int, int, str]]) -> None:
+        """Add ``(taxon, parent, rank)`` rows of nodes.dmp; the release then holds a taxonomy
+        (``taxa`` in its stats)."""
+        for batch in _batched(rows, self.writer.batch_size):
+            self.writer.insert_taxonomy(batch)
+            self.facts["taxa"] = self.facts.get("taxa", 0) + len(batch)
+
+    def add_taxon_names(self, rows: Iterable[tuple[int, str]]) -> None:
+        """Add ``(taxon, scientific name)`` rows of names.dmp."""
+        for batch in _batched(rows, self.writer.batch_size):
+            self.writer.insert_taxon_names(batch)
 
     def set_reviewed(self, accession: str, reviewed: bool) -> None:
         """Record an entry's reviewed status as its entry data states it."""

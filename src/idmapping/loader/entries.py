@@ -14,6 +14,7 @@ from itertools import islice
 from typing import Any
 
 from idmapping.loader.builder import ReleaseBuilder
+from idmapping.store.schema import INACTIVE_UNIPROTKB
 from idmapping.uniprot.common import REVIEWED, Json
 from idmapping.uniprot.summary import uniparc_row, uniprotkb_row, uniref_row
 
@@ -90,7 +91,8 @@ def load_uniref(builder: ReleaseBuilder, entries: Iterable[tuple[Json, list[Json
 def load_uniparc(builder: ReleaseBuilder, entries: Iterable[tuple[Json, list[Json]]]) -> int:
     """Load UniParc entries given as ``(light entry, cross-references)``; each reference is
     ``{"database", "id", "active"}``. Active UniProtKB references become the entries'
-    UniParc ids; EMBL, RefSeq and GI ids are kept for suggestions."""
+    UniParc ids; inactive ones are kept as the UniParc ids of accessions no longer active
+    (a deleted accession's sequence), and EMBL, RefSeq and GI ids for suggestions."""
     count = 0
     for batch in _batches(entries):
         mappings = []
@@ -102,6 +104,9 @@ def load_uniparc(builder: ReleaseBuilder, entries: Iterable[tuple[Json, list[Jso
                 if database in ("UniProtKB/Swiss-Prot", "UniProtKB/TrEMBL") and xref.get(
                         "active") and not _ISOFORM.search(ident):
                     mappings.append((ident, "UniParc", upi))
+                elif database in ("UniProtKB/Swiss-Prot", "UniProtKB/TrEMBL") and not \
+                        _ISOFORM.search(ident):
+                    suggested.append((INACTIVE_UNIPROTKB, ident, upi))
                 elif database in _SUGGESTED:
                     suggested.append((_SUGGESTED[database], ident, upi))
         mappings.sort(key=lambda row: row[0])

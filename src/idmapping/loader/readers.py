@@ -16,7 +16,8 @@ from idmapping.errors import ReleaseFileError
 from idmapping.ids import ACCESSION_RE
 
 __all__ = ["ACCESSION_OR_ISOFORM", "read_idmapping", "read_selected", "read_sec_ac", "read_delac",
-           "read_release_name", "read_release_date", "SELECTED_COLUMNS"]
+           "read_release_name", "read_release_date", "SELECTED_COLUMNS", "read_taxonomy_nodes",
+           "read_taxonomy_names", "dmp_fields"]
 
 # idmapping_selected.tab, column by column: the ID_type each column holds (None: not a mapping).
 SELECTED_COLUMNS: tuple[str | None, ...] = (
@@ -116,6 +117,50 @@ def read_delac(text: TextIO, path: str) -> Iterator[str]:
         if not ACCESSION_RE.match(line):
             raise _bad(f"not a UniProtKB accession: {line[:40]!r}", path, number)
         yield line
+
+
+def dmp_fields(line: str) -> list[str] | None:
+    """The fields of a line of NCBI's taxdump (``1\t|\t1\t|\tno rank\t|``: fields
+    separated by ``\t|\t``, the line ended by ``\t|``), or None if it has not that form."""
+    line = line.rstrip("\r\n")
+    if not line.endswith("\t|"):
+        return None
+    return line[:-2].split("\t|\t")
+
+
+def _dmp(text: TextIO, path: str, least: int) -> Iterator[tuple[int, list[str]]]:
+    """Numbered lines of a taxdump file as fields, at least *least* of them, the first a
+    taxon id."""
+    for number, line in enumerate(text, 1):
+        if not line.strip():
+            continue
+        fields = dmp_fields(line)
+        if fields is None:
+            raise _bad("not a taxdump line: fields are separated by '\\t|\\t' and the line "
+                       "ends with '\\t|'", path, number)
+        if len(fields) < least:
+            raise _bad(f"expected at least {least} fields, found {len(fields)}", path, number)
+        if not fields[0].isdigit():
+            raise _bad(f"not a taxon id: {fields[0][:40]!r}", path, number)
+        yield number, fields
+
+
+def read_taxonomy_nodes(text: TextIO, path: str) -> Iterator[tuple[int, int, str]]:
+    """Rows ``(taxon, parent taxon, rank)`` of NCBI's taxdump nodes.dmp."""
+    for number, fields in _dmp(text, path, 3):
+        if not fields[1].isdigit():
+            raise _bad(f"not a parent taxon id: {fields[1][:40]!r}", path, number)
+        yield int(fields[0]), int(fields[1]), fields[2]
+
+
+def read_taxonomy_names(text: TextIO, path: str) -> Iterator[tuple[int, str]]:
+    """Rows ``(taxon, scientific name)`` of NCBI's taxdump names.dmp (other names, such as
+    synonyms and common names, are skipped)."""
+    for number, fields in _dmp(text, path, 4):
+        if fields[3] == "scientific name":
+            if not fields[1]:
+                raise _bad("empty scientific name", path, number)
+            yield int(fields[0]), fields[1]
 
 
 def read_release_date(head: str) -> str | None:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from idmapping.errors import UnknownFormat
+from idmapping.loader.readers import dmp_fields
 from idmapping.uniprot.readers.isoforms import ISOFORM_HEADER
 
 __all__ = ["ReleaseFile", "sniff", "open_text", "FORMATS"]
@@ -18,11 +19,12 @@ __all__ = ["ReleaseFile", "sniff", "open_text", "FORMATS"]
 GZIP_MAGIC = b"\x1f\x8b"
 
 FORMATS = ("idmapping", "selected", "sec_ac", "delac", "reldate", "uniprotkb_flat",
-           "uniprotkb_xml", "uniref_xml", "uniparc_xml", "isoform_fasta")
+           "uniprotkb_xml", "uniref_xml", "uniparc_xml", "isoform_fasta", "taxonomy_nodes",
+           "taxonomy_names")
 """The formats the loader reads: idmapping.dat, idmapping_selected.tab, sec_ac.txt,
 delac_sp.txt/delac_tr.txt, reldate.txt, UniProtKB flat files (uniprot_sprot.dat,
 uniprot_trembl.dat), UniProtKB XML, UniRef XML, UniParc XML and the isoform sequence file
-(uniprot_sprot_varsplic.fasta)."""
+(uniprot_sprot_varsplic.fasta), and NCBI's taxonomy (taxdump's nodes.dmp and names.dmp)."""
 
 _XML_ROOT = re.compile(r"<(?:[A-Za-z_][\w.-]*:)?(uniprot|UniRef(?:100|90|50)?|uniparc)[\s>]")
 
@@ -71,7 +73,7 @@ def sniff(path: str | Path) -> ReleaseFile:
             "not a UniProt release file this loader reads (idmapping.dat, "
             "idmapping_selected.tab, sec_ac.txt, delac_sp.txt, delac_tr.txt, reldate.txt, "
             "UniProtKB flat file or XML, UniRef XML, UniParc XML, isoform sequences "
-            "uniprot_sprot_varsplic.fasta)",
+            "uniprot_sprot_varsplic.fasta, NCBI taxdump nodes.dmp or names.dmp)",
             str(path))
     return ReleaseFile(path, fmt, compressed, size, head)
 
@@ -95,11 +97,26 @@ def _format_of(head: str) -> str | None:
     if head.startswith("UniProt Knowledgebase Release"):
         return "reldate"
     first = head.split("\n", 1)[0]
+    if (taxdump := _taxdump(first)) is not None:
+        return taxdump
     fields = first.rstrip("\r").split("\t")
     if len(fields) == 3 and fields[0] and fields[1]:
         return "idmapping"
     if len(fields) in (22, 23) and fields[0]:
         return "selected"
+    return None
+
+
+def _taxdump(first: str) -> str | None:
+    """nodes.dmp (taxon, parent taxon, rank and ten more fields) or names.dmp (taxon, name,
+    unique name, name class), from a first line in taxdump's form."""
+    fields = dmp_fields(first)
+    if fields is None or not fields[0].isdigit():
+        return None
+    if len(fields) >= 10 and fields[1].isdigit():
+        return "taxonomy_nodes"
+    if len(fields) == 4 and fields[3] and fields[3].replace(" ", "").replace("-", "").isalpha():
+        return "taxonomy_names"
     return None
 
 

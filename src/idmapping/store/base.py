@@ -89,6 +89,15 @@ class ReleaseWriter(abc.ABC):
         """Bulk-insert delac rows."""
 
     @abc.abstractmethod
+    def insert_taxonomy(self, rows: list[tuple[int, int, str]]) -> None:
+        """Bulk-insert ``(taxon, parent, rank)`` rows of nodes.dmp."""
+
+    @abc.abstractmethod
+    def insert_taxon_names(self, rows: list[tuple[int, str]]) -> None:
+        """Bulk-insert ``(taxon, scientific name)`` rows of names.dmp; :meth:`finish` gives
+        them to the taxa of :meth:`insert_taxonomy`."""
+
+    @abc.abstractmethod
     def finish(self, name: str, subset: Subset, codes: dict[str, int], meta: dict[str, str]
                ) -> None:
         """Record the release's name, ID_type *codes* and *meta*; derive gene names, apply the
@@ -189,6 +198,23 @@ class Store(abc.ABC):
     def holdings(self, plan: HoldingsPlan) -> tuple[str, list[HoldingRow]]:
         """Run *plan* against the current release: its name, and where its ids are held
         (:data:`~idmapping.store.plans.HoldingRow`), in no particular order."""
+
+    def has_taxonomy(self) -> bool:
+        """Whether the current release holds NCBI's taxonomy (a release loaded with taxdump's
+        nodes.dmp): ``taxId`` then stands for a taxon and its descendants."""
+        current = self.current_release()
+        return bool(current and current.stats.get("taxa"))
+
+    @abc.abstractmethod
+    def taxa_named(self, name: str, limit: int = 10) -> list[tuple[int, str, str]]:
+        """``(taxon, scientific name, rank)`` of the taxa of the current release's taxonomy
+        named *name* (ignoring case), else of at most *limit* whose names begin with it;
+        empty without a taxonomy."""
+
+    @abc.abstractmethod
+    def taxon_lineages(self, taxa: Sequence[int]) -> dict[int, set[int]]:
+        """Each of *taxa* with the taxa above it in the current release's taxonomy (itself
+        alone without a taxonomy, or where the taxonomy does not know it)."""
 
     @abc.abstractmethod
     def entry_facts(self, accessions: Sequence[str]) -> dict[str, EntryFacts]:

@@ -40,12 +40,14 @@ class LookupPlan:
         ``entry_name`` or ``value``. For a value, version is the versioned value that must
         match; for an accession, the number of the isoform given (``2`` of ``P04637-2``).
     :param taxon: restrict the entries passed through to this taxon; ``-1`` matches nothing.
+    :param descendants: and to the taxa below it, where the release holds a taxonomy.
     """
 
     source: str
     target: str
     inputs: Sequence[tuple[int, str, str, str | None]]
     taxon: int | None = None
+    descendants: bool = True
 
 
 @dataclass(frozen=True)

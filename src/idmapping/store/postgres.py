@@ -306,7 +306,8 @@ class PostgresStore(SqlStore):
     def lookup(self, plan: LookupPlan) -> tuple[str, Iterator[tuple[int, str, int]]]:
         conn = self._reader()
         release = self._current(conn)
-        query, params = lookup_sql(plan, self._codes_of(conn, release))
+        query, params = lookup_sql(plan, self._codes_of(conn, release),
+                                   taxonomy=bool(release.stats.get("taxa")))
         # Like SQLite's, the query runs when the rows are first asked for: a lookup that is
         # never read leaves no transaction open.
         return release.name, self._translated_rows(
@@ -374,6 +375,12 @@ class PostgresStore(SqlStore):
         cursor = conn.cursor(name="idmapping_lookup")
         cursor.execute(query, params)
         return cursor
+
+    @translated
+    def _release_rows(self, query: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        conn = self._reader()
+        rel = f"{RELEASE_PREFIX}{self._current(conn).id}."
+        return conn.execute(adapt(query.replace("{rel}", rel)), params).fetchall()
 
     @translated
     def _entry_fact_rows(self, accessions: list[str]

@@ -29,7 +29,7 @@ from idmapping.store.schema import (
     POSTGRES_STAGING,
 )
 from idmapping.store.shared import ready_release, removed_while_loading
-from idmapping.store.sql import derived_gene_name_sql, subset_sql
+from idmapping.store.sql import TAXONOMY_FINISH, derived_gene_name_sql, subset_sql
 
 if TYPE_CHECKING:
     from idmapping.store.postgres import PostgresStore
@@ -107,6 +107,12 @@ class PostgresReleaseWriter(ReleaseWriter):
     def insert_deleted(self, rows: list[tuple[str, str]]) -> None:
         self._copy("deleted_load (accession, source)", ["text", "text"], rows)
 
+    def insert_taxonomy(self, rows: list[tuple[int, int, str]]) -> None:
+        self._copy("taxonomy (taxon, parent, rank)", ["int4", "int4", "text"], rows)
+
+    def insert_taxon_names(self, rows: list[tuple[int, str]]) -> None:
+        self._copy("taxon_names (taxon, name)", ["int4", "text"], rows)
+
     def finish(self, name: str, subset: Subset, codes: dict[str, int], meta: dict[str, str]
                ) -> None:
         self._copy("dbs (code, name)", ["int4", "text"], [(c, n) for n, c in codes.items()])
@@ -117,7 +123,8 @@ class PostgresReleaseWriter(ReleaseWriter):
             # statistics first, so the statements below are planned for the real row counts
             run("ANALYZE xrefs")
             run("ANALYZE entries")
-            for statement in [*derived_gene_name_sql(codes), *subset_sql(subset), *POSTGRES_FINAL,
+            for statement in [*derived_gene_name_sql(codes), *subset_sql(subset),
+                              *TAXONOMY_FINISH, *POSTGRES_FINAL,
                               *POSTGRES_INDEXES]:
                 run(statement)
             self.conn.commit()
@@ -125,8 +132,7 @@ class PostgresReleaseWriter(ReleaseWriter):
             run(sql.SQL("VACUUM (FREEZE, ANALYZE) {tables}").format(tables=sql.SQL(", ").join(
                 sql.Identifier(self.schema_name, t)
                 for t in ("xrefs", "isoform_xrefs", "entries", "secondary", "deleted", "dbs",
-                          "meta",
-                          "uniparc_xrefs", *DOCUMENT_TABLES.values()))))
+                          "meta", "uniparc_xrefs", "taxonomy", *DOCUMENT_TABLES.values()))))
         self.store._forget(self.conn)
 
     def switch(self, name: str, stats: dict[str, Any], current: bool = True) -> Release:

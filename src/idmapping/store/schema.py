@@ -16,7 +16,10 @@ Release tables::
                                          flat-file text if read from one, filter columns
     uniref_entries(id, ..., doc)         UniRef light entries
     uniparc_entries(upi, ..., doc)       UniParc light entries
-    uniparc_xrefs(db, key, upi)          UniParc ids of EMBL, RefSeq and GI ids (suggestions)
+    uniparc_xrefs(db, key, upi)          UniParc ids of EMBL, RefSeq and GI ids (suggestions),
+                                         and of deleted accessions (db ``UniProtKB``)
+    taxonomy(taxon, parent, rank, name)  NCBI's taxonomy (taxdump nodes.dmp, with the scientific
+                                         names of names.dmp); empty without them
 
 The document tables' columns are :data:`DOCUMENT_COLUMNS`; their rows are made from an entry's
 JSON by :mod:`idmapping.uniprot.summary`.
@@ -29,9 +32,14 @@ ids encode the entry, :data:`ENTRY_SHIFT`), and PostgreSQL's main schema and rel
 from __future__ import annotations
 
 __all__ = ["DOCUMENT_TABLES", "DOCUMENT_COLUMNS", "DOCUMENT_INDEXES", "document_schema",
-           "ENTRY_SHIFT", "DERIVED", "SQLITE_MAIN", "SQLITE_RELEASE", "SQLITE_RELEASE_INDEXES",
+           "TAXONOMY_INDEXES", "INACTIVE_UNIPROTKB", "ENTRY_SHIFT", "DERIVED", "SQLITE_MAIN",
+           "SQLITE_RELEASE", "SQLITE_RELEASE_INDEXES",
            "POSTGRES_MAIN", "POSTGRES_RELEASE_PREFIX", "POSTGRES_MAIN_TABLES",
            "POSTGRES_STAGING", "POSTGRES_FINAL", "POSTGRES_INDEXES", "POSTGRES_INPUT"]
+
+INACTIVE_UNIPROTKB = "UniProtKB"
+"""The ``db`` of the uniparc_xrefs rows naming the UniParc entries of accessions that UniParc XML
+lists as inactive (``active="N"``): a deleted accession's sequence."""
 
 DOCUMENT_TABLES = {"uniprotkb": "kb_entries", "uniref": "uniref_entries",
                    "uniparc": "uniparc_entries"}
@@ -70,6 +78,13 @@ DOCUMENT_INDEXES = (
     "CREATE INDEX uniparc_xrefs_key ON uniparc_xrefs (db, key)",
 )
 """Indexes of the document tables, built after the load."""
+
+TAXONOMY_INDEXES = (
+    # a taxon's children: the step of the recursive query of a taxon's descendants
+    "CREATE INDEX taxonomy_parent ON taxonomy (parent, taxon)",
+    "CREATE INDEX taxonomy_name ON taxonomy (lower(name))",
+)
+"""Indexes of the taxonomy, built after the load (the taxon is the key)."""
 
 
 def document_schema(kind: str, types: dict[str, str], primary: bool = False) -> str:
@@ -123,6 +138,9 @@ CREATE TABLE isoform_xrefs (entry INTEGER NOT NULL, db INTEGER NOT NULL, value T
 CREATE TABLE secondary (accession TEXT NOT NULL, primary_acc TEXT NOT NULL);
 CREATE TABLE deleted (accession TEXT PRIMARY KEY, source TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE uniparc_xrefs (db TEXT NOT NULL, key TEXT NOT NULL, upi TEXT NOT NULL);
+CREATE TABLE taxonomy (taxon INTEGER PRIMARY KEY, parent INTEGER NOT NULL, rank TEXT,
+    name TEXT);
+CREATE TABLE taxon_names (taxon INTEGER NOT NULL, name TEXT NOT NULL);
 """ + "".join(document_schema(kind, {"text": "TEXT", "int": "INTEGER", "bytes": "BLOB"},
                               primary=True) + ";\n" for kind in DOCUMENT_COLUMNS)
 """A release file, before its rows."""
@@ -135,6 +153,7 @@ SQLITE_RELEASE_INDEXES = (
     "CREATE UNIQUE INDEX entries_accession ON entries(accession)",
     "CREATE INDEX entries_name ON entries(name)",
     "CREATE INDEX secondary_accession ON secondary(accession)",
+    *TAXONOMY_INDEXES,
     *(i for i in DOCUMENT_INDEXES if "_key " not in i),  # the primary keys index those
 )
 """A release file's indexes, built after its rows."""
@@ -189,6 +208,9 @@ POSTGRES_STAGING = (
     'accession text COLLATE "C" NOT NULL, source text NOT NULL)',
     'CREATE UNLOGGED TABLE uniparc_xrefs (db text COLLATE "C" NOT NULL, '
     'key text COLLATE "C" NOT NULL, upi text COLLATE "C" NOT NULL)',
+    'CREATE UNLOGGED TABLE taxonomy (taxon integer NOT NULL, parent integer NOT NULL, '
+    'rank text COLLATE "C", name text COLLATE "C")',
+    'CREATE UNLOGGED TABLE taxon_names (taxon integer NOT NULL, name text COLLATE "C" NOT NULL)',
     *(document_schema(kind, {"text": 'text COLLATE "C"', "int": "bigint", "bytes": "bytea"})
       .replace("CREATE TABLE", "CREATE UNLOGGED TABLE") for kind in DOCUMENT_COLUMNS),
 )
@@ -213,7 +235,7 @@ POSTGRES_FINAL = (
     # logging each row as it is inserted (1.5 s against 6 s for 1.7M rows).
     *(f"ALTER TABLE {table} SET LOGGED"
       for table in ("xrefs", "isoform_xrefs", "entries", "secondary", "deleted", "dbs", "meta",
-                    "uniparc_xrefs",
+                    "uniparc_xrefs", "taxonomy",
                     *DOCUMENT_TABLES.values())),
 )
 """The final tables, de-duplicated and sorted, from the staging ones."""
@@ -230,6 +252,8 @@ POSTGRES_INDEXES = (
     "ALTER TABLE deleted ADD PRIMARY KEY (accession)",
     "ALTER TABLE dbs ADD PRIMARY KEY (code)",
     "ALTER TABLE meta ADD PRIMARY KEY (key)",
+    "ALTER TABLE taxonomy ADD PRIMARY KEY (taxon)",
+    *TAXONOMY_INDEXES,
     *DOCUMENT_INDEXES,
 )
 """A release's indexes, built in the load's transaction."""

@@ -26,6 +26,7 @@ from idmapping.store.jobrows import (
     job_values,
     unread_columns,
 )
+from idmapping.store.sql import lineages_sql, taxa_named_sql
 
 __all__ = ["SqlStore", "release_from_row", "shape_entry_facts", "grouped", "jobs_updated_before",
            "removed_while_loading", "ready_release", "RELEASE_COLUMNS", "RESULTS_BATCH", "FactRow",
@@ -137,6 +138,11 @@ class SqlStore(Store):
         """The rows of :func:`shape_entry_facts` for these (distinct) accessions in the
         current release."""
 
+    @abc.abstractmethod
+    def _release_rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """The rows of a read of the current release's tables, named ``{rel}table`` in
+        *sql*."""
+
     # -- releases ---------------------------------------------------------------------------
 
     def _remove_unfinished(self) -> None:
@@ -146,6 +152,26 @@ class SqlStore(Store):
                 self.remove_release(release.id)
 
     # -- mapping ----------------------------------------------------------------------------
+
+    def taxa_named(self, name: str, limit: int = 10) -> list[tuple[int, str, str]]:
+        wanted = name.strip().lower()
+        if not wanted or not self.has_taxonomy():
+            return []
+        rows = self._release_rows(taxa_named_sql("{rel}"),
+                                  (wanted, wanted, wanted + "\U0010ffff", wanted, limit))
+        return [(int(t), str(n), str(r or "")) for t, n, r in rows]
+
+    def taxon_lineages(self, taxa: Sequence[int]) -> dict[int, set[int]]:
+        found = {int(t): {int(t)} for t in taxa}
+        if not found or not self.has_taxonomy():
+            return found
+        given = list(found)
+        for start in range(0, len(given), 500):
+            chunk = given[start:start + 500]
+            for taxon, ancestor in self._release_rows(lineages_sql("{rel}", len(chunk)),
+                                                      chunk):
+                found[int(taxon)].add(int(ancestor))
+        return found
 
     def entry_facts(self, accessions: Sequence[str]) -> dict[str, EntryFacts]:
         wanted = list(dict.fromkeys(accessions))

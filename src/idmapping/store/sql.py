@@ -20,7 +20,8 @@ __all__ = ["SAMPLE_SCAN", "OLD_RELEASE", "OLD_FACETS", "FACET_COLUMNS", "sample_
            "filter_sql", "filter_params", "facet_sql",
            "same_entry", "entry_column", "entry_range", "sqlite_same_entry",
            "sqlite_entry_column", "derived_gene_name_sql", "subset_sql", "lookup_sql",
-           "holdings_sql"]
+           "holdings_sql", "TAXONOMY_FINISH", "taxa_named_sql", "lineages_sql",
+           "DESCENDANTS"]
 
 
 SAMPLE_SCAN = 10_000
@@ -214,12 +215,53 @@ def subset_sql(subset: Subset) -> list[str]:
     ]
 
 
+DESCENDANTS = (
+    "WITH RECURSIVE wanted(taxon) AS (SELECT CAST(? AS integer) UNION "
+    "SELECT t.taxon FROM taxonomy t JOIN wanted w ON t.parent = w.taxon "
+    "WHERE t.taxon <> t.parent) ")
+"""The taxa a ``taxId`` stands for: the taxon and its descendants, walked down the taxonomy's
+parent index one level at a time, once per query (UNION: a loop in the tree ends the walk; the
+root is its own parent). Takes the taxon."""
+
+TAXONOMY_FINISH = (
+    # nodes.dmp and names.dmp may come in either order: the names join the nodes at the end
+    "UPDATE taxonomy SET name = n.name FROM taxon_names n WHERE n.taxon = taxonomy.taxon",
+    "DROP TABLE taxon_names",
+)
+"""Statements that finish a release's taxonomy (before its indexes)."""
+
+
+def taxa_named_sql(rel: str) -> str:
+    """Taxa ``(taxon, name, rank)`` whose scientific name is the given one, ignoring case,
+    else those it begins, by name (a range of the name index); takes the lower-case name, the
+    range's ends (the name, and the name followed by the highest character), the name again and
+    a limit."""
+    return (f"SELECT taxon, name, rank FROM {rel}taxonomy WHERE lower(name) = ? UNION ALL "
+            f"SELECT * FROM (SELECT taxon, name, rank FROM {rel}taxonomy "
+            f"WHERE lower(name) > ? AND lower(name) < ? "
+            f"AND NOT EXISTS (SELECT 1 FROM {rel}taxonomy x WHERE lower(x.name) = ?) "
+            "ORDER BY lower(name), taxon LIMIT ?) p")
+
+
+def lineages_sql(rel: str, count: int) -> str:
+    """``(taxon, ancestor)`` rows: each of *count* given taxa with itself and every taxon above
+    it, walked up the taxonomy's key (a lineage is a few dozen taxa)."""
+    marks = ", ".join("(?)" for _ in range(count))
+    return (f"WITH RECURSIVE given(taxon) AS (VALUES {marks}), "
+            "up(taxon, ancestor) AS (SELECT taxon, taxon FROM given UNION "
+            f"SELECT u.taxon, t.parent FROM up u JOIN {rel}taxonomy t ON t.taxon = u.ancestor "
+            "WHERE t.parent <> t.taxon) SELECT taxon, ancestor FROM up")
+
+
 def lookup_sql(plan: LookupPlan, codes: dict[str, int],
                entry_rows: Callable[[str, str, int], str] = same_entry,
-               entry_of: Callable[[str], str] = entry_column) -> tuple[str, list[Any]]:
+               entry_of: Callable[[str], str] = entry_column, taxonomy: bool = False
+               ) -> tuple[str, list[Any]]:
     """The one query answering *plan*: ``(seq, to, obsolete)`` rows ordered for output.
 
-    The input is the temporary table ``input(seq, key, kind, version)``.
+    The input is the temporary table ``input(seq, key, kind, version)``. With *taxonomy* (the
+    release holds one) and ``plan.descendants``, the taxon's descendants pass too
+    (:data:`DESCENDANTS`); otherwise the taxon alone.
 
     :param entry_rows: how a backend finds an entry's xrefs (:func:`same_entry` by default).
     :param entry_of: how it reads an xref's entry (:func:`entry_column` by default).
@@ -251,8 +293,12 @@ def lookup_sql(plan: LookupPlan, codes: dict[str, int],
                 f"WHERE x.db = {code} AND x.key = i.key "
                 "AND (i.version IS NULL OR lower(x.value) = i.version)"
             )
-    taxon = ""
-    if plan.taxon is not None:
+    taxon, head = "", ""
+    if plan.taxon is not None and plan.descendants and taxonomy:
+        head = DESCENDANTS
+        taxon = " AND e.taxon IN (SELECT taxon FROM wanted)"
+        params.append(plan.taxon)
+    elif plan.taxon is not None:
         taxon = " AND e.taxon = ?"
         params.append(plan.taxon)
     if plan.target in ("uniprotkb", "swissprot"):
@@ -267,7 +313,7 @@ def lookup_sql(plan: LookupPlan, codes: dict[str, int],
                 "AND NOT EXISTS (SELECT 1 FROM secondary s WHERE s.accession = d.accession)"
             )
         sql = (
-            "SELECT seq, accession, obsolete FROM ("
+            f"{head}SELECT seq, accession, obsolete FROM ("
             f"SELECT h.seq, e.accession, 0 AS obsolete, e.reviewed FROM ({hits}) h "
             f"JOIN entries e ON e.id = h.entry{taxon}{reviewed}{union}"
             ") r ORDER BY seq, obsolete, reviewed DESC NULLS LAST, accession"
@@ -285,7 +331,7 @@ def lookup_sql(plan: LookupPlan, codes: dict[str, int],
         own = (f" WHERE h.isoform IS NULL OR NOT EXISTS ({owners} <> h.isoform) "
                f"OR EXISTS ({owners} = h.isoform)")
     sql = (
-        f"SELECT DISTINCT h.seq, t.value, 0 AS obsolete FROM ({hits}) h "
+        f"{head}SELECT DISTINCT h.seq, t.value, 0 AS obsolete FROM ({hits}) h "
         f"JOIN entries e ON e.id = h.entry{taxon} "
         f"JOIN xrefs t ON {entry_rows('t', 'h.entry', code)}{own} "
         "ORDER BY h.seq, t.value"

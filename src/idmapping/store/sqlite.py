@@ -311,7 +311,8 @@ class SqliteStore(SqlStore):
     def lookup(self, plan: LookupPlan) -> tuple[str, Iterator[tuple[int, str, int]]]:
         conn, release = self._release_conn()
         codes = dict(conn.execute("SELECT name, code FROM rel.dbs"))
-        sql, params = lookup_sql(plan, codes, sqlite_same_entry, sqlite_entry_column)
+        sql, params = lookup_sql(plan, codes, sqlite_same_entry, sqlite_entry_column,
+                                 taxonomy=bool(release.stats.get("taxa")))
         _fill_input(conn, plan.inputs)
 
         def rows() -> Iterator[tuple[int, str, int]]:
@@ -329,6 +330,11 @@ class SqliteStore(SqlStore):
         query = holdings_sql(plan, codes, sqlite_entry_column)
         _fill_input(conn, plan.inputs)
         return release.name, conn.execute(query).fetchall()
+
+    @translated
+    def _release_rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        conn, _ = self._release_conn()
+        return conn.execute(sql.replace("{rel}", "rel."), params).fetchall()
 
     @translated
     def _entry_fact_rows(self, accessions: list[str]

@@ -32,6 +32,7 @@ from idmapping.store.schema import (
 )
 from idmapping.store.shared import ready_release, removed_while_loading
 from idmapping.store.sql import (
+    TAXONOMY_FINISH,
     derived_gene_name_sql,
     entry_range,
     sqlite_entry_column,
@@ -160,6 +161,15 @@ class SqliteReleaseWriter(ReleaseWriter):
         self.conn.executemany("INSERT OR IGNORE INTO deleted VALUES (?, ?)", rows)
 
     @translated
+    def insert_taxonomy(self, rows: list[tuple[int, int, str]]) -> None:
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO taxonomy (taxon, parent, rank) VALUES (?, ?, ?)", rows)
+
+    @translated
+    def insert_taxon_names(self, rows: list[tuple[int, str]]) -> None:
+        self.conn.executemany("INSERT INTO taxon_names VALUES (?, ?)", rows)
+
+    @translated
     def finish(self, name: str, subset: Subset, codes: dict[str, int], meta: dict[str, str]
                ) -> None:
         conn = self.conn
@@ -171,7 +181,7 @@ class SqliteReleaseWriter(ReleaseWriter):
             conn.executemany("INSERT INTO temp.revisited VALUES (?)",
                              ((e,) for e in sorted(self.revisited)))
             conn.execute(_DEDUPE_REVISITED)
-        for sql in subset_sql(subset):
+        for sql in (*subset_sql(subset), *TAXONOMY_FINISH):
             conn.execute(sql)
         # SQLite's sorter sorts runs as large as the page cache, one per worker thread: runs of
         # 8 MB (which stay in the processor's cache) built the key index of 18M rows in 10 s,

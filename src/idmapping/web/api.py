@@ -19,7 +19,7 @@ from starlette.responses import Response
 
 from idmapping.detect import DETECT_COLUMNS, detect_ids, request_ids
 from idmapping.entries import DATASETS
-from idmapping.errors import NotFound
+from idmapping.errors import InvalidRequest, NotFound
 from idmapping.explain import EXPLAIN_COLUMNS, explain_job
 from idmapping.model import Job, JobStatus
 from idmapping.results.media import MEDIA_TYPE_BY_FORMAT
@@ -186,6 +186,31 @@ async def detect(request: Request) -> Response:
     return json_response(found.to_dict(), headers=headers)
 
 
+TAXA_SHOWN = 20
+"""Most taxa ``/idmapping/taxonomy`` lists for a name that only begins theirs."""
+
+
+@_get("/idmapping/taxonomy")
+def taxonomy(
+    request: Request,
+    name: str | None = Query(None, description="A scientific name, or its beginning "
+                             "(case is ignored), e.g. Saccharomyces cerevisiae"),
+) -> Response:
+    """The taxa of the current release's taxonomy (NCBI's, loaded from taxdump) with this
+    scientific name, else those whose names begin with it: how the web form turns a name
+    given as taxId into a taxon (ours, not UniProt's; /idmapping/run takes ids only)."""
+    ctx = context(request)
+    text = (name or "").strip()
+    if not text:
+        raise InvalidRequest("'name' is a required parameter")
+    if len(text) > ctx.settings.max_id_length:
+        raise InvalidRequest(f"'name' is longer than {ctx.settings.max_id_length} characters")
+    taxa = ctx.store.taxa_named(text, TAXA_SHOWN)
+    return json_response({
+        "taxonomy": ctx.store.has_taxonomy(),
+        "results": [{"taxonId": t, "scientificName": n, "rank": r} for t, n, r in taxa]})
+
+
 @_get("/idmapping/explain/{job_id}")
 def explain(
     request: Request,
@@ -200,7 +225,8 @@ def explain(
     fmt = output(request, ("json", "tsv"), format, None).format
     paging = PageRequest.read(size, cursor)
     job = ctx.jobs.finished(job_id)
-    found = explain_job(ctx.store, job, paging.offset, paging.size, ctx.catalogue)
+    found = explain_job(ctx.store, job, paging.offset, paging.size, ctx.catalogue,
+                        ctx.settings.taxonomy_descendants)
     headers = {"X-UniProt-Release": found.release, "X-Total-Results": str(found.total)}
     following = Page(paging.offset, paging.size, found.total).next_offset
     if following is not None:

@@ -114,6 +114,15 @@ def _responses(path: str) -> dict[str, Any]:
                         "content": {"application/json": {"schema": _EXPLANATIONS},
                                     "text/plain": {"schema": {"type": "string"}}}},
                 "400": common["400"], "404": common["404"], "503": common["503"]}
+    if path == "/idmapping/taxonomy":
+        taxon = {"type": "object", "properties": {
+            "taxonId": {"type": "integer"}, "scientificName": {"type": "string"},
+            "rank": {"type": "string"}}}
+        return {"200": _json({"type": "object", "properties": {
+            "taxonomy": {"type": "boolean"},
+            "results": {"type": "array", "items": taxon}}},
+            "The taxa so named (none where the release holds no taxonomy)"),
+            "400": common["400"], "503": common["503"]}
     if path.startswith("/idmapping/status/"):
         return {"200": _json(_JOB_STATUS, "NEW or RUNNING"),
                 "303": {**_json(_JOB_STATUS, "FINISHED: Location is the results URL"),

@@ -56,6 +56,7 @@ from idmapping.results.paging import DEFAULT_SIZE, Page, check_size, decode_curs
 from idmapping.results.summary import JobSummary
 from idmapping.results.table import read_table
 from idmapping.settings import Settings
+from idmapping.store.base import Store
 from idmapping.version import __version__
 from idmapping.web.context import ApiContext, context
 from idmapping.web.http import idmapping_base, read_fields
@@ -310,12 +311,35 @@ async def submit_page(request: Request) -> Response:
         source = ctx.catalogue.databases.get(values.from_db)
         # The taxon field only applies where the rule allows it (it is hidden otherwise).
         taxon = values.tax_id if source and source.rule and source.rule.taxon_allowed else ""
+        if taxon.strip() and not taxon.strip().isdigit():
+            taxon = await run_in_threadpool(resolve_taxon, ctx.store, taxon)
         job = await run_in_threadpool(ctx.jobs.submit, values.from_db, values.to_db, ids, taxon)
     except IdMappingError as exc:
         # The form reads example ids from the store: off the event loop, like the submission.
         return await run_in_threadpool(_render_form, request, values, exc.messages, exc.status)
     root = request.scope.get("root_path", "")
     return RedirectResponse(f"{root}/id-mapping/{job.id}", status_code=303)
+
+
+def resolve_taxon(store: Store, name: str) -> str:
+    """The id of the taxon a scientific name given in the form's taxId names, in the current
+    release's taxonomy (the API's ``/idmapping/run``, as UniProt's, takes ids only).
+
+    :raises InvalidRequest: no taxonomy, no taxon so named, or several: saying which.
+    """
+    text = name.strip()
+    if not store.has_taxonomy():
+        raise InvalidRequest(f"'{text}' is not a taxon id, and this release holds no taxonomy "
+                             "to look names up in: give an NCBI taxonomy id")
+    found = store.taxa_named(text, 6)
+    exact = [t for t in found if t[1].lower() == text.lower()]
+    if len(exact) == 1:
+        return str(exact[0][0])
+    shown = ", ".join(f"{n} ({t})" for t, n, _ in (exact or found)[:5])
+    if exact:
+        raise InvalidRequest(f"'{text}' names several taxa: {shown}; give the id of one")
+    more = f": did you mean {shown}?" if found else ""
+    raise InvalidRequest(f"No taxon of this release's taxonomy is named '{text}'{more}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -481,7 +505,9 @@ def job_page(request: Request, job_id: str) -> Response:
     values["explained"] = []
     if job.status == JobStatus.FINISHED and job.failed_ids:
         try:  # the reasons of the first failed ids; all of them at /idmapping/explain
-            values["explained"] = explain_job(ctx.store, job, 0, EXPLAINED_SHOWN).explanations
+            values["explained"] = explain_job(
+                ctx.store, job, 0, EXPLAINED_SHOWN,
+                descendants=ctx.settings.taxonomy_descendants).explanations
         except IdMappingError:  # no release loaded just now: the ids are listed anyway
             pass
     if job.status == JobStatus.FINISHED:

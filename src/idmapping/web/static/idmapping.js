@@ -163,6 +163,42 @@
       return unique.length;
     }
 
+    var taxonName = document.getElementById("taxon-name");
+    if (taxonName && window.fetch) {
+      // A name given as taxon: look it up (GET /idmapping/taxonomy) and say which taxon it
+      // is; the form's submission resolves it again (the API's /idmapping/run takes ids).
+      taxon.addEventListener("change", function () {
+        var text = taxon.value.trim();
+        taxonName.textContent = "";
+        if (!text || /^[0-9]+$/.test(text)) { return; }
+        var url = form.getAttribute("action").replace(/\/id-mapping$/, "") +
+          "/idmapping/taxonomy?name=" + encodeURIComponent(text);
+        fetch(url,
+              { headers: { Accept: "application/json" } })
+          .then(function (response) { return response.ok ? response.json() : null; })
+          .then(function (found) {
+            if (!found || taxon.value.trim() !== text) { return; }
+            var exact = found.results.filter(function (t) {
+              return t.scientificName.toLowerCase() === text.toLowerCase();
+            });
+            if (!found.taxonomy) {
+              taxonName.textContent = "This release holds no taxonomy: give a taxon id.";
+            } else if (exact.length === 1) {
+              taxon.value = String(exact[0].taxonId);
+              taxonName.textContent = text + " is taxon " + exact[0].taxonId + " (" +
+                (exact[0].rank || "no rank") + ").";
+            } else {
+              var named = (exact.length ? exact : found.results).slice(0, 5).map(function (t) {
+                return t.scientificName + " (" + t.taxonId + ")";
+              });
+              taxonName.textContent = named.length ? "Which taxon? " + named.join(", ") :
+                "No taxon is named " + text + ".";
+            }
+          })
+          .catch(function () { /* the submission looks the name up again */ });
+      });
+    }
+
     from.addEventListener("change", function () { applyRule(true); });
     ids.addEventListener("input", counted);
 
