@@ -45,6 +45,7 @@ from idmapping.results.formats import (
 from idmapping.results.media import download_name, media_type_for
 from idmapping.results.options import EntryOptions, Output
 from idmapping.results.paging import DEFAULT_SIZE, Page, encode_cursor
+from idmapping.results.rdf import RDF_FORMATS, RdfWriter
 from idmapping.store.base import Store
 from idmapping.store.plans import FilterQuery
 
@@ -88,7 +89,7 @@ class ResultView:
         self.options = options
         self.batch = batch
         self.writer_class = writer_for(out.format)
-        if issubclass(self.writer_class, RecordWriter) and options is None:
+        if issubclass(self.writer_class, (RecordWriter, RdfWriter)) and options is None:
             raise InvalidRequest(f"Invalid request received. Format '{out.format}' needs entries")
 
     @property
@@ -163,6 +164,8 @@ class ResultView:
         entries = dataset.entries(self.store, [to for _, to in pairs], options.complete)
         if fmt == "json":
             return [(frm, dataset.project(entries[to], options.fields)) for frm, to in pairs]
+        if fmt in RDF_FORMATS:  # RDF describes whole entries, whatever the fields
+            return [(frm, entries[to]) for frm, to in pairs]
         return [(frm, *dataset.cells(entries[to], options.columns)) for frm, to in pairs]
 
     def writer(self, extras: Extras | None) -> Writer:
@@ -174,6 +177,8 @@ class ResultView:
             record = record_function(self.options.dataset.name, self.out.format,
                                      self.options.filter.subsequence)
             return self.writer_class(self.columns, extras, record=record)
+        if self.options is not None and issubclass(self.writer_class, RdfWriter):
+            return self.writer_class(self.columns, extras, dataset=self.options.dataset.name)
         return self.writer_class(self.columns, extras)
 
     def _facets(self, query: FilterQuery | None, warnings: Warnings) -> Warnings:
