@@ -127,12 +127,17 @@ class ResultView:
         return ResultPage(self, Page(offset=offset, size=size, total=total), pairs, warnings,
                           facets)
 
-    def stream(self) -> Iterator[bytes]:
+    def stream(self, extras: Extras | None = None, strict: bool = False) -> Iterator[bytes]:
         """Every result, written in the format (gzip if compressed), a batch at a time.
 
         The request is checked at once; the bytes come as they are iterated, and a failure
         once they have begun ends the body with UniProt's stream-error text (and a log line).
         JSON is only ``{"results": [...]}``.
+
+        :param extras: what JSON writes around the results (an asynchronous download's file
+            has the job's ``failedIds``, as UniProt's has); None for a stream.
+        :param strict: raise a failure instead of ending the bytes with the error text (a
+            file that cannot be finished is no result).
 
         :raises InvalidRequest: ``subsequence=true`` of ids that are not ``ACC[begin-end]``;
             a filter on a job over ``max_filter`` pairs (a stream is never served unfiltered).
@@ -149,7 +154,7 @@ class ResultView:
         def failed(error: Exception) -> None:
             log.error("stream of job %s broke off", job.id, exc_info=error)
 
-        chunks = write(self.writer(None), rows(), on_error=failed)
+        chunks = write(self.writer(extras), rows(), on_error=None if strict else failed)
         return gzip_chunks(chunks) if self.out.compressed else chunks
 
     def rows(self, pairs: Sequence[tuple[str, str]]) -> list[Row]:
