@@ -35,6 +35,7 @@ from idmapping.results.formats import (
     write,
     writer_for,
 )
+from idmapping.results.rdf import RDF_FORMATS
 
 COLUMNS = ("From", "To")
 PAIRS = [("P05067", "CHEMBL2487"), ("P12345", "CHEMBL1")]
@@ -48,7 +49,8 @@ def body(writer: Writer, rows: Any = PAIRS) -> bytes:
 
 
 def test_registry_is_keyed_by_name() -> None:
-    assert set(WRITERS) == {"json", "tsv", "list", "xlsx", "fasta", "txt", "xml", "gff"}
+    assert set(WRITERS) == {"json", "tsv", "list", "xlsx", "fasta", "txt", "xml", "gff",
+                            *RDF_FORMATS}
     for name, cls in WRITERS.items():
         assert cls.name == name
         assert cls.content_type == MEDIA_TYPE_BY_FORMAT[name]

@@ -6,7 +6,8 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Release", "JobStatus", "Job", "MappingRequest", "Pair", "EntryFacts"]
+__all__ = ["Release", "JobStatus", "Job", "DownloadJob", "MappingRequest", "Pair",
+           "EntryFacts"]
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,33 @@ class Job:
         if missing:
             raise ValueError(f"job {self.id} was read without {', '.join(missing)}: read "
                              "them too")
+
+
+@dataclass
+class DownloadJob:
+    """An asynchronous download of a finished mapping job's results: a file built by a job
+    worker (UniProt's ``IdMappingDownloadJob``).
+
+    :param job: the mapping job whose results it writes.
+    :param format: UniProt's media type of the file's format (``application/json``).
+    :param fields: the ``fields`` asked for, as given (None: the defaults).
+    :param compressed: the file is gzip (UniProt's always are).
+    :param total: the results the file holds; :param processed: how many are written.
+    :param result_file: the file's name in the download folder, once FINISHED.
+    """
+
+    id: str
+    job: str
+    format: str
+    fields: str | None
+    compressed: bool
+    status: JobStatus
+    created: float
+    updated: float
+    error: str = ""
+    total: int = 0
+    processed: int = 0
+    result_file: str = ""
 
 
 @dataclass

@@ -99,6 +99,10 @@ class Settings:
         True, "taxId also matches the taxa below it (4932 matches the strain 559292), where "
         "the release holds NCBI's taxonomy (taxdump's nodes.dmp); off, or without a "
         "taxonomy: that taxon exactly")
+    async_download_dir: str = _declare(
+        "", "Folder of the files that asynchronous downloads (/idmapping/download/run) build; "
+        "they are deleted with their job", shown_default="STORE.downloads beside a SQLite store, "
+        "else downloads in the user's data directory")
     demo: bool = _declare(True, "Load the shipped demo release when the store is empty")
     broker_url: str = _declare(
         "", "Celery broker for scale-out workers (redis://...); empty: jobs run in-process")
@@ -142,6 +146,18 @@ class Settings:
     def store_url(self) -> str:
         """The store to open: the ``store`` setting, else the default SQLite file."""
         return self.store or str(default_store_path())
+
+    @property
+    def download_folder(self) -> Path:
+        """Where asynchronous downloads are kept: the ``async_download_dir`` setting, else
+        ``STORE.downloads`` beside a SQLite store, else in the user's data directory."""
+        if self.async_download_dir:
+            return Path(self.async_download_dir)
+        url = self.store_url
+        if "://" not in url or url.startswith("sqlite:"):
+            path = Path(url.removeprefix("sqlite://").removeprefix("sqlite:"))
+            return path.with_name(path.name + ".downloads")
+        return Path(platformdirs.user_data_dir("idmapping")) / "downloads"
 
     def replace(self, **changes: Any) -> Settings:
         """A copy with some settings changed (checked as :meth:`load` checks them)."""

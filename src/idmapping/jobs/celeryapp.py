@@ -19,13 +19,16 @@ from typing import Any
 
 from idmapping.errors import InvalidRequest, MissingDriver
 from idmapping.jobs.dispatch import Dispatcher, Runner
+from idmapping.jobs.downloads import DownloadService
 from idmapping.jobs.service import JobService
 from idmapping.settings import Settings
 from idmapping.store import open_store
 
-__all__ = ["CeleryDispatcher", "celery_app", "run_worker", "TASK_NAME", "QUEUE"]
+__all__ = ["CeleryDispatcher", "celery_app", "run_worker", "TASK_NAME", "DOWNLOAD_TASK",
+           "QUEUE"]
 
 TASK_NAME = "idmapping.run_job"
+DOWNLOAD_TASK = "idmapping.run_download"
 QUEUE = "idmapping"
 
 
@@ -75,9 +78,9 @@ class CeleryDispatcher(Dispatcher):
         """A dispatcher on the broker of *settings*."""
         return cls(celery_app(settings))
 
-    def submit(self, job_id: str, run: Runner) -> None:
-        """Enqueue *job_id*; a worker's own job service runs it, not *run*."""
-        self.app.send_task(TASK_NAME, args=[job_id])
+    def submit(self, job_id: str, run: Runner, kind: str = "job") -> None:
+        """Enqueue *job_id*; a worker's own job (or download) service runs it, not *run*."""
+        self.app.send_task(DOWNLOAD_TASK if kind == "download" else TASK_NAME, args=[job_id])
 
     def close(self) -> None:
         """Close the app's connections to the broker."""
@@ -99,6 +102,12 @@ def run_worker(settings: Settings, concurrency: int, loglevel: str = "info") -> 
         @app.task(name=TASK_NAME)  # type: ignore[untyped-decorator]
         def run_job(job_id: str) -> None:
             jobs.run(job_id)
+
+        downloads = DownloadService(jobs)
+
+        @app.task(name=DOWNLOAD_TASK)  # type: ignore[untyped-decorator]
+        def run_download(download_id: str) -> None:
+            downloads.run(download_id)
 
         app.worker_main(["worker", f"--concurrency={concurrency}", "--pool=threads",
                          f"--loglevel={loglevel}", "-Q", QUEUE, "--without-gossip",

@@ -30,11 +30,13 @@ class Dispatcher:
     """The queue itself gives the job of a dead worker to another worker: a restarting server
     must queue its NEW jobs again, but not its RUNNING ones."""
 
-    def submit(self, job_id: str, run: Runner) -> None:
+    def submit(self, job_id: str, run: Runner, kind: str = "job") -> None:
         """Have job *job_id* run; return at once.
 
         :param run: how this process runs a job; a dispatcher whose workers live elsewhere
             sends the id to them instead, and their own job service runs it.
+        :param kind: ``job`` (a mapping job) or ``download`` (an asynchronous download),
+            for a dispatcher whose workers run each kind by its own task.
         """
         raise NotImplementedError()  # pragma: no cover - every dispatcher defines it
 
@@ -63,7 +65,7 @@ class ThreadDispatcher(Dispatcher):
     def __init__(self, threads: int) -> None:
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="idmapping-job")
 
-    def submit(self, job_id: str, run: Runner) -> None:
+    def submit(self, job_id: str, run: Runner, kind: str = "job") -> None:
         self._pool.submit(_run_logged, run, job_id)
 
     def close(self) -> None:
@@ -74,5 +76,5 @@ class ThreadDispatcher(Dispatcher):
 class InlineDispatcher(Dispatcher):
     """Runs each job at once, on the caller's thread, before :meth:`submit` returns."""
 
-    def submit(self, job_id: str, run: Runner) -> None:
+    def submit(self, job_id: str, run: Runner, kind: str = "job") -> None:
         _run_logged(run, job_id)

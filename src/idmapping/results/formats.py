@@ -515,7 +515,8 @@ WRITERS: dict[str, type[Writer]] = {
     cls.name: cls for cls in (JsonWriter, TsvWriter, ListWriter, XlsxWriter, FastaWriter,
                               FlatFileWriter, GffWriter, XmlWriter)
 }
-"""The writers by format name (the value of the ``format`` parameter)."""
+"""The writers by format name (the value of the ``format`` parameter); :mod:`.rdf` adds the
+RDF writers (``rdf``, ``ttl``, ``nt``) when it is imported, as :mod:`.view` does."""
 
 
 def writer_for(name: str) -> type[Writer]:

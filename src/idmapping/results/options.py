@@ -31,6 +31,7 @@ __all__ = [
     "PLAIN_PAGED",
     "PLAIN_STREAM",
     "ENTRY_FORMATS",
+    "ENTRY_STREAM_FORMATS",
     "DATASET_TARGETS",
     "parse_bool",
     "Output",
@@ -44,13 +45,19 @@ __all__ = [
 ]
 
 # The formats of each end-point, in UniProt's "produces" order (which its error message lists).
-# RDF (rdf, ttl, nt) is not offered: a format is only offered when it can be written correctly.
+# RDF (rdf, ttl, nt) is offered on entry streams only, as UniProt offers it.
 PLAIN_PAGED = ("tsv", "json", "xlsx")
 PLAIN_STREAM = ("tsv", "json", "xlsx", "list")
 ENTRY_FORMATS = {
     "uniprotkb": ("json", "tsv", "xlsx", "list", "fasta", "txt", "xml", "gff"),
     "uniref": ("tsv", "json", "xlsx", "list", "fasta"),
     "uniparc": ("json", "tsv", "xlsx", "list", "fasta"),
+}
+ENTRY_STREAM_FORMATS = {
+    "uniprotkb": ("tsv", "txt", "list", "xml", "json", "xlsx", "fasta", "gff", "rdf", "ttl",
+                  "nt"),
+    "uniref": ("tsv", "list", "json", "xlsx", "fasta", "rdf", "ttl", "nt"),
+    "uniparc": ("tsv", "fasta", "list", "json", "xlsx", "rdf", "ttl", "nt"),
 }
 DATASET_TARGETS = {
     "uniprotkb": (UNIPROTKB, SWISSPROT),

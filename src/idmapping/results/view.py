@@ -45,6 +45,7 @@ from idmapping.results.formats import (
 from idmapping.results.media import download_name, media_type_for
 from idmapping.results.options import EntryOptions, Output
 from idmapping.results.paging import DEFAULT_SIZE, Page, encode_cursor
+from idmapping.results.rdf import RDF_FORMATS, RdfWriter
 from idmapping.store.base import Store
 from idmapping.store.plans import FilterQuery
 
@@ -88,7 +89,7 @@ class ResultView:
         self.options = options
         self.batch = batch
         self.writer_class = writer_for(out.format)
-        if issubclass(self.writer_class, RecordWriter) and options is None:
+        if issubclass(self.writer_class, (RecordWriter, RdfWriter)) and options is None:
             raise InvalidRequest(f"Invalid request received. Format '{out.format}' needs entries")
 
     @property
@@ -126,12 +127,17 @@ class ResultView:
         return ResultPage(self, Page(offset=offset, size=size, total=total), pairs, warnings,
                           facets)
 
-    def stream(self) -> Iterator[bytes]:
+    def stream(self, extras: Extras | None = None, strict: bool = False) -> Iterator[bytes]:
         """Every result, written in the format (gzip if compressed), a batch at a time.
 
         The request is checked at once; the bytes come as they are iterated, and a failure
         once they have begun ends the body with UniProt's stream-error text (and a log line).
         JSON is only ``{"results": [...]}``.
+
+        :param extras: what JSON writes around the results (an asynchronous download's file
+            has the job's ``failedIds``, as UniProt's has); None for a stream.
+        :param strict: raise a failure instead of ending the bytes with the error text (a
+            file that cannot be finished is no result).
 
         :raises InvalidRequest: ``subsequence=true`` of ids that are not ``ACC[begin-end]``;
             a filter on a job over ``max_filter`` pairs (a stream is never served unfiltered).
@@ -148,7 +154,7 @@ class ResultView:
         def failed(error: Exception) -> None:
             log.error("stream of job %s broke off", job.id, exc_info=error)
 
-        chunks = write(self.writer(None), rows(), on_error=failed)
+        chunks = write(self.writer(extras), rows(), on_error=None if strict else failed)
         return gzip_chunks(chunks) if self.out.compressed else chunks
 
     def rows(self, pairs: Sequence[tuple[str, str]]) -> list[Row]:
@@ -163,6 +169,8 @@ class ResultView:
         entries = dataset.entries(self.store, [to for _, to in pairs], options.complete)
         if fmt == "json":
             return [(frm, dataset.project(entries[to], options.fields)) for frm, to in pairs]
+        if fmt in RDF_FORMATS:  # RDF describes whole entries, whatever the fields
+            return [(frm, entries[to]) for frm, to in pairs]
         return [(frm, *dataset.cells(entries[to], options.columns)) for frm, to in pairs]
 
     def writer(self, extras: Extras | None) -> Writer:
@@ -174,6 +182,8 @@ class ResultView:
             record = record_function(self.options.dataset.name, self.out.format,
                                      self.options.filter.subsequence)
             return self.writer_class(self.columns, extras, record=record)
+        if self.options is not None and issubclass(self.writer_class, RdfWriter):
+            return self.writer_class(self.columns, extras, dataset=self.options.dataset.name)
         return self.writer_class(self.columns, extras)
 
     def _facets(self, query: FilterQuery | None, warnings: Warnings) -> Warnings:

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from idmapping.catalogue import Catalogue
-from idmapping.model import EntryFacts, Job, JobStatus, Release
+from idmapping.model import DownloadJob, EntryFacts, Job, JobStatus, Release
 from idmapping.store.plans import (
     FacetQuery,
     FilterQuery,
@@ -315,3 +315,28 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def delete_jobs(self, updated_before: float | None = None) -> int:
         """Delete the jobs last submitted before *updated_before* (None: all); return the count."""
+
+    # -- download jobs ----------------------------------------------------------------------
+
+    @abc.abstractmethod
+    def get_download(self, download_id: str) -> DownloadJob | None:
+        """The download job stored under *download_id*, or None."""
+
+    @abc.abstractmethod
+    def save_download(self, download: DownloadJob) -> None:
+        """Insert or replace a download job."""
+
+    @abc.abstractmethod
+    def claim_download(self, download_id: str, expect: Sequence[JobStatus], updated: float
+                       ) -> bool:
+        """Set a download job RUNNING if its status is one of *expect*; False if another
+        did first."""
+
+    @abc.abstractmethod
+    def download_ids(self, statuses: Sequence[JobStatus]) -> list[str]:
+        """The ids of the download jobs in one of *statuses*, oldest first."""
+
+    @abc.abstractmethod
+    def delete_downloads(self, updated_before: float | None = None) -> list[DownloadJob]:
+        """Delete the download jobs last updated before *updated_before* (None: all), and
+        those whose mapping job is gone; return them (their files are the caller's)."""

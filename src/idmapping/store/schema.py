@@ -114,8 +114,13 @@ CREATE TABLE IF NOT EXISTS jobs (
 CREATE TABLE IF NOT EXISTS job_results (
     job TEXT NOT NULL, seq INTEGER NOT NULL, from_id TEXT NOT NULL, to_id TEXT NOT NULL,
     PRIMARY KEY (job, seq)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS download_jobs (
+    id TEXT PRIMARY KEY, job TEXT NOT NULL, format TEXT NOT NULL, fields TEXT,
+    compressed INTEGER NOT NULL, status TEXT NOT NULL, created REAL NOT NULL,
+    updated REAL NOT NULL, error TEXT NOT NULL DEFAULT '', total INTEGER NOT NULL DEFAULT 0,
+    processed INTEGER NOT NULL DEFAULT 0, result_file TEXT NOT NULL DEFAULT '');
 """
-"""The main file: the list of releases and the jobs."""
+"""The main file: the list of releases, the jobs and the download jobs."""
 
 # An xrefs row's id is its entry's number shifted left by ENTRY_SHIFT, plus the row's number
 # within the entry: the rows of an entry are one range of the table (read without an index),
@@ -187,8 +192,14 @@ POSTGRES_MAIN_TABLES = (
     f"""CREATE TABLE IF NOT EXISTS {POSTGRES_MAIN}.job_results (
         job text NOT NULL, seq bigint NOT NULL, from_id text NOT NULL, to_id text NOT NULL,
         PRIMARY KEY (job, seq))""",
+    f"""CREATE TABLE IF NOT EXISTS {POSTGRES_MAIN}.download_jobs (
+        id text PRIMARY KEY, job text NOT NULL, format text NOT NULL, fields text,
+        compressed integer NOT NULL, status text NOT NULL, created double precision NOT NULL,
+        updated double precision NOT NULL, error text NOT NULL DEFAULT '',
+        total bigint NOT NULL DEFAULT 0, processed bigint NOT NULL DEFAULT 0,
+        result_file text NOT NULL DEFAULT '')""",
 )
-"""The main schema: the list of releases and the jobs."""
+"""The main schema: the list of releases, the jobs and the download jobs."""
 
 # Text is compared and sorted bytewise (COLLATE "C"), as SQLite does, so both stores order
 # results alike whatever the database's locale; it also makes the indexes faster.

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from idmapping.errors import NotFound, StoreError
-from idmapping.model import EntryFacts, Job, JobStatus, Release
+from idmapping.model import DownloadJob, EntryFacts, Job, JobStatus, Release
 from idmapping.store.base import Store
 from idmapping.store.jobrows import (
     JOB_COLUMNS,
@@ -109,6 +109,18 @@ def jobs_updated_before(updated_before: float | None) -> tuple[str, tuple[float,
     if updated_before is None:
         return "", ()
     return "WHERE updated < ?", (updated_before,)
+
+
+DOWNLOAD_COLUMNS = ("id", "job", "format", "fields", "compressed", "status", "created",
+                    "updated", "error", "total", "processed", "result_file")
+"""The columns of the download_jobs table, as :class:`DownloadJob`'s fields."""
+
+
+def _download_from_row(row: Sequence[Any]) -> DownloadJob:
+    values = dict(zip(DOWNLOAD_COLUMNS, row, strict=True))
+    values["compressed"] = bool(values["compressed"])
+    values["status"] = JobStatus(values["status"])
+    return DownloadJob(**values)
 
 
 class SqlStore(Store):
@@ -213,6 +225,47 @@ class SqlStore(Store):
             f"UPDATE {self.main}jobs SET status = 'RUNNING', updated = ? WHERE id = ? "
             f"AND status IN ({marks})", (updated, job_id, *[s.value for s in expect]))
         return changed == 1
+
+    # -- download jobs ----------------------------------------------------------------------
+
+    def get_download(self, download_id: str) -> DownloadJob | None:
+        rows = self._query(f"SELECT {', '.join(DOWNLOAD_COLUMNS)} FROM {self.main}download_jobs "
+                           "WHERE id = ?", (download_id,))
+        return _download_from_row(rows[0]) if rows else None
+
+    def save_download(self, download: DownloadJob) -> None:
+        updates = ", ".join(f"{c} = excluded.{c}" for c in DOWNLOAD_COLUMNS[1:])
+        values = [getattr(download, c) for c in DOWNLOAD_COLUMNS]
+        values[DOWNLOAD_COLUMNS.index("compressed")] = int(download.compressed)
+        values[DOWNLOAD_COLUMNS.index("status")] = download.status.value
+        self._change(f"INSERT INTO {self.main}download_jobs ({', '.join(DOWNLOAD_COLUMNS)}) "
+                     f"VALUES ({', '.join('?' * len(DOWNLOAD_COLUMNS))}) "
+                     f"ON CONFLICT (id) DO UPDATE SET {updates}", values)
+
+    def claim_download(self, download_id: str, expect: Sequence[JobStatus], updated: float
+                       ) -> bool:
+        marks = ", ".join("?" * len(expect))
+        changed = self._change(
+            f"UPDATE {self.main}download_jobs SET status = 'RUNNING', updated = ? WHERE id = ? "
+            f"AND status IN ({marks})", (updated, download_id, *[s.value for s in expect]))
+        return changed == 1
+
+    def download_ids(self, statuses: Sequence[JobStatus]) -> list[str]:
+        marks = ", ".join("?" * len(statuses))
+        rows = self._query(f"SELECT id FROM {self.main}download_jobs WHERE status IN ({marks}) "
+                           "ORDER BY updated, id", [s.value for s in statuses])
+        return [r[0] for r in rows]
+
+    def delete_downloads(self, updated_before: float | None = None) -> list[DownloadJob]:
+        where = "" if updated_before is None else "updated < ? OR "
+        params = () if updated_before is None else (updated_before,)
+        condition = f"WHERE {where}job NOT IN (SELECT id FROM {self.main}jobs)" \
+            if updated_before is not None else ""
+        rows = self._query(f"SELECT {', '.join(DOWNLOAD_COLUMNS)} FROM "
+                           f"{self.main}download_jobs {condition}", params)
+        for row in rows:
+            self._change(f"DELETE FROM {self.main}download_jobs WHERE id = ?", (row[0],))
+        return [_download_from_row(r) for r in rows]
 
     def read_results(self, job_id: str, offset: int, limit: int | None
                      ) -> Iterator[tuple[str, str]]:

@@ -28,6 +28,7 @@ from starlette.responses import Response
 
 from idmapping.errors import IdMappingError
 from idmapping.jobs import dispatcher_for
+from idmapping.jobs.downloads import DownloadService
 from idmapping.jobs.service import JobService
 from idmapping.runtime import tune_gc
 from idmapping.settings import Settings
@@ -35,6 +36,7 @@ from idmapping.store import Store, open_store
 from idmapping.version import __version__
 from idmapping.web.api import router
 from idmapping.web.context import ApiContext
+from idmapping.web.downloads import router as downloads_router
 from idmapping.web.http import CommonHeaders, StripTrailingSlash, error_response
 from idmapping.web.openapi import openapi_document
 from idmapping.web.pages import router as pages_router
@@ -53,11 +55,13 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     owns = store is None
     if store is None:
         store = open_store(settings.store_url)
+    jobs = JobService(store, settings, dispatcher_for(settings))
     ctx = ApiContext(
         settings=settings,
         store=store,
-        jobs=JobService(store, settings, dispatcher_for(settings)),
+        jobs=jobs,
         catalogue=store.catalogue,
+        downloads=DownloadService(jobs),
         owns_store=owns,
     )
 
@@ -67,8 +71,10 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         # starting healthy-looking and failing every job
         ctx.store.verify()
         ctx.jobs.resume()
+        ctx.downloads.resume()
         try:
             ctx.jobs.purge()
+            ctx.downloads.purge()  # with their files, once their mapping jobs are gone
         except Exception as exc:  # a read-only or full store still serves what it holds
             log.warning("expired jobs were not purged: %s", exc)
         try:
@@ -87,6 +93,8 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     )
     app.state.ctx = ctx
     app.openapi = lambda: openapi_document(app)  # type: ignore[method-assign]
+    # before the API's routes: /idmapping/{dataset}/results/{jobId} would take its results
+    app.include_router(downloads_router)
     app.include_router(router)
     app.include_router(pages_router)
     app.add_exception_handler(IdMappingError, _library_error)  # type: ignore[arg-type]

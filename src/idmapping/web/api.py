@@ -25,6 +25,7 @@ from idmapping.model import Job, JobStatus
 from idmapping.results.media import MEDIA_TYPE_BY_FORMAT
 from idmapping.results.options import (
     ENTRY_FORMATS,
+    ENTRY_STREAM_FORMATS,
     PLAIN_PAGED,
     PLAIN_STREAM,
     EntryOptions,
@@ -71,7 +72,8 @@ def _get(*paths: str, schema: bool = True) -> Callable[[_Route], _Route]:
 # Parameters, declared for the OpenAPI page; every value is read as text and checked by the
 # library, so that bad values get UniProt's messages.
 FORMAT = Query(None, description="json, tsv, xlsx, list; for entries also fasta (and for "
-               "UniProtKB txt, xml, gff); overrides the Accept header")
+               "UniProtKB txt, xml, gff), and on entry streams rdf, ttl, nt; overrides the "
+               "Accept header")
 COMPRESSED = Query(None, description="true: the body is gzip (no Content-Encoding header)")
 DOWNLOAD = Query(None, description="true: add a Content-Disposition header")
 SIZE = Query(None, description="Page size: 0 to 500, default 25")
@@ -347,7 +349,8 @@ def _entry_request(
     UniProt's stream takes none)."""
     if dataset not in DATASETS:
         raise NotFound()
-    out = output(request, ENTRY_FORMATS[dataset], fmt, compressed, download)
+    formats = ENTRY_FORMATS if paged else ENTRY_STREAM_FORMATS
+    out = output(request, formats[dataset], fmt, compressed, download)
     params = {
         name: request.query_params.get(name)
         for name in ("includeIsoform", "subsequence", "complete", "query", "sort",

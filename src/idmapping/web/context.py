@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from starlette.requests import Request
 
 from idmapping.catalogue import Catalogue
+from idmapping.jobs.downloads import DownloadService
 from idmapping.jobs.service import JobService
 from idmapping.settings import Settings
 from idmapping.store.base import Store
@@ -51,6 +52,7 @@ class ApiContext:
     store: Store
     jobs: JobService
     catalogue: Catalogue
+    downloads: DownloadService
     owns_store: bool = False
     deployed: str = field(default_factory=lambda: http_date(dt.date.today()))
     release_ttl: float = 5.0
