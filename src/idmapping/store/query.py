@@ -153,7 +153,8 @@ class _Translator:
             return self._join(node, "OR", field)
         if isinstance(node, (Not, Prohibit)):
             sql, params = self.visit(node.a, field)
-            return f"NOT ({sql})", params
+            # Lucene keeps a document without the field: NULL (unknown) is not true
+            return f"({sql}) IS NOT TRUE", params
         if isinstance(node, Plus):
             return self.visit(node.a, field)
         if isinstance(node, Range):
