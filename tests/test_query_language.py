@@ -20,7 +20,7 @@ import httpx
 import pytest
 
 from idmapping.store.query import LEADING_WILDCARD
-from idmapping.store.queryfields import MODEL_ORGANISMS, uniprot_fields
+from idmapping.store.queryfields import FIELDS, MODEL_ORGANISMS, NOT_HELD, uniprot_fields
 from releases import ReleaseFacts
 
 _MODEL_FACET = {9606, 10090, 10116, 9913, 7955, 7227, 6239, 44689, 3702, 39947, 83333,
@@ -408,3 +408,13 @@ def test_the_field_table_knows_uniprots_fields() -> None:
     fields, 12 UniRef, 18 UniParc; and the popular organisms of its facet."""
     assert [len(uniprot_fields(d)) for d in ("uniprotkb", "uniref", "uniparc")] == [278, 12, 18]
     assert set(MODEL_ORGANISMS) == _MODEL_FACET
+
+
+def test_docs_list_every_field() -> None:
+    """docs/api.md names each field searched, with its file, and each one not searched."""
+    text = (Path(__file__).parent.parent / "docs" / "api.md").read_text()
+    for dataset, fields in FIELDS.items():
+        for name, spec in fields.items():
+            assert f"- `{name}`: {spec.source}" in text, (dataset, name)
+        for name in NOT_HELD[dataset]:
+            assert f"`{name}`" in text or name.startswith(("cc_", "ft_", "go_")), name
