@@ -6,8 +6,9 @@ Field names, aliases and the valid values are UniProt's (its search-field config
 SQL is over the tables of :mod:`idmapping.store.schema`, read as in
 :func:`idmapping.store.sql.filter_sql`: the document table ``e``, the pair ``p`` and, for
 UniProtKB, the mapping entries ``m``. ``{rel}`` is the release's table prefix, ``{collate}``
-the comparison of job ids with release ids, and ``{entry_xrefs}`` the condition that xrefs row
-``x`` belongs to entry ``m`` (each backend lays xrefs out its own way).
+the comparison of job ids with release ids, ``{entry_xrefs}`` the condition that xrefs row
+``x`` belongs to entry ``m`` and ``{xref_entry}`` the entry of row ``x`` (each backend lays
+xrefs out its own way).
 
 >>> FIELDS["uniprotkb"]["length"].range
 'e.length'
@@ -159,16 +160,20 @@ def _secondary(value: str, phrase: bool) -> SQL:
 
 
 def _xrefs(*types: str) -> Builder:
-    """An id of the entry in idmapping.dat, in one of the ID_types *types* (the rows of the
-    entry are read, by its number, not the whole database's keys)."""
+    """An id of the entry in idmapping.dat, in one of the ID_types *types*: an exact id is
+    looked up once in the (db, key) index; a wildcard reads each entry's own rows (by its
+    number), never the whole database's keys."""
     names = ", ".join(f"'{t}'" for t in types)
+
+    codes = f"(SELECT d.code FROM {{rel}}dbs d WHERE d.name IN ({names}))"
 
     def build(value: str, phrase: bool) -> SQL:
         text = value.strip('"').lower()
-        test = "x.key LIKE ?" if _wild(text) else "x.key = ?"
+        if not _wild(text):  # the entries holding the id, found once in the (db, key) index
+            return (f"m.id IN (SELECT {{xref_entry}} FROM {{rel}}xrefs x WHERE x.db IN {codes} "
+                    "AND x.key = ?)"), [text]
         return (f"EXISTS (SELECT 1 FROM {{rel}}xrefs x WHERE {{entry_xrefs}} AND +x.db IN "
-                f"(SELECT d.code FROM {{rel}}dbs d WHERE d.name IN ({names})) AND {test})"), [
-            _pattern(text) if _wild(text) else text]
+                f"{codes} AND x.key LIKE ?)"), [_pattern(text)]
 
     return build
 

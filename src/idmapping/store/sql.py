@@ -40,7 +40,8 @@ def sample_sql(rel: str, mark: str) -> str:
 
 
 def filter_sql(query: FilterQuery, results: str, rel: str, collate: str = "",
-               entry_xrefs: str = "x.entry = m.id") -> tuple[str, str]:
+               entry_xrefs: str = "x.entry = m.id", xref_entry: str = "x.entry"
+               ) -> tuple[str, str]:
     """The page query and the count query of *query*.
 
     Both take ``job`` (once, or twice with isoforms), then the query's params; the page query
@@ -51,9 +52,10 @@ def filter_sql(query: FilterQuery, results: str, rel: str, collate: str = "",
     :param collate: how the job's ids are compared with the release's (PostgreSQL: their
         columns have different collations).
     :param entry_xrefs: the condition that xrefs row ``x`` is one of entry ``m``'s rows
-        (SQLite: :func:`entry_range`).
+        (SQLite: :func:`entry_range`); :param xref_entry: the entry of xrefs row ``x``
+        (SQLite: :func:`sqlite_entry_column`).
     """
-    source, where = _filtered(query, results, rel, collate, entry_xrefs)
+    source, where = _filtered(query, results, rel, collate, entry_xrefs, xref_entry)
     order = f"{query.order}, " if query.order else ""
     page = (f"SELECT p.from_id, p.to_id FROM {source}{where} "
             f"ORDER BY {order}p.seq, p.sub, p.to_id{collate} LIMIT ? OFFSET ?")
@@ -62,7 +64,8 @@ def filter_sql(query: FilterQuery, results: str, rel: str, collate: str = "",
 
 
 def _filtered(query: FilterQuery, results: str, rel: str, collate: str,
-              entry_xrefs: str = "x.entry = m.id") -> tuple[str, str]:
+              entry_xrefs: str = "x.entry = m.id", xref_entry: str = "x.entry"
+              ) -> tuple[str, str]:
     """The pairs of a job joined with their documents (``p``, ``e`` and, for UniProtKB, the
     mapping entries ``m``), and the ``WHERE`` of *query* (``""`` when it keeps every pair)."""
     table = rel + DOCUMENT_TABLES[query.kind]
@@ -76,7 +79,7 @@ def _filtered(query: FilterQuery, results: str, rel: str, collate: str,
     if query.kind == "uniprotkb":
         joins += f" LEFT JOIN {rel}entries m ON m.accession = p.to_id{collate}"
     condition = query.where.replace("{rel}", rel).replace("{collate}", collate).replace(
-        "{entry_xrefs}", entry_xrefs)
+        "{entry_xrefs}", entry_xrefs).replace("{xref_entry}", xref_entry)
     return f"({pairs}) p {joins}", (f" WHERE {condition}" if condition else "")
 
 
@@ -104,15 +107,15 @@ OLD_FACETS = ("Invalid request received. The current release was loaded by an ea
 
 
 def facet_sql(query: FilterQuery, facet: FacetQuery, results: str, rel: str,
-              collate: str = "", entry_xrefs: str = "x.entry = m.id"
-              ) -> tuple[str, list[Any]]:
+              collate: str = "", entry_xrefs: str = "x.entry = m.id",
+              xref_entry: str = "x.entry") -> tuple[str, list[Any]]:
     """One grouped query counting the distinct entries of a job's (filtered) pairs by the
     values of *facet*: ``(value, count)`` rows, entries without a value left out.
 
     Its parameters are what it returns, then those of :func:`filter_params`.
     """
     column = FACET_COLUMNS[query.kind][facet.column]
-    source, where = _filtered(query, results, rel, collate, entry_xrefs)
+    source, where = _filtered(query, results, rel, collate, entry_xrefs, xref_entry)
     params: list[Any] = []
     if facet.ranges:
         cases = []

@@ -388,7 +388,8 @@ class SqliteStore(SqlStore):
                          ) -> tuple[int, list[tuple[str, str]]]:
         conn, _ = self._release_conn()
         page, count = filter_sql(query, "main.job_results", "rel.",
-                                 entry_xrefs=entry_range("x", "m.id"))
+                                 entry_xrefs=entry_range("x", "m.id"),
+                                 xref_entry=sqlite_entry_column("x"))
         params = filter_params(query, job_id)
         try:
             total = int(conn.execute(count, params).fetchone()[0])
@@ -407,7 +408,8 @@ class SqliteStore(SqlStore):
                      ) -> list[tuple[int, int]]:
         conn, _ = self._release_conn()
         text, params = facet_sql(query, facet, "main.job_results", "rel.",
-                                 entry_xrefs=entry_range("x", "m.id"))
+                                 entry_xrefs=entry_range("x", "m.id"),
+                                 xref_entry=sqlite_entry_column("x"))
         try:
             rows = conn.execute(text, [*params, *filter_params(query, job_id)]).fetchall()
         except sqlite3.OperationalError as exc:
