@@ -194,9 +194,9 @@ def test_documents_round_trip() -> None:
 @pytest.mark.parametrize(
     ("query", "where", "params"),
     [
-        ("gene:FGFR2", "e.gene LIKE ?", ["% fgfr2 %"]),
-        ("gene:FGF*", "e.gene LIKE ?", ["% fgf%"]),
-        ("reviewed:true", "COALESCE(COALESCE(e.reviewed, m.reviewed), 0) = ?", [1]),
+        ("ec:1.1.1.1", "e.ec LIKE ?", ["% 1.1.1.1 %"]),
+        ("keyword:KW-00*", "e.keyword LIKE ?", ["% kw-00%"]),
+        ("reviewed:true", "COALESCE(e.reviewed, m.reviewed) = ?", [1]),
         ("length:[100 TO *]", "e.length >= ?", [100]),
         ('protein_name:"growth factor"', "e.protein LIKE ?", ["%growth factor%"]),
     ],

@@ -19,7 +19,7 @@ from idmapping.model import Job
 from idmapping.results.formats import Row
 from idmapping.store.base import Store
 from idmapping.store.plans import FilterQuery
-from idmapping.store.query import parse_query, parse_sort
+from idmapping.store.query import parse_sort, translate_query
 from idmapping.uniprot.common import INACTIVE
 from idmapping.uniprot.writers.fasta import uniparc_fasta, uniprotkb_fasta, uniref_fasta
 from idmapping.uniprot.writers.ffwriter import flat_file
@@ -39,10 +39,12 @@ _RANGE = re.compile(r".*\[(\d{1,5})-(\d{1,5})]$")
 
 @dataclass(frozen=True)
 class Filter:
-    """What an entry request asked of its pairs: a query, an order, isoforms, subsequences."""
+    """What an entry request asked of its pairs: a query, an order, isoforms, subsequences,
+    and the warnings the query brings (UniProt's warning 41, on a page)."""
 
     query: FilterQuery | None = None
     subsequence: bool = False
+    warnings: tuple[dict[str, Any], ...] = ()
 
 
 def read_filter(dataset: Dataset, query: str | None, sort: str | None,
@@ -53,10 +55,13 @@ def read_filter(dataset: Dataset, query: str | None, sort: str | None,
     """
     messages: list[str] = []
     where, params, order = "", (), ""
+    warnings: tuple[dict[str, Any], ...] = ()
+    reads: tuple[tuple[str, str], ...] = ()
     if query is not None and query.strip() and query.strip() != "*":
         try:
-            where, found = parse_query(dataset.name, query)
-            params = tuple(found)
+            translation = translate_query(dataset.name, query)
+            where, params = translation.where, tuple(translation.params)
+            warnings, reads = tuple(translation.warnings), translation.reads
         except InvalidRequest as exc:
             messages += exc.messages
     if sort is not None and sort.strip():
@@ -67,8 +72,9 @@ def read_filter(dataset: Dataset, query: str | None, sort: str | None,
     if messages:
         raise InvalidRequest(*messages)
     if not (where or order or include_isoform):
-        return Filter(None, subsequence)
-    return Filter(FilterQuery(dataset.name, where, params, order, include_isoform), subsequence)
+        return Filter(None, subsequence, warnings)
+    return Filter(FilterQuery(dataset.name, where, params, order, include_isoform, reads),
+                  subsequence, warnings)
 
 
 def pairs_page(store: Store, job: Job, query: FilterQuery | None, offset: int,

@@ -223,7 +223,7 @@ class ResultView:
             if stream:
                 raise InvalidRequest(FILTER_WARNING.format(cap))
             return None, filter_warning(cap)
-        return query, []
+        return query, [dict(w) for w in options.filter.warnings]
 
 
 @dataclass(frozen=True)

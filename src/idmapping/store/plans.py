@@ -91,6 +91,8 @@ class FilterQuery:
     :param params: the values of the placeholders.
     :param order: SQL ``ORDER BY`` terms (before the stored order); ``""`` keeps stored order.
     :param include_isoform: add the isoform entries of each mapped canonical entry.
+    :param reads: ``(field, column)`` of the query's fields that read a column later
+        versions added, so that a release loaded before them answers naming the field.
     """
 
     kind: str
@@ -98,6 +100,7 @@ class FilterQuery:
     params: tuple[Any, ...] = ()
     order: str = ""
     include_isoform: bool = False
+    reads: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -76,6 +76,7 @@ from idmapping.store.sql import (
     filter_sql,
     holdings_sql,
     lookup_sql,
+    missing_column,
     sample_sql,
 )
 
@@ -452,6 +453,11 @@ class PostgresStore(SqlStore):
             rows = conn.execute(adapt(page), [*params, limit, offset]).fetchall()
         except psycopg.errors.UndefinedTable:
             raise InvalidRequest(OLD_RELEASE) from None
+        except psycopg.errors.UndefinedColumn as exc:
+            old = missing_column(query, str(exc))
+            if old is None:
+                raise
+            raise InvalidRequest(old) from None
         return (int(row[0]) if row else 0), [(r[0], r[1]) for r in rows]
 
     @translated
@@ -465,8 +471,9 @@ class PostgresStore(SqlStore):
             rows = conn.execute(adapt(text), [*params, *filter_params(query, job_id)]).fetchall()
         except psycopg.errors.UndefinedTable:
             raise InvalidRequest(OLD_RELEASE) from None
-        except psycopg.errors.UndefinedColumn:
-            raise InvalidRequest(OLD_FACETS.format(facet.column)) from None
+        except psycopg.errors.UndefinedColumn as exc:
+            raise InvalidRequest(missing_column(query, str(exc))
+                                 or OLD_FACETS.format(facet.column)) from None
         return [(int(r[0]), int(r[1])) for r in rows]
 
     @translated

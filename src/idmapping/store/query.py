@@ -3,13 +3,17 @@ tables' columns (:data:`idmapping.store.schema.DOCUMENT_COLUMNS`).
 
 The SQL reads the document table as ``e``, the mapping entries as ``m`` and the pair as ``p``
 (see :func:`idmapping.store.sql.filter_sql`); ``{rel}`` stands for the release's table prefix
-and ``{collate}`` for the comparison of job ids with release ids.
+and ``{collate}`` for the comparison of job ids with release ids. The fields, UniProt's aliases
+of them and the fields UniProt knows that this server does not search are in
+:mod:`idmapping.store.queryfields`.
 
->>> where, params = parse_query("uniprotkb", "gene:TP53 AND length:[100 TO 400]")
+>>> where, params = parse_query("uniprotkb", "keyword:kinase AND length:[100 TO 400]")
 >>> where
-'((e.gene LIKE ?) AND (e.length >= ? AND e.length <= ?))'
+'((e.keyword LIKE ?) AND (e.length >= ? AND e.length <= ?))'
 >>> params
-['% tp53 %', 100, 400]
+['% kinase %', 100, 400]
+>>> translate_query("uniprotkb", "ec:*1.1").warnings[0]["code"]
+41
 >>> parse_sort("uniprotkb", "length desc")
 '(CASE WHEN e.length IS NULL THEN 1 ELSE 0 END), e.length DESC'
 
@@ -23,8 +27,8 @@ its boundary (:mod:`idmapping.store.sqlite_driver`, :mod:`idmapping.store.postgr
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from typing import Any
 
 from luqum.exceptions import ParseError  # type: ignore[import-untyped]
@@ -46,10 +50,22 @@ from luqum.tree import (  # type: ignore[import-untyped]
 )
 
 from idmapping.errors import InvalidRequest
+from idmapping.store.queryfields import (
+    DEFAULT_FIELDS,
+    FIELDS,
+    NOT_HELD,
+    Field,
+    date,
+    not_held_message,
+    number,
+    resolve,
+    shown,
+)
 
-__all__ = ["parse_query", "parse_sort", "QUERY_FIELDS", "SORT_FIELDS", "MAX_QUERY_LENGTH",
-           "MAX_QUERY_DEPTH", "MAX_OR_CLAUSES", "MAX_QUERY_TERMS", "MAX_TERM_LENGTH",
-           "MAX_SORT_TERMS", "SMALLEST_NUMBER", "LARGEST_NUMBER"]
+__all__ = ["parse_query", "translate_query", "Translation", "LEADING_WILDCARD", "parse_sort",
+           "QUERY_FIELDS", "SORT_FIELDS", "MAX_QUERY_LENGTH", "MAX_QUERY_DEPTH",
+           "MAX_OR_CLAUSES", "MAX_QUERY_TERMS", "MAX_TERM_LENGTH", "MAX_SORT_TERMS",
+           "SMALLEST_NUMBER", "LARGEST_NUMBER"]
 
 SQL = tuple[str, list[Any]]
 
@@ -81,121 +97,19 @@ SMALLEST_NUMBER = -(2**63)
 LARGEST_NUMBER = 2**63 - 1
 """The largest number a ``query`` may name."""
 
-_SHOWN = 40
-_NUMBER = re.compile(r"-?[0-9]+")
+LEADING_WILDCARD = {
+    "code": 41,
+    "message": "Leading wildcard (*, ?) was removed for this search. Please check the help "
+               "page for more information on using wildcards on queries."}
+"""UniProt's warning 41: a term's leading ``*`` or ``?`` is removed, and a page says so."""
 
+_INVALID_TYPE = "'{}' filter type '{}' is invalid. Expected '{}' filter type"
+"""UniProt's message (search.invalid.query.field.type)."""
 
-def _shown(text: str) -> str:
-    """*text* as a message echoes it: cut to :data:`_SHOWN` characters."""
-    return text if len(text) <= _SHOWN else text[:_SHOWN] + "..."
+_shown = shown
 
-
-def _term(value: str, phrase: bool = False) -> str:
-    return value.strip('"').lower().replace(" ", "_" if phrase else " ")
-
-
-def _like_token(column: str) -> Callable[[str, bool], SQL]:
-    """A term matching one whole token of a ``" a b "`` column; ``*`` and ``?`` wildcards."""
-
-    def build(value: str, phrase: bool) -> SQL:
-        term = _term(value, phrase).replace("%", "").replace("?", "_").replace("*", "%")
-        return f"{column} LIKE ?", [f"% {term} %".replace("% %", "%").replace("%% ", "%")
-                                    if term != "%" else "%"]
-
-    return build
-
-
-def _like_text(column: str) -> Callable[[str, bool], SQL]:
-    """A term or phrase found anywhere in a text column (names)."""
-
-    def build(value: str, phrase: bool) -> SQL:
-        term = value.strip('"').lower().replace("%", "").replace("*", "%").replace("?", "_")
-        return f"{column} LIKE ?", [f"%{term}%"]
-
-    return build
-
-
-def _equals(column: str, kind: type = str, upper: bool = False) -> Callable[[str, bool], SQL]:
-    def build(value: str, phrase: bool) -> SQL:
-        text = value.strip('"')
-        if text == "*":
-            return f"{column} IS NOT NULL", []
-        if kind is str and ("*" in text or "?" in text):
-            pattern = text.replace("*", "%").replace("?", "_")
-            return f"upper({column}) LIKE ?", [pattern.upper()]
-        if kind is int:
-            return f"{column} = ?", [_number(text, "'{}' is not a valid value for this field")]
-        return (f"upper({column}) = ?", [text.upper()]) if upper else (f"{column} = ?", [text])
-
-    return build
-
-
-def _boolean(column: str) -> Callable[[str, bool], SQL]:
-    def build(value: str, phrase: bool) -> SQL:
-        text = value.strip('"').lower()
-        if text not in ("true", "false"):
-            raise InvalidRequest(f"The 'query' value '{value}' is not a boolean true or false")
-        return f"COALESCE({column}, 0) = ?", [1 if text == "true" else 0]
-
-    return build
-
-
-def _active(value: str, phrase: bool) -> SQL:
-    exists = "EXISTS (SELECT 1 FROM {rel}deleted d WHERE d.accession = p.to_id{collate})"
-    text = value.strip('"').lower()
-    return (f"NOT {exists}" if text == "true" else exists), []
-
-
-_Builder = Callable[[str, bool], SQL]
-
-QUERY_FIELDS: dict[str, dict[str, tuple[_Builder, str | None]]] = {
-    "uniprotkb": {
-        "accession": (_equals("p.to_id", upper=True), "p.to_id"),
-        "id": (_equals("COALESCE(e.name, m.name)", upper=True), "COALESCE(e.name, m.name)"),
-        "gene": (_like_token("e.gene"), None),
-        "gene_exact": (_like_token("e.gene"), None),
-        "protein_name": (_like_text("e.protein"), None),
-        "organism_id": (_equals("COALESCE(e.taxon, m.taxon)", int),
-                        "COALESCE(e.taxon, m.taxon)"),
-        "taxonomy_id": (_equals("COALESCE(e.taxon, m.taxon)", int),
-                        "COALESCE(e.taxon, m.taxon)"),
-        "organism_name": (_like_text("e.organism"), None),
-        "reviewed": (_boolean("COALESCE(e.reviewed, m.reviewed)"), None),
-        "active": (_active, None),
-        "length": (_equals("e.length", int), "e.length"),
-        "mass": (_equals("e.mass", int), "e.mass"),
-        "ec": (_like_token("e.ec"), None),
-        "go": (_like_token("e.go"), None),
-        "keyword": (_like_token("e.keyword"), None),
-        "existence": (_equals("e.existence", int), "e.existence"),
-        "is_isoform": (_boolean("(CASE WHEN p.to_id LIKE '%-%' THEN 1 ELSE 0 END)"), None),
-        "xref": (_like_token("e.xref"), None),
-        "date_created": (_equals("e.created"), "e.created"),
-        "date_modified": (_equals("e.modified"), "e.modified"),
-    },
-    "uniref": {
-        "id": (_equals("p.to_id", upper=True), "p.to_id"),
-        "name": (_like_text("e.name"), None),
-        "identity": (_equals("e.identity", int), "e.identity"),
-        "count": (_equals("e.count", int), "e.count"),
-        "length": (_equals("e.length", int), "e.length"),
-        "taxonomy_id": (_equals("e.taxon", int), "e.taxon"),
-        "taxonomy_name": (_like_text("e.organism"), None),
-        "uniprot_id": (_like_token("e.members"), None),
-        "date_modified": (_equals("e.modified"), "e.modified"),
-    },
-    "uniparc": {
-        "upi": (_equals("p.to_id", upper=True), "p.to_id"),
-        "length": (_equals("e.length", int), "e.length"),
-        "checksum": (_equals("e.checksum", upper=True), None),
-        "uniprotkb": (_like_token("e.accessions"), None),
-        "accession": (_like_token("e.accessions"), None),
-    },
-}
-"""The ``query`` fields of each dataset: a condition builder and the column a range reads."""
-
-_DEFAULT_FIELDS = {"uniprotkb": ("accession", "id", "gene", "protein_name"),
-                   "uniref": ("id", "name", "uniprot_id"), "uniparc": ("upi", "uniprotkb")}
+QUERY_FIELDS = FIELDS
+"""The ``query`` fields of each dataset (:data:`idmapping.store.queryfields.FIELDS`)."""
 
 SORT_FIELDS = {
     "uniprotkb": {"accession": "p.to_id", "id": "COALESCE(e.name, m.name)",
@@ -209,10 +123,24 @@ SORT_FIELDS = {
 """The ``sort`` fields of each dataset and the column each orders by."""
 
 
+@dataclass(frozen=True)
+class Translation:
+    """A ``query`` as SQL: the condition, its parameters, the warnings it brings (UniProt's
+    warning 41), and the later-added columns it reads with the field that reads each."""
+
+    where: str
+    params: list[Any]
+    warnings: list[dict[str, Any]] = dc_field(default_factory=list)
+    reads: tuple[tuple[str, str], ...] = ()
+
+
 class _Translator:
     def __init__(self, dataset: str) -> None:
-        self.fields = QUERY_FIELDS[dataset]
-        self.defaults = _DEFAULT_FIELDS[dataset]
+        self.dataset = dataset
+        self.fields = FIELDS[dataset]
+        self.defaults = DEFAULT_FIELDS[dataset]
+        self.warnings: list[dict[str, Any]] = []
+        self.reads: dict[tuple[str, str], None] = {}
 
     def visit(self, node: Item, field: str | None = None) -> SQL:
         if isinstance(node, SearchField):
@@ -225,7 +153,8 @@ class _Translator:
             return self._join(node, "OR", field)
         if isinstance(node, (Not, Prohibit)):
             sql, params = self.visit(node.a, field)
-            return f"NOT ({sql})", params
+            # Lucene keeps a document without the field: NULL (unknown) is not true
+            return f"({sql}) IS NOT TRUE", params
         if isinstance(node, Plus):
             return self.visit(node.a, field)
         if isinstance(node, Range):
@@ -239,52 +168,65 @@ class _Translator:
         return "(" + f" {operator} ".join(f"({sql})" for sql, _ in parts) + ")", [
             p for _, params in parts for p in params]
 
-    def _builder(self, field: str) -> tuple[_Builder, str | None]:
-        found = self.fields.get(field.lower())
-        if found is None:
-            raise InvalidRequest(f"'{_shown(field)}' is not a valid search field")
-        return found
+    def _field(self, name: str) -> Field:
+        """The field *name* (or one of UniProt's aliases) names.
+
+        :raises InvalidRequest: UniProt's message for a field it does not know; for one it
+            knows whose data this server does not search, where that data would come from.
+        """
+        resolved = resolve(self.dataset, name)
+        found = self.fields.get(resolved)
+        if found is not None:
+            for column in found.late:
+                self.reads[(name, column)] = None
+            return found
+        why = NOT_HELD[self.dataset].get(resolved)
+        if why is not None:
+            raise InvalidRequest(not_held_message(name, why))
+        raise InvalidRequest(f"'{_shown(name)}' is not a valid search field")
+
+    def _unlead(self, value: str) -> str:
+        """*value* without its leading wildcards, as UniProt searches it (warning 41)."""
+        stripped = value.lstrip("*?")
+        if stripped == value or not stripped:
+            return value
+        if LEADING_WILDCARD not in self.warnings:
+            self.warnings.append(LEADING_WILDCARD)
+        return stripped
 
     def _term(self, value: str, phrase: bool, field: str | None) -> SQL:
+        if not phrase:
+            value = self._unlead(value)
         if field is None:
             if value == "*":
                 return "1 = 1", []
-            parts = [self._builder(name)[0](value, phrase) for name in self.defaults]
+            parts = [self._field(name).build(value, phrase) for name in self.defaults]
             return "(" + " OR ".join(f"({sql})" for sql, _ in parts) + ")", [
                 p for _, params in parts for p in params]
-        return self._builder(field)[0](value, phrase)
+        return self._field(field).build(value, phrase)
 
     def _range(self, node: Range, field: str | None) -> SQL:
         if field is None:
             raise InvalidRequest("A range needs a field, e.g. length:[100 TO 200]")
-        column = self._builder(field)[1]
+        found = self._field(field)
+        column = found.range
         if column is None:
-            raise InvalidRequest(f"'{field}' does not take a range")
-        numeric = field.lower() in ("length", "mass", "organism_id", "taxonomy_id", "identity",
-                                    "count", "existence")
-        parts, params = [], []
+            raise InvalidRequest(_INVALID_TYPE.format(_shown(field), "range", "term"))
+        parts: list[str] = []
+        params: list[Any] = []
         for bound, include, op in ((node.low, node.include_low, ">"),
                                    (node.high, node.include_high, "<")):
             text = str(bound).strip().strip('"')
-            if text == "*":
+            if text == "*" or (found.kind == "date" and text.upper() == "NOW"):
                 continue
             parts.append(f"{column} {op}{'=' if include else ''} ?")
-            params.append(_number(text) if numeric else text)
-        return " AND ".join(parts) or "1 = 1", params
-
-
-def _number(text: str, wrong: str = "'{}' is not a number") -> int:
-    """The integer *text* names: ASCII digits, within 64 bits (issue 14, row 7).
-
-    :param wrong: the message for text that is no number, with ``{}`` for the text.
-    """
-    if not _NUMBER.fullmatch(text):
-        raise InvalidRequest(wrong.format(_shown(text)))
-    value = int(text)  # at most MAX_TERM_LENGTH digits: Python's int() takes them at once
-    if not SMALLEST_NUMBER <= value <= LARGEST_NUMBER:
-        raise InvalidRequest(f"The query value '{_shown(text)}' is out of range. It should be "
-                             f"a number from {SMALLEST_NUMBER} to {LARGEST_NUMBER}.")
-    return value
+            if found.kind == "int":
+                params.append(number(text))
+            elif found.kind == "date":
+                params.append(date(text, field))
+            else:
+                params.append(text)
+        return " AND ".join(parts) or f"{column} IS NOT NULL", params
 
 
 def _check_limits(tree: Item) -> None:
@@ -324,7 +266,13 @@ def _check_limits(tree: Item) -> None:
 
 
 def parse_query(dataset: str, text: str) -> SQL:
-    """The SQL condition and parameters of a ``query``.
+    """The SQL condition and parameters of a ``query`` (:func:`translate_query`)."""
+    translation = translate_query(dataset, text)
+    return translation.where, translation.params
+
+
+def translate_query(dataset: str, text: str) -> Translation:
+    """The SQL condition and parameters of a ``query``, and the warnings it brings.
 
     :raises InvalidRequest: a syntax error, an unknown field or a query over one of the limits
         (:data:`MAX_QUERY_LENGTH` and the others), with UniProt-like messages.
@@ -343,7 +291,9 @@ def parse_query(dataset: str, text: str) -> SQL:
             f"query parameter has an invalid syntax: '{_shown(text)}'") from None
     # within the limits the translation's recursion stays a few dozen calls deep
     _check_limits(tree)
-    return _Translator(dataset).visit(tree)
+    translator = _Translator(dataset)
+    where, params = translator.visit(tree)
+    return Translation(where, params, translator.warnings, tuple(translator.reads))
 
 
 def parse_sort(dataset: str, text: str) -> str:

@@ -10,13 +10,15 @@ UniProt's ``query`` and ``sort`` are translated by :mod:`idmapping.store.query`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
 from idmapping.store.plans import FacetQuery, FilterQuery, HoldingsPlan, LookupPlan, Subset
 from idmapping.store.schema import DOCUMENT_COLUMNS, DOCUMENT_TABLES, ENTRY_SHIFT
 
-__all__ = ["SAMPLE_SCAN", "OLD_RELEASE", "OLD_FACETS", "FACET_COLUMNS", "sample_sql",
+__all__ = ["SAMPLE_SCAN", "OLD_RELEASE", "OLD_QUERY", "OLD_FACETS", "FACET_COLUMNS",
+           "missing_column", "sample_sql",
            "filter_sql", "filter_params", "facet_sql",
            "same_entry", "entry_column", "entry_range", "sqlite_same_entry",
            "sqlite_entry_column", "derived_gene_name_sql", "subset_sql", "lookup_sql",
@@ -38,7 +40,8 @@ def sample_sql(rel: str, mark: str) -> str:
             f"ORDER BY CASE WHEN reviewed = 1 THEN 0 ELSE 1 END, id LIMIT {mark}")
 
 
-def filter_sql(query: FilterQuery, results: str, rel: str, collate: str = ""
+def filter_sql(query: FilterQuery, results: str, rel: str, collate: str = "",
+               entry_xrefs: str = "x.entry = m.id", xref_entry: str = "x.entry"
                ) -> tuple[str, str]:
     """The page query and the count query of *query*.
 
@@ -49,8 +52,11 @@ def filter_sql(query: FilterQuery, results: str, rel: str, collate: str = ""
     :param rel: the prefix of the current release's tables (``rel.``).
     :param collate: how the job's ids are compared with the release's (PostgreSQL: their
         columns have different collations).
+    :param entry_xrefs: the condition that xrefs row ``x`` is one of entry ``m``'s rows
+        (SQLite: :func:`entry_range`); :param xref_entry: the entry of xrefs row ``x``
+        (SQLite: :func:`sqlite_entry_column`).
     """
-    source, where = _filtered(query, results, rel, collate)
+    source, where = _filtered(query, results, rel, collate, entry_xrefs, xref_entry)
     order = f"{query.order}, " if query.order else ""
     page = (f"SELECT p.from_id, p.to_id FROM {source}{where} "
             f"ORDER BY {order}p.seq, p.sub, p.to_id{collate} LIMIT ? OFFSET ?")
@@ -58,7 +64,9 @@ def filter_sql(query: FilterQuery, results: str, rel: str, collate: str = ""
     return page, count
 
 
-def _filtered(query: FilterQuery, results: str, rel: str, collate: str) -> tuple[str, str]:
+def _filtered(query: FilterQuery, results: str, rel: str, collate: str,
+              entry_xrefs: str = "x.entry = m.id", xref_entry: str = "x.entry"
+              ) -> tuple[str, str]:
     """The pairs of a job joined with their documents (``p``, ``e`` and, for UniProtKB, the
     mapping entries ``m``), and the ``WHERE`` of *query* (``""`` when it keeps every pair)."""
     table = rel + DOCUMENT_TABLES[query.kind]
@@ -71,7 +79,8 @@ def _filtered(query: FilterQuery, results: str, rel: str, collate: str) -> tuple
     joins = f"LEFT JOIN {table} e ON e.{key} = p.to_id{collate}"
     if query.kind == "uniprotkb":
         joins += f" LEFT JOIN {rel}entries m ON m.accession = p.to_id{collate}"
-    condition = query.where.replace("{rel}", rel).replace("{collate}", collate)
+    condition = query.where.replace("{rel}", rel).replace("{collate}", collate).replace(
+        "{entry_xrefs}", entry_xrefs).replace("{xref_entry}", xref_entry)
     return f"({pairs}) p {joins}", (f" WHERE {condition}" if condition else "")
 
 
@@ -99,14 +108,15 @@ OLD_FACETS = ("Invalid request received. The current release was loaded by an ea
 
 
 def facet_sql(query: FilterQuery, facet: FacetQuery, results: str, rel: str,
-              collate: str = "") -> tuple[str, list[Any]]:
+              collate: str = "", entry_xrefs: str = "x.entry = m.id",
+              xref_entry: str = "x.entry") -> tuple[str, list[Any]]:
     """One grouped query counting the distinct entries of a job's (filtered) pairs by the
     values of *facet*: ``(value, count)`` rows, entries without a value left out.
 
     Its parameters are what it returns, then those of :func:`filter_params`.
     """
     column = FACET_COLUMNS[query.kind][facet.column]
-    source, where = _filtered(query, results, rel, collate)
+    source, where = _filtered(query, results, rel, collate, entry_xrefs, xref_entry)
     params: list[Any] = []
     if facet.ranges:
         cases = []
@@ -135,6 +145,18 @@ def filter_params(query: FilterQuery, job_id: str) -> list[Any]:
     """The leading parameters of :func:`filter_sql`'s queries."""
     jobs = [job_id, job_id] if query.include_isoform and query.kind == "uniprotkb" else [job_id]
     return [*jobs, *query.params]
+
+
+OLD_QUERY = ("'{}' is not held by this release: it was loaded by an earlier version without the "
+             "entry data this field searches; load it again to search it")
+"""The message for a query field over a release whose document table lacks its column."""
+
+
+def missing_column(query: FilterQuery, error: str) -> str | None:
+    """The :data:`OLD_QUERY` message of a store's "no such column" *error*, if a field of
+    *query* reads the column it names."""
+    names = [name for name, column in query.reads if re.search(rf"\be\.{column}\b", error)]
+    return OLD_QUERY.format("', '".join(names)) if names else None
 
 
 OLD_RELEASE = ("Invalid request received. The current release was loaded by an earlier version "

@@ -54,6 +54,7 @@ from idmapping.store.sql import (
     filter_sql,
     holdings_sql,
     lookup_sql,
+    missing_column,
     sample_sql,
     sqlite_entry_column,
     sqlite_same_entry,
@@ -392,28 +393,36 @@ class SqliteStore(SqlStore):
     def filtered_results(self, job_id: str, query: FilterQuery, offset: int, limit: int | None
                          ) -> tuple[int, list[tuple[str, str]]]:
         conn, _ = self._release_conn()
-        page, count = filter_sql(query, "main.job_results", "rel.")
+        page, count = filter_sql(query, "main.job_results", "rel.",
+                                 entry_xrefs=entry_range("x", "m.id"),
+                                 xref_entry=sqlite_entry_column("x"))
         params = filter_params(query, job_id)
         try:
             total = int(conn.execute(count, params).fetchone()[0])
             rows = conn.execute(page, [*params, -1 if limit is None else limit, offset]
                                 ).fetchall()
         except sqlite3.OperationalError as exc:
-            if "no such table" not in str(exc):
-                raise
-            raise InvalidRequest(OLD_RELEASE) from None
+            if "no such table" in str(exc):
+                raise InvalidRequest(OLD_RELEASE) from None
+            if "no such column" in str(exc) and (old := missing_column(query, str(exc))):
+                raise InvalidRequest(old) from None
+            raise
         return total, [(r[0], r[1]) for r in rows]
 
     @translated
     def facet_counts(self, job_id: str, query: FilterQuery, facet: FacetQuery
                      ) -> list[tuple[int, int]]:
         conn, _ = self._release_conn()
-        text, params = facet_sql(query, facet, "main.job_results", "rel.")
+        text, params = facet_sql(query, facet, "main.job_results", "rel.",
+                                 entry_xrefs=entry_range("x", "m.id"),
+                                 xref_entry=sqlite_entry_column("x"))
         try:
             rows = conn.execute(text, [*params, *filter_params(query, job_id)]).fetchall()
         except sqlite3.OperationalError as exc:
             if "no such table" in str(exc):
                 raise InvalidRequest(OLD_RELEASE) from None
+            if "no such column" in str(exc) and (old := missing_column(query, str(exc))):
+                raise InvalidRequest(old) from None
             if "no such column" in str(exc):
                 raise InvalidRequest(OLD_FACETS.format(facet.column)) from None
             raise

@@ -1,0 +1,395 @@
+"""The fields of UniProt's ``query`` language, per dataset: the ones this server searches (a
+condition builder over the release's tables, and the file their data comes from), UniProt's
+aliases of them, and every other field UniProt knows, with why this server does not search it.
+
+Field names, aliases and the valid values are UniProt's (its search-field configuration); the
+SQL is over the tables of :mod:`idmapping.store.schema`, read as in
+:func:`idmapping.store.sql.filter_sql`: the document table ``e``, the pair ``p`` and, for
+UniProtKB, the mapping entries ``m``. ``{rel}`` is the release's table prefix, ``{collate}``
+the comparison of job ids with release ids, ``{entry_xrefs}`` the condition that xrefs row
+``x`` belongs to entry ``m`` and ``{xref_entry}`` the entry of row ``x`` (each backend lays
+xrefs out its own way).
+
+>>> FIELDS["uniprotkb"]["length"].range
+'e.length'
+>>> resolve("uniref", "uniprot_id")
+'uniprotkb'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from idmapping.errors import InvalidRequest
+
+__all__ = ["Field", "FIELDS", "ALIASES", "NOT_HELD", "DEFAULT_FIELDS", "MODEL_ORGANISMS",
+           "resolve", "not_held_message", "uniprot_fields"]
+
+SQL = tuple[str, list[Any]]
+Builder = Callable[[str, bool], SQL]
+
+_SHOWN = 40
+_NUMBER = re.compile(r"-?[0-9]+")
+_DATE = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})(T[0-9:.]+Z?)?")
+
+
+def shown(text: str) -> str:
+    """*text* as a message echoes it: cut to 40 characters."""
+    return text if len(text) <= _SHOWN else text[:_SHOWN] + "..."
+
+
+def _term(value: str, phrase: bool = False) -> str:
+    return value.strip('"').lower().replace(" ", "_" if phrase else " ")
+
+
+def _pattern(text: str) -> str:
+    """A term's LIKE pattern: ``*`` and ``?`` wildcards, ``%`` and ``_`` taken literally
+    nowhere (they are dropped or matched as any character, as before)."""
+    return text.replace("%", "").replace("?", "_").replace("*", "%")
+
+
+def _wild(text: str) -> bool:
+    return "*" in text or "?" in text
+
+
+def _like_token(column: str) -> Builder:
+    """A term matching one whole token of a ``" a b "`` column; ``*`` and ``?`` wildcards."""
+
+    def build(value: str, phrase: bool) -> SQL:
+        term = _pattern(_term(value, phrase))
+        return f"{column} LIKE ?", [f"% {term} %".replace("% %", "%").replace("%% ", "%")
+                                    if term != "%" else "%"]
+
+    return build
+
+
+def _like_text(column: str) -> Builder:
+    """A term or phrase found anywhere in a text column (names)."""
+
+    def build(value: str, phrase: bool) -> SQL:
+        term = _pattern(value.strip('"').lower())
+        return f"{column} LIKE ?", [f"%{term}%"]
+
+    return build
+
+
+def _prefix_token(column: str, prefix: str = "", suffix: str = "") -> Builder:
+    """A token of a ``" a b "`` column that starts with *prefix* + the term + *suffix*
+    (``database:pdb`` is a token ``pdb-…`` of the cross-references)."""
+
+    def build(value: str, phrase: bool) -> SQL:
+        term = _pattern(_term(value, phrase))
+        return f"{column} LIKE ?", [f"% {prefix}{term}{suffix}%"]
+
+    return build
+
+
+def number(text: str, wrong: str = "'{}' is not a number") -> int:
+    """The integer *text* names: ASCII digits, within 64 bits (issue 14, row 7).
+
+    :param wrong: the message for text that is no number, with ``{}`` for the text.
+    """
+    if not _NUMBER.fullmatch(text):
+        raise InvalidRequest(wrong.format(shown(text)))
+    value = int(text)  # at most MAX_TERM_LENGTH digits: Python's int() takes them at once
+    if not -(2**63) <= value <= 2**63 - 1:
+        raise InvalidRequest(f"The query value '{shown(text)}' is out of range. It should be "
+                             f"a number from {-(2**63)} to {2**63 - 1}.")
+    return value
+
+
+def date(text: str, field: str) -> str:
+    """The ``YYYY-MM-DD`` of a date term (Solr's ``2020-01-01T00:00:00Z`` too)."""
+    match = _DATE.fullmatch(text)
+    if not match:
+        raise InvalidRequest(f"'{shown(text)}' is not a valid date for '{field}': expected "
+                             "YYYY-MM-DD, e.g. [2020-01-01 TO *]")
+    return match.group(1)
+
+
+def _equals(column: str, kind: str = "text", upper: bool = False) -> Builder:
+    def build(value: str, phrase: bool) -> SQL:
+        text = value.strip('"')
+        if text == "*":
+            return f"{column} IS NOT NULL", []
+        if kind == "int":
+            return f"{column} = ?", [number(text, "'{}' is not a valid value for this field")]
+        if _wild(text):
+            return f"upper({column}) LIKE ?", [_pattern(text).upper()]
+        if kind == "date":
+            return f"{column} = ?", [date(text, "date")]
+        return (f"upper({column}) = ?", [text.upper()]) if upper else (f"{column} = ?", [text])
+
+    return build
+
+
+def _boolean(column: str) -> Builder:
+    """``true`` or ``false`` of a 0/1 column; entries without the value match neither (as a
+    facet does not count them)."""
+
+    def build(value: str, phrase: bool) -> SQL:
+        text = value.strip('"').lower()
+        if text not in ("true", "false"):
+            raise InvalidRequest(f"The 'query' value '{value}' is not a boolean true or false")
+        return f"{column} = ?", [1 if text == "true" else 0]
+
+    return build
+
+
+def _active(value: str, phrase: bool) -> SQL:
+    exists = "EXISTS (SELECT 1 FROM {rel}deleted d WHERE d.accession = p.to_id{collate})"
+    text = value.strip('"').lower()
+    return (f"NOT {exists}" if text == "true" else exists), []
+
+
+def _structure(value: str, phrase: bool) -> SQL:
+    _, params = _boolean("e.proteins_with")(value, phrase)
+    with_pdb = "e.proteins_with LIKE '% 1 %'"
+    return (with_pdb if params[0] else
+            f"e.proteins_with IS NOT NULL AND NOT ({with_pdb})"), []
+
+
+def _secondary(value: str, phrase: bool) -> SQL:
+    text = value.strip('"').upper()
+    test = "s.accession LIKE ?" if _wild(text) else "s.accession = ?"
+    return (f"EXISTS (SELECT 1 FROM {{rel}}secondary s WHERE {test} "
+            "AND s.primary_acc = p.to_id{collate})"), [_pattern(text) if _wild(text) else text]
+
+
+def _xrefs(*types: str) -> Builder:
+    """An id of the entry in idmapping.dat, in one of the ID_types *types*: an exact id is
+    looked up once in the (db, key) index; a wildcard reads each entry's own rows (by its
+    number), never the whole database's keys."""
+    names = ", ".join(f"'{t}'" for t in types)
+
+    codes = f"(SELECT d.code FROM {{rel}}dbs d WHERE d.name IN ({names}))"
+
+    def build(value: str, phrase: bool) -> SQL:
+        text = value.strip('"').lower()
+        if not _wild(text):  # the entries holding the id, found once in the (db, key) index
+            return (f"m.id IN (SELECT {{xref_entry}} FROM {{rel}}xrefs x WHERE x.db IN {codes} "
+                    "AND x.key = ?)"), [text]
+        return (f"EXISTS (SELECT 1 FROM {{rel}}xrefs x WHERE {{entry_xrefs}} AND +x.db IN "
+                f"{codes} AND x.key LIKE ?)"), [_pattern(text)]
+
+    return build
+
+
+def _either(*builders: Builder) -> Builder:
+    def build(value: str, phrase: bool) -> SQL:
+        parts = [b(value, phrase) for b in builders]
+        return "(" + " OR ".join(f"({sql})" for sql, _ in parts) + ")", [
+            p for _, params in parts for p in params]
+
+    return build
+
+
+MODEL_ORGANISMS = (9606, 10090, 10116, 9913, 7955, 7227, 6239, 44689, 3702, 39947, 83333,
+                   224308, 559292)
+"""The taxa of UniProt's "Popular organisms" facet (``model_organism``)."""
+
+_TAXON = "COALESCE(e.taxon, m.taxon)"
+
+
+def _model(value: str, phrase: bool) -> SQL:
+    taxon = number(value.strip('"'), "'{}' is not a valid value for this field")
+    return (f"{_TAXON} = ?", [taxon]) if taxon in MODEL_ORGANISMS else ("1 = 0", [])
+
+
+def _identity(value: str, phrase: bool) -> SQL:
+    """UniRef's identity as UniProt writes it (``1.0``, ``0.9``, ``0.5``): a percentage."""
+    text = value.strip('"')
+    if not re.fullmatch(r"(0|1)(\.[0-9]+)?", text):
+        raise InvalidRequest(f"'{shown(text)}' is not a valid value for 'identity': expected "
+                             "1.0, 0.9 or 0.5")
+    return "e.identity = ?", [round(float(text) * 100)]
+
+
+@dataclass(frozen=True)
+class Field:
+    """A field this server searches.
+
+    :param build: the condition of one term (``value``, ``phrase``).
+    :param range: the column a range reads; None: no range.
+    :param kind: ``int``, ``date`` or ``text``: how range bounds are read.
+    :param source: the release file the data comes from (docs/api.md lists it).
+    :param late: columns a later version added (a release loaded before lacks them).
+    """
+
+    build: Builder
+    source: str
+    range: str | None = None
+    kind: str = "text"
+    late: tuple[str, ...] = ()
+
+
+_DAT = "idmapping.dat"
+_KB = "UniProtKB entry files"
+_FACETS = ("score", "fragment", "proteins_with")
+
+_GENE = _either(_like_token("e.gene"), _xrefs("Gene_Name", "Gene_Synonym",
+                                              "Gene_OrderedLocusName", "Gene_ORFName"))
+
+FIELDS: dict[str, dict[str, Field]] = {
+    "uniprotkb": {
+        "accession": Field(_equals("p.to_id", upper=True), "the mapping", "p.to_id"),
+        "accession_id": Field(_equals("p.to_id", upper=True), "the mapping", "p.to_id"),
+        "sec_acc": Field(_secondary, "sec_ac.txt"),
+        "id": Field(_equals("COALESCE(e.name, m.name)", upper=True), _DAT,
+                    "COALESCE(e.name, m.name)"),
+        "id_default": Field(_equals("COALESCE(e.name, m.name)", upper=True), _DAT,
+                            "COALESCE(e.name, m.name)"),
+        "gene": Field(_GENE, f"{_DAT} and {_KB}"),
+        "gene_exact": Field(_GENE, f"{_DAT} and {_KB}"),
+        "protein_name": Field(_like_text("e.protein"), _KB),
+        "protgene_default": Field(_either(_like_text("e.protein"), _GENE), f"{_DAT} and {_KB}"),
+        "organism_id": Field(_equals(_TAXON, "int"), _DAT, _TAXON, "int"),
+        "taxonomy_id": Field(_equals(_TAXON, "int"), _DAT, _TAXON, "int"),
+        "model_organism": Field(_model, _DAT),
+        "other_organism": Field(_equals(_TAXON, "int"), _DAT),
+        "organism_name": Field(_like_text("e.organism"), _KB),
+        "reviewed": Field(_boolean("COALESCE(e.reviewed, m.reviewed)"), _DAT),
+        "active": Field(_active, "delac_sp.txt and delac_tr.txt"),
+        "is_isoform": Field(_boolean("(CASE WHEN p.to_id LIKE '%-%' THEN 1 ELSE 0 END)"),
+                            "the mapping"),
+        "length": Field(_equals("e.length", "int"), _KB, "e.length", "int"),
+        "mass": Field(_equals("e.mass", "int"), _KB, "e.mass", "int"),
+        "existence": Field(_equals("e.existence", "int"), _KB, "e.existence", "int"),
+        "annotation_score": Field(_equals("e.score", "int"), f"{_KB} (JSON only)", "e.score",
+                                  "int", ("score",)),
+        "fragment": Field(_boolean("e.fragment"), _KB, late=("fragment",)),
+        "structure_3d": Field(_structure, _KB, late=("proteins_with",)),
+        "proteins_with": Field(_like_token("e.proteins_with"), _KB, late=("proteins_with",)),
+        "ec": Field(_like_token("e.ec"), _KB),
+        "ec_exact": Field(_like_token("e.ec"), _KB),
+        "go": Field(_like_token("e.go"), _KB),
+        "keyword": Field(_like_token("e.keyword"), _KB),
+        "xref": Field(_like_token("e.xref"), _KB),
+        "database": Field(_prefix_token("e.xref", suffix="-"), _KB),
+        "proteome": Field(_prefix_token("e.xref", "proteomes-", " "), _KB),
+        "uniparc": Field(_xrefs("UniParc"), _DAT),
+        "uniref_cluster_50": Field(_xrefs("UniRef50"), _DAT),
+        "uniref_cluster_90": Field(_xrefs("UniRef90"), _DAT),
+        "uniref_cluster_100": Field(_xrefs("UniRef100"), _DAT),
+        "checksum": Field(_xrefs("CRC64"), _DAT),
+        "date_created": Field(_equals("e.created", "date"), _KB, "e.created", "date"),
+        "date_modified": Field(_equals("e.modified", "date"), _KB, "e.modified", "date"),
+    },
+    "uniref": {
+        "id": Field(_equals("p.to_id", upper=True), "the mapping", "p.to_id"),
+        "name": Field(_like_text("e.name"), "UniRef XML files"),
+        "identity": Field(_identity, "UniRef XML files"),
+        "count": Field(_equals("e.count", "int"), "UniRef XML files", "e.count", "int"),
+        "length": Field(_equals("e.length", "int"), "UniRef XML files", "e.length", "int"),
+        "date_modified": Field(_equals("e.modified", "date"), "UniRef XML files",
+                               "e.modified", "date"),
+        "uniprotkb": Field(_like_token("e.members"), "UniRef XML files"),
+        "uniparc": Field(_like_token("e.members"), "UniRef XML files"),
+        "taxonomy_id": Field(_equals("e.taxon", "int"), "UniRef XML files", "e.taxon", "int"),
+        "taxonomy_name": Field(_like_text("e.organism"), "UniRef XML files"),
+        "organism_sort": Field(_like_text("e.organism"), "UniRef XML files"),
+    },
+    "uniparc": {
+        "upi": Field(_equals("p.to_id", upper=True), "the mapping", "p.to_id"),
+        "length": Field(_equals("e.length", "int"), "UniParc XML files", "e.length", "int"),
+        "checksum": Field(_equals("e.checksum", upper=True), "UniParc XML files"),
+        "uniprotkb": Field(_like_token("e.accessions"), "UniParc XML files"),
+        "isoform": Field(_like_token("e.accessions"), "UniParc XML files"),
+    },
+}
+"""The fields this server searches, per dataset."""
+
+ALIASES = {
+    "uniprotkb": {"organelle": "encoded_in"},
+    "uniref": {"created": "date_modified", "uniprot_id": "uniprotkb", "upi": "uniparc"},
+    "uniparc": {"uniparc": "upi", "accession": "uniprotkb", "upid": "proteome",
+                "protein": "protein_name"},
+}
+"""UniProt's aliases of search fields."""
+
+DEFAULT_FIELDS = {"uniprotkb": ("accession", "id", "gene", "protein_name"),
+                  "uniref": ("id", "name", "uniprotkb"), "uniparc": ("upi", "uniprotkb")}
+"""What a term without a field searches."""
+
+_ENTRY = "the UniProtKB entry files ({}), which this server keeps inside each entry's document, " \
+    "not in a searchable column"
+_COMMENTS = ("sc cofactor biophysicochemical_properties interaction subcellular_location "
+             "alternative_products unknown webresource cofactor_chebi cofactor_note bpcp "
+             "bpcp_absorption bpcp_kinetics bpcp_ph_dependence bpcp_redox_potential "
+             "bpcp_temp_dependence catalytic_activity activity_regulation function caution "
+             "pathway miscellaneous ap ap_apu ap_as ap_ai ap_rf sequence_caution sc_misc "
+             "mass_spectrometry polymorphism rna_editing ptm subunit domain similarity "
+             "developmental_stage induction tissue_specificity scl_term scl_note disease "
+             "allergen toxic_dose biotechnology pharmaceutical disruption_phenotype").split()
+_COMMENTS_NO_EVIDENCE = "sc_framesh sc_einit sc_eterm sc_epred sc_etran".split()
+_FEATURES = ("sites act_site binding site dna_bind variants variant var_seq non_std non_ter "
+             "non_cons conflict unsure positional mod_res lipid carbohyd disulfid crosslnk "
+             "molecule_processing chain init_met peptide signal propep transit domain coiled "
+             "compbias motif region repeat zn_fing secstruct helix turn strand transmem "
+             "topo_dom intramem mutagen").split()
+_GO_EVIDENCE = ("manual automatic ida imp igi ipi iep tas nas ic iss iea igc rca nd exp iba "
+                "ibd ikr ird iso isa ism hda hmp hgi hep htp unknown").split()
+
+
+def _kb_not_held() -> dict[str, str]:
+    found = {f"cc_{n}{e}": _ENTRY.format("CC comments")
+             for n in _COMMENTS for e in ("", "_exp")}
+    found |= {f"cc_{n}": _ENTRY.format("CC comments") for n in _COMMENTS_NO_EVIDENCE}
+    found |= {f"ft_{n}{e}": _ENTRY.format("FT features") for n in _FEATURES for e in ("", "_exp")}
+    found |= {f"go_{n}": _ENTRY.format("the evidence of GO cross-references")
+              for n in _GO_EVIDENCE}
+    for names, what in (
+            ("virus_host_id virus_host_name", "OH virus host lines"),
+            ("taxonomy_name", "OC taxonomic lineage lines"),
+            ("lit_author lit_journal lit_pubdate lit_pubmed lit_title lit_citation_id scope "
+             "tissue strain plasmid transposon", "R reference lines"),
+            ("computational_pubmed_id community_pubmed_id", "additional bibliography"),
+            ("rhea chebi inchikey", "catalytic activity and cofactor comments"),
+            ("interactor", "interaction comments"), ("family", "similarity comments"),
+            ("evidence_exp content", "the whole entry text"),
+            ("encoded_in precursor", "OG organelle lines and DE flags"),
+            ("date_sequence_modified", "DT sequence version lines"),
+            ("source", "cross-reference sources")):
+        found |= dict.fromkeys(names.split(), _ENTRY.format(what))
+    elsewhere = ("UniProt's proteome files, which a release's files do not include")
+    found |= dict.fromkeys(("proteomecomponent", "proteome_canonical", "is_gene_centric"),
+                           elsewhere)
+    return found
+
+
+NOT_HELD: dict[str, dict[str, str]] = {
+    "uniprotkb": _kb_not_held(),
+    "uniref": {"cluster": "the UniRef XML files' member clusters, which this server keeps "
+                          "inside each entry's document, not in a searchable column"},
+    "uniparc": {
+        **dict.fromkeys(("proteome", "proteomecomponent", "taxonomy_id", "organism_id",
+                         "taxonomy_name", "organism_name", "gene", "protein_name"),
+                        "the UniParc XML files' cross-reference properties, which this server "
+                        "keeps inside each entry's document, not in a searchable column"),
+        **dict.fromkeys(("database", "active", "dbid", "database_facet"),
+                        "the UniParc XML files' cross-references, which this server does not "
+                        "keep with the entry"),
+        "feature_id": "the UniParc XML files' sequence features, which this server keeps "
+                      "inside each entry's document, not in a searchable column",
+    },
+}
+"""UniProt's other search fields, per dataset, and where their data would come from."""
+
+
+def resolve(dataset: str, name: str) -> str:
+    """The field *name* (any case, or one of UniProt's aliases) stands for."""
+    lowered = name.lower()
+    return ALIASES[dataset].get(lowered, lowered)
+
+
+def not_held_message(name: str, why: str) -> str:
+    """The 400 message of a field UniProt knows whose data this server does not search."""
+    return f"'{shown(name)}' is not held by this release: its data comes from {why}"
+
+
+def uniprot_fields(dataset: str) -> set[str]:
+    """Every search field name UniProt knows for *dataset* (aliases aside)."""
+    return set(FIELDS[dataset]) | set(NOT_HELD[dataset])
