@@ -15,7 +15,8 @@ job up, :mod:`idmapping.examples` draws example ids from the release, and the da
 ``GET /``                      the home page, for browsers (``api.root`` answers others)
 ``GET /id-mapping``            the form (``?from=&to=&ids=&example=1`` fill it in)
 ``POST /id-mapping``           submit; 303 to the job page, or the form again with messages
-``GET /id-mapping/{jobId}``    the job: status, summary, results table, downloads
+``GET /id-mapping/{jobId}``    the job: status, summary, results table (``?query=`` constrains
+                               it), downloads
 ``GET /id-mapping/{jobId}/unmapped``  the ids that did not map, as a text file
 ``GET /static/{name}``         the page's CSS and JavaScript
 =============================  ==============================================================
@@ -44,6 +45,7 @@ from idmapping.examples import example_ids
 from idmapping.explain import explain_job
 from idmapping.ids import split_text_ids, unique
 from idmapping.model import Job, JobStatus
+from idmapping.results.entryrows import filter_warning, read_filter
 from idmapping.results.options import (
     ENTRY_FORMATS,
     PLAIN_PAGED,
@@ -329,12 +331,16 @@ def _dataset(job: Job, ctx: ApiContext) -> tuple[str, Dataset | None]:
 
 
 def api_urls(
-    request: Request, job: Job, settings: Settings, fmt: str, compressed: bool, fields: str
+    request: Request, job: Job, settings: Settings, fmt: str, compressed: bool, fields: str,
+    query: str = "",
 ) -> dict[str, str | None]:
     """The absolute stream and paged URLs of a job's results in *fmt*, as the API serves them
-    (``paged`` is None where the paged end-point does not offer the format)."""
+    (``paged`` is None where the paged end-point does not offer the format); *query*
+    constrains entry results."""
     entries = results_dataset(job, settings) is not None
     params = {"fields": fields} if entries else {}
+    if entries and query:
+        params["query"] = query
     if compressed:
         params["compressed"] = "true"
     params["format"] = fmt
@@ -348,12 +354,14 @@ def api_urls(
 
 
 def _page_link(
-    request: Request, job: Job, fields: str, size: int, offset: int | None
+    request: Request, job: Job, fields: str, size: int, offset: int | None, query: str = ""
 ) -> str | None:
     """The job page's URL for the results page at *offset* (None: there is no such page)."""
     if offset is None:
         return None
     params = {"fields": fields} if fields else {}
+    if query:
+        params["query"] = query
     if size != DEFAULT_SIZE:
         params["size"] = str(size)
     if offset:
@@ -425,7 +433,14 @@ def _finished(request: Request, ctx: ApiContext, job: Job) -> dict[str, Any]:
         else ()
     )
     fields = ",".join(f.name for f in columns)
-    table = read_table(ctx.store, job, dataset, columns, Page(offset, size, job.result_count))
+    text = (query.get("query") or "").strip() if dataset else ""
+    constraint = read_filter(dataset, text, None, False, False).query if dataset else None
+    warnings: list[dict[str, Any]] = []
+    cap = ctx.settings.max_filter
+    if constraint is not None and cap and job.result_count > cap:  # as the API: warning 20
+        constraint, warnings = None, filter_warning(cap)
+    table = read_table(ctx.store, job, dataset, columns, Page(offset, size, job.result_count),
+                       constraint)
     formats = ENTRY_FORMATS[kind] if kind else PLAIN_STREAM
     fmt = query.get("format") or "tsv"
     fmt = fmt if fmt in formats else "tsv"
@@ -434,21 +449,25 @@ def _finished(request: Request, ctx: ApiContext, job: Job) -> dict[str, Any]:
         "table": table,
         "size": size,
         "fields": fields,
+        "query": text,
+        "constrained": constraint is not None,
+        "query_warnings": _problems(warnings),
         "columns": [f.name for f in columns],
         "xrefs_open": any(f.xref for f in columns),
         "choices": _field_choices(dataset, ctx.catalogue) if dataset else None,
         "prev_url": _page_link(
-            request, job, fields, size, max(offset - size, 0) if offset > 0 and size else None
+            request, job, fields, size, max(offset - size, 0) if offset > 0 and size else None,
+            text,
         ),
         "next_url": _page_link(
-            request, job, fields, size, table.page.next_offset if size else None
+            request, job, fields, size, table.page.next_offset if size else None, text
         ),
         "formats": [(f, FORMAT_LABELS.get(f, f)) for f in formats],
         "format": fmt,
         "compressed": compressed,
         "stream_action": f"{request.scope.get('root_path', '')}/idmapping"
         + stream_path(job, ctx.settings),
-        "urls": api_urls(request, job, ctx.settings, fmt, compressed, fields)
+        "urls": api_urls(request, job, ctx.settings, fmt, compressed, fields, text)
         if query.get("api") else None,
     }
 
@@ -484,6 +503,10 @@ def job_page(request: Request, job_id: str) -> Response:
             values["explained"] = explain_job(ctx.store, job, 0, EXPLAINED_SHOWN).explanations
         except IdMappingError:  # no release loaded just now: the ids are listed anyway
             pass
+    values["query"] = request.query_params.get("query") or ""
+    values["queryable"] = job.status == JobStatus.FINISHED and bool(_dataset(job, ctx)[0])
+    values["basket"] = _dataset(job, ctx)[0] == "uniprotkb" if values["queryable"] else False
+    values["max_align"] = ctx.settings.max_align_sequences
     if job.status == JobStatus.FINISHED:
         try:
             values.update(_finished(request, ctx, job))
