@@ -38,6 +38,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from idmapping.align import ALIGNMENT
 from idmapping.catalogue import AC_ID, Catalogue
 from idmapping.entries import Dataset, xref_databases
 from idmapping.errors import IdMappingError, InvalidRequest, NotFound
@@ -72,6 +73,7 @@ __all__ = [
     "FormValues",
     "PAGE_COLUMNS",
     "PAGE_SIZES",
+    "field_choices",
 ]
 
 router = APIRouter(include_in_schema=False)
@@ -111,6 +113,7 @@ _PROBLEMS = {
 _STATIC = {
     "idmapping.css": "text/css; charset=utf-8",
     "idmapping.js": "text/javascript; charset=utf-8",
+    "basket.js": "text/javascript; charset=utf-8",
     "favicon.svg": "image/svg+xml",
 }
 
@@ -404,7 +407,7 @@ def _problems(items: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
-def _field_choices(dataset: Dataset, catalogue: Catalogue) -> dict[str, list[tuple[str, str]]]:
+def field_choices(dataset: Dataset, catalogue: Catalogue) -> dict[str, list[tuple[str, str]]]:
     """The column picker: ``(name, label)`` of the dataset's fields, then cross-references."""
     unfilled = _UNFILLED.get(dataset.name, set())
     choices = {
@@ -454,7 +457,7 @@ def _finished(request: Request, ctx: ApiContext, job: Job) -> dict[str, Any]:
         "query_warnings": _problems(warnings),
         "columns": [f.name for f in columns],
         "xrefs_open": any(f.xref for f in columns),
-        "choices": _field_choices(dataset, ctx.catalogue) if dataset else None,
+        "choices": field_choices(dataset, ctx.catalogue) if dataset else None,
         "prev_url": _page_link(
             request, job, fields, size, max(offset - size, 0) if offset > 0 and size else None,
             text,
@@ -486,6 +489,9 @@ def job_page(request: Request, job_id: str) -> Response:
         return render(
             request, "missing.html", 404, job_id=job_id, ttl_days=ctx.settings.job_ttl_days
         )
+    if job.to_db == ALIGNMENT:  # an alignment job has its own page
+        root = request.scope.get("root_path", "")
+        return RedirectResponse(f"{root}/id-mapping/align/{job.id}", status_code=303)
     values: dict[str, Any] = {
         "job": job,
         "summary": _job_summary(job, ctx),
