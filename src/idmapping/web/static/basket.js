@@ -124,23 +124,18 @@
   function setUpResults(tools, table) {
     var job = tools.dataset.jobId;
     var note = document.getElementById("basket-note");
-    var head = table.tHead.rows[0];
-    var cell = document.createElement("th");
-    cell.className = "pick";
-    cell.scope = "col";
+    // the checkboxes go inside each row's first cell: the table's columns stay as they are
+    var head = table.tHead.rows[0].cells[0];
     var all = checkbox("Select every row of this page");
     all.id = "select-page";
-    cell.appendChild(all);
-    head.insertBefore(cell, head.firstChild);
+    all.className = "pick";
+    head.insertBefore(all, head.firstChild);
     var boxes = [];
     Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
-      var pick = document.createElement("td");
-      pick.className = "pick";
       var box = checkbox("Select " + row.dataset.key);
       box.value = row.dataset.key;
-      box.className = "row-pick";
-      pick.appendChild(box);
-      row.insertBefore(pick, row.firstChild);
+      box.className = "pick row-pick";
+      row.cells[0].insertBefore(box, row.cells[0].firstChild);
       boxes.push(box);
     });
     all.addEventListener("change", function () {
