@@ -39,6 +39,7 @@ from idmapping.errors import (
     StoreDamaged,
     StoreError,
     StoreUnavailable,
+    ToolUnavailable,
     UnknownFormat,
 )
 from idmapping.jobs.service import JobService
@@ -75,6 +76,7 @@ __all__ = [
     "StoreDamaged",
     "StoreError",
     "StoreUnavailable",
+    "ToolUnavailable",
     "Subset",
     "UnknownFormat",
     "load_demo",

@@ -20,6 +20,7 @@ Every error the library raises on purpose is an :class:`IdMappingError`. The HTT
     │   ├── NoRelease              503  nothing loaded yet
     │   ├── StoreDamaged           500  a release file is missing or not the one loaded
     │   └── MissingDriver          ---  an optional extra (psycopg) is not installed
+    ├── ToolUnavailable            503  a program a service runs is not installed (clustalo)
     └── JobFailed                  500  a job ended in ERROR; carries UniProt's code (40, 50)
 """
 
@@ -39,6 +40,7 @@ __all__ = [
     "NoRelease",
     "StoreDamaged",
     "MissingDriver",
+    "ToolUnavailable",
     "JobFailed",
 ]
 
@@ -132,6 +134,13 @@ class StoreDamaged(StoreError):
 
 class MissingDriver(StoreError):
     """An optional dependency needed for this store is not installed."""
+
+
+class ToolUnavailable(IdMappingError):
+    """A program this service runs is not installed on the server (Clustal Omega's
+    ``clustalo`` for alignments): the message names it and how to install it."""
+
+    status = 503
 
 
 class JobFailed(IdMappingError):

@@ -93,6 +93,9 @@ class Settings:
         16 * 1024 * 1024, "Largest ids text a job stores, in UTF-8 bytes: kept as submitted "
         "up to this size, else joined by commas without the whitespace around the ids; "
         "larger is refused", minimum=1)
+    max_align_sequences: int = _declare(
+        100, "Most sequences one alignment (POST /align/run) may align with Clustal Omega",
+        minimum=2)
     job_ttl_days: float = _declare(
         7.0, "Days a job is kept after its last submission (0: keep forever)", minimum=0)
     taxonomy_descendants: bool = _declare(

@@ -6,6 +6,10 @@ returns; a larger one is handed to the service's dispatcher (:mod:`idmapping.job
 threads of this process, or Celery workers) and is RUNNING from the moment it is accepted.
 State and results live in the store: a restart loses nothing (:meth:`JobService.resume`).
 
+An alignment (:mod:`idmapping.align`) is a job too: :meth:`JobService.submit_alignment` stores
+it in the same table, with :data:`~idmapping.align.ALIGNMENT` as its ``to``, and the same
+dispatchers run it, so that it has a status, expires and survives a restart as a mapping does.
+
 When the store cannot be written (a full disk, a read-only file), a submission is refused with
 :class:`~idmapping.errors.StoreUnavailable` (503), and a job that could not record its end is
 reported in ERROR from memory, so that no client polls a RUNNING job for ever; submitting it
@@ -21,7 +25,8 @@ import time
 from collections.abc import Iterator
 from types import TracebackType
 
-from idmapping.catalogue import SWISSPROT, UNIPARC, UNIPROTKB, UNIREFS, Catalogue
+from idmapping.align import ALIGNMENT, Alignment, align_ids, aligner, entry_sequences, run_clustalo
+from idmapping.catalogue import AC_ID, SWISSPROT, UNIPARC, UNIPROTKB, UNIREFS, Catalogue
 from idmapping.errors import (
     IdMappingError,
     InvalidRequest,
@@ -268,6 +273,9 @@ class JobService:
         except StoreUnavailable as exc:
             self._fail(job, 50, UNWRITABLE.format(exc.__cause__ or exc))
             return
+        if job.to_db == ALIGNMENT:
+            self._align(job)
+            return
         request = MappingRequest(job.from_db, job.to_db, tuple(split_api_ids(job.ids)),
                                  job.tax_id)
         try:
@@ -311,6 +319,81 @@ class JobService:
                 self.store.save_job(job)
         except StoreUnavailable as exc:
             self._fail(job, 50, UNWRITABLE.format(exc.__cause__ or exc))
+
+    # -- alignments -------------------------------------------------------------------------
+
+    def submit_alignment(self, ids: str | None) -> Job:
+        """Accept an alignment of the UniProtKB entries *ids* (2 to ``max_align_sequences``):
+        return its job, re-used unless it ended in ERROR; it is run by the dispatcher.
+
+        :raises InvalidRequest: too few or too many ids, or fewer than 2 with a sequence in
+            the release (the message names those without).
+        :raises ToolUnavailable: Clustal Omega is not installed here.
+        """
+        split = align_ids(ids, self.settings.max_align_sequences)
+        aligner()
+        entry_sequences(self.store, split).check()
+        text = ",".join(split)
+        key = job_id(AC_ID, ALIGNMENT, text)
+        now = time.time()
+        job = self._read(key)
+        if job is not None and job.status != JobStatus.ERROR and not self._expired(job, now):
+            return job
+        job = Job(id=key, from_db=AC_ID, to_db=ALIGNMENT, ids=text, tax_id="",
+                  status=JobStatus.NEW, created=now, updated=now)
+        with _writing():
+            self.store.save_job(job)
+            self.store.claim_job(key, (JobStatus.NEW,), now)
+        with self._lock:
+            self._stalled.pop(key, None)
+        self.dispatcher.submit(key, self.run)
+        return self.get(key)
+
+    def _align(self, job: Job) -> None:
+        """Run an alignment job: read its sequences, run Clustal Omega, store the rows."""
+        try:
+            ids = job.ids.split(",")
+            sequences = entry_sequences(self.store, ids)
+            sequences.check()
+            alignment = run_clustalo(sequences.found)
+            with _writing():
+                count = self.store.write_results(job.id, alignment.stored_rows())
+        except StoreUnavailable as exc:
+            self._fail(job, 50, UNWRITABLE.format(exc.__cause__ or exc))
+            return
+        except IdMappingError as exc:
+            self._fail(job, 40 if exc.status == 400 else 50, exc.messages[0])
+            return
+        except Exception as exc:
+            log.exception("alignment %s failed", job.id)
+            self._fail(job, 50, str(exc) if isinstance(exc, RuntimeError) else
+                       "Internal server error")
+            return
+        job.status = JobStatus.FINISHED
+        current = self.store.current_release()
+        job.release = current.name if current else ""
+        job.result_count = count - 2  # the conservation line and the tree are not sequences
+        job.failed_ids = sequences.missing
+        job.updated = time.time()
+        try:
+            with _writing():
+                self.store.save_job(job)
+        except StoreUnavailable as exc:
+            self._fail(job, 50, UNWRITABLE.format(exc.__cause__ or exc))
+
+    def alignment(self, key: str, read: bool = True) -> tuple[Job, Alignment | None]:
+        """The alignment job *key* and, once FINISHED, its alignment.
+
+        :param read: read the alignment (a status poll does not).
+        :raises NotFound: no such alignment job, or it expired.
+        """
+        job = self.get(key)
+        if job.to_db != ALIGNMENT:
+            raise NotFound()
+        if job.status != JobStatus.FINISHED or not read:
+            return job, None
+        rows = self.store.read_results(key, 0, None)
+        return job, Alignment.from_stored(rows, job.failed_ids)
 
     def _capped(self, mapped: MappingRun) -> Iterator[tuple[str, str]]:
         limit = self.settings.max_pairs
@@ -385,7 +468,7 @@ class JobService:
         job = self.store.get_job(key, with_ids=False, with_failed=with_failed)
         if job is None or self._expired(job, time.time()):
             raise NotFound()
-        if job.status != JobStatus.FINISHED:
+        if job.status != JobStatus.FINISHED or job.to_db == ALIGNMENT:
             raise NotFound()
         return job
 

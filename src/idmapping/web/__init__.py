@@ -34,7 +34,9 @@ from idmapping.runtime import tune_gc
 from idmapping.settings import Settings
 from idmapping.store import Store, open_store
 from idmapping.version import __version__
+from idmapping.web.align import router as align_router
 from idmapping.web.api import router
+from idmapping.web.basket import router as basket_router
 from idmapping.web.context import ApiContext
 from idmapping.web.downloads import router as downloads_router
 from idmapping.web.http import CommonHeaders, StripTrailingSlash, error_response
@@ -96,6 +98,9 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     # before the API's routes: /idmapping/{dataset}/results/{jobId} would take its results
     app.include_router(downloads_router)
     app.include_router(router)
+    # before the pages: /id-mapping/basket and /id-mapping/align/{id} are not job ids
+    app.include_router(align_router)
+    app.include_router(basket_router)
     app.include_router(pages_router)
     app.add_exception_handler(IdMappingError, _library_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]

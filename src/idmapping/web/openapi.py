@@ -132,6 +132,24 @@ def _responses(path: str) -> dict[str, Any]:
     if path.startswith("/idmapping/details/"):
         return {"200": _json(_JOB_DETAILS, "The job's request"), "404": common["404"],
                 "503": common["503"]}
+    if path == "/align/run":
+        return {"200": _json({"type": "object", "required": ["jobId"],
+                              "properties": {"jobId": {"type": "string"}}},
+                             "The alignment job's id"),
+                "400": common["400"], "413": _errors("The request body is over max_body_bytes"),
+                "503": _errors("Clustal Omega is not installed, or the store cannot be "
+                               "written just now")}
+    if path.startswith("/align/status/"):
+        return {"200": _json(_JOB_STATUS, "NEW or RUNNING"),
+                "303": {**_json(_JOB_STATUS, "FINISHED: Location is the results URL"),
+                        "headers": {"Location": {"schema": {"type": "string"}}}},
+                "400": _json(_JOB_STATUS, "ERROR, with the job's errors"),
+                "404": common["404"], "503": common["503"]}
+    if path.startswith("/align/results/"):
+        return {"200": {"description": "The alignment: JSON, Clustal or FASTA",
+                        "content": {"application/json": {"schema": {"type": "object"}},
+                                    "text/plain": {"schema": {"type": "string"}}}},
+                "400": common["400"], "404": common["404"], "503": common["503"]}
     if path.startswith("/configure/"):
         return {"200": _json({"type": "object"}, "UniProt's configuration")}
     return {"200": _results("Results, in the format asked for"), **common}

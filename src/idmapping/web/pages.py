@@ -15,7 +15,8 @@ job up, :mod:`idmapping.examples` draws example ids from the release, and the da
 ``GET /``                      the home page, for browsers (``api.root`` answers others)
 ``GET /id-mapping``            the form (``?from=&to=&ids=&example=1`` fill it in)
 ``POST /id-mapping``           submit; 303 to the job page, or the form again with messages
-``GET /id-mapping/{jobId}``    the job: status, summary, results table, downloads
+``GET /id-mapping/{jobId}``    the job: status, summary, results table (``?query=`` constrains
+                               it), downloads
 ``GET /id-mapping/{jobId}/unmapped``  the ids that did not map, as a text file
 ``GET /static/{name}``         the page's CSS and JavaScript
 =============================  ==============================================================
@@ -37,6 +38,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from idmapping.align import ALIGNMENT
 from idmapping.catalogue import AC_ID, Catalogue
 from idmapping.entries import Dataset, xref_databases
 from idmapping.errors import IdMappingError, InvalidRequest, NotFound
@@ -44,6 +46,7 @@ from idmapping.examples import example_ids
 from idmapping.explain import explain_job
 from idmapping.ids import split_text_ids, unique
 from idmapping.model import Job, JobStatus
+from idmapping.results.entryrows import filter_warning, read_filter
 from idmapping.results.options import (
     ENTRY_FORMATS,
     PLAIN_PAGED,
@@ -71,6 +74,7 @@ __all__ = [
     "FormValues",
     "PAGE_COLUMNS",
     "PAGE_SIZES",
+    "field_choices",
 ]
 
 router = APIRouter(include_in_schema=False)
@@ -110,6 +114,7 @@ _PROBLEMS = {
 _STATIC = {
     "idmapping.css": "text/css; charset=utf-8",
     "idmapping.js": "text/javascript; charset=utf-8",
+    "basket.js": "text/javascript; charset=utf-8",
     "favicon.svg": "image/svg+xml",
 }
 
@@ -353,12 +358,16 @@ def _dataset(job: Job, ctx: ApiContext) -> tuple[str, Dataset | None]:
 
 
 def api_urls(
-    request: Request, job: Job, settings: Settings, fmt: str, compressed: bool, fields: str
+    request: Request, job: Job, settings: Settings, fmt: str, compressed: bool, fields: str,
+    query: str = "",
 ) -> dict[str, str | None]:
     """The absolute stream and paged URLs of a job's results in *fmt*, as the API serves them
-    (``paged`` is None where the paged end-point does not offer the format)."""
+    (``paged`` is None where the paged end-point does not offer the format); *query*
+    constrains entry results."""
     entries = results_dataset(job, settings) is not None
     params = {"fields": fields} if entries else {}
+    if entries and query:
+        params["query"] = query
     if compressed:
         params["compressed"] = "true"
     params["format"] = fmt
@@ -372,12 +381,14 @@ def api_urls(
 
 
 def _page_link(
-    request: Request, job: Job, fields: str, size: int, offset: int | None
+    request: Request, job: Job, fields: str, size: int, offset: int | None, query: str = ""
 ) -> str | None:
     """The job page's URL for the results page at *offset* (None: there is no such page)."""
     if offset is None:
         return None
     params = {"fields": fields} if fields else {}
+    if query:
+        params["query"] = query
     if size != DEFAULT_SIZE:
         params["size"] = str(size)
     if offset:
@@ -420,7 +431,7 @@ def _problems(items: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
-def _field_choices(dataset: Dataset, catalogue: Catalogue) -> dict[str, list[tuple[str, str]]]:
+def field_choices(dataset: Dataset, catalogue: Catalogue) -> dict[str, list[tuple[str, str]]]:
     """The column picker: ``(name, label)`` of the dataset's fields, then cross-references."""
     unfilled = _UNFILLED.get(dataset.name, set())
     choices = {
@@ -449,7 +460,14 @@ def _finished(request: Request, ctx: ApiContext, job: Job) -> dict[str, Any]:
         else ()
     )
     fields = ",".join(f.name for f in columns)
-    table = read_table(ctx.store, job, dataset, columns, Page(offset, size, job.result_count))
+    text = (query.get("query") or "").strip() if dataset else ""
+    constraint = read_filter(dataset, text, None, False, False).query if dataset else None
+    warnings: list[dict[str, Any]] = []
+    cap = ctx.settings.max_filter
+    if constraint is not None and cap and job.result_count > cap:  # as the API: warning 20
+        constraint, warnings = None, filter_warning(cap)
+    table = read_table(ctx.store, job, dataset, columns, Page(offset, size, job.result_count),
+                       constraint)
     formats = ENTRY_FORMATS[kind] if kind else PLAIN_STREAM
     fmt = query.get("format") or "tsv"
     fmt = fmt if fmt in formats else "tsv"
@@ -458,21 +476,25 @@ def _finished(request: Request, ctx: ApiContext, job: Job) -> dict[str, Any]:
         "table": table,
         "size": size,
         "fields": fields,
+        "query": text,
+        "constrained": constraint is not None,
+        "query_warnings": _problems(warnings),
         "columns": [f.name for f in columns],
         "xrefs_open": any(f.xref for f in columns),
-        "choices": _field_choices(dataset, ctx.catalogue) if dataset else None,
+        "choices": field_choices(dataset, ctx.catalogue) if dataset else None,
         "prev_url": _page_link(
-            request, job, fields, size, max(offset - size, 0) if offset > 0 and size else None
+            request, job, fields, size, max(offset - size, 0) if offset > 0 and size else None,
+            text,
         ),
         "next_url": _page_link(
-            request, job, fields, size, table.page.next_offset if size else None
+            request, job, fields, size, table.page.next_offset if size else None, text
         ),
         "formats": [(f, FORMAT_LABELS.get(f, f)) for f in formats],
         "format": fmt,
         "compressed": compressed,
         "stream_action": f"{request.scope.get('root_path', '')}/idmapping"
         + stream_path(job, ctx.settings),
-        "urls": api_urls(request, job, ctx.settings, fmt, compressed, fields)
+        "urls": api_urls(request, job, ctx.settings, fmt, compressed, fields, text)
         if query.get("api") else None,
     }
 
@@ -491,6 +513,9 @@ def job_page(request: Request, job_id: str) -> Response:
         return render(
             request, "missing.html", 404, job_id=job_id, ttl_days=ctx.settings.job_ttl_days
         )
+    if job.to_db == ALIGNMENT:  # an alignment job has its own page
+        root = request.scope.get("root_path", "")
+        return RedirectResponse(f"{root}/id-mapping/align/{job.id}", status_code=303)
     values: dict[str, Any] = {
         "job": job,
         "summary": _job_summary(job, ctx),
@@ -510,6 +535,10 @@ def job_page(request: Request, job_id: str) -> Response:
                 descendants=ctx.settings.taxonomy_descendants).explanations
         except IdMappingError:  # no release loaded just now: the ids are listed anyway
             pass
+    values["query"] = request.query_params.get("query") or ""
+    values["queryable"] = job.status == JobStatus.FINISHED and bool(_dataset(job, ctx)[0])
+    values["basket"] = _dataset(job, ctx)[0] == "uniprotkb" if values["queryable"] else False
+    values["max_align"] = ctx.settings.max_align_sequences
     if job.status == JobStatus.FINISHED:
         try:
             values.update(_finished(request, ctx, job))

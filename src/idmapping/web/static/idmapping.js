@@ -344,6 +344,10 @@
       rememberJob(job);
       if (job.dataset.status === "NEW" || job.dataset.status === "RUNNING") { pollJob(job); }
     }
+    var alignJob = document.getElementById("align-job");
+    if (alignJob && (alignJob.dataset.status === "NEW" || alignJob.dataset.status === "RUNNING")) {
+      pollJob(alignJob);
+    }
     Array.prototype.forEach.call(document.querySelectorAll("button[data-copy]"), setUpCopy);
   });
 })();
