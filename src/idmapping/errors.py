@@ -12,6 +12,7 @@ Every error the library raises on purpose is an :class:`IdMappingError`. The HTT
     │   ├── InvalidInput           400  ids that cannot be read (too long, binary, empty)
     │   └── PayloadTooLarge        413  a request body over the max_body_bytes setting
     ├── NotFound                   404  unknown or expired job ("Resource not found")
+    ├── ReleaseGone                410  a job's release was dropped: its results cannot be read
     ├── ReleaseFileError           ---  a release file that cannot be read: names file and line
     │   └── UnknownFormat          ---  a file whose format cannot be recognised
     ├── DownloadError              ---  a release file that cannot be fetched: names URL/file
@@ -32,6 +33,7 @@ __all__ = [
     "InvalidInput",
     "PayloadTooLarge",
     "NotFound",
+    "ReleaseGone",
     "ReleaseFileError",
     "UnknownFormat",
     "DownloadError",
@@ -83,6 +85,12 @@ class NotFound(IdMappingError):
 
     def default_message(self) -> str:
         return "Resource not found"
+
+
+class ReleaseGone(IdMappingError):
+    """The release a job was mapped against is no longer in the store (it was dropped)."""
+
+    status = 410
 
 
 class ReleaseFileError(IdMappingError):

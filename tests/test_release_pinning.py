@@ -1,0 +1,240 @@
+"""Releases pinned by base URL (issue 16): every route under ``/releases/{name}``, on both stores.
+
+Two small releases are written here and loaded side by side: the same gene name maps to a
+different accession in each, and an accession both hold is of a different taxon in each, so
+that a mapping and the entry data of its results say which release answered. Clients are
+unmodified: unipressed re-pointed at a pinned base URL (its only change, as in
+tests/test_clients.py), and plain httpx.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import requests
+
+from conftest import LiveServer, api_settings, start_server
+from idmapping.jobs.jobid import job_id
+from idmapping.loader import load_release
+from idmapping.releases import drop_release, make_current
+from idmapping.store import Store
+from idmapping.web import create_app
+from stores import BACKENDS, fresh_store
+
+UNIPROT = "https://rest.uniprot.org"
+GENE = "PINGENE1"
+
+
+@dataclass(frozen=True)
+class Pinned:
+    """One small release: its name, date, and what tells it apart."""
+
+    name: str
+    date: str  # as UniProt's headers write it
+    accession: str  # what GENE maps to
+    taxon: int  # the taxon of SHARED
+    files: tuple[Path, ...] = ()
+
+
+SHARED = "Q0S0S1"
+OTHERS = ("Q0S0S2", "Q0S0S3")
+
+
+def write_release(directory: Path, name: str, day: str, accession: str, taxon: int,
+                  extra: tuple[str, ...] = ()) -> Pinned:
+    """A release of a few entries: *accession* carries GENE, SHARED is of *taxon*, and each
+    of OTHERS and *extra* carries a GeneID of its own."""
+    directory.mkdir(parents=True, exist_ok=True)
+    rows = [f"{accession}\tUniProtKB-ID\t{accession}_HUMAN", f"{accession}\tGene_Name\t{GENE}",
+            f"{accession}\tNCBI_TaxID\t9606",
+            f"{SHARED}\tUniProtKB-ID\t{SHARED}_HUMAN", f"{SHARED}\tNCBI_TaxID\t{taxon}",
+            f"{SHARED}\tGene_Name\tSHARED1"]
+    for n, other in enumerate((*OTHERS, *extra)):
+        rows += [f"{other}\tUniProtKB-ID\t{other}_HUMAN", f"{other}\tGeneID\t{7000 + n}",
+                 f"{other}\tGene_Name\t{GENE}", f"{other}\tNCBI_TaxID\t9606"]
+    dat = directory / "idmapping.dat"
+    dat.write_text("\n".join(rows) + "\n")
+    reldate = directory / "reldate.txt"
+    reldate.write_text(f"UniProt Knowledgebase Release {name} consists of:\n"
+                       f"UniProtKB/Swiss-Prot Release {name} of {day}\n"
+                       f"UniProtKB/TrEMBL Release {name} of {day}\n")
+    months = {"Jan": "January", "Feb": "February", "Mar": "March"}
+    d, m, y = day.split("-")
+    return Pinned(name, f"{d}-{months[m]}-{y}", accession, taxon, (dat, reldate))
+
+
+def two_releases(directory: Path) -> tuple[Pinned, Pinned]:
+    return (write_release(directory / "a", "2031_01", "14-Jan-2031", "P0A0A1", 9606),
+            write_release(directory / "b", "2031_02", "11-Feb-2031", "P0B0B2", 9598))
+
+
+@dataclass
+class Served:
+    store: Store
+    server: LiveServer
+    a: Pinned
+    b: Pinned
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    def base(self, release: Pinned | None = None) -> str:
+        return self.url + (f"/releases/{release.name}" if release else "")
+
+
+@pytest.fixture(params=BACKENDS)
+def served(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Served]:
+    """Releases A then B loaded in one store (B current), served."""
+    a, b = two_releases(tmp_path / "files")
+    with fresh_store(request.param, tmp_path) as store:
+        load_release(a.files, store)
+        load_release(b.files, store)
+        app = create_app(api_settings(store), store)
+        app.state.ctx.release_ttl = 0  # headers follow a switch at once
+        server = start_server(app)
+        try:
+            yield Served(store, server, a, b)
+        finally:
+            server.stop()
+
+
+def submit(base: str, ids: str, from_db: str = "Gene_Name", to_db: str = "UniProtKB",
+           **extra: str) -> str:
+    response = httpx.post(f"{base}/idmapping/run", timeout=30,
+                          data={"from": from_db, "to": to_db, "ids": ids, **extra})
+    assert response.status_code == 200, response.text
+    job = str(response.json()["jobId"])
+    status = httpx.get(f"{base}/idmapping/status/{job}", timeout=30)
+    assert status.status_code == 303, status.text
+    return job
+
+
+def mapped(base: str, job: str) -> list[tuple[str, str]]:
+    response = httpx.get(f"{base}/idmapping/stream/{job}", params={"format": "tsv"}, timeout=30)
+    assert response.status_code == 200, response.text
+    return [tuple(line.split("\t")) for line in  # type: ignore[misc]
+            response.text.splitlines()[1:]]
+
+
+def taxa(base: str, job: str) -> dict[str, str]:
+    """Accession -> organism id, from the entry stream of *job* (entry data)."""
+    response = httpx.get(f"{base}/idmapping/uniprotkb/results/stream/{job}", timeout=30,
+                         params={"format": "tsv", "fields": "accession,organism_id"})
+    assert response.status_code == 200, response.text
+    return dict(line.split("\t")[1:] for line in response.text.splitlines()[1:])
+
+
+def test_unipressed_pinned_by_base_url(served: Served, monkeypatch: pytest.MonkeyPatch
+                                       ) -> None:
+    from unipressed import IdMappingClient
+
+    original = requests.sessions.Session.request
+    base = {"url": ""}
+
+    def request(self: requests.Session, method: str, url: str, *args: Any, **kwargs: Any
+                ) -> requests.Response:
+        if isinstance(url, str) and url.startswith(UNIPROT):
+            url = base["url"] + url[len(UNIPROT):]
+        return original(self, method, url, *args, **kwargs)
+
+    monkeypatch.setattr(requests.sessions.Session, "request", request)
+    found = {}
+    for release in (served.a, served.b, None):
+        base["url"] = served.base(release)
+        job = IdMappingClient.submit(source="Gene_Name", dest="UniProtKB", ids=[GENE])
+        assert job.get_status() == "FINISHED"
+        found[release.name if release else ""] = (job.job_id, sorted(
+            r["to"] for r in job.each_result()))
+    a, b, current = found[served.a.name], found[served.b.name], found[""]
+    assert a[1] == sorted([served.a.accession, *OTHERS])
+    assert b[1] == sorted([served.b.accession, *OTHERS])
+    assert current == (job_id("Gene_Name", "UniProtKB", GENE), b[1])  # UniProt's own id
+    assert len({a[0], b[0], current[0]}) == 3
+
+
+def test_prefix_is_kept_and_headers_name_the_release(served: Served) -> None:
+    a, b = served.a, served.b
+    ids = f"{GENE},SHARED1"
+    job_a = submit(served.base(a), ids)
+    assert job_a != submit(served.base(b), ids) != job_id("Gene_Name", "UniProtKB", ids)
+    with httpx.Client(timeout=30) as client:
+        status = client.get(f"{served.base(a)}/idmapping/status/{job_a}")
+        location = f"{served.base(a)}/idmapping/uniprotkb/results/{job_a}"
+        assert status.headers["location"] == location
+        details = client.get(f"{served.base(a)}/idmapping/details/{job_a}").json()
+        assert details["redirectURL"] == location
+        page = client.get(location, params={"size": "1", "fields": "accession"})
+        link = re.fullmatch(r'<([^>]+)>; rel="next"', page.headers["link"])
+        assert link and link.group(1).startswith(location + "?"), page.headers["link"]
+        plain = client.get(f"{served.base(a)}/idmapping/results/{job_a}", params={"size": "1"})
+        assert plain.headers["link"].startswith(f"<{served.base(a)}/idmapping/results/{job_a}?")
+        for release in (a, b):
+            for path in ("/configure/idmapping/fields", f"/idmapping/results/{job_a}", "/",
+                         "/id-mapping", "/idmapping/status/nosuchjob"):
+                response = client.get(served.base(release) + path)
+                named = a if path.startswith("/idmapping/results") else release
+                assert response.headers["x-uniprot-release"] == named.name, path
+                assert response.headers["x-uniprot-release-date"] == named.date, path
+        assert client.get(served.base(a)).json()["release"] == a.name
+        # unprefixed: the current release
+        response = client.get(served.url + "/configure/idmapping/fields")
+        assert (response.headers["x-uniprot-release"],
+                response.headers["x-uniprot-release-date"]) == (b.name, b.date)
+        # a release that is not here
+        missing = client.get(f"{served.url}/releases/1999_01/idmapping/status/{job_a}")
+        assert missing.status_code == 404 and "1999_01" in missing.json()["messages"][0]
+        # ours: the release form field pins as the base URL does
+        named = client.post(f"{served.url}/idmapping/run",
+                            data={"from": "Gene_Name", "to": "UniProtKB", "ids": ids,
+                                  "release": a.name})
+        assert named.json() == {"jobId": job_a}
+        clash = client.post(f"{served.base(b)}/idmapping/run",
+                            data={"from": "Gene_Name", "to": "UniProtKB", "ids": ids,
+                                  "release": a.name})
+        assert clash.status_code == 400 and a.name in clash.json()["messages"][0]
+        unknown = client.post(f"{served.url}/idmapping/run",
+                              data={"from": "Gene_Name", "to": "UniProtKB", "ids": ids,
+                                    "release": "1999_01"})
+        assert unknown.status_code == 400 and "1999_01" in unknown.json()["messages"][0]
+
+
+def test_jobs_are_read_from_their_release_after_a_switch_and_a_drop(served: Served) -> None:
+    a, b = served.a, served.b
+    pinned_a = submit(served.base(a), f"{GENE},SHARED1")
+    pinned_b = submit(served.base(b), f"{GENE},SHARED1")
+    unpinned_b = submit(served.url, f"{GENE},SHARED1")
+    make_current(served.store, a.name)  # `idmapping releases current A`
+    unpinned_a = submit(served.url, f"{GENE},SHARED1")
+    assert unpinned_a == unpinned_b  # UniProt's id, mapped again against the current release
+    assert (GENE, a.accession) in mapped(served.url, unpinned_a)
+    make_current(served.store, b.name)
+    # each job is read from its own release, whatever is current, under any base URL
+    for base in (served.url, served.base(a), served.base(b)):
+        assert taxa(base, pinned_a)[SHARED] == str(a.taxon)
+        assert taxa(base, pinned_b)[SHARED] == str(b.taxon)
+        assert taxa(base, unpinned_a)[SHARED] == str(a.taxon)
+        assert (GENE, a.accession) in mapped(base, pinned_a)
+        assert (GENE, b.accession) in mapped(base, pinned_b)
+    response = httpx.get(f"{served.url}/idmapping/uniprotkb/results/{pinned_a}", timeout=30,
+                         params={"fields": "accession,organism_id"})
+    assert response.headers["x-uniprot-release"] == a.name
+    assert response.headers["x-uniprot-release-date"] == a.date
+    # unprefixed: the current release, B again
+    assert (GENE, b.accession) in mapped(served.url, submit(served.url, GENE))
+    drop_release(served.store, a.name)
+    assert httpx.get(f"{served.base(a)}/idmapping/status/{pinned_a}").status_code == 404
+    for path in (f"/idmapping/uniprotkb/results/{pinned_a}",
+                 f"/idmapping/uniprotkb/results/stream/{pinned_a}",
+                 f"/idmapping/results/{pinned_a}", f"/idmapping/stream/{pinned_a}"):
+        gone = httpx.get(served.url + path, timeout=30)
+        assert gone.status_code == 410, (path, gone.text)
+        assert a.name in gone.json()["messages"][0] and "dropped" in gone.json()["messages"][0]
+    assert taxa(served.base(b), pinned_b)[SHARED] == str(b.taxon)
+    assert (GENE, b.accession) in mapped(served.url, submit(served.url, GENE))
