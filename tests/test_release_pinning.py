@@ -238,3 +238,38 @@ def test_jobs_are_read_from_their_release_after_a_switch_and_a_drop(served: Serv
         assert a.name in gone.json()["messages"][0] and "dropped" in gone.json()["messages"][0]
     assert taxa(served.base(b), pinned_b)[SHARED] == str(b.taxon)
     assert (GENE, b.accession) in mapped(served.url, submit(served.url, GENE))
+
+
+def test_pages_list_pin_and_name_the_release(served: Served) -> None:
+    a, b = served.a, served.b
+    html = {"accept": "text/html"}
+    with httpx.Client(timeout=30, headers=html) as client:
+        home = client.get(served.url + "/").text
+        for release in (a, b):
+            assert f'href="/releases/{release.name}/id-mapping"' in home
+        # the pinned home and form link within the pinned release
+        pinned_home = client.get(served.base(a) + "/").text
+        assert 'href="/releases/' + a.name + '/id-mapping"' in pinned_home
+        form = client.get(served.base(a) + "/id-mapping").text
+        assert f'action="/releases/{a.name}/id-mapping"' in form
+        assert f'<option value="{a.name}" selected>' in form
+        assert f'<option value="{b.name}"' not in form
+        # the unpinned form offers every release and the current one
+        form = client.get(served.url + "/id-mapping").text
+        assert '<option value="" selected>' in form
+        assert f'<option value="{a.name}">' in form and f'<option value="{b.name}">' in form
+        fields = {"from": "Gene_Name", "to": "UniProtKB", "ids": GENE}
+        for base, release, expected in ((served.base(a), "", a), (served.url, a.name, a),
+                                        (served.url, "", None)):
+            posted = client.post(base + "/id-mapping", data={**fields, "release": release})
+            assert posted.status_code == 303, posted.text
+            page = client.get(base + posted.headers["location"].removeprefix(
+                base.removeprefix(served.url)))
+            named = expected or b
+            assert (f'<dd id="job-release"><a href="/releases/{named.name}/">{named.name}</a>'
+                    in page.text)
+            assert named.accession in page.text
+            other = a if named is b else b
+            assert other.accession not in page.text
+        clash = client.post(served.base(b) + "/id-mapping", data={**fields, "release": a.name})
+        assert clash.status_code == 400 and a.name in clash.text

@@ -42,9 +42,9 @@ from idmapping.web.context import context
 from idmapping.web.http import (
     idmapping_base,
     json_response,
-    pinned_release,
     public_url,
     read_fields,
+    submitted_release,
 )
 from idmapping.web.pages import home_page, wants_html
 from idmapping.web.responses import (
@@ -180,19 +180,6 @@ async def run(request: Request) -> Response:
         submitted_release(request, params.get("release")),
     )
     return json_response({"jobId": job.id})
-
-
-def submitted_release(request: Request, field: str | None) -> str | None:
-    """The release a submission pins: its base URL's (``/releases/{name}``) or its form's
-    ``release`` field (ours; UniProt's clients send none).
-
-    :raises InvalidRequest: the two name different releases.
-    """
-    pinned, named = pinned_release(request), (field or "").strip() or None
-    if pinned and named and named != pinned:
-        raise InvalidRequest(f"The parameter 'release' names release {named}, but the request "
-                             f"was sent to release {pinned}'s base URL")
-    return pinned or named
 
 
 @router.post("/idmapping/detect", openapi_extra=_DETECT_BODY)

@@ -42,6 +42,7 @@ __all__ = [
     "ReleasePrefix",
     "pinned_release",
     "app_root",
+    "submitted_release",
     "TEXT_FORMATS",
 ]
 
@@ -121,6 +122,19 @@ def app_root(request: Request) -> str:
     """The root path of the server itself, without any ``/releases/{name}`` prefix."""
     root: str = request.scope.get(APP_ROOT, request.scope.get("root_path", ""))
     return root
+
+
+def submitted_release(request: Request, field: str | None) -> str | None:
+    """The release a submission pins: its base URL's (``/releases/{name}``) or its form's
+    ``release`` field (ours; UniProt's clients send none).
+
+    :raises InvalidRequest: the two name different releases.
+    """
+    pinned, named = pinned_release(request), (field or "").strip() or None
+    if pinned and named and named != pinned:
+        raise InvalidRequest(f"The parameter 'release' names release {named}, but the request "
+                             f"was sent to release {pinned}'s base URL")
+    return pinned or named
 
 
 # ---------------------------------------------------------------------------------------------
