@@ -9,7 +9,12 @@ tests/test_clients.py), and plain httpx.
 
 from __future__ import annotations
 
+import os
 import re
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,9 +27,12 @@ import requests
 from conftest import LiveServer, api_settings, start_server
 from idmapping.jobs.jobid import job_id
 from idmapping.loader import load_release
+from idmapping.mapping import map_ids
+from idmapping.model import MappingRequest
 from idmapping.releases import drop_release, make_current
 from idmapping.store import Store
 from idmapping.web import create_app
+from reliability import child_env
 from stores import BACKENDS, fresh_store
 
 UNIPROT = "https://rest.uniprot.org"
@@ -273,3 +281,94 @@ def test_pages_list_pin_and_name_the_release(served: Served) -> None:
             assert other.accession not in page.text
         clash = client.post(served.base(b) + "/id-mapping", data={**fields, "release": a.name})
         assert clash.status_code == 400 and a.name in clash.text
+
+
+def write_organism(directory: Path, entries: int = 3) -> tuple[Path, list[str]]:
+    """A second organism's idmapping.dat (mouse): *entries* entries carrying gene MOUSEG1."""
+    directory.mkdir(parents=True, exist_ok=True)
+    accessions = [f"M{n // 100000 % 10}{chr(65 + n // 10000 % 26)}{n // 1000 % 10}"
+                  f"{chr(65 + n // 100 % 10)}{n // 10 % 10}{n % 10}"[:6] for n in range(entries)]
+    accessions = list(dict.fromkeys(accessions))
+    rows = []
+    for n, accession in enumerate(accessions):
+        rows += [f"{accession}\tUniProtKB-ID\t{accession}_MOUSE",
+                 f"{accession}\tGene_Name\tMOUSEG1", f"{accession}\tNCBI_TaxID\t10090",
+                 f"{accession}\tGeneID\t{500000 + n}"]
+    path = directory / "MOUSE_10090_idmapping.dat"
+    path.write_text("\n".join(rows) + "\n")
+    return path, accessions
+
+
+def run_cli(store: Store, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**child_env(), "IDMAPPING_STORE": store_url(store)}
+    return subprocess.run([sys.executable, "-m", "idmapping", *args], env=env, text=True,
+                          capture_output=True, timeout=300)
+
+
+def store_url(store: Store) -> str:
+    return str(getattr(store, "_conninfo", store.url))
+
+
+def genes(store: Store, gene: str) -> list[str]:
+    run = map_ids(store, MappingRequest("Gene_Name", "UniProtKB", (gene,), ""), store.catalogue)
+    return sorted(to for _, to in run.pairs())
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_add_a_second_organism_without_reading_the_first(backend: str, tmp_path: Path) -> None:
+    a = write_release(tmp_path / "a", "2031_01", "14-Jan-2031", "P0A0A1", 9606)
+    locus = a.files[0]
+    locus.write_text(locus.read_text() + "Q0L0L1\tUniProtKB-ID\tQ0L0L1_HUMAN\n"
+                     "Q0L0L1\tGene_OrderedLocusName\tb0001\nQ0L0L1\tNCBI_TaxID\t9606\n")
+    mouse, accessions = write_organism(tmp_path / "m")
+    with fresh_store(backend, tmp_path) as store:
+        first = load_release(a.files, store)
+        for path in a.files:  # the first organism's files are gone: --add cannot read them
+            path.unlink()
+        done = run_cli(store, "load", "--add", "-q", str(mouse))
+        assert done.returncode == 0, done.stderr
+        added = store.current_release()
+        assert added is not None and added.id != first.id
+        assert added.name == a.name  # the files state none: the release added to's
+        assert added.stats["date"] == first.stats["date"]
+        assert added.stats["entries"] == first.stats["entries"] + len(accessions)
+        assert added.stats["added_to"] == a.name
+        assert genes(store, GENE) == sorted([a.accession, *OTHERS])
+        assert genes(store, "MOUSEG1") == sorted(accessions)
+        assert genes(store, "b0001") == ["Q0L0L1"]  # a derived gene name, copied
+        facts = store.entry_facts([SHARED, accessions[0]])
+        assert facts[SHARED].taxon == a.taxon and facts[accessions[0]].taxon == 10090
+        assert facts[accessions[0]].xrefs["GeneID"] == ["500000"]
+        assert genes(store.pinned(a.name), "MOUSEG1") == sorted(accessions)  # the newer
+        store.verify()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_killed_add_leaves_the_current_release(backend: str, tmp_path: Path) -> None:
+    a = write_release(tmp_path / "a", "2031_01", "14-Jan-2031", "P0A0A1", 9606)
+    mouse, _ = write_organism(tmp_path / "m", 400_000)
+    with fresh_store(backend, tmp_path) as store:
+        first = load_release(a.files, store)
+        env = {**child_env(), "IDMAPPING_STORE": store_url(store)}
+        child = subprocess.Popen([sys.executable, "-m", "idmapping", "load", "--add", "-q",
+                                  str(mouse)], env=env, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 120
+        while not any(r.state == "loading" for r in store.releases()):
+            assert child.poll() is None, child.stderr.read()  # type: ignore[union-attr]
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+        time.sleep(0.5)  # copying or reading the new file
+        assert child.poll() is None, "the load ended before it could be killed"
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait(30)
+        current = store.current_release()
+        assert current is not None and (current.id, current.name) == (first.id, first.name)
+        assert genes(store, GENE) == sorted([a.accession, *OTHERS])
+        assert genes(store, "MOUSEG1") == []
+        store.verify()
+        # the next --add cleans up after the killed one
+        small, accessions = write_organism(tmp_path / "s")
+        done = run_cli(store, "load", "--add", "-q", "--release", "2031_01.mm", str(small))
+        assert done.returncode == 0, done.stderr
+        assert [r.state for r in store.releases()] == ["ready", "ready"]
+        assert genes(store, "MOUSEG1") == sorted(accessions)

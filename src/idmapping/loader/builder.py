@@ -78,6 +78,37 @@ class ReleaseBuilder:
         """Rows read from the files (the loader counts them)."""
         self.writer: ReleaseWriter = store.begin_release()
 
+    # -- a release to start from -----------------------------------------------------------
+
+    def copy_release(self, base: Release) -> None:
+        """Start from the ready release *base* (``idmapping load --add``): the store copies
+        its rows in SQL, without reading its files again, and the rows of the files read
+        next are added to them (an entry in both gets the ids of both). Call it first.
+        """
+        if self.entry_ids or self.rows:
+            raise ValueError("copy_release must come before any row")
+        for entry, accession, name, reviewed, taxon in self.writer.copy_release(
+                base, self._code_of):
+            self.entry_ids[accession] = entry
+            if name is not None:
+                self.names[entry] = name
+            if reviewed is not None:
+                self.reviewed[entry] = bool(reviewed)
+            if taxon is not None:
+                self.taxa[entry] = taxon
+        stats = base.stats
+        self.rows, self.lines = int(stats.get("xrefs", 0)), int(stats.get("rows", 0))
+        for key, value in stats.items():
+            if key.startswith("documents_"):
+                self.documents[key.removeprefix("documents_")] = int(value)
+        for key in ("taxa", "date"):
+            if key in stats:
+                self.facts[key] = stats[key]
+        self.facts["added_to"] = base.name
+
+    def _code_of(self, name: str) -> int:
+        return self.codes.get(name) or self._code(name)
+
     # -- rows of the files ----------------------------------------------------------------
 
     def add_mappings(self, rows: Iterable[tuple[str, str, str]]) -> None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import abc
 import copy
 import secrets
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from idmapping.catalogue import Catalogue
@@ -98,6 +98,19 @@ class ReleaseWriter(abc.ABC):
     def insert_taxon_names(self, rows: list[tuple[int, str]]) -> None:
         """Bulk-insert ``(taxon, scientific name)`` rows of names.dmp; :meth:`finish` gives
         them to the taxa of :meth:`insert_taxonomy`."""
+
+    @abc.abstractmethod
+    def copy_release(self, base: Release, code_of: Callable[[str], int]
+                     ) -> list[tuple[int, str, str | None, int | None, int | None]]:
+        """Copy the rows of the ready release *base* into this one, in SQL (its files are
+        not read again): ids, isoform ids, secondary and deleted accessions, UniParc ids,
+        taxonomy and entry documents. Call it first, before any row of the new files.
+
+        Its entries are numbered 1..n in their order (:meth:`insert_entries` adds them with
+        the others at the end), and its ID_type codes become ``code_of(name)``.
+
+        :returns: ``(id, accession, name, reviewed, taxon)`` of its entries, new ids.
+        """
 
     @abc.abstractmethod
     def finish(self, name: str, subset: Subset, codes: dict[str, int], meta: dict[str, str]
