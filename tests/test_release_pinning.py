@@ -274,8 +274,8 @@ def test_pages_list_pin_and_name_the_release(served: Served) -> None:
             page = client.get(base + posted.headers["location"].removeprefix(
                 base.removeprefix(served.url)))
             named = expected or b
-            assert (f'<dd id="job-release"><a href="/releases/{named.name}/">{named.name}</a>'
-                    in page.text)
+            assert f"<dt>Release</dt><dd>{named.name}</dd>" in page.text
+            assert f'<dd id="job-release"><a href="/releases/{named.name}/">' in page.text
             assert named.accession in page.text
             other = a if named is b else b
             assert other.accession not in page.text
