@@ -36,7 +36,8 @@ ADMIN = ("load_release", "load_demo", "begin_release", "remove_release", "delete
 # The only routes that change anything: submitting a job (the API and the form) or a download
 # of one; and the one POST that only reads (its ids are a body, as /run's: too many for a URL).
 WRITES = {("POST", "/idmapping/run"), ("POST", "/id-mapping"),
-          ("POST", "/idmapping/download/run")}  # a download job: a file of a finished job
+          ("POST", "/idmapping/download/run"),  # a download job: a file of a finished job
+          ("POST", "/align/run")}  # an alignment job of the entries given
 READING_POSTS = {("POST", "/idmapping/detect")}
 
 
