@@ -19,6 +19,7 @@ import io
 import os
 import socket
 import tempfile
+import threading
 import time
 import urllib.parse
 import zipfile
@@ -26,13 +27,14 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import anyio
 import httpx
 import pytest
 from lxml import etree
 
 from conftest import LiveServer
 from idmapping.entries import DATASETS
-from idmapping.errors import Stopped
+from idmapping.errors import InvalidRequest, Stopped
 from idmapping.jobs import dispatcher_for
 from idmapping.jobs.service import JobService
 from idmapping.loader import demo_dir
@@ -202,6 +204,77 @@ def test_every_stream_stops_when_told(
             pass
     assert asked == 3  # the stop was seen the first time it was true
     assert xlsx_dirs(str(tmp_path)) == []  # an xlsx file's temporary files are gone
+
+
+# ---------------------------------------------------------------------------------------------
+# The response: a disconnect stops the producer in the middle of a step
+
+
+def _respond(chunks: Iterator[bytes], stop: threading.Event,
+             hang_up: threading.Event | None = None) -> list[dict[str, Any]]:
+    """Run a ProducedStream of *chunks*, the client going once *hang_up* is set; return the
+    messages sent."""
+    from idmapping.web.responses import ProducedStream  # new: a clear failure where missing
+
+    sent: list[dict[str, Any]] = []
+
+    async def run() -> None:
+        asked = 0
+
+        async def receive() -> dict[str, Any]:
+            nonlocal asked
+            asked += 1
+            if asked == 1:
+                return {"type": "http.request", "body": b"", "more_body": False}
+            while hang_up is None or not hang_up.is_set():
+                await anyio.sleep(0.01)
+            return {"type": "http.disconnect"}
+
+        async def send(message: dict[str, Any]) -> None:
+            sent.append(message)
+
+        with anyio.fail_after(10):
+            await ProducedStream(chunks, stop, {"content-type": "text/plain"})(
+                {"type": "http"}, receive, send)
+
+    anyio.run(run)
+    return sent
+
+
+def test_a_disconnect_stops_the_step_being_made_and_closes_the_producer() -> None:
+    stop, busy = threading.Event(), threading.Event()
+    events: list[str] = []
+
+    def chunks() -> Iterator[bytes]:
+        try:
+            yield b"first"
+            busy.set()  # the client goes while this step is being made
+            while not stop.is_set():  # a long step, such as a workbook being built
+                time.sleep(0.01)
+            events.append("saw the stop")
+            yield b"never sent"
+        finally:
+            events.append("closed")
+
+    sent = _respond(chunks(), stop, hang_up=busy)
+    assert events == ["saw the stop", "closed"]
+    assert [m["type"] for m in sent] == ["http.response.start", "http.response.body"]
+
+
+def test_a_failure_before_the_first_chunk_is_raised_with_nothing_sent() -> None:
+    def chunks() -> Iterator[bytes]:
+        raise InvalidRequest("Invalid request received. Too big")
+        yield b""  # a generator
+
+    with pytest.raises(InvalidRequest, match="Too big"):
+        _respond(chunks(), threading.Event())
+
+
+def test_a_whole_stream_is_sent_with_its_status_first() -> None:
+    sent = _respond(iter([b"a", b"b"]), threading.Event())
+    assert sent[0]["type"] == "http.response.start" and sent[0]["status"] == 200
+    assert [m.get("body") for m in sent[1:]] == [b"a", b"b", b""]
+    assert sent[-1]["more_body"] is False
 
 
 # ---------------------------------------------------------------------------------------------

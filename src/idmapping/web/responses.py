@@ -100,9 +100,9 @@ class ProducedStream(Response):
     chunks, after the chunk being made is finished; an xlsx file is one chunk made of every
     row, so its work went on to the end (issue 14, row 4: six dropped requests cost 241 CPU-s
     and 2.1 GB of temporary files). Here a watcher sets *stop* the moment the client
-    disconnects; the producer (:meth:`ResultView.stream`) asks it before each row and raises
-    :class:`~idmapping.errors.Stopped`, and the iterator is closed on a worker thread, which
-    removes its temporary files at once.
+    disconnects; the producer (:meth:`ResultView.stream`) asks it before each batch and each
+    entry row and raises :class:`~idmapping.errors.Stopped`, and the iterator is closed on a
+    worker thread, which removes its temporary files at once.
 
     The status line and headers go with the first chunk, so that a failure before it (an
     xlsx file over ``max_xlsx_bytes`` while it is built) is still an error response.
@@ -151,6 +151,8 @@ class ProducedStream(Response):
     async def _send_chunks(self, send: Send) -> None:
         started = False
         while (chunk := await anyio.to_thread.run_sync(_next_chunk, self.chunks)) is not None:
+            if self.stop.is_set():  # the client went while the chunk was made
+                return
             if not started:
                 await send({"type": "http.response.start", "status": self.status_code,
                             "headers": self.raw_headers})
