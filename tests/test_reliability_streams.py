@@ -138,6 +138,11 @@ def test_xlsx_cells_are_bounded_by_the_setting(
             f"rows of {KB_DEFAULT_COLUMNS} columns), more than this server's limit of "
             f"{exact - 1:,} (setting max_xlsx_cells). Ask for fewer fields, or another format "
             "such as tsv."]
+    # the size is that of what the request sees: a filter that keeps no pair fits
+    response = httpx.get(f"{server.url}/idmapping/uniprotkb/results/stream/{job}",
+                         params={"format": "xlsx", "query": "gene:NOSUCHGENE"}, timeout=60)
+    assert response.status_code == 200, response.text
+    assert sheet_rows(response.content) == [cells[0]]
     # other formats are not bounded by it, nor a narrower sheet of the same rows
     assert httpx.get(f"{server.url}/idmapping/uniprotkb/results/stream/{job}",
                      params={"format": "tsv"}).status_code == 200

@@ -157,8 +157,8 @@ class Sheet:
 
         :raises InvalidRequest: the sheet would be over Excel's limits or *limits*.
         """
-        self._open()
         self.limits.check(self.rows + 1, len(cells), complete=False)
+        self._open()
         for col, value in enumerate(cells):
             self._write_cell(self.rows, col, value)
         self.rows += 1
