@@ -175,6 +175,28 @@ def test_xlsx_temporary_bytes_are_bounded_by_the_setting(
     assert xlsx_dirs(str(scratch)) == []
 
 
+def test_xlsx_temporary_bytes_are_measured_as_rows_are_written(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from idmapping.results.formats import XlsxWriter, write
+    from idmapping.results.xlsx import XlsxLimits
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    made = 0
+
+    def rows() -> Iterator[list[str]]:
+        nonlocal made
+        for n in range(100_000):
+            made += 1
+            yield [f"{n}-{column}-" + "x" * 100 for column in range(10)]
+
+    writer = XlsxWriter([f"c{column}" for column in range(10)],
+                        limits=XlsxLimits(cells=10**9, temp_bytes=200_000))
+    with pytest.raises(InvalidRequest, match=r"\(setting max_xlsx_bytes\): its sheet reached"):
+        b"".join(write(writer, rows()))
+    assert made < 2_000  # refused within the first few thousand rows, not after 100,000
+    assert xlsx_dirs(str(tmp_path)) == []
+
+
 # ---------------------------------------------------------------------------------------------
 # The producer stops when asked (every format), in the library
 

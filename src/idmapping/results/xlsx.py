@@ -124,13 +124,15 @@ class Sheet:
     :param text: the text of a cell that is not a number or a boolean.
     """
 
-    check_every: ClassVar[int] = 1000
-    """Rows between two measures of the temporary files."""
+    check_every: ClassVar[int] = 10_000
+    """Cells written between two measures of the temporary files (a directory listing):
+    rarely enough to cost nothing, often enough to stop a sheet of long cells early."""
 
     def __init__(self, limits: XlsxLimits, text: Callable[[Any], str]) -> None:
         self.limits = limits
         self.text = text
         self.rows = 0
+        self._unmeasured = 0  # cells written since the temporary files were last measured
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         self._book: Any = None  # xlsxwriter.Workbook, untyped upstream
         self._sheet: Any = None
@@ -162,7 +164,9 @@ class Sheet:
         for col, value in enumerate(cells):
             self._write_cell(self.rows, col, value)
         self.rows += 1
-        if self.rows % self.check_every == 0:
+        self._unmeasured += len(cells)
+        if self._unmeasured >= self.check_every:
+            self._unmeasured = 0
             self.limits.check_bytes(self.temp_bytes(), self.rows)
 
     def _write_cell(self, row: int, col: int, value: Any) -> None:
