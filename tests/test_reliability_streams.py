@@ -210,7 +210,8 @@ def kb_bulk_job(api_store: Store, api_release: Any) -> Iterator[Any]:
     service.close()
 
 
-@pytest.mark.parametrize("fmt", ["tsv", "json", "list", "xlsx", "fasta", "txt", "xml", "gff"])
+@pytest.mark.parametrize("fmt", ["tsv", "json", "list", "xlsx", "fasta", "txt", "xml", "gff",
+                                 "rdf", "ttl", "nt"])
 def test_every_stream_stops_when_told(
         api_store: Store, kb_bulk_job: Any, fmt: str, tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:
@@ -227,7 +228,7 @@ def test_every_stream_stops_when_told(
         return asked == 3
 
     with pytest.raises(Stopped):
-        for _ in view.stream(stopped):
+        for _ in view.stream(stopped=stopped):
             pass
     assert asked == 3  # the stop was seen the first time it was true
     assert xlsx_dirs(str(tmp_path)) == []  # an xlsx file's temporary files are gone
