@@ -36,6 +36,7 @@ from idmapping.results.options import (
 )
 from idmapping.results.paging import Page, next_link
 from idmapping.results.view import ResultView, pages_send_failed
+from idmapping.results.xlsx import XlsxLimits
 from idmapping.store.base import Store
 from idmapping.version import __version__
 from idmapping.web.context import context
@@ -328,7 +329,7 @@ async def results(
 
     def page() -> Response:
         job = ctx.jobs.finished(job_id, with_failed=pages_send_failed(out))
-        return page_response(request, ResultView(ctx.jobs.store_of(job), job, out), paging)
+        return page_response(request, _view(request, job, out), paging)
 
     return await _small_read(ctx.store, page, offload=out.format == "xlsx")
 
@@ -345,7 +346,15 @@ def stream(
     ctx = context(request)
     out = output(request, PLAIN_STREAM, format, compressed, download)
     job = ctx.jobs.finished(job_id, with_failed=False)  # a stream does not send them
-    return stream_response(request, ResultView(ctx.jobs.store_of(job), job, out))
+    return stream_response(request, _view(request, job, out))
+
+
+def _view(request: Request, job: Job, out: Output, options: EntryOptions | None = None
+          ) -> ResultView:
+    """The results of *job* as the request asks, within this server's xlsx limits."""
+    ctx = context(request)
+    return ResultView(ctx.jobs.store_of(job), job, out, options,
+                      xlsx=XlsxLimits.of(ctx.settings))
 
 
 def _entry_request(
@@ -410,8 +419,7 @@ def entry_results(
                                   paged=True)
     paging = PageRequest.read(size, cursor)
     job = _entry_job(request, job_id, options, pages_send_failed(out))
-    view = ResultView(context(request).jobs.store_of(job), job, out, options)
-    return page_response(request, view, paging)
+    return page_response(request, _view(request, job, out, options), paging)
 
 
 @_get("/idmapping/{dataset}/results/stream/{job_id}")
@@ -432,5 +440,4 @@ def entry_stream(
     """Every result of a job as entries, streamed (filtered and sorted as the pages are)."""
     options, out = _entry_request(request, dataset, format, compressed, download, fields)
     job = _entry_job(request, job_id, options, with_failed=False)
-    view = ResultView(context(request).jobs.store_of(job), job, out, options)
-    return stream_response(request, view)
+    return stream_response(request, _view(request, job, out, options))
