@@ -265,7 +265,21 @@ def _respond(chunks: Iterator[bytes], stop: threading.Event,
             await ProducedStream(chunks, stop, {"content-type": "text/plain"})(
                 {"type": "http"}, receive, send)
 
-    anyio.run(run)
+    # on a thread of its own: the session's browser (Playwright's sync API) may be running an
+    # event loop on this one
+    failure: list[BaseException] = []
+
+    def on_thread() -> None:
+        try:
+            anyio.run(run)
+        except BaseException as exc:  # handed back to the test's thread
+            failure.append(exc)
+
+    thread = threading.Thread(target=on_thread)
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
     return sent
 
 

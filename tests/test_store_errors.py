@@ -107,7 +107,10 @@ def test_a_query_over_sqlite_s_limits_is_a_bad_request(store: Store) -> None:
         assert exc.messages[0].startswith("The request is too large for the store (Expression")
     else:
         assert not isinstance(store, SqliteStore)
-        assert (total, rows) == (0, [])
+        # 1,200 copies of one term keep what the term alone keeps
+        single = store.filtered_results("job", FilterQuery("uniprotkb", where, tuple(params)),
+                                        0, 10)
+        assert (total, rows) == (single[0], list(single[1]))
 
 
 @pytest.mark.parametrize(("run", "expected"), [
