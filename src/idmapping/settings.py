@@ -31,6 +31,7 @@ import orjson
 import platformdirs
 
 from idmapping.errors import InvalidRequest
+from idmapping.store.pool import DEFAULT_READERS
 
 __all__ = ["Setting", "SETTINGS", "Settings", "default_store_path", "ENV_PREFIX"]
 
@@ -68,6 +69,9 @@ class Settings:
     workers: int = _declare(1, "Number of server processes", minimum=1)
     job_threads: int = _declare(2, "Threads per server process that run mapping jobs",
                                 minimum=1)
+    reader_connections: int = _declare(
+        DEFAULT_READERS, "Most store connections per server process that read at once; more "
+        "concurrent reads wait for one", minimum=1)
     inline_job_ids: int = _declare(
         20000, "Jobs with at most this many ids are finished before /idmapping/run answers",
         minimum=0)

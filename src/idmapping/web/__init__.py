@@ -56,7 +56,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     """
     owns = store is None
     if store is None:
-        store = open_store(settings.store_url)
+        store = open_store(settings.store_url, readers=settings.reader_connections)
     jobs = JobService(store, settings, dispatcher_for(settings))
     ctx = ApiContext(
         settings=settings,

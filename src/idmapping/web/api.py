@@ -260,7 +260,7 @@ async def _small_read(store: Store, read: Callable[[], Response], offload: bool 
                       ) -> Response:
     """Answer a request made of a few indexed reads: on the event loop when the store reads
     local files (a thread hop costs more than the reads), else on a worker thread."""
-    if store.local_reads and not offload:
+    if store.local_reads and not offload and store.reads_now():
         return read()
     return await run_in_threadpool(read)
 

@@ -1,0 +1,228 @@
+"""HTTP and connection bounds (issue 14, rows 11, 13 and 15).
+
+* Row 11: reads go through a bounded pool of store connections, not one per server thread:
+  however many threads read at once, at most ``reader_connections`` connections exist, for
+  SQLite and PostgreSQL alike, and idle ones are closed.
+"""
+
+from __future__ import annotations
+
+import gzip
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from idmapping.errors import StoreUnavailable
+from idmapping.loader import demo_dir, load_demo
+from idmapping.mapping import map_ids
+from idmapping.model import MappingRequest
+from idmapping.store import Store, open_store
+from idmapping.store.pool import Pool
+from reliability import record
+from stores import fresh_database
+
+
+def _demo_accessions(count: int) -> list[str]:
+    with gzip.open(demo_dir() / "idmapping.dat.gz", "rt") as text:
+        found = dict.fromkeys(line.split("\t", 1)[0] for line in text)
+    return [acc for acc in found if "-" not in acc][:count]
+
+
+# ---------------------------------------------------------------------------------------------
+# Row 11: reader connections
+
+
+def _connections(store: Store, kind: str, where: str) -> int:
+    """The store's open connections, counted outside the pool: SQLite's by this process's
+    descriptors of the main file, PostgreSQL's by the server's list of its database's."""
+    if kind == "sqlite":
+        main = str(Path(where).resolve())
+        count = 0
+        for fd in Path("/proc/self/fd").iterdir():
+            try:
+                if str(fd.readlink()) == main:
+                    count += 1
+            except OSError:
+                continue
+        return count
+    import psycopg
+
+    name = where.rsplit("/", 1)[1]
+    with psycopg.connect(where.rsplit("/", 1)[0] + "/postgres", autocommit=True) as admin:
+        row = admin.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = %s",
+                            (name,)).fetchone()
+    return int(row[0]) if row else 0
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def bounded_store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+                  ) -> Iterator[tuple[Store, str, str]]:
+    """A store with the demo release and room for 3 readers: (store, kind, where)."""
+    if request.param == "sqlite":
+        where = str(tmp_path_factory.mktemp("bounded") / "bounded.sqlite")
+        with open_store(where, readers=3) as store:
+            load_demo(store)
+            yield store, "sqlite", where
+        return
+    with fresh_database() as url, open_store(url, readers=3) as store:
+        load_demo(store)
+        yield store, "postgresql", url
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="counts /proc descriptors")
+def test_concurrent_reads_use_at_most_n_connections(bounded_store: tuple[Store, str, str]
+                                                    ) -> None:
+    store, kind, where = bounded_store
+    accessions = _demo_accessions(40)
+    request = MappingRequest("UniProtKB_AC-ID", "UniProtKB", tuple(accessions))
+    expected = sorted(map_ids(store, request).pairs())
+    # the writer (and nothing else) is open besides the readers
+    others = _connections(store, kind, where) - store._readers.opened  # type: ignore[attr-defined]
+    holding, go = [], threading.Event()
+    results: list[list[tuple[str, str]]] = []
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+
+    def read() -> None:
+        try:
+            run = map_ids(store, request)
+            rows = run.pairs()
+            first = next(rows)  # the lookup now holds its connection
+            with lock:
+                holding.append(1)
+            go.wait(60)
+            with lock:
+                results.append(sorted([first, *rows]))
+            store.get_job("nope")  # a read of the main tables too
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=read) for _ in range(12)]
+    for thread in threads:
+        thread.start()
+    deadline = time.monotonic() + 60
+    while len(holding) < 3 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    time.sleep(0.5)  # the other nine are waiting for a connection, not opening one
+    held, opened = len(holding), _connections(store, kind, where) - others
+    go.set()
+    peak = opened
+    while any(t.is_alive() for t in threads):
+        peak = max(peak, _connections(store, kind, where) - others)
+        time.sleep(0.02)
+    for thread in threads:
+        thread.join()
+    record("reader connections", backend=kind, threads=12, readers=3, held_at_once=held,
+           connections=opened, peak=peak)
+    assert not errors, errors
+    assert held == 3 and opened == 3, (held, opened)
+    assert peak <= 3
+    assert results == [expected] * 12
+
+
+def _pool(size: int, **options: float) -> tuple[Pool[list[int]], list[list[int]]]:
+    """A pool of plain objects, and the list of every one it made (closed ones hold a 0)."""
+    made: list[list[int]] = []
+
+    def make() -> list[int]:
+        made.append([1])
+        return made[-1]
+
+    return Pool(size, make, lambda conn: conn.__setitem__(0, 0), **options), made
+
+
+def test_idle_connections_are_closed() -> None:
+    pool, made = _pool(4, idle_seconds=0.3)
+    leases = [pool.take() for _ in range(4)]  # one per thread: four threads
+    assert len(made) == 1  # re-entrant: this thread holds one connection
+    for lease in leases:
+        lease.release()
+    barrier = threading.Barrier(4)
+
+    def hold() -> None:
+        with pool.lease():
+            barrier.wait(10)
+
+    threads = [threading.Thread(target=hold) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert pool.opened == 4 and len(made) == 4
+    time.sleep(1.0)
+    assert pool.opened == 1  # one is kept for the next request
+    assert sum(conn[0] for conn in made) == 1
+
+
+def test_a_full_pool_makes_threads_wait_then_fail() -> None:
+    pool, made = _pool(1, wait_seconds=0.3)
+    lease = pool.take()
+    got: list[list[int]] = []
+
+    def wait() -> None:
+        with pool.lease() as conn:
+            got.append(conn)
+
+    waiter = threading.Thread(target=wait)
+    waiter.start()
+    time.sleep(0.1)
+    lease.release()  # the waiting thread gets it
+    waiter.join(5)
+    assert got == [made[0]] and len(made) == 1
+    lease = pool.take()
+    failed: list[BaseException] = []
+
+    def too_late() -> None:
+        try:
+            pool.take()
+        except StoreUnavailable as exc:
+            failed.append(exc)
+
+    late = threading.Thread(target=too_late)
+    late.start()
+    late.join(5)
+    assert len(failed) == 1 and failed[0].status == 503
+    lease.release()
+
+
+def test_a_lookup_holds_a_reader_only_while_it_is_read(bounded_store: tuple[Store, str, str]
+                                                       ) -> None:
+    store, _, _ = bounded_store
+    readers = store._readers  # type: ignore[attr-defined]
+    request = MappingRequest("UniProtKB_AC-ID", "UniProtKB", tuple(_demo_accessions(40)))
+    run = map_ids(store, request)
+    assert readers.idle == 3  # asked for, not read: no reader held
+    rows = run.pairs()
+    next(rows)
+    assert readers.idle == 2
+    rows.close()
+    del rows, run  # dropped half-read: its reader goes back
+    assert readers.idle == 3
+    assert len(list(map_ids(store, request).pairs())) == 40
+
+
+def test_jobs_waiting_to_write_hold_no_reader(bounded_store: tuple[Store, str, str]) -> None:
+    """A job's rows are read while its results are written, under the store's write lock, and
+    ids that map to nothing are then looked up again (UniParc suggestions). With one reader,
+    a job waiting for the lock must not hold it: the job holding the lock needs it."""
+    _, _, where = bounded_store
+    with open_store(where, readers=1) as one:
+        with gzip.open(demo_dir() / "idmapping.dat.gz", "rt") as text:
+            embl = [line.split("\t")[2].strip() for line in text if "\tEMBL\t" in line][:50]
+        done: list[int] = []
+
+        def job(n: int) -> None:
+            ids = (*embl, f"NOPE{n}")
+            mapped = map_ids(one, MappingRequest("EMBL-GenBank-DDBJ", "UniProtKB", ids))
+            done.append(one.write_results(f"job{n}", mapped.pairs()))
+
+        threads = [threading.Thread(target=job, args=(n,), daemon=True) for n in range(6)]
+        for thread in threads:
+            thread.start()
+        deadline = time.monotonic() + 20
+        for thread in threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
+        assert len(done) == 6 and min(done) > 0, f"{len(done)} of 6 jobs written in 20 s"
