@@ -3,16 +3,24 @@
 * Row 11: reads go through a bounded pool of store connections, not one per server thread:
   however many threads read at once, at most ``reader_connections`` connections exist, for
   SQLite and PostgreSQL alike, and idle ones are closed.
+* Row 13: ``idmapping serve`` closes connections that send a request too slowly (a "slow
+  loris", headers or body), that send nothing, or that stay idle between requests, and refuses
+  oversized headers; a client at a normal pace is served meanwhile.
+
+The server tests run ``idmapping serve`` in a child process on loopback, with the shipped demo
+release and deadlines of a few seconds.
 """
 
 from __future__ import annotations
 
 import gzip
+import socket
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from idmapping.errors import StoreUnavailable
@@ -21,8 +29,15 @@ from idmapping.mapping import map_ids
 from idmapping.model import MappingRequest
 from idmapping.store import Store, open_store
 from idmapping.store.pool import Pool
-from reliability import record
+from idmapping.web.deadlines import MAX_HEADER_BYTES
+from reliability import Server, record
 from stores import fresh_database
+
+HEADER_TIMEOUT = 3
+BODY_TIMEOUT = 3
+KEEP_ALIVE = 1
+SLACK = 1.5
+"""Seconds a deadline may be late by on a loaded machine (the event loop's timers)."""
 
 
 def _demo_accessions(count: int) -> list[str]:
@@ -226,3 +241,136 @@ def test_jobs_waiting_to_write_hold_no_reader(bounded_store: tuple[Store, str, s
         for thread in threads:
             thread.join(max(0.0, deadline - time.monotonic()))
         assert len(done) == 6 and min(done) > 0, f"{len(done)} of 6 jobs written in 20 s"
+
+
+# ---------------------------------------------------------------------------------------------
+# Row 13: a live server
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, str]]:
+    """``idmapping serve`` with the demo release and short deadlines, and a finished job."""
+    tmp = tmp_path_factory.mktemp("http")
+    settings = {"IDMAPPING_DEMO": "true", "IDMAPPING_HEADER_TIMEOUT_SECONDS": str(HEADER_TIMEOUT),
+                "IDMAPPING_BODY_TIMEOUT_SECONDS": str(BODY_TIMEOUT),
+                "IDMAPPING_KEEP_ALIVE_SECONDS": str(KEEP_ALIVE)}
+    with Server(str(tmp / "store.sqlite"), tmp / "server.log", settings) as server:
+        response = httpx.post(server.url + "/idmapping/run", timeout=60, data={
+            "from": "UniProtKB_AC-ID", "to": "UniProtKB",
+            "ids": ",".join([*_demo_accessions(5), "NOPE1"])})
+        assert response.status_code == 200, response.text
+        yield server, response.json()["jobId"]
+
+
+def _connect(server: Server) -> socket.socket:
+    return socket.create_connection(("127.0.0.1", server.port), timeout=10)
+
+
+def _until_closed(sock: socket.socket, trickle: bytes = b"", every: float = 2.0,
+                  limit: float = 15.0) -> tuple[float, bytes]:
+    """Send *trickle* a byte every *every* seconds until the server closes the connection;
+    return how long that took (*limit* when it did not) and what the server sent."""
+    start = time.monotonic()
+    received = b""
+    sent = 0
+    next_byte = start
+    while (now := time.monotonic()) - start < limit:
+        if sent < len(trickle) and now >= next_byte:
+            try:
+                sock.send(trickle[sent:sent + 1])
+            except OSError:
+                return time.monotonic() - start, received
+            sent += 1
+            next_byte = now + every
+        sock.settimeout(max(0.01, min(0.2, limit - (now - start))))
+        try:
+            data = sock.recv(65536)
+        except TimeoutError:
+            continue
+        except OSError:
+            return time.monotonic() - start, received
+        if not data:
+            return time.monotonic() - start, received
+        received += data
+    return limit, received
+
+
+SLOW_HEADERS = (b"GET /configure/idmapping/fields HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: "
+                + b"a" * 50)
+
+
+def test_slow_headers_are_cut(served: tuple[Server, str]) -> None:
+    server, _ = served
+    with _connect(server) as sock:
+        took, answer = _until_closed(sock, SLOW_HEADERS, every=2.0)
+    record("slow headers", header_timeout=HEADER_TIMEOUT, closed_after=round(took, 2))
+    assert took <= HEADER_TIMEOUT + SLACK, took
+    assert answer.startswith(b"HTTP/1.1 408 ")
+
+
+def test_many_slow_clients_are_cut_while_others_are_served(served: tuple[Server, str]) -> None:
+    server, _ = served
+    results: list[float] = []
+
+    def slow() -> None:
+        with _connect(server) as sock:
+            results.append(_until_closed(sock, SLOW_HEADERS, every=2.0)[0])
+
+    threads = [threading.Thread(target=slow) for _ in range(50)]
+    for thread in threads:
+        thread.start()
+    time.sleep(0.5)
+    with httpx.Client(base_url=server.url, timeout=10) as client:
+        assert client.get("/configure/idmapping/fields").status_code == 200
+    for thread in threads:
+        thread.join(30)
+    record("slow clients", clients=50, latest_close=round(max(results), 2))
+    assert len(results) == 50 and max(results) <= HEADER_TIMEOUT + SLACK + 1, results
+
+
+def test_a_silent_connection_is_closed(served: tuple[Server, str]) -> None:
+    server, _ = served
+    with _connect(server) as sock:
+        took, answer = _until_closed(sock)
+    assert took <= HEADER_TIMEOUT + SLACK and answer == b"", took
+
+
+def test_slow_body_is_cut_and_a_fair_one_is_read(served: tuple[Server, str]) -> None:
+    server, _ = served
+    head = (b"POST /idmapping/run HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 5000\r\n\r\n")
+    with _connect(server) as sock:
+        sock.sendall(head)
+        took, _ = _until_closed(sock, b"from=UniProtKB_AC-ID&to=UniProtKB&ids=" + b"X," * 100,
+                                every=1.0)
+    record("slow body", body_timeout=BODY_TIMEOUT, closed_after=round(took, 2))
+    assert took <= BODY_TIMEOUT + SLACK, took
+    # a large body sent at once is read whole: 2 MB of ids is refused for its size, not cut
+    ids = ",".join([*_demo_accessions(5)] + [f"NOPE{i}" for i in range(200_000)])
+    response = httpx.post(server.url + "/idmapping/run", timeout=60, data={
+        "from": "UniProtKB_AC-ID", "to": "UniProtKB", "ids": ids})
+    assert response.status_code == 400 and "maximum count limit" in response.text, \
+        response.text[:200]
+
+
+def test_an_idle_kept_alive_connection_is_closed(served: tuple[Server, str]) -> None:
+    server, _ = served
+    with _connect(server) as sock:
+        sock.sendall(b"GET /configure/idmapping/fields HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        took, answer = _until_closed(sock)
+    assert answer.startswith(b"HTTP/1.1 200 ")
+    assert took <= KEEP_ALIVE + SLACK, took
+
+
+def test_oversized_headers_are_refused(served: tuple[Server, str]) -> None:
+    server, _ = served
+    with _connect(server) as sock:
+        request = (b"GET /configure/idmapping/fields HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                   + b"X-Big: " + b"a" * (MAX_HEADER_BYTES * 2) + b"\r\n\r\n")
+        try:
+            sock.sendall(request)
+        except OSError:
+            pass  # closed while still sending: also refused
+        took, answer = _until_closed(sock, limit=5)
+    assert answer.startswith(b"HTTP/1.1 431 ") or answer == b"", answer[:100]
+    assert took < 5

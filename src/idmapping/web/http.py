@@ -22,7 +22,7 @@ from typing import Any
 import orjson
 from starlette.datastructures import MutableHeaders, UploadFile
 from starlette.formparsers import FormParser, MultiPartException, MultiPartParser
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -301,6 +301,10 @@ class CommonHeaders:
 
         try:
             await self.app(scope, receive, send_with_headers)
+        except ClientDisconnect:
+            # the connection closed before the request was read (the client left, or was
+            # too slow: see idmapping.web.deadlines): there is no one to answer
+            log.info("connection closed before the request to %s was read", scope.get("path"))
         except Exception:
             log.exception("unexpected error answering %s", scope.get("path"))
             if started:
