@@ -6,6 +6,9 @@
 * Row 13: ``idmapping serve`` closes connections that send a request too slowly (a "slow
   loris", headers or body), that send nothing, or that stay idle between requests, and refuses
   oversized headers; a client at a normal pace is served meanwhile.
+* Row 15: every GET route answers HEAD with the GET's status and headers and no body (the
+  app's routes are enumerated, so a new GET route without HEAD fails here), and
+  ``X-Forwarded-*`` headers count only from a trusted proxy.
 
 The server tests run ``idmapping serve`` in a child process on loopback, with the shipped demo
 release and deadlines of a few seconds.
@@ -13,23 +16,31 @@ release and deadlines of a few seconds.
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from importlib import resources
 from pathlib import Path
 
 import httpx
 import pytest
+from fastapi.routing import APIRoute
+from starlette.routing import BaseRoute, Route
 
-from idmapping.errors import StoreUnavailable
+from idmapping.errors import InvalidRequest, StoreUnavailable
 from idmapping.loader import demo_dir, load_demo
 from idmapping.mapping import map_ids
 from idmapping.model import MappingRequest
+from idmapping.server import prepare_store
+from idmapping.settings import Settings
 from idmapping.store import Store, open_store
 from idmapping.store.pool import Pool
+from idmapping.web import create_app
 from idmapping.web.deadlines import MAX_HEADER_BYTES
+from idmapping.web.proxies import TrustedProxies
 from reliability import Server, record
 from stores import fresh_database
 
@@ -244,12 +255,13 @@ def test_jobs_waiting_to_write_hold_no_reader(bounded_store: tuple[Store, str, s
 
 
 # ---------------------------------------------------------------------------------------------
-# Row 13: a live server
+# Rows 13 and 15: a live server
 
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, str]]:
-    """``idmapping serve`` with the demo release and short deadlines, and a finished job."""
+    """``idmapping serve`` with the demo release and short deadlines, and a finished job
+    (with a finished download of its results)."""
     tmp = tmp_path_factory.mktemp("http")
     settings = {"IDMAPPING_DEMO": "true", "IDMAPPING_HEADER_TIMEOUT_SECONDS": str(HEADER_TIMEOUT),
                 "IDMAPPING_BODY_TIMEOUT_SECONDS": str(BODY_TIMEOUT),
@@ -259,7 +271,18 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, s
             "from": "UniProtKB_AC-ID", "to": "UniProtKB",
             "ids": ",".join([*_demo_accessions(5), "NOPE1"])})
         assert response.status_code == 200, response.text
-        yield server, response.json()["jobId"]
+        job = response.json()["jobId"]
+        response = httpx.post(server.url + "/idmapping/download/run", timeout=60,
+                              data={"jobId": job, "format": "tsv"})
+        assert response.status_code == 200, response.text
+        download = response.json()["jobId"]
+        deadline = time.monotonic() + 60
+        while httpx.get(f"{server.url}/idmapping/download/status/{download}"
+                        ).json()["jobStatus"] != "FINISHED":
+            assert time.monotonic() < deadline, "the download did not finish"
+            time.sleep(0.1)
+        server.download = download  # type: ignore[attr-defined]
+        yield server, job
 
 
 def _connect(server: Server) -> socket.socket:
@@ -374,3 +397,126 @@ def test_oversized_headers_are_refused(served: tuple[Server, str]) -> None:
         took, answer = _until_closed(sock, limit=5)
     assert answer.startswith(b"HTTP/1.1 431 ") or answer == b"", answer[:100]
     assert took < 5
+
+
+# ---------------------------------------------------------------------------------------------
+# Row 15: HEAD on every GET route; forwarded headers from trusted proxies only
+
+
+def _flat(routes: Iterable[BaseRoute]) -> Iterator[BaseRoute]:
+    """Every route, those of included routers too (FastAPI may keep them as one entry that
+    holds the router)."""
+    for route in routes:
+        included = getattr(route, "original_router", None)
+        if included is not None:
+            yield from _flat(included.routes)
+        else:
+            yield route
+
+
+def _get_paths(tmp: Path) -> list[str]:
+    """The path of every GET route of the app (each must have HEAD routed too)."""
+    with open_store(str(tmp / "routes.sqlite")) as store:
+        app = create_app(Settings.load(environ={}, store=str(tmp / "routes.sqlite")), store)
+        routes = [r for r in _flat(app.routes) if isinstance(r, APIRoute | Route)]
+    heads = {r.path for r in routes if "HEAD" in (r.methods or ())}
+    paths = sorted({r.path for r in routes if "GET" in (r.methods or ())})
+    missing = [p for p in paths if p not in heads]
+    assert not missing, f"GET routes without HEAD: {missing}"
+    return paths
+
+
+def test_head_answers_like_get_on_every_get_route(served: tuple[Server, str],
+                                                  tmp_path: Path) -> None:
+    server, job = served
+    static = sorted(p.name for p in (resources.files("idmapping.web") / "static").iterdir())
+    values = {"job_id": job, "dataset": "uniprotkb", "name": static[0],
+              "download_id": server.download}  # type: ignore[attr-defined]
+    paths = _get_paths(tmp_path)
+    assert "/configure/idmapping/fields" in paths and "/idmapping/details/{job_id}" in paths
+    checked = []
+    with httpx.Client(base_url=server.url, timeout=60, follow_redirects=False) as client:
+        for path in paths:
+            names = [part[1:-1] for part in path.split("/") if part.startswith("{")]
+            unknown = [n for n in names if n not in values]
+            assert not unknown, f"give this test a value for {unknown} of {path}"
+            url = path.format(**values)
+            got, head = client.get(url), client.head(url)
+            assert head.status_code == got.status_code, (url, got.status_code, head.status_code)
+            assert head.content == b"", url
+            skip = {"date", "transfer-encoding", "content-length"}
+            assert {k: v for k, v in head.headers.items() if k not in skip} == \
+                {k: v for k, v in got.headers.items() if k not in skip}, url
+            if "content-length" in head.headers and "content-length" in got.headers:
+                assert head.headers["content-length"] == got.headers["content-length"], url
+            checked.append((url, got.status_code))
+    record("HEAD routes", routes=len(checked), statuses=sorted({s for _, s in checked}))
+    assert len(checked) >= 25
+
+
+FORWARDED = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "maps.example.org",
+             "X-Forwarded-For": "203.0.113.9"}
+
+
+def test_forwarded_headers_count_from_a_trusted_proxy_only(served: tuple[Server, str],
+                                                           tmp_path: Path) -> None:
+    server, job = served
+    # the live server trusts loopback (the default): its client here is a proxy
+    location = httpx.get(f"{server.url}/idmapping/status/{job}",
+                         headers=FORWARDED).headers["location"]
+    assert location.startswith("https://maps.example.org/idmapping/") and location.endswith(job)
+    # an app whose client (203.0.113.7) is not a trusted proxy ignores them
+    store_path = str(tmp_path / "proxy.sqlite")
+    for trusted, honoured in (("127.0.0.1,::1", False), ("", False),
+                              ("203.0.113.0/24", True), ("*", True)):
+        settings = Settings.load(environ={}, store=store_path, forwarded_allow_ips=trusted)
+        prepare_store(settings)
+        location, job_id = asyncio.run(_status_location(settings))
+        base = "https://maps.example.org" if honoured else "http://testserver"
+        assert location.startswith(f"{base}/idmapping/") and location.endswith(job_id), \
+            (trusted, location)
+
+
+async def _status_location(settings: Settings) -> tuple[str, str]:
+    """The ``Location`` of a finished job's status, asked with :data:`FORWARDED` by a client
+    at 203.0.113.7 (the app on an ASGI transport), and the job's id."""
+    with open_store(settings.store_url) as store:
+        app = create_app(settings, store)
+        transport = httpx.ASGITransport(app=app, client=("203.0.113.7", 4567))
+        try:
+            async with httpx.AsyncClient(transport=transport, base_url="http://testserver"
+                                         ) as client:
+                response = await client.post("/idmapping/run", data={
+                    "from": "UniProtKB_AC-ID", "to": "UniProtKB",
+                    "ids": ",".join(_demo_accessions(2))})
+                job_id = response.json()["jobId"]
+                response = await client.get(f"/idmapping/status/{job_id}", headers=FORWARDED)
+        finally:
+            app.state.ctx.jobs.close()
+    return response.headers["location"], job_id
+
+
+def test_forwarded_for_names_the_client() -> None:
+    seen: list[tuple[str, int] | None] = []
+
+    async def app(scope: dict[str, object], receive: object, send: object) -> None:
+        seen.append(scope["client"])  # type: ignore[arg-type]
+
+    proxies = TrustedProxies(app, "10.0.0.0/8")  # type: ignore[arg-type]
+
+    for client, chain, expected in (
+            (("10.0.0.2", 1), "198.51.100.1, 10.0.0.5", ("198.51.100.1", 0)),
+            (("10.0.0.2", 1), "198.51.100.1, 192.0.2.4", ("192.0.2.4", 0)),
+            (("10.0.0.2", 1), "not-an-address", ("10.0.0.2", 1)),
+            (("192.0.2.8", 1), "198.51.100.1", ("192.0.2.8", 1))):
+        scope = {"type": "http", "client": client, "headers": [(b"x-forwarded-for",
+                                                                 chain.encode())]}
+        asyncio.run(proxies(scope, None, None))  # type: ignore[arg-type]
+        assert seen[-1] == expected, (client, chain)
+
+
+def test_a_wrong_trusted_proxy_setting_stops_the_start(tmp_path: Path) -> None:
+    settings = Settings.load(environ={}, store=str(tmp_path / "s.sqlite"),
+                             forwarded_allow_ips="127.0.0.1, proxy.example.org")
+    with pytest.raises(InvalidRequest, match="forwarded_allow_ips"):
+        create_app(settings)

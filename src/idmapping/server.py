@@ -100,13 +100,17 @@ def uvicorn_options(settings: Settings) -> dict[str, Any]:
 
     The HTTP protocol is uvicorn's httptools one with deadlines for reading a request
     (:class:`~idmapping.web.deadlines.DeadlineProtocol`, given its deadlines by
-    :func:`~idmapping.web.deadlines.configure`). No websockets are served.
+    :func:`~idmapping.web.deadlines.configure`). uvicorn's own handling of ``X-Forwarded-*`` is
+    off: the app honours them from trusted proxies only, ``X-Forwarded-Host`` included
+    (:mod:`idmapping.web.proxies`), which uvicorn's would prevent by replacing the proxy's
+    address with the client's first. No websockets are served.
     """
     return {
         "host": settings.host,
         "port": settings.port,
         "http": DeadlineProtocol,
         "ws": "none",
+        "proxy_headers": False,
         "timeout_keep_alive": settings.keep_alive_seconds,
         "limit_concurrency": settings.max_connections or None,
         "timeout_graceful_shutdown": settings.shutdown_timeout_seconds,

@@ -117,6 +117,9 @@ class Settings:
     shutdown_timeout_seconds: int = _declare(
         30, "Seconds a stopping server waits for the requests in progress before it cancels "
         "them", minimum=0)
+    forwarded_allow_ips: str = _declare(
+        "127.0.0.1,::1", "Proxies whose X-Forwarded-For/-Proto/-Host headers are honoured: "
+        "addresses or networks, comma-separated ('*': any client; empty: none)")
     max_job_bytes: int = _declare(
         16 * 1024 * 1024, "Largest ids text a job stores, in UTF-8 bytes: kept as submitted "
         "up to this size, else joined by commas without the whitespace around the ids; "
