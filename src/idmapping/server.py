@@ -19,6 +19,7 @@ import contextlib
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import uvicorn
 from fastapi import FastAPI
@@ -29,8 +30,10 @@ from idmapping.runtime import tune_gc
 from idmapping.settings import Settings
 from idmapping.store import open_store
 from idmapping.web import create_app
+from idmapping.web.deadlines import DeadlineProtocol, configure
 
-__all__ = ["Prepared", "prepare_store", "serve", "worker_app", "SETTINGS_VARIABLE"]
+__all__ = ["Prepared", "prepare_store", "serve", "worker_app", "uvicorn_options",
+           "SETTINGS_VARIABLE"]
 
 SETTINGS_VARIABLE = "IDMAPPING_SERVE_SETTINGS"
 """Where the processes of ``serve --workers N`` find the settings of their parent (JSON)."""
@@ -67,10 +70,10 @@ def serve(settings: Settings) -> None:
     processes), with this process's garbage collector tuned for serving.
     """
     tune_gc()
+    configure(settings)
     settings = settings.replace(store=settings.store_url)  # every process opens the same store
     if settings.workers == 1:
-        uvicorn.run(create_app(settings), host=settings.host, port=settings.port,
-                    log_level="info")
+        uvicorn.run(create_app(settings), **uvicorn_options(settings))
         return
     # uvicorn starts each worker process afresh (multiprocessing's spawn) and has it import
     # an app factory by name, with no arguments; the only thing spawned processes inherit from
@@ -79,15 +82,40 @@ def serve(settings: Settings) -> None:
     # removed after: workers never read individual IDMAPPING_* variables, which could say
     # something else than the command line did.
     with _variable(SETTINGS_VARIABLE, settings.to_json().decode()):
-        uvicorn.run(f"{__name__}:worker_app", factory=True, host=settings.host,
-                    port=settings.port, workers=settings.workers, log_level="info")
+        uvicorn.run(f"{__name__}:worker_app", factory=True, workers=settings.workers,
+                    **uvicorn_options(settings))
 
 
 def worker_app() -> FastAPI:
     """The app of one worker process of :func:`serve` (uvicorn's factory): built from the
     settings its parent serialised, in a process tuned for serving."""
     tune_gc()
-    return create_app(Settings.from_json(os.environ[SETTINGS_VARIABLE]))
+    settings = Settings.from_json(os.environ[SETTINGS_VARIABLE])
+    configure(settings)
+    return create_app(settings)
+
+
+def uvicorn_options(settings: Settings) -> dict[str, Any]:
+    """uvicorn's options for serving with *settings* (``uvicorn.run(app, **options)``).
+
+    The HTTP protocol is uvicorn's httptools one with deadlines for reading a request
+    (:class:`~idmapping.web.deadlines.DeadlineProtocol`, given its deadlines by
+    :func:`~idmapping.web.deadlines.configure`). uvicorn's own handling of ``X-Forwarded-*`` is
+    off: the app honours them from trusted proxies only, ``X-Forwarded-Host`` included
+    (:mod:`idmapping.web.proxies`), which uvicorn's would prevent by replacing the proxy's
+    address with the client's first. No websockets are served.
+    """
+    return {
+        "host": settings.host,
+        "port": settings.port,
+        "http": DeadlineProtocol,
+        "ws": "none",
+        "proxy_headers": False,
+        "timeout_keep_alive": settings.keep_alive_seconds,
+        "limit_concurrency": settings.max_connections or None,
+        "timeout_graceful_shutdown": settings.shutdown_timeout_seconds,
+        "log_level": "info",
+    }
 
 
 @contextlib.contextmanager

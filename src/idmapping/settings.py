@@ -31,6 +31,7 @@ import orjson
 import platformdirs
 
 from idmapping.errors import InvalidRequest
+from idmapping.store.pool import DEFAULT_READERS
 
 __all__ = ["Setting", "SETTINGS", "Settings", "default_store_path", "ENV_PREFIX"]
 
@@ -68,6 +69,9 @@ class Settings:
     workers: int = _declare(1, "Number of server processes", minimum=1)
     job_threads: int = _declare(2, "Threads per server process that run mapping jobs",
                                 minimum=1)
+    reader_connections: int = _declare(
+        DEFAULT_READERS, "Most store connections per server process that read at once; more "
+        "concurrent reads wait for one", minimum=1)
     inline_job_ids: int = _declare(
         20000, "Jobs with at most this many ids are finished before /idmapping/run answers",
         minimum=0)
@@ -95,6 +99,27 @@ class Settings:
     max_id_length: int = _declare(1000, "Longest id accepted, in characters", minimum=1)
     max_body_bytes: int = _declare(64 * 1024 * 1024, "Largest request body accepted, in bytes",
                                    minimum=1)
+    header_timeout_seconds: float = _declare(
+        10.0, "Seconds a client has to send a request's line and headers (from its first "
+        "byte, or from connecting); the connection is closed after", minimum=0.1)
+    body_timeout_seconds: float = _declare(
+        30.0, "Seconds a request body may take to arrive, one more for every "
+        "body_min_bytes_per_second bytes received; the connection is closed after",
+        minimum=0.1)
+    body_min_bytes_per_second: int = _declare(
+        10000, "The slowest upload that body_timeout_seconds is extended for, in bytes per "
+        "second", minimum=1)
+    keep_alive_seconds: int = _declare(
+        5, "Seconds an idle connection is kept open for a next request", minimum=1)
+    max_connections: int = _declare(
+        1000, "Most open connections per server process; requests beyond are answered 503 "
+        "(0: no limit)", minimum=0)
+    shutdown_timeout_seconds: int = _declare(
+        30, "Seconds a stopping server waits for the requests in progress before it cancels "
+        "them", minimum=0)
+    forwarded_allow_ips: str = _declare(
+        "127.0.0.1,::1", "Proxies whose X-Forwarded-For/-Proto/-Host headers are honoured: "
+        "addresses or networks, comma-separated ('*': any client; empty: none)")
     max_job_bytes: int = _declare(
         16 * 1024 * 1024, "Largest ids text a job stores, in UTF-8 bytes: kept as submitted "
         "up to this size, else joined by commas without the whitespace around the ids; "

@@ -96,7 +96,7 @@ def run_worker(settings: Settings, concurrency: int, loglevel: str = "info") -> 
     if not settings.broker_url:
         raise InvalidRequest("A worker needs a broker: --broker-url or IDMAPPING_BROKER_URL")
     app = celery_app(settings)
-    with open_store(settings.store_url) as store, \
+    with open_store(settings.store_url, readers=settings.reader_connections) as store, \
             JobService(store, settings, CeleryDispatcher(app)) as jobs:
 
         @app.task(name=TASK_NAME)  # type: ignore[untyped-decorator]

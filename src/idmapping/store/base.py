@@ -153,6 +153,11 @@ class Store(abc.ABC):
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def reads_now(self) -> bool:
+        """Whether a read would start at once, not wait for a connection (see
+        ``reader_connections``)."""
+        return True
+
     @abc.abstractmethod
     def close(self) -> None:
         """Close every connection."""

@@ -18,10 +18,13 @@ A load runs in three steps on a connection of its own:
 The tables are made LOGGED before the switch because an UNLOGGED table is emptied after a server
 crash: the current release would be lost, and it would not reach a streaming replica either.
 
-Connections: one per thread for reads (autocommit; a lookup runs in a transaction of its own
-with a server-side cursor), one per thread for writing job results (a result stream may last
-as long as its lookup, so it must not hold the shared lock), and one shared, lock-guarded
-connection for the other writes.
+Connections: a bounded pool for reads (:class:`~idmapping.store.pool.Pool`, at most the
+``reader_connections`` setting; autocommit; a lookup runs in a transaction of its own with a
+server-side cursor, and keeps its connection until its rows are read), a pool as large for
+writing job results (a result stream may last as long as its lookup, so it must not hold the
+shared lock), and one shared, lock-guarded connection for the other writes: at most
+2 × ``reader_connections`` + 1 per process, however many threads the web server runs (a load's
+DROP SCHEMA opens one more while it runs).
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ from idmapping.catalogue import Catalogue
 from idmapping.errors import InvalidRequest, NoRelease, NotFound, StoreDamaged, StoreError
 from idmapping.model import Release
 from idmapping.store.plans import FacetQuery, FilterQuery, HoldingRow, HoldingsPlan, LookupPlan
+from idmapping.store.pool import DEFAULT_READERS, Pool
 from idmapping.store.postgres_driver import (
     Connection,
     adapt,
@@ -94,17 +98,23 @@ class PostgresStore(SqlStore):
     """Releases and jobs in one PostgreSQL database.
 
     :param url: a libpq URL, ``postgresql://user:password@host:port/dbname``.
+    :param readers: the most reader connections open at once (threads beyond wait), and as
+        many for writing job results.
     """
 
     main = f"{MAIN}."
 
-    def __init__(self, url: str, catalogue: Catalogue | None = None) -> None:
+    def __init__(self, url: str, catalogue: Catalogue | None = None,
+                 readers: int = DEFAULT_READERS) -> None:
         super().__init__(catalogue)
         self._conninfo = url
         self.url = shown_url(url)
         self._lock = threading.Lock()
         self._write_lock = threading.RLock()
-        self._local = threading.local()
+        self._readers: Pool[Connection] = Pool(readers, self._connect, self._forget,
+                                               _returned, _usable)
+        self._results: Pool[Connection] = Pool(readers, self._connect, self._forget,
+                                               _returned, _usable)
         self._connections: list[Connection] = []
         self._codes: dict[int, dict[str, int]] = {}
         self._doc_counts: dict[int, dict[str, int]] = {}
@@ -124,6 +134,8 @@ class PostgresStore(SqlStore):
                              f"{first_line(exc)}") from exc
 
     def close(self) -> None:
+        self._readers.close()
+        self._results.close()
         with self._lock:
             connections, self._connections = self._connections, []
         for conn in connections:
@@ -151,16 +163,8 @@ class PostgresStore(SqlStore):
         with self._lock, contextlib.suppress(ValueError):
             self._connections.remove(conn)
 
-    def _local_conn(self, name: str) -> Connection:
-        """This thread's connection for *name* (``reader``, ``results``), reopened if lost."""
-        conn: Connection | None = getattr(self._local, name, None)
-        if conn is None or conn.closed or conn.broken:
-            conn = self._connect()
-            setattr(self._local, name, conn)
-        return conn
-
-    def _reader(self) -> Connection:
-        return self._local_conn("reader")
+    def reads_now(self) -> bool:
+        return self._readers.idle > 0 or self._readers.holds()
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[Connection]:
@@ -203,19 +207,19 @@ class PostgresStore(SqlStore):
 
     def _check_release_schema(self, release: Release) -> None:
         """Check that *release*'s schema is there and holds the data that was loaded."""
-        conn = self._reader()
-        schema = f"{RELEASE_PREFIX}{release.id}"
-        advice = "Nothing was changed. Load the release again ('idmapping load FILE...')."
-        exists = conn.execute("SELECT to_regclass(%s)", (f"{schema}.meta",)).fetchone()
-        if exists is None or exists[0] is None:
-            raise StoreDamaged(f"The schema of release {release.name}, {schema}, is missing "
-                               f"or incomplete. {advice}")
-        found = dict(conn.execute(
-            sql.SQL("SELECT key, value FROM {}.meta").format(sql.Identifier(schema))))
-        identity = release.stats.get("identity")
-        if identity is not None and found.get("identity") != identity:
-            raise StoreDamaged(f"The schema of release {release.name}, {schema}, is not the "
-                               f"data that was loaded. {advice}")
+        with self._readers.lease() as conn:
+            schema = f"{RELEASE_PREFIX}{release.id}"
+            advice = "Nothing was changed. Load the release again ('idmapping load FILE...')."
+            exists = conn.execute("SELECT to_regclass(%s)", (f"{schema}.meta",)).fetchone()
+            if exists is None or exists[0] is None:
+                raise StoreDamaged(f"The schema of release {release.name}, {schema}, is missing "
+                                   f"or incomplete. {advice}")
+            found = dict(conn.execute(
+                sql.SQL("SELECT key, value FROM {}.meta").format(sql.Identifier(schema))))
+            identity = release.stats.get("identity")
+            if identity is not None and found.get("identity") != identity:
+                raise StoreDamaged(f"The schema of release {release.name}, {schema}, is not the "
+                                   f"data that was loaded. {advice}")
 
     @translated
     def set_current(self, release_id: int) -> Release:
@@ -247,9 +251,8 @@ class PostgresStore(SqlStore):
         """Remove what loads that stopped half-way left behind, and schemas of no release."""
         super()._remove_unfinished()
         known = {f"{RELEASE_PREFIX}{r.id}" for r in self.releases()}
-        rows = self._reader().execute(
-            "SELECT nspname FROM pg_namespace WHERE nspname ~ %s",
-            (f"^{RELEASE_PREFIX}[0-9]+$",)).fetchall()
+        rows = self._query("SELECT nspname FROM pg_namespace WHERE nspname ~ ?",
+                           (f"^{RELEASE_PREFIX}[0-9]+$",))
         for (name,) in rows:
             if name not in known:
                 self._droprelease_schema(sql.Identifier(name))
@@ -277,15 +280,16 @@ class PostgresStore(SqlStore):
 
     @translated
     def release_counts(self, release: Release) -> dict[str, int]:
-        conn, schema = self._reader(), release_schema(release.id)
-        counts: dict[str, int] = dict(conn.execute(sql.SQL(
-            "SELECT d.name, c.n FROM (SELECT db, count(*) AS n FROM {s}.xrefs GROUP BY db) c "
-            "JOIN {s}.dbs d ON d.code = c.db ORDER BY d.name").format(s=schema)).fetchall())
-        for table in ("entries", "secondary", "deleted", *DOCUMENT_TABLES.values()):
-            row = conn.execute(sql.SQL("SELECT count(*) FROM {}.{}").format(
-                schema, sql.Identifier(table))).fetchone()
-            counts[f"({table})"] = int(row[0]) if row else 0
-        return counts
+        with self._readers.lease() as conn:
+            schema = release_schema(release.id)
+            counts: dict[str, int] = dict(conn.execute(sql.SQL(
+                "SELECT d.name, c.n FROM (SELECT db, count(*) AS n FROM {s}.xrefs GROUP BY db) c "
+                "JOIN {s}.dbs d ON d.code = c.db ORDER BY d.name").format(s=schema)).fetchall())
+            for table in ("entries", "secondary", "deleted", *DOCUMENT_TABLES.values()):
+                row = conn.execute(sql.SQL("SELECT count(*) FROM {}.{}").format(
+                    schema, sql.Identifier(table))).fetchone()
+                counts[f"({table})"] = int(row[0]) if row else 0
+            return counts
 
     @translated
     def size_bytes(self) -> dict[str, int]:
@@ -298,39 +302,44 @@ class PostgresStore(SqlStore):
         return self._schema_size(f"{RELEASE_PREFIX}{release.id}")
 
     def _schema_size(self, schema: str) -> int:
-        row = self._reader().execute(
+        rows = self._query(
             "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c "
             "JOIN pg_namespace n ON n.oid = c.relnamespace "
-            "WHERE n.nspname = %s AND c.relkind = 'r'", (schema,)).fetchone()
-        return int(row[0]) if row else 0
+            "WHERE n.nspname = ? AND c.relkind = 'r'", (schema,))
+        return int(rows[0][0]) if rows else 0
 
     # -- mapping ----------------------------------------------------------------------------
 
     @translated
     def lookup(self, plan: LookupPlan) -> tuple[str, Iterator[tuple[int, str, int]]]:
-        conn = self._reader()
-        release = self._current(conn)
-        query, params = lookup_sql(plan, self._codes_of(conn, release),
-                                   taxonomy=bool(release.stats.get("taxa")))
+        with self._readers.lease() as conn:
+            release = self._current(conn)
+            query, params = lookup_sql(plan, self._codes_of(conn, release),
+                                       taxonomy=bool(release.stats.get("taxa")))
         # Like SQLite's, the query runs when the rows are first asked for: a lookup that is
-        # never read leaves no transaction open.
+        # never read leaves no transaction open, and holds no connection.
         return release.name, self._translated_rows(
-            self._stream(conn, release, plan, adapt(query), params))
+            self._stream(release, plan, adapt(query), params))
 
     @translated
     def holdings(self, plan: HoldingsPlan) -> tuple[str, list[HoldingRow]]:
-        conn = self._reader()
-        release = self._current(conn)
-        query = holdings_sql(plan, self._codes_of(conn, release))
-        return release.name, list(self._stream(conn, release, plan, query, []))
+        with self._readers.lease() as conn:
+            release = self._current(conn)
+            query = holdings_sql(plan, self._codes_of(conn, release))
+            return release.name, list(self._stream(release, plan, query, []))
 
     def _translated_rows(self, rows: Iterator[tuple[int, str, int]]
                          ) -> Iterator[tuple[int, str, int]]:
         with translating(self.url):  # read after lookup() has returned
             yield from rows
 
-    def _stream(self, conn: Connection, release: Release, plan: LookupPlan | HoldingsPlan,
-                query: str, params: list[Any]) -> Iterator[Any]:
+    def _stream(self, release: Release, plan: LookupPlan | HoldingsPlan, query: str,
+                params: list[Any]) -> Iterator[Any]:
+        with self._readers.lease() as conn:  # until the rows are read, closed or dropped
+            yield from self._stream_on(conn, release, plan, query, params)
+
+    def _stream_on(self, conn: Connection, release: Release, plan: LookupPlan | HoldingsPlan,
+                   query: str, params: list[Any]) -> Iterator[Any]:
         token = object()
         if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
             conn.rollback()  # a lookup on this connection that was left half-read
@@ -382,31 +391,31 @@ class PostgresStore(SqlStore):
 
     @translated
     def _release_rows(self, query: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        conn = self._reader()
-        rel = f"{RELEASE_PREFIX}{self._current(conn).id}."
-        return conn.execute(adapt(query.replace("{rel}", rel)), params).fetchall()
+        with self._readers.lease() as conn:
+            rel = f"{RELEASE_PREFIX}{self._current(conn).id}."
+            return conn.execute(adapt(query.replace("{rel}", rel)), params).fetchall()
 
     @translated
     def _entry_fact_rows(self, accessions: list[str]
                          ) -> tuple[list[FactRow], list[tuple[str, str]]]:
-        conn = self._reader()
-        schema = release_schema(self._current(conn).id)
-        rows = conn.execute(sql.SQL(
-            "SELECT e.accession, e.name, e.reviewed, e.taxon, d.name, x.value "
-            "FROM {s}.entries e LEFT JOIN {s}.xrefs x ON x.entry = e.id "
-            "LEFT JOIN {s}.dbs d ON d.code = x.db "
-            "WHERE e.accession = ANY(%s) ORDER BY e.id, x.db, x.value").format(s=schema),
-            (accessions,)).fetchall()
-        deleted = conn.execute(sql.SQL(
-            "SELECT accession, source FROM {}.deleted WHERE accession = ANY(%s)").format(schema),
-            (accessions,)).fetchall()
-        return rows, deleted
+        with self._readers.lease() as conn:
+            schema = release_schema(self._current(conn).id)
+            rows = conn.execute(sql.SQL(
+                "SELECT e.accession, e.name, e.reviewed, e.taxon, d.name, x.value "
+                "FROM {s}.entries e LEFT JOIN {s}.xrefs x ON x.entry = e.id "
+                "LEFT JOIN {s}.dbs d ON d.code = x.db "
+                "WHERE e.accession = ANY(%s) ORDER BY e.id, x.db, x.value").format(s=schema),
+                (accessions,)).fetchall()
+            deleted = conn.execute(sql.SQL(
+                "SELECT accession, source FROM {}.deleted WHERE accession = ANY(%s)"
+            ).format(schema), (accessions,)).fetchall()
+            return rows, deleted
 
     @translated
     def sample_accessions(self, limit: int) -> list[str]:
-        conn = self._reader()
-        rel = f"{RELEASE_PREFIX}{self._current(conn).id}."
-        return [row[0] for row in conn.execute(sample_sql(rel, "%s"), (SAMPLE_SCAN, limit))]
+        with self._readers.lease() as conn:
+            rel = f"{RELEASE_PREFIX}{self._current(conn).id}."
+            return [row[0] for row in conn.execute(sample_sql(rel, "%s"), (SAMPLE_SCAN, limit))]
 
     @translated
     def documents(self, kind: str, keys: Sequence[str], flat: bool = False
@@ -414,70 +423,71 @@ class PostgresStore(SqlStore):
         wanted = list(dict.fromkeys(keys))
         if not wanted:
             return {}
-        conn = self._reader()
-        schema = release_schema(self._current(conn).id)
-        key = sql.Identifier(DOCUMENT_COLUMNS[kind][0][0])
-        extra = sql.SQL("flat" if flat and kind == "uniprotkb" else "NULL::bytea")
-        rows = conn.execute(sql.SQL("SELECT {k}, doc, {x} FROM {s}.{t} WHERE {k} = ANY(%s)")
-                            .format(k=key, x=extra, s=schema,
-                                    t=sql.Identifier(DOCUMENT_TABLES[kind])), (wanted,))
-        return {ident: (bytes(doc), None if text is None else bytes(text))
-                for ident, doc, text in rows}
+        with self._readers.lease() as conn:
+            schema = release_schema(self._current(conn).id)
+            key = sql.Identifier(DOCUMENT_COLUMNS[kind][0][0])
+            extra = sql.SQL("flat" if flat and kind == "uniprotkb" else "NULL::bytea")
+            rows = conn.execute(sql.SQL("SELECT {k}, doc, {x} FROM {s}.{t} WHERE {k} = ANY(%s)")
+                                .format(k=key, x=extra, s=schema,
+                                        t=sql.Identifier(DOCUMENT_TABLES[kind])), (wanted,))
+            return {ident: (bytes(doc), None if text is None else bytes(text))
+                    for ident, doc, text in rows}
 
     @translated
     def document_counts(self) -> dict[str, int]:
-        conn = self._reader()
-        release = self._current(conn)
-        cached = self._doc_counts.get(release.id)
-        if cached is None:
-            cached = {}
-            for kind, table in DOCUMENT_TABLES.items():
-                exists = conn.execute("SELECT to_regclass(%s)",
-                                      (f"{RELEASE_PREFIX}{release.id}.{table}",)).fetchone()
-                if exists is None or exists[0] is None:
-                    cached[kind] = 0
-                    continue
-                row = conn.execute(sql.SQL("SELECT count(*) FROM {}.{}").format(
-                    release_schema(release.id), sql.Identifier(table))).fetchone()
-                cached[kind] = int(row[0]) if row else 0
-            self._doc_counts[release.id] = cached
-        return dict(cached)
+        with self._readers.lease() as conn:
+            release = self._current(conn)
+            cached = self._doc_counts.get(release.id)
+            if cached is None:
+                cached = {}
+                for kind, table in DOCUMENT_TABLES.items():
+                    exists = conn.execute("SELECT to_regclass(%s)",
+                                          (f"{RELEASE_PREFIX}{release.id}.{table}",)).fetchone()
+                    if exists is None or exists[0] is None:
+                        cached[kind] = 0
+                        continue
+                    row = conn.execute(sql.SQL("SELECT count(*) FROM {}.{}").format(
+                        release_schema(release.id), sql.Identifier(table))).fetchone()
+                    cached[kind] = int(row[0]) if row else 0
+                self._doc_counts[release.id] = cached
+            return dict(cached)
 
     @translated
     def filtered_results(self, job_id: str, query: FilterQuery, offset: int, limit: int | None
                          ) -> tuple[int, list[tuple[str, str]]]:
-        conn = self._reader()
-        release = self._current(conn)
-        page, count = filter_sql(query, f"{MAIN}.job_results", f"{RELEASE_PREFIX}{release.id}.",
-                                 ' COLLATE "C"')
-        params = filter_params(query, job_id)
-        try:
-            row = conn.execute(adapt(count), params).fetchone()
-            rows = conn.execute(adapt(page), [*params, limit, offset]).fetchall()
-        except psycopg.errors.UndefinedTable:
-            raise InvalidRequest(OLD_RELEASE) from None
-        except psycopg.errors.UndefinedColumn as exc:
-            old = missing_column(query, str(exc))
-            if old is None:
-                raise
-            raise InvalidRequest(old) from None
-        return (int(row[0]) if row else 0), [(r[0], r[1]) for r in rows]
+        with self._readers.lease() as conn:
+            release = self._current(conn)
+            page, count = filter_sql(query, f"{MAIN}.job_results", f"{RELEASE_PREFIX}{release.id}.",
+                                     ' COLLATE "C"')
+            params = filter_params(query, job_id)
+            try:
+                row = conn.execute(adapt(count), params).fetchone()
+                rows = conn.execute(adapt(page), [*params, limit, offset]).fetchall()
+            except psycopg.errors.UndefinedTable:
+                raise InvalidRequest(OLD_RELEASE) from None
+            except psycopg.errors.UndefinedColumn as exc:
+                old = missing_column(query, str(exc))
+                if old is None:
+                    raise
+                raise InvalidRequest(old) from None
+            return (int(row[0]) if row else 0), [(r[0], r[1]) for r in rows]
 
     @translated
     def facet_counts(self, job_id: str, query: FilterQuery, facet: FacetQuery
                      ) -> list[tuple[int, int]]:
-        conn = self._reader()
-        release = self._current(conn)
-        text, params = facet_sql(query, facet, f"{MAIN}.job_results",
-                                 f"{RELEASE_PREFIX}{release.id}.", ' COLLATE "C"')
-        try:
-            rows = conn.execute(adapt(text), [*params, *filter_params(query, job_id)]).fetchall()
-        except psycopg.errors.UndefinedTable:
-            raise InvalidRequest(OLD_RELEASE) from None
-        except psycopg.errors.UndefinedColumn as exc:
-            raise InvalidRequest(missing_column(query, str(exc))
-                                 or OLD_FACETS.format(facet.column)) from None
-        return [(int(r[0]), int(r[1])) for r in rows]
+        with self._readers.lease() as conn:
+            release = self._current(conn)
+            text, params = facet_sql(query, facet, f"{MAIN}.job_results",
+                                     f"{RELEASE_PREFIX}{release.id}.", ' COLLATE "C"')
+            try:
+                rows = conn.execute(adapt(text),
+                                    [*params, *filter_params(query, job_id)]).fetchall()
+            except psycopg.errors.UndefinedTable:
+                raise InvalidRequest(OLD_RELEASE) from None
+            except psycopg.errors.UndefinedColumn as exc:
+                raise InvalidRequest(missing_column(query, str(exc))
+                                     or OLD_FACETS.format(facet.column)) from None
+            return [(int(r[0]), int(r[1])) for r in rows]
 
     @translated
     def uniparc_suggestions(self, id_type: str, keys: Sequence[str]) -> dict[str, list[str]]:
@@ -485,27 +495,28 @@ class PostgresStore(SqlStore):
         found: dict[str, list[str]] = {}
         if not wanted or not self.document_counts().get("uniparc"):
             return found
-        conn = self._reader()
-        rows = conn.execute(sql.SQL(
-            "SELECT DISTINCT key, upi FROM {}.uniparc_xrefs WHERE db = %s AND key = ANY(%s) "
-            "ORDER BY key, upi").format(release_schema(self._current(conn).id)), (id_type, wanted))
-        return grouped(rows)
+        with self._readers.lease() as conn:
+            rows = conn.execute(sql.SQL(
+                "SELECT DISTINCT key, upi FROM {}.uniparc_xrefs WHERE db = %s AND key = ANY(%s) "
+                "ORDER BY key, upi").format(release_schema(self._current(conn).id)),
+                (id_type, wanted))
+            return grouped(rows)
 
     @translated
     def members(self, id_type: str, ids: Sequence[str]) -> dict[str, list[str]]:
-        conn = self._reader()
-        release = self._current(conn)
-        code = self._codes_of(conn, release).get(id_type)
-        found: dict[str, list[str]] = {}
-        if code is None or not ids:
-            return found
-        rows = conn.execute(sql.SQL(
-            "SELECT x.value, e.accession FROM {s}.xrefs x JOIN {s}.entries e ON e.id = x.entry "
-            "WHERE x.db = %s AND x.key = ANY(%s) "
-            "ORDER BY x.value, e.reviewed DESC NULLS LAST, e.accession").format(
-                s=release_schema(release.id)),
-            (code, [i.lower() for i in dict.fromkeys(ids)]))
-        return grouped(rows)
+        with self._readers.lease() as conn:
+            release = self._current(conn)
+            code = self._codes_of(conn, release).get(id_type)
+            found: dict[str, list[str]] = {}
+            if code is None or not ids:
+                return found
+            rows = conn.execute(sql.SQL(
+                "SELECT x.value, e.accession FROM {s}.xrefs x JOIN {s}.entries e ON e.id = x.entry "
+                "WHERE x.db = %s AND x.key = ANY(%s) "
+                "ORDER BY x.value, e.reviewed DESC NULLS LAST, e.accession").format(
+                    s=release_schema(release.id)),
+                (code, [i.lower() for i in dict.fromkeys(ids)]))
+            return grouped(rows)
 
     # -- jobs -------------------------------------------------------------------------------
 
@@ -514,7 +525,8 @@ class PostgresStore(SqlStore):
 
     @translated
     def _query(self, query: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        return self._reader().execute(adapt(query), params).fetchall()
+        with self._readers.lease() as conn:
+            return conn.execute(adapt(query), params).fetchall()
 
     @translated
     def _change(self, query: str, params: Sequence[Any] = ()) -> int:
@@ -523,7 +535,11 @@ class PostgresStore(SqlStore):
 
     @translated
     def write_results(self, job_id: str, pairs: Iterable[tuple[str, str]]) -> int:
-        conn = self._local_conn("results")
+        with self._results.lease() as conn:
+            return self._write_results(conn, job_id, pairs)
+
+    def _write_results(self, conn: Connection, job_id: str, pairs: Iterable[tuple[str, str]]
+                       ) -> int:
         count = 0
         with conn.transaction():
             conn.execute(f"DELETE FROM {MAIN}.job_results WHERE job = %s", (job_id,))
@@ -543,3 +559,13 @@ class PostgresStore(SqlStore):
                 adapt(f"DELETE FROM {MAIN}.jobs {where} RETURNING id"), params).fetchall()]
             conn.execute(f"DELETE FROM {MAIN}.job_results WHERE job = ANY(%s)", (ids,))
         return len(ids)
+
+
+def _usable(conn: Connection) -> bool:
+    return not conn.closed and not conn.broken
+
+
+def _returned(conn: Connection) -> None:
+    """End whatever a connection going back to the pool left open (a lookup read in part)."""
+    if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+        conn.rollback()

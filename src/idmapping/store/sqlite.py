@@ -4,6 +4,13 @@ The main file (WAL) holds the list of releases and the jobs. Each release is bui
 its own beside it, with journaling off (a load that stops leaves only a file that the next load
 removes), then indexed, and made current by one small transaction in the main file. Readers
 attach the current release file read-only and immutable, so a load never slows them down.
+
+Reads go through a bounded pool of reader connections (:class:`~idmapping.store.pool.Pool`,
+the ``reader_connections`` setting), not one per thread: each connection has its own page cache
+and temporary tables, so one per web-server thread made a server's memory grow with its threads
+(40 concurrent 20,000-id submissions: 40 readers, kept). A reader attaches the release it is
+asked for (the current one, or a view's pinned one), and readers with that release attached
+already are lent first; a returned reader drops its lookup's input table and frees its caches.
 """
 
 from __future__ import annotations
@@ -13,7 +20,6 @@ import datetime as dt
 import operator
 import secrets
 import sqlite3
-import threading
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -32,6 +38,7 @@ from idmapping.errors import (
 from idmapping.model import Release
 from idmapping.store.locks import FairLock
 from idmapping.store.plans import FacetQuery, FilterQuery, HoldingRow, HoldingsPlan, LookupPlan
+from idmapping.store.pool import DEFAULT_READERS, Pool
 from idmapping.store.schema import DOCUMENT_COLUMNS, DOCUMENT_TABLES, SQLITE_MAIN
 from idmapping.store.shared import (
     RELEASE_COLUMNS,
@@ -68,18 +75,25 @@ QUICK_CHECK_BYTES = 64 << 20
 """Release files up to this size are checked page by page (``PRAGMA quick_check``) before
 they are served; larger ones by size and identity only (a check reads the whole file)."""
 
+class _Reader:
+    """A reader connection of the pool, and the file of the release it has attached."""
 
-RELEASE_READERS = 3
-"""Releases a thread keeps a reader of (the current one, and those requests pin)."""
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.attached: str | None = None
 
 
 class SqliteStore(SqlStore):
-    """Releases and jobs in SQLite files. *path* is the main file."""
+    """Releases and jobs in SQLite files. *path* is the main file.
+
+    :param readers: the most reader connections open at once (threads beyond wait).
+    """
 
     local_reads = True
     decode_json = staticmethod(orjson.loads)
 
-    def __init__(self, path: str | Path, catalogue: Catalogue | None = None) -> None:
+    def __init__(self, path: str | Path, catalogue: Catalogue | None = None,
+                 readers: int = DEFAULT_READERS) -> None:
         super().__init__(catalogue)
         self.path = Path(path)
         self.url = str(self.path)
@@ -97,8 +111,9 @@ class SqliteStore(SqlStore):
         except sqlite3.Error as exc:
             self._writer = self._open_read_only(exc)
         self._write_lock = FairLock()
-        self._local = threading.local()
-        self._readers: list[sqlite3.Connection] = []
+        self._readers: Pool[_Reader] = Pool(
+            readers, self._open_reader, lambda reader: reader.conn.close(), _returned)
+        self._doc_counts: dict[str, dict[str, int]] = {}  # by release file (never changes)
 
     def _open_read_only(self, cause: sqlite3.Error) -> sqlite3.Connection:
         """Serve a store that cannot be written (a read-only file or file system) as it is.
@@ -128,26 +143,17 @@ class SqliteStore(SqlStore):
                          f"read-only, it cannot be read either: {last}") from cause
 
     def close(self) -> None:
-        for conn in self._readers:
-            conn.close()
-        self._readers.clear()
+        self._readers.close()
         self._writer.close()
+
+    def reads_now(self) -> bool:
+        return self._readers.idle > 0 or self._readers.holds()
 
     # -- connections ------------------------------------------------------------------------
 
-    def _reader(self) -> sqlite3.Connection:
-        """This thread's reader of the main file (jobs, the list of releases)."""
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = self._local.conn = self._new_reader()
-        return conn
-
-    def _new_reader(self) -> sqlite3.Connection:
-        conn = connect(self._reader_uri, uri=True)
-        conn.execute("PRAGMA temp_store = MEMORY")
-        with self._write_lock:
-            self._readers.append(conn)
-        return conn
+    def _open_reader(self) -> _Reader:
+        with translating(self.path):
+            return _Reader(connect(self._reader_uri, uri=True))
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
@@ -165,37 +171,32 @@ class SqliteStore(SqlStore):
                 raise
             self._writer.execute("COMMIT")
 
-    def _release_conn(self) -> tuple[sqlite3.Connection, Release]:
-        """A reader with the current release (a view's pinned one) attached as ``rel``.
-
-        Each thread keeps a reader per release it read lately (:data:`RELEASE_READERS`, the
-        most recent), so that requests pinned to different releases neither re-attach nor
-        re-check a file each time. Readers are known by the release's file, whose name no
-        other release ever has.
-        """
-        release = self.pin
+    @contextlib.contextmanager
+    def _release_conn(self, release: Release | None = None
+                      ) -> Iterator[tuple[sqlite3.Connection, Release]]:
+        """A reader for the block with *release* (by default the current one, or a view's
+        pinned one) attached as ``rel``: one that has it attached already if one is idle,
+        so that requests pinned to different releases seldom re-attach or re-check a file.
+        Readers know a release by its file, whose name no other release ever has."""
+        release = release or self.pin
         if release is None:
-            row = self._reader().execute(
-                f"SELECT {RELEASE_COLUMNS}, file FROM releases WHERE current = 1").fetchone()
-            if row is None:
+            rows = self._query(f"SELECT {RELEASE_COLUMNS}, file FROM releases WHERE current = 1")
+            if not rows:
                 raise NoRelease("No release is loaded: run 'idmapping load FILE...' first")
-            release = release_from_row(row, orjson.loads)
-        readers: dict[str, sqlite3.Connection] = self._local.__dict__.setdefault("releases", {})
-        conn = readers.pop(release.file, None)
-        if conn is None:
-            self._check_release_file(release)
-            conn = self._new_reader()
-            uri = (self.release_dir / release.file).resolve().as_uri() + "?mode=ro&immutable=1"
-            conn.execute("ATTACH DATABASE ? AS rel", (uri,))
-            # the release file never changes: map it rather than read it page by page
-            conn.execute("PRAGMA rel.mmap_size = 4294967296")
-            while len(readers) >= RELEASE_READERS:  # the least recently read goes
-                oldest = readers.pop(next(iter(readers)))
-                with self._write_lock:
-                    self._readers.remove(oldest)
-                oldest.close()
-        readers[release.file] = conn
-        return conn, release
+            release = release_from_row(rows[0], orjson.loads)
+        file = release.file
+        with self._readers.lease(lambda reader: reader.attached == file) as reader:
+            if reader.attached != file:
+                if reader.attached is not None:
+                    reader.conn.execute("DETACH DATABASE rel")
+                    reader.attached = None
+                self._check_release_file(release)
+                uri = (self.release_dir / file).resolve().as_uri() + "?mode=ro&immutable=1"
+                reader.conn.execute("ATTACH DATABASE ? AS rel", (uri,))
+                # the release file never changes: map it rather than read it page by page
+                reader.conn.execute("PRAGMA rel.mmap_size = 4294967296")
+                reader.attached = file
+            yield reader.conn, release
 
     # -- releases ---------------------------------------------------------------------------
 
@@ -329,14 +330,17 @@ class SqliteStore(SqlStore):
 
     @translated
     def lookup(self, plan: LookupPlan) -> tuple[str, Iterator[tuple[int, str, int]]]:
-        conn, release = self._release_conn()
-        codes = dict(conn.execute("SELECT name, code FROM rel.dbs"))
+        with self._release_conn() as (conn, release):
+            codes = dict(conn.execute("SELECT name, code FROM rel.dbs"))
         sql, params = lookup_sql(plan, codes, sqlite_same_entry, sqlite_entry_column,
                                  taxonomy=bool(release.stats.get("taxa")))
-        _fill_input(conn, plan.inputs)
 
+        # As on PostgreSQL, the lookup runs when its rows are first asked for, on a reader
+        # (of the release read now) that it keeps until they are read to the end, closed or
+        # dropped: a lookup never read holds no reader.
         def rows() -> Iterator[tuple[int, str, int]]:
-            with translating(self.path):  # read after this method has returned
+            with translating(self.path), self._release_conn(release) as (conn, _):
+                _fill_input(conn, plan.inputs)
                 cursor = conn.execute(sql, params)
                 while batch := cursor.fetchmany(10_000):
                     yield from batch
@@ -345,138 +349,138 @@ class SqliteStore(SqlStore):
 
     @translated
     def holdings(self, plan: HoldingsPlan) -> tuple[str, list[HoldingRow]]:
-        conn, release = self._release_conn()
-        codes = dict(conn.execute("SELECT name, code FROM rel.dbs"))
-        query = holdings_sql(plan, codes, sqlite_entry_column)
-        _fill_input(conn, plan.inputs)
-        return release.name, conn.execute(query).fetchall()
+        with self._release_conn() as (conn, release):
+            codes = dict(conn.execute("SELECT name, code FROM rel.dbs"))
+            query = holdings_sql(plan, codes, sqlite_entry_column)
+            _fill_input(conn, plan.inputs)
+            return release.name, conn.execute(query).fetchall()
 
     @translated
     def _release_rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        conn, _ = self._release_conn()
-        return conn.execute(sql.replace("{rel}", "rel."), params).fetchall()
+        with self._release_conn() as (conn, _):
+            return conn.execute(sql.replace("{rel}", "rel."), params).fetchall()
 
     @translated
     def _entry_fact_rows(self, accessions: list[str]
                          ) -> tuple[list[FactRow], list[tuple[str, str]]]:
-        conn, _ = self._release_conn()
-        rows: list[FactRow] = []
-        deleted: list[tuple[str, str]] = []
-        for chunk in _chunks(accessions, 500):
-            marks = ", ".join("?" * len(chunk))
-            rows += conn.execute(
-                "SELECT e.accession, e.name, e.reviewed, e.taxon, d.name, x.value "
-                f"FROM rel.entries e LEFT JOIN rel.xrefs x ON {entry_range('x', 'e.id')} "
-                "LEFT JOIN rel.dbs d ON d.code = x.db "
-                f"WHERE e.accession IN ({marks}) ORDER BY e.id, x.db, x.value", chunk)
-            deleted += conn.execute(
-                f"SELECT accession, source FROM rel.deleted WHERE accession IN ({marks})", chunk)
-        return rows, deleted
+        with self._release_conn() as (conn, _):
+            rows: list[FactRow] = []
+            deleted: list[tuple[str, str]] = []
+            for chunk in _chunks(accessions, 500):
+                marks = ", ".join("?" * len(chunk))
+                rows += conn.execute(
+                    "SELECT e.accession, e.name, e.reviewed, e.taxon, d.name, x.value "
+                    f"FROM rel.entries e LEFT JOIN rel.xrefs x ON {entry_range('x', 'e.id')} "
+                    "LEFT JOIN rel.dbs d ON d.code = x.db "
+                    f"WHERE e.accession IN ({marks}) ORDER BY e.id, x.db, x.value", chunk)
+                deleted += conn.execute(
+                    f"SELECT accession, source FROM rel.deleted WHERE accession IN ({marks})",
+                    chunk)
+            return rows, deleted
 
     @translated
     def sample_accessions(self, limit: int) -> list[str]:
-        conn, _ = self._release_conn()
-        return [row[0] for row in conn.execute(sample_sql("rel.", "?"), (SAMPLE_SCAN, limit))]
+        with self._release_conn() as (conn, _):
+            return [row[0] for row in conn.execute(sample_sql("rel.", "?"), (SAMPLE_SCAN, limit))]
 
     @translated
     def documents(self, kind: str, keys: Sequence[str], flat: bool = False
                   ) -> dict[str, tuple[bytes, bytes | None]]:
-        conn, _ = self._release_conn()
-        table, key = DOCUMENT_TABLES[kind], DOCUMENT_COLUMNS[kind][0][0]
-        extra = "flat" if flat and kind == "uniprotkb" else "NULL"
-        found: dict[str, tuple[bytes, bytes | None]] = {}
-        for chunk in _chunks(list(dict.fromkeys(keys)), 500):
-            marks = ", ".join("?" * len(chunk))
-            for ident, doc, text in conn.execute(
-                    f"SELECT {key}, doc, {extra} FROM rel.{table} WHERE {key} IN ({marks})",
-                    chunk):
-                found[ident] = (doc, text)
-        return found
+        with self._release_conn() as (conn, _):
+            table, key = DOCUMENT_TABLES[kind], DOCUMENT_COLUMNS[kind][0][0]
+            extra = "flat" if flat and kind == "uniprotkb" else "NULL"
+            found: dict[str, tuple[bytes, bytes | None]] = {}
+            for chunk in _chunks(list(dict.fromkeys(keys)), 500):
+                marks = ", ".join("?" * len(chunk))
+                for ident, doc, text in conn.execute(
+                        f"SELECT {key}, doc, {extra} FROM rel.{table} WHERE {key} IN ({marks})",
+                        chunk):
+                    found[ident] = (doc, text)
+            return found
 
     @translated
     def document_counts(self) -> dict[str, int]:
-        conn, release = self._release_conn()
-        known: dict[str, dict[str, int]] = self._local.__dict__.setdefault("doc_counts", {})
-        counts = known.get(release.file)
-        if counts is None:
-            counts = {}
-            for kind, table in DOCUMENT_TABLES.items():
-                try:
-                    row = conn.execute(f"SELECT count(*) FROM rel.{table}").fetchone()
-                except sqlite3.OperationalError:  # a release loaded before entries existed
-                    row = (0,)
-                counts[kind] = int(row[0])
-            known[release.file] = counts
+        with self._release_conn() as (conn, release):
+            counts = self._doc_counts.get(release.file)
+            if counts is None:
+                counts = {}
+                for kind, table in DOCUMENT_TABLES.items():
+                    try:
+                        row = conn.execute(f"SELECT count(*) FROM rel.{table}").fetchone()
+                    except sqlite3.OperationalError:  # a release loaded before entries existed
+                        row = (0,)
+                    counts[kind] = int(row[0])
+                self._doc_counts[release.file] = counts
         return dict(counts)
 
     @translated
     def filtered_results(self, job_id: str, query: FilterQuery, offset: int, limit: int | None
                          ) -> tuple[int, list[tuple[str, str]]]:
-        conn, _ = self._release_conn()
-        page, count = filter_sql(query, "main.job_results", "rel.",
-                                 entry_xrefs=entry_range("x", "m.id"),
-                                 xref_entry=sqlite_entry_column("x"))
-        params = filter_params(query, job_id)
-        try:
-            total = int(conn.execute(count, params).fetchone()[0])
-            rows = conn.execute(page, [*params, -1 if limit is None else limit, offset]
-                                ).fetchall()
-        except sqlite3.OperationalError as exc:
-            if "no such table" in str(exc):
-                raise InvalidRequest(OLD_RELEASE) from None
-            if "no such column" in str(exc) and (old := missing_column(query, str(exc))):
-                raise InvalidRequest(old) from None
-            raise
-        return total, [(r[0], r[1]) for r in rows]
+        with self._release_conn() as (conn, _):
+            page, count = filter_sql(query, "main.job_results", "rel.",
+                                     entry_xrefs=entry_range("x", "m.id"),
+                                     xref_entry=sqlite_entry_column("x"))
+            params = filter_params(query, job_id)
+            try:
+                total = int(conn.execute(count, params).fetchone()[0])
+                rows = conn.execute(page, [*params, -1 if limit is None else limit, offset]
+                                    ).fetchall()
+            except sqlite3.OperationalError as exc:
+                if "no such table" in str(exc):
+                    raise InvalidRequest(OLD_RELEASE) from None
+                if "no such column" in str(exc) and (old := missing_column(query, str(exc))):
+                    raise InvalidRequest(old) from None
+                raise
+            return total, [(r[0], r[1]) for r in rows]
 
     @translated
     def facet_counts(self, job_id: str, query: FilterQuery, facet: FacetQuery
                      ) -> list[tuple[int, int]]:
-        conn, _ = self._release_conn()
-        text, params = facet_sql(query, facet, "main.job_results", "rel.",
-                                 entry_xrefs=entry_range("x", "m.id"),
-                                 xref_entry=sqlite_entry_column("x"))
-        try:
-            rows = conn.execute(text, [*params, *filter_params(query, job_id)]).fetchall()
-        except sqlite3.OperationalError as exc:
-            if "no such table" in str(exc):
-                raise InvalidRequest(OLD_RELEASE) from None
-            if "no such column" in str(exc) and (old := missing_column(query, str(exc))):
-                raise InvalidRequest(old) from None
-            if "no such column" in str(exc):
-                raise InvalidRequest(OLD_FACETS.format(facet.column)) from None
-            raise
-        return [(int(r[0]), int(r[1])) for r in rows]
+        with self._release_conn() as (conn, _):
+            text, params = facet_sql(query, facet, "main.job_results", "rel.",
+                                     entry_xrefs=entry_range("x", "m.id"),
+                                     xref_entry=sqlite_entry_column("x"))
+            try:
+                rows = conn.execute(text, [*params, *filter_params(query, job_id)]).fetchall()
+            except sqlite3.OperationalError as exc:
+                if "no such table" in str(exc):
+                    raise InvalidRequest(OLD_RELEASE) from None
+                if "no such column" in str(exc) and (old := missing_column(query, str(exc))):
+                    raise InvalidRequest(old) from None
+                if "no such column" in str(exc):
+                    raise InvalidRequest(OLD_FACETS.format(facet.column)) from None
+                raise
+            return [(int(r[0]), int(r[1])) for r in rows]
 
     @translated
     def uniparc_suggestions(self, id_type: str, keys: Sequence[str]) -> dict[str, list[str]]:
-        conn, _ = self._release_conn()
-        found: dict[str, list[str]] = {}
-        for chunk in _chunks(list(dict.fromkeys(keys)), 500):
-            marks = ", ".join("?" * len(chunk))
-            try:
-                rows = conn.execute(
-                    f"SELECT DISTINCT key, upi FROM rel.uniparc_xrefs WHERE db = ? AND key IN "
-                    f"({marks}) ORDER BY key, upi", (id_type, *chunk)).fetchall()
-            except sqlite3.OperationalError:
-                return found
-            found.update(grouped(rows))
-        return found
+        with self._release_conn() as (conn, _):
+            found: dict[str, list[str]] = {}
+            for chunk in _chunks(list(dict.fromkeys(keys)), 500):
+                marks = ", ".join("?" * len(chunk))
+                try:
+                    rows = conn.execute(
+                        f"SELECT DISTINCT key, upi FROM rel.uniparc_xrefs WHERE db = ? AND key IN "
+                        f"({marks}) ORDER BY key, upi", (id_type, *chunk)).fetchall()
+                except sqlite3.OperationalError:
+                    return found
+                found.update(grouped(rows))
+            return found
 
     @translated
     def members(self, id_type: str, ids: Sequence[str]) -> dict[str, list[str]]:
-        conn, _ = self._release_conn()
-        code = conn.execute("SELECT code FROM rel.dbs WHERE name = ?", (id_type,)).fetchone()
-        found: dict[str, list[str]] = {}
-        if code is None:
+        with self._release_conn() as (conn, _):
+            code = conn.execute("SELECT code FROM rel.dbs WHERE name = ?", (id_type,)).fetchone()
+            found: dict[str, list[str]] = {}
+            if code is None:
+                return found
+            for chunk in _chunks([i.lower() for i in dict.fromkeys(ids)], 500):
+                marks = ", ".join("?" * len(chunk))
+                found.update(grouped(conn.execute(
+                    "SELECT x.value, e.accession FROM rel.xrefs x JOIN rel.entries e "
+                    f"ON e.id = x.entry WHERE x.db = ? AND x.key IN ({marks}) "
+                    "ORDER BY x.value, e.reviewed DESC, e.accession", (code[0], *chunk))))
             return found
-        for chunk in _chunks([i.lower() for i in dict.fromkeys(ids)], 500):
-            marks = ", ".join("?" * len(chunk))
-            found.update(grouped(conn.execute(
-                "SELECT x.value, e.accession FROM rel.xrefs x JOIN rel.entries e "
-                f"ON e.id = x.entry WHERE x.db = ? AND x.key IN ({marks}) "
-                "ORDER BY x.value, e.reviewed DESC, e.accession", (code[0], *chunk))))
-        return found
 
     # -- jobs -------------------------------------------------------------------------------
 
@@ -485,7 +489,8 @@ class SqliteStore(SqlStore):
 
     @translated
     def _query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        return self._reader().execute(sql, params).fetchall()
+        with self._readers.lease() as reader:
+            return reader.conn.execute(sql, params).fetchall()
 
     @translated
     def _change(self, sql: str, params: Sequence[Any] = ()) -> int:
@@ -527,6 +532,13 @@ RESULTS_CHUNK = 10_000
 _INSERT_RESULTS = (
     "INSERT INTO job_results SELECT ?, ? + key, json_extract(value, '$[0]'), "
     "json_extract(value, '$[1]') FROM json_each(?)")
+
+
+def _returned(reader: _Reader) -> None:
+    """Free what a reader holds as it goes back to the pool: its lookup's input table (whose
+    pages SQLite keeps for re-use otherwise) and the memory of its caches."""
+    reader.conn.execute("DROP TABLE IF EXISTS temp.input")
+    reader.conn.execute("PRAGMA shrink_memory")
 
 
 def _fill_input(conn: sqlite3.Connection, inputs: Sequence[tuple[int, str, str, str | None]]

@@ -42,6 +42,7 @@ from idmapping.web.downloads import router as downloads_router
 from idmapping.web.http import CommonHeaders, ReleasePrefix, StripTrailingSlash, error_response
 from idmapping.web.openapi import openapi_document
 from idmapping.web.pages import router as pages_router
+from idmapping.web.proxies import TrustedProxies, trusted_networks
 
 __all__ = ["create_app", "app_from_env"]
 
@@ -54,9 +55,10 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     On startup, jobs left NEW or RUNNING are queued again and expired jobs are deleted; on
     shutdown, running jobs are waited for and a store the app opened is closed.
     """
+    trusted_networks(settings.forwarded_allow_ips)  # a wrong value stops the start, not a request
     owns = store is None
     if store is None:
-        store = open_store(settings.store_url)
+        store = open_store(settings.store_url, readers=settings.reader_connections)
     jobs = JobService(store, settings, dispatcher_for(settings))
     ctx = ApiContext(
         settings=settings,
@@ -110,6 +112,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.add_middleware(CommonHeaders, release=ctx.release_name, release_date=ctx.release_date,
                        deployed=ctx.deployed)
     app.add_middleware(StripTrailingSlash)
+    app.add_middleware(TrustedProxies, trusted=settings.forwarded_allow_ips)  # the outermost
     return app
 
 

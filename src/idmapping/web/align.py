@@ -31,7 +31,7 @@ from idmapping.align import ALIGN_FORMATS, Alignment, residue_class
 from idmapping.errors import InvalidRequest, NotFound
 from idmapping.model import JobStatus
 from idmapping.web.context import context
-from idmapping.web.http import json_response, public_base, read_fields
+from idmapping.web.http import get_and_head, json_response, public_base, read_fields
 from idmapping.web.pages import render
 
 __all__ = ["router", "BLOCK"]
@@ -66,7 +66,7 @@ async def align_run(request: Request) -> Response:
     return json_response({"jobId": job.id})
 
 
-@router.get("/align/status/{job_id}")
+@get_and_head(router, "/align/status/{job_id}")
 def align_status(request: Request, job_id: str) -> Response:
     """An alignment's state; 303 to its results once FINISHED, 400 once in ERROR."""
     job, _ = context(request).jobs.alignment(job_id, read=False)
@@ -81,7 +81,7 @@ def align_status(request: Request, job_id: str) -> Response:
     return json_response(body)
 
 
-@router.get("/align/results/{job_id}")
+@get_and_head(router, "/align/results/{job_id}")
 def align_results(
     request: Request,
     job_id: str,
@@ -126,7 +126,7 @@ def _blocks(alignment: Alignment, width: int = BLOCK) -> list[dict[str, Any]]:
     return blocks
 
 
-@router.get("/id-mapping/align/{job_id}", include_in_schema=False)
+@get_and_head(router, "/id-mapping/align/{job_id}", schema=False)
 def align_page(request: Request, job_id: str) -> Response:
     """An alignment's page: its status while it runs, then the alignment."""
     ctx = context(request)

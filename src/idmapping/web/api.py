@@ -41,6 +41,7 @@ from idmapping.store.base import Store
 from idmapping.version import __version__
 from idmapping.web.context import context
 from idmapping.web.http import (
+    get_and_head,
     idmapping_base,
     json_response,
     public_url,
@@ -49,6 +50,7 @@ from idmapping.web.http import (
 )
 from idmapping.web.pages import home_page, wants_html
 from idmapping.web.responses import (
+    head_response,
     output,
     page_response,
     release_header,
@@ -64,16 +66,8 @@ router = APIRouter()
 
 
 def _get(*paths: str, schema: bool = True) -> Callable[[_Route], _Route]:
-    """Register a route for GET and HEAD on each path (only GET on the first path is in the
-    OpenAPI schema, so that operation ids stay unique)."""
-
-    def register(route: _Route) -> _Route:
-        for n, path in enumerate(paths):
-            router.add_api_route(path, route, methods=["GET"], include_in_schema=schema and n == 0)
-            router.add_api_route(path, route, methods=["HEAD"], include_in_schema=False)
-        return route
-
-    return register
+    """Register a route for GET and HEAD on each path (see :func:`get_and_head`)."""
+    return get_and_head(router, *paths, schema=schema)
 
 
 # Parameters, declared for the OpenAPI page; every value is read as text and checked by the
@@ -160,7 +154,7 @@ def root(request: Request) -> Response:
     )
 
 
-@router.get("/configure/idmapping/fields")
+@_get("/configure/idmapping/fields")
 def fields(request: Request) -> Response:
     """The databases, their groups and the from→to rules (UniProt's configuration)."""
     return json_response(context(request).catalogue.fields)
@@ -246,13 +240,13 @@ def explain(
     following = Page(paging.offset, paging.size, found.total).next_offset
     if following is not None:
         headers["Link"] = next_link(public_url(request), following, paging.size)
+    media = MEDIA_TYPE_BY_FORMAT["tsv"] if fmt == "tsv" else "application/json"
     if request.method == "HEAD":
-        body = b""
-    elif fmt == "tsv":
+        return head_response(headers, media)
+    if fmt == "tsv":
         body = tsv_body(EXPLAIN_COLUMNS, found.rows())
     else:
         body = orjson.dumps(found.to_dict())
-    media = MEDIA_TYPE_BY_FORMAT["tsv"] if fmt == "tsv" else "application/json"
     return Response(body, headers=headers, media_type=media)
 
 
@@ -260,7 +254,7 @@ async def _small_read(store: Store, read: Callable[[], Response], offload: bool 
                       ) -> Response:
     """Answer a request made of a few indexed reads: on the event loop when the store reads
     local files (a thread hop costs more than the reads), else on a worker thread."""
-    if store.local_reads and not offload:
+    if store.local_reads and not offload and store.reads_now():
         return read()
     return await run_in_threadpool(read)
 
@@ -290,7 +284,7 @@ def _status(request: Request, job_id: str) -> Response:
     return json_response(body, 200, headers)
 
 
-@router.get("/idmapping/details/{job_id}")
+@_get("/idmapping/details/{job_id}")
 def details(request: Request, job_id: str) -> Response:
     """The job's request, and where its results are once FINISHED."""
     ctx = context(request)

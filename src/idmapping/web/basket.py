@@ -22,6 +22,7 @@ from idmapping.catalogue import AC_ID, UNIPROTKB
 from idmapping.entries import DATASETS
 from idmapping.errors import ToolUnavailable
 from idmapping.web.context import context
+from idmapping.web.http import get_and_head
 from idmapping.web.pages import PAGE_COLUMNS, field_choices, render
 
 __all__ = ["router"]
@@ -29,7 +30,7 @@ __all__ = ["router"]
 router = APIRouter(include_in_schema=False)
 
 
-@router.get("/id-mapping/basket")
+@get_and_head(router, "/id-mapping/basket")
 def basket_page(request: Request) -> Response:
     """The basket (filled in by the page's script: without JavaScript there is no basket)."""
     ctx = context(request)

@@ -18,7 +18,7 @@ from idmapping.model import DownloadJob, JobStatus
 from idmapping.results.media import FORMAT_BY_MEDIA_TYPE, attachment, download_name
 from idmapping.results.options import parse_bool
 from idmapping.web.context import context
-from idmapping.web.http import idmapping_base, json_response, read_fields
+from idmapping.web.http import get_and_head, idmapping_base, json_response, read_fields
 
 __all__ = ["router"]
 
@@ -70,7 +70,7 @@ async def run(request: Request) -> Response:
     return json_response(body)
 
 
-@router.get("/idmapping/download/status/{download_id}")
+@get_and_head(router, "/idmapping/download/status/{download_id}")
 def status(request: Request, download_id: str) -> Response:
     """The download's state: 200 while NEW, RUNNING or FINISHED; 500 with its error on
     ERROR (UniProt's status does not redirect)."""
@@ -85,7 +85,7 @@ def status(request: Request, download_id: str) -> Response:
     return json_response(body, code)
 
 
-@router.get("/idmapping/download/details/{download_id}")
+@get_and_head(router, "/idmapping/download/details/{download_id}")
 def details(request: Request, download_id: str) -> Response:
     """The download's request, and where its file is once FINISHED."""
     download = context(request).downloads.get(download_id)
@@ -100,7 +100,7 @@ def details(request: Request, download_id: str) -> Response:
     return json_response(body)
 
 
-@router.get("/idmapping/download/results/{download_id}")
+@get_and_head(router, "/idmapping/download/results/{download_id}")
 def results(request: Request, download_id: str) -> Response:
     """The file of a FINISHED download: gzip bytes (unless ``compressed=false``) with the
     format's media type and no ``Content-Encoding``, as UniProt's compressed results."""

@@ -3,8 +3,9 @@
 Nothing here knows about mapping; it turns requests into plain values and library errors
 into UniProt's responses:
 
-* URLs as the client sees them (``X-Forwarded-Proto``/``X-Forwarded-Host`` honoured), for
+* URLs as the client sees them (through a trusted proxy: :mod:`idmapping.web.proxies`), for
   ``Location``, ``redirectURL``, ``Link`` and the ``url`` of error bodies;
+* GET routes that answer HEAD too (:func:`get_and_head`);
 * request bodies read with a size limit (``max_body_bytes``), as form fields;
 * the one error shape, ``{"url": ..., "messages": [...]}`` (or ``Error messages\\n...`` as text
   when a text format was asked for);
@@ -17,20 +18,23 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
+from fastapi import APIRouter
 from starlette.datastructures import MutableHeaders, UploadFile
 from starlette.formparsers import FormParser, MultiPartException, MultiPartParser
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from idmapping.errors import InvalidRequest, PayloadTooLarge
 from idmapping.results.formats import MEDIA_TYPE_BY_FORMAT
+from idmapping.web.proxies import valid_host
 
 __all__ = [
     "PayloadTooLarge",
+    "get_and_head",
     "public_base",
     "public_url",
     "idmapping_base",
@@ -61,32 +65,24 @@ VARY = "Accept, Accept-Encoding, X-UniProt-Release, X-API-Deployment-Date"
 # URLs
 
 
-_FORWARDED_PROTO = re.compile(r"https?")
-# A host name, IPv4 or [IPv6] address, and an optional port: nothing that could end the URL
-# of a Location or Link header early (">", ";", ",", quotes, spaces) or add a path to it.
-_FORWARDED_HOST = re.compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252})|\[[0-9A-Fa-f:.]{2,45}\])"
-                             r"(?::[0-9]{1,5})?")
-
-
-def _first(value: str | None) -> str:
-    """The first of a comma-separated forwarded header's values (the client-facing one)."""
-    return (value or "").split(",")[0].strip()
-
-
 def public_base(request: Request) -> str:
-    """``scheme://host`` as the client called it, through any proxies.
+    """``scheme://host`` as the client called it: the request's own, which
+    :class:`~idmapping.web.proxies.TrustedProxies` has set from a trusted proxy's
+    ``X-Forwarded-Proto`` and ``X-Forwarded-Host``.
 
     Unlike UniProt, ``http`` is not turned into ``https``: a local server is often plain http.
-    A forwarded scheme or host that is not a plain ``http``/``https`` or host name is ignored,
+    A ``Host`` that is not a plain host name or address is replaced by the server's address,
     so that no header can inject text into the URLs this server writes.
     """
-    scheme = _first(request.headers.get("x-forwarded-proto")).lower()
-    if not _FORWARDED_PROTO.fullmatch(scheme):
-        scheme = request.url.scheme
-    host = _first(request.headers.get("x-forwarded-host"))
-    if not _FORWARDED_HOST.fullmatch(host):
-        host = request.url.netloc
-    return f"{scheme}://{host}"
+    host = request.url.netloc
+    if not valid_host(host):
+        server = request.scope.get("server")
+        if server and server[1] is not None:
+            address = f"[{server[0]}]" if ":" in server[0] else server[0]
+            host = f"{address}:{server[1]}"
+        else:
+            host = "localhost"
+    return f"{request.url.scheme}://{host}"
 
 
 def public_url(request: Request, query: bool = True) -> str:
@@ -103,6 +99,25 @@ def idmapping_base(request: Request) -> str:
     cut = path.find("/idmapping/")
     root = path[:cut] if cut >= 0 else request.scope.get("root_path", "")
     return f"{public_base(request)}{root}/idmapping"
+
+
+_Route = TypeVar("_Route", bound=Callable[..., Any])
+
+
+def get_and_head(router: APIRouter, *paths: str, schema: bool = True
+                 ) -> Callable[[_Route], _Route]:
+    """Register a route for GET and HEAD on each path: HEAD answers as GET does, with the same
+    status and headers and no body (only GET on the first path is in the OpenAPI schema, so
+    that operation ids stay unique). Every GET route is registered so
+    (``tests/test_reliability_http.py`` checks)."""
+
+    def register(route: _Route) -> _Route:
+        for n, path in enumerate(paths):
+            router.add_api_route(path, route, methods=["GET"], include_in_schema=schema and n == 0)
+            router.add_api_route(path, route, methods=["HEAD"], include_in_schema=False)
+        return route
+
+    return register
 
 
 PINNED = "idmapping.release"
@@ -301,6 +316,10 @@ class CommonHeaders:
 
         try:
             await self.app(scope, receive, send_with_headers)
+        except ClientDisconnect:
+            # the connection closed before the request was read (the client left, or was
+            # too slow: see idmapping.web.deadlines): there is no one to answer
+            log.info("connection closed before the request to %s was read", scope.get("path"))
         except Exception:
             log.exception("unexpected error answering %s", scope.get("path"))
             if started:

@@ -64,6 +64,7 @@ from idmapping.version import __version__
 from idmapping.web.context import ApiContext, context
 from idmapping.web.http import (
     app_root,
+    get_and_head,
     idmapping_base,
     pinned_release,
     read_fields,
@@ -186,7 +187,7 @@ def home_page(request: Request) -> Response:
                   serving=next((r for r in releases if r.current), None))
 
 
-@router.get("/static/{name}")
+@get_and_head(router, "/static/{name}")
 def static(name: str) -> Response:
     """One of the page's static files."""
     if name not in _STATIC:
@@ -293,7 +294,7 @@ def _render_form(
     )
 
 
-@router.get("/id-mapping")
+@get_and_head(router, "/id-mapping")
 def form_page(request: Request) -> Response:
     """The form; ``from``, ``to``, ``ids`` and ``taxId`` fill it in, ``example=1`` puts in
     example ids of the chosen ``from`` (or of UniProtKB AC/ID)."""
@@ -529,7 +530,7 @@ EXPLAINED_SHOWN = 50
 """Failed ids whose reasons a job page shows (the API pages through all of them)."""
 
 
-@router.get("/id-mapping/{job_id}")
+@get_and_head(router, "/id-mapping/{job_id}")
 def job_page(request: Request, job_id: str) -> Response:
     """A job's page: its status while running, then its summary, results and downloads."""
     ctx = context(request)
@@ -573,7 +574,7 @@ def job_page(request: Request, job_id: str) -> Response:
     return render(request, "job.html", status, **values)
 
 
-@router.get("/id-mapping/{job_id}/unmapped")
+@get_and_head(router, "/id-mapping/{job_id}/unmapped")
 def unmapped_ids(request: Request, job_id: str) -> Response:
     """The ids of a finished job that did not map, one per line, as a file to save."""
     job = context(request).jobs.finished(job_id)

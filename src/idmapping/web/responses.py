@@ -29,8 +29,8 @@ from idmapping.results.view import ResultView
 from idmapping.settings import Settings
 from idmapping.web.http import idmapping_base, public_url
 
-__all__ = ["output", "results_url", "release_header", "page_response", "stream_response",
-           "ProducedStream"]
+__all__ = ["output", "results_url", "release_header", "head_response", "page_response",
+           "stream_response", "ProducedStream"]
 
 
 def output(
@@ -64,6 +64,14 @@ def _headers(view: ResultView) -> dict[str, str]:
     return {"content-type": view.media_type, **release_header(view.job)}
 
 
+def head_response(headers: Mapping[str, str], media_type: str | None = None) -> Response:
+    """The answer to a HEAD: the GET's headers and no body. The body is not made, so its
+    length is left out (a HEAD may omit it) rather than given as 0."""
+    response = Response(b"", headers=headers, media_type=media_type)
+    del response.headers["content-length"]
+    return response
+
+
 def page_response(request: Request, view: ResultView, paging: PageRequest) -> Response:
     """One page of results with ``X-Total-Results`` and, unless it is the last, ``Link``."""
     page = view.page(paging.offset, paging.size)
@@ -72,7 +80,7 @@ def page_response(request: Request, view: ResultView, paging: PageRequest) -> Re
     if page.next_offset is not None:
         headers["Link"] = next_link(public_url(request), page.next_offset, paging.size)
     if request.method == "HEAD":
-        return Response(b"", headers=headers)
+        return head_response(headers)
     return Response(page.body(), headers=headers)
 
 
@@ -87,7 +95,7 @@ def stream_response(request: Request, view: ResultView) -> Response:
     if view.out.download:
         headers["Content-Disposition"] = attachment(view.file_name(dt.date.today()))
     if request.method == "HEAD":
-        return Response(b"", headers=headers)
+        return head_response(headers)
     stop = threading.Event()
     return ProducedStream(view.stream(stopped=stop.is_set), stop, headers)
 
