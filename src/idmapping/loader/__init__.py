@@ -195,6 +195,7 @@ def load_release(
     progress: Progress | None = None,
     demo: bool = False,
     current: bool = True,
+    memory_mb: int | None = None,
 ) -> Release:
     """Load release files into *store* as a new release, and make it current.
 
@@ -214,6 +215,8 @@ def load_release(
     :param current: False keeps the release being served current: the new one is added beside
         it (``idmapping releases current NAME`` switches later); a store with no current
         release makes it current anyway.
+    :param memory_mb: the memory the load may use, whatever the release's size, in MiB (the
+        setting ``load_memory_mb``; by default its default).
     :raises ReleaseFileError: a file that cannot be read, naming the file and line.
     :raises InvalidRequest: a release *name* the store refuses, before anything is read.
     """
@@ -222,7 +225,7 @@ def load_release(
         raise ReleaseFileError("no release files given")
     if name is not None:
         check_release_name(name)
-    builder = ReleaseBuilder(store)
+    builder = ReleaseBuilder(store, memory_mb)
     try:
         load = _Load(files, builder, progress)
         load.run()
