@@ -225,10 +225,15 @@ class ReleaseBuilder:
         :raises InvalidRequest: a release name the store refuses, before any of that work.
         """
         check_release_name(name)  # before the long part, the same in every backend
+        self.finish(name, subset)
+        return self.writer.switch(name, self.stats(), current)
+
+    def finish(self, name: str, subset: Subset | None = None) -> None:
+        """:meth:`commit` without the switch: the entries written, the release finished
+        (:meth:`~idmapping.store.base.ReleaseWriter.finish`) but not made ready."""
         self.entries.flush()
         self.entry_facts.flush()
         self.writer.finish(name, subset or Subset(), self.codes, self.meta)
-        return self.writer.switch(name, self.stats(), current)
 
     def abort(self) -> None:
         """Throw the unfinished release away; the current one is untouched."""
