@@ -127,7 +127,8 @@ class _Load:
         """idmapping.dat, parsed by Arrow a batch of columns at a time (loader.columnar)."""
         from idmapping.loader.columnar import read_idmapping_columns  # Arrow: for loads only
 
-        batches = read_idmapping_columns(file, raw, lambda: open(file.path, "rb"))
+        batches = read_idmapping_columns(file, raw, lambda: open(file.path, "rb"),
+                                         self.builder.memory_mb)
         self.builder.add_mapping_columns(self._tick_batches(batches))
         if self.progress:
             self.progress(self.done, self.total, self.rows)

@@ -79,6 +79,8 @@ class ReleaseBuilder:
         self.lines = 0
         """Rows read from the files (the loader counts them)."""
         self.writer: ReleaseWriter = store.begin_release()
+        self.memory_mb = memory_mb
+        """The memory the load may use, in MiB."""
         self.writer.bound_memory(memory_mb)
         self.entries = EntryNumbers(self.writer, cache_limit(memory_mb))
         self.entry_facts = EntryFacts(self.writer)
