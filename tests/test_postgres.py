@@ -159,7 +159,7 @@ def test_release_schema_is_logged_and_indexed(pg: PostgresStore) -> None:
     # LOGGED: a server crash must not empty the current release; staging tables are gone
     assert tables == {t: "p" for t in ("xrefs", "isoform_xrefs", "entries", "secondary",
                                        "deleted", "dbs", "meta", "uniparc_xrefs", "kb_entries",
-                                       "uniref_entries", "uniparc_entries")}
+                                       "uniref_entries", "uniparc_entries", "taxonomy")}
     indexes = {r[0]: r[1] for r in query(
         pg, "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = %s",
         f"idmapping_r{release.id}")}

@@ -36,7 +36,8 @@ ADMIN = ("load_release", "load_demo", "begin_release", "remove_release", "delete
 # The only routes that change anything: submitting a job (the API and the form) or a download
 # of one; and the one POST that only reads (its ids are a body, as /run's: too many for a URL).
 WRITES = {("POST", "/idmapping/run"), ("POST", "/id-mapping"),
-          ("POST", "/idmapping/download/run")}  # a download job: a file of a finished job
+          ("POST", "/idmapping/download/run"),  # a download job: a file of a finished job
+          ("POST", "/align/run")}  # an alignment job of the entries given
 READING_POSTS = {("POST", "/idmapping/detect")}
 
 
@@ -75,6 +76,13 @@ def test_no_route_loads_or_purges(tmp_path: Path, api_release_files: list[Path])
                     for path in ("/idmapping/jobs", "/idmapping/purge", "/releases", "/load",
                                  "/idmapping/status/x", "/idmapping/results/x"):
                         assert client.request(method, path).status_code in (404, 405)
+                # /releases/{name}/... is the same routes read from that release (a base URL
+                # that pins it): no path under it loads, drops or switches a release either
+                name = store.current_release().name  # type: ignore[union-attr]
+                for path in ("", "/load", "/drop", "/current", "/idmapping/purge"):
+                    for method in ("PUT", "DELETE", "PATCH", "POST"):
+                        assert client.request(method, f"/releases/{name}{path}"
+                                              ).status_code in (404, 405), (method, path)
         finally:
             live.stop()
 

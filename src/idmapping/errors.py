@@ -12,6 +12,7 @@ Every error the library raises on purpose is an :class:`IdMappingError`. The HTT
     │   ├── InvalidInput           400  ids that cannot be read (too long, binary, empty)
     │   └── PayloadTooLarge        413  a request body over the max_body_bytes setting
     ├── NotFound                   404  unknown or expired job ("Resource not found")
+    ├── ReleaseGone                410  a job's release was dropped: its results cannot be read
     ├── ReleaseFileError           ---  a release file that cannot be read: names file and line
     │   └── UnknownFormat          ---  a file whose format cannot be recognised
     ├── DownloadError              ---  a release file that cannot be fetched: names URL/file
@@ -21,7 +22,8 @@ Every error the library raises on purpose is an :class:`IdMappingError`. The HTT
     │   ├── StoreDamaged           500  a release file is missing or not the one loaded
     │   └── MissingDriver          ---  an optional extra (psycopg) is not installed
     ├── ToolUnavailable            503  a program a service runs is not installed (clustalo)
-    └── JobFailed                  500  a job ended in ERROR; carries UniProt's code (40, 50)
+    ├── JobFailed                  500  a job ended in ERROR; carries UniProt's code (40, 50)
+    └── Stopped                    ---  a stream's reader went away: its production ends early
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ __all__ = [
     "InvalidInput",
     "PayloadTooLarge",
     "NotFound",
+    "ReleaseGone",
     "ReleaseFileError",
     "UnknownFormat",
     "DownloadError",
@@ -42,6 +45,7 @@ __all__ = [
     "MissingDriver",
     "ToolUnavailable",
     "JobFailed",
+    "Stopped",
 ]
 
 
@@ -83,6 +87,12 @@ class NotFound(IdMappingError):
 
     def default_message(self) -> str:
         return "Resource not found"
+
+
+class ReleaseGone(IdMappingError):
+    """The release a job was mapped against is no longer in the store (it was dropped)."""
+
+    status = 410
 
 
 class ReleaseFileError(IdMappingError):
@@ -152,3 +162,12 @@ class JobFailed(IdMappingError):
     def __init__(self, message: str, code: int = 50) -> None:
         self.code = code
         super().__init__(message)
+
+
+class Stopped(IdMappingError):
+    """The reader of a streamed result went away (the client disconnected), so the rows still
+    to come are not produced.
+
+    Raised by a stream's producer when it is told to stop; it ends the work, and nothing is
+    sent or logged as an error: there is no one to send it to.
+    """

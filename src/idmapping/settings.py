@@ -86,6 +86,12 @@ class Settings:
     max_facet_pairs: int = _declare(
         0, "Most mapped pairs that facets= are counted over; past it a page is served without "
         "facets, with warning 20 (0: no cap; UniProt: 25000)", minimum=0)
+    max_xlsx_cells: int = _declare(
+        2_000_000, "Most cells (rows × columns, header row included) of one xlsx result; "
+        "more is refused before any work", minimum=1)
+    max_xlsx_bytes: int = _declare(
+        1024**3, "Most bytes of temporary files one xlsx result may take while it is built "
+        "(about twice its sheet's XML); more is refused", minimum=1)
     max_id_length: int = _declare(1000, "Longest id accepted, in characters", minimum=1)
     max_body_bytes: int = _declare(64 * 1024 * 1024, "Largest request body accepted, in bytes",
                                    minimum=1)

@@ -68,12 +68,15 @@ def cli() -> None:
 @click.option("--reviewed-only", is_flag=True, help="Keep only reviewed (Swiss-Prot) entries")
 @click.option("--keep-current", is_flag=True,
               help="Add the release beside the one being served, which stays current")
+@click.option("--add", is_flag=True,
+              help="Build the new release from the current one plus FILES (a second "
+              "organism): its rows are copied in the store, its files not read again")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar")
 @setting_option("load_memory_mb", metavar="MIB")
 @domain_errors
 def load(store: str | None, files: tuple[str, ...], release_name: str | None,
-         taxa: tuple[int, ...], reviewed_only: bool, keep_current: bool, quiet: bool,
-         load_memory_mb: int | None) -> None:
+         taxa: tuple[int, ...], reviewed_only: bool, keep_current: bool, add: bool,
+         quiet: bool, load_memory_mb: int | None) -> None:
     """Load UniProt release FILES as a new release, switched in when complete.
 
     A folder stands for the release files in it ('idmapping download'); its other files
@@ -85,13 +88,18 @@ def load(store: str | None, files: tuple[str, ...], release_name: str | None,
     UniRef and UniParc XML) and the isoform sequences (uniprot_sprot_varsplic.fasta),
     gzip-compressed or not, recognised by their content. The release being served stays
     untouched until the new one is complete.
+
+    With --add, the new release is the current one plus FILES (another organism's
+    idmapping.dat, say): the current release's rows are copied inside the store, so its
+    files need not be at hand; it is named as FILES state, else as the current release.
     """
     _load(store, files, release_name, Subset(tuple(taxa), reviewed_only), keep_current, quiet,
-          load_memory_mb)
+          load_memory_mb, add)
 
 
 def _load(store: str | None, paths: tuple[str, ...], release_name: str | None, subset: Subset,
-          keep_current: bool, quiet: bool, load_memory_mb: int | None = None) -> None:
+          keep_current: bool, quiet: bool, load_memory_mb: int | None = None,
+          add: bool = False) -> None:
     """Load the release files (or folders of them) of *paths*: 'load' and 'get'."""
     from idmapping.cli.progress import load_progress
     from idmapping.loader import load_release, release_paths
@@ -107,7 +115,7 @@ def _load(store: str | None, paths: tuple[str, ...], release_name: str | None, s
                 release = load_release(files, opened, name=release_name,
                                        subset=subset, progress=progress,
                                        current=not keep_current,
-                                       memory_mb=settings.load_memory_mb)
+                                       memory_mb=settings.load_memory_mb, add=add)
         except storage_errors() + (StoreUnavailable,) as exc:
             raise click.ClickException(
                 f"The load stopped: the store cannot be written "

@@ -208,7 +208,7 @@ class DownloadService:
             dataset = DATASETS[_dataset(job)]
             out = Output(FORMAT_BY_MEDIA_TYPE[download.format], compressed=download.compressed)
             options = entry_options(dataset, out, self.jobs.catalogue, download.fields, {})
-            view = ResultView(self.store, job, out, options)
+            view = ResultView(self.jobs.store_of(job), job, out, options)
             extras = Extras.from_job(job) if view.writer_class.sends_extras else None
             self.folder.mkdir(parents=True, exist_ok=True)
             with open(part, "wb") as handle:

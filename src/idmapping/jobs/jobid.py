@@ -23,6 +23,7 @@ __all__ = [
     "JOB_ID_LENGTH",
     "BASE62_ALPHABET",
     "job_id",
+    "PINNED",
     "request_key",
     "to_base62",
 ]
@@ -111,17 +112,28 @@ def to_base62(data: bytes) -> str:
     return "".join(reversed(digits))
 
 
-def job_id(from_db: str, to_db: str, ids: str, tax_id: str = "") -> str:
+PINNED = "\x00release:"
+"""What joins a pinned request's release name to the text hashed (ours: UniProt has none).
+No form field of UniProt's clients sends a NUL, so a pinned id is never an unpinned one's."""
+
+
+def job_id(from_db: str, to_db: str, ids: str, tax_id: str = "", release: str = "") -> str:
     """Return UniProt's job id for a mapping request.
 
     :param from_db: the ``from`` field as submitted, e.g. ``UniProtKB_AC-ID``.
     :param to_db: the ``to`` field as submitted.
     :param ids: the ``ids`` field as submitted: one comma-separated string.
     :param tax_id: the ``taxId`` field; left out of the hash when empty.
+    :param release: the release a pinned request names (``/releases/{name}/...``); appended
+        to the text hashed, so that the same request pinned to two releases gets two jobs.
+        Empty (unpinned): UniProt's own id.
     :return: ten base-62 characters (fewer only if the hash happened to start with zeros).
     """
     # Java's PBKDF2 encodes the password chars as UTF-8 and turns an unpaired surrogate into
     # '?'; errors="replace" does the same instead of raising.
-    password = request_key(from_db, to_db, ids, tax_id).encode("utf-8", errors="replace")
+    key = request_key(from_db, to_db, ids, tax_id)
+    if release:
+        key += PINNED + release
+    password = key.encode("utf-8", errors="replace")
     digest = hashlib.pbkdf2_hmac("sha1", password, SALT, ITERATIONS, KEY_BYTES)
     return to_base62(digest)[:JOB_ID_LENGTH]

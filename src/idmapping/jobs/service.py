@@ -32,6 +32,7 @@ from idmapping.errors import (
     InvalidRequest,
     NoRelease,
     NotFound,
+    ReleaseGone,
     StoreDamaged,
     StoreError,
     StoreUnavailable,
@@ -215,19 +216,31 @@ class JobService:
         return split
 
     def submit(self, from_db: str | None, to_db: str | None, ids: str | None,
-               tax_id: str | None = None) -> Job:
+               tax_id: str | None = None, release: str | None = None) -> Job:
         """Accept a request: return its job, new or re-used, finished if it is small.
 
+        :param release: pin the job to this ready release (``/releases/{name}/...``): it is
+            mapped against it and read from it, whatever is current, and its id is not the
+            unpinned request's. Unpinned, a job is mapped against the current release, and a
+            finished job of another release is mapped again rather than re-used.
+        :raises InvalidRequest: no ready release has the name *release*.
         :raises StoreUnavailable: a new job cannot be stored just now.
         """
         split = self.validate(from_db, to_db, ids)
         assert from_db is not None and to_db is not None and ids is not None
         text = job_text(ids, split, self.settings.max_job_bytes)
         tax = check_tax_id(tax_id)
-        key = job_id(from_db, to_db, ids, tax)
+        pin = (release or "").strip()
+        if pin:
+            try:
+                self.store.pinned(pin)
+            except NotFound as exc:
+                raise InvalidRequest(*exc.messages) from None
+        key = job_id(from_db, to_db, ids, tax, pin)
         now = time.time()
         job = self._read(key)
-        if job is not None and job.status != JobStatus.ERROR and not self._expired(job, now):
+        if job is not None and job.status != JobStatus.ERROR and not self._expired(job, now) \
+                and (pin or not self._outdated(job)):
             job.updated = now
             try:  # keeping the job longer is worth a write, not a failed submission
                 with _writing():
@@ -235,8 +248,9 @@ class JobService:
             except StoreUnavailable as exc:
                 log.warning("job %s: %s", key, exc)
             return job
+        # a pinned job names its release from the start (an unpinned one once mapped)
         job = Job(id=key, from_db=from_db.strip(), to_db=to_db.strip(), ids=text, tax_id=tax,
-                  status=JobStatus.NEW, created=now, updated=now)
+                  status=JobStatus.NEW, created=now, updated=now, release=pin)
         with _writing():
             self.store.save_job(job)
         with self._lock:
@@ -248,6 +262,29 @@ class JobService:
                 self.store.claim_job(key, (JobStatus.NEW,), now)
             self.dispatcher.submit(key, self.run)
         return self.get(key)
+
+    def _outdated(self, job: Job) -> bool:
+        """Whether the unpinned finished *job* was mapped against a release no longer
+        current (its request, submitted again, is then mapped again)."""
+        if job.status != JobStatus.FINISHED or not job.release:
+            return False
+        current = self.store.current_release()
+        return current is not None and current.name != job.release
+
+    def store_of(self, job: Job) -> Store:
+        """The store as *job*'s results are read: its release's data, whatever is current.
+
+        :raises ReleaseGone: the job's release was dropped, naming it.
+        """
+        if not job.release:
+            return self.store
+        try:
+            return self.store.pinned(job.release)
+        except NotFound:
+            raise ReleaseGone(
+                f"Job {job.id} was mapped against release {job.release}, which this server "
+                "no longer holds (it was dropped): submit the job again to map it against a "
+                "release it serves") from None
 
     # -- running ----------------------------------------------------------------------------
 
@@ -279,10 +316,12 @@ class JobService:
         request = MappingRequest(job.from_db, job.to_db, tuple(split_api_ids(job.ids)),
                                  job.tax_id)
         try:
+            # a job that names its release before it is mapped was pinned to it
+            store = self.store_of(job)
             with paused_gc(), PairSpool() as spool:  # millions of short-lived rows, no cycle
                 # mapped in full before the write: no write transaction is open while ids
                 # are looked up (issue 14, row 12)
-                mapped = map_ids(self.store, request, self.catalogue,
+                mapped = map_ids(store, request, self.catalogue,
                                  self.settings.taxonomy_descendants)
                 spool.extend(self._capped(mapped))
                 with _writing():

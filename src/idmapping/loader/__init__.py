@@ -15,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, TypeVar
 
-from idmapping.errors import ReleaseFileError, UnknownFormat
+from idmapping.errors import NoRelease, ReleaseFileError, UnknownFormat
 from idmapping.loader.builder import ReleaseBuilder
 from idmapping.loader.entries import load_uniparc, load_uniprotkb, load_uniref
 from idmapping.loader.readers import (
@@ -197,6 +197,7 @@ def load_release(
     demo: bool = False,
     current: bool = True,
     memory_mb: int | None = None,
+    add: bool = False,
 ) -> Release:
     """Load release files into *store* as a new release, and make it current.
 
@@ -218,6 +219,10 @@ def load_release(
         release makes it current anyway.
     :param memory_mb: the memory the load may use, whatever the release's size, in MiB (the
         setting ``load_memory_mb``; by default its default).
+    :param add: build the new release from the current one plus *paths* (a second
+        organism): the current release's rows are copied by the store, in SQL, and its files
+        are not read again. By default the new release is named as the files state, else as
+        the current one.
     :raises ReleaseFileError: a file that cannot be read, naming the file and line.
     :raises InvalidRequest: a release *name* the store refuses, before anything is read.
     """
@@ -226,17 +231,23 @@ def load_release(
         raise ReleaseFileError("no release files given")
     if name is not None:
         check_release_name(name)
+    base = store.current_release() if add else None
+    if add and base is None:
+        raise NoRelease("No release is served to add files to: load one first (without --add)")
     builder = ReleaseBuilder(store, memory_mb)
     try:
+        if base is not None:
+            builder.copy_release(base)
         load = _Load(files, builder, progress)
         load.run()
-        chosen = name or _pick_name(load.names)
+        chosen = name or _pick_name(load.names, base.name if base else None)
         builder.meta["files"] = ", ".join(f.path.name for f in files)
-        if load.dates:
-            builder.facts["date"] = max(load.dates)
+        dates = load.dates + ([builder.facts["date"]] if "date" in builder.facts else [])
+        if dates:
+            builder.facts["date"] = max(dates)
         if demo:
             builder.facts["demo"] = True
-        builder.lines = load.rows
+        builder.lines += load.rows
         return builder.commit(chosen, subset, current)
     except BaseException:
         builder.abort()
@@ -285,12 +296,13 @@ def release_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[str]]:
     return files, notes
 
 
-def _pick_name(names: list[str]) -> str:
-    """UniProt's release name (``2026_01``) if a file states it, else a date."""
+def _pick_name(names: list[str], base: str | None = None) -> str:
+    """UniProt's release name (``2026_01``) if a file states it, else the name of the release
+    added to (*base*), else a date."""
     for candidate in names:
         if "_" in candidate:
             return candidate
-    return names[0] if names else dt.date.today().isoformat()
+    return names[0] if names else base or dt.date.today().isoformat()
 
 
 def demo_dir() -> Path:

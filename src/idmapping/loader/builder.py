@@ -85,6 +85,40 @@ class ReleaseBuilder:
         self.entries = EntryNumbers(self.writer, cache_limit(memory_mb))
         self.entry_facts = EntryFacts(self.writer)
 
+    # -- a release to start from -----------------------------------------------------------
+
+    def copy_release(self, base: Release) -> None:
+        """Start from the ready release *base* (``idmapping load --add``): the store copies
+        its rows in SQL, without reading its files again, and the rows of the files read
+        next are added to them (an entry in both gets the ids of both). Call it first.
+        """
+        if self.entries.count or self.rows:
+            raise ValueError("copy_release must come before any row")
+        facts = self.entry_facts
+        for entry, accession, name, reviewed, taxon in self.writer.copy_release(
+                base, self._code_of):
+            self.entries.register(entry, accession)
+            if name is not None:
+                facts.name(entry, name)
+            if reviewed is not None:
+                facts.reviewed(entry, bool(reviewed))
+            if taxon is not None:
+                facts.taxon(entry, taxon)
+        self.entries.flush()
+        facts.flush()
+        stats = base.stats
+        self.rows, self.lines = int(stats.get("xrefs", 0)), int(stats.get("rows", 0))
+        for key, value in stats.items():
+            if key.startswith("documents_"):
+                self.documents[key.removeprefix("documents_")] = int(value)
+        for key in ("taxa", "date"):
+            if key in stats:
+                self.facts[key] = stats[key]
+        self.facts["added_to"] = base.name
+
+    def _code_of(self, name: str) -> int:
+        return self.codes.get(name) or self._code(name)
+
     # -- rows of the files ----------------------------------------------------------------
 
     def add_mappings(self, rows: Iterable[tuple[str, str, str]]) -> None:

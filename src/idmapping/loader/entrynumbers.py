@@ -80,6 +80,24 @@ class EntryNumbers:
                 self.flush()
         return known  # type: ignore[return-value]  # every None was replaced
 
+    def register(self, entry: int, accession: str) -> None:
+        """Take *entry*, numbered elsewhere, as *accession*'s number: the next one
+        (:meth:`ReleaseWriter.copy_release` numbers a release's entries 1..n in order).
+
+        It is written as a given number is, and cached while the cache has room; past that, an
+        accession the cache lacks is looked up in the release (:attr:`emptied`).
+        """
+        if entry != self.count + 1:
+            raise ValueError(f"entry {entry} registered after {self.count}: not the next")
+        self.count = entry
+        self.pending.append((entry, accession))
+        if len(self.cache) < self.limit:
+            self.cache[accession] = entry
+        elif not self.emptied:
+            self.emptied = 1
+        if len(self.pending) >= self.writer.batch_size:
+            self.flush()
+
     def flush(self) -> None:
         """Write the numbers given since the last flush."""
         if self.pending:

@@ -19,17 +19,14 @@ b'{"results":[{"from":"P05067","to":"CHEMBL2487"}],"failedIds":["X1"]}'
 from __future__ import annotations
 
 import operator
-import os
-import tempfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import orjson
-import xlsxwriter  # type: ignore[import-untyped]  # no stubs upstream
 
-from idmapping.errors import InvalidRequest
+from idmapping.errors import InvalidRequest, Stopped
 from idmapping.model import Job
 from idmapping.results.media import (
     FORMAT_BY_MEDIA_TYPE,
@@ -39,6 +36,7 @@ from idmapping.results.media import (
     negotiate,
     not_accepted,
 )
+from idmapping.results.xlsx import Sheet, XlsxLimits
 
 __all__ = [
     "Row",
@@ -341,10 +339,14 @@ class ListWriter(Writer):
 class XlsxWriter(Writer):
     """An Excel workbook of one sheet: the column labels in the first row, then the rows.
 
-    XlsxWriter's ``constant_memory`` mode writes each row to a temporary file as it comes, and
-    the workbook is zipped into a file in the same private temporary directory; :meth:`finish`
-    then reads that file back in chunks. Nothing ever holds all rows in memory. Rows produce no
-    bytes: the whole file comes at the end, since a zip cannot be sent before it is complete.
+    The rows go to a :class:`~idmapping.results.xlsx.Sheet`, which writes them to temporary
+    files as they come, and :meth:`finish` reads the zipped workbook back in chunks. Nothing
+    ever holds all rows in memory. Rows produce no bytes: the whole file comes at the end,
+    since a zip cannot be sent before it is complete.
+
+    :param limits: this server's bounds on the workbook (Excel's always apply); by default
+        those of the default settings.
+    :raises InvalidRequest: (from :meth:`header` and :meth:`row`) a sheet over the limits.
     """
 
     name = "xlsx"
@@ -352,55 +354,18 @@ class XlsxWriter(Writer):
     extension = "xlsx"
     chunk_bytes: ClassVar[int] = 64 * 1024
 
-    def __init__(self, columns: Sequence[str], extras: Extras | None = None) -> None:
+    def __init__(self, columns: Sequence[str], extras: Extras | None = None, *,
+                 limits: XlsxLimits | None = None) -> None:
         super().__init__(columns, extras)
-        self._tmp: tempfile.TemporaryDirectory[str] | None = None
-        self._book: Any = None  # xlsxwriter.Workbook, untyped upstream
-        self._sheet: Any = None
-        self._next_row = 0
-
-    def _open(self) -> None:
-        """Create the workbook on first use, so an unused writer holds no files."""
-        if self._tmp is not None:
-            return
-        self._tmp = tempfile.TemporaryDirectory(prefix="idmapping-xlsx-")
-        options = {
-            "constant_memory": True,
-            "tmpdir": self._tmp.name,  # every temporary file of the workbook is removed with it
-            # Cells hold data, never formulas or links, whatever their text looks like.
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-            "nan_inf_to_errors": True,
-        }
-        path = os.path.join(self._tmp.name, "results.xlsx")
-        self._book = xlsxwriter.Workbook(path, options)
-        self._sheet = self._book.add_worksheet()
-
-    def _write_cells(self, cells: Sequence[Any]) -> None:
-        """Write one sheet row."""
-        self._open()
-        for col, value in enumerate(cells):
-            self._write_cell(self._next_row, col, value)
-        self._next_row += 1
-
-    def _write_cell(self, row: int, col: int, value: Any) -> None:
-        """Write one cell: numbers as numbers, everything else as text."""
-        if value is None:
-            return
-        if isinstance(value, bool):
-            self._sheet.write_boolean(row, col, value)
-        elif isinstance(value, float) or (isinstance(value, int) and abs(value) < 2**53):
-            # Excel numbers are doubles; larger integers are kept exact as text.
-            self._sheet.write_number(row, col, value)
-        else:
-            self._sheet.write_string(row, col, cell_text(value, flatten=False))
+        self.sheet = Sheet(limits or XlsxLimits.default(),
+                           lambda value: cell_text(value, flatten=False))
 
     def header(self) -> bytes:
-        self._write_cells(self.columns)
+        self.sheet.append(self.columns)
         return b""
 
     def row(self, row: Row) -> bytes:
-        self._write_cells(row)
+        self.sheet.append(row)
         return b""
 
     def footer(self) -> bytes:
@@ -408,30 +373,13 @@ class XlsxWriter(Writer):
         return b"".join(self.finish())
 
     def finish(self) -> Iterator[bytes]:
-        self._open()
-        try:
-            self._book.close()
-            with open(self._book.filename, "rb") as handle:
-                while chunk := handle.read(self.chunk_bytes):
-                    yield chunk
-        finally:
-            self.close()
+        return self.sheet.chunks(self.chunk_bytes)
 
     def error_footer(self) -> bytes:
         return b""  # nothing of the file has been sent; there is nothing to end
 
     def close(self) -> None:
-        if self._tmp is None:
-            return
-        try:
-            if not self._book.fileclosed:
-                # A stream that stopped early: closing the workbook is the public way to make
-                # XlsxWriter close its temporary row file before the directory goes.
-                self._book.close()
-        finally:
-            self._tmp.cleanup()
-            self._tmp = None
-            self._book = self._sheet = None
+        self.sheet.discard()
 
 
 class RecordWriter(Writer):
@@ -538,18 +486,26 @@ def write(
 ) -> Iterator[bytes]:
     """Yield a whole response body: header, rows, footer; the writer is closed at the end.
 
-    :param on_error: if given, an exception while reading *rows* is passed to it (to log it)
-        and the body ends with UniProt's stream-error text instead of raising; use it once
-        bytes may already have been sent.
+    :param on_error: if given, an exception while reading *rows* once bytes have been yielded
+        is passed to it (to log it) and the body ends with UniProt's stream-error text instead
+        of raising. Before the first byte the exception is raised all the same, so that the
+        response can still be an error (an xlsx file yields nothing before it is complete);
+        :class:`~idmapping.errors.Stopped` is always raised.
     """
+    sent = False
     try:
         head = writer.header()
         if head:
+            sent = True
             yield head
         try:
-            yield from writer.rows(rows)
+            for chunk in writer.rows(rows):
+                sent = True
+                yield chunk
+        except Stopped:
+            raise
         except Exception as error:
-            if on_error is None:
+            if on_error is None or not sent:
                 raise
             on_error(error)
             tail = writer.error_footer()

@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from idmapping.errors import InvalidRequest
+from idmapping.errors import InvalidRequest, Stopped
 from idmapping.model import Job
 from idmapping.results.entryrows import (
     FILTER_WARNING,
@@ -38,6 +38,7 @@ from idmapping.results.formats import (
     RecordWriter,
     Row,
     Writer,
+    XlsxWriter,
     gzip_chunks,
     write,
     writer_for,
@@ -46,6 +47,7 @@ from idmapping.results.media import download_name, media_type_for
 from idmapping.results.options import EntryOptions, Output
 from idmapping.results.paging import DEFAULT_SIZE, Page, encode_cursor
 from idmapping.results.rdf import RDF_FORMATS, RdfWriter
+from idmapping.results.xlsx import XlsxLimits
 from idmapping.store.base import Store
 from idmapping.store.plans import FilterQuery
 
@@ -77,12 +79,14 @@ class ResultView:
     :param options: for entry results, the dataset, fields and filter (see
         :func:`~idmapping.results.options.entry_options`); None for plain from/to pairs.
     :param batch: pairs read at a time by :meth:`stream`.
-    :raises InvalidRequest: a format with no writer, or a record format (FASTA...) of plain
-        pairs.
+    :param xlsx: this server's bounds on an xlsx result (settings ``max_xlsx_cells`` and
+        ``max_xlsx_bytes``); by default those of the default settings.
+    :raises InvalidRequest: a format with no writer, a record format (FASTA...) of plain
+        pairs, or an xlsx sheet of more columns than Excel's.
     """
 
     def __init__(self, store: Store, job: Job, out: Output, options: EntryOptions | None = None,
-                 batch: int = STREAM_BATCH) -> None:
+                 batch: int = STREAM_BATCH, xlsx: XlsxLimits | None = None) -> None:
         self.store = store
         self.job = job
         self.out = out
@@ -91,6 +95,9 @@ class ResultView:
         self.writer_class = writer_for(out.format)
         if issubclass(self.writer_class, (RecordWriter, RdfWriter)) and options is None:
             raise InvalidRequest(f"Invalid request received. Format '{out.format}' needs entries")
+        self.xlsx = xlsx or XlsxLimits.default()
+        if self.writer_class is XlsxWriter:
+            self.xlsx.check_columns(len(self.columns))
 
     @property
     def media_type(self) -> str:
@@ -109,6 +116,12 @@ class ResultView:
             return ("From", "To")
         return self.options.dataset.labels(self.options.columns)
 
+    @property
+    def _plain(self) -> bool:
+        """Whether the rows are the pairs themselves: plain results, or a list (whose ``to``
+        id is the entry's accession or id)."""
+        return self.options is None or self.out.format == "list"
+
     def file_name(self, today: dt.date) -> str:
         """The name of the whole result as a file (``download=true``)."""
         return download_name(self.job.id, self.writer_class.extension, self.out.compressed,
@@ -119,37 +132,60 @@ class ResultView:
 
         The rows of the format are read by :meth:`ResultPage.rows`, only when wanted.
 
-        :raises InvalidRequest: ``subsequence=true`` of ids that are not ``ACC[begin-end]``.
+        :raises InvalidRequest: ``subsequence=true`` of ids that are not ``ACC[begin-end]``;
+            an xlsx page over the cells allowed.
         """
         query, warnings = self._filter(stream=False)
         facets = self._facets(query, warnings)
         total, pairs = pairs_page(self.store, self.job, query, offset, size)
+        if self.writer_class is XlsxWriter:
+            self.xlsx.check(len(pairs) + 1, len(self.columns))
         return ResultPage(self, Page(offset=offset, size=size, total=total), pairs, warnings,
                           facets)
 
-    def stream(self, extras: Extras | None = None, strict: bool = False) -> Iterator[bytes]:
+    def stream(self, extras: Extras | None = None, strict: bool = False,
+               stopped: Callable[[], bool] | None = None) -> Iterator[bytes]:
         """Every result, written in the format (gzip if compressed), a batch at a time.
 
-        The request is checked at once; the bytes come as they are iterated, and a failure
-        once they have begun ends the body with UniProt's stream-error text (and a log line).
-        JSON is only ``{"results": [...]}``.
+        The request is checked at once (an xlsx file's size too, from the number of results);
+        the bytes come as they are iterated, and a failure once they have begun ends the body
+        with UniProt's stream-error text (and a log line). JSON is only ``{"results": [...]}``.
 
         :param extras: what JSON writes around the results (an asynchronous download's file
             has the job's ``failedIds``, as UniProt's has); None for a stream.
         :param strict: raise a failure instead of ending the bytes with the error text (a
             file that cannot be finished is no result).
+        :param stopped: asked before each batch and each entry row; once it is true, the
+            iteration raises :class:`~idmapping.errors.Stopped` (a web server passes "the
+            client has disconnected", so that no more rows are made for no one).
 
         :raises InvalidRequest: ``subsequence=true`` of ids that are not ``ACC[begin-end]``;
-            a filter on a job over ``max_filter`` pairs (a stream is never served unfiltered).
+            a filter on a job over ``max_filter`` pairs (a stream is never served unfiltered);
+            an xlsx file over Excel's limits or the cells allowed.
         """
         query, _ = self._filter(stream=True)
         job = self.job
+        if self.writer_class is XlsxWriter:
+            total = job.result_count if query is None else \
+                pairs_page(self.store, job, query, 0, 0)[0]
+            self.xlsx.check(total + 1, len(self.columns))
+        halt = stopped or (lambda: False)
 
         def rows() -> Iterator[Row]:
-            # One whole batch per step: the store's connections belong to threads, and each
-            # step of a streamed body may run on another thread (a web server's pool).
+            # All reads of a batch in one step: the store's connections belong to threads, and
+            # each step of a streamed body may run on another thread (a web server's pool).
+            # Entry rows are then made one at a time, so that a stop is seen within a row;
+            # plain pairs go as they are (a whole batch of them takes milliseconds).
             for pairs in batches(self.store, job, query, self.batch):
-                yield from self.rows(pairs)
+                if halt():
+                    raise Stopped()
+                if self._plain:
+                    yield from pairs
+                    continue
+                for row in self.iter_rows(pairs):
+                    if halt():
+                        raise Stopped()
+                    yield row
 
         def failed(error: Exception) -> None:
             log.error("stream of job %s broke off", job.id, exc_info=error)
@@ -159,19 +195,30 @@ class ResultView:
 
     def rows(self, pairs: Sequence[tuple[str, str]]) -> list[Row]:
         """The rows of a batch of pairs in the format: pairs, cells, entries or records."""
+        return list(self.iter_rows(pairs))
+
+    def iter_rows(self, pairs: Sequence[tuple[str, str]]) -> Iterator[Row]:
+        """The rows of :meth:`rows`, made one at a time; the batch's entries are read from
+        the store (all at once) when the first row is asked for."""
         options = self.options
         fmt = self.out.format
-        if options is None or fmt == "list":  # a list's to id is the entry's accession or id
-            return list(pairs)
+        if options is None or self._plain:
+            yield from pairs
+            return
         dataset = options.dataset
         if fmt in RECORD_FORMATS:
-            return record_rows(self.store, dataset, list(pairs), fmt, options.complete)
+            yield from record_rows(self.store, dataset, list(pairs), fmt, options.complete)
+            return
         entries = dataset.entries(self.store, [to for _, to in pairs], options.complete)
         if fmt == "json":
-            return [(frm, dataset.project(entries[to], options.fields)) for frm, to in pairs]
-        if fmt in RDF_FORMATS:  # RDF describes whole entries, whatever the fields
-            return [(frm, entries[to]) for frm, to in pairs]
-        return [(frm, *dataset.cells(entries[to], options.columns)) for frm, to in pairs]
+            for frm, to in pairs:
+                yield (frm, dataset.project(entries[to], options.fields))
+        elif fmt in RDF_FORMATS:  # RDF describes whole entries, whatever the fields
+            for frm, to in pairs:
+                yield (frm, entries[to])
+        else:
+            for frm, to in pairs:
+                yield (frm, *dataset.cells(entries[to], options.columns))
 
     def writer(self, extras: Extras | None) -> Writer:
         """A new writer of the format; the record formats get the dataset's record function.
@@ -184,6 +231,8 @@ class ResultView:
             return self.writer_class(self.columns, extras, record=record)
         if self.options is not None and issubclass(self.writer_class, RdfWriter):
             return self.writer_class(self.columns, extras, dataset=self.options.dataset.name)
+        if self.writer_class is XlsxWriter:
+            return XlsxWriter(self.columns, extras, limits=self.xlsx)
         return self.writer_class(self.columns, extras)
 
     def _facets(self, query: FilterQuery | None, warnings: Warnings) -> Warnings:

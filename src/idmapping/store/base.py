@@ -17,11 +17,13 @@ translates its driver's errors at its boundary (a full disk or a read-only file 
 from __future__ import annotations
 
 import abc
+import copy
 import secrets
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from idmapping.catalogue import Catalogue
+from idmapping.errors import NotFound
 from idmapping.model import DownloadJob, EntryFacts, Job, JobStatus, Release
 from idmapping.store.plans import (
     FacetQuery,
@@ -117,6 +119,21 @@ class ReleaseWriter(abc.ABC):
         them to the taxa of :meth:`insert_taxonomy`."""
 
     @abc.abstractmethod
+    def copy_release(self, base: Release, code_of: Callable[[str], int]
+                     ) -> list[tuple[int, str, str | None, int | None, int | None]]:
+        """Copy the rows of the ready release *base* into this one, in SQL (its files are
+        not read again): ids, isoform ids, secondary and deleted accessions, UniParc ids,
+        taxonomy and entry documents. Call it first, before any row of the new files.
+
+        Its entries are numbered 1..n in their order, and its ID_type codes become
+        ``code_of(name)``. Its ``entries`` are not written here: the loader registers the rows
+        returned as the files' entries are (:meth:`insert_entry_numbers`,
+        :meth:`insert_entry_facts`), and :meth:`finish` builds ``entries`` from them all.
+
+        :returns: ``(id, accession, name, reviewed, taxon)`` of its entries, new ids.
+        """
+
+    @abc.abstractmethod
     def finish(self, name: str, subset: Subset, codes: dict[str, int], meta: dict[str, str]
                ) -> None:
         """Record the release's name, ID_type *codes* and *meta*; derive gene names, apply the
@@ -145,6 +162,9 @@ class Store(abc.ABC):
     local_reads = False
     """True when reads are from local files (SQLite): fast enough to run on an event loop."""
 
+    pin: Release | None = None
+    """The release a view made by :meth:`pinned` reads (None: the current release)."""
+
     def __init__(self, catalogue: Catalogue | None = None) -> None:
         self.catalogue = catalogue or Catalogue.default()
 
@@ -165,8 +185,32 @@ class Store(abc.ABC):
         """Every release, oldest first, with the current one marked."""
 
     def current_release(self) -> Release | None:
-        """The release that mapping reads, or None if nothing is loaded."""
+        """The release that mapping reads (a view's pinned one), or None if nothing is loaded."""
+        if self.pin is not None:
+            return self.pin
         return next((r for r in self.releases() if r.current), None)
+
+    def pinned(self, name: str) -> Store:
+        """A view of this store whose reads of release data (mapping, entries, documents,
+        filters) go to the ready release *name*, whatever release is current.
+
+        Everything else (jobs, the list of releases, loads) is the store's own: the view
+        shares its connections and caches, so it costs one read of the list of releases.
+        Close the store, never a view. Where two ready releases share a name, the newer one
+        is read.
+
+        :raises NotFound: no ready release has this name (never loaded, or dropped); the
+            message lists those there are.
+        """
+        ready = [r for r in self.releases() if r.state == "ready"]
+        named = [r for r in ready if r.name == name]
+        if not named:
+            known = ", ".join(r.name for r in ready) or "none"
+            raise NotFound(f"No release named {name!r} is served here; the releases are: "
+                           f"{known}")
+        view = copy.copy(self)
+        view.pin = named[-1]
+        return view
 
     @abc.abstractmethod
     def verify(self) -> None:

@@ -171,6 +171,9 @@ class PostgresStore(SqlStore):
                 yield self._writer
 
     def _current(self, conn: Connection) -> Release:
+        """The current release (a view's pinned one), whose schema reads go to."""
+        if self.pin is not None:
+            return self.pin
         row = conn.execute(
             f"SELECT {_RELEASE_COLUMNS} FROM {MAIN}.releases WHERE current").fetchone()
         if row is None:

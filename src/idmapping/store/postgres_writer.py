@@ -7,7 +7,7 @@ two (the transaction that COPYs, derives, sorts and indexes, then ``VACUUM``) an
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import psycopg
@@ -140,6 +140,35 @@ class PostgresReleaseWriter(ReleaseWriter):
 
     def insert_taxon_names(self, rows: list[tuple[int, str]]) -> None:
         self._copy("taxon_names (taxon, name)", ["int4", "text"], rows)
+
+    def copy_release(self, base: Release, code_of: Callable[[str], int]
+                     ) -> list[tuple[int, str, str | None, int | None, int | None]]:
+        run, old = self.conn.execute, sql.Identifier(f"{POSTGRES_RELEASE_PREFIX}{int(base.id)}")
+        with refused(self.store.url):
+            codes = [(c, code_of(n)) for c, n in run(
+                sql.SQL("SELECT code, name FROM {}.dbs").format(old)).fetchall()]
+            run("CREATE TEMP TABLE code_map (old integer PRIMARY KEY, new integer) "
+                "ON COMMIT DROP")
+            self._copy("pg_temp.code_map (old, new)", ["int4", "int4"], codes)
+            run(sql.SQL("CREATE TEMP TABLE entry_map ON COMMIT DROP AS SELECT id AS old, "
+                        "row_number() OVER (ORDER BY id)::integer AS new FROM {}.entries"
+                        ).format(old))
+            run("CREATE UNIQUE INDEX ON pg_temp.entry_map (old)")
+            for statement in (
+                    "INSERT INTO xrefs (entry, db, value, key) SELECT m.new, c.new, x.value, "
+                    "x.key FROM {o}.xrefs x JOIN pg_temp.entry_map m ON m.old = x.entry "
+                    "JOIN pg_temp.code_map c ON c.old = x.db",
+                    "INSERT INTO isoform_xrefs (entry, db, value, isoform) SELECT m.new, "
+                    "c.new, i.value, i.isoform FROM {o}.isoform_xrefs i JOIN pg_temp.entry_map "
+                    "m ON m.old = i.entry JOIN pg_temp.code_map c ON c.old = i.db",
+                    "INSERT INTO deleted_load (accession, source) SELECT accession, source "
+                    "FROM {o}.deleted",
+                    *(f"INSERT INTO {t} SELECT * FROM {{o}}.{t}" for t in (
+                        "secondary", "uniparc_xrefs", "taxonomy", *DOCUMENT_TABLES.values()))):
+                run(sql.SQL(statement).format(o=old))
+            return [(int(r[0]), r[1], r[2], r[3], r[4]) for r in run(sql.SQL(
+                "SELECT m.new, e.accession, e.name, e.reviewed, e.taxon FROM {}.entries e "
+                "JOIN pg_temp.entry_map m ON m.old = e.id ORDER BY m.new").format(old))]
 
     def finish(self, name: str, subset: Subset, codes: dict[str, int], meta: dict[str, str]
                ) -> None:

@@ -69,6 +69,10 @@ QUICK_CHECK_BYTES = 64 << 20
 they are served; larger ones by size and identity only (a check reads the whole file)."""
 
 
+RELEASE_READERS = 3
+"""Releases a thread keeps a reader of (the current one, and those requests pin)."""
+
+
 class SqliteStore(SqlStore):
     """Releases and jobs in SQLite files. *path* is the main file."""
 
@@ -132,14 +136,17 @@ class SqliteStore(SqlStore):
     # -- connections ------------------------------------------------------------------------
 
     def _reader(self) -> sqlite3.Connection:
+        """This thread's reader of the main file (jobs, the list of releases)."""
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None:
-            conn = connect(self._reader_uri, uri=True)
-            conn.execute("PRAGMA temp_store = MEMORY")
-            self._local.conn = conn
-            self._local.attached = None
-            with self._write_lock:
-                self._readers.append(conn)
+            conn = self._local.conn = self._new_reader()
+        return conn
+
+    def _new_reader(self) -> sqlite3.Connection:
+        conn = connect(self._reader_uri, uri=True)
+        conn.execute("PRAGMA temp_store = MEMORY")
+        with self._write_lock:
+            self._readers.append(conn)
         return conn
 
     @contextlib.contextmanager
@@ -159,23 +166,35 @@ class SqliteStore(SqlStore):
             self._writer.execute("COMMIT")
 
     def _release_conn(self) -> tuple[sqlite3.Connection, Release]:
-        """A reader with the current release attached as ``rel``."""
-        conn = self._reader()
-        row = conn.execute(
-            f"SELECT {RELEASE_COLUMNS}, file FROM releases WHERE current = 1").fetchone()
-        if row is None:
-            raise NoRelease("No release is loaded: run 'idmapping load FILE...' first")
-        release = release_from_row(row, orjson.loads)
-        if self._local.attached != release.id:
-            if self._local.attached is not None:
-                conn.execute("DETACH DATABASE rel")
-                self._local.attached = None
+        """A reader with the current release (a view's pinned one) attached as ``rel``.
+
+        Each thread keeps a reader per release it read lately (:data:`RELEASE_READERS`, the
+        most recent), so that requests pinned to different releases neither re-attach nor
+        re-check a file each time. Readers are known by the release's file, whose name no
+        other release ever has.
+        """
+        release = self.pin
+        if release is None:
+            row = self._reader().execute(
+                f"SELECT {RELEASE_COLUMNS}, file FROM releases WHERE current = 1").fetchone()
+            if row is None:
+                raise NoRelease("No release is loaded: run 'idmapping load FILE...' first")
+            release = release_from_row(row, orjson.loads)
+        readers: dict[str, sqlite3.Connection] = self._local.__dict__.setdefault("releases", {})
+        conn = readers.pop(release.file, None)
+        if conn is None:
             self._check_release_file(release)
+            conn = self._new_reader()
             uri = (self.release_dir / release.file).resolve().as_uri() + "?mode=ro&immutable=1"
             conn.execute("ATTACH DATABASE ? AS rel", (uri,))
             # the release file never changes: map it rather than read it page by page
             conn.execute("PRAGMA rel.mmap_size = 4294967296")
-            self._local.attached = release.id
+            while len(readers) >= RELEASE_READERS:  # the least recently read goes
+                oldest = readers.pop(next(iter(readers)))
+                with self._write_lock:
+                    self._readers.remove(oldest)
+                oldest.close()
+        readers[release.file] = conn
         return conn, release
 
     # -- releases ---------------------------------------------------------------------------
@@ -377,8 +396,9 @@ class SqliteStore(SqlStore):
     @translated
     def document_counts(self) -> dict[str, int]:
         conn, release = self._release_conn()
-        cached = getattr(self._local, "doc_counts", None)
-        if cached is None or cached[0] != release.id:
+        known: dict[str, dict[str, int]] = self._local.__dict__.setdefault("doc_counts", {})
+        counts = known.get(release.file)
+        if counts is None:
             counts = {}
             for kind, table in DOCUMENT_TABLES.items():
                 try:
@@ -386,8 +406,8 @@ class SqliteStore(SqlStore):
                 except sqlite3.OperationalError:  # a release loaded before entries existed
                     row = (0,)
                 counts[kind] = int(row[0])
-            cached = self._local.doc_counts = (release.id, counts)
-        return dict(cached[1])
+            known[release.file] = counts
+        return dict(counts)
 
     @translated
     def filtered_results(self, job_id: str, query: FilterQuery, offset: int, limit: int | None

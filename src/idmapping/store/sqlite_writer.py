@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -212,6 +213,45 @@ class SqliteReleaseWriter(ReleaseWriter):
     @translated
     def insert_taxon_names(self, rows: list[tuple[int, str]]) -> None:
         self.conn.executemany("INSERT INTO taxon_names VALUES (?, ?)", rows)
+
+    @translated
+    def copy_release(self, base: Release, code_of: Callable[[str], int]
+                     ) -> list[tuple[int, str, str | None, int | None, int | None]]:
+        self.store._check_release_file(base)
+        conn, mask = self.conn, (1 << ENTRY_SHIFT) - 1
+        conn.execute("COMMIT")  # SQLite attaches outside a transaction only
+        uri = (self.store.release_dir / base.file).resolve().as_uri() + "?mode=ro&immutable=1"
+        conn.execute("ATTACH DATABASE ? AS base", (uri,))
+        conn.execute("BEGIN")
+        codes = [(old, code_of(name)) for old, name in conn.execute("SELECT code, name FROM "
+                                                                    "base.dbs").fetchall()]
+        conn.execute("CREATE TEMP TABLE code_map (old INTEGER PRIMARY KEY, new INTEGER)")
+        conn.executemany("INSERT INTO temp.code_map VALUES (?, ?)", codes)
+        conn.execute("CREATE TEMP TABLE entry_map (old INTEGER PRIMARY KEY, new INTEGER)")
+        conn.execute("INSERT INTO temp.entry_map SELECT id, row_number() OVER (ORDER BY id) "
+                     "FROM base.entries")
+        # derived gene names (row ids past DERIVED) too: the new files add no row to them
+        conn.execute(
+            f"INSERT INTO xrefs(id, db, value, key) SELECT (m.new << {ENTRY_SHIFT}) | "
+            f"(x.id & {mask}), c.new, x.value, x.key FROM base.xrefs x "
+            f"JOIN temp.entry_map m ON m.old = x.id >> {ENTRY_SHIFT} "
+            "JOIN temp.code_map c ON c.old = x.db ORDER BY x.id")
+        conn.execute("INSERT INTO isoform_xrefs SELECT m.new, c.new, i.value, i.isoform "
+                     "FROM base.isoform_xrefs i JOIN temp.entry_map m ON m.old = i.entry "
+                     "JOIN temp.code_map c ON c.old = i.db")
+        for table in ("secondary", "deleted", "uniparc_xrefs", "taxonomy",
+                      *DOCUMENT_TABLES.values()):
+            conn.execute(f"INSERT INTO {table} SELECT * FROM base.{table}")
+        # the copied entries are numbered 1..n: a later row of one of them is a revisit
+        self.high = max(self.high, conn.execute("SELECT count(*) FROM temp.entry_map"
+                                                ).fetchone()[0])
+        entries = conn.execute("SELECT m.new, e.accession, e.name, e.reviewed, e.taxon FROM "
+                               "base.entries e JOIN temp.entry_map m ON m.old = e.id "
+                               "ORDER BY m.new").fetchall()
+        conn.execute("COMMIT")
+        conn.execute("DETACH DATABASE base")
+        conn.execute("BEGIN")
+        return entries
 
     @translated
     def finish(self, name: str, subset: Subset, codes: dict[str, int], meta: dict[str, str]

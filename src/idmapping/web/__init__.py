@@ -39,7 +39,7 @@ from idmapping.web.api import router
 from idmapping.web.basket import router as basket_router
 from idmapping.web.context import ApiContext
 from idmapping.web.downloads import router as downloads_router
-from idmapping.web.http import CommonHeaders, StripTrailingSlash, error_response
+from idmapping.web.http import CommonHeaders, ReleasePrefix, StripTrailingSlash, error_response
 from idmapping.web.openapi import openapi_document
 from idmapping.web.pages import router as pages_router
 
@@ -105,6 +105,8 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.add_exception_handler(IdMappingError, _library_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(HTTPException, _http_error)  # type: ignore[arg-type]
+    # every route under /releases/{name} too; inside CommonHeaders, which names that release
+    app.add_middleware(ReleasePrefix, known=ctx.serves)
     app.add_middleware(CommonHeaders, release=ctx.release_name, release_date=ctx.release_date,
                        deployed=ctx.deployed)
     app.add_middleware(StripTrailingSlash)

@@ -36,10 +36,17 @@ from idmapping.results.options import (
 )
 from idmapping.results.paging import Page, next_link
 from idmapping.results.view import ResultView, pages_send_failed
+from idmapping.results.xlsx import XlsxLimits
 from idmapping.store.base import Store
 from idmapping.version import __version__
 from idmapping.web.context import context
-from idmapping.web.http import idmapping_base, json_response, public_url, read_fields
+from idmapping.web.http import (
+    idmapping_base,
+    json_response,
+    public_url,
+    read_fields,
+    submitted_release,
+)
 from idmapping.web.pages import home_page, wants_html
 from idmapping.web.responses import (
     output,
@@ -100,6 +107,8 @@ _RUN_BODY = {
                         "from": {"type": "string", "example": "UniProtKB_AC-ID"},
                         "to": {"type": "string", "example": "UniProtKB"},
                         "taxId": {"type": "string", "description": "Optional taxon id"},
+                        "release": {"type": "string", "description": "Ours: map against "
+                                    "this release (as /releases/{name}/idmapping/run does)"},
                     },
                 }
             }
@@ -145,7 +154,7 @@ def root(request: Request) -> Response:
         {
             "name": "idmapping",
             "version": __version__,
-            "release": ctx.release_name(),
+            "release": ctx.release_for(request),
             "docs": "/docs",
         }
     )
@@ -159,7 +168,8 @@ def fields(request: Request) -> Response:
 
 @router.post("/idmapping/run", openapi_extra=_RUN_BODY)
 async def run(request: Request) -> Response:
-    """Submit a mapping: form fields ``ids``, ``from``, ``to`` and optional ``taxId``."""
+    """Submit a mapping: form fields ``ids``, ``from``, ``to`` and optional ``taxId``; and
+    ours, ``release``, to map against a release other than the current one."""
     ctx = context(request)
     params = await read_fields(request, ctx.settings.max_body_bytes)
     job = await run_in_threadpool(
@@ -168,6 +178,7 @@ async def run(request: Request) -> Response:
         params.get("to"),
         params.get("ids"),
         params.get("taxId"),
+        submitted_release(request, params.get("release")),
     )
     return json_response({"jobId": job.id})
 
@@ -180,7 +191,8 @@ async def detect(request: Request) -> Response:
     params = await read_fields(request, ctx.settings.max_body_bytes)
     fmt = output(request, ("json", "tsv"), params.get("format"), None).format
     ids = request_ids(params.get("ids"), ctx.settings.max_ids, ctx.settings.max_id_length)
-    found = await run_in_threadpool(detect_ids, ctx.store, ids, ctx.catalogue)
+    found = await run_in_threadpool(lambda: detect_ids(ctx.store_for(request), ids,
+                                                       ctx.catalogue))
     headers = {"X-UniProt-Release": found.release}
     if fmt == "tsv":
         return Response(tsv_body(DETECT_COLUMNS, found.rows()), headers=headers,
@@ -207,9 +219,10 @@ def taxonomy(
         raise InvalidRequest("'name' is a required parameter")
     if len(text) > ctx.settings.max_id_length:
         raise InvalidRequest(f"'name' is longer than {ctx.settings.max_id_length} characters")
-    taxa = ctx.store.taxa_named(text, TAXA_SHOWN)
+    store = ctx.store_for(request)
+    taxa = store.taxa_named(text, TAXA_SHOWN)
     return json_response({
-        "taxonomy": ctx.store.has_taxonomy(),
+        "taxonomy": store.has_taxonomy(),
         "results": [{"taxonId": t, "scientificName": n, "rank": r} for t, n, r in taxa]})
 
 
@@ -227,7 +240,7 @@ def explain(
     fmt = output(request, ("json", "tsv"), format, None).format
     paging = PageRequest.read(size, cursor)
     job = ctx.jobs.finished(job_id)
-    found = explain_job(ctx.store, job, paging.offset, paging.size, ctx.catalogue,
+    found = explain_job(ctx.jobs.store_of(job), job, paging.offset, paging.size, ctx.catalogue,
                         ctx.settings.taxonomy_descendants)
     headers = {"X-UniProt-Release": found.release, "X-Total-Results": str(found.total)}
     following = Page(paging.offset, paging.size, found.total).next_offset
@@ -316,7 +329,7 @@ async def results(
 
     def page() -> Response:
         job = ctx.jobs.finished(job_id, with_failed=pages_send_failed(out))
-        return page_response(request, ResultView(ctx.store, job, out), paging)
+        return page_response(request, _view(request, job, out), paging)
 
     return await _small_read(ctx.store, page, offload=out.format == "xlsx")
 
@@ -333,7 +346,15 @@ def stream(
     ctx = context(request)
     out = output(request, PLAIN_STREAM, format, compressed, download)
     job = ctx.jobs.finished(job_id, with_failed=False)  # a stream does not send them
-    return stream_response(request, ResultView(ctx.store, job, out))
+    return stream_response(request, _view(request, job, out))
+
+
+def _view(request: Request, job: Job, out: Output, options: EntryOptions | None = None
+          ) -> ResultView:
+    """The results of *job* as the request asks, within this server's xlsx limits."""
+    ctx = context(request)
+    return ResultView(ctx.jobs.store_of(job), job, out, options,
+                      xlsx=XlsxLimits.of(ctx.settings))
 
 
 def _entry_request(
@@ -398,7 +419,7 @@ def entry_results(
                                   paged=True)
     paging = PageRequest.read(size, cursor)
     job = _entry_job(request, job_id, options, pages_send_failed(out))
-    return page_response(request, ResultView(context(request).store, job, out, options), paging)
+    return page_response(request, _view(request, job, out, options), paging)
 
 
 @_get("/idmapping/{dataset}/results/stream/{job_id}")
@@ -419,4 +440,4 @@ def entry_stream(
     """Every result of a job as entries, streamed (filtered and sorted as the pages are)."""
     options, out = _entry_request(request, dataset, format, compressed, download, fields)
     job = _entry_job(request, job_id, options, with_failed=False)
-    return stream_response(request, ResultView(context(request).store, job, out, options))
+    return stream_response(request, _view(request, job, out, options))

@@ -15,6 +15,7 @@ from idmapping.jobs.downloads import DownloadService
 from idmapping.jobs.service import JobService
 from idmapping.settings import Settings
 from idmapping.store.base import Store
+from idmapping.web.http import pinned_release
 
 __all__ = ["ApiContext", "context", "http_date"]
 
@@ -56,21 +57,26 @@ class ApiContext:
     owns_store: bool = False
     deployed: str = field(default_factory=lambda: http_date(dt.date.today()))
     release_ttl: float = 5.0
-    _releases: tuple[float, str | None, dict[str, str]] = (0.0, None, {})
+    _releases: tuple[float, str | None, dict[str, str], frozenset[str]] = (
+        0.0, None, {}, frozenset())
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def _read_releases(self) -> tuple[str | None, dict[str, str]]:
-        """The current release's name and each ready release's date (as UniProt's headers
-        write it), re-read at most every few seconds."""
+    def _read_releases(self, fresh: bool = False
+                       ) -> tuple[str | None, dict[str, str], frozenset[str]]:
+        """The current release's name, each ready release's date (as UniProt's headers
+        write it) and the ready releases' names, re-read at most every few seconds (or now,
+        if *fresh*)."""
         now = time.monotonic()
-        read_at, name, dates = self._releases
-        if read_at and now - read_at < self.release_ttl:
-            return name, dates
-        name, dates = None, {}
+        read_at, name, dates, ready = self._releases
+        if read_at and now - read_at < self.release_ttl and not fresh:
+            return name, dates, ready
+        name, dates, names = None, {}, set()
         try:
             for release in self.store.releases():
                 if release.current:
                     name = release.name
+                if release.state == "ready":
+                    names.add(release.name)
                 day = release.stats.get("date")
                 if release.state == "ready" and isinstance(day, str):
                     try:
@@ -80,8 +86,25 @@ class ApiContext:
         except Exception:  # a header is not worth failing a response for
             log.warning("cannot read the releases", exc_info=True)
         with self._lock:
-            self._releases = (now, name, dates)
-        return name, dates
+            self._releases = (now, name, dates, frozenset(names))
+        return name, dates, frozenset(names)
+
+    def serves(self, name: str) -> bool:
+        """Whether a ready release is named *name* (one loaded a moment ago too)."""
+        return name in self._read_releases()[2] or name in self._read_releases(True)[2]
+
+    def store_for(self, request: Request) -> Store:
+        """The store as *request* reads it: pinned to the release its base URL names
+        (``/releases/{name}/...``), else the store itself (the current release).
+
+        :raises NotFound: the named release is gone.
+        """
+        name = pinned_release(request)
+        return self.store.pinned(name) if name else self.store
+
+    def release_for(self, request: Request) -> str | None:
+        """The release *request* is answered from: the pinned one, else the current one."""
+        return pinned_release(request) or self.release_name()
 
     def release_name(self) -> str | None:
         """The current release's name (for headers)."""

@@ -8,7 +8,8 @@ into UniProt's responses:
 * request bodies read with a size limit (``max_body_bytes``), as form fields;
 * the one error shape, ``{"url": ..., "messages": [...]}`` (or ``Error messages\\n...`` as text
   when a text format was asked for);
-* two small ASGI middlewares: trailing slashes, and the headers UniProt puts on every response.
+* three small ASGI middlewares: trailing slashes, the headers UniProt puts on every response,
+  and the ``/releases/{name}`` prefix that pins a release (:class:`ReleasePrefix`).
 """
 
 from __future__ import annotations
@@ -38,6 +39,10 @@ __all__ = [
     "error_response",
     "CommonHeaders",
     "StripTrailingSlash",
+    "ReleasePrefix",
+    "pinned_release",
+    "app_root",
+    "submitted_release",
     "TEXT_FORMATS",
 ]
 
@@ -98,6 +103,38 @@ def idmapping_base(request: Request) -> str:
     cut = path.find("/idmapping/")
     root = path[:cut] if cut >= 0 else request.scope.get("root_path", "")
     return f"{public_base(request)}{root}/idmapping"
+
+
+PINNED = "idmapping.release"
+"""The scope key of the release a request's ``/releases/{name}`` prefix pins."""
+
+APP_ROOT = "idmapping.root"
+"""The scope key of the root path before that prefix (the unpinned server's)."""
+
+
+def pinned_release(request: Request) -> str | None:
+    """The release the request's base URL pins (``/releases/{name}/...``), or None."""
+    name: str | None = request.scope.get(PINNED)
+    return name
+
+
+def app_root(request: Request) -> str:
+    """The root path of the server itself, without any ``/releases/{name}`` prefix."""
+    root: str = request.scope.get(APP_ROOT, request.scope.get("root_path", ""))
+    return root
+
+
+def submitted_release(request: Request, field: str | None) -> str | None:
+    """The release a submission pins: its base URL's (``/releases/{name}``) or its form's
+    ``release`` field (ours; UniProt's clients send none).
+
+    :raises InvalidRequest: the two name different releases.
+    """
+    pinned, named = pinned_release(request), (field or "").strip() or None
+    if pinned and named and named != pinned:
+        raise InvalidRequest(f"The parameter 'release' names release {named}, but the request "
+                             f"was sent to release {pinned}'s base URL")
+    return pinned or named
 
 
 # ---------------------------------------------------------------------------------------------
@@ -226,15 +263,15 @@ class CommonHeaders:
         self.release_date = release_date
         self.deployed = deployed
 
-    def headers(self, path: str) -> list[tuple[str, str]]:
-        """The headers for a response to *path*."""
+    def headers(self, path: str, pinned: str | None = None) -> list[tuple[str, str]]:
+        """The headers for a response to *path* (of the release *pinned*, if one is)."""
         headers = [
             ("Access-Control-Allow-Origin", "*"),
             ("Access-Control-Expose-Headers", EXPOSED_HEADERS),
             ("Vary", VARY),
             ("X-API-Deployment-Date", self.deployed),
         ]
-        release = self.release()
+        release = pinned or self.release()
         if release:
             headers.append(("X-UniProt-Release", release))
         if "/idmapping/" in path + "/":
@@ -252,7 +289,8 @@ class CommonHeaders:
             if message["type"] == "http.response.start":
                 started = True
                 headers = MutableHeaders(scope=message)
-                for name, value in self.headers(scope["path"]):
+                # the scope as ReleasePrefix, inside, left it
+                for name, value in self.headers(scope["path"], scope.get(PINNED)):
                     if name not in headers:
                         headers[name] = value
                 release = headers.get("X-UniProt-Release")
@@ -270,3 +308,43 @@ class CommonHeaders:
             request = Request(scope)
             response = error_response(request, 500, ["Internal server error"])
             await response(scope, receive, send_with_headers)
+
+
+_PREFIX = re.compile(r"/releases/([A-Za-z0-9][A-Za-z0-9_.\-]{0,63})(/.*)?", re.S)
+
+
+class ReleasePrefix:
+    """Serve every route under ``/releases/{name}`` too, reading release *name* (pinning).
+
+    The prefix becomes part of the root path (so that the routes match as unprefixed, and
+    URLs built from the request, ``Link``, ``redirectURL``, the pages' links, keep it), and the
+    release's name is noted in the scope (:func:`pinned_release`). The scope is changed in
+    place: :class:`CommonHeaders`, outside this middleware, then names the pinned release.
+
+    :param known: whether a ready release has this name; a request for another is answered
+        404, naming it.
+    """
+
+    def __init__(self, app: ASGIApp, known: Callable[[str], bool]) -> None:
+        self.app = app
+        self.known = known
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            root: str = scope.get("root_path", "")
+            path: str = scope["path"]
+            match = _PREFIX.fullmatch(path[len(root):] if path.startswith(root) else path)
+            if match:
+                name = match.group(1)
+                scope[APP_ROOT] = root
+                if not self.known(name):
+                    message = f"No release named '{name}' is served here"
+                    await error_response(Request(scope), 404, [message])(scope, receive, send)
+                    return
+                scope["root_path"] = f"{root}/releases/{name}"
+                scope[PINNED] = name
+                if not match.group(2):  # the pinned server's home
+                    scope["path"] = path + "/"
+                    if scope.get("raw_path"):
+                        scope["raw_path"] = scope["raw_path"] + b"/"
+        await self.app(scope, receive, send)

@@ -41,7 +41,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from idmapping.align import ALIGNMENT
 from idmapping.catalogue import AC_ID, Catalogue
 from idmapping.entries import Dataset, xref_databases
-from idmapping.errors import IdMappingError, InvalidRequest, NotFound
+from idmapping.errors import IdMappingError, InvalidRequest, NotFound, ReleaseGone
 from idmapping.examples import example_ids
 from idmapping.explain import explain_job
 from idmapping.ids import split_text_ids, unique
@@ -62,7 +62,13 @@ from idmapping.settings import Settings
 from idmapping.store.base import Store
 from idmapping.version import __version__
 from idmapping.web.context import ApiContext, context
-from idmapping.web.http import idmapping_base, read_fields
+from idmapping.web.http import (
+    app_root,
+    idmapping_base,
+    pinned_release,
+    read_fields,
+    submitted_release,
+)
 
 __all__ = [
     "router",
@@ -154,8 +160,9 @@ def render(request: Request, template: str, status: int = 200, **values: Any) ->
         .get_template(template)
         .render(
             root=request.scope.get("root_path", ""),
+            base=app_root(request),  # the root without a /releases/{name} prefix
             version=__version__,
-            release=ctx.release_name(),
+            release=ctx.release_for(request),
             **values,
         )
     )
@@ -210,6 +217,8 @@ class FormValues:
     to_db: str = ""
     ids: str = ""
     tax_id: str = ""
+    release: str = ""
+    """The release chosen ('' for the current one); a pinned page's release."""
 
 
 def _form_data(
@@ -254,12 +263,19 @@ def _render_form(
     rule = source.rule if source is not None else None
     to_db = values.to_db or (rule.default_to if rule else "UniProtKB")
     if examples is None:
-        examples = example_ids(ctx.store, catalogue)
+        examples = example_ids(ctx.store_for(request), catalogue)
+    try:
+        releases = [r.name for r in ctx.store.releases() if r.state == "ready"]
+    except IdMappingError:
+        releases = []
     return render(
         request,
         "form.html",
         status,
-        values=FormValues(values.from_db, to_db, values.ids, values.tax_id),
+        values=FormValues(values.from_db, to_db, values.ids, values.tax_id,
+                          values.release or pinned_release(request) or _CURRENT),
+        releases=list(dict.fromkeys(releases)),
+        pinned=pinned_release(request),
         messages=list(messages),
         from_groups=_groups(catalogue, "from"),
         to_groups=_groups(catalogue, "to"),
@@ -290,7 +306,7 @@ def form_page(request: Request) -> Response:
     )
     if not query.get("example"):
         return _render_form(request, values)
-    examples = example_ids(context(request).store, context(request).catalogue)
+    examples = example_ids(context(request).store_for(request), context(request).catalogue)
     from_db = values.from_db if values.from_db in examples else AC_ID
     to_db = values.to_db if from_db == values.from_db else ""
     values = FormValues(from_db, to_db, "\n".join(examples.get(from_db, [])), values.tax_id)
@@ -309,7 +325,11 @@ async def submit_page(request: Request) -> Response:
             fields.get("to", ""),
             fields.get("ids", ""),
             fields.get("taxId", ""),
+            fields.get("release", ""),
         )
+        # the list's "current release" is no pin; a pinned page's form names its release
+        release = submitted_release(request, values.release if values.release != _CURRENT
+                                    else None)
         ids = join_ids(values.ids, fields.get("file", ""))
         if not ids:
             raise InvalidRequest("Enter or upload at least one id.")
@@ -317,13 +337,19 @@ async def submit_page(request: Request) -> Response:
         # The taxon field only applies where the rule allows it (it is hidden otherwise).
         taxon = values.tax_id if source and source.rule and source.rule.taxon_allowed else ""
         if taxon.strip() and not taxon.strip().isdigit():
-            taxon = await run_in_threadpool(resolve_taxon, ctx.store, taxon)
-        job = await run_in_threadpool(ctx.jobs.submit, values.from_db, values.to_db, ids, taxon)
+            store = ctx.store.pinned(release) if release else ctx.store
+            taxon = await run_in_threadpool(resolve_taxon, store, taxon)
+        job = await run_in_threadpool(ctx.jobs.submit, values.from_db, values.to_db, ids, taxon,
+                                      release)
     except IdMappingError as exc:
         # The form reads example ids from the store: off the event loop, like the submission.
         return await run_in_threadpool(_render_form, request, values, exc.messages, exc.status)
     root = request.scope.get("root_path", "")
     return RedirectResponse(f"{root}/id-mapping/{job.id}", status_code=303)
+
+
+_CURRENT = ""
+"""The form's choice of release that follows the server's current release."""
 
 
 def resolve_taxon(store: Store, name: str) -> str:
@@ -466,8 +492,8 @@ def _finished(request: Request, ctx: ApiContext, job: Job) -> dict[str, Any]:
     cap = ctx.settings.max_filter
     if constraint is not None and cap and job.result_count > cap:  # as the API: warning 20
         constraint, warnings = None, filter_warning(cap)
-    table = read_table(ctx.store, job, dataset, columns, Page(offset, size, job.result_count),
-                       constraint)
+    table = read_table(ctx.jobs.store_of(job), job, dataset, columns,
+                       Page(offset, size, job.result_count), constraint)
     formats = ENTRY_FORMATS[kind] if kind else PLAIN_STREAM
     fmt = query.get("format") or "tsv"
     fmt = fmt if fmt in formats else "tsv"
@@ -531,7 +557,7 @@ def job_page(request: Request, job_id: str) -> Response:
     if job.status == JobStatus.FINISHED and job.failed_ids:
         try:  # the reasons of the first failed ids; all of them at /idmapping/explain
             values["explained"] = explain_job(
-                ctx.store, job, 0, EXPLAINED_SHOWN,
+                ctx.jobs.store_of(job), job, 0, EXPLAINED_SHOWN,
                 descendants=ctx.settings.taxonomy_descendants).explanations
         except IdMappingError:  # no release loaded just now: the ids are listed anyway
             pass
@@ -542,8 +568,8 @@ def job_page(request: Request, job_id: str) -> Response:
     if job.status == JobStatus.FINISHED:
         try:
             values.update(_finished(request, ctx, job))
-        except InvalidRequest as exc:
-            values["messages"], values["finished"], status = exc.messages, False, 400
+        except (InvalidRequest, ReleaseGone) as exc:  # a bad URL, or a dropped release
+            values["messages"], values["finished"], status = exc.messages, False, exc.status
     return render(request, "job.html", status, **values)
 
 
