@@ -13,7 +13,10 @@ from typing import Any
 
 from bench.measure import median
 
-__all__ = ["write_report", "render"]
+__all__ = ["write_report", "render", "KEPT"]
+
+KEPT = "<!-- kept: what follows is not written by the suite and stays when it writes again -->"
+"""In the report, the start of sections measured by other scripts (``bench/loadmemory.py``)."""
 
 Results = dict[str, Any]
 _MB = 1e6
@@ -21,9 +24,11 @@ _TOOL_NAMES = {"duckdb": "DuckDB", "pandas": "pandas", "sqlite": "plain SQLite"}
 
 
 def write_report(res: Results, path: Path) -> None:
-    """Write the report of *res* to *path*."""
+    """Write the report of *res* to *path*, keeping what follows :data:`KEPT` there."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render(res))
+    old = path.read_text() if path.exists() else ""
+    kept = old[old.index(KEPT):] if KEPT in old else ""
+    path.write_text(render(res) + ("\n" + kept if kept else ""))
 
 
 def render(res: Results) -> str:

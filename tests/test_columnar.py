@@ -14,9 +14,11 @@ import pytest
 from idmapping.errors import ReleaseFileError
 from idmapping.loader import ReleaseBuilder, columnar, demo_dir, load_release
 from idmapping.loader.readers import read_idmapping
+from idmapping.loader.sniff import sniff
 from idmapping.mapping import map_ids
 from idmapping.model import MappingRequest
 from idmapping.store import Store
+from idmapping.store.plans import XrefBatch
 
 DEMO_DAT = demo_dir() / "idmapping.dat.gz"
 
@@ -97,3 +99,41 @@ def test_repeated_rows_and_entries_split_across_batches_are_stored_once(
 
 def _genes(store: Store) -> list[str]:
     return [p.to_id for p in map_ids(store, MappingRequest("Gene_Name", "UniProtKB", ("DEMO1",)))]
+
+
+def test_a_load_keeps_at_most_its_cache_of_entries_whatever_the_release(
+        store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The builder kept every entry's number, name and taxon in dicts until the end: 4.7 GB
+    for 10M entries. Now a bounded cache of numbers, emptied when full (later accessions are
+    looked up in the release), and no per-entry fact once a batch is stored."""
+    monkeypatch.setattr(columnar, "BLOCK_BYTES", 16 << 10)  # many batches
+    lines = _lines()
+    repeated = [line for line in lines if line.startswith(("Q9DEM0\t", "Q9DEM0-"))]
+    first = lines[0].split("\t", 1)[0]
+    path = _write(tmp_path / "idmapping.dat",
+                  lines + repeated + [f"{first}\tGeneID\t999999"])  # entries long emptied
+    builder = ReleaseBuilder(store)
+    builder.entries.limit = 40
+    held: list[tuple[int, int]] = []
+    store_batch = builder.writer.insert_xref_batch
+
+    def watch(batch: XrefBatch) -> None:
+        held.append((len(builder.entries.cache), len(builder.entry_facts.pending)))
+        store_batch(batch)
+
+    monkeypatch.setattr(builder.writer, "insert_xref_batch", watch)
+    with open(path, "rb") as raw:
+        builder.add_mapping_columns(columnar.read_idmapping_columns(
+            sniff(path), raw, lambda: open(path, "rb")))
+    builder.commit("bounded")
+    assert len(held) > 20 and builder.entries.emptied > 5
+    assert max(cached for cached, _ in held) <= 40
+    assert {facts for _, facts in held} == {0}
+    stored, genes = _stored(store), _genes(store)
+    assert (first, "GeneID", "999999") in stored[0]
+    load_release([DEMO_DAT], store, name="reference")
+    reference = _stored(store)
+    assert stored[0] - {(first, "GeneID", "999999")} == reference[0]
+    assert stored[1] == reference[1]
+    assert genes == _genes(store)
+    assert builder.stats()["entries"] == len(reference[1])

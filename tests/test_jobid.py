@@ -5,8 +5,17 @@ from __future__ import annotations
 import hashlib
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from idmapping.jobs.jobid import BASE62_ALPHABET, job_id, request_key, to_base62
+from idmapping.jobs.jobid import (
+    BASE62_ALPHABET,
+    _java_split_commas,
+    _java_strip,
+    job_id,
+    request_key,
+    to_base62,
+)
 
 UNIPROT_EXAMPLE = ("EMBL-GenBank-DDBJ", "UniProtKB", "Q00001,Q00002", "taxId")
 
@@ -107,3 +116,12 @@ def test_to_base62_round_trips_through_int() -> None:
     for char in text:
         number = number * 62 + BASE62_ALPHABET.index(char)
     assert number == int.from_bytes(value, "big")
+
+
+
+@given(st.text(alphabet="AaPpQqΣσİ0123456789_-., \t", max_size=60))
+def test_a_request_lowered_at_once_keys_as_one_lowered_id_by_id(ids: str) -> None:
+    """A request of ASCII ids without whitespace is lowered in one call (issue 18): its key
+    is the key of UniProt's rule, each id stripped and lowered on its own."""
+    by_id = ",".join(_java_strip(i.lower()) for i in _java_split_commas(_java_strip(ids)))
+    assert request_key("F", "T", ids) == "ft" + by_id

@@ -228,9 +228,8 @@ def test_a_schema_left_by_a_kill_after_the_data_is_in_is_dropped_by_the_next_loa
     first = load_release(sorted(CORE.iterdir()), pg)
     builder = ReleaseBuilder(pg)
     builder.add_mappings([("P04637", "GeneID", "1")])
-    builder.writer.insert_entries(builder.entry_rows())
     # committed; then the process died
-    builder.writer.finish("left", Subset(), builder.codes, builder.meta)
+    builder.finish("left", Subset())
     assert f"idmapping_r{builder.writer.release_id}" in release_schemas(pg)
     assert pg.current_release() == first
     second = load_release([CORE / "idmapping.dat"], pg)
@@ -255,8 +254,7 @@ def test_readers_see_the_old_release_until_the_switch(pg: PostgresStore) -> None
     load_release(sorted(CORE.iterdir()), pg)
     builder = ReleaseBuilder(pg)
     builder.add_mappings([("P04637", "GeneID", "42"), ("P04637", "NCBI_TaxID", "9606")])
-    builder.writer.insert_entries(builder.entry_rows())
-    builder.writer.finish("2031_09", Subset(), builder.codes, builder.meta)
+    builder.finish("2031_09", Subset())
     # built, indexed and committed, but not current yet
     assert run(pg, "UniProtKB_AC-ID", "GeneID", ("P04637",))[0] == [("P04637", "7157", False)]
     builder.writer.switch("2031_09", builder.stats())

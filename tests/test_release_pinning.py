@@ -372,3 +372,26 @@ def test_a_killed_add_leaves_the_current_release(backend: str, tmp_path: Path) -
         assert done.returncode == 0, done.stderr
         assert [r.state for r in store.releases()] == ["ready", "ready"]
         assert genes(store, "MOUSEG1") == sorted(accessions)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_add_past_the_entry_cache_numbers_each_entry_once(
+        backend: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a cache of one accession: the copied entries fill it, later ones are looked up
+    monkeypatch.setattr("idmapping.loader.builder.cache_limit", lambda megabytes: 1)
+    a = write_release(tmp_path / "a", "2031_01", "14-Jan-2031", "P0A0A1", 9606)
+    mouse, accessions = write_organism(tmp_path / "m")
+    # an entry of the release added to gets one more id from the new file
+    mouse.write_text(mouse.read_text() + f"{SHARED}\tGeneID\t999999\n")
+    with fresh_store(backend, tmp_path) as store:
+        first = load_release(a.files, store)
+        added = load_release([mouse], store, add=True)
+        assert added.stats["entries"] == first.stats["entries"] + len(accessions)
+        run = map_ids(store, MappingRequest("GeneID", "UniProtKB", ("999999",), ""),
+                      store.catalogue)
+        assert sorted(to for _, to in run.pairs()) == [SHARED]
+        assert genes(store, GENE) == sorted([a.accession, *OTHERS])
+        assert genes(store, "MOUSEG1") == sorted(accessions)
+        facts = store.entry_facts([SHARED, accessions[0]])
+        assert facts[SHARED].taxon == a.taxon and facts[accessions[0]].taxon == 10090
+        store.verify()

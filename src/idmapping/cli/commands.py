@@ -72,10 +72,11 @@ def cli() -> None:
               help="Build the new release from the current one plus FILES (a second "
               "organism): its rows are copied in the store, its files not read again")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar")
+@setting_option("load_memory_mb", metavar="MIB")
 @domain_errors
 def load(store: str | None, files: tuple[str, ...], release_name: str | None,
          taxa: tuple[int, ...], reviewed_only: bool, keep_current: bool, add: bool,
-         quiet: bool) -> None:
+         quiet: bool, load_memory_mb: int | None) -> None:
     """Load UniProt release FILES as a new release, switched in when complete.
 
     A folder stands for the release files in it ('idmapping download'); its other files
@@ -93,11 +94,12 @@ def load(store: str | None, files: tuple[str, ...], release_name: str | None,
     files need not be at hand; it is named as FILES state, else as the current release.
     """
     _load(store, files, release_name, Subset(tuple(taxa), reviewed_only), keep_current, quiet,
-          add)
+          load_memory_mb, add)
 
 
 def _load(store: str | None, paths: tuple[str, ...], release_name: str | None, subset: Subset,
-          keep_current: bool, quiet: bool, add: bool = False) -> None:
+          keep_current: bool, quiet: bool, load_memory_mb: int | None = None,
+          add: bool = False) -> None:
     """Load the release files (or folders of them) of *paths*: 'load' and 'get'."""
     from idmapping.cli.progress import load_progress
     from idmapping.loader import load_release, release_paths
@@ -105,14 +107,15 @@ def _load(store: str | None, paths: tuple[str, ...], release_name: str | None, s
     files, notes = release_paths(paths)
     for note in notes:
         click.echo(note, err=True)
-    with _open(store) as opened:
+    settings = _settings(store=store, load_memory_mb=load_memory_mb)
+    with open_store(settings.store_url) as opened:
         started = time.perf_counter()
         try:
             with load_progress(quiet) as progress:
                 release = load_release(files, opened, name=release_name,
-                                       subset=subset,
-                                       progress=progress, current=not keep_current,
-                                       add=add)
+                                       subset=subset, progress=progress,
+                                       current=not keep_current,
+                                       memory_mb=settings.load_memory_mb, add=add)
         except storage_errors() + (StoreUnavailable,) as exc:
             raise click.ClickException(
                 f"The load stopped: the store cannot be written "
@@ -211,10 +214,12 @@ def download(directory: Path | None, organisms: tuple[str, ...], whole: bool,
 @click.option("--keep-current", is_flag=True,
               help="Add the release beside the one being served, which stays current")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bars")
+@setting_option("load_memory_mb", metavar="MIB")
 @domain_errors
 def get(store: str | None, organisms: tuple[str, ...], whole: bool, files: tuple[str, ...],
         entries: str, download_url: str | None, download_timeout: float | None,
-        directory: Path | None, keep_current: bool, quiet: bool) -> None:
+        directory: Path | None, keep_current: bool, quiet: bool,
+        load_memory_mb: int | None) -> None:
     """Download release files (as 'idmapping download') and load them (as 'idmapping load').
 
     Only the files this command fetched are loaded, not others in the folder.
@@ -225,7 +230,8 @@ def get(store: str | None, organisms: tuple[str, ...], whole: bool, files: tuple
                          download_timeout=download_timeout)
     folder = directory or default_download_dir()
     paths = _fetch(folder, settings, organisms, whole, files, entries, quiet)
-    _load(store, tuple(str(p) for p in paths), None, Subset(), keep_current, quiet)
+    _load(store, tuple(str(p) for p in paths), None, Subset(), keep_current, quiet,
+          load_memory_mb)
 
 
 @cli.group()

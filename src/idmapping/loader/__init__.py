@@ -127,7 +127,8 @@ class _Load:
         """idmapping.dat, parsed by Arrow a batch of columns at a time (loader.columnar)."""
         from idmapping.loader.columnar import read_idmapping_columns  # Arrow: for loads only
 
-        batches = read_idmapping_columns(file, raw, lambda: open(file.path, "rb"))
+        batches = read_idmapping_columns(file, raw, lambda: open(file.path, "rb"),
+                                         self.builder.memory_mb)
         self.builder.add_mapping_columns(self._tick_batches(batches))
         if self.progress:
             self.progress(self.done, self.total, self.rows)
@@ -195,6 +196,7 @@ def load_release(
     progress: Progress | None = None,
     demo: bool = False,
     current: bool = True,
+    memory_mb: int | None = None,
     add: bool = False,
 ) -> Release:
     """Load release files into *store* as a new release, and make it current.
@@ -215,6 +217,8 @@ def load_release(
     :param current: False keeps the release being served current: the new one is added beside
         it (``idmapping releases current NAME`` switches later); a store with no current
         release makes it current anyway.
+    :param memory_mb: the memory the load may use, whatever the release's size, in MiB (the
+        setting ``load_memory_mb``; by default its default).
     :param add: build the new release from the current one plus *paths* (a second
         organism): the current release's rows are copied by the store, in SQL, and its files
         are not read again. By default the new release is named as the files state, else as
@@ -230,7 +234,7 @@ def load_release(
     base = store.current_release() if add else None
     if add and base is None:
         raise NoRelease("No release is served to add files to: load one first (without --add)")
-    builder = ReleaseBuilder(store)
+    builder = ReleaseBuilder(store, memory_mb)
     try:
         if base is not None:
             builder.copy_release(base)

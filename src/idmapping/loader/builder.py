@@ -1,10 +1,11 @@
 """One new release built from the rows of UniProt's files, handed to the store in batches.
 
 The files name things as UniProt does: accessions, ID_type names, ids as written. The builder
-turns them into what a release stores (entry numbers, ID_type codes, lookup keys), keeps what
-an entry states about itself (name, reviewed status, taxon) until the end, and hands batches to
-the store's :class:`~idmapping.store.base.ReleaseWriter`, which writes them in its backend's own
-way. Nothing here knows a backend.
+turns them into what a release stores (entry numbers, ID_type codes, lookup keys) and hands
+batches to the store's :class:`~idmapping.store.base.ReleaseWriter`, which writes them in its
+backend's own way. Nothing here knows a backend. Nothing kept grows with the release beyond a
+bound (``load_memory_mb``): entry numbers and what an entry states about itself (name,
+reviewed status, taxon) are written as they come (:mod:`idmapping.loader.entrynumbers`).
 
 >>> builder = ReleaseBuilder(store)                                    # doctest: +SKIP
 >>> builder.add_mappings([("P04637", "GeneID", "7157")])               # doctest: +SKIP
@@ -19,7 +20,9 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from idmapping.ids import lookup_key
+from idmapping.loader.entrynumbers import EntryFacts, EntryNumbers, cache_limit
 from idmapping.model import Release
+from idmapping.settings import Settings
 from idmapping.store.base import ReleaseWriter, Store
 from idmapping.store.plans import Subset, check_release_name
 
@@ -30,7 +33,6 @@ __all__ = ["ReleaseBuilder"]
 
 _ISOFORM_SUFFIX = re.compile(r"-[0-9]+$")
 
-EntryRow = tuple[int, str, str | None, int | None, int | None]
 T = TypeVar("T")
 
 
@@ -50,12 +52,16 @@ class ReleaseBuilder:
     current, :meth:`abort` throws it away.
 
     :ivar writer: the store's writer of the new release (:meth:`Store.begin_release`).
+    :param memory_mb: the memory the load may use, in MiB (by default the setting
+        ``load_memory_mb``'s default).
     """
 
     document_batch = 2000
     """Entry documents handed to the writer at a time."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, memory_mb: int | None = None) -> None:
+        if memory_mb is None:
+            memory_mb = Settings().load_memory_mb
         catalogue = store.catalogue
         self.codes: dict[str, int] = {}
         self.versioned: dict[str, bool] = {
@@ -63,10 +69,6 @@ class ReleaseBuilder:
         }
         for name in catalogue.dat_types():
             self._code(name)
-        self.entry_ids: dict[str, int] = {}
-        self.names: dict[int, str] = {}
-        self.taxa: dict[int, int] = {}
-        self.reviewed: dict[int, bool] = {}
         self.meta: dict[str, str] = {}
         """Written into the release itself (``files``: the names of the files loaded)."""
         self.facts: dict[str, Any] = {}
@@ -77,6 +79,11 @@ class ReleaseBuilder:
         self.lines = 0
         """Rows read from the files (the loader counts them)."""
         self.writer: ReleaseWriter = store.begin_release()
+        self.memory_mb = memory_mb
+        """The memory the load may use, in MiB."""
+        self.writer.bound_memory(memory_mb)
+        self.entries = EntryNumbers(self.writer, cache_limit(memory_mb))
+        self.entry_facts = EntryFacts(self.writer)
 
     # -- a release to start from -----------------------------------------------------------
 
@@ -85,17 +92,20 @@ class ReleaseBuilder:
         its rows in SQL, without reading its files again, and the rows of the files read
         next are added to them (an entry in both gets the ids of both). Call it first.
         """
-        if self.entry_ids or self.rows:
+        if self.entries.count or self.rows:
             raise ValueError("copy_release must come before any row")
+        facts = self.entry_facts
         for entry, accession, name, reviewed, taxon in self.writer.copy_release(
                 base, self._code_of):
-            self.entry_ids[accession] = entry
+            self.entries.register(entry, accession)
             if name is not None:
-                self.names[entry] = name
+                facts.name(entry, name)
             if reviewed is not None:
-                self.reviewed[entry] = bool(reviewed)
+                facts.reviewed(entry, bool(reviewed))
             if taxon is not None:
-                self.taxa[entry] = taxon
+                facts.taxon(entry, taxon)
+        self.entries.flush()
+        facts.flush()
         stats = base.stats
         self.rows, self.lines = int(stats.get("xrefs", 0)), int(stats.get("rows", 0))
         for key, value in stats.items():
@@ -131,10 +141,10 @@ class ReleaseBuilder:
             if code is None:
                 code = self._code(id_type)
             if code == name_code:
-                self.names[entry] = value
+                self.entry_facts.name(entry, value)
                 continue
             if code == taxon_code:
-                self.taxa[entry] = int(value)
+                self.entry_facts.taxon(entry, int(value))
                 continue
             if isoform:
                 isoforms.append((entry, code, value, isoform))
@@ -160,12 +170,22 @@ class ReleaseBuilder:
         (:func:`~idmapping.loader.xrefbatch.prepared_ahead`) while this one stores the batch
         before.
         """
+        import numpy as np
+
         from idmapping.loader.xrefbatch import EntryState, prepared_ahead  # Arrow: loads only
 
-        state = EntryState(self.entry_ids, self.codes, self._code, self.names, self.taxa,
-                           self.versioned)
+        state = EntryState(self.codes, self._code, self.versioned)
+        facts = self.entry_facts
         with contextlib.closing(prepared_ahead(batches, state)) as prepared:
-            for batch in prepared:
+            for ready in prepared:
+                numbers = np.array(self.entries.numbers(ready.accessions), np.int64)
+                places = numbers.tolist()
+                for place, name in ready.names:
+                    facts.name(places[place], name)
+                for place, taxon in ready.taxa:
+                    facts.taxon(places[place], taxon)
+                facts.flush()
+                batch = ready.numbered(numbers)
                 self.writer.insert_xref_batch(batch)
                 if batch.isoforms:
                     self.writer.insert_isoform_xrefs(batch.isoforms)
@@ -193,18 +213,18 @@ class ReleaseBuilder:
 
     def set_reviewed(self, accession: str, reviewed: bool) -> None:
         """Record an entry's reviewed status as its entry data states it."""
-        self.reviewed[self._entry(accession)] = reviewed
+        self.entry_facts.reviewed(self._entry(accession), reviewed)
 
     def set_entry(self, accession: str, name: str | None, reviewed: bool | None,
                   taxon: int | None) -> None:
         """Record what an entry's own data states: its name, status and taxon."""
         entry = self._entry(accession)
         if name:
-            self.names[entry] = name
+            self.entry_facts.name(entry, name)
         if reviewed is not None:
-            self.reviewed[entry] = reviewed
+            self.entry_facts.reviewed(entry, reviewed)
         if taxon is not None:
-            self.taxa[entry] = taxon
+            self.entry_facts.taxon(entry, taxon)
 
     def add_documents(self, kind: str, rows: Iterable[tuple[Any, ...]]) -> int:
         """Add entry documents: rows of :data:`~idmapping.store.schema.DOCUMENT_COLUMNS`
@@ -241,9 +261,15 @@ class ReleaseBuilder:
         :raises InvalidRequest: a release name the store refuses, before any of that work.
         """
         check_release_name(name)  # before the long part, the same in every backend
-        self.writer.insert_entries(self.entry_rows())
-        self.writer.finish(name, subset or Subset(), self.codes, self.meta)
+        self.finish(name, subset)
         return self.writer.switch(name, self.stats(), current)
+
+    def finish(self, name: str, subset: Subset | None = None) -> None:
+        """:meth:`commit` without the switch: the entries written, the release finished
+        (:meth:`~idmapping.store.base.ReleaseWriter.finish`) but not made ready."""
+        self.entries.flush()
+        self.entry_facts.flush()
+        self.writer.finish(name, subset or Subset(), self.codes, self.meta)
 
     def abort(self) -> None:
         """Throw the unfinished release away; the current one is untouched."""
@@ -252,28 +278,13 @@ class ReleaseBuilder:
     def stats(self) -> dict[str, Any]:
         """What the release's stats record of the load: ``rows`` read from the files, ``xrefs``
         stored, ``entries``, documents per kind, and :attr:`facts`."""
-        return {"rows": self.lines, "xrefs": self.rows, "entries": len(self.entry_ids),
+        return {"rows": self.lines, "xrefs": self.rows, "entries": self.entries.count,
                 **{f"documents_{k}": n for k, n in self.documents.items()}, **self.facts}
-
-    def entry_rows(self) -> Iterator[EntryRow]:
-        """``(id, accession, name, reviewed, taxon)`` of every entry seen."""
-        for accession, entry in self.entry_ids.items():
-            name = self.names.get(entry)
-            reviewed = self.reviewed.get(entry)
-            if reviewed is None and name is not None:
-                # TrEMBL entry names are ACCESSION_SPECIES; Swiss-Prot names are mnemonics.
-                reviewed = not name.upper().startswith(accession + "_")
-            yield (entry, accession, name, None if reviewed is None else int(reviewed),
-                   self.taxa.get(entry))
 
     # -- numbering --------------------------------------------------------------------------
 
     def _entry(self, accession: str) -> int:
-        base = _ISOFORM_SUFFIX.sub("", accession)
-        entry = self.entry_ids.get(base)
-        if entry is None:
-            entry = self.entry_ids[base] = len(self.entry_ids) + 1
-        return entry
+        return self.entries.number(_ISOFORM_SUFFIX.sub("", accession))
 
     def _code(self, name: str) -> int:
         code = self.codes[name] = len(self.codes) + 1

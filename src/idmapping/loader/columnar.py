@@ -24,10 +24,21 @@ from idmapping.errors import ReleaseFileError
 from idmapping.loader.readers import ACCESSION_OR_ISOFORM, read_idmapping
 from idmapping.loader.sniff import ReleaseFile, open_text
 
-__all__ = ["BLOCK_BYTES", "read_idmapping_columns"]
+__all__ = ["BLOCK_BYTES", "BLOCK_SHARE", "block_bytes", "read_idmapping_columns"]
 
 BLOCK_BYTES = 16 << 20
-"""Text parsed per batch (about a million lines of idmapping.dat)."""
+"""The most text parsed per batch (about a million lines of idmapping.dat)."""
+
+BLOCK_SHARE = 256
+"""A batch's text is at most this fraction of the load's memory: the batches in flight (read
+ahead by Arrow, prepared a batch ahead) are most of a load's memory that does not depend on the
+release. A 1M release with 256 MiB: 16 MiB batches peaked at 1,117 MB, 4 MiB ones at 576 MB,
+in the same time."""
+
+
+def block_bytes(memory_mb: int) -> int:
+    """Text parsed per batch by a load allowed *memory_mb* MiB (8 MiB for 2 GiB)."""
+    return max(1 << 20, min(BLOCK_BYTES, (memory_mb << 20) // BLOCK_SHARE))
 
 _NAMES = ["accession", "id_type", "value"]
 
@@ -37,8 +48,8 @@ def _blank_or_error(row: pacsv.InvalidRow) -> str:
     return "skip" if not row.text.strip() else "error"
 
 
-def _options() -> tuple[pacsv.ReadOptions, pacsv.ParseOptions, pacsv.ConvertOptions]:
-    read = pacsv.ReadOptions(column_names=_NAMES, block_size=BLOCK_BYTES)
+def _options(block: int) -> tuple[pacsv.ReadOptions, pacsv.ParseOptions, pacsv.ConvertOptions]:
+    read = pacsv.ReadOptions(column_names=_NAMES, block_size=block)
     parse = pacsv.ParseOptions(delimiter="\t", quote_char=False, double_quote=False,
                                escape_char=False, newlines_in_values=False,
                                invalid_row_handler=_blank_or_error)
@@ -60,18 +71,22 @@ def _fault(batch: pa.RecordBatch) -> str | None:
 
 
 def read_idmapping_columns(file: ReleaseFile, raw: BinaryIO,
-                           reopen: Callable[[], BinaryIO]) -> Iterator[pa.RecordBatch]:
+                           reopen: Callable[[], BinaryIO], memory_mb: int | None = None
+                           ) -> Iterator[pa.RecordBatch]:
     """Batches of idmapping.dat's columns ``accession, id_type, value``, all strings.
 
     :param raw: the file's bytes (compressed or not, as *file* says).
     :param reopen: opens the file again, to find the line of a fault.
+    :param memory_mb: the load's memory (:func:`block_bytes`); None: batches of
+        :data:`BLOCK_BYTES`.
     :raises ReleaseFileError: naming the file and the line of the first fault.
     """
     source: pa.NativeFile = pa.PythonFile(raw, mode="r")
     if file.compressed:
         source = pa.CompressedInputStream(source, "gzip")
     try:
-        reader = pacsv.open_csv(source, *_options())
+        block = BLOCK_BYTES if memory_mb is None else block_bytes(memory_mb)
+        reader = pacsv.open_csv(source, *_options(block))
         for batch in reader:
             fault = _fault(batch)
             if fault is not None:

@@ -1,10 +1,13 @@
 """idmapping.dat's rows turned into stored xrefs a batch of columns at a time.
 
 What :meth:`ReleaseBuilder.add_mappings <idmapping.loader.builder.ReleaseBuilder.add_mappings>`
-does row by row (accessions to entry numbers, ID_types to codes, entry names and taxa kept
-aside, values to lookup keys, repeated rows dropped), done here with Arrow's compute functions
-over a batch of a million rows, so that no Python object is made per value until the backend
-binds them. :func:`prepared_ahead` does it on a second thread, a batch ahead of the store.
+does row by row (ID_types to codes, entry names and taxa set aside, values to lookup keys,
+repeated rows dropped), done here with Arrow's compute functions over a batch of a million rows,
+so that no Python object is made per value until the backend binds them. :func:`prepared_ahead`
+does it on a second thread, a batch ahead of the store. Rows name their entry by its place in
+the batch's list of accessions; the builder, on the storing thread, numbers those
+(:class:`~idmapping.loader.entrynumbers.EntryNumbers`) and renumbers the batch
+(:meth:`PreparedBatch.numbered`).
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ import pyarrow.compute as pc
 from idmapping.ids import lookup_key
 from idmapping.store.plans import XrefBatch
 
-__all__ = ["EntryState", "prepare", "prepared_ahead"]
+__all__ = ["EntryState", "PreparedBatch", "prepare", "prepared_ahead"]
 
 _ISOFORM_SUFFIX = r"-[0-9]+$"
 _VERSION = r"^(.+)\.([0-9]+)$"  # as ids.lookup_key: the version after the last dot
@@ -31,32 +34,50 @@ _VERSION = r"^(.+)\.([0-9]+)$"  # as ids.lookup_key: the version after the last 
 
 @dataclass
 class EntryState:
-    """What the release builder knows across batches (its dictionaries, shared with the row
-    path)."""
+    """What the release builder knows across batches (ID_type codes, shared with the row
+    path). Entry numbers are not here: they are given on the storing thread."""
 
-    entry_ids: dict[str, int]
     codes: dict[str, int]
     new_code: Callable[[str], int]
-    names: dict[int, str]
-    taxa: dict[int, int]
     versioned: dict[str, bool]
 
 
-def prepare(batch: pa.RecordBatch, state: EntryState) -> XrefBatch:
-    """Turn a batch of ``accession, id_type, value`` into xrefs, updating *state*.
+@dataclass
+class PreparedBatch:
+    """A batch of xrefs whose entries are places in :attr:`accessions` (0, 1, ...), with the
+    names and taxa the batch states, by the same places."""
+
+    xrefs: XrefBatch
+    accessions: list[str]
+    """The batch's accessions (isoforms' canonical ones), each once."""
+    names: list[tuple[int, str]]
+    taxa: list[tuple[int, int]]
+
+    def numbered(self, numbers: np.ndarray) -> XrefBatch:
+        """The xrefs with entry numbers: *numbers* gives each of :attr:`accessions` its own."""
+        xrefs = self.xrefs
+        xrefs.entry = numbers[xrefs.entry]
+        if xrefs.isoforms:
+            places = numbers.tolist()
+            xrefs.isoforms = [(places[e], db, v, i) for e, db, v, i in xrefs.isoforms]
+        return xrefs
+
+
+def prepare(batch: pa.RecordBatch, state: EntryState) -> PreparedBatch:
+    """Turn a batch of ``accession, id_type, value`` into xrefs, updating *state*'s codes.
 
     ``UniProtKB-ID`` rows name entries and ``NCBI_TaxID`` rows give their taxa, as in the row
     path; every other row becomes an xref.
     """
     accession, id_type, value = (_one_chunk(batch.column(i)) for i in range(3))
-    entry = _entries(accession, state)
+    entry, accessions = _entries(accession)
     db = _codes(id_type, state)
     names = pc.equal(id_type, "UniProtKB-ID")
     taxa = pc.equal(id_type, "NCBI_TaxID")
-    state.names.update(zip(pc.filter(entry, names).to_pylist(),
-                           pc.filter(value, names).to_pylist(), strict=True))
-    state.taxa.update(zip(pc.filter(entry, taxa).to_pylist(),
-                          (int(v) for v in pc.filter(value, taxa).to_pylist()), strict=True))
+    named = list(zip(pc.filter(entry, names).to_pylist(), pc.filter(value, names).to_pylist(),
+                     strict=True))
+    taxed = list(zip(pc.filter(entry, taxa).to_pylist(),
+                     (int(v) for v in pc.filter(value, taxa).to_pylist()), strict=True))
     keep = pc.invert(pc.or_(names, taxa))
     isoforms = _isoform_rows(accession, entry, db, value, keep)
     # one row per (entry, db, value); Arrow's grouping keeps the order of first appearance, so
@@ -72,8 +93,9 @@ def prepare(batch: pa.RecordBatch, state: EntryState) -> XrefBatch:
     db_codes = _one_chunk(table.column("db"))
     versioned = [state.codes[t] for t, flag in state.versioned.items()
                  if flag and t in state.codes]
-    return XrefBatch(entries, db_codes.to_numpy(), value, _keys(value, db_codes, versioned),
-                     isoforms)
+    xrefs = XrefBatch(entries, db_codes.to_numpy(), value, _keys(value, db_codes, versioned),
+                      isoforms)
+    return PreparedBatch(xrefs, accessions, named, taxed)
 
 
 def _isoform_rows(accession: pa.Array, entry: pa.Array, db: pa.Array, value: pa.Array,
@@ -89,7 +111,7 @@ def _isoform_rows(accession: pa.Array, entry: pa.Array, db: pa.Array, value: pa.
 
 
 def prepared_ahead(batches: Iterable[pa.RecordBatch], state: EntryState
-                   ) -> Generator[XrefBatch, None, None]:
+                   ) -> Generator[PreparedBatch, None, None]:
     """:func:`prepare` of each batch, run on a second thread a batch ahead of the caller.
 
     Reading, parsing and preparing (in Arrow, which runs without the interpreter's lock) then
@@ -141,18 +163,12 @@ def _one_chunk(column: pa.ChunkedArray | pa.Array) -> pa.Array:
     return column
 
 
-def _entries(accession: pa.Array, state: EntryState) -> pa.Array:
-    """Entry numbers: an isoform's rows belong to its canonical entry."""
+def _entries(accession: pa.Array) -> tuple[pa.Array, list[str]]:
+    """Each row's place in the batch's list of entries (an isoform's rows belong to its
+    canonical entry), and that list, in order of first appearance."""
     base = pc.replace_substring_regex(accession, _ISOFORM_SUFFIX, "")
     distinct = pc.unique(base)
-    ids = state.entry_ids
-    numbers = []
-    for acc in distinct.to_pylist():
-        number = ids.get(acc)
-        if number is None:
-            number = ids[acc] = len(ids) + 1
-        numbers.append(number)
-    return pc.take(pa.array(numbers, pa.int64()), pc.index_in(base, value_set=distinct))
+    return pc.cast(pc.index_in(base, value_set=distinct), pa.int64()), distinct.to_pylist()
 
 
 def _codes(id_type: pa.Array, state: EntryState) -> pa.Array:

@@ -61,8 +61,10 @@ class ReleaseWriter(abc.ABC):
         """Bulk-insert ``(entry, db, value, key)`` rows."""
 
     def insert_xref_batch(self, batch: XrefBatch) -> None:
-        """Bulk-insert a prepared batch; by default as the rows of :meth:`insert_xrefs`."""
-        self.insert_xrefs(batch.rows())
+        """Bulk-insert a prepared batch; by default as the rows of :meth:`insert_xrefs`, a
+        :attr:`batch_size` at a time."""
+        for start, stop in batch.chunks(self.batch_size):
+            self.insert_xrefs(batch.rows(start, stop))
 
     @abc.abstractmethod
     def insert_isoform_xrefs(self, rows: list[tuple[int, int, str, str]]) -> None:
@@ -70,9 +72,26 @@ class ReleaseWriter(abc.ABC):
         isoform (its number, as text), also stored as xrefs of the entry."""
 
     @abc.abstractmethod
-    def insert_entries(self, rows: Iterable[tuple[int, str, str | None, int | None,
-                                                 int | None]]) -> None:
-        """Bulk-insert ``(id, accession, name, reviewed, taxon)`` rows."""
+    def bound_memory(self, megabytes: int) -> None:
+        """Keep the load's own memory (page cache, sorts) within a share of *megabytes*
+        (the setting ``load_memory_mb``)."""
+
+    @abc.abstractmethod
+    def insert_entry_numbers(self, rows: list[tuple[int, str]]) -> None:
+        """Bulk-insert ``(entry, accession)``: the number given to each entry, once each."""
+
+    @abc.abstractmethod
+    def find_entries(self, accessions: list[str]) -> dict[str, int]:
+        """The numbers already given (:meth:`insert_entry_numbers`) to those of *accessions*
+        that have one: the loader asks once it no longer keeps every number in memory."""
+
+    @abc.abstractmethod
+    def insert_entry_facts(self, rows: list[tuple[int, str | None, int | None, int | None]]
+                           ) -> None:
+        """Bulk-insert ``(entry, name, reviewed, taxon)``: what a file states of an entry
+        (None: not stated). An entry may have several such rows; :meth:`finish` merges them
+        into its row of ``entries`` (the largest value stated wins where two differ; with no
+        reviewed status stated, it follows from the name: ``ACCESSION_SPECIES`` is TrEMBL's)."""
 
     @abc.abstractmethod
     def insert_secondary(self, rows: list[tuple[str, str]]) -> None:
@@ -106,8 +125,10 @@ class ReleaseWriter(abc.ABC):
         not read again): ids, isoform ids, secondary and deleted accessions, UniParc ids,
         taxonomy and entry documents. Call it first, before any row of the new files.
 
-        Its entries are numbered 1..n in their order (:meth:`insert_entries` adds them with
-        the others at the end), and its ID_type codes become ``code_of(name)``.
+        Its entries are numbered 1..n in their order, and its ID_type codes become
+        ``code_of(name)``. Its ``entries`` are not written here: the loader registers the rows
+        returned as the files' entries are (:meth:`insert_entry_numbers`,
+        :meth:`insert_entry_facts`), and :meth:`finish` builds ``entries`` from them all.
 
         :returns: ``(id, accession, name, reviewed, taxon)`` of its entries, new ids.
         """

@@ -8,7 +8,7 @@ each backend turns them into its SQL (:mod:`idmapping.store.sql`).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -140,10 +140,19 @@ class XrefBatch:
     def __len__(self) -> int:
         return len(self.entry)
 
-    def rows(self) -> list[tuple[int, int, str, str]]:
-        """The rows as Python tuples ``(entry, db, value, key)``."""
-        return list(zip(self.entry.tolist(), self.db.tolist(), self.value.to_pylist(),
-                        self.key.to_pylist(), strict=True))
+    def rows(self, start: int = 0, stop: int | None = None) -> list[tuple[int, int, str, str]]:
+        """The rows (from *start* to *stop*) as Python tuples ``(entry, db, value, key)``."""
+        stop = len(self.entry) if stop is None else min(stop, len(self.entry))
+        count = max(0, stop - start)
+        return list(zip(self.entry[start:stop].tolist(), self.db[start:stop].tolist(),
+                        self.value.slice(start, count).to_pylist(),
+                        self.key.slice(start, count).to_pylist(), strict=True))
+
+    def chunks(self, size: int) -> Iterator[tuple[int, int]]:
+        """``(start, stop)`` of the batch's rows *size* at a time: a backend binds a chunk's
+        Python objects at once, not a whole batch's (a million rows: some 200 MB)."""
+        for start in range(0, len(self.entry), size):
+            yield start, min(start + size, len(self.entry))
 
 
 def check_release_name(name: str) -> str:

@@ -29,7 +29,14 @@ from idmapping.store.schema import (
     POSTGRES_STAGING,
 )
 from idmapping.store.shared import ready_release, removed_while_loading
-from idmapping.store.sql import TAXONOMY_FINISH, derived_gene_name_sql, subset_sql
+from idmapping.store.sql import (
+    ENTRIES_FROM_STAGING,
+    ENTRY_STAGING,
+    FIND_ENTRIES_INDEX,
+    TAXONOMY_FINISH,
+    derived_gene_name_sql,
+    subset_sql,
+)
 
 if TYPE_CHECKING:
     from idmapping.store.postgres import PostgresStore
@@ -66,11 +73,19 @@ class PostgresReleaseWriter(ReleaseWriter):
             self.conn.execute(sql.SQL("CREATE SCHEMA {}").format(self.schema))
             # the statements of store/sql.py name the tables without a schema
             self.conn.execute(sql.SQL("SET search_path TO {}").format(self.schema))
-            for statement in POSTGRES_STAGING:
+            for statement in (*POSTGRES_STAGING, *ENTRY_STAGING):
                 self.conn.execute(statement)
+            self.numbers_indexed = False
         except BaseException:
             self.abort()
             raise
+
+    def bound_memory(self, megabytes: int) -> None:
+        # the server's memory for the load's sorts and index builds, at most the defaults
+        with refused(self.store.url):
+            self.conn.execute(f"SET work_mem = '{min(256, max(64, megabytes // 8))}MB'")
+            self.conn.execute(
+                f"SET maintenance_work_mem = '{min(1024, max(64, megabytes // 2))}MB'")
 
     def _copy(self, target: str, types: list[str], rows: Iterable[Sequence[Any]]) -> None:
         # Binary COPY with declared types: the fastest of write_row (text or binary) and
@@ -88,10 +103,23 @@ class PostgresReleaseWriter(ReleaseWriter):
         self._copy("isoform_xrefs (entry, db, value, isoform)", ["int4", "int4", "text", "text"],
                    rows)
 
-    def insert_entries(self, rows: Iterable[tuple[int, str, str | None, int | None,
-                                                  int | None]]) -> None:
-        self._copy("entries (id, accession, name, reviewed, taxon)",
-                   ["int4", "text", "text", "int4", "int4"], rows)
+    def insert_entry_numbers(self, rows: list[tuple[int, str]]) -> None:
+        self._copy("entry_numbers (entry, accession)", ["int4", "text"], rows)
+
+    def find_entries(self, accessions: list[str]) -> dict[str, int]:
+        with refused(self.store.url):
+            if not self.numbers_indexed:
+                self.conn.execute(FIND_ENTRIES_INDEX)
+                self.conn.execute("ANALYZE entry_numbers")
+                self.numbers_indexed = True
+            rows = self.conn.execute("SELECT accession, entry FROM entry_numbers "
+                                     "WHERE accession = ANY(%s)", (accessions,)).fetchall()
+        return {str(a): int(e) for a, e in rows}
+
+    def insert_entry_facts(self, rows: list[tuple[int, str | None, int | None, int | None]]
+                           ) -> None:
+        self._copy("entry_facts (entry, name, reviewed, taxon)",
+                   ["int4", "text", "int4", "int4"], rows)
 
     def insert_secondary(self, rows: list[tuple[str, str]]) -> None:
         self._copy("secondary (accession, primary_acc)", ["text", "text"], rows)
@@ -149,6 +177,8 @@ class PostgresReleaseWriter(ReleaseWriter):
                    [("name", name), ("identity", self.identity), *meta.items()])
         run = self.conn.execute
         with refused(self.store.url):
+            for statement in ENTRIES_FROM_STAGING:
+                run(statement)
             # statistics first, so the statements below are planned for the real row counts
             run("ANALYZE xrefs")
             run("ANALYZE entries")

@@ -23,7 +23,7 @@ __all__ = ["SAMPLE_SCAN", "OLD_RELEASE", "OLD_QUERY", "OLD_FACETS", "FACET_COLUM
            "same_entry", "entry_column", "entry_range", "sqlite_same_entry",
            "sqlite_entry_column", "derived_gene_name_sql", "subset_sql", "lookup_sql",
            "holdings_sql", "TAXONOMY_FINISH", "taxa_named_sql", "lineages_sql",
-           "DESCENDANTS"]
+           "DESCENDANTS", "ENTRY_STAGING", "ENTRIES_FROM_STAGING", "FIND_ENTRIES_INDEX"]
 
 
 SAMPLE_SCAN = 10_000
@@ -235,6 +235,34 @@ def subset_sql(subset: Subset) -> list[str]:
         "DELETE FROM kb_entries WHERE NOT EXISTS "
         "(SELECT 1 FROM entries m WHERE m.accession = kb_entries.canonical)",
     ]
+
+
+ENTRY_STAGING = (
+    # temporary tables: gone with the load's session, whether it ends well or not
+    "CREATE TEMP TABLE entry_numbers (entry INTEGER PRIMARY KEY, accession TEXT NOT NULL)",
+    "CREATE TEMP TABLE entry_facts (entry INTEGER NOT NULL, name TEXT, reviewed INTEGER, "
+    "taxon INTEGER)",
+)
+"""Where a load writes its entries as it reads them (numbers, then what files state of
+them), instead of keeping them in memory until the end."""
+
+ENTRIES_FROM_STAGING = (
+    "INSERT INTO entries (id, accession, name, reviewed, taxon) "
+    "SELECT n.entry, n.accession, f.name, COALESCE(f.reviewed, CASE "
+    # TrEMBL entry names are ACCESSION_SPECIES; Swiss-Prot names are mnemonics
+    "WHEN f.name IS NULL THEN NULL "
+    "WHEN substr(upper(f.name), 1, length(n.accession) + 1) = n.accession || '_' THEN 0 "
+    "ELSE 1 END), f.taxon "
+    "FROM entry_numbers n LEFT JOIN (SELECT entry, max(name) AS name, max(reviewed) AS "
+    "reviewed, max(taxon) AS taxon FROM entry_facts GROUP BY entry) f ON f.entry = n.entry "
+    "ORDER BY n.entry",
+    "DROP TABLE entry_facts",
+    "DROP TABLE entry_numbers",
+)
+"""The release's entries, one row each, from :data:`ENTRY_STAGING`."""
+
+FIND_ENTRIES_INDEX = "CREATE INDEX entry_numbers_accession ON entry_numbers (accession)"
+"""Built when the loader first looks numbers up in the store (never, for most releases)."""
 
 
 DESCENDANTS = (

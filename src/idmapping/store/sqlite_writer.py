@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +32,9 @@ from idmapping.store.schema import (
 )
 from idmapping.store.shared import ready_release, removed_while_loading
 from idmapping.store.sql import (
+    ENTRIES_FROM_STAGING,
+    ENTRY_STAGING,
+    FIND_ENTRIES_INDEX,
     TAXONOMY_FINISH,
     derived_gene_name_sql,
     entry_range,
@@ -47,6 +50,10 @@ if TYPE_CHECKING:
     from idmapping.store.sqlite import SqliteStore
 
 __all__ = ["SqliteReleaseWriter"]
+
+LOAD_CACHE_SHARE = 8
+"""The page cache while rows are inserted: this fraction of the load's memory (256 MB of the
+default 2 GiB)."""
 
 INDEX_CACHE_KIB = 8192
 """The page cache while indexes are built (KiB): the size of the sorter's runs."""
@@ -77,12 +84,18 @@ class SqliteReleaseWriter(ReleaseWriter):
             self.conn.execute(f"PRAGMA {pragma}")
         self.conn.executescript(SQLITE_RELEASE)
         self.conn.execute("BEGIN")
-        import numpy as np
+        for sql in ENTRY_STAGING:
+            self.conn.execute(sql)
+        self.conn.execute("CREATE TEMP TABLE revisited (entry INTEGER PRIMARY KEY)")
+        self.revisited = False
+        """Whether some entry's rows came in more than one batch (its rows may repeat): those
+        entries are listed in ``temp.revisited``."""
+        self.high = 0
+        """The highest entry number with xrefs stored: a higher one has none yet."""
+        self.numbers_indexed = False
 
-        self.next_row = np.zeros(1 << 16, np.int64)
-        """Rows stored so far per entry number."""
-        self.revisited: set[int] = set()
-        """Entries whose rows came in more than one batch (their rows may repeat)."""
+    def bound_memory(self, megabytes: int) -> None:
+        self.conn.execute(f"PRAGMA cache_size = -{megabytes * 1024 // LOAD_CACHE_SHARE}")
 
     @translated
     def insert_xrefs(self, rows: list[tuple[int, int, str, str]]) -> None:
@@ -99,10 +112,13 @@ class SqliteReleaseWriter(ReleaseWriter):
     @translated
     def insert_xref_batch(self, batch: XrefBatch) -> None:
         ids = self._row_ids(batch.entry)
-        self.conn.executemany(
-            "INSERT INTO xrefs(id, db, value, key) VALUES (?, ?, ?, ?)",
-            zip(ids.tolist(), batch.db.tolist(), batch.value.to_pylist(),
-                batch.key.to_pylist(), strict=True))
+        for start, stop in batch.chunks(self.batch_size):
+            count = stop - start
+            self.conn.executemany(
+                "INSERT INTO xrefs(id, db, value, key) VALUES (?, ?, ?, ?)",
+                zip(ids[start:stop].tolist(), batch.db[start:stop].tolist(),
+                    batch.value.slice(start, count).to_pylist(),
+                    batch.key.slice(start, count).to_pylist(), strict=True))
 
     def _row_ids(self, entries: np.ndarray) -> np.ndarray:
         """Ids of new rows of *entries* (grouped by entry): each entry's next row numbers.
@@ -119,27 +135,56 @@ class SqliteReleaseWriter(ReleaseWriter):
         first = np.flatnonzero(starts)
         counts = np.diff(np.append(first, n))
         distinct = entries[first]
-        if int(distinct.max()) >= len(self.next_row):
-            grown = np.zeros(max(int(distinct.max()) + 1, 2 * len(self.next_row)), np.int64)
-            grown[:len(self.next_row)] = self.next_row
-            self.next_row = grown
-        before = self.next_row[distinct]
+        before = np.zeros(len(distinct), np.int64)
+        old = np.flatnonzero(distinct <= self.high)
+        if len(old):  # entries seen before (in files grouped by entry: one a batch)
+            stored = self._rows_stored(distinct[old].tolist())
+            before[old] = stored
+            again = distinct[old][stored > 0].tolist()
+            if again:
+                self.revisited = True
+                self.conn.executemany("INSERT OR IGNORE INTO temp.revisited VALUES (?)",
+                                      ((e,) for e in again))
         after = before + counts
         if int(after.max()) >= DERIVED:
             raise StoreError(f"An entry has more than {DERIVED - 1:,} ids: cannot store it")
-        self.revisited.update(distinct[before > 0].tolist())
-        self.next_row[distinct] = after
+        self.high = max(self.high, int(distinct.max()))
         rank = np.arange(n) - np.repeat(first, counts)
         ids: np.ndarray = (entries << ENTRY_SHIFT) + np.repeat(before, counts) + rank
         return ids
+
+    def _rows_stored(self, entries: list[int]) -> np.ndarray:
+        """How many xrefs rows each of *entries* has stored (the next row's number)."""
+        import numpy as np
+
+        found = dict(self.conn.execute(
+            f"SELECT j.value, (SELECT max(x.id) - (j.value << {ENTRY_SHIFT}) + 1 FROM xrefs x "
+            f"WHERE x.id BETWEEN j.value << {ENTRY_SHIFT} "
+            f"AND (j.value << {ENTRY_SHIFT}) + {DERIVED - 1}) FROM json_each(?) j",
+            (orjson.dumps(entries),)).fetchall())
+        return np.array([found.get(e) or 0 for e in entries], np.int64)
 
     @translated
     def insert_isoform_xrefs(self, rows: list[tuple[int, int, str, str]]) -> None:
         self.conn.executemany("INSERT INTO isoform_xrefs VALUES (?, ?, ?, ?)", rows)
 
-    def insert_entries(self, rows: Iterable[tuple[int, str, str | None, int | None,
-                                                  int | None]]) -> None:
-        self.conn.executemany("INSERT INTO entries VALUES (?, ?, ?, ?, ?)", rows)
+    @translated
+    def insert_entry_numbers(self, rows: list[tuple[int, str]]) -> None:
+        self.conn.executemany("INSERT INTO temp.entry_numbers VALUES (?, ?)", rows)
+
+    @translated
+    def find_entries(self, accessions: list[str]) -> dict[str, int]:
+        if not self.numbers_indexed:
+            self.conn.execute(FIND_ENTRIES_INDEX.replace(" INDEX ", " INDEX temp.", 1))
+            self.numbers_indexed = True
+        return dict(self.conn.execute(
+            "SELECT accession, entry FROM temp.entry_numbers WHERE accession IN "
+            "(SELECT value FROM json_each(?))", (orjson.dumps(accessions),)).fetchall())
+
+    @translated
+    def insert_entry_facts(self, rows: list[tuple[int, str | None, int | None, int | None]]
+                           ) -> None:
+        self.conn.executemany("INSERT INTO temp.entry_facts VALUES (?, ?, ?, ?)", rows)
 
     @translated
     def insert_secondary(self, rows: list[tuple[str, str]]) -> None:
@@ -172,8 +217,6 @@ class SqliteReleaseWriter(ReleaseWriter):
     @translated
     def copy_release(self, base: Release, code_of: Callable[[str], int]
                      ) -> list[tuple[int, str, str | None, int | None, int | None]]:
-        import numpy as np
-
         self.store._check_release_file(base)
         conn, mask = self.conn, (1 << ENTRY_SHIFT) - 1
         conn.execute("COMMIT")  # SQLite attaches outside a transaction only
@@ -199,14 +242,9 @@ class SqliteReleaseWriter(ReleaseWriter):
         for table in ("secondary", "deleted", "uniparc_xrefs", "taxonomy",
                       *DOCUMENT_TABLES.values()):
             conn.execute(f"INSERT INTO {table} SELECT * FROM base.{table}")
-        for entry, last in conn.execute(
-                f"SELECT id >> {ENTRY_SHIFT}, max(id & {mask}) FROM xrefs "
-                f"WHERE id & {mask} < {DERIVED} GROUP BY 1"):
-            if entry >= len(self.next_row):
-                grown = np.zeros(max(entry + 1, 2 * len(self.next_row)), np.int64)
-                grown[:len(self.next_row)] = self.next_row
-                self.next_row = grown
-            self.next_row[entry] = last + 1
+        # the copied entries are numbered 1..n: a later row of one of them is a revisit
+        self.high = max(self.high, conn.execute("SELECT count(*) FROM temp.entry_map"
+                                                ).fetchone()[0])
         entries = conn.execute("SELECT m.new, e.accession, e.name, e.reviewed, e.taxon FROM "
                                "base.entries e JOIN temp.entry_map m ON m.old = e.id "
                                "ORDER BY m.new").fetchall()
@@ -222,10 +260,9 @@ class SqliteReleaseWriter(ReleaseWriter):
         conn.executemany("INSERT INTO dbs VALUES (?, ?)", [(c, n) for n, c in codes.items()])
         conn.executemany("INSERT INTO meta VALUES (?, ?)",
                          [("name", name), ("identity", self.identity), *meta.items()])
+        for sql in ENTRIES_FROM_STAGING:
+            conn.execute(sql)
         if self.revisited:
-            conn.execute("CREATE TEMP TABLE revisited (entry INTEGER PRIMARY KEY)")
-            conn.executemany("INSERT INTO temp.revisited VALUES (?)",
-                             ((e,) for e in sorted(self.revisited)))
             conn.execute(_DEDUPE_REVISITED)
         for sql in (*subset_sql(subset), *TAXONOMY_FINISH):
             conn.execute(sql)

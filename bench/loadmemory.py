@@ -1,0 +1,83 @@
+"""Peak memory of ``idmapping load`` as the release grows (issue 18), side by side for two
+source trees.
+
+    python -m bench.loadmemory --release DIR [--release DIR ...] --src NAME=PATH [--src ...]
+        [--store sqlite|postgresql://URL] [--memory-mb N]
+
+Each load runs ``idmapping load -q DIR/idmapping.dat.gz`` in its own process into a fresh
+store (a SQLite file in a temporary folder, or a fresh database of the PostgreSQL server given),
+with the source tree's ``src`` first on ``PYTHONPATH``; it prints wall time, peak RSS
+(``ru_maxrss`` of that process) and, for SQLite, the store's bytes per xrefs row, as JSON lines.
+Releases come from :func:`idmapping.demo.generator.generate` (``bench/release.py``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sqlite3
+import sys
+import tempfile
+from pathlib import Path
+
+from bench.measure import run_timed
+
+__all__ = ["measure_load"]
+
+
+def measure_load(src: Path, release: Path, store: str, memory_mb: int | None
+                 ) -> dict[str, object]:
+    """One load of *release*'s idmapping.dat with the code of *src* into a fresh *store*."""
+    env = dict(os.environ, PYTHONPATH=str(src / "src"))
+    if memory_mb is not None:
+        env["IDMAPPING_LOAD_MEMORY_MB"] = str(memory_mb)
+    with tempfile.TemporaryDirectory(prefix="idmapping-loadmem-") as folder:
+        if store == "sqlite":
+            url = str(Path(folder) / "store.sqlite")
+        else:
+            url = _fresh_database(store)
+        timed = run_timed([sys.executable, "-m", "idmapping", "load", "--store", url, "-q",
+                           str(release / "idmapping.dat.gz")], env=env)
+        figures: dict[str, object] = {
+            "src": str(src), "release": release.name, "store": store.split(":")[0],
+            "seconds": round(timed.seconds, 1), "peak_rss_mb": round(timed.max_rss_kb / 1024),
+        }
+        if store == "sqlite":
+            files = [p for p in Path(folder).rglob("*.sqlite") if p.name != "store.sqlite"]
+            size = sum(p.stat().st_size for p in files)
+            with sqlite3.connect(files[0]) as conn:
+                rows = conn.execute("SELECT count(*) FROM xrefs").fetchone()[0]
+                entries = conn.execute("SELECT count(*) FROM entries").fetchone()[0]
+            figures.update(store_mb=round(size / 1e6), xrefs=rows, entries=entries,
+                           bytes_per_row=round(size / rows, 1))
+    return figures
+
+
+def _fresh_database(server: str) -> str:
+    """A new empty database ``idmapping_loadmem`` on the PostgreSQL *server* (dropped first)."""
+    import psycopg
+
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute("DROP DATABASE IF EXISTS idmapping_loadmem")
+        conn.execute("CREATE DATABASE idmapping_loadmem")
+    return server.rsplit("/", 1)[0] + "/idmapping_loadmem"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.loadmemory",
+                                     description=__doc__.split("\n")[0])
+    parser.add_argument("--release", action="append", type=Path, required=True)
+    parser.add_argument("--src", action="append", required=True, metavar="NAME=PATH")
+    parser.add_argument("--store", default="sqlite")
+    parser.add_argument("--memory-mb", type=int, default=None)
+    args = parser.parse_args()
+    for release in args.release:
+        for named in args.src:  # interleaved: a busy moment slows each alike
+            name, _, path = named.partition("=")
+            figures = measure_load(Path(path), release, args.store, args.memory_mb)
+            print(json.dumps({"code": name, **figures}), flush=True)
+
+
+if __name__ == "__main__":
+    main()
