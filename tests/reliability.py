@@ -24,10 +24,11 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 import httpx
 
@@ -51,6 +52,30 @@ def record(name: str, **figures: Any) -> None:
     if report:
         with open(report, "a", encoding="utf-8") as out:
             out.write(json.dumps(line) + "\n")
+
+
+T = TypeVar("T")
+
+
+def on_own_thread(call: Callable[[], T]) -> T:
+    """Return ``call()`` run on a thread of its own. For code that starts an event loop
+    (``asyncio.run``, ``anyio.run``): the session's browser (Playwright's sync API) may be
+    running one on the test's thread."""
+    done: list[T] = []
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            done.append(call())
+        except BaseException as exc:  # handed back to the test's thread
+            failure.append(exc)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
+    return done[0]
 
 
 def free_port() -> int:

@@ -79,3 +79,37 @@ def pairs(store: Store, from_db: str, to_db: str, *ids: str) -> list[tuple[str, 
     from idmapping.model import MappingRequest
 
     return [(p.from_id, p.to_id) for p in map_ids(store, MappingRequest(from_db, to_db, ids))]
+
+
+@contextlib.contextmanager
+def store_lacking(kind: str, tmp: Path, column: str) -> Iterator[Store]:
+    """A store of *kind* whose release (a human and a mouse entry, with jobs ``job1`` of both)
+    lacks kb_entries' *column*: as a release loaded by an earlier version."""
+    import sqlite3
+
+    from idmapping.loader import load_release
+
+    dat = tmp / "idmapping.dat"
+    dat.write_text("P12345\tUniProtKB-ID\tABC_HUMAN\nP12345\tNCBI_TaxID\t9606\n"
+                   "Q12345\tUniProtKB-ID\tQ12345_HUMAN\nQ12345\tNCBI_TaxID\t10090\n")
+    with fresh_store(kind, tmp) as store:
+        load_release([dat], store)
+        release = store.current_release()
+        assert release is not None
+        if kind == "sqlite":
+            store.close()
+            [path] = [p for p in tmp.rglob("*") if p.is_file() and p.suffix != ".dat"
+                      and p.name != "store.sqlite" and not p.name.startswith("store.sqlite-")]
+            with sqlite3.connect(path) as conn:
+                conn.execute(f"ALTER TABLE kb_entries DROP COLUMN {column}")
+            old = open_store(str(tmp / "store.sqlite"))
+        else:
+            import psycopg
+
+            with psycopg.connect(store.url, autocommit=True) as conn:
+                conn.execute(f"ALTER TABLE idmapping_r{release.id}.kb_entries "
+                             f"DROP COLUMN {column}")
+            old = store
+        with old:
+            old.write_results("job1", [("P12345", "P12345"), ("Q12345", "Q12345")])
+            yield old

@@ -11,26 +11,22 @@ from __future__ import annotations
 
 import gzip
 import re
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import httpx
-import psycopg
 import pytest
 
 from idmapping.entries import DATASETS
 from idmapping.errors import InvalidRequest
-from idmapping.loader import load_release
 from idmapping.results.entryrows import read_filter
-from idmapping.store import open_store
 from idmapping.store.query import LEADING_WILDCARD
 from idmapping.store.queryfields import FIELDS, MODEL_ORGANISMS, NOT_HELD, uniprot_fields
 from idmapping.store.sql import OLD_QUERY
 from releases import ReleaseFacts
-from stores import BACKENDS, fresh_store
+from stores import BACKENDS, store_lacking
 
 _MODEL_FACET = {9606, 10090, 10116, 9913, 7955, 7227, 6239, 44689, 3702, 39947, 83333,
                 224308, 559292}
@@ -433,34 +429,14 @@ def test_docs_list_every_field() -> None:
 def test_a_release_loaded_before_a_column_names_the_field(backend: str, tmp_path: Path) -> None:
     """A release whose kb_entries lack a column a field reads (loaded by an earlier version)
     answers a 400 naming the field; the fields it holds still work."""
-    dat = tmp_path / "idmapping.dat"
-    dat.write_text("P12345\tUniProtKB-ID\tABC_HUMAN\nP12345\tNCBI_TaxID\t9606\n"
-                   "Q12345\tUniProtKB-ID\tQ12345_HUMAN\nQ12345\tNCBI_TaxID\t10090\n")
-    with fresh_store(backend, tmp_path) as store:
-        load_release([dat], store)
-        release = store.current_release()
-        assert release is not None
-        if backend == "sqlite":
-            store.close()
-            [path] = [p for p in tmp_path.rglob("*") if p.is_file() and p.suffix != ".dat"
-                      and p.name != "store.sqlite" and not p.name.startswith("store.sqlite-")]
-            with sqlite3.connect(path) as conn:
-                conn.execute("ALTER TABLE kb_entries DROP COLUMN fragment")
-            old = open_store(str(tmp_path / "store.sqlite"))
-        else:
-            with psycopg.connect(store.url, autocommit=True) as conn:
-                conn.execute(f"ALTER TABLE idmapping_r{release.id}.kb_entries "
-                             "DROP COLUMN fragment")
-            old = store
-        with old:
-            old.write_results("job1", [("P12345", "P12345"), ("Q12345", "Q12345")])
-            dataset = DATASETS["uniprotkb"]
-            working = read_filter(dataset, "organism_id:9606", None, False, False).query
-            assert working is not None
-            assert old.filtered_results("job1", working, 0, 10) == (1, [("P12345", "P12345")])
-            for text in ("fragment:true", "reviewed:true OR fragment:false"):
-                query = read_filter(dataset, text, None, False, False).query
-                assert query is not None
-                with pytest.raises(InvalidRequest) as raised:
-                    old.filtered_results("job1", query, 0, 10)
-                assert raised.value.messages == [OLD_QUERY.format("fragment")]
+    with store_lacking(backend, tmp_path, "fragment") as old:
+        dataset = DATASETS["uniprotkb"]
+        working = read_filter(dataset, "organism_id:9606", None, False, False).query
+        assert working is not None
+        assert old.filtered_results("job1", working, 0, 10) == (1, [("P12345", "P12345")])
+        for text in ("fragment:true", "reviewed:true OR fragment:false"):
+            query = read_filter(dataset, text, None, False, False).query
+            assert query is not None
+            with pytest.raises(InvalidRequest) as raised:
+                old.filtered_results("job1", query, 0, 10)
+            assert raised.value.messages == [OLD_QUERY.format("fragment")]

@@ -17,14 +17,14 @@ release and deadlines of a few seconds.
 from __future__ import annotations
 
 import asyncio
+import functools
 import gzip
 import socket
 import threading
 import time
-from collections.abc import Coroutine, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from importlib import resources
 from pathlib import Path
-from typing import Any, TypeVar
 
 import httpx
 import pytest
@@ -42,31 +42,8 @@ from idmapping.store.pool import Pool
 from idmapping.web import create_app
 from idmapping.web.deadlines import MAX_HEADER_BYTES
 from idmapping.web.proxies import TrustedProxies
-from reliability import Server, record
+from reliability import Server, on_own_thread, record
 from stores import fresh_database
-
-T = TypeVar("T")
-
-
-def _on_own_loop(coroutine: Coroutine[Any, Any, T]) -> T:
-    """Run *coroutine* on an event loop of its own, on a thread of its own: the session's
-    browser (Playwright's sync API) may be running a loop on the test's thread."""
-    done: list[T] = []
-    failure: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            done.append(asyncio.run(coroutine))
-        except BaseException as exc:  # handed back to the test's thread
-            failure.append(exc)
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join()
-    if failure:
-        raise failure[0]
-    return done[0]
-
 
 HEADER_TIMEOUT = 3
 BODY_TIMEOUT = 3
@@ -495,7 +472,8 @@ def test_forwarded_headers_count_from_a_trusted_proxy_only(served: tuple[Server,
                               ("203.0.113.0/24", True), ("*", True)):
         settings = Settings.load(environ={}, store=store_path, forwarded_allow_ips=trusted)
         prepare_store(settings)
-        location, job_id = _on_own_loop(_status_location(settings))
+        location, job_id = on_own_thread(functools.partial(
+            asyncio.run, _status_location(settings)))
         base = "https://maps.example.org" if honoured else "http://testserver"
         assert location.startswith(f"{base}/idmapping/") and location.endswith(job_id), \
             (trusted, location)
@@ -535,7 +513,8 @@ def test_forwarded_for_names_the_client() -> None:
             (("192.0.2.8", 1), "198.51.100.1", ("192.0.2.8", 1))):
         scope = {"type": "http", "client": client, "headers": [(b"x-forwarded-for",
                                                                  chain.encode())]}
-        _on_own_loop(proxies(scope, None, None))  # type: ignore[arg-type]
+        on_own_thread(functools.partial(
+            asyncio.run, proxies(scope, None, None)))  # type: ignore[arg-type]
         assert seen[-1] == expected, (client, chain)
 
 

@@ -42,7 +42,7 @@ from idmapping.results.options import Output, entry_options
 from idmapping.results.view import ResultView
 from idmapping.settings import Settings
 from idmapping.store import Store
-from reliability import Server, record, wait_finished
+from reliability import Server, on_own_thread, record, wait_finished
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 EXCEL_COLUMNS = 16_384
@@ -265,21 +265,7 @@ def _respond(chunks: Iterator[bytes], stop: threading.Event,
             await ProducedStream(chunks, stop, {"content-type": "text/plain"})(
                 {"type": "http"}, receive, send)
 
-    # on a thread of its own: the session's browser (Playwright's sync API) may be running an
-    # event loop on this one
-    failure: list[BaseException] = []
-
-    def on_thread() -> None:
-        try:
-            anyio.run(run)
-        except BaseException as exc:  # handed back to the test's thread
-            failure.append(exc)
-
-    thread = threading.Thread(target=on_thread)
-    thread.start()
-    thread.join()
-    if failure:
-        raise failure[0]
+    on_own_thread(lambda: anyio.run(run))  # the browser's loop may be on this thread
     return sent
 
 

@@ -10,26 +10,22 @@ from __future__ import annotations
 
 import gzip
 import re
-import sqlite3
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
-import psycopg
 import pytest
 
 from conftest import LiveServer, api_settings, start_server
 from idmapping.errors import InvalidRequest
-from idmapping.loader import load_release
-from idmapping.store import open_store
 from idmapping.store.base import Store
 from idmapping.store.plans import FacetQuery, FilterQuery
 from idmapping.store.sql import OLD_FACETS
 from idmapping.web import create_app
 from releases import ReleaseFacts
-from stores import BACKENDS, fresh_store
+from stores import BACKENDS, store_lacking
 
 FACETS = "reviewed,model_organism,proteins_with,existence,annotation_score,length"
 """What UniProt's website asks of every UniProtKB job."""
@@ -295,33 +291,13 @@ def test_past_the_cap_facets_give_warning_20(release: ReleaseFacts, capped: Live
 def test_a_release_loaded_before_facets_names_the_reason(backend: str, tmp_path: Path) -> None:
     """A release whose kb_entries lack the facet columns (loaded by an earlier version):
     status and organism are still counted, the others answer UniProt-shaped 400s."""
-    dat = tmp_path / "idmapping.dat"
-    dat.write_text("P12345\tUniProtKB-ID\tABC_HUMAN\nP12345\tNCBI_TaxID\t9606\n"
-                   "Q12345\tUniProtKB-ID\tQ12345_HUMAN\nQ12345\tNCBI_TaxID\t10090\n")
-    with fresh_store(backend, tmp_path) as store:
-        load_release([dat], store)
-        release = store.current_release()
-        assert release is not None
-        if backend == "sqlite":
-            store.close()
-            [path] = [p for p in tmp_path.rglob("*") if p.is_file() and p.suffix != ".dat"
-                      and p.name != "store.sqlite" and not p.name.startswith("store.sqlite-")]
-            with sqlite3.connect(path) as conn:
-                conn.execute("ALTER TABLE kb_entries DROP COLUMN proteins_with")
-            old = open_store(str(tmp_path / "store.sqlite"))
-        else:
-            with psycopg.connect(store.url, autocommit=True) as conn:
-                conn.execute(f"ALTER TABLE idmapping_r{release.id}.kb_entries "
-                             "DROP COLUMN proteins_with")
-            old = store
-        with old:
-            old.write_results("job1", [("P12345", "P12345"), ("Q12345", "Q12345")])
-            everything = FilterQuery("uniprotkb")
-            assert old.facet_counts("job1", everything, FacetQuery("reviewed")) == [(0, 1),
-                                                                                    (1, 1)]
-            assert old.facet_counts("job1", everything, FacetQuery(
-                "taxon", among=(9606, 10090))) == [(9606, 1), (10090, 1)]
-            for column in ("proteins_with", "structure_3d"):
-                with pytest.raises(InvalidRequest) as raised:
-                    old.facet_counts("job1", everything, FacetQuery(column))
-                assert raised.value.messages == [OLD_FACETS.format(column)]
+    with store_lacking(backend, tmp_path, "proteins_with") as old:
+        everything = FilterQuery("uniprotkb")
+        assert old.facet_counts("job1", everything, FacetQuery("reviewed")) == [(0, 1),
+                                                                                (1, 1)]
+        assert old.facet_counts("job1", everything, FacetQuery(
+            "taxon", among=(9606, 10090))) == [(9606, 1), (10090, 1)]
+        for column in ("proteins_with", "structure_3d"):
+            with pytest.raises(InvalidRequest) as raised:
+                old.facet_counts("job1", everything, FacetQuery(column))
+            assert raised.value.messages == [OLD_FACETS.format(column)]

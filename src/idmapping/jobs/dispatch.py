@@ -11,11 +11,12 @@ mode). The job service (:mod:`idmapping.jobs.service`) is given one and never kn
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from types import TracebackType
 
-__all__ = ["Dispatcher", "Runner", "ThreadDispatcher", "InlineDispatcher"]
+__all__ = ["Dispatcher", "Runner", "ThreadDispatcher", "InlineDispatcher", "OnePerKey"]
 
 log = logging.getLogger(__name__)
 
@@ -78,3 +79,24 @@ class InlineDispatcher(Dispatcher):
 
     def submit(self, job_id: str, run: Runner, kind: str = "job") -> None:
         _run_logged(run, job_id)
+
+
+class OnePerKey:
+    """Runs of one key at a time in this process: a run asked for while the same key runs
+    here returns at once (a dispatcher may deliver a job twice: a restart, a redelivery)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._keys: set[str] = set()
+
+    def run(self, key: str, runner: Runner) -> None:
+        """Call ``runner(key)`` unless *key* is being run already."""
+        with self._lock:
+            if key in self._keys:
+                return
+            self._keys.add(key)
+        try:
+            runner(key)
+        finally:
+            with self._lock:
+                self._keys.discard(key)

@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from idmapping.entries import DATASETS
 from idmapping.errors import IdMappingError, InvalidRequest, NotFound
+from idmapping.jobs.dispatch import OnePerKey
 from idmapping.jobs.jobid import JOB_ID_LENGTH, to_base62
 from idmapping.jobs.service import ENRICH_WARNING, JobService, enrichable
 from idmapping.model import DownloadJob, Job, JobStatus
@@ -114,8 +114,7 @@ class DownloadService:
         self.store = jobs.store
         self.settings = jobs.settings
         self.folder = self.settings.download_folder
-        self._running: set[str] = set()
-        self._lock = threading.Lock()
+        self._running = OnePerKey()
 
     # -- submitting -------------------------------------------------------------------------
 
@@ -188,15 +187,7 @@ class DownloadService:
 
     def run(self, key: str) -> None:
         """Build the file of download *key* now, on this thread; it ends FINISHED or ERROR."""
-        with self._lock:
-            if key in self._running:
-                return
-            self._running.add(key)
-        try:
-            self._run(key)
-        finally:
-            with self._lock:
-                self._running.discard(key)
+        self._running.run(key, self._run)
 
     def _run(self, key: str) -> None:
         download = self.store.get_download(key)

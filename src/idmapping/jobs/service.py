@@ -38,7 +38,7 @@ from idmapping.errors import (
     StoreUnavailable,
 )
 from idmapping.ids import check_lengths, count_api_ids, split_api_ids
-from idmapping.jobs.dispatch import Dispatcher
+from idmapping.jobs.dispatch import Dispatcher, OnePerKey
 from idmapping.jobs.jobid import job_id
 from idmapping.mapping import MappingRun, map_ids
 from idmapping.model import Job, JobStatus, MappingRequest
@@ -167,7 +167,7 @@ class JobService:
         self.settings = settings
         self.dispatcher = dispatcher
         self.catalogue = catalogue or store.catalogue
-        self._running: set[str] = set()
+        self._running = OnePerKey()
         # Jobs whose end could not be stored (store not writable), by id: read in their place.
         self._stalled: dict[str, Job] = {}
         self._lock = threading.Lock()
@@ -290,15 +290,7 @@ class JobService:
 
     def run(self, key: str) -> None:
         """Run a job now, on this thread; it ends FINISHED or ERROR."""
-        with self._lock:
-            if key in self._running:
-                return
-            self._running.add(key)
-        try:
-            self._run(key)
-        finally:
-            with self._lock:
-                self._running.discard(key)
+        self._running.run(key, self._run)
 
     def _run(self, key: str) -> None:
         job = self.store.get_job(key)
