@@ -251,7 +251,7 @@ def test_a_nul_in_the_query_is_400(api_url: str, jobs: dict[str, str]) -> None:
     for text in ("gene:a\x00b", 'protein_name:"p\x00"', "accession:\x00",
                  "date_created:[2000 TO \x00]"):
         assert _refused(api_url, job, {"query": text}) == [
-            "query parameter has an invalid syntax: it holds a NUL character"]
+            "query parameter has an invalid syntax"]
 
 
 def test_sort_terms_limit(api_url: str, jobs: dict[str, str]) -> None:

@@ -17,6 +17,7 @@ from starlette.responses import FileResponse, Response
 from idmapping.model import DownloadJob, JobStatus
 from idmapping.results.media import FORMAT_BY_MEDIA_TYPE, attachment, download_name
 from idmapping.results.options import parse_bool
+from idmapping.web.compression import mark_gzip_body
 from idmapping.web.context import context
 from idmapping.web.http import get_and_head, idmapping_base, json_response, read_fields
 
@@ -105,6 +106,8 @@ def results(request: Request, download_id: str) -> Response:
     """The file of a FINISHED download: gzip bytes (unless ``compressed=false``) with the
     format's media type and no ``Content-Encoding``, as UniProt's compressed results."""
     download, path = context(request).downloads.file(download_id.removesuffix(".gz"))
+    if download.compressed:
+        mark_gzip_body(request)
     headers = {"Content-Disposition": attachment(_file_name(download))}
     return FileResponse(path, media_type=download.format, headers=headers)
 
