@@ -444,7 +444,13 @@ def test_uniprots_sort_fields_and_aliases_are_accepted(release_url: str, jobs: d
     ("uniprotkb", "organism_id:human", "The 'organism_id' filter value should be a number"),
     ("uniprotkb", "taxonomy_id:x", "The 'taxonomy_id' filter value should be a number"),
     ("uniref", "taxonomy_id:x", "The taxonomy id filter value should be a number"),
-    ("uniparc", "length:x", "The sequence length filter value should be a number"),
+    # a term of one of UniProt's range fields that is no number: its type message
+    ("uniparc", "length:x", "'length' filter type 'general' is invalid. Expected 'range' "
+                            "filter type"),
+    ("uniprotkb", "mass:heavy", "'mass' filter type 'general' is invalid. Expected 'range' "
+                                "filter type"),
+    ("uniref", "count:many", "'count' filter type 'general' is invalid. Expected 'range' "
+                             "filter type"),
 ])
 def test_query_messages(release_url: str, jobs: dict[str, str], dataset: str, query: str,
                         message: str) -> None:

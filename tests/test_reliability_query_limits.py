@@ -241,7 +241,7 @@ def test_digits_python_reads_but_sql_cannot(api_url: str, jobs: dict[str, str]) 
     """'²' is a digit to str.isdigit() but not to int(): it was a 500."""
     job = jobs["uniprotkb"]
     assert _refused(api_url, job, {"query": "length:²"}) == [
-        "'²' is not a valid value for this field"]
+        "'length' filter type 'general' is invalid. Expected 'range' filter type"]
     assert _refused(api_url, job, {"query": "length:[² TO 5]"}) == ["'²' is not a number"]
 
 

@@ -122,6 +122,12 @@ _TAXON_NUMBER = "The taxonomy id filter value should be a number"
 """UniProt's message for UniRef's and UniParc's ``taxonomy_id`` given no number."""
 
 
+def _range_only(field: str) -> str:
+    """UniProt's message for a term (not a range) of one of its range fields, which is what
+    a term that is no number gets here (a number is ours: the value itself, not a range)."""
+    return f"'{field}' filter type 'general' is invalid. Expected 'range' filter type"
+
+
 def _equals(column: str, kind: str = "text", upper: bool = False,
             wrong: str = _NOT_A_NUMBER) -> Builder:
     """A term equal to the column's value.
@@ -285,8 +291,9 @@ FIELDS: dict[str, dict[str, Field]] = {
         "active": Field(_active, "delac_sp.txt and delac_tr.txt"),
         "is_isoform": Field(_boolean("(CASE WHEN p.to_id LIKE '%-%' THEN 1 ELSE 0 END)",
                                      "is_isoform"), "the mapping"),
-        "length": Field(_equals("e.length", "int"), _KB, "e.length", "int"),
-        "mass": Field(_equals("e.mass", "int"), _KB, "e.mass", "int"),
+        "length": Field(_equals("e.length", "int", wrong=_range_only("length")), _KB,
+                        "e.length", "int"),
+        "mass": Field(_equals("e.mass", "int", wrong=_range_only("mass")), _KB, "e.mass", "int"),
         "existence": Field(_equals("e.existence", "int"), _KB, "e.existence", "int"),
         "annotation_score": Field(_equals("e.score", "int"), f"{_KB} (JSON only)", "e.score",
                                   "int", ("score",)),
@@ -312,8 +319,10 @@ FIELDS: dict[str, dict[str, Field]] = {
         "id": Field(_equals("p.to_id", upper=True), "the mapping", "p.to_id"),
         "name": Field(_like_text("e.name"), "UniRef XML files"),
         "identity": Field(_identity, "UniRef XML files"),
-        "count": Field(_equals("e.count", "int"), "UniRef XML files", "e.count", "int"),
-        "length": Field(_equals("e.length", "int"), "UniRef XML files", "e.length", "int"),
+        "count": Field(_equals("e.count", "int", wrong=_range_only("count")), "UniRef XML files",
+                       "e.count", "int"),
+        "length": Field(_equals("e.length", "int", wrong=_range_only("length")),
+                        "UniRef XML files", "e.length", "int"),
         "date_modified": Field(_equals("e.modified", "date"), "UniRef XML files",
                                "e.modified", "date"),
         "uniprotkb": Field(_like_token("e.members"), "UniRef XML files"),
@@ -325,8 +334,8 @@ FIELDS: dict[str, dict[str, Field]] = {
     },
     "uniparc": {
         "upi": Field(_equals("p.to_id", upper=True), "the mapping", "p.to_id"),
-        "length": Field(_equals("e.length", "int", wrong="The sequence length filter value "
-                                "should be a number"), "UniParc XML files", "e.length", "int"),
+        "length": Field(_equals("e.length", "int", wrong=_range_only("length")),
+                        "UniParc XML files", "e.length", "int"),
         "checksum": Field(_equals("e.checksum", upper=True), "UniParc XML files"),
         "uniprotkb": Field(_like_token("e.accessions"), "UniParc XML files"),
         "isoform": Field(_like_token("e.accessions"), "UniParc XML files"),
