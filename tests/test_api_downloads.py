@@ -203,3 +203,72 @@ def test_download_survives_a_restart(release: ReleaseFacts, release_store: Store
         assert body.decode().split("\n")[1:-1] == [f"{a}\t{a}" for a in ids]
     finally:
         live.stop()
+
+
+TAG = "ID Mapping async download"
+
+
+def test_openapi_documents_the_download_routes_as_uniprot(release: ReleaseFacts,
+                                                          server: LiveServer) -> None:
+    """UniProt's tag and summaries (its IdMappingDownloadController), and the responses each
+    route really gives, checked against a real download of the release's ids."""
+    base = server.url
+    document = httpx.get(f"{base}/openapi.json", timeout=30).json()
+    paths = document["paths"]
+    operations = {
+        "/idmapping/download/run": ("post", "Submit ID Mapping asynchronous download job."),
+        "/idmapping/download/status/{download_id}":
+            ("get", "Get progress of ID Mapping asynchronous download job."),
+        "/idmapping/download/details/{download_id}":
+            ("get", "Get details of ID Mapping asynchronous download job"),
+        "/idmapping/download/results/{download_id}":
+            ("get", "Get the file of a finished ID Mapping asynchronous download job"),
+    }
+    for path, (method, summary) in operations.items():
+        operation = paths[path][method]
+        assert operation["summary"] == summary and operation["tags"] == [TAG]
+    assert [t["name"] for t in document["tags"]].count(TAG) == 1
+    job = submit(base, AC_ID, "UniProtKB", accessions(release))
+    answer = run(base, jobId=job, format="tsv")
+    run_doc = paths["/idmapping/download/run"]["post"]["responses"]
+    assert set(answer.json()) <= set(run_doc["200"]["content"]["application/json"]["schema"]
+                                     ["properties"])
+    refused = run(base, jobId=job)
+    assert refused.status_code == 400 and "400" in run_doc
+    download = answer.json()["jobId"]
+    status = finished(base, download)
+    status_doc = paths["/idmapping/download/status/{download_id}"]["get"]["responses"]
+    schema = status_doc["200"]["content"]["application/json"]["schema"]
+    assert set(schema["required"]) <= set(status) and set(status) <= set(schema["properties"])
+    assert "500" in status_doc and "404" in status_doc
+    details = httpx.get(f"{base}/idmapping/download/details/{download}", timeout=30).json()
+    details_doc = paths["/idmapping/download/details/{download_id}"]["get"]["responses"]
+    assert set(details) <= set(details_doc["200"]["content"]["application/json"]["schema"]
+                               ["properties"])
+    results_doc = paths["/idmapping/download/results/{download_id}"]["get"]["responses"]
+    assert "Content-Disposition" in results_doc["200"]["headers"]
+    assert "text/plain" in results_doc["200"]["content"]
+    missing = httpx.get(f"{base}/idmapping/download/status/nosuchdownload", timeout=30)
+    assert missing.status_code == 404
+
+
+def test_the_file_is_sent_as_it_is_whatever_accept_encoding(release: ReleaseFacts,
+                                                            server: LiveServer) -> None:
+    """A gzip file is never compressed twice; a plain one (compressed=false) is compressed on
+    the way out for a client that accepts gzip, as every response is."""
+    base = server.url
+    job = submit(base, AC_ID, "UniProtKB", accessions(release))
+    packed = run(base, jobId=job, format="list").json()["jobId"]
+    plain = run(base, jobId=job, format="list", compressed="false").json()["jobId"]
+    finished(base, packed)
+    finished(base, plain)
+    url = f"{base}/idmapping/download/results"
+    with httpx.stream("GET", f"{url}/{packed}", headers={"Accept-Encoding": "gzip"}) as answer:
+        raw = b"".join(answer.iter_raw())
+        assert "content-encoding" not in answer.headers
+    listed = zlib.decompress(raw, 16 + zlib.MAX_WBITS).decode().split()
+    assert listed == accessions(release)
+    with httpx.stream("GET", f"{url}/{plain}", headers={"Accept-Encoding": "gzip"}) as answer:
+        raw = b"".join(answer.iter_raw())
+        assert answer.headers["content-encoding"] == "gzip"
+    assert zlib.decompress(raw, 16 + zlib.MAX_WBITS).decode().split() == listed

@@ -189,8 +189,7 @@ def test_uniprotkb_list_xlsx_and_stream(api_url: str, kb_job: str) -> None:
         ),
         (
             {"sort": "accession sideways"},
-            "Invalid sort parameter format. Expected format fieldName asc|desc. Received "
-            "'accession sideways'",
+            "Invalid sort field order 'sideways'. Expected asc or desc",
         ),
         (
             {"sort": "colour asc"},
@@ -204,8 +203,7 @@ def test_uniprotkb_list_xlsx_and_stream(api_url: str, kb_job: str) -> None:
         ),
         (
             {"includeIsoform": "maybe"},
-            "The 'includeIsoform' parameter has invalid format. It should be a boolean true or "
-            "false.",
+            "Invalid includeIsoform parameter value. Expected true or false",
         ),
         (
             {"subsequence": "true"},
@@ -216,10 +214,10 @@ def test_uniprotkb_list_xlsx_and_stream(api_url: str, kb_job: str) -> None:
             {"format": "rdf"},
             "Invalid request received. Requested media type/format not accepted, 'rdf'. Valid "
             "media types/formats for this end-point include: application/json, "
-            "text/plain;format=tsv, "
+            "text/plain;format=fasta, text/plain;format=tsv, "
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet, "
-            "text/plain;format=list, text/plain;format=fasta, text/plain;format=flatfile, "
-            "application/xml, text/plain;format=gff.",
+            "application/xml, text/plain;format=flatfile, text/plain;format=gff, "
+            "text/plain;format=list.",
         ),
     ],
 )
@@ -238,8 +236,9 @@ def test_uniref_refuses_uniprotkb_formats(api_url: str) -> None:
     assert response.json()["messages"] == [
         "Invalid request received. Requested media type/format not accepted, 'gff'. Valid media "
         "types/formats for this end-point include: text/plain;format=tsv, application/json, "
+        "text/plain;format=fasta, "
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet, "
-        "text/plain;format=list, text/plain;format=fasta."
+        "text/plain;format=list."
     ]
 
 

@@ -164,11 +164,15 @@ def test_compressed_pages_are_raw_gzip(api_url: str, bulk_job: str) -> None:
     assert zlib.decompress(packed.content, 16 + zlib.MAX_WBITS) == plain.content
     assert packed.headers["x-total-results"] == plain.headers["x-total-results"]
     assert "compressed=true" in packed.headers["link"]
-    bad = httpx.get(f"{api_url}/idmapping/results/{bulk_job}?compressed=yes")
-    assert bad.status_code == 400
-    assert bad.json()["messages"] == [
-        "The 'compressed' parameter has invalid format. It should be a boolean true or false."
-    ]
+    # only "true" (any case) compresses; UniProt refuses no value of compressed
+    upper = requests.get(f"{api_url}/idmapping/results/{bulk_job}",
+                         params={"format": "tsv", "size": "50", "compressed": "TRUE"},
+                         timeout=10)
+    assert zlib.decompress(upper.content, 16 + zlib.MAX_WBITS) == plain.content
+    for value in ("yes", "1", "", "false"):
+        other = httpx.get(f"{api_url}/idmapping/results/{bulk_job}",
+                          params={"format": "tsv", "size": "50", "compressed": value})
+        assert other.status_code == 200 and other.content == plain.content
 
 
 def test_xlsx_page_opens(api_url: str) -> None:

@@ -35,7 +35,10 @@ from idmapping.results.formats import (
     write,
     writer_for,
 )
+from idmapping.results.options import Output, compressed_flag, parse_bool
 from idmapping.results.rdf import RDF_FORMATS
+from idmapping.store.query import parse_sort
+from idmapping.web.compression import accepts_gzip
 
 COLUMNS = ("From", "To")
 PAIRS = [("P05067", "CHEMBL2487"), ("P12345", "CHEMBL1")]
@@ -448,6 +451,13 @@ def test_negotiate(
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.",
         ),
         ("list", None, "not accepted, 'list'."),  # /results has no list
+        # formats UniProt knows and produces elsewhere: the list, not "unknown"
+        *[(known, None, f"{NOT_ACCEPTED}, '{known}'. Valid media types/formats for this "
+           "end-point include: text/plain;format=tsv, application/json, ")
+          for known in ("h5", "obo", "md")],
+        ("H5", None, f"{NOT_ACCEPTED}: 'H5'."),  # case matters, as UniProt's
+        (None, "application/x-hdf5", f"{NOT_ACCEPTED}: 'application/x-hdf5'."),
+        (None, "text/markdown", f"{NOT_ACCEPTED}: 'text/markdown'."),
         # an Accept naming only UniProt types this end-point does not produce
         (
             None,
@@ -483,3 +493,79 @@ def test_content_disposition(prefix: str, extension: str, compressed: bool, file
     assert value == f'form-data; name="attachment"; filename="{filename}"'
     # IdMappingStreamControllerIT asserts this prefix
     assert value.startswith('form-data; name="attachment"; filename="idmapping_')
+
+
+# --- switches: UniProt's rules and messages ----------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "value", "expected"), [
+    ("download", "true", True), ("download", "false", False), ("download", None, False),
+    ("includeIsoform", "TRUE", True), ("includeIsoform", "False", False),
+    ("subsequence", "tRuE", True), ("complete", "FALSE", False),
+    ("force", " true ", True), ("force", "", False),  # ours: any case, blank = default
+])
+def test_booleans_accepted(name: str, value: str | None, expected: bool) -> None:
+    assert parse_bool(name, value) is expected
+
+
+@pytest.mark.parametrize(("name", "value", "message"), [
+    ("download", "TRUE", "The 'download' parameter has invalid format. It should be a "
+                         "boolean true or false."),
+    ("download", "", "The 'download' parameter has invalid format. It should be a boolean "
+                     "true or false."),
+    ("includeIsoform", "", "Invalid includeIsoform parameter value. Expected true or false"),
+    ("includeIsoform", " true", "Invalid includeIsoform parameter value. Expected true or "
+                                "false"),
+    ("subsequence", "1", "Invalid subsequence parameter value. Expected true or false"),
+    ("complete", "yes", "'complete' parameter value has invalid format. It should be true or "
+                        "false."),
+    ("force", "yes", "The 'force' parameter has invalid format. It should be a boolean true "
+                     "or false."),
+])
+def test_booleans_refused_with_uniprots_messages(name: str, value: str, message: str) -> None:
+    with pytest.raises(InvalidRequest) as caught:
+        parse_bool(name, value)
+    assert caught.value.messages == [message]
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("true", True), ("TRUE", True), ("True", True), ("false", False), ("yes", False),
+    ("", False), (" true", False), (None, False)])
+def test_compressed_is_never_refused(value: str | None, expected: bool) -> None:
+    assert compressed_flag(value) is expected
+    assert Output.read("tsv", compressed=value).compressed is expected
+
+
+@pytest.mark.parametrize(("header", "expected"), [
+    ("gzip", True), ("gzip, deflate", True), ("deflate, gzip, br, zstd", True),
+    ("GZIP;q=0.5", True), ("x-gzip", True), ("*", True), ("br, *;q=0.1", True),
+    (None, False), ("", False), ("identity", False), ("deflate", False),
+    ("gzip;q=0", False), ("gzip;q=0.000", False), ("*;q=0", False),
+    ("gzip;q=0, *", False), ("gzip;q=nonsense", False)])
+def test_accepts_gzip(header: str | None, expected: bool) -> None:
+    assert accepts_gzip(header) is expected
+
+
+@pytest.mark.parametrize(("dataset", "text", "messages"), [
+    ("uniprotkb", "length", ["Invalid sort parameter format. Expected format fieldName "
+                             "asc|desc."]),
+    ("uniprotkb", "length desc extra", ["Invalid sort parameter format. Expected format "
+                                        "fieldName asc|desc."]),
+    ("uniprotkb", "Colour ASC", ["Invalid sort field 'colour'"]),
+    ("uniprotkb", "colour sideways", ["Invalid sort field 'colour'",
+                                      "Invalid sort field order 'sideways'. Expected asc or "
+                                      "desc"]),
+    ("uniprotkb", "length  desc", ["Invalid sort field order ''. Expected asc or desc"]),
+    ("uniref", "organism_sort up", ["Invalid sort field order 'up'. Expected asc or desc"]),
+])
+def test_sort_refused_as_uniprot(dataset: str, text: str, messages: list[str]) -> None:
+    with pytest.raises(InvalidRequest) as caught:
+        parse_sort(dataset, text)
+    assert caught.value.messages == messages
+
+
+def test_sort_accepts_uniprots_fields_and_aliases() -> None:
+    assert parse_sort("uniref", "created desc") == parse_sort("uniref", "date_modified desc")
+    assert parse_sort("uniref", "organism_sort asc") == parse_sort("uniref", "organism asc")
+    assert parse_sort("uniparc", "UNIPARC DESC") == parse_sort("uniparc", "upi desc")
+    assert parse_sort("uniprotkb", "length desc,") == parse_sort("uniprotkb", "length desc")

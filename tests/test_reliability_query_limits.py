@@ -241,7 +241,7 @@ def test_digits_python_reads_but_sql_cannot(api_url: str, jobs: dict[str, str]) 
     """'²' is a digit to str.isdigit() but not to int(): it was a 500."""
     job = jobs["uniprotkb"]
     assert _refused(api_url, job, {"query": "length:²"}) == [
-        "'²' is not a valid value for this field"]
+        "'length' filter type 'general' is invalid. Expected 'range' filter type"]
     assert _refused(api_url, job, {"query": "length:[² TO 5]"}) == ["'²' is not a number"]
 
 
@@ -251,7 +251,7 @@ def test_a_nul_in_the_query_is_400(api_url: str, jobs: dict[str, str]) -> None:
     for text in ("gene:a\x00b", 'protein_name:"p\x00"', "accession:\x00",
                  "date_created:[2000 TO \x00]"):
         assert _refused(api_url, job, {"query": text}) == [
-            "query parameter has an invalid syntax: it holds a NUL character"]
+            "query parameter has an invalid syntax"]
 
 
 def test_sort_terms_limit(api_url: str, jobs: dict[str, str]) -> None:

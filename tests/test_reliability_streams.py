@@ -386,6 +386,39 @@ def test_a_tsv_stream_stops_when_the_client_hangs_up(
     assert server.process is not None and server.process.poll() is None
 
 
+def test_a_gzip_stream_streams_and_stops_when_the_client_hangs_up(
+        demo_server: tuple[Server, str, Path]) -> None:
+    """Accept-Encoding: gzip (Content-Encoding on the way out): the first compressed bytes
+    come while rows are still being made, and the hang-up stops them as without gzip."""
+    server, job, _ = demo_server
+    query = urllib.parse.urlencode({"format": "tsv", "fields": _fields(20)})
+    path = f"/idmapping/uniprotkb/results/stream/{job}"
+    with socket.create_connection(("127.0.0.1", server.port), timeout=120) as sock:
+        before = _cpu_seconds(server.pid)
+        sock.sendall(f"GET {path}?{query} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                     "Accept-Encoding: gzip\r\n\r\n".encode())
+        received = b""
+        while True:  # the headers and the first chunk of gzip bytes (the column labels)
+            data = sock.recv(65536)
+            assert data, received[:300]
+            received += data
+            head, ended, body = received.partition(b"\r\n\r\n")
+            if ended and b"\x1f\x8b" in body:
+                break
+        first_bytes = _cpu_seconds(server.pid) - before
+    settling, after = _cpu_after(server)
+    record("stream_hang_up_gzip", server_cpu_s_to_first_bytes=round(first_bytes, 2),
+           server_cpu_s_first_1_5s=round(settling, 2), server_cpu_s_next_3s=round(after, 2))
+    headers = head.decode().lower()
+    assert headers.startswith("http/1.1 200 ") and "content-encoding: gzip" in headers
+    assert "transfer-encoding: chunked" in headers and "content-length" not in headers
+    # the whole stream is many seconds of CPU (its rows are made one batch at a time): the
+    # first bytes came long before it, and nothing more was made once the client went
+    assert first_bytes < 3, f"{first_bytes:.2f} CPU-s before the first bytes: buffered?"
+    assert after < 0.3, f"the server kept working after the hang-up: {after:.2f} CPU-s"
+    assert server.process is not None and server.process.poll() is None
+
+
 def test_an_xlsx_stream_stops_when_the_client_hangs_up(
         demo_server: tuple[Server, str, Path]) -> None:
     server, job, scratch = demo_server

@@ -16,6 +16,7 @@ from idmapping.errors import InvalidRequest
 __all__ = [
     "MEDIA_TYPE_BY_FORMAT",
     "FORMAT_BY_MEDIA_TYPE",
+    "KNOWN_ELSEWHERE",
     "media_type_for",
     "negotiate",
     "download_name",
@@ -40,6 +41,17 @@ MEDIA_TYPE_BY_FORMAT: dict[str, str] = {
 """UniProt's media types (``UniProtMediaType``) by ``format`` value (the file extension)."""
 
 FORMAT_BY_MEDIA_TYPE: dict[str, str] = {media: fmt for fmt, media in MEDIA_TYPE_BY_FORMAT.items()}
+
+KNOWN_ELSEWHERE: dict[str, str] = {
+    "md": "text/markdown",
+    "obo": "text/plain;format=obo",
+    "h5": "application/x-hdf5",
+}
+"""Formats UniProt's server knows (``UniProtMediaType.ALL_TYPES``) that no ID mapping end-point
+produces: asked for, they get the message naming the end-point's formats, as a known format
+the end-point does not produce, not the message of an unknown one."""
+
+_KNOWN_MEDIA_TYPES = {media: fmt for fmt, media in KNOWN_ELSEWHERE.items()}
 
 _NOT_ACCEPTED = "Invalid request received. Requested media type/format not accepted"
 
@@ -104,7 +116,9 @@ def negotiate(format_param: str | None, accept: str | None, allowed: Sequence[st
     """Return the format to answer with, following UniProt's rules.
 
     * A non-empty ``format`` parameter wins over ``Accept``; it must name a known format
-      (case-sensitive, as UniProt) that this end-point produces.
+      (case-sensitive, as UniProt) that this end-point produces. A format UniProt knows
+      but produces elsewhere (:data:`KNOWN_ELSEWHERE`: ``h5``, ``obo``, ``md``) gets the
+      message listing this end-point's formats; an unknown one, the shorter message.
     * Without it, a browser (a ``User-Agent`` naming Mozilla, AppleWebKit, Edg, OPR, Chrome or
       Vivaldi, as UniProt tells them) gets JSON, whatever its ``Accept`` (a browser's
       ``…application/xml;q=0.9…`` would otherwise give XML entries).
@@ -117,7 +131,7 @@ def negotiate(format_param: str | None, accept: str | None, allowed: Sequence[st
     :raises InvalidRequest: with UniProt's messages.
     """
     if format_param:
-        if format_param not in MEDIA_TYPE_BY_FORMAT:
+        if format_param not in MEDIA_TYPE_BY_FORMAT and format_param not in KNOWN_ELSEWHERE:
             raise InvalidRequest(not_accepted(format_param))
         if format_param not in allowed:
             raise InvalidRequest(_not_allowed(format_param, allowed))
@@ -129,7 +143,7 @@ def negotiate(format_param: str | None, accept: str | None, allowed: Sequence[st
     for media in _media_ranges(accept):
         if media == "*/*":
             return fallback
-        fmt = FORMAT_BY_MEDIA_TYPE.get(media)
+        fmt = FORMAT_BY_MEDIA_TYPE.get(media) or _KNOWN_MEDIA_TYPES.get(media)
         if fmt is None:
             continue
         if fmt in allowed:

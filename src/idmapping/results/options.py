@@ -34,6 +34,7 @@ __all__ = [
     "ENTRY_STREAM_FORMATS",
     "DATASET_TARGETS",
     "parse_bool",
+    "compressed_flag",
     "Output",
     "PageRequest",
     "EntryOptions",
@@ -49,9 +50,9 @@ __all__ = [
 PLAIN_PAGED = ("tsv", "json", "xlsx")
 PLAIN_STREAM = ("tsv", "json", "xlsx", "list")
 ENTRY_FORMATS = {
-    "uniprotkb": ("json", "tsv", "xlsx", "list", "fasta", "txt", "xml", "gff"),
-    "uniref": ("tsv", "json", "xlsx", "list", "fasta"),
-    "uniparc": ("json", "tsv", "xlsx", "list", "fasta"),
+    "uniprotkb": ("json", "fasta", "tsv", "xlsx", "xml", "txt", "gff", "list"),
+    "uniref": ("tsv", "json", "fasta", "xlsx", "list"),
+    "uniparc": ("json", "fasta", "tsv", "xlsx", "list"),
 }
 ENTRY_STREAM_FORMATS = {
     "uniprotkb": ("tsv", "txt", "list", "xml", "json", "xlsx", "fasta", "gff", "rdf", "ttl",
@@ -73,19 +74,50 @@ _BOOLEANS = {
 }
 
 
+_BOOLEANS_AS_UNIPROT = {
+    # name: (any case, UniProt's message); the @Pattern of each request class's field
+    "includeIsoform": (True, "Invalid includeIsoform parameter value. Expected true or false"),
+    "subsequence": (True, "Invalid subsequence parameter value. Expected true or false"),
+    "complete": (True,
+                 "'complete' parameter value has invalid format. It should be true or false."),
+    "download": (False, "The 'download' parameter has invalid format. It should be a boolean "
+                        "true or false."),
+}
+"""UniProt's boolean parameters of the results end-points: ``download`` must be ``true`` or
+``false`` exactly (``^(?:true|false)$``), the others in any case; an empty value is refused
+too (Spring binds it as the empty string, which no pattern matches)."""
+
+
 def parse_bool(name: str, value: str | None, default: bool = False) -> bool:
-    """A UniProt boolean parameter: ``true``/``false`` in any case; absent or blank = default.
+    """A boolean parameter: absent = *default*; UniProt's rule and message for its own
+    (:data:`_BOOLEANS_AS_UNIPROT`); for ours, ``true``/``false`` in any case, blank = default.
 
     :raises InvalidRequest: UniProt's message for any other value.
     """
-    if value is None or not value.strip():
+    if value is None:
         return default
-    lowered = value.strip().lower()
-    if lowered in ("true", "false"):
-        return lowered == "true"
-    raise InvalidRequest(
-        f"The '{name}' parameter has invalid format. It should be a boolean true or false."
-    )
+    rule = _BOOLEANS_AS_UNIPROT.get(name)
+    if rule is None:
+        if not value.strip():
+            return default
+        rule = (True, f"The '{name}' parameter has invalid format. It should be a boolean "
+                      "true or false.")
+        value = value.strip()
+    any_case, message = rule
+    text = value.lower() if any_case else value
+    if text in ("true", "false"):
+        return text == "true"
+    raise InvalidRequest(message)
+
+
+def compressed_flag(value: str | None) -> bool:
+    """``compressed``: ``true`` in any case gzips the body; any other value, or none, does not.
+    UniProt refuses no value (its request mutator only asks ``"true".equalsIgnoreCase``).
+
+    >>> compressed_flag("TRUE"), compressed_flag("yes"), compressed_flag(None)
+    (True, False, False)
+    """
+    return value is not None and value.lower() == "true"
 
 
 @dataclass(frozen=True)
@@ -101,9 +133,10 @@ class Output:
              ) -> Output:
         """The output of an already chosen format, with the switches read from text.
 
-        :raises InvalidRequest: UniProt's message for a switch that is not a boolean.
+        :raises InvalidRequest: UniProt's message for a ``download`` that is not ``true`` or
+            ``false`` (``compressed`` is never refused, as UniProt refuses none).
         """
-        return cls(fmt, parse_bool("compressed", compressed), parse_bool("download", download))
+        return cls(fmt, compressed_flag(compressed), parse_bool("download", download))
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ its boundary (:mod:`idmapping.store.sqlite_driver`, :mod:`idmapping.store.postgr
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from typing import Any
@@ -65,7 +66,7 @@ from idmapping.store.queryfields import (
 __all__ = ["parse_query", "translate_query", "Translation", "LEADING_WILDCARD", "parse_sort",
            "QUERY_FIELDS", "SORT_FIELDS", "MAX_QUERY_LENGTH", "MAX_QUERY_DEPTH",
            "MAX_OR_CLAUSES", "MAX_QUERY_TERMS", "MAX_TERM_LENGTH", "MAX_SORT_TERMS",
-           "SMALLEST_NUMBER", "LARGEST_NUMBER"]
+           "SMALLEST_NUMBER", "LARGEST_NUMBER", "INVALID_SYNTAX", "INVALID_SORT_FORMAT"]
 
 SQL = tuple[str, list[Any]]
 
@@ -103,6 +104,10 @@ LEADING_WILDCARD = {
                "page for more information on using wildcards on queries."}
 """UniProt's warning 41: a term's leading ``*`` or ``?`` is removed, and a page says so."""
 
+INVALID_SYNTAX = "query parameter has an invalid syntax"
+"""UniProt's message for a ``query`` that does not parse (search.invalid.query), word for word:
+it names neither the query nor the place."""
+
 _INVALID_TYPE = "'{}' filter type '{}' is invalid. Expected '{}' filter type"
 """UniProt's message (search.invalid.query.field.type)."""
 
@@ -117,10 +122,12 @@ SORT_FIELDS = {
                   "protein_name": "e.protein", "length": "e.length", "mass": "e.mass",
                   "annotation_score": "e.existence"},
     "uniref": {"id": "p.to_id", "length": "e.length", "count": "e.count",
-               "date_modified": "e.modified", "organism": "e.organism"},
-    "uniparc": {"upi": "p.to_id", "length": "e.length"},
+               "date_modified": "e.modified", "created": "e.modified",
+               "organism_sort": "e.organism", "organism": "e.organism"},
+    "uniparc": {"upi": "p.to_id", "uniparc": "p.to_id", "length": "e.length"},
 }
-"""The ``sort`` fields of each dataset and the column each orders by."""
+"""The ``sort`` fields of each dataset and the column each orders by: UniProt's (with its
+aliases, UniRef's ``created`` and UniParc's ``uniparc``), and UniRef's ``organism``, ours."""
 
 
 @dataclass(frozen=True)
@@ -161,7 +168,7 @@ class _Translator:
             return self._range(node, field)
         if isinstance(node, (Word, Phrase)):
             return self._term(str(node.value), isinstance(node, Phrase), field)
-        raise InvalidRequest(f"query parameter has an invalid syntax: '{node}'")
+        raise InvalidRequest(INVALID_SYNTAX)
 
     def _join(self, node: Item, operator: str, field: str | None) -> SQL:
         parts = [self.visit(child, field) for child in node.children]
@@ -281,14 +288,13 @@ def translate_query(dataset: str, text: str) -> Translation:
         raise InvalidRequest(f"The query is too long ({len(text)} characters). Maximum allowed "
                              f"is {MAX_QUERY_LENGTH}.")
     if "\x00" in text:  # PostgreSQL's text holds no NUL, and no entry has one
-        raise InvalidRequest("query parameter has an invalid syntax: it holds a NUL character")
+        raise InvalidRequest(INVALID_SYNTAX)
     try:
         tree = parser.parse(text)
     except (ParseError, Exception) as exc:  # luqum raises bare exceptions on some input
         if isinstance(exc, InvalidRequest):
             raise
-        raise InvalidRequest(
-            f"query parameter has an invalid syntax: '{_shown(text)}'") from None
+        raise InvalidRequest(INVALID_SYNTAX) from None
     # within the limits the translation's recursion stays a few dozen calls deep
     _check_limits(tree)
     translator = _Translator(dataset)
@@ -299,12 +305,20 @@ def translate_query(dataset: str, text: str) -> Translation:
 def parse_sort(dataset: str, text: str) -> str:
     """The ``ORDER BY`` terms of a ``sort`` (``field asc|desc``, comma-separated).
 
-    A field given again orders nothing more (the first term already did), so it is left out.
+    Checked as UniProt's ``ValidSolrSortFields`` checks it, with its messages word for word:
+    the value, lower-cased, must be ``word word`` terms joined by commas (else one message for
+    the whole value); then each term's field must be a sort field and its order ``asc`` or
+    ``desc`` (a message for each that is not). A field given again orders nothing more (the
+    first term already did), so it is left out.
 
-    :raises InvalidRequest: UniProt-like messages for a bad format or field, or more than
-        :data:`MAX_SORT_TERMS` terms.
+    :raises InvalidRequest: UniProt's messages; ours for more than :data:`MAX_SORT_TERMS`
+        terms.
     """
-    parts = [p.strip() for p in text.split(",") if p.strip()]
+    # empty terms (a trailing comma) are dropped first: ours, UniProt refuses them
+    value = ",".join(term for term in text.lower().split(",") if term.strip())
+    if not _SORT_FORMAT.fullmatch(value):
+        raise InvalidRequest(INVALID_SORT_FORMAT)
+    parts = [p.strip() for p in value.split(",")]
     if len(parts) > MAX_SORT_TERMS:
         raise InvalidRequest(f"Invalid sort parameter format. Expected at most {MAX_SORT_TERMS} "
                              f"terms fieldName asc|desc. Received {len(parts)}")
@@ -312,21 +326,28 @@ def parse_sort(dataset: str, text: str) -> str:
     messages = []
     seen = set()
     for part in parts:
-        pieces = part.split()
-        if len(pieces) != 2 or pieces[1].lower() not in ("asc", "desc"):
-            messages.append(f"Invalid sort parameter format. Expected format fieldName asc|desc. "
-                            f"Received '{_shown(part)}'")
-            continue
-        column = SORT_FIELDS[dataset].get(pieces[0].lower())
+        # split on single spaces, as UniProt's validator does ("length  desc" has an empty order)
+        pieces = part.split(" ")
+        name, order = pieces[0], pieces[1] if len(pieces) > 1 else ""
+        column = SORT_FIELDS[dataset].get(name)
         if column is None:
-            messages.append(f"Invalid sort field '{_shown(pieces[0])}'")
-            continue
-        if column in seen:
+            messages.append(f"Invalid sort field '{_shown(name)}'")
+        if order not in ("asc", "desc"):
+            messages.append(f"Invalid sort field order '{_shown(order)}'. Expected asc or desc")
+        if column is None or order not in ("asc", "desc") or column in seen:
             continue
         seen.add(column)
         # entries without the value (inactive ones) go last either way, in both stores
         terms.append(f"(CASE WHEN {column} IS NULL THEN 1 ELSE 0 END), {column} "
-                     f"{pieces[1].upper()}")
+                     f"{order.upper()}")
     if messages:
         raise InvalidRequest(*messages)
     return ", ".join(terms)
+
+
+INVALID_SORT_FORMAT = "Invalid sort parameter format. Expected format fieldName asc|desc."
+"""UniProt's message for a ``sort`` that is not ``field asc|desc`` terms (search.invalid.sort
+.format)."""
+
+_SORT_FORMAT = re.compile(r"\w+\s+\w+\s*(,\s*\w+\s+\w+\s*)*", re.ASCII)
+"""UniProt's pattern of a whole ``sort`` value (Java's ``\\w`` is ASCII)."""

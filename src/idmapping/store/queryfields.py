@@ -110,13 +110,38 @@ def date(text: str, field: str) -> str:
     return match.group(1)
 
 
-def _equals(column: str, kind: str = "text", upper: bool = False) -> Builder:
+_NOT_A_NUMBER = "'{}' is not a valid value for this field"
+
+_NUMBER_MESSAGES = {
+    name: f"The '{name}' filter value should be a number"
+    for name in ("organism_id", "taxonomy_id", "virus_host_id")}
+"""UniProt's messages for a UniProtKB numeric field given no number (search.uniprot.invalid
+.query.field.value.*)."""
+
+_TAXON_NUMBER = "The taxonomy id filter value should be a number"
+"""UniProt's message for UniRef's and UniParc's ``taxonomy_id`` given no number."""
+
+
+def _range_only(field: str) -> str:
+    """UniProt's message for a term (not a range) of one of its range fields, which is what
+    a term that is no number gets here (a number is ours: the value itself, not a range)."""
+    return f"'{field}' filter type 'general' is invalid. Expected 'range' filter type"
+
+
+def _equals(column: str, kind: str = "text", upper: bool = False,
+            wrong: str = _NOT_A_NUMBER) -> Builder:
+    """A term equal to the column's value.
+
+    :param wrong: the message for a term of an ``int`` field that is no number, with ``{}``
+        for the term (UniProt's own for the fields it has one for: :data:`_NUMBER_MESSAGES`).
+    """
+
     def build(value: str, phrase: bool) -> SQL:
         text = value.strip('"')
         if text == "*":
             return f"{column} IS NOT NULL", []
         if kind == "int":
-            return f"{column} = ?", [number(text, "'{}' is not a valid value for this field")]
+            return f"{column} = ?", [number(text, wrong)]
         if _wild(text):
             return f"upper({column}) LIKE ?", [_pattern(text).upper()]
         if kind == "date":
@@ -126,27 +151,36 @@ def _equals(column: str, kind: str = "text", upper: bool = False) -> Builder:
     return build
 
 
-def _boolean(column: str) -> Builder:
+def _true_or_false(value: str, message: str) -> bool:
+    """A boolean term, ``true`` or ``false`` in any case.
+
+    :raises InvalidRequest: *message*, UniProt's for the field.
+    """
+    text = value.strip('"').lower()
+    if text not in ("true", "false"):
+        raise InvalidRequest(message)
+    return text == "true"
+
+
+def _boolean(column: str, field: str) -> Builder:
     """``true`` or ``false`` of a 0/1 column; entries without the value match neither (as a
-    facet does not count them)."""
+    facet does not count them). Another term gets UniProt's message naming *field*."""
+    message = f"The '{field}' filter value can only be true or false"
 
     def build(value: str, phrase: bool) -> SQL:
-        text = value.strip('"').lower()
-        if text not in ("true", "false"):
-            raise InvalidRequest(f"The 'query' value '{value}' is not a boolean true or false")
-        return f"{column} = ?", [1 if text == "true" else 0]
+        return f"{column} = ?", [1 if _true_or_false(value, message) else 0]
 
     return build
 
 
 def _active(value: str, phrase: bool) -> SQL:
     exists = "EXISTS (SELECT 1 FROM {rel}deleted d WHERE d.accession = p.to_id{collate})"
-    text = value.strip('"').lower()
-    return (f"NOT {exists}" if text == "true" else exists), []
+    active = _true_or_false(value, "The 'active' parameter can only be true or false")
+    return (f"NOT {exists}" if active else exists), []
 
 
 def _structure(value: str, phrase: bool) -> SQL:
-    _, params = _boolean("e.proteins_with")(value, phrase)
+    _, params = _boolean("e.proteins_with", "structure_3d")(value, phrase)
     with_pdb = "e.proteins_with LIKE '% 1 %'"
     return (with_pdb if params[0] else
             f"e.proteins_with IS NOT NULL AND NOT ({with_pdb})"), []
@@ -246,21 +280,24 @@ FIELDS: dict[str, dict[str, Field]] = {
         "gene_exact": Field(_GENE, f"{_DAT} and {_KB}"),
         "protein_name": Field(_like_text("e.protein"), _KB),
         "protgene_default": Field(_either(_like_text("e.protein"), _GENE), f"{_DAT} and {_KB}"),
-        "organism_id": Field(_equals(_TAXON, "int"), _DAT, _TAXON, "int"),
-        "taxonomy_id": Field(_equals(_TAXON, "int"), _DAT, _TAXON, "int"),
+        "organism_id": Field(_equals(_TAXON, "int", wrong=_NUMBER_MESSAGES["organism_id"]),
+                             _DAT, _TAXON, "int"),
+        "taxonomy_id": Field(_equals(_TAXON, "int", wrong=_NUMBER_MESSAGES["taxonomy_id"]),
+                             _DAT, _TAXON, "int"),
         "model_organism": Field(_model, _DAT),
         "other_organism": Field(_equals(_TAXON, "int"), _DAT),
         "organism_name": Field(_like_text("e.organism"), _KB),
-        "reviewed": Field(_boolean("COALESCE(e.reviewed, m.reviewed)"), _DAT),
+        "reviewed": Field(_boolean("COALESCE(e.reviewed, m.reviewed)", "reviewed"), _DAT),
         "active": Field(_active, "delac_sp.txt and delac_tr.txt"),
-        "is_isoform": Field(_boolean("(CASE WHEN p.to_id LIKE '%-%' THEN 1 ELSE 0 END)"),
-                            "the mapping"),
-        "length": Field(_equals("e.length", "int"), _KB, "e.length", "int"),
-        "mass": Field(_equals("e.mass", "int"), _KB, "e.mass", "int"),
+        "is_isoform": Field(_boolean("(CASE WHEN p.to_id LIKE '%-%' THEN 1 ELSE 0 END)",
+                                     "is_isoform"), "the mapping"),
+        "length": Field(_equals("e.length", "int", wrong=_range_only("length")), _KB,
+                        "e.length", "int"),
+        "mass": Field(_equals("e.mass", "int", wrong=_range_only("mass")), _KB, "e.mass", "int"),
         "existence": Field(_equals("e.existence", "int"), _KB, "e.existence", "int"),
         "annotation_score": Field(_equals("e.score", "int"), f"{_KB} (JSON only)", "e.score",
                                   "int", ("score",)),
-        "fragment": Field(_boolean("e.fragment"), _KB, late=("fragment",)),
+        "fragment": Field(_boolean("e.fragment", "fragment"), _KB, late=("fragment",)),
         "structure_3d": Field(_structure, _KB, late=("proteins_with",)),
         "proteins_with": Field(_like_token("e.proteins_with"), _KB, late=("proteins_with",)),
         "ec": Field(_like_token("e.ec"), _KB),
@@ -282,19 +319,23 @@ FIELDS: dict[str, dict[str, Field]] = {
         "id": Field(_equals("p.to_id", upper=True), "the mapping", "p.to_id"),
         "name": Field(_like_text("e.name"), "UniRef XML files"),
         "identity": Field(_identity, "UniRef XML files"),
-        "count": Field(_equals("e.count", "int"), "UniRef XML files", "e.count", "int"),
-        "length": Field(_equals("e.length", "int"), "UniRef XML files", "e.length", "int"),
+        "count": Field(_equals("e.count", "int", wrong=_range_only("count")), "UniRef XML files",
+                       "e.count", "int"),
+        "length": Field(_equals("e.length", "int", wrong=_range_only("length")),
+                        "UniRef XML files", "e.length", "int"),
         "date_modified": Field(_equals("e.modified", "date"), "UniRef XML files",
                                "e.modified", "date"),
         "uniprotkb": Field(_like_token("e.members"), "UniRef XML files"),
         "uniparc": Field(_like_token("e.members"), "UniRef XML files"),
-        "taxonomy_id": Field(_equals("e.taxon", "int"), "UniRef XML files", "e.taxon", "int"),
+        "taxonomy_id": Field(_equals("e.taxon", "int", wrong=_TAXON_NUMBER), "UniRef XML files",
+                             "e.taxon", "int"),
         "taxonomy_name": Field(_like_text("e.organism"), "UniRef XML files"),
         "organism_sort": Field(_like_text("e.organism"), "UniRef XML files"),
     },
     "uniparc": {
         "upi": Field(_equals("p.to_id", upper=True), "the mapping", "p.to_id"),
-        "length": Field(_equals("e.length", "int"), "UniParc XML files", "e.length", "int"),
+        "length": Field(_equals("e.length", "int", wrong=_range_only("length")),
+                        "UniParc XML files", "e.length", "int"),
         "checksum": Field(_equals("e.checksum", upper=True), "UniParc XML files"),
         "uniprotkb": Field(_like_token("e.accessions"), "UniParc XML files"),
         "isoform": Field(_like_token("e.accessions"), "UniParc XML files"),

@@ -37,6 +37,7 @@ from idmapping.version import __version__
 from idmapping.web.align import router as align_router
 from idmapping.web.api import router
 from idmapping.web.basket import router as basket_router
+from idmapping.web.compression import GzipEncoding
 from idmapping.web.context import ApiContext
 from idmapping.web.downloads import router as downloads_router
 from idmapping.web.http import CommonHeaders, ReleasePrefix, StripTrailingSlash, error_response
@@ -107,6 +108,8 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.add_exception_handler(IdMappingError, _library_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(HTTPException, _http_error)  # type: ignore[arg-type]
+    # innermost: it reads the scope the routes mark (compressed=true bodies are sent as they are)
+    app.add_middleware(GzipEncoding)
     # every route under /releases/{name} too; inside CommonHeaders, which names that release
     app.add_middleware(ReleasePrefix, known=ctx.serves)
     app.add_middleware(CommonHeaders, release=ctx.release_name, release_date=ctx.release_date,

@@ -10,13 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Path, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import FileResponse, Response
 
 from idmapping.model import DownloadJob, JobStatus
 from idmapping.results.media import FORMAT_BY_MEDIA_TYPE, attachment, download_name
 from idmapping.results.options import parse_bool
+from idmapping.web.compression import mark_gzip_body
 from idmapping.web.context import context
 from idmapping.web.http import get_and_head, idmapping_base, json_response, read_fields
 
@@ -32,10 +33,13 @@ _RUN_BODY = {
                     "type": "object",
                     "required": ["jobId", "format"],
                     "properties": {
-                        "jobId": {"type": "string", "description": "A finished mapping job"},
+                        "jobId": {"type": "string", "description": "Unique identifier for "
+                                  "ID Mapping job (a FINISHED one)"},
                         "format": {"type": "string", "example": "json",
-                                   "description": "An extension or UniProt's media type"},
-                        "fields": {"type": "string", "description": "Return fields"},
+                                   "description": "The file format for download: an extension "
+                                   "(json, tsv, fasta...) or UniProt's media type"},
+                        "fields": {"type": "string", "description": "List of entry sections "
+                                   "(fields) to be returned, separated by commas."},
                         "force": {"type": "string", "description": "true: run a download "
                                   "that ended in ERROR again"},
                         "compressed": {"type": "string", "description": "false: a plain "
@@ -47,6 +51,10 @@ _RUN_BODY = {
         },
     },
 }
+
+
+DOWNLOAD_ID = Path(description="Unique identifier for the download job, the jobId that "
+                  "/idmapping/download/run returned")
 
 
 def _time(seconds: float) -> str:
@@ -71,7 +79,7 @@ async def run(request: Request) -> Response:
 
 
 @get_and_head(router, "/idmapping/download/status/{download_id}")
-def status(request: Request, download_id: str) -> Response:
+def status(request: Request, download_id: str = DOWNLOAD_ID) -> Response:
     """The download's state: 200 while NEW, RUNNING or FINISHED; 500 with its error on
     ERROR (UniProt's status does not redirect)."""
     download = context(request).downloads.get(download_id)
@@ -86,7 +94,7 @@ def status(request: Request, download_id: str) -> Response:
 
 
 @get_and_head(router, "/idmapping/download/details/{download_id}")
-def details(request: Request, download_id: str) -> Response:
+def details(request: Request, download_id: str = DOWNLOAD_ID) -> Response:
     """The download's request, and where its file is once FINISHED."""
     download = context(request).downloads.get(download_id)
     body: dict[str, Any] = {}
@@ -101,10 +109,12 @@ def details(request: Request, download_id: str) -> Response:
 
 
 @get_and_head(router, "/idmapping/download/results/{download_id}")
-def results(request: Request, download_id: str) -> Response:
+def results(request: Request, download_id: str = DOWNLOAD_ID) -> Response:
     """The file of a FINISHED download: gzip bytes (unless ``compressed=false``) with the
     format's media type and no ``Content-Encoding``, as UniProt's compressed results."""
     download, path = context(request).downloads.file(download_id.removesuffix(".gz"))
+    if download.compressed:
+        mark_gzip_body(request)
     headers = {"Content-Disposition": attachment(_file_name(download))}
     return FileResponse(path, media_type=download.format, headers=headers)
 

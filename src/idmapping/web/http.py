@@ -58,7 +58,8 @@ TEXT_FORMATS = frozenset({"tsv", "list", "fasta", "txt", "gff"})
 EXPOSED_HEADERS = (
     "Link, X-Total-Results, X-UniProt-Release, X-UniProt-Release-Date, X-API-Deployment-Date"
 )
-VARY = "Accept, Accept-Encoding, X-UniProt-Release, X-API-Deployment-Date"
+VARY = "Accept, Accept-Encoding, X-UniProt-Release, X-API-Deployment-Date, User-Agent"
+"""UniProt's ``Vary`` as rest.uniprot.org sends it: a browser's User-Agent gets JSON too."""
 
 
 # ---------------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from fastapi.openapi.utils import get_openapi
 
 from idmapping.results.media import MEDIA_TYPE_BY_FORMAT
 
-__all__ = ["openapi_document"]
+__all__ = ["openapi_document", "DOWNLOAD_TAG"]
 
 _ERROR_BODY = {
     "type": "object",
@@ -74,6 +74,51 @@ _EXPLANATIONS = {
                 "no_target", "other_taxa", "other_version", "other_database", "secondary",
                 "deleted", "malformed", "unknown"]}, "message": {"type": "string"}}}}}}}},
 }
+
+
+_DOWNLOAD_SUBMITTED = {
+    "type": "object", "required": ["jobId"],
+    "properties": {"jobId": {"type": "string"},
+                   "message": {"type": "string", "description": "UniProt's message for a "
+                               "download submitted before, which is not run again"}},
+}
+_DOWNLOAD_STATUS = {
+    "type": "object",
+    "required": ["jobStatus", "start", "totalEntries", "processedEntries", "lastUpdated"],
+    "properties": {
+        "jobStatus": {"type": "string", "enum": ["NEW", "RUNNING", "FINISHED", "ERROR"]},
+        "errors": _PROBLEMS,
+        "start": {"type": "string", "description": "yyyy-MM-ddTHH:mm:ss"},
+        "totalEntries": {"type": "integer"}, "processedEntries": {"type": "integer"},
+        "lastUpdated": {"type": "string", "description": "yyyy-MM-ddTHH:mm:ss"}},
+}
+_DOWNLOAD_DETAILS = {
+    "type": "object", "required": ["format"],
+    "properties": {"redirectURL": {"type": "string", "description": "The file, once FINISHED"},
+                   "errors": _PROBLEMS, "fields": {"type": "string"},
+                   "format": {"type": "string", "description": "UniProt's media type"}},
+}
+
+DOWNLOAD_TAG = "ID Mapping async download"
+"""UniProt's tag of its asynchronous download operations (``TAG_IDMAPPING_DOWNLOAD_JOB``)."""
+
+_DOWNLOAD_TAG_TEXT = (
+    "Asynchronous downloads of a finished job's results, unlike the synchronous stream: "
+    "submit a download with the run request, which returns a job id; follow its progress with "
+    "the status request; once it is FINISHED, its details give the redirectURL of the file "
+    "(gzip unless compressed=false).")
+
+_DOWNLOAD_SUMMARIES = {
+    "/idmapping/download/run": "Submit ID Mapping asynchronous download job.",
+    "/idmapping/download/status/{download_id}":
+        "Get progress of ID Mapping asynchronous download job.",
+    "/idmapping/download/details/{download_id}":
+        "Get details of ID Mapping asynchronous download job",
+    "/idmapping/download/results/{download_id}":
+        "Get the file of a finished ID Mapping asynchronous download job",
+}
+"""UniProt's summaries of its asynchronous download operations (``IdMappingDownloadController``
+has no results operation: the file is served beside it); the last is ours."""
 
 
 def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
@@ -150,6 +195,28 @@ def _responses(path: str) -> dict[str, Any]:
                         "content": {"application/json": {"schema": {"type": "object"}},
                                     "text/plain": {"schema": {"type": "string"}}}},
                 "400": common["400"], "404": common["404"], "503": common["503"]}
+    if path == "/idmapping/download/run":
+        return {"200": _json(_DOWNLOAD_SUBMITTED, "The download's id"),
+                "400": _errors("Missing or invalid parameters, or the mapping job is not "
+                               "FINISHED (UniProt's messages)"),
+                "404": _errors("No such mapping job"),
+                "413": _errors("The request body is over max_body_bytes"),
+                "503": common["503"]}
+    if path.startswith("/idmapping/download/status/"):
+        return {"200": _json(_DOWNLOAD_STATUS, "NEW, RUNNING or FINISHED, with the entries "
+                             "written so far"),
+                "500": _json(_DOWNLOAD_STATUS, "ERROR, with the download's error (code 50)"),
+                "404": _errors("Unknown download"), "503": common["503"]}
+    if path.startswith("/idmapping/download/details/"):
+        return {"200": _json(_DOWNLOAD_DETAILS, "The download's format and fields, and its "
+                             "file's URL once FINISHED"),
+                "404": _errors("Unknown download"), "503": common["503"]}
+    if path.startswith("/idmapping/download/results/"):
+        file = _results("The file, gzip bytes under the format's media type (no "
+                        "Content-Encoding) unless compressed=false")
+        file["headers"] = {"Content-Disposition": {"schema": {"type": "string"}}}
+        return {"200": file, "404": _errors("Unknown download, or not FINISHED"),
+                "503": common["503"]}
     if path.startswith("/configure/"):
         return {"200": _json({"type": "object"}, "UniProt's configuration")}
     return {"200": _results("Results, in the format asked for"), **common}
@@ -163,6 +230,12 @@ def openapi_document(app: FastAPI) -> dict[str, Any]:
         for path, operations in schema.get("paths", {}).items():
             for operation in operations.values():
                 operation["responses"] = _responses(path)
+                if path in _DOWNLOAD_SUMMARIES:
+                    operation["summary"] = _DOWNLOAD_SUMMARIES[path]
+                    operation["tags"] = [DOWNLOAD_TAG]
+        if any(path in _DOWNLOAD_SUMMARIES for path in schema.get("paths", {})):
+            schema["tags"] = [*schema.get("tags", []),
+                              {"name": DOWNLOAD_TAG, "description": _DOWNLOAD_TAG_TEXT}]
         schema.get("components", {}).get("schemas", {}).pop("HTTPValidationError", None)
         schema.get("components", {}).get("schemas", {}).pop("ValidationError", None)
         if not schema.get("components", {}).get("schemas"):

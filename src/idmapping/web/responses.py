@@ -27,6 +27,7 @@ from idmapping.results.options import Output, PageRequest, results_path
 from idmapping.results.paging import next_link
 from idmapping.results.view import ResultView
 from idmapping.settings import Settings
+from idmapping.web.compression import mark_gzip_body
 from idmapping.web.http import idmapping_base, public_url
 
 __all__ = ["output", "results_url", "release_header", "head_response", "page_response",
@@ -47,7 +48,10 @@ def output(
     chosen = negotiate(fmt, request.headers.get("accept"), allowed,
                        request.headers.get("user-agent"))
     request.state.format = chosen
-    return Output.read(chosen, compressed, download)
+    out = Output.read(chosen, compressed, download)
+    if out.compressed:  # a gzip file: sent as it is, not compressed again on the way out
+        mark_gzip_body(request)
+    return out
 
 
 def results_url(request: Request, job: Job, settings: Settings) -> str:
