@@ -256,16 +256,6 @@ def test_uniref_identity(release: ReleaseFacts, release_url: str) -> None:
         assert facets == {}
 
 
-def test_uniparc_database_facet_is_refused_clearly(release: ReleaseFacts,
-                                                   release_url: str) -> None:
-    job = submit(release_url, "UniParc", chosen(release)[:5])
-    response = get(release_url, job, "uniparc", facets="database_facet")
-    assert response.status_code == 400
-    [message] = response.json()["messages"]
-    assert message.startswith("Invalid request received. Facet 'database_facet' is not "
-                              "supported by this server yet: ")
-
-
 @pytest.fixture(scope="module")
 def capped(release_store: Store) -> Iterator[LiveServer]:
     live = start_server(create_app(api_settings(release_store, max_facet_pairs=10),

@@ -110,7 +110,7 @@ def load_uniparc(builder: ReleaseBuilder, entries: Iterable[tuple[Json, list[Jso
                 elif database in _SUGGESTED:
                     suggested.append((_SUGGESTED[database], ident, upi))
         mappings.sort(key=lambda row: row[0])
-        builder.add_documents("uniparc", [uniparc_row(entry) for entry, _ in batch])
+        builder.add_documents("uniparc", [uniparc_row(entry, xrefs) for entry, xrefs in batch])
         builder.add_mappings(mappings)
         builder.add_uniparc_xrefs(suggested)
         count += len(batch)

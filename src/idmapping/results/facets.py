@@ -21,6 +21,7 @@ from idmapping.errors import InvalidRequest
 from idmapping.model import Job
 from idmapping.store.base import Store
 from idmapping.store.plans import FacetQuery, FilterQuery
+from idmapping.uniprot.uniparcdb import FACET_LABELS
 
 __all__ = ["FACETS", "DEFAULT_LIMIT", "Facet", "read_facets", "facets_json"]
 
@@ -156,7 +157,8 @@ FACETS: dict[str, dict[str, Facet]] = {
     )},
     "uniparc": {f.name: f for f in (
         Facet("database_facet", "Database", True, "index asc", 40,
-              missing="entries are stored without their cross-references' databases"),
+              values={str(n): label for n, label in FACET_LABELS.items()},
+              query=FacetQuery("databases", tokens=tuple(FACET_LABELS))),
         Facet("organism_name", "Organisms", True,
               missing="entries are stored without their organisms' names"),
     )},

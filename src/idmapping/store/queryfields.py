@@ -178,6 +178,20 @@ def _xrefs(*types: str) -> Builder:
     return build
 
 
+def _number_token(column: str) -> Builder:
+    """A whole number among the tokens of a ``" 100 2500 "`` column (UniParc's databases
+    and taxa)."""
+
+    def build(value: str, phrase: bool) -> SQL:
+        text = value.strip('"')
+        if text == "*":
+            return f"{column} <> ''", []
+        found = number(text, "'{}' is not a valid value for this field")
+        return f"{column} LIKE ?", [f"% {found} %"]
+
+    return build
+
+
 def _either(*builders: Builder) -> Builder:
     def build(value: str, phrase: bool) -> SQL:
         parts = [b(value, phrase) for b in builders]
@@ -227,6 +241,7 @@ class Field:
 
 
 _DAT = "idmapping.dat"
+_PARC = "UniParc XML files"
 _KB = "UniProtKB entry files"
 _FACETS = ("score", "fragment", "proteins_with")
 
@@ -294,10 +309,20 @@ FIELDS: dict[str, dict[str, Field]] = {
     },
     "uniparc": {
         "upi": Field(_equals("p.to_id", upper=True), "the mapping", "p.to_id"),
-        "length": Field(_equals("e.length", "int"), "UniParc XML files", "e.length", "int"),
-        "checksum": Field(_equals("e.checksum", upper=True), "UniParc XML files"),
-        "uniprotkb": Field(_like_token("e.accessions"), "UniParc XML files"),
-        "isoform": Field(_like_token("e.accessions"), "UniParc XML files"),
+        "length": Field(_equals("e.length", "int"), _PARC, "e.length", "int"),
+        "checksum": Field(_equals("e.checksum", upper=True), _PARC),
+        "uniprotkb": Field(_like_token("e.accessions"), _PARC),
+        "isoform": Field(_like_token("e.accessions"), _PARC),
+        "database_facet": Field(_number_token("e.databases"), _PARC, late=("databases",)),
+        "database": Field(_like_token("e.database"), _PARC, late=("database",)),
+        "active": Field(_like_token("e.active"), _PARC, late=("active",)),
+        "dbid": Field(_like_token("e.dbid"), _PARC, late=("dbid",)),
+        "organism_id": Field(_number_token("e.taxa"), _PARC, late=("taxa",)),
+        "taxonomy_id": Field(_number_token("e.taxa"), _PARC, late=("taxa",)),
+        "gene": Field(_like_token("e.gene"), _PARC, late=("gene",)),
+        "protein_name": Field(_like_text("e.protein"), _PARC, late=("protein",)),
+        "proteome": Field(_like_token("e.proteome"), _PARC, late=("proteome",)),
+        "feature_id": Field(_like_token("e.feature"), _PARC, late=("feature",)),
     },
 }
 """The fields this server searches, per dataset."""
@@ -365,15 +390,11 @@ NOT_HELD: dict[str, dict[str, str]] = {
     "uniref": {"cluster": "the UniRef XML files' member clusters, which this server keeps "
                           "inside each entry's document, not in a searchable column"},
     "uniparc": {
-        **dict.fromkeys(("proteome", "proteomecomponent", "taxonomy_id", "organism_id",
-                         "taxonomy_name", "organism_name", "gene", "protein_name"),
-                        "the UniParc XML files' cross-reference properties, which this server "
-                        "keeps inside each entry's document, not in a searchable column"),
-        **dict.fromkeys(("database", "active", "dbid", "database_facet"),
-                        "the UniParc XML files' cross-references, which this server does not "
-                        "keep with the entry"),
-        "feature_id": "the UniParc XML files' sequence features, which this server keeps "
-                      "inside each entry's document, not in a searchable column",
+        "proteomecomponent": "the UniParc XML files' proteome components, which this server "
+                             "keeps inside each entry's document, not in a searchable column",
+        **dict.fromkeys(("taxonomy_name", "organism_name"),
+                        "the names of NCBI's taxonomy (UniParc XML files give taxon ids only), "
+                        "which this server does not search for UniParc entries"),
     },
 }
 """UniProt's other search fields, per dataset, and where their data would come from."""

@@ -97,7 +97,7 @@ FACET_COLUMNS = {
         "proteins_with": "e.proteins_with",
     },
     "uniref": {"identity": "e.identity", "length": "e.length"},
-    "uniparc": {"length": "e.length"},
+    "uniparc": {"length": "e.length", "databases": "e.databases"},
 }
 """The columns a facet may count, per kind of document (a UniProtKB entry without an entry
 file still has its status and taxon, from the mapping entries ``m``)."""
