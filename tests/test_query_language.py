@@ -385,10 +385,10 @@ def test_uniparc_fields_and_aliases(release: ReleaseFacts, release_url: str, kb:
     checksum = re.search(r'checksum="([^"]+)"', text).group(1)
     assert found(release_url, job, f"checksum:{checksum}", "uniparc") == {
         u for u, t in held.items() if f'checksum="{checksum}"' in t}
-    for fname in ("database", "protein", "organism_name"):
+    for fname in ("proteomecomponent", "taxonomy_name"):
         message = refused(release_url, job, f"{fname}:x", "uniparc")[0]
         assert message.startswith(f"'{fname}' is not held by this release: its data comes "
-                                  "from the UniParc XML files'"), message
+                                  "from the "), message
 
 
 def test_unknown_and_unsupported_fields(release_url: str, kb: KbJob) -> None:

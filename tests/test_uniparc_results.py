@@ -217,6 +217,11 @@ def test_return_fields(release_url: str, parc_job: tuple[str, list[str]],
 # -- UniProt's own UniParc XML, loaded beside an idmapping.dat naming its accessions -----------
 
 
+def taxon_name(taxon: int) -> str:
+    """The scientific name the sample release's taxonomy gives *taxon*."""
+    return f"Organism {taxon:x}"
+
+
 @dataclass
 class Sample:
     url: str
@@ -241,8 +246,16 @@ def sample(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     directory = tmp_path_factory.mktemp("uniparc-sample")
     dat = directory / "idmapping.dat"
     dat.write_text("".join(f"{a}\tUniParc\t{u}\n" for a, u in sorted(rows.items())))
+    # a taxonomy naming every taxon of the samples but the last, under the root
+    taxa = sorted({int(t) for p in parcs.values() for t in p.props("NCBI_taxonomy_id")})
+    nodes, names = directory / "nodes.dmp", directory / "names.dmp"
+    rest = "\t|\t\t|\t4\t|\t1\t|\t1\t|\t1\t|\t3\t|\t1\t|\t0\t|\t0\t|\t\t|\n"
+    nodes.write_text(f"1\t|\t1\t|\tno rank{rest}" + "".join(
+        f"{t}\t|\t1\t|\tspecies{rest}" for t in taxa))
+    names.write_text("".join(f"{t}\t|\t{taxon_name(t)}\t|\t\t|\tscientific name\t|\n"
+                             for t in taxa[:-1]))
     with fresh_store(str(request.param), directory) as store:
-        load_release([dat, *files], store)
+        load_release([dat, nodes, names, *files], store)
         live = start_server(create_app(api_settings(store), store))
         try:
             yield Sample(live.url, parcs, sorted(rows))
@@ -283,11 +296,45 @@ def test_real_uniparc_facet_fields_and_queries(sample: Sample) -> None:
         u for u in upis if any(x["id"] == ident for x in sample.parcs[u].xrefs)]
 
 
+def test_organism_name_facet_and_field(sample: Sample) -> None:
+    job = submit(sample.url, "UniProtKB_AC-ID", "UniParc", sample.accessions)
+    upis = list(dict.fromkeys(listed(sample.url, job)))
+    named = {int(t) for p in sample.parcs.values() for t in p.props("NCBI_taxonomy_id")}
+    last = max(named)  # the taxonomy leaves it unnamed
+    counts = Counter(t for u in upis for t in {int(v) for v in
+                                               sample.parcs[u].props("NCBI_taxonomy_id")}
+                     if t != last)
+    ordered = sorted(counts.items(), key=lambda kv: (-kv[1], taxon_name(kv[0])))[:5]
+    response = httpx.get(f"{sample.url}/idmapping/uniparc/results/{job}", timeout=60,
+                         params={"facets": "organism_name,database_facet", "size": "0"})
+    assert response.status_code == 200, response.text
+    facets = response.json()["facets"]
+    assert [f["name"] for f in facets] == ["organism_name", "database_facet"]
+    assert facets[0] == {"label": "Organisms", "name": "organism_name",
+                         "allowMultipleSelection": True,
+                         "values": [{"value": taxon_name(t), "count": n} for t, n in ordered]}
+    taxon = ordered[0][0]
+    assert listed(sample.url, job, query=f'organism_name:"{taxon_name(taxon).upper()}"') == [
+        u for u in listed(sample.url, job)
+        if str(taxon) in sample.parcs[u].props("NCBI_taxonomy_id")]
+
+
+def test_organism_name_facet_needs_a_taxonomy(release_url: str,
+                                              parc_job: tuple[str, list[str]]) -> None:
+    job, _ = parc_job
+    response = httpx.get(f"{release_url}/idmapping/uniparc/results/{job}", timeout=60,
+                         params={"facets": "organism_name"})
+    assert response.status_code == 400
+    [message] = response.json()["messages"]
+    assert message.startswith("Invalid request received. Facet 'organism_name' counts "
+                              "organisms by their scientific names")
+
+
 # -- refusals and older releases --------------------------------------------------------------
 
 
 def test_names_not_held_are_refused_with_the_reason() -> None:
-    for name in ("organism_name", "taxonomy_name", "proteomecomponent"):
+    for name in ("taxonomy_name", "proteomecomponent"):
         with pytest.raises(InvalidRequest) as raised:
             translate_query("uniparc", f"{name}:x")
         assert raised.value.messages[0].startswith(f"'{name}' is not held by this release")

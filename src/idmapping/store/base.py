@@ -313,10 +313,10 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     def facet_counts(self, job_id: str, query: FilterQuery, facet: FacetQuery
-                     ) -> list[tuple[int, int]]:
+                     ) -> list[tuple[int | str, int]]:
         """How many distinct entries of a job's results that pass *query* have each value of
         *facet*: ``(value, count)`` by value, one grouped query; entries without a value are
-        left out.
+        left out. A value is a number, or a name (``taxon_names``).
 
         :raises InvalidRequest: the release lacks the tables (:data:`~idmapping.store.sql.
             OLD_RELEASE`) or the column (:data:`~idmapping.store.sql.OLD_FACETS`).

@@ -192,6 +192,18 @@ def _number_token(column: str) -> Builder:
     return build
 
 
+def _taxon_named(column: str) -> Builder:
+    """An organism of a ``" 9606 10090 "`` column whose scientific name in the release's
+    taxonomy is the term (any case; what a click on the ``organism_name`` facet asks)."""
+
+    def build(value: str, phrase: bool) -> SQL:
+        return ("EXISTS (SELECT 1 FROM {rel}taxonomy tx WHERE lower(tx.name) = ? AND "
+                f"{column} LIKE '% ' || CAST(tx.taxon AS TEXT) || ' %')"), [
+                    value.strip('"').lower()]
+
+    return build
+
+
 def _either(*builders: Builder) -> Builder:
     def build(value: str, phrase: bool) -> SQL:
         parts = [b(value, phrase) for b in builders]
@@ -323,6 +335,8 @@ FIELDS: dict[str, dict[str, Field]] = {
         "protein_name": Field(_like_text("e.protein"), _PARC, late=("protein",)),
         "proteome": Field(_like_token("e.proteome"), _PARC, late=("proteome",)),
         "feature_id": Field(_like_token("e.feature"), _PARC, late=("feature",)),
+        "organism_name": Field(_taxon_named("e.taxa"), f"{_PARC} and NCBI's taxonomy",
+                               late=("taxa",)),
     },
 }
 """The fields this server searches, per dataset."""
@@ -392,9 +406,8 @@ NOT_HELD: dict[str, dict[str, str]] = {
     "uniparc": {
         "proteomecomponent": "the UniParc XML files' proteome components, which this server "
                              "keeps inside each entry's document, not in a searchable column",
-        **dict.fromkeys(("taxonomy_name", "organism_name"),
-                        "the names of NCBI's taxonomy (UniParc XML files give taxon ids only), "
-                        "which this server does not search for UniParc entries"),
+        "taxonomy_name": "the lineages of NCBI's taxonomy (UniParc XML files give taxon ids "
+                         "only), which this server does not search for UniParc entries",
     },
 }
 """UniProt's other search fields, per dataset, and where their data would come from."""
