@@ -355,3 +355,19 @@ def test_a_release_loaded_before_names_the_reason(backend: str, tmp_path: Path) 
         with pytest.raises(InvalidRequest) as raised:
             old.filtered_results("job1", query, 0, 10)
         assert raised.value.messages == [OLD_QUERY.format("database_facet")]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_adding_to_a_release_loaded_before(backend: str, tmp_path: Path) -> None:
+    """``load --add`` over a release whose entry tables lack the later columns copies its
+    entries (the columns stay empty) instead of failing."""
+    with store_lacking(backend, tmp_path, "databases", "uniparc_entries") as old:
+        more = tmp_path / "more.dat"
+        more.write_text("Q99999\tUniProtKB-ID\tQ99999_MOUSE\nQ99999\tNCBI_TaxID\t10090\n")
+        before = old.current_release()
+        added = load_release([more], old, add=True)
+        assert before is not None and added.id != before.id
+        assert added.stats["entries"] == before.stats["entries"] + 1
+        old.write_results("job2", [("P12345", "P12345")])
+        assert old.facet_counts("job2", FilterQuery("uniparc"),
+                                FacetQuery("databases", tokens=(100,))) == []
