@@ -171,7 +171,9 @@ class Dataset:
                          "*" in kinds.get(key, ())]
             elif key in ("comments", "features") and "*" not in kinds.get(key, {"*"}):
                 kind = "commentType" if key == "comments" else "type"
-                value = [x for x in value if x.get(kind) in kinds[key]]
+                # "SEQUENCE CAUTION/Erroneous gene model prediction": one caution type only
+                value = [x for x in value if x.get(kind) in kinds[key]
+                         or f"{x.get(kind)}/{x.get('sequenceCautionType')}" in kinds[key]]
             elif key == "sequenceFeatures" and "*" not in kinds.get(key, {"*"}):
                 value = [x for x in value if x.get("database") in kinds[key]]
             if value or value == 0:

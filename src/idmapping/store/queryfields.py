@@ -225,6 +225,17 @@ def _model(value: str, phrase: bool) -> SQL:
     return (f"{_TAXON} = ?", [taxon]) if taxon in MODEL_ORGANISMS else ("1 = 0", [])
 
 
+def _other(value: str, phrase: bool) -> SQL:
+    """An organism outside the popular ones, by taxon id or (what the ``other_organism`` facet
+    gives) by scientific name, any case."""
+    text = value.strip('"')
+    models = ", ".join(str(t) for t in MODEL_ORGANISMS)
+    if _NUMBER.fullmatch(text):
+        taxon = number(text)
+        return (f"{_TAXON} = ?", [taxon]) if taxon not in MODEL_ORGANISMS else ("1 = 0", [])
+    return f"lower(e.scientific) = ? AND {_TAXON} NOT IN ({models})", [text.lower()]
+
+
 def _identity(value: str, phrase: bool) -> SQL:
     """UniRef's identity as UniProt writes it (``1.0``, ``0.9``, ``0.5``): a percentage."""
     text = value.strip('"')
@@ -276,7 +287,7 @@ FIELDS: dict[str, dict[str, Field]] = {
         "organism_id": Field(_equals(_TAXON, "int"), _DAT, _TAXON, "int"),
         "taxonomy_id": Field(_equals(_TAXON, "int"), _DAT, _TAXON, "int"),
         "model_organism": Field(_model, _DAT),
-        "other_organism": Field(_equals(_TAXON, "int"), _DAT),
+        "other_organism": Field(_other, f"{_DAT} and {_KB}", late=("scientific",)),
         "organism_name": Field(_like_text("e.organism"), _KB),
         "reviewed": Field(_boolean("COALESCE(e.reviewed, m.reviewed)"), _DAT),
         "active": Field(_active, "delac_sp.txt and delac_tr.txt"),

@@ -53,6 +53,7 @@ DOCUMENT_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
         ("version", "int"), ("protein", "text"), ("gene", "text"), ("gene_sort", "text"),
         ("ec", "text"), ("go", "text"), ("keyword", "text"), ("xref", "text"),
         ("score", "int"), ("fragment", "int"), ("proteins_with", "text"),
+        ("scientific", "text"), ("proteomes", "text"),
         ("doc", "bytes"), ("flat", "bytes"),
     ),
     "uniref": (
@@ -70,7 +71,8 @@ DOCUMENT_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
 }
 """Column names and kinds of each document table; the first column is its key.
 
-``score``, ``fragment`` and ``proteins_with`` (UniProtKB's facets) came later, and so did
+``score``, ``fragment``, ``proteins_with``, ``scientific`` (the organism's scientific name)
+and ``proteomes`` (UniProtKB's facets) came later, and so did
 UniParc's columns after ``accessions`` (its cross-references' databases, ids and taxa, gene,
 protein, proteome and feature ids): a release loaded before them lacks them (see
 :data:`~idmapping.store.sql.OLD_FACETS` and :data:`~idmapping.store.sql.OLD_QUERY`)."""

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from idmapping.store.plans import FacetQuery, FilterQuery, HoldingsPlan, LookupPlan, Subset
+from idmapping.store.queryfields import MODEL_ORGANISMS
 from idmapping.store.schema import DOCUMENT_COLUMNS, DOCUMENT_TABLES, ENTRY_SHIFT
 
 __all__ = ["SAMPLE_SCAN", "OLD_RELEASE", "OLD_QUERY", "OLD_FACETS", "FACET_COLUMNS",
@@ -95,6 +96,9 @@ FACET_COLUMNS = {
                         "WHEN e.proteins_with IS NOT NULL THEN 0 END)",
         "length": "e.length",
         "proteins_with": "e.proteins_with",
+        "proteomes": "e.proteomes",
+        "other_organism": "(CASE WHEN COALESCE(e.taxon, m.taxon) NOT IN ({models}) "
+                          "THEN e.scientific END)",
     },
     "uniref": {"identity": "e.identity", "length": "e.length"},
     "uniparc": {"length": "e.length", "databases": "e.databases", "taxa": "e.taxa"},
@@ -108,9 +112,10 @@ OLD_FACETS = ("Invalid request received. The current release was loaded by an ea
 
 
 def split_tokens(column: str) -> str:
-    """SQLite's rows ``s(value)`` of the numbers of a token column (``" 9606 10090 "``), a
-    table-valued function joined beside the row holding the column."""
-    return f"json_each('[' || replace(trim({column}), ' ', ',') || ']') s"
+    """SQLite's rows ``s(value)`` of the tokens of a token column (``" 9606 10090 "``), a
+    table-valued function joined beside the row holding the column (a token holds no space,
+    quote or backslash: taxa, proteome ids)."""
+    return f"""json_each('["' || replace(trim({column}), ' ', '","') || '"]') s"""
 
 
 def postgres_split_tokens(column: str) -> str:
@@ -130,7 +135,8 @@ def facet_sql(query: FilterQuery, facet: FacetQuery, results: str, rel: str,
     :param split: how the backend makes rows ``s(value)`` of a token column's numbers
         (:func:`split_tokens`), for ``taxon_names``.
     """
-    column = FACET_COLUMNS[query.kind][facet.column]
+    column = FACET_COLUMNS[query.kind][facet.column].replace(
+        "{models}", ", ".join(str(t) for t in MODEL_ORGANISMS))
     source, where = _filtered(query, results, rel, collate, entry_xrefs, xref_entry)
     params: list[Any] = []
     if facet.ranges:
@@ -148,9 +154,12 @@ def facet_sql(query: FilterQuery, facet: FacetQuery, results: str, rel: str,
         value = "c.token"
     elif facet.taxon_names:
         # one row per (pair, taxon), named by the taxonomy's key
-        source += (f" JOIN {split(column)} ON 1 = 1 JOIN {rel}taxonomy tx "
+        source += (f" JOIN {split(column)} ON s.value <> '' JOIN {rel}taxonomy tx "
                    "ON tx.taxon = CAST(s.value AS integer)")
         value = "tx.name"
+    elif facet.split:
+        source += f" JOIN {split(column)} ON s.value <> ''"  # one row per (pair, token)
+        value = "s.value"
     elif facet.among:
         value = (f"CASE WHEN {column} IN ({', '.join(str(int(v)) for v in facet.among)}) "
                  f"THEN {column} END")

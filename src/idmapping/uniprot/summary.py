@@ -187,6 +187,10 @@ def uniprotkb_row(entry: Json, flat: str | None = None) -> tuple[Any, ...]:
         terms(genes), genes[0].lower() if genes else None, terms(ec_numbers(entry)),
         terms(go), terms(k.replace(" ", "_") for k in keywords), terms(xrefs),
         annotation_score(entry), fragment(entry), terms(str(c) for c in proteins_with(entry)),
+        organism.get("scientificName"),
+        " " + " ".join(proteomes) + " " if (proteomes := list(dict.fromkeys(
+            x["id"] for x in entry.get("uniProtKBCrossReferences", [])
+            if x.get("database") == "Proteomes"))) else "",
         pack(entry), pack_text(flat) if flat is not None else None,
     )
 
