@@ -313,6 +313,14 @@ def test_organism_name_facet_and_field(sample: Sample) -> None:
     assert facets[0] == {"label": "Organisms", "name": "organism_name",
                          "allowMultipleSelection": True,
                          "values": [{"value": taxon_name(t), "count": n} for t, n in ordered]}
+    # the organisms' names come from the taxonomy (a taxon it does not name shows its id)
+    response = httpx.get(f"{sample.url}/idmapping/uniparc/results/stream/{job}", timeout=60,
+                         params={"format": "tsv", "fields": "upi,organism,organism_id"})
+    for line in response.text.splitlines()[1:]:
+        _, upi, names, ids = line.split("\t")
+        taxa = list(dict.fromkeys(int(t) for t in sample.parcs[upi].props("NCBI_taxonomy_id")))
+        assert names == "; ".join(taxon_name(t) if t != last else str(t) for t in taxa)
+        assert ids == "; ".join(str(t) for t in taxa)
     taxon = ordered[0][0]
     assert listed(sample.url, job, query=f'organism_name:"{taxon_name(taxon).upper()}"') == [
         u for u in listed(sample.url, job)

@@ -280,6 +280,11 @@ class Store(abc.ABC):
         empty without a taxonomy."""
 
     @abc.abstractmethod
+    def taxon_names(self, taxa: Sequence[int]) -> dict[int, str]:
+        """The scientific names of *taxa* in the current release's taxonomy, by taxon; taxa it
+        does not name (or every taxon, without a taxonomy) are left out."""
+
+    @abc.abstractmethod
     def taxon_lineages(self, taxa: Sequence[int]) -> dict[int, set[int]]:
         """Each of *taxa* with the taxa above it in the current release's taxonomy (itself
         alone without a taxonomy, or where the taxonomy does not know it)."""

@@ -23,7 +23,7 @@ __all__ = ["SAMPLE_SCAN", "OLD_RELEASE", "OLD_QUERY", "OLD_FACETS", "FACET_COLUM
            "filter_sql", "filter_params", "facet_sql", "split_tokens", "postgres_split_tokens",
            "same_entry", "entry_column", "entry_range", "sqlite_same_entry",
            "sqlite_entry_column", "derived_gene_name_sql", "subset_sql", "lookup_sql",
-           "holdings_sql", "TAXONOMY_FINISH", "taxa_named_sql", "lineages_sql",
+           "holdings_sql", "TAXONOMY_FINISH", "taxa_named_sql", "taxon_names_sql", "lineages_sql",
            "DESCENDANTS", "ENTRY_STAGING", "ENTRIES_FROM_STAGING", "FIND_ENTRIES_INDEX"]
 
 
@@ -320,6 +320,12 @@ def taxa_named_sql(rel: str) -> str:
             f"WHERE lower(name) > ? AND lower(name) < ? "
             f"AND NOT EXISTS (SELECT 1 FROM {rel}taxonomy x WHERE lower(x.name) = ?) "
             "ORDER BY lower(name), taxon LIMIT ?) p")
+
+
+def taxon_names_sql(rel: str, count: int) -> str:
+    """``(taxon, name)`` of *count* given taxa, by the taxonomy's key."""
+    marks = ", ".join("?" for _ in range(count))
+    return f"SELECT taxon, name FROM {rel}taxonomy WHERE taxon IN ({marks})"
 
 
 def lineages_sql(rel: str, count: int) -> str:
