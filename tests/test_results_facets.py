@@ -342,3 +342,20 @@ def test_a_release_loaded_before_facets_names_the_reason(backend: str, tmp_path:
             with pytest.raises(InvalidRequest) as raised:
                 old.facet_counts("job1", everything, FacetQuery(column))
             assert raised.value.messages == [OLD_FACETS.format(column)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("column, facet", [
+    ("scientific", FacetQuery("other_organism")),
+    ("proteomes", FacetQuery("proteomes", split=True)),
+])
+def test_organism_and_proteome_facets_over_an_older_release(
+        backend: str, column: str, facet: FacetQuery, tmp_path: Path) -> None:
+    """kb_entries loaded before the scientific-name and proteome columns: those facets answer
+    UniProt-shaped 400s naming the reason; the others still count."""
+    with store_lacking(backend, tmp_path, column) as old:
+        everything = FilterQuery("uniprotkb")
+        with pytest.raises(InvalidRequest) as raised:
+            old.facet_counts("job1", everything, facet)
+        assert raised.value.messages == [OLD_FACETS.format(facet.column)]
+        assert old.facet_counts("job1", everything, FacetQuery("reviewed")) == [(0, 1), (1, 1)]
