@@ -146,7 +146,7 @@ FACETS: dict[str, dict[str, Facet]] = {
         Facet("proteome", "Proteomes", False, query=FacetQuery("proteomes", split=True)),
         Facet("proteins_with", "Proteins with", True, "index asc", 58,
               values={str(n): label for n, label in enumerate(_PROTEINS_WITH, 1)},
-              query=FacetQuery("proteins_with", tokens=tuple(range(1, 59)))),
+              query=FacetQuery("proteins_with", split=True)),
         Facet("length", "Sequence length", True, "index asc",
               values={"1": "1 - 200", "2": "201 - 400", "3": "401 - 600", "4": "601 - 800",
                       "5": ">= 801"}, intervals=_LENGTHS,
@@ -160,7 +160,7 @@ FACETS: dict[str, dict[str, Facet]] = {
     "uniparc": {f.name: f for f in (
         Facet("database_facet", "Database", True, "index asc", 40,
               values={str(n): label for n, label in FACET_LABELS.items()},
-              query=FacetQuery("databases", tokens=tuple(FACET_LABELS))),
+              query=FacetQuery("databases", split=True)),
         Facet("organism_name", "Organisms", True,
               query=FacetQuery("taxa", taxon_names=True)),
     )},
