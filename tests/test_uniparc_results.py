@@ -379,3 +379,21 @@ def test_adding_to_a_release_loaded_before(backend: str, tmp_path: Path) -> None
         old.write_results("job2", [("P12345", "P12345")])
         assert old.facet_counts("job2", FilterQuery("uniparc"),
                                 FacetQuery("databases", tokens=(100,))) == []
+
+
+def test_refseq_suggestions_whatever_the_case_of_the_database(sample: Sample) -> None:
+    """Older UniParc XML writes ``REFSEQ``, newer ``RefSeq``: both ids are suggested for an
+    unmapped RefSeq protein id."""
+    refseq: dict[str, list[tuple[str, str]]] = {}
+    for parc in sample.parcs.values():
+        for x in parc.xrefs:
+            if x["type"].lower() == "refseq":
+                refseq.setdefault(x["id"], []).append((x["type"], parc.upi))
+    spellings = {t for listed_ in refseq.values() for t, _ in listed_}
+    assert len(spellings) > 1, spellings
+    chosen = {next(i for i, found in refseq.items() if found[0][0] == s) for s in spellings}
+    job = submit(sample.url, "RefSeq_Protein", "UniProtKB", sorted(chosen))
+    body = httpx.get(f"{sample.url}/idmapping/uniprotkb/results/{job}", timeout=60).json()
+    suggested = {(s["from"], s["to"]) for s in body["suggestedIds"]}
+    for ident in chosen:  # a UniParc id listing the id is suggested
+        assert any((ident, upi) in suggested for _, upi in refseq[ident]), ident
