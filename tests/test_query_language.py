@@ -165,8 +165,14 @@ def _cases(release: ReleaseFacts, kb: KbJob) -> list[tuple[str, set[str]]]:
     for fname in ("id", "id_default"):
         add(f"{fname}:{name}", lambda a: a in entries and entries[a].name == name)
     taxon = first(lambda a: [entries[a].taxon] if entries[a].taxon else [])
-    for fname in ("organism_id", "taxonomy_id", "other_organism"):
+    for fname in ("organism_id", "taxonomy_id"):
         add(f"{fname}:{taxon}", lambda a: a in entries and entries[a].taxon == taxon)
+    # other_organism: the organisms outside the popular ones only (UniProt's facet field)
+    add(f"other_organism:{taxon}", lambda a: a in entries and entries[a].taxon == taxon
+        and taxon not in _MODEL_FACET)
+    other = first(lambda a: [t] if (t := entries[a].taxon) and t not in _MODEL_FACET else [])
+    if other is not None:
+        add(f"other_organism:{other}", lambda a: a in entries and entries[a].taxon == other)
     add(f"model_organism:{taxon}", lambda a: a in entries and entries[a].taxon == taxon
         and taxon in _MODEL_FACET)
     for flag in (True, False):
