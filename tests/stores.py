@@ -82,9 +82,10 @@ def pairs(store: Store, from_db: str, to_db: str, *ids: str) -> list[tuple[str, 
 
 
 @contextlib.contextmanager
-def store_lacking(kind: str, tmp: Path, column: str) -> Iterator[Store]:
+def store_lacking(kind: str, tmp: Path, column: str, table: str = "kb_entries"
+                  ) -> Iterator[Store]:
     """A store of *kind* whose release (a human and a mouse entry, with jobs ``job1`` of both)
-    lacks kb_entries' *column*: as a release loaded by an earlier version."""
+    lacks *table*'s *column*: as a release loaded by an earlier version."""
     import sqlite3
 
     from idmapping.loader import load_release
@@ -101,13 +102,13 @@ def store_lacking(kind: str, tmp: Path, column: str) -> Iterator[Store]:
             [path] = [p for p in tmp.rglob("*") if p.is_file() and p.suffix != ".dat"
                       and p.name != "store.sqlite" and not p.name.startswith("store.sqlite-")]
             with sqlite3.connect(path) as conn:
-                conn.execute(f"ALTER TABLE kb_entries DROP COLUMN {column}")
+                conn.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
             old = open_store(str(tmp / "store.sqlite"))
         else:
             import psycopg
 
             with psycopg.connect(store.url, autocommit=True) as conn:
-                conn.execute(f"ALTER TABLE idmapping_r{release.id}.kb_entries "
+                conn.execute(f"ALTER TABLE idmapping_r{release.id}.{table} "
                              f"DROP COLUMN {column}")
             old = store
         with old:

@@ -165,8 +165,14 @@ def _cases(release: ReleaseFacts, kb: KbJob) -> list[tuple[str, set[str]]]:
     for fname in ("id", "id_default"):
         add(f"{fname}:{name}", lambda a: a in entries and entries[a].name == name)
     taxon = first(lambda a: [entries[a].taxon] if entries[a].taxon else [])
-    for fname in ("organism_id", "taxonomy_id", "other_organism"):
+    for fname in ("organism_id", "taxonomy_id"):
         add(f"{fname}:{taxon}", lambda a: a in entries and entries[a].taxon == taxon)
+    # other_organism: the organisms outside the popular ones only (UniProt's facet field)
+    add(f"other_organism:{taxon}", lambda a: a in entries and entries[a].taxon == taxon
+        and taxon not in _MODEL_FACET)
+    other = first(lambda a: [t] if (t := entries[a].taxon) and t not in _MODEL_FACET else [])
+    if other is not None:
+        add(f"other_organism:{other}", lambda a: a in entries and entries[a].taxon == other)
     add(f"model_organism:{taxon}", lambda a: a in entries and entries[a].taxon == taxon
         and taxon in _MODEL_FACET)
     for flag in (True, False):
@@ -385,10 +391,10 @@ def test_uniparc_fields_and_aliases(release: ReleaseFacts, release_url: str, kb:
     checksum = re.search(r'checksum="([^"]+)"', text).group(1)
     assert found(release_url, job, f"checksum:{checksum}", "uniparc") == {
         u for u, t in held.items() if f'checksum="{checksum}"' in t}
-    for fname in ("database", "protein", "organism_name"):
+    for fname in ("proteomecomponent", "taxonomy_name"):
         message = refused(release_url, job, f"{fname}:x", "uniparc")[0]
         assert message.startswith(f"'{fname}' is not held by this release: its data comes "
-                                  "from the UniParc XML files'"), message
+                                  "from the "), message
 
 
 def test_unknown_and_unsupported_fields(release_url: str, kb: KbJob) -> None:

@@ -219,13 +219,64 @@ def test_unknown_facet_names(release_url: str, kb_job: tuple[str, list[str]]) ->
     assert get(release_url, job, facets="invalid", format="tsv").status_code == 400
 
 
-def test_facets_not_served_are_refused_by_name(release_url: str,
-                                               kb_job: tuple[str, list[str]]) -> None:
-    job, _ = kb_job
-    response = get(release_url, job, facets="reviewed,proteome")
-    assert response.status_code == 400
-    [message] = response.json()["messages"]
-    assert "'proteome' is not supported by this server yet" in message
+def organisms(release: ReleaseFacts) -> dict[str, tuple[int, str]]:
+    """``accession -> (taxon, OS text)`` of each entry of the release's flat files."""
+    found = {}
+    for path in release.files:
+        if not re.search(r"uniprot_(sprot|trembl)\.dat", path.name):
+            continue
+        for record in _text(path).split("\n//"):
+            ac = re.search(r"^AC   (\w+);", record, re.M)
+            ox = re.search(r"^OX   NCBI_TaxID=(\d+)", record, re.M)
+            os_ = " ".join(re.findall(r"^OS   (.*)$", record, re.M))
+            if ac and ox:
+                found[ac.group(1)] = (int(ox.group(1)), os_)
+    return found
+
+
+def test_other_organisms_and_proteomes(release: ReleaseFacts, release_url: str,
+                                       kb_job: tuple[str, list[str]]) -> None:
+    job, ids = kb_job
+    known = organisms(release)
+    others = Counter(known[a][0] for a in dict.fromkeys(ids)
+                     if a in known and known[a][0] not in MODEL)
+    response = get(release_url, job, facets="other_organism,proteome", size="0")
+    assert response.status_code == 200, response.text
+    facets = by_name(response.json())
+    if not others:
+        assert "other_organism" not in facets
+    else:
+        facet = facets["other_organism"]
+        assert (facet["label"], facet["allowMultipleSelection"]) == ("Other organisms", True)
+        items = facet["values"]
+        assert [i["count"] for i in items] == sorted(others.values(), reverse=True)[:5]
+        for item in items:  # the OS line's scientific name, of a taxon with that many entries
+            taxa = [t for t, n in others.items() if n == item["count"]
+                    and next(known[a][1] for a in ids if known.get(a, (0,))[0] == t)
+                    .startswith(item["value"])]
+            assert taxa and list(item) == ["value", "count"], item
+            # the facet's value is accepted back as a query, keeping its count
+            kept = get(release_url, job, query=f'other_organism:"{item["value"]}"', size="0")
+            assert kept.headers["x-total-results"] == str(sum(
+                1 for a in ids if known.get(a, (0,))[0] in taxa)), item
+    # proteomes: the DR Proteomes lines of the entry files (the demo's have none)
+    proteomes = Counter(p for a in dict.fromkeys(ids) for p in release_proteomes(release)
+                        .get(a, []))
+    assert facets.get("proteome", {}).get("values", []) == [
+        {"value": p, "count": n} for p, n in sorted(proteomes.items(),
+                                                     key=lambda kv: (-kv[1], kv[0]))[:5]]
+
+
+def release_proteomes(release: ReleaseFacts) -> dict[str, list[str]]:
+    found = {}
+    for path in release.files:
+        if re.search(r"uniprot_(sprot|trembl)\.dat", path.name):
+            for record in _text(path).split("\n//"):
+                ac = re.search(r"^AC   (\w+);", record, re.M)
+                if ac:
+                    found[ac.group(1)] = list(dict.fromkeys(
+                        re.findall(r"^DR   Proteomes; (UP\d+);", record, re.M)))
+    return found
 
 
 def test_tsv_and_streams_ignore_facets(release_url: str, kb_job: tuple[str, list[str]]) -> None:
@@ -254,16 +305,6 @@ def test_uniref_identity(release: ReleaseFacts, release_url: str) -> None:
             "values": [{"label": "90%", "value": "0.9", "count": len(with_entries)}]}
     else:
         assert facets == {}
-
-
-def test_uniparc_database_facet_is_refused_clearly(release: ReleaseFacts,
-                                                   release_url: str) -> None:
-    job = submit(release_url, "UniParc", chosen(release)[:5])
-    response = get(release_url, job, "uniparc", facets="database_facet")
-    assert response.status_code == 400
-    [message] = response.json()["messages"]
-    assert message.startswith("Invalid request received. Facet 'database_facet' is not "
-                              "supported by this server yet: ")
 
 
 @pytest.fixture(scope="module")
@@ -301,3 +342,20 @@ def test_a_release_loaded_before_facets_names_the_reason(backend: str, tmp_path:
             with pytest.raises(InvalidRequest) as raised:
                 old.facet_counts("job1", everything, FacetQuery(column))
             assert raised.value.messages == [OLD_FACETS.format(column)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("column, facet", [
+    ("scientific", FacetQuery("other_organism")),
+    ("proteomes", FacetQuery("proteomes", split=True)),
+])
+def test_organism_and_proteome_facets_over_an_older_release(
+        backend: str, column: str, facet: FacetQuery, tmp_path: Path) -> None:
+    """kb_entries loaded before the scientific-name and proteome columns: those facets answer
+    UniProt-shaped 400s naming the reason; the others still count."""
+    with store_lacking(backend, tmp_path, column) as old:
+        everything = FilterQuery("uniprotkb")
+        with pytest.raises(InvalidRequest) as raised:
+            old.facet_counts("job1", everything, facet)
+        assert raised.value.messages == [OLD_FACETS.format(facet.column)]
+        assert old.facet_counts("job1", everything, FacetQuery("reviewed")) == [(0, 1), (1, 1)]

@@ -11,6 +11,7 @@ from typing import Any
 
 from idmapping.entries.dataset import ReturnField
 from idmapping.uniprot.common import Json, json_path
+from idmapping.uniprot.uniparcdb import SIGNATURE_DATABASES
 
 __all__ = ["UNIREF_FIELDS", "UNIPARC_FIELDS", "organisms_cell", "joined_cell"]
 
@@ -48,8 +49,20 @@ def _rep_length(entry: Json) -> Any:
 
 
 def _proteomes(entry: Json) -> str:
-    return "; ".join(f"{p.get('id')}: {p.get('component', '')}".rstrip(": ")
+    """``UP000005640:Chromosome 8; ...``, as UniProt writes a UniParc entry's proteomes."""
+    return "; ".join(f"{p.get('id')}:{p.get('component', '')}"
                      for p in entry.get("proteomes") or [])
+
+
+def _signatures(database: str) -> Callable[[Json], str]:
+    """The ids of the sequence features of *database*, comma-separated, as UniProt writes
+    them."""
+
+    def read(entry: Json) -> str:
+        return ",".join(str(f["databaseId"]) for f in entry.get("sequenceFeatures") or []
+                        if f.get("database") == database and f.get("databaseId"))
+
+    return read
 
 
 UNIREF_FIELDS = (
@@ -73,5 +86,8 @@ UNIPARC_FIELDS = (
     ReturnField("proteome", "Proteomes", _proteomes, ("proteomes",)),
     ReturnField("checksum", "Checksum", json_path("sequence", "crc64"), ("sequence",)),
     ReturnField("sequence", "Sequence", json_path("sequence", "value"), ("sequence",)),
+    *(ReturnField(database.lower(), database, _signatures(database), ("sequenceFeatures",),
+                  only=database) for database in SIGNATURE_DATABASES),
 )
-"""UniParc fields beyond the defaults."""
+"""UniParc fields beyond the defaults: names, taxa, proteomes, sequence, and the sequence
+features of each of UniProt's feature databases (``Pfam``: its ids, comma-separated)."""

@@ -42,7 +42,8 @@ class ReturnField:
     :param keys: the top-level entry keys the field keeps in JSON.
     :param gene_parts: for gene fields, the keys kept inside each gene.
     :param xref: for ``xref_<db>``, the cross-reference database kept.
-    :param only: for comment and feature fields, the one type kept of ``keys[0]``'s list.
+    :param only: for comment and feature fields, the one type kept of ``keys[0]``'s list
+        (UniParc's sequence features: the one database).
     """
 
     name: str
@@ -170,7 +171,11 @@ class Dataset:
                          "*" in kinds.get(key, ())]
             elif key in ("comments", "features") and "*" not in kinds.get(key, {"*"}):
                 kind = "commentType" if key == "comments" else "type"
-                value = [x for x in value if x.get(kind) in kinds[key]]
+                # "SEQUENCE CAUTION/Erroneous gene model prediction": one caution type only
+                value = [x for x in value if x.get(kind) in kinds[key]
+                         or f"{x.get(kind)}/{x.get('sequenceCautionType')}" in kinds[key]]
+            elif key == "sequenceFeatures" and "*" not in kinds.get(key, {"*"}):
+                value = [x for x in value if x.get("database") in kinds[key]]
             if value or value == 0:
                 projected[key] = value
         return projected

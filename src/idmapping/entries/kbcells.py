@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from idmapping.entries.dataset import ReturnField
-from idmapping.uniprot.common import REVIEWED, UNREVIEWED, Json, json_path
+from idmapping.uniprot.common import REVIEWED, UNREVIEWED, Json, evidence_text, json_path
 from idmapping.uniprot.summary import ec_numbers
 from idmapping.uniprot.writers.ffannotations import comment_text, feature_text
 
@@ -288,6 +288,127 @@ def xref_full_cell(database: str) -> Callable[[Json], str]:
     return read
 
 
+_BPCP = "BIOPHYSICOCHEMICAL PROPERTIES"
+_EPRED = "Erroneous gene model prediction"
+
+
+def _evidence(item: Json) -> str:
+    """`` {ECO:...}`` of an item with evidences, else ``""``."""
+    return f" {{{evidence_text(item['evidences'])}}}" if item.get("evidences") else ""
+
+
+def _free_text(block: Json) -> str:
+    """A free text as UniProt's comment lines write it: each text ending with a full stop and
+    its evidences, ``. `` between texts, ``;`` at the end."""
+    parts = [str(t.get("value", "")) + ("" if str(t.get("value", "")).endswith(".") else ".")
+             + _evidence(t) for t in block.get("texts", [])]
+    return ". ".join(parts) + ";"
+
+
+def _number(value: Any) -> str:
+    """A KM or Vmax as UniProt writes it: no fraction when whole (``25``), else the number
+    (``0.47``), never thousands separators."""
+    number = float(value)
+    return str(int(number)) if number.is_integer() else repr(number)
+
+
+def _absorption(comment: Json) -> str:
+    block = comment["absorption"]
+    text = (f"Absorption: Abs(max)={'~' if block.get('approximate') else ''}{block.get('max')} nm"
+            f"{_evidence(block)};")
+    if block.get("note"):
+        text += " Note=" + _free_text(block["note"])
+    return text
+
+
+def _kinetics(comment: Json) -> str:
+    block = comment["kineticParameters"]
+    parts = ["Kinetic parameters:"]
+    parts += [f"KM={_number(k['constant'])} {k.get('unit', '')} for {k.get('substrate', '')}"
+              f"{_evidence(k)};" for k in block.get("michaelisConstants", [])]
+    parts += [f"Vmax={_number(v['velocity'])} {v.get('unit', '')} {v.get('enzyme', '')}"
+              f"{_evidence(v)};" for v in block.get("maximumVelocities", [])]
+    if block.get("note"):
+        parts.append("Note=" + _free_text(block["note"]))
+    return " ".join(parts)
+
+
+def _dependence(key: str, label: str) -> Callable[[Json], str]:
+    return lambda comment: f"{label} {_free_text(comment[key])}"
+
+
+def bpcp_cell(key: str, text: Callable[[Json], str]) -> Callable[[Json], str]:
+    """One part of the BIOPHYSICOCHEMICAL PROPERTIES comments (``absorption``,
+    ``kineticParameters``...): ``BIOPHYSICOCHEMICAL PROPERTIES:  `` and the part's lines, as
+    UniProt writes them without the flat file's markings."""
+
+    def read(entry: Json) -> str:
+        found = [text(c) for c in entry.get("comments", [])
+                 if c["commentType"] == _BPCP and c.get(key)]
+        return f"{_BPCP}:  " + " ".join(found) if found else ""
+
+    return read
+
+
+def rhea_cell(entry: Json) -> str:
+    """The Rhea ids of the catalytic activities' reactions (no ``RHEA-COMP:``), space-separated."""
+    return " ".join(
+        x["id"] for c in entry.get("comments", []) if c["commentType"] == "CATALYTIC ACTIVITY"
+        for x in (c.get("reaction") or {}).get("reactionCrossReferences", [])
+        if x.get("database") == "Rhea" and "RHEA-COMP:" not in x.get("id", ""))
+
+
+_METHODS = {"X-ray": "X-ray crystallography", "NMR": "NMR spectroscopy",
+            "EM": "Electron microscopy", "Model": "Model", "Neutron": "Neutron diffraction",
+            "Fiber": "Fiber diffraction", "IR": "Infrared spectroscopy"}
+
+
+def structure_cell(entry: Json) -> str:
+    """``NMR spectroscopy (1); X-ray crystallography (3)``: the PDB cross-references counted
+    by method, methods in alphabetical order."""
+    counts: dict[str, int] = {}
+    for xref in entry.get("uniProtKBCrossReferences", []):
+        if xref["database"] != "PDB":
+            continue
+        for prop in xref.get("properties", []):
+            if prop["key"] == "Method" and prop["value"] in _METHODS:
+                method = _METHODS[prop["value"]]
+                counts[method] = counts.get(method, 0) + 1
+    return "; ".join(f"{m} ({n})" for m, n in sorted(counts.items()))
+
+
+def encoded_cell(entry: Json) -> str:
+    """``Mitochondrion; Plasmid pX``: the gene locations (OG lines)."""
+    return "; ".join(f"{g.get('geneEncodingType', '')} {g['value']}" if g.get("value")
+                     else str(g.get("geneEncodingType", ""))
+                     for g in entry.get("geneLocations", []))
+
+
+def counts_cell(key: str) -> Callable[[Json], str]:
+    """``ALTERNATIVE PRODUCTS (1); FUNCTION (1)``: an entry's comments or features counted by
+    type (its ``extraAttributes``), by type, as UniProt writes them."""
+
+    def read(entry: Json) -> str:
+        counts = (entry.get("extraAttributes") or {}).get(key) or {}
+        return "; ".join(f"{kind} ({n})" for kind, n in sorted(counts.items()))
+
+    return read
+
+
+def caution_cell(kind: str = "") -> Callable[[Json], str]:
+    """``SEQUENCE CAUTION:  Sequence=X; Type=T; Note=N.; Evidence={E};  Sequence=...``: the
+    sequence cautions (of one type, when given), two spaces between them, as UniProt writes
+    them."""
+
+    def read(entry: Json) -> str:
+        found = [comment_text(c).removeprefix("SEQUENCE CAUTION: ")
+                 for c in entry.get("comments", []) if c["commentType"] == "SEQUENCE CAUTION"
+                 and (not kind or c.get("sequenceCautionType") == kind)]
+        return "SEQUENCE CAUTION:  " + "  ".join(found) if found else ""
+
+    return read
+
+
 _LABELS = {
     "cc_function": "Function [CC]", "cc_catalytic_activity": "Catalytic activity",
     "cc_cofactor": "Cofactor", "cc_activity_regulation": "Activity regulation",
@@ -356,8 +477,34 @@ KB_FIELDS: tuple[ReturnField, ...] = (
     ReturnField("lit_doi_id", "DOI ID", doi_cell, ("references",)),
     ReturnField("protein_families", "Protein families", families_cell, ("comments",),
                 only="SIMILARITY"),
-    *(ReturnField(name, _LABELS[name], comment_cell(kind), ("comments",), only=kind)
+    *(ReturnField(name, _LABELS[name], comment_cell(kind) if kind != "SEQUENCE CAUTION"
+                  else caution_cell(), ("comments",), only=kind)
       for name, kind in COMMENT_FIELDS.items()),
+    ReturnField("absorption", "Absorption", bpcp_cell("absorption", _absorption),
+                ("comments",), only=_BPCP),
+    ReturnField("kinetics", "Kinetics", bpcp_cell("kineticParameters", _kinetics),
+                ("comments",), only=_BPCP),
+    ReturnField("ph_dependence", "pH dependence",
+                bpcp_cell("phDependence", _dependence("phDependence", "pH dependence:")),
+                ("comments",), only=_BPCP),
+    ReturnField("redox_potential", "Redox potential",
+                bpcp_cell("redoxPotential", _dependence("redoxPotential", "Redox potential:")),
+                ("comments",), only=_BPCP),
+    ReturnField("temp_dependence", "Temperature dependence",
+                bpcp_cell("temperatureDependence",
+                          _dependence("temperatureDependence", "Temperature dependence:")),
+                ("comments",), only=_BPCP),
+    ReturnField("rhea", "Rhea ID", rhea_cell, ("comments",), only="CATALYTIC ACTIVITY"),
+    ReturnField("cc_sc_epred", "Erroneous gene model prediction", caution_cell(_EPRED),
+                ("comments",), only=f"SEQUENCE CAUTION/{_EPRED}"),
+    ReturnField("structure_3d", "3D", structure_cell, ("uniProtKBCrossReferences",),
+                xref="PDB"),
+    ReturnField("encoded_in", "Encoded in", encoded_cell, ("geneLocations",)),
+    ReturnField("comment_count", "Comments", counts_cell("countByCommentType"),
+                ("extraAttributes",)),
+    ReturnField("feature_count", "Features", counts_cell("countByFeatureType"),
+                ("extraAttributes",)),
+    ReturnField("tools", "Tools", lambda entry: "tools", ("primaryAccession",)),
     *(ReturnField(name, _LABELS[name], feature_cell(kind), ("features",), only=kind)
       for name, kind in FEATURE_FIELDS.items()),
 )

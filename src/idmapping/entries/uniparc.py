@@ -27,10 +27,26 @@ def uniparc_entry(upi: str, accessions: Sequence[str]) -> Entry:
     return {"uniParcId": upi, "uniProtKBAccessions": list(accessions)}
 
 
+def _named(store: Store, entries: dict[str, Entry]) -> None:
+    """Give the organisms of *entries* (taxon ids, as UniParc XML states them) the scientific
+    names of the release's taxonomy, where it has one, as UniProt's entries name them."""
+    taxa = [o["taxonId"] for e in entries.values() for o in e.get("organisms", [])
+            if "scientificName" not in o and o.get("taxonId")]
+    names = store.taxon_names(taxa) if taxa else {}
+    if not names:
+        return
+    for entry in entries.values():
+        entry["organisms"] = [{"scientificName": names[o["taxonId"]], **o}
+                              if o.get("taxonId") in names and "scientificName" not in o else o
+                              for o in entry.get("organisms", [])]
+
+
 def _read(store: Store, ids: Sequence[str], complete: bool) -> dict[str, Entry]:
-    """The entries of the UniParc ids *ids*: stored documents, else built from their members."""
+    """The entries of the UniParc ids *ids*: stored documents (their organisms named by the
+    release's taxonomy), else built from their members."""
     unique = list(dict.fromkeys(ids))
     stored = stored_entries(store, "uniparc", unique)
+    _named(store, stored)
     missing = [upi for upi in unique if upi not in stored]
     members = store.members("UniParc", missing) if missing else {}
     return {upi: stored.get(upi) or uniparc_entry(upi, members.get(upi, [])) for upi in unique}

@@ -26,9 +26,10 @@ BATCH = 2000
 _ISOFORM = re.compile(r"-[0-9]+$")
 _GENE_TYPES = (("geneName", "Gene_Name"), ("synonyms", "Gene_Synonym"),
                ("orderedLocusNames", "Gene_OrderedLocusName"), ("orfNames", "Gene_ORFName"))
-# UniParc cross-references whose ids are offered as suggestions for unmapped inputs
-_SUGGESTED = {"EMBL": "EMBL", "EMBL_CON": "EMBL", "EMBLWGS": "EMBL", "RefSeq": "RefSeq",
-              "GI": "GI"}
+# UniParc cross-references whose ids are offered as suggestions for unmapped inputs, by the
+# database's name in lower case (older UniParc XML writes REFSEQ, newer RefSeq)
+_SUGGESTED = {"embl": "EMBL", "embl_con": "EMBL", "emblwgs": "EMBL", "refseq": "RefSeq",
+              "gi": "GI"}
 
 
 def _batches(items: Iterable[Any]) -> Iterator[list[Any]]:
@@ -107,10 +108,10 @@ def load_uniparc(builder: ReleaseBuilder, entries: Iterable[tuple[Json, list[Jso
                 elif database in ("UniProtKB/Swiss-Prot", "UniProtKB/TrEMBL") and not \
                         _ISOFORM.search(ident):
                     suggested.append((INACTIVE_UNIPROTKB, ident, upi))
-                elif database in _SUGGESTED:
-                    suggested.append((_SUGGESTED[database], ident, upi))
+                elif database.lower() in _SUGGESTED:
+                    suggested.append((_SUGGESTED[database.lower()], ident, upi))
         mappings.sort(key=lambda row: row[0])
-        builder.add_documents("uniparc", [uniparc_row(entry) for entry, _ in batch])
+        builder.add_documents("uniparc", [uniparc_row(entry, xrefs) for entry, xrefs in batch])
         builder.add_mappings(mappings)
         builder.add_uniparc_xrefs(suggested)
         count += len(batch)

@@ -21,6 +21,7 @@ from idmapping.errors import InvalidRequest
 from idmapping.model import Job
 from idmapping.store.base import Store
 from idmapping.store.plans import FacetQuery, FilterQuery
+from idmapping.uniprot.uniparcdb import FACET_LABELS
 
 __all__ = ["FACETS", "DEFAULT_LIMIT", "Facet", "read_facets", "facets_json"]
 
@@ -28,6 +29,9 @@ DEFAULT_LIMIT = 5
 """UniProt's ``facet.limit``: values shown of a facet that sets no limit of its own."""
 
 _NOT_YET = ("Invalid request received. Facet '{}' is not supported by this server yet: {}")
+_NO_NAMES = ("Invalid request received. Facet '{}' counts organisms by their scientific names, "
+             "which come from NCBI's taxonomy (taxdump's nodes.dmp and names.dmp): the current "
+             "release was loaded without it")
 
 
 @dataclass(frozen=True)
@@ -52,13 +56,13 @@ class Facet:
     intervals: tuple[tuple[int, int | None], ...] = ()
     query: FacetQuery | None = None
     missing: str = ""
-    shown: Callable[[int], str] = str
+    shown: Callable[[Any], str] = str
 
-    def item(self, value: int, count: int) -> dict[str, Any]:
+    def item(self, value: int | str, count: int) -> dict[str, Any]:
         """One value as UniProt writes it: ``label`` (only where configured), ``value``,
         ``count``; a range's value is Solr's range text (``[1 TO 200]``)."""
         if self.intervals:
-            low, high = self.intervals[value - 1]
+            low, high = self.intervals[int(value) - 1]
             text = f"[{low} TO {'*' if high is None else high}]"
             label = self.values.get(str(value))
         else:
@@ -133,17 +137,16 @@ FACETS: dict[str, dict[str, Facet]] = {
               query=FacetQuery("structure_3d"), shown=_boolean),
         Facet("model_organism", "Popular organisms", True, values=_MODEL_ORGANISMS,
               query=FacetQuery("taxon", among=tuple(int(t) for t in _MODEL_ORGANISMS))),
-        Facet("other_organism", "Other organisms", True,
-              missing="organisms are not grouped as UniProt groups them"),
+        Facet("other_organism", "Other organisms", True, query=FacetQuery("other_organism")),
         Facet("existence", "Protein existence", True, values={
             "1": "Protein level", "2": "Transcript level", "3": "Homology", "4": "Predicted",
             "5": "Uncertain", "6": "Unknown"}, query=FacetQuery("existence")),
         Facet("annotation_score", "Annotation score", True, "index desc",
               query=FacetQuery("score")),
-        Facet("proteome", "Proteomes", False, missing="entries are stored without proteomes"),
+        Facet("proteome", "Proteomes", False, query=FacetQuery("proteomes", split=True)),
         Facet("proteins_with", "Proteins with", True, "index asc", 58,
               values={str(n): label for n, label in enumerate(_PROTEINS_WITH, 1)},
-              query=FacetQuery("proteins_with", tokens=tuple(range(1, 59)))),
+              query=FacetQuery("proteins_with", split=True)),
         Facet("length", "Sequence length", True, "index asc",
               values={"1": "1 - 200", "2": "201 - 400", "3": "401 - 600", "4": "601 - 800",
                       "5": ">= 801"}, intervals=_LENGTHS,
@@ -156,9 +159,10 @@ FACETS: dict[str, dict[str, Facet]] = {
     )},
     "uniparc": {f.name: f for f in (
         Facet("database_facet", "Database", True, "index asc", 40,
-              missing="entries are stored without their cross-references' databases"),
+              values={str(n): label for n, label in FACET_LABELS.items()},
+              query=FacetQuery("databases", split=True)),
         Facet("organism_name", "Organisms", True,
-              missing="entries are stored without their organisms' names"),
+              query=FacetQuery("taxa", taxon_names=True)),
     )},
 }
 """Every facet UniProt configures for each dataset, in its configuration's order. Counts
@@ -192,12 +196,15 @@ def facets_json(store: Store, job: Job, dataset: str, names: tuple[str, ...],
     """The facets *names* of a job's pairs after *query*, in UniProt's JSON shape, in the
     order asked; a facet with no value is left out, as UniProt leaves it out.
 
-    :raises InvalidRequest: the release lacks what a facet counts.
+    :raises InvalidRequest: the release lacks what a facet counts (an organism's name needs
+        the release's taxonomy: UniParc XML gives taxon ids only).
     """
     found = []
     for name in names:
         facet = FACETS[dataset][name]
         assert facet.query is not None  # read_facets refuses the others
+        if facet.query.taxon_names and not store.has_taxonomy():
+            raise InvalidRequest(_NO_NAMES.format(name))
         counts = store.facet_counts(job.id, query or FilterQuery(dataset), facet.query)
         items = facet.ordered([facet.item(value, count) for value, count in counts if count])
         if items:

@@ -280,6 +280,11 @@ class Store(abc.ABC):
         empty without a taxonomy."""
 
     @abc.abstractmethod
+    def taxon_names(self, taxa: Sequence[int]) -> dict[int, str]:
+        """The scientific names of *taxa* in the current release's taxonomy, by taxon; taxa it
+        does not name (or every taxon, without a taxonomy) are left out."""
+
+    @abc.abstractmethod
     def taxon_lineages(self, taxa: Sequence[int]) -> dict[int, set[int]]:
         """Each of *taxa* with the taxa above it in the current release's taxonomy (itself
         alone without a taxonomy, or where the taxonomy does not know it)."""
@@ -313,10 +318,10 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     def facet_counts(self, job_id: str, query: FilterQuery, facet: FacetQuery
-                     ) -> list[tuple[int, int]]:
+                     ) -> list[tuple[int | str, int]]:
         """How many distinct entries of a job's results that pass *query* have each value of
         *facet*: ``(value, count)`` by value, one grouped query; entries without a value are
-        left out.
+        left out. A value is a number, or a name (``taxon_names``).
 
         :raises InvalidRequest: the release lacks the tables (:data:`~idmapping.store.sql.
             OLD_RELEASE`) or the column (:data:`~idmapping.store.sql.OLD_FACETS`).

@@ -113,12 +113,18 @@ class FacetQuery:
     :param ranges: count by these ``(low, high)`` ranges instead (``high`` None: no end); a
         value is the range's number, from 1.
     :param tokens: for a column of terms (``" 2 14 25 "``), count each of these numbers.
+    :param taxon_names: for a column of taxa (``" 9606 10090 "``), count each taxon it holds,
+        by its scientific name in the release's taxonomy (taxa without a name left out).
+    :param split: for a column of tokens (``" UP000005640 UP000000589 "``), count each token
+        it holds, as text.
     """
 
     column: str
     among: tuple[int, ...] = ()
     ranges: tuple[tuple[int, int | None], ...] = ()
     tokens: tuple[int, ...] = ()
+    taxon_names: bool = False
+    split: bool = False
 
 
 @dataclass

@@ -81,6 +81,7 @@ from idmapping.store.sql import (
     holdings_sql,
     lookup_sql,
     missing_column,
+    postgres_split_tokens,
     sample_sql,
 )
 
@@ -474,11 +475,12 @@ class PostgresStore(SqlStore):
 
     @translated
     def facet_counts(self, job_id: str, query: FilterQuery, facet: FacetQuery
-                     ) -> list[tuple[int, int]]:
+                     ) -> list[tuple[int | str, int]]:
         with self._readers.lease() as conn:
             release = self._current(conn)
             text, params = facet_sql(query, facet, f"{MAIN}.job_results",
-                                     f"{RELEASE_PREFIX}{release.id}.", ' COLLATE "C"')
+                                     f"{RELEASE_PREFIX}{release.id}.", ' COLLATE "C"',
+                                     split=postgres_split_tokens)
             try:
                 rows = conn.execute(adapt(text),
                                     [*params, *filter_params(query, job_id)]).fetchall()
@@ -487,7 +489,7 @@ class PostgresStore(SqlStore):
             except psycopg.errors.UndefinedColumn as exc:
                 raise InvalidRequest(missing_column(query, str(exc))
                                      or OLD_FACETS.format(facet.column)) from None
-            return [(int(r[0]), int(r[1])) for r in rows]
+            return [(r[0] if isinstance(r[0], str) else int(r[0]), int(r[1])) for r in rows]
 
     @translated
     def uniparc_suggestions(self, id_type: str, keys: Sequence[str]) -> dict[str, list[str]]:

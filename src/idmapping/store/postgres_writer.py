@@ -164,8 +164,19 @@ class PostgresReleaseWriter(ReleaseWriter):
                     "INSERT INTO deleted_load (accession, source) SELECT accession, source "
                     "FROM {o}.deleted",
                     *(f"INSERT INTO {t} SELECT * FROM {{o}}.{t}" for t in (
-                        "secondary", "uniparc_xrefs", "taxonomy", *DOCUMENT_TABLES.values()))):
+                        "secondary", "uniparc_xrefs", "taxonomy"))):
                 run(sql.SQL(statement).format(o=old))
+            for kind, table in DOCUMENT_TABLES.items():
+                # a base loaded by an earlier version lacks the later columns: they stay empty
+                held = {r[0] for r in run(
+                    "SELECT column_name FROM information_schema.columns "
+                    "WHERE table_schema = %s AND table_name = %s",
+                    (f"{POSTGRES_RELEASE_PREFIX}{int(base.id)}", table))}
+                columns = sql.SQL(", ").join(sql.Identifier(c) for c, _ in DOCUMENT_COLUMNS[kind]
+                                             if c in held)
+                if held:
+                    run(sql.SQL("INSERT INTO {t} ({c}) SELECT {c} FROM {o}.{t}").format(
+                        t=sql.Identifier(table), c=columns, o=old))
             return [(int(r[0]), r[1], r[2], r[3], r[4]) for r in run(sql.SQL(
                 "SELECT m.new, e.accession, e.name, e.reviewed, e.taxon FROM {}.entries e "
                 "JOIN pg_temp.entry_map m ON m.old = e.id ORDER BY m.new").format(old))]

@@ -212,6 +212,32 @@ def _xrefs(*types: str) -> Builder:
     return build
 
 
+def _number_token(column: str) -> Builder:
+    """A whole number among the tokens of a ``" 100 2500 "`` column (UniParc's databases
+    and taxa)."""
+
+    def build(value: str, phrase: bool) -> SQL:
+        text = value.strip('"')
+        if text == "*":
+            return f"{column} <> ''", []
+        found = number(text, "'{}' is not a valid value for this field")
+        return f"{column} LIKE ?", [f"% {found} %"]
+
+    return build
+
+
+def _taxon_named(column: str) -> Builder:
+    """An organism of a ``" 9606 10090 "`` column whose scientific name in the release's
+    taxonomy is the term (any case; what a click on the ``organism_name`` facet asks)."""
+
+    def build(value: str, phrase: bool) -> SQL:
+        return ("EXISTS (SELECT 1 FROM {rel}taxonomy tx WHERE lower(tx.name) = ? AND "
+                f"{column} LIKE '% ' || CAST(tx.taxon AS TEXT) || ' %')"), [
+                    value.strip('"').lower()]
+
+    return build
+
+
 def _either(*builders: Builder) -> Builder:
     def build(value: str, phrase: bool) -> SQL:
         parts = [b(value, phrase) for b in builders]
@@ -231,6 +257,17 @@ _TAXON = "COALESCE(e.taxon, m.taxon)"
 def _model(value: str, phrase: bool) -> SQL:
     taxon = number(value.strip('"'), "'{}' is not a valid value for this field")
     return (f"{_TAXON} = ?", [taxon]) if taxon in MODEL_ORGANISMS else ("1 = 0", [])
+
+
+def _other(value: str, phrase: bool) -> SQL:
+    """An organism outside the popular ones, by taxon id or (what the ``other_organism`` facet
+    gives) by scientific name, any case."""
+    text = value.strip('"')
+    models = ", ".join(str(t) for t in MODEL_ORGANISMS)
+    if _NUMBER.fullmatch(text):
+        taxon = number(text)
+        return (f"{_TAXON} = ?", [taxon]) if taxon not in MODEL_ORGANISMS else ("1 = 0", [])
+    return f"lower(e.scientific) = ? AND {_TAXON} NOT IN ({models})", [text.lower()]
 
 
 def _identity(value: str, phrase: bool) -> SQL:
@@ -261,6 +298,7 @@ class Field:
 
 
 _DAT = "idmapping.dat"
+_PARC = "UniParc XML files"
 _KB = "UniProtKB entry files"
 _FACETS = ("score", "fragment", "proteins_with")
 
@@ -285,7 +323,7 @@ FIELDS: dict[str, dict[str, Field]] = {
         "taxonomy_id": Field(_equals(_TAXON, "int", wrong=_NUMBER_MESSAGES["taxonomy_id"]),
                              _DAT, _TAXON, "int"),
         "model_organism": Field(_model, _DAT),
-        "other_organism": Field(_equals(_TAXON, "int"), _DAT),
+        "other_organism": Field(_other, f"{_DAT} and {_KB}", late=("scientific",)),
         "organism_name": Field(_like_text("e.organism"), _KB),
         "reviewed": Field(_boolean("COALESCE(e.reviewed, m.reviewed)", "reviewed"), _DAT),
         "active": Field(_active, "delac_sp.txt and delac_tr.txt"),
@@ -334,11 +372,23 @@ FIELDS: dict[str, dict[str, Field]] = {
     },
     "uniparc": {
         "upi": Field(_equals("p.to_id", upper=True), "the mapping", "p.to_id"),
-        "length": Field(_equals("e.length", "int", wrong=_range_only("length")),
-                        "UniParc XML files", "e.length", "int"),
-        "checksum": Field(_equals("e.checksum", upper=True), "UniParc XML files"),
-        "uniprotkb": Field(_like_token("e.accessions"), "UniParc XML files"),
-        "isoform": Field(_like_token("e.accessions"), "UniParc XML files"),
+        "length": Field(_equals("e.length", "int", wrong=_range_only("length")), _PARC,
+                        "e.length", "int"),
+        "checksum": Field(_equals("e.checksum", upper=True), _PARC),
+        "uniprotkb": Field(_like_token("e.accessions"), _PARC),
+        "isoform": Field(_like_token("e.accessions"), _PARC),
+        "database_facet": Field(_number_token("e.databases"), _PARC, late=("databases",)),
+        "database": Field(_like_token("e.database"), _PARC, late=("database",)),
+        "active": Field(_like_token("e.active"), _PARC, late=("active",)),
+        "dbid": Field(_like_token("e.dbid"), _PARC, late=("dbid",)),
+        "organism_id": Field(_number_token("e.taxa"), _PARC, late=("taxa",)),
+        "taxonomy_id": Field(_number_token("e.taxa"), _PARC, late=("taxa",)),
+        "gene": Field(_like_token("e.gene"), _PARC, late=("gene",)),
+        "protein_name": Field(_like_text("e.protein"), _PARC, late=("protein",)),
+        "proteome": Field(_like_token("e.proteome"), _PARC, late=("proteome",)),
+        "feature_id": Field(_like_token("e.feature"), _PARC, late=("feature",)),
+        "organism_name": Field(_taxon_named("e.taxa"), f"{_PARC} and NCBI's taxonomy",
+                               late=("taxa",)),
     },
 }
 """The fields this server searches, per dataset."""
@@ -406,15 +456,10 @@ NOT_HELD: dict[str, dict[str, str]] = {
     "uniref": {"cluster": "the UniRef XML files' member clusters, which this server keeps "
                           "inside each entry's document, not in a searchable column"},
     "uniparc": {
-        **dict.fromkeys(("proteome", "proteomecomponent", "taxonomy_id", "organism_id",
-                         "taxonomy_name", "organism_name", "gene", "protein_name"),
-                        "the UniParc XML files' cross-reference properties, which this server "
-                        "keeps inside each entry's document, not in a searchable column"),
-        **dict.fromkeys(("database", "active", "dbid", "database_facet"),
-                        "the UniParc XML files' cross-references, which this server does not "
-                        "keep with the entry"),
-        "feature_id": "the UniParc XML files' sequence features, which this server keeps "
-                      "inside each entry's document, not in a searchable column",
+        "proteomecomponent": "the UniParc XML files' proteome components, which this server "
+                             "keeps inside each entry's document, not in a searchable column",
+        "taxonomy_name": "the lineages of NCBI's taxonomy (UniParc XML files give taxon ids "
+                         "only), which this server does not search for UniParc entries",
     },
 }
 """UniProt's other search fields, per dataset, and where their data would come from."""

@@ -53,6 +53,7 @@ DOCUMENT_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
         ("version", "int"), ("protein", "text"), ("gene", "text"), ("gene_sort", "text"),
         ("ec", "text"), ("go", "text"), ("keyword", "text"), ("xref", "text"),
         ("score", "int"), ("fragment", "int"), ("proteins_with", "text"),
+        ("scientific", "text"), ("proteomes", "text"),
         ("doc", "bytes"), ("flat", "bytes"),
     ),
     "uniref": (
@@ -62,13 +63,19 @@ DOCUMENT_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
     ),
     "uniparc": (
         ("upi", "text"), ("length", "int"), ("checksum", "text"), ("first_seen", "text"),
-        ("last_seen", "text"), ("accessions", "text"), ("doc", "bytes"),
+        ("last_seen", "text"), ("accessions", "text"), ("databases", "text"),
+        ("database", "text"), ("active", "text"), ("dbid", "text"), ("taxa", "text"),
+        ("gene", "text"), ("protein", "text"), ("proteome", "text"), ("feature", "text"),
+        ("doc", "bytes"),
     ),
 }
 """Column names and kinds of each document table; the first column is its key.
 
-``score``, ``fragment`` and ``proteins_with`` (UniProtKB's facets) came later: a release
-loaded before them lacks them (see :data:`~idmapping.store.sql.OLD_FACETS`)."""
+``score``, ``fragment``, ``proteins_with``, ``scientific`` (the organism's scientific name)
+and ``proteomes`` (UniProtKB's facets) came later, and so did
+UniParc's columns after ``accessions`` (its cross-references' databases, ids and taxa, gene,
+protein, proteome and feature ids): a release loaded before them lacks them (see
+:data:`~idmapping.store.sql.OLD_FACETS` and :data:`~idmapping.store.sql.OLD_QUERY`)."""
 
 DOCUMENT_INDEXES = (
     "CREATE INDEX kb_entries_key ON kb_entries (accession)",

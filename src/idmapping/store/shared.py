@@ -26,7 +26,7 @@ from idmapping.store.jobrows import (
     job_values,
     unread_columns,
 )
-from idmapping.store.sql import lineages_sql, taxa_named_sql
+from idmapping.store.sql import lineages_sql, taxa_named_sql, taxon_names_sql
 
 __all__ = ["SqlStore", "release_from_row", "shape_entry_facts", "grouped", "jobs_updated_before",
            "removed_while_loading", "ready_release", "RELEASE_COLUMNS", "RESULTS_BATCH", "FactRow",
@@ -172,6 +172,18 @@ class SqlStore(Store):
         rows = self._release_rows(taxa_named_sql("{rel}"),
                                   (wanted, wanted, wanted + "\U0010ffff", wanted, limit))
         return [(int(t), str(n), str(r or "")) for t, n, r in rows]
+
+    def taxon_names(self, taxa: Sequence[int]) -> dict[int, str]:
+        given = list(dict.fromkeys(int(t) for t in taxa))
+        found: dict[int, str] = {}
+        if not given or not self.has_taxonomy():
+            return found
+        for start in range(0, len(given), 500):
+            chunk = given[start:start + 500]
+            for taxon, name in self._release_rows(taxon_names_sql("{rel}", len(chunk)), chunk):
+                if name:
+                    found[int(taxon)] = str(name)
+        return found
 
     def taxon_lineages(self, taxa: Sequence[int]) -> dict[int, set[int]]:
         found = {int(t): {int(t)} for t in taxa}

@@ -15,14 +15,15 @@ from collections.abc import Callable
 from typing import Any
 
 from idmapping.store.plans import FacetQuery, FilterQuery, HoldingsPlan, LookupPlan, Subset
+from idmapping.store.queryfields import MODEL_ORGANISMS
 from idmapping.store.schema import DOCUMENT_COLUMNS, DOCUMENT_TABLES, ENTRY_SHIFT
 
 __all__ = ["SAMPLE_SCAN", "OLD_RELEASE", "OLD_QUERY", "OLD_FACETS", "FACET_COLUMNS",
            "missing_column", "sample_sql",
-           "filter_sql", "filter_params", "facet_sql",
+           "filter_sql", "filter_params", "facet_sql", "split_tokens", "postgres_split_tokens",
            "same_entry", "entry_column", "entry_range", "sqlite_same_entry",
            "sqlite_entry_column", "derived_gene_name_sql", "subset_sql", "lookup_sql",
-           "holdings_sql", "TAXONOMY_FINISH", "taxa_named_sql", "lineages_sql",
+           "holdings_sql", "TAXONOMY_FINISH", "taxa_named_sql", "taxon_names_sql", "lineages_sql",
            "DESCENDANTS", "ENTRY_STAGING", "ENTRIES_FROM_STAGING", "FIND_ENTRIES_INDEX"]
 
 
@@ -95,9 +96,12 @@ FACET_COLUMNS = {
                         "WHEN e.proteins_with IS NOT NULL THEN 0 END)",
         "length": "e.length",
         "proteins_with": "e.proteins_with",
+        "proteomes": "e.proteomes",
+        "other_organism": "(CASE WHEN COALESCE(e.taxon, m.taxon) NOT IN ({models}) "
+                          "THEN e.scientific END)",
     },
     "uniref": {"identity": "e.identity", "length": "e.length"},
-    "uniparc": {"length": "e.length"},
+    "uniparc": {"length": "e.length", "databases": "e.databases", "taxa": "e.taxa"},
 }
 """The columns a facet may count, per kind of document (a UniProtKB entry without an entry
 file still has its status and taxon, from the mapping entries ``m``)."""
@@ -107,15 +111,32 @@ OLD_FACETS = ("Invalid request received. The current release was loaded by an ea
 """The message for a facet over a release whose document table lacks its column."""
 
 
+def split_tokens(column: str) -> str:
+    """SQLite's rows ``s(value)`` of the tokens of a token column (``" 9606 10090 "``), a
+    table-valued function joined beside the row holding the column (a token holds no space,
+    quote or backslash: taxa, proteome ids)."""
+    return f"""json_each('["' || replace(trim({column}), ' ', '","') || '"]') s"""
+
+
+def postgres_split_tokens(column: str) -> str:
+    """PostgreSQL's :func:`split_tokens`."""
+    return (f"LATERAL unnest(string_to_array(trim({column}), ' ')) AS s(value)")
+
+
 def facet_sql(query: FilterQuery, facet: FacetQuery, results: str, rel: str,
               collate: str = "", entry_xrefs: str = "x.entry = m.id",
-              xref_entry: str = "x.entry") -> tuple[str, list[Any]]:
+              xref_entry: str = "x.entry",
+              split: Callable[[str], str] = split_tokens) -> tuple[str, list[Any]]:
     """One grouped query counting the distinct entries of a job's (filtered) pairs by the
     values of *facet*: ``(value, count)`` rows, entries without a value left out.
 
     Its parameters are what it returns, then those of :func:`filter_params`.
+
+    :param split: how the backend makes rows ``s(value)`` of a token column's numbers
+        (:func:`split_tokens`), for ``taxon_names``.
     """
-    column = FACET_COLUMNS[query.kind][facet.column]
+    column = FACET_COLUMNS[query.kind][facet.column].replace(
+        "{models}", ", ".join(str(t) for t in MODEL_ORGANISMS))
     source, where = _filtered(query, results, rel, collate, entry_xrefs, xref_entry)
     params: list[Any] = []
     if facet.ranges:
@@ -131,6 +152,14 @@ def facet_sql(query: FilterQuery, facet: FacetQuery, results: str, rel: str,
         source += (f" JOIN ({codes}) c ON {column} LIKE "
                    "('% ' || CAST(c.token AS TEXT) || ' %')")
         value = "c.token"
+    elif facet.taxon_names:
+        # one row per (pair, taxon), named by the taxonomy's key
+        source += (f" JOIN {split(column)} ON s.value <> '' JOIN {rel}taxonomy tx "
+                   "ON tx.taxon = CAST(s.value AS integer)")
+        value = "tx.name"
+    elif facet.split:
+        source += f" JOIN {split(column)} ON s.value <> ''"  # one row per (pair, token)
+        value = "s.value"
     elif facet.among:
         value = (f"CASE WHEN {column} IN ({', '.join(str(int(v)) for v in facet.among)}) "
                  f"THEN {column} END")
@@ -291,6 +320,12 @@ def taxa_named_sql(rel: str) -> str:
             f"WHERE lower(name) > ? AND lower(name) < ? "
             f"AND NOT EXISTS (SELECT 1 FROM {rel}taxonomy x WHERE lower(x.name) = ?) "
             "ORDER BY lower(name), taxon LIMIT ?) p")
+
+
+def taxon_names_sql(rel: str, count: int) -> str:
+    """``(taxon, name)`` of *count* given taxa, by the taxonomy's key."""
+    marks = ", ".join("?" for _ in range(count))
+    return f"SELECT taxon, name FROM {rel}taxonomy WHERE taxon IN ({marks})"
 
 
 def lineages_sql(rel: str, count: int) -> str:

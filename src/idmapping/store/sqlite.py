@@ -435,7 +435,7 @@ class SqliteStore(SqlStore):
 
     @translated
     def facet_counts(self, job_id: str, query: FilterQuery, facet: FacetQuery
-                     ) -> list[tuple[int, int]]:
+                     ) -> list[tuple[int | str, int]]:
         with self._release_conn() as (conn, _):
             text, params = facet_sql(query, facet, "main.job_results", "rel.",
                                      entry_xrefs=entry_range("x", "m.id"),
@@ -450,7 +450,7 @@ class SqliteStore(SqlStore):
                 if "no such column" in str(exc):
                     raise InvalidRequest(OLD_FACETS.format(facet.column)) from None
                 raise
-            return [(int(r[0]), int(r[1])) for r in rows]
+            return [(r[0] if isinstance(r[0], str) else int(r[0]), int(r[1])) for r in rows]
 
     @translated
     def uniparc_suggestions(self, id_type: str, keys: Sequence[str]) -> dict[str, list[str]]:

@@ -239,9 +239,15 @@ class SqliteReleaseWriter(ReleaseWriter):
         conn.execute("INSERT INTO isoform_xrefs SELECT m.new, c.new, i.value, i.isoform "
                      "FROM base.isoform_xrefs i JOIN temp.entry_map m ON m.old = i.entry "
                      "JOIN temp.code_map c ON c.old = i.db")
-        for table in ("secondary", "deleted", "uniparc_xrefs", "taxonomy",
-                      *DOCUMENT_TABLES.values()):
+        for table in ("secondary", "deleted", "uniparc_xrefs", "taxonomy"):
             conn.execute(f"INSERT INTO {table} SELECT * FROM base.{table}")
+        for kind, table in DOCUMENT_TABLES.items():
+            # a base loaded by an earlier version lacks the later columns: they stay empty
+            held = {row[1] for row in conn.execute(f"PRAGMA base.table_info({table})")}
+            columns = ", ".join(c for c, _ in DOCUMENT_COLUMNS[kind] if c in held)
+            if columns:
+                conn.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} "
+                             f"FROM base.{table}")
         # the copied entries are numbered 1..n: a later row of one of them is a revisit
         self.high = max(self.high, conn.execute("SELECT count(*) FROM temp.entry_map"
                                                 ).fetchone()[0])

@@ -17,6 +17,7 @@ from typing import Any
 import orjson
 
 from idmapping.uniprot.common import REVIEWED, Json
+from idmapping.uniprot.uniparcdb import facet_number, search_name
 
 __all__ = ["pack", "unpack", "pack_text", "unpack_text", "uniprotkb_row", "uniref_row",
            "uniparc_row", "protein_names", "gene_names", "ec_numbers", "terms",
@@ -186,6 +187,10 @@ def uniprotkb_row(entry: Json, flat: str | None = None) -> tuple[Any, ...]:
         terms(genes), genes[0].lower() if genes else None, terms(ec_numbers(entry)),
         terms(go), terms(k.replace(" ", "_") for k in keywords), terms(xrefs),
         annotation_score(entry), fragment(entry), terms(str(c) for c in proteins_with(entry)),
+        organism.get("scientificName"),
+        " " + " ".join(proteomes) + " " if (proteomes := list(dict.fromkeys(
+            x["id"] for x in entry.get("uniProtKBCrossReferences", [])
+            if x.get("database") == "Proteomes"))) else "",
         pack(entry), pack_text(flat) if flat is not None else None,
     )
 
@@ -204,11 +209,38 @@ def uniref_row(entry: Json) -> tuple[Any, ...]:
     )
 
 
-def uniparc_row(entry: Json) -> tuple[Any, ...]:
-    """The ``uniparc_entries`` row of a UniParc entry's JSON."""
+def uniparc_row(entry: Json, xrefs: Iterable[Json] = ()) -> tuple[Any, ...]:
+    """The ``uniparc_entries`` row of a UniParc entry's JSON and its cross-references
+    (``{"database", "id", "active", "version", "taxon"}``, as UniParc XML states them).
+
+    The columns beyond the entry's are UniProt's UniParc search fields and facets:
+    ``databases`` the ``database_facet`` numbers of every cross-reference, ``database`` and
+    ``active`` the search names of the databases of every and of the active ones, ``dbid``
+    the ids (and ``id.version``), ``taxa`` the organisms' taxa, then gene names, protein
+    names, proteome ids and the sequence features' signature and InterPro ids.
+    """
     sequence = entry.get("sequence") or {}
+    refs = list(xrefs)
+    numbers = sorted({n for x in refs if (n := facet_number(str(x.get("database", ""))))})
+    names = [search_name(str(x.get("database", ""))) for x in refs]
+    active = [n for n, x in zip(names, refs, strict=True) if x.get("active")]
+    ids = [str(x["id"]) for x in refs if x.get("id")]
+    ids += [f"{x['id']}.{x['version']}" for x in refs if x.get("id") and x.get("version")]
+    taxa = [str(t["taxonId"]) for t in entry.get("organisms", []) if t.get("taxonId")]
+    taxa += [str(x["taxon"]) for x in refs if x.get("taxon")]
+    features = [str(f["databaseId"]) for f in entry.get("sequenceFeatures", [])
+                if f.get("databaseId")]
+    features += [str(f["interproGroup"]["id"]) for f in entry.get("sequenceFeatures", [])
+                 if (f.get("interproGroup") or {}).get("id")]
+    proteins = entry.get("proteinNames", [])
     return (
         entry["uniParcId"], sequence.get("length"), sequence.get("crc64"),
         entry.get("oldestCrossRefCreated"), entry.get("mostRecentCrossRefUpdated"),
-        terms(entry.get("uniProtKBAccessions", [])), pack(entry),
+        terms(entry.get("uniProtKBAccessions", [])),
+        terms(str(n) for n in numbers), terms(dict.fromkeys(names)),
+        terms(dict.fromkeys(active)), terms(dict.fromkeys(ids)),
+        terms(dict.fromkeys(taxa)), terms(g.replace(" ", "_") for g in entry.get("geneNames", [])),
+        terms(["|".join(proteins)]).replace("|", " | ") if proteins else "",
+        terms(dict.fromkeys(str(p.get("id", "")) for p in entry.get("proteomes", []))),
+        terms(dict.fromkeys(features)), pack(entry),
     )

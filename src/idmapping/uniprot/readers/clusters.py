@@ -2,8 +2,8 @@
 
 Both read with lxml's ``iterparse`` and clear each entry once read, so memory stays flat
 whatever the file's size. Each yields ``(light entry, extra)``: the UniRef members (accession,
-entry name, taxon) or the UniParc cross-references (database, id, active), which the loader
-turns into mapping rows.
+entry name, taxon) or the UniParc cross-references (database, id, active, and version and
+taxon where stated), which the loader turns into mapping rows and searchable columns.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from typing import IO, Any
 
 from idmapping.uniprot.common import Json, sequence_object
 from idmapping.uniprot.readers.xmltree import find_child, iter_entries, local_name
+from idmapping.uniprot.uniparcdb import signature_database
 
 __all__ = ["read_uniref_xml", "read_uniparc_xml", "LIGHT_MEMBERS"]
 
@@ -130,8 +131,14 @@ def _uniparc_entry(element: Any) -> tuple[Json, list[Json]]:
     created, updated = [], []
     for ref in (c for c in element if local_name(c.tag) == "dbReference"):
         database, ident, active = ref.get("type", ""), ref.get("id", ""), ref.get("active") == "Y"
-        xrefs.append({"database": database, "id": ident, "active": active})
-        values = dict(_properties(ref))
+        props = _properties(ref)
+        values = dict(props)
+        xref: Json = {"database": database, "id": ident, "active": active}
+        if (ref.get("version") or "").isdigit():
+            xref["version"] = int(ref.get("version"))
+        if values.get("NCBI_taxonomy_id", "").isdigit():
+            xref["taxon"] = int(values["NCBI_taxonomy_id"])
+        xrefs.append(xref)
         if database.startswith("UniProtKB") and active:
             kb.append(ident)
         if values.get("NCBI_taxonomy_id", "").isdigit():
@@ -140,9 +147,14 @@ def _uniparc_entry(element: Any) -> tuple[Json, list[Json]]:
             proteins.append(values["protein_name"])
         if values.get("gene_name"):
             genes.append(values["gene_name"])
+        # "UP000005640:Chromosome 8" (proteomeid_component), or older files' two properties
+        pairs = [v.split(":", 1) for k, v in props if k == "proteomeid_component"]
         if values.get("proteome_id"):
-            proteomes.append({"id": values["proteome_id"],
-                              "component": values.get("component", "")})
+            pairs.append([values["proteome_id"], values.get("component", "")])
+        for pair in pairs:
+            proteome = {"id": pair[0], "component": pair[1] if len(pair) > 1 else ""}
+            if proteome not in proteomes:
+                proteomes.append(proteome)
         if ref.get("created"):
             created.append(ref.get("created"))
         if ref.get("last"):
@@ -174,7 +186,8 @@ def _uniparc_entry(element: Any) -> tuple[Json, list[Json]]:
 def _signatures(element: Any) -> list[Json]:
     found = []
     for match in (c for c in element if local_name(c.tag) == "signatureSequenceMatch"):
-        feature: Json = {"database": match.get("database"), "databaseId": match.get("id")}
+        feature: Json = {"database": signature_database(match.get("database", "")),
+                         "databaseId": match.get("id")}
         ipr = find_child(match, "ipr")
         if ipr is not None:
             feature["interproGroup"] = {"id": ipr.get("id"), "name": ipr.get("name")}

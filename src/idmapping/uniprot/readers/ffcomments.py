@@ -308,15 +308,33 @@ def _web_resource(kind: str, text: str) -> Json:
 
 
 _KM = re.compile(r"^KM=(?P<value>[0-9.eE+-]+) (?P<unit>\S+) for (?P<what>.+)$")
-_VMAX = re.compile(r"^Vmax=(?P<value>[0-9.eE+-]+) (?P<unit>.+?) (?:with|for) (?P<what>.+)$")
+# "Vmax=25.2 uM/h/mg enzyme", "Vmax=4.4 umol/min/mg enzyme with ATP as substrate"
+_VMAX = re.compile(r"^Vmax=(?P<value>[0-9.eE+-]+) (?P<unit>\S+) (?P<what>.+)$")
+_ABS_MAX = re.compile(r"^(?P<approximate>~?)\s*(?P<value>[0-9.]+)\s*nm$")
+_BPCP_SECTIONS = re.compile(r"(Absorption:|Kinetic parameters:|pH dependence:|"
+                            r"Redox potential:|Temperature dependence:)")
+_DEPENDENCES = {"pH dependence:": "phDependence", "Redox potential:": "redoxPotential",
+                "Temperature dependence:": "temperatureDependence"}
 
 
-def _biophysical(kind: str, text: str) -> Json:
-    comment: Json = {"commentType": kind}
+def _absorption(body: str) -> Json:
+    absorption: Json = {}
+    for key, value in _fields(body):
+        item, evidences = split_evidences(value)
+        if key == "Abs(max)" and (m := _ABS_MAX.match(item)):
+            number = float(m.group("value"))
+            absorption["max"] = int(number) if number.is_integer() else number
+            absorption["approximate"] = bool(m.group("approximate"))
+            if evidences:
+                absorption["evidences"] = evidences
+        elif key == "Note":
+            absorption["note"] = _note(value)
+    return absorption
+
+
+def _kinetics(body: str) -> Json:
     kinetics: Json = {}
-    for key, value in _fields(text.replace("Kinetic parameters:", "").replace(
-            "pH dependence:", "PH=").replace("Temperature dependence:", "TEMP=").replace(
-            "Redox potential:", "REDOX=").replace("Absorption:", "")):
+    for key, value in _fields(body):
         item, evidences = split_evidences(f"{key}={value}")
         if m := _KM.match(item):
             constant: Json = {"constant": float(m.group("value")), "unit": m.group("unit"),
@@ -332,14 +350,24 @@ def _biophysical(kind: str, text: str) -> Json:
             kinetics.setdefault("maximumVelocities", []).append(velocity)
         elif key == "Note":
             kinetics["note"] = _note(value)
-        elif key == "PH":
-            comment["phDependence"] = _note(value)
-        elif key == "TEMP":
-            comment["temperatureDependence"] = _note(value)
-        elif key == "REDOX":
-            comment["redoxPotential"] = _note(value)
-    if kinetics:
-        comment["kineticParameters"] = kinetics
+    return kinetics
+
+
+def _biophysical(kind: str, text: str) -> Json:
+    """A BIOPHYSICOCHEMICAL PROPERTIES comment, section by section: ``Absorption:``
+    (``Abs(max)``, a note), ``Kinetic parameters:`` (KM, Vmax, a note), and the pH,
+    redox and temperature dependences (free text)."""
+    comment: Json = {"commentType": kind}
+    parts = _BPCP_SECTIONS.split(text)
+    for header, body in zip(parts[1::2], parts[2::2], strict=True):
+        if header == "Absorption:":
+            if absorption := _absorption(body):
+                comment["absorption"] = absorption
+        elif header == "Kinetic parameters:":
+            if kinetics := _kinetics(body):
+                comment["kineticParameters"] = kinetics
+        elif found := texts(body.strip().removesuffix(";")):
+            comment[_DEPENDENCES[header]] = {"texts": found}
     return comment
 
 
@@ -393,6 +421,22 @@ def _comment(kind: str, lines: list[str]) -> Json:
     return comment
 
 
+def _comments_of(kind: str, body: list[str]) -> list[Json]:
+    """The comments of one ``-!-`` block: one, or one per ``Sequence=`` line of a SEQUENCE
+    CAUTION block (UniProt keeps each caution as a comment of its own)."""
+    if kind != "SEQUENCE CAUTION":
+        return [_comment(kind, body)]
+    molecule = [body[0]] if body and body[0].startswith("[") else []
+    groups: list[list[str]] = []
+    for line in body[len(molecule):]:
+        if line.startswith("Sequence=") or not groups:
+            groups.append([*molecule, line])  # "[Isoform 3]:" belongs to each caution
+        else:
+            groups[-1].append(line)
+    return [_comment(kind, group) for group in groups if "".join(group).strip()] or [
+        _comment(kind, body)]
+
+
 def comments(lines: Sequence[str]) -> list[Json]:
     """UniProt's ``comments`` of the CC line bodies (the copyright block is left out)."""
     found: list[Json] = []
@@ -401,16 +445,16 @@ def comments(lines: Sequence[str]) -> list[Json]:
     for line in lines:
         if line.startswith("-!- "):
             if kind is not None:
-                found.append(_comment(kind, body))
+                found += _comments_of(kind, body)
             head, _, rest = line[4:].partition(":")
             kind, body = head.strip(), [rest.strip()] if rest.strip() else [""]
         elif line.startswith("----") or line.startswith("Copyrighted") or \
                 line.startswith("Distributed"):
             if kind is not None:
-                found.append(_comment(kind, body))
+                found += _comments_of(kind, body)
             kind, body = None, []
         elif kind is not None:
             body.append(line.strip())
     if kind is not None:
-        found.append(_comment(kind, body))
+        found += _comments_of(kind, body)
     return found

@@ -77,7 +77,15 @@ def _comment_body(comment: Json) -> str:
     elif kind == "WEB RESOURCE":
         url = comment.get("resourceUrl", "")
         parts.append(f"Name={comment.get('resourceName', '')}; URL=\"{url}\";")
-    elif kind in ("SEQUENCE CAUTION", "MASS SPECTROMETRY"):
+    elif kind == "SEQUENCE CAUTION":
+        parts.append(f"Sequence={comment.get('sequence', '')}; "
+                     f"Type={comment.get('sequenceCautionType', '')};")
+        if comment.get("note"):
+            said = str(comment["note"])
+            parts.append(f"Note={said}{'' if said.endswith('.') else '.'};")
+        if comment.get("evidences"):
+            parts.append(f"Evidence={{{evidence_text(comment['evidences'])}}};")
+    elif kind == "MASS SPECTROMETRY":
         parts += [f"{k}={v};" for k, v in comment.items() if k not in ("commentType",
                                                                     "evidences")]
     note = comment.get("note")
