@@ -117,10 +117,12 @@ SORT_FIELDS = {
                   "protein_name": "e.protein", "length": "e.length", "mass": "e.mass",
                   "annotation_score": "e.existence"},
     "uniref": {"id": "p.to_id", "length": "e.length", "count": "e.count",
-               "date_modified": "e.modified", "organism": "e.organism"},
+               "date_modified": "e.modified", "organism": "e.organism",
+               "organism_sort": "e.organism"},
     "uniparc": {"upi": "p.to_id", "length": "e.length"},
 }
-"""The ``sort`` fields of each dataset and the column each orders by."""
+"""The ``sort`` fields of each dataset and the column each orders by (UniRef's organism under
+UniProt's name, ``organism_sort``, and this server's earlier ``organism``)."""
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,7 @@ from idmapping.errors import IdMappingError, InvalidRequest, NotFound, ReleaseGo
 from idmapping.examples import example_ids
 from idmapping.explain import explain_job
 from idmapping.ids import split_text_ids, unique
+from idmapping.jobs.downloads import DOWNLOAD_FORMATS
 from idmapping.model import Job, JobStatus
 from idmapping.results.entryrows import filter_warning, read_filter
 from idmapping.results.options import (
@@ -55,7 +56,7 @@ from idmapping.results.options import (
     results_path,
     stream_path,
 )
-from idmapping.results.paging import DEFAULT_SIZE, Page, check_size, decode_cursor, encode_cursor
+from idmapping.results.paging import Page, check_size, decode_cursor, encode_cursor
 from idmapping.results.summary import JobSummary
 from idmapping.results.table import read_table
 from idmapping.settings import Settings
@@ -69,6 +70,17 @@ from idmapping.web.http import (
     pinned_release,
     read_fields,
     submitted_release,
+)
+from idmapping.web.refine import (
+    ID_COLUMNS,
+    Header,
+    PageState,
+    Selection,
+    chosen_labels,
+    entry_link,
+    facet_groups,
+    headers,
+    served_facets,
 )
 
 __all__ = [
@@ -386,15 +398,17 @@ def _dataset(job: Job, ctx: ApiContext) -> tuple[str, Dataset | None]:
 
 def api_urls(
     request: Request, job: Job, settings: Settings, fmt: str, compressed: bool, fields: str,
-    query: str = "",
+    query: str = "", sort: str = "",
 ) -> dict[str, str | None]:
     """The absolute stream and paged URLs of a job's results in *fmt*, as the API serves them
     (``paged`` is None where the paged end-point does not offer the format); *query*
-    constrains entry results."""
+    constrains and *sort* orders entry results."""
     entries = results_dataset(job, settings) is not None
     params = {"fields": fields} if entries else {}
     if entries and query:
         params["query"] = query
+    if entries and sort:
+        params["sort"] = sort
     if compressed:
         params["compressed"] = "true"
     params["format"] = fmt
@@ -405,23 +419,6 @@ def api_urls(
         "stream": f"{base}{stream_path(job, settings)}?{query}",
         "paged": f"{base}{results_path(job, settings)}?{query}&size=500" if offered else None,
     }
-
-
-def _page_link(
-    request: Request, job: Job, fields: str, size: int, offset: int | None, query: str = ""
-) -> str | None:
-    """The job page's URL for the results page at *offset* (None: there is no such page)."""
-    if offset is None:
-        return None
-    params = {"fields": fields} if fields else {}
-    if query:
-        params["query"] = query
-    if size != DEFAULT_SIZE:
-        params["size"] = str(size)
-    if offset:
-        params["cursor"] = encode_cursor(offset)
-    url = f"{request.scope.get('root_path', '')}/id-mapping/{job.id}"
-    return f"{url}?{urlencode(params, safe=',')}" if params else url
 
 
 def _job_summary(job: Job, ctx: ApiContext) -> dict[str, Any]:
@@ -472,9 +469,10 @@ def field_choices(dataset: Dataset, catalogue: Catalogue) -> dict[str, list[tupl
 
 
 def _finished(request: Request, ctx: ApiContext, job: Job) -> dict[str, Any]:
-    """What the page of a FINISHED job shows: table, columns, downloads, API URLs.
+    """What the page of a FINISHED job shows: facets, table, columns, downloads, API URLs.
 
-    :raises InvalidRequest: a bad ``size``, ``cursor`` or ``fields`` in the page's URL.
+    :raises InvalidRequest: a bad ``size``, ``cursor``, ``fields``, ``query``, ``facet`` or
+        ``sort`` in the page's URL.
     """
     query = request.query_params
     kind, dataset = _dataset(job, ctx)
@@ -488,42 +486,103 @@ def _finished(request: Request, ctx: ApiContext, job: Job) -> dict[str, Any]:
     )
     fields = ",".join(f.name for f in columns)
     text = (query.get("query") or "").strip() if dataset else ""
-    constraint = read_filter(dataset, text, None, False, False).query if dataset else None
+    selection = Selection.read(kind, query.getlist("facet")) if dataset else Selection(kind)
+    sort = " ".join((query.get("sort") or "").split()) if dataset else ""
+    state = PageState(f"{request.scope.get('root_path', '')}/id-mapping/{job.id}", fields, size,
+                      text, sort, tuple(selection.params()))
+    effective = selection.combined(text)
+    constraint = read_filter(dataset, effective, sort, False, False).query if dataset else None
     warnings: list[dict[str, Any]] = []
     cap = ctx.settings.max_filter
     if constraint is not None and cap and job.result_count > cap:  # as the API: warning 20
         constraint, warnings = None, filter_warning(cap)
-    table = read_table(ctx.jobs.store_of(job), job, dataset, columns,
-                       Page(offset, size, job.result_count), constraint)
+    store = ctx.jobs.store_of(job)
+    table = read_table(store, job, dataset, columns, Page(offset, size, job.result_count),
+                       constraint)
     formats = ENTRY_FORMATS[kind] if kind else PLAIN_STREAM
     fmt = query.get("format") or "tsv"
     fmt = fmt if fmt in formats else "tsv"
     compressed = query.get("compressed") == "true"
+    applied = "" if warnings else effective  # past the cap nothing is filtered
     return {
         "table": table,
         "size": size,
         "fields": fields,
         "query": text,
-        "constrained": constraint is not None,
+        "sort": sort if not warnings else "",
+        "facet_params": state.facets,
+        "applied_query": applied,
+        "constrained": constraint is not None and bool(applied),
         "query_warnings": _problems(warnings),
         "columns": [f.name for f in columns],
+        "headers": headers(kind, table.labels, [f.name for f in columns], state) if dataset
+        else [Header(label) for label in table.labels],
+        **_links(ctx, job, kind, [f.name for f in columns]),
+        **_facets(ctx, store, job, dataset, selection, state, bool(warnings)),
         "xrefs_open": any(f.xref for f in columns),
         "choices": field_choices(dataset, ctx.catalogue) if dataset else None,
-        "prev_url": _page_link(
-            request, job, fields, size, max(offset - size, 0) if offset > 0 and size else None,
-            text,
-        ),
-        "next_url": _page_link(
-            request, job, fields, size, table.page.next_offset if size else None, text
-        ),
+        "clear_query_url": state.url(query=""),
+        "clear_facets_url": state.url(facets=()),
+        "prev_url": state.url(encode_cursor(max(offset - size, 0)) if offset > size else "")
+        if offset > 0 and size else None,
+        "next_url": state.url(encode_cursor(table.page.next_offset))
+        if size and table.page.next_offset is not None else None,
         "formats": [(f, FORMAT_LABELS.get(f, f)) for f in formats],
         "format": fmt,
         "compressed": compressed,
         "stream_action": f"{request.scope.get('root_path', '')}/idmapping"
         + stream_path(job, ctx.settings),
-        "urls": api_urls(request, job, ctx.settings, fmt, compressed, fields, text)
+        "urls": api_urls(request, job, ctx.settings, fmt, compressed, fields, applied,
+                         sort if not warnings else "")
         if query.get("api") else None,
+        **_async_download(ctx, kind, table.page.total, constraint is not None),
     }
+
+
+def _links(ctx: ApiContext, job: Job, kind: str, columns: Sequence[str]) -> dict[str, Any]:
+    """Where each row links to: the ``to`` database's ``uriLink`` (``%id``: the row's ``to``
+    id), on the cell of the entry's id (the ``To`` cell of plain pairs)."""
+    pattern = entry_link(ctx.catalogue.fields, job.to_db)
+    column = ID_COLUMNS.get(kind, "")
+    if kind:
+        index = columns.index(column) + 1 if column in columns else None
+    else:
+        index = 1
+    return {"link_pattern": pattern, "link_index": index if pattern else None}
+
+
+def _facets(ctx: ApiContext, store: Store, job: Job, dataset: Dataset | None,
+            selection: Selection, state: PageState, unfiltered: bool) -> dict[str, Any]:
+    """The facet sidebar: the API's facets of the results shown, and the values chosen."""
+    if dataset is None or not served_facets(dataset.name):
+        return {"facets": None, "facets_note": "", "chosen": []}
+    cap = ctx.settings.max_facet_pairs
+    if unfiltered:
+        note = "Filters do not apply to results this large, so no facets are shown."
+    elif cap and job.result_count > cap:
+        note = f"Facets are counted for jobs of at most {cap:,} results."
+    else:
+        groups = facet_groups(store, job, dataset, selection, state)
+        return {"facets": groups, "facets_note": "", "chosen": chosen_labels(groups, selection,
+                                                                           state)}
+    return {"facets": [], "facets_note": note,
+            "chosen": chosen_labels([], selection, state)}
+
+
+def _async_download(ctx: ApiContext, kind: str, total: int, constrained: bool
+                    ) -> dict[str, Any]:
+    """Whether the page's download goes through the asynchronous download (more results
+    than ``async_download_above``, in a format it makes); its formats, or why not."""
+    over = ctx.settings.async_download_above
+    if not kind or total <= over:
+        return {"async_formats": [], "async_note": ""}
+    if constrained:  # UniProt's asynchronous download takes no query and no sort
+        return {"async_formats": [], "async_note": (
+            f"More than {over:,} results are downloaded through the asynchronous download, "
+            "which applies no query, facet or sort: this one is streamed.")}
+    return {"async_formats": list(DOWNLOAD_FORMATS[kind]), "async_note": (
+        f"More than {over:,} results: the file is built on the server, and a link to it is "
+        "shown here when it is ready.")}
 
 
 EXPLAINED_SHOWN = 50
