@@ -15,8 +15,9 @@ job up, :mod:`idmapping.examples` draws example ids from the release, and the da
 ``GET /``                      the home page, for browsers (``api.root`` answers others)
 ``GET /id-mapping``            the form (``?from=&to=&ids=&example=1`` fill it in)
 ``POST /id-mapping``           submit; 303 to the job page, or the form again with messages
-``GET /id-mapping/{jobId}``    the job: status, summary, results table (``?query=`` constrains
-                               it), downloads
+``GET /id-mapping/{jobId}``    the job: status, summary, facet sidebar, results table
+                               (``?query=``, ``facet=name:value`` constrain it, ``sort=``
+                               orders it: :mod:`idmapping.web.refine`), downloads
 ``GET /id-mapping/{jobId}/unmapped``  the ids that did not map, as a text file
 ``GET /static/{name}``         the page's CSS and JavaScript
 =============================  ==============================================================
@@ -45,7 +46,6 @@ from idmapping.errors import IdMappingError, InvalidRequest, NotFound, ReleaseGo
 from idmapping.examples import example_ids
 from idmapping.explain import explain_job
 from idmapping.ids import split_text_ids, unique
-from idmapping.jobs.downloads import DOWNLOAD_FORMATS
 from idmapping.model import Job, JobStatus
 from idmapping.results.entryrows import filter_warning, read_filter
 from idmapping.results.options import (
@@ -72,15 +72,13 @@ from idmapping.web.http import (
     submitted_release,
 )
 from idmapping.web.refine import (
-    ID_COLUMNS,
     Header,
     PageState,
     Selection,
-    chosen_labels,
-    entry_link,
-    facet_groups,
+    async_download,
     headers,
-    served_facets,
+    links,
+    sidebar,
 )
 
 __all__ = [
@@ -517,8 +515,8 @@ def _finished(request: Request, ctx: ApiContext, job: Job) -> dict[str, Any]:
         "columns": [f.name for f in columns],
         "headers": headers(kind, table.labels, [f.name for f in columns], state) if dataset
         else [Header(label) for label in table.labels],
-        **_links(ctx, job, kind, [f.name for f in columns]),
-        **_facets(ctx, store, job, dataset, selection, state, bool(warnings)),
+        **links(ctx, job, kind, [f.name for f in columns]),
+        **sidebar(ctx, store, job, dataset, selection, state, bool(warnings)),
         "xrefs_open": any(f.xref for f in columns),
         "choices": field_choices(dataset, ctx.catalogue) if dataset else None,
         "clear_query_url": state.url(query=""),
@@ -535,54 +533,8 @@ def _finished(request: Request, ctx: ApiContext, job: Job) -> dict[str, Any]:
         "urls": api_urls(request, job, ctx.settings, fmt, compressed, fields, applied,
                          sort if not warnings else "")
         if query.get("api") else None,
-        **_async_download(ctx, kind, table.page.total, constraint is not None),
+        **async_download(ctx, kind, table.page.total, constraint is not None),
     }
-
-
-def _links(ctx: ApiContext, job: Job, kind: str, columns: Sequence[str]) -> dict[str, Any]:
-    """Where each row links to: the ``to`` database's ``uriLink`` (``%id``: the row's ``to``
-    id), on the cell of the entry's id (the ``To`` cell of plain pairs)."""
-    pattern = entry_link(ctx.catalogue.fields, job.to_db)
-    column = ID_COLUMNS.get(kind, "")
-    if kind:
-        index = columns.index(column) + 1 if column in columns else None
-    else:
-        index = 1
-    return {"link_pattern": pattern, "link_index": index if pattern else None}
-
-
-def _facets(ctx: ApiContext, store: Store, job: Job, dataset: Dataset | None,
-            selection: Selection, state: PageState, unfiltered: bool) -> dict[str, Any]:
-    """The facet sidebar: the API's facets of the results shown, and the values chosen."""
-    if dataset is None or not served_facets(dataset.name):
-        return {"facets": None, "facets_note": "", "chosen": []}
-    cap = ctx.settings.max_facet_pairs
-    if unfiltered:
-        note = "Filters do not apply to results this large, so no facets are shown."
-    elif cap and job.result_count > cap:
-        note = f"Facets are counted for jobs of at most {cap:,} results."
-    else:
-        groups = facet_groups(store, job, dataset, selection, state)
-        return {"facets": groups, "facets_note": "", "chosen": chosen_labels(groups, selection,
-                                                                           state)}
-    return {"facets": [], "facets_note": note,
-            "chosen": chosen_labels([], selection, state)}
-
-
-def _async_download(ctx: ApiContext, kind: str, total: int, constrained: bool
-                    ) -> dict[str, Any]:
-    """Whether the page's download goes through the asynchronous download (more results
-    than ``async_download_above``, in a format it makes); its formats, or why not."""
-    over = ctx.settings.async_download_above
-    if not kind or total <= over:
-        return {"async_formats": [], "async_note": ""}
-    if constrained:  # UniProt's asynchronous download takes no query and no sort
-        return {"async_formats": [], "async_note": (
-            f"More than {over:,} results are downloaded through the asynchronous download, "
-            "which applies no query, facet or sort: this one is streamed.")}
-    return {"async_formats": list(DOWNLOAD_FORMATS[kind]), "async_note": (
-        f"More than {over:,} results: the file is built on the server, and a link to it is "
-        "shown here when it is ready.")}
 
 
 EXPLAINED_SHOWN = 50

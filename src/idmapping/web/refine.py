@@ -33,16 +33,18 @@ from urllib.parse import quote, urlencode
 
 from idmapping.entries import Dataset
 from idmapping.errors import InvalidRequest
+from idmapping.jobs.downloads import DOWNLOAD_FORMATS
 from idmapping.model import Job
 from idmapping.results.entryrows import read_filter
 from idmapping.results.facets import FACETS, facets_json
 from idmapping.results.paging import DEFAULT_SIZE
 from idmapping.store.base import Store
 from idmapping.store.query import SORT_FIELDS
+from idmapping.web.context import ApiContext
 
 __all__ = ["Selection", "PageState", "FacetValue", "FacetGroup", "facet_groups",
            "served_facets", "chosen_labels", "Header", "headers", "COLUMN_SORTS", "ID_COLUMNS",
-           "entry_link"]
+           "entry_link", "links", "sidebar", "async_download"]
 
 _VALUE = re.compile(r"^(?:[A-Za-z0-9_.\-]+|\[[0-9]+ TO (?:[0-9]+|\*)\])$")
 """A facet value as the API writes it: a word or number, or a range ``[1 TO 200]``."""
@@ -272,6 +274,55 @@ def _labels(dataset: str, name: str, value: str) -> tuple[str, str]:
         if item["value"] == value:
             return facet.label, str(item.get("label", value))
     return facet.label, facet.values.get(value.lower(), value)
+
+
+# ---------------------------------------------------------------------------------------------
+# What the job page shows
+
+def links(ctx: ApiContext, job: Job, kind: str, columns: Sequence[str]) -> dict[str, Any]:
+    """Where each row links to: the ``to`` database's ``uriLink`` (``%id``: the row's ``to``
+    id), on the cell of the entry's id (the ``To`` cell of plain pairs)."""
+    pattern = entry_link(ctx.catalogue.fields, job.to_db)
+    column = ID_COLUMNS.get(kind, "")
+    if kind:
+        index = columns.index(column) + 1 if column in columns else None
+    else:
+        index = 1
+    return {"link_pattern": pattern, "link_index": index if pattern else None}
+
+
+def sidebar(ctx: ApiContext, store: Store, job: Job, dataset: Dataset | None,
+            selection: Selection, state: PageState, unfiltered: bool) -> dict[str, Any]:
+    """The facet sidebar: the API's facets of the results shown, and the values chosen."""
+    if dataset is None or not served_facets(dataset.name):
+        return {"facets": None, "facets_note": "", "chosen": []}
+    cap = ctx.settings.max_facet_pairs
+    if unfiltered:
+        note = "Filters do not apply to results this large, so no facets are shown."
+    elif cap and job.result_count > cap:
+        note = f"Facets are counted for jobs of at most {cap:,} results."
+    else:
+        groups = facet_groups(store, job, dataset, selection, state)
+        return {"facets": groups, "facets_note": "", "chosen": chosen_labels(groups, selection,
+                                                                           state)}
+    return {"facets": [], "facets_note": note,
+            "chosen": chosen_labels([], selection, state)}
+
+
+def async_download(ctx: ApiContext, kind: str, total: int, constrained: bool
+                    ) -> dict[str, Any]:
+    """Whether the page's download goes through the asynchronous download (more results
+    than ``async_download_above``, in a format it makes); its formats, or why not."""
+    over = ctx.settings.async_download_above
+    if not kind or total <= over:
+        return {"async_formats": [], "async_note": ""}
+    if constrained:  # UniProt's asynchronous download takes no query and no sort
+        return {"async_formats": [], "async_note": (
+            f"More than {over:,} results are downloaded through the asynchronous download, "
+            "which applies no query, facet or sort: this one is streamed.")}
+    return {"async_formats": list(DOWNLOAD_FORMATS[kind]), "async_note": (
+        f"More than {over:,} results: the file is built on the server, and a link to it is "
+        "shown here when it is ready.")}
 
 
 # ---------------------------------------------------------------------------------------------
