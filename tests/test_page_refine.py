@@ -25,7 +25,7 @@ from idmapping.web import create_app
 from idmapping.web.refine import served_facets
 from releases import ReleaseFacts, pages, submit, to_databases
 
-ID_KEYS = {"uniprotkb": "primaryAccession", "uniref": "id"}
+ID_KEYS = {"uniprotkb": "primaryAccession", "uniref": "id", "uniparc": "uniParcId"}
 
 
 def expect(locator: Any) -> Any:
@@ -209,6 +209,32 @@ def test_uniref_facets(page: Any, release: ReleaseFacts, release_url: str) -> No
     assert row_keys(page) == wanted
 
 
+def test_uniparc_facets_and_sort(page: Any, release: ReleaseFacts, release_url: str) -> None:
+    """UniParc results: the sidebar is the API's facets (none while the API serves none)."""
+    ids = release.accessions()[:60]
+    job = submit(release_url, "UniProtKB_AC-ID", "UniParc", ids)
+    page.goto(f"{release_url}/id-mapping/{job}?size=500")
+    if not served_facets("uniparc"):
+        expect(page.locator("#facets")).to_have_count(0)
+    else:
+        facets = api_facets(release_url, "uniparc", job)
+        assert page_facets(page) == shown(facets)
+        if facets:
+            value = facets[0]["values"][0]
+            page.click(f"#facet-{facets[0]['name']} a[data-value='{value['value']}']")
+            page.wait_for_url(re.compile(r"facet="))
+            clause = f"{facets[0]['name']}:{value['value']}"
+            assert row_keys(page) == api_rows(release_url, "uniparc", job, query=clause)
+            page.goto(f"{release_url}/id-mapping/{job}?size=500")
+    sortable = page.eval_on_selector_all("#results-table thead th[data-sort]",
+                                         "ths => ths.map(t => t.dataset.sort)")
+    assert sortable == ["upi"]
+    for direction in ("asc", "desc"):
+        header(page, "upi").locator("a").click()
+        page.wait_for_url(re.compile(rf"sort=upi%20{direction}"))
+        assert row_keys(page) == api_rows(release_url, "uniparc", job, sort=f"upi {direction}")
+
+
 # ---------------------------------------------------------------------------------------------
 # Sorting and entry links
 
@@ -262,6 +288,11 @@ def test_uniref_sort_and_links(page: Any, release: ReleaseFacts, release_url: st
     header(page, "count").locator("a").click()
     page.wait_for_url(re.compile(r"sort=count%20asc"))
     assert row_keys(page) == api_rows(release_url, "uniref", job, sort="count asc")
+    header(page, "organism_sort").locator("a").click()  # UniProt's name of the sort field
+    page.wait_for_url(re.compile(r"sort=organism_sort%20asc"))
+    by_organism = api_rows(release_url, "uniref", job, sort="organism_sort asc")
+    assert row_keys(page) == by_organism
+    assert by_organism == api_rows(release_url, "uniref", job, sort="organism asc")
     pattern = uri_link(release_url, "UniRef90")
     links = page.eval_on_selector_all("#results-table tbody tr", """rows => rows.map(r =>
         [r.dataset.key, r.querySelector("a.entry").getAttribute("href")])""")
