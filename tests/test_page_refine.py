@@ -235,6 +235,26 @@ def test_uniparc_facets_and_sort(page: Any, release: ReleaseFacts, release_url: 
         assert row_keys(page) == api_rows(release_url, "uniparc", job, sort=f"upi {direction}")
 
 
+def test_facets_past_the_cap(release: ReleaseFacts, release_store: Store) -> None:
+    """Past IDMAPPING_MAX_FACET_PAIRS the page counts no facets and says so; chosen values
+    still filter, as the API's query does."""
+    live = start_server(create_app(api_settings(release_store, max_facet_pairs=5),
+                                   release_store))
+    try:
+        job = submit(live.url, "UniProtKB_AC-ID", "UniProtKB", release.accessions()[:20])
+        clause = "reviewed:false"
+        page = httpx.get(f"{live.url}/id-mapping/{job}", params={"facet": clause, "size": "500"},
+                         timeout=30)
+        assert page.status_code == 200
+        assert 'id="facets-note"' in page.text and "at most 5 results" in page.text
+        assert 'class="facet"' not in page.text
+        keys = re.findall(r'<tr data-key="([^"]+)"', page.text)
+        assert keys == api_rows(live.url, "uniprotkb", job, query=clause)
+        assert f'data-clause="{clause}"' in page.text
+    finally:
+        live.stop()
+
+
 # ---------------------------------------------------------------------------------------------
 # Sorting and entry links
 

@@ -302,15 +302,19 @@ def sidebar(ctx: ApiContext, store: Store, job: Job, dataset: Dataset | None,
     elif cap and job.result_count > cap:
         note = f"Facets are counted for jobs of at most {cap:,} results."
     else:
-        groups = facet_groups(store, job, dataset, selection, state)
-        return {"facets": groups, "facets_note": "", "chosen": chosen_labels(groups, selection,
-                                                                           state)}
+        try:
+            groups = facet_groups(store, job, dataset, selection, state)
+        except InvalidRequest as exc:  # a release loaded without what a facet counts
+            note = " ".join(exc.messages)
+        else:
+            return {"facets": groups, "facets_note": "",
+                    "chosen": chosen_labels(groups, selection, state)}
     return {"facets": [], "facets_note": note,
             "chosen": chosen_labels([], selection, state)}
 
 
 def async_download(ctx: ApiContext, kind: str, total: int, constrained: bool
-                    ) -> dict[str, Any]:
+                   ) -> dict[str, Any]:
     """Whether the page's download goes through the asynchronous download (more results
     than ``async_download_above``, in a format it makes); its formats, or why not."""
     over = ctx.settings.async_download_above
