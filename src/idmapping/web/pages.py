@@ -2,9 +2,10 @@
 
 Pages are rendered on the server from Jinja templates (``web/templates``), with a little plain
 JavaScript (``web/static/idmapping.js``) that limits the From/To choices, counts ids, polls a
-running job and keeps the browser's recent jobs. Everything works without JavaScript: the
-form posts to :func:`submit_page`, a running job's page refreshes itself, and every table,
-page size, column choice and download is a plain link or ``GET`` form.
+running job, keeps the browser's recent jobs and has large downloads built by the asynchronous
+download. Everything works without JavaScript: the form posts to :func:`submit_page`, a running
+job's page refreshes itself, and every table, facet, sort, page size, column choice and
+download is a plain link or ``GET`` form (a download is then streamed, whatever its size).
 
 Routes are thin, over the same library as the API: :class:`~idmapping.jobs.service.JobService`
 submits and reads jobs, :mod:`idmapping.results` reads a page of results as a table and sums a
