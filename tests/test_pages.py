@@ -251,8 +251,10 @@ def test_job_page_summary_and_paged_table(api_url: str, api_release: Any) -> Non
     assert query["cursor"] == [encode_cursor(25)]
     second = httpx.get(f"{api_url}{next_url.group(1).replace('&amp;', '&')}").text
     assert "Showing 26–50" in second and 'rel="prev"' in second
+    entry = api_release.bulk_accession(25)  # linked by UniProtKB's uriLink
     assert (
-        f'<th scope="row">{api_release.bulk_gene_id}</th><td>{api_release.bulk_accession(25)}'
+        f'<th scope="row">{api_release.bulk_gene_id}</th><td><a class="entry" '
+        f'href="https://www.uniprot.org/uniprot/{entry}/entry">{entry}</a>'
         in second
     )
     # page size and columns, as the no-JavaScript forms send them (fields repeated)
@@ -266,10 +268,11 @@ def test_job_page_summary_and_paged_table(api_url: str, api_release: Any) -> Non
         ],
     ).text
     assert "Showing 201–300" in last and 'rel="next"' not in last
-    assert (
-        '<th scope="col">From</th><th scope="col">Entry</th><th scope="col">UniParc</th></tr>'
-        in last
-    )
+    head = last[last.index("<thead>"):last.index("</thead>")]
+    assert [re.sub(r"<[^>]+>", "", cell) for cell in re.findall(
+        r'<th scope="col"[^>]*>.*?</th>', head)] == ["From", "Entry", "UniParc"]
+    assert '<th scope="col" data-sort="accession">' in head  # UniParc's column is no sort
+    assert '<th scope="col">UniParc</th>' in head
     assert '<input type="checkbox" name="fields" value="uniparc_id" checked>' in last
 
 

@@ -137,6 +137,10 @@ class Settings:
         "", "Folder of the files that asynchronous downloads (/idmapping/download/run) build; "
         "they are deleted with their job", shown_default="STORE.downloads beside a SQLite store, "
         "else downloads in the user's data directory")
+    async_download_above: int = _declare(
+        100000, "The job page's downloads of more results than this are built by the "
+        "asynchronous download (/idmapping/download/run), and the page links to the file when "
+        "it is ready; smaller ones are streamed (UniProt's website: 100000)", minimum=0)
     demo: bool = _declare(True, "Load the shipped demo release when the store is empty")
     load_memory_mb: int = _declare(
         2048, "Memory a load may use, in MiB, whatever the release's size: the loader keeps "

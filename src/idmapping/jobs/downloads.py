@@ -17,6 +17,7 @@ download job, which expires with its mapping job.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import time
@@ -208,7 +209,8 @@ class DownloadService:
             name = key + (".gz" if download.compressed else "")
             part.replace(self.folder / name)
         except Exception as exc:
-            part.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # a folder that cannot be written may not list
+                part.unlink(missing_ok=True)
             if isinstance(exc, IdMappingError):
                 message = exc.messages[0]
             else:

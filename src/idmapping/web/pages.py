@@ -2,9 +2,10 @@
 
 Pages are rendered on the server from Jinja templates (``web/templates``), with a little plain
 JavaScript (``web/static/idmapping.js``) that limits the From/To choices, counts ids, polls a
-running job and keeps the browser's recent jobs. Everything works without JavaScript: the
-form posts to :func:`submit_page`, a running job's page refreshes itself, and every table,
-page size, column choice and download is a plain link or ``GET`` form.
+running job, keeps the browser's recent jobs and has large downloads built by the asynchronous
+download. Everything works without JavaScript: the form posts to :func:`submit_page`, a running
+job's page refreshes itself, and every table, facet, sort, page size, column choice and
+download is a plain link or ``GET`` form (a download is then streamed, whatever its size).
 
 Routes are thin, over the same library as the API: :class:`~idmapping.jobs.service.JobService`
 submits and reads jobs, :mod:`idmapping.results` reads a page of results as a table and sums a
@@ -15,8 +16,9 @@ job up, :mod:`idmapping.examples` draws example ids from the release, and the da
 ``GET /``                      the home page, for browsers (``api.root`` answers others)
 ``GET /id-mapping``            the form (``?from=&to=&ids=&example=1`` fill it in)
 ``POST /id-mapping``           submit; 303 to the job page, or the form again with messages
-``GET /id-mapping/{jobId}``    the job: status, summary, results table (``?query=`` constrains
-                               it), downloads
+``GET /id-mapping/{jobId}``    the job: status, summary, facet sidebar, results table
+                               (``?query=``, ``facet=name:value`` constrain it, ``sort=``
+                               orders it: :mod:`idmapping.web.refine`), downloads
 ``GET /id-mapping/{jobId}/unmapped``  the ids that did not map, as a text file
 ``GET /static/{name}``         the page's CSS and JavaScript
 =============================  ==============================================================
@@ -55,7 +57,7 @@ from idmapping.results.options import (
     results_path,
     stream_path,
 )
-from idmapping.results.paging import DEFAULT_SIZE, Page, check_size, decode_cursor, encode_cursor
+from idmapping.results.paging import Page, check_size, decode_cursor, encode_cursor
 from idmapping.results.summary import JobSummary
 from idmapping.results.table import read_table
 from idmapping.settings import Settings
@@ -69,6 +71,15 @@ from idmapping.web.http import (
     pinned_release,
     read_fields,
     submitted_release,
+)
+from idmapping.web.refine import (
+    Header,
+    PageState,
+    Selection,
+    async_download,
+    headers,
+    links,
+    sidebar,
 )
 
 __all__ = [
@@ -386,15 +397,17 @@ def _dataset(job: Job, ctx: ApiContext) -> tuple[str, Dataset | None]:
 
 def api_urls(
     request: Request, job: Job, settings: Settings, fmt: str, compressed: bool, fields: str,
-    query: str = "",
+    query: str = "", sort: str = "",
 ) -> dict[str, str | None]:
     """The absolute stream and paged URLs of a job's results in *fmt*, as the API serves them
     (``paged`` is None where the paged end-point does not offer the format); *query*
-    constrains entry results."""
+    constrains and *sort* orders entry results."""
     entries = results_dataset(job, settings) is not None
     params = {"fields": fields} if entries else {}
     if entries and query:
         params["query"] = query
+    if entries and sort:
+        params["sort"] = sort
     if compressed:
         params["compressed"] = "true"
     params["format"] = fmt
@@ -405,23 +418,6 @@ def api_urls(
         "stream": f"{base}{stream_path(job, settings)}?{query}",
         "paged": f"{base}{results_path(job, settings)}?{query}&size=500" if offered else None,
     }
-
-
-def _page_link(
-    request: Request, job: Job, fields: str, size: int, offset: int | None, query: str = ""
-) -> str | None:
-    """The job page's URL for the results page at *offset* (None: there is no such page)."""
-    if offset is None:
-        return None
-    params = {"fields": fields} if fields else {}
-    if query:
-        params["query"] = query
-    if size != DEFAULT_SIZE:
-        params["size"] = str(size)
-    if offset:
-        params["cursor"] = encode_cursor(offset)
-    url = f"{request.scope.get('root_path', '')}/id-mapping/{job.id}"
-    return f"{url}?{urlencode(params, safe=',')}" if params else url
 
 
 def _job_summary(job: Job, ctx: ApiContext) -> dict[str, Any]:
@@ -472,9 +468,10 @@ def field_choices(dataset: Dataset, catalogue: Catalogue) -> dict[str, list[tupl
 
 
 def _finished(request: Request, ctx: ApiContext, job: Job) -> dict[str, Any]:
-    """What the page of a FINISHED job shows: table, columns, downloads, API URLs.
+    """What the page of a FINISHED job shows: facets, table, columns, downloads, API URLs.
 
-    :raises InvalidRequest: a bad ``size``, ``cursor`` or ``fields`` in the page's URL.
+    :raises InvalidRequest: a bad ``size``, ``cursor``, ``fields``, ``query``, ``facet`` or
+        ``sort`` in the page's URL.
     """
     query = request.query_params
     kind, dataset = _dataset(job, ctx)
@@ -488,41 +485,56 @@ def _finished(request: Request, ctx: ApiContext, job: Job) -> dict[str, Any]:
     )
     fields = ",".join(f.name for f in columns)
     text = (query.get("query") or "").strip() if dataset else ""
-    constraint = read_filter(dataset, text, None, False, False).query if dataset else None
+    selection = Selection.read(kind, query.getlist("facet")) if dataset else Selection(kind)
+    sort = " ".join((query.get("sort") or "").split()) if dataset else ""
+    state = PageState(f"{request.scope.get('root_path', '')}/id-mapping/{job.id}", fields, size,
+                      text, sort, tuple(selection.params()))
+    effective = selection.combined(text)
+    constraint = read_filter(dataset, effective, sort, False, False).query if dataset else None
     warnings: list[dict[str, Any]] = []
     cap = ctx.settings.max_filter
     if constraint is not None and cap and job.result_count > cap:  # as the API: warning 20
         constraint, warnings = None, filter_warning(cap)
-    table = read_table(ctx.jobs.store_of(job), job, dataset, columns,
-                       Page(offset, size, job.result_count), constraint)
+    store = ctx.jobs.store_of(job)
+    table = read_table(store, job, dataset, columns, Page(offset, size, job.result_count),
+                       constraint)
     formats = ENTRY_FORMATS[kind] if kind else PLAIN_STREAM
     fmt = query.get("format") or "tsv"
     fmt = fmt if fmt in formats else "tsv"
     compressed = query.get("compressed") == "true"
+    applied = "" if warnings else effective  # past the cap nothing is filtered
     return {
         "table": table,
         "size": size,
         "fields": fields,
         "query": text,
-        "constrained": constraint is not None,
+        "sort": sort if not warnings else "",
+        "facet_params": state.facets,
+        "applied_query": applied,
+        "constrained": constraint is not None and bool(applied),
         "query_warnings": _problems(warnings),
         "columns": [f.name for f in columns],
+        "headers": headers(kind, table.labels, [f.name for f in columns], state) if dataset
+        else [Header(label) for label in table.labels],
+        **links(ctx, job, kind, [f.name for f in columns]),
+        **sidebar(ctx, store, job, dataset, selection, state, bool(warnings)),
         "xrefs_open": any(f.xref for f in columns),
         "choices": field_choices(dataset, ctx.catalogue) if dataset else None,
-        "prev_url": _page_link(
-            request, job, fields, size, max(offset - size, 0) if offset > 0 and size else None,
-            text,
-        ),
-        "next_url": _page_link(
-            request, job, fields, size, table.page.next_offset if size else None, text
-        ),
+        "clear_query_url": state.url(query=""),
+        "clear_facets_url": state.url(facets=()),
+        "prev_url": state.url(encode_cursor(max(offset - size, 0)) if offset > size else "")
+        if offset > 0 and size else None,
+        "next_url": state.url(encode_cursor(table.page.next_offset))
+        if size and table.page.next_offset is not None else None,
         "formats": [(f, FORMAT_LABELS.get(f, f)) for f in formats],
         "format": fmt,
         "compressed": compressed,
         "stream_action": f"{request.scope.get('root_path', '')}/idmapping"
         + stream_path(job, ctx.settings),
-        "urls": api_urls(request, job, ctx.settings, fmt, compressed, fields, text)
+        "urls": api_urls(request, job, ctx.settings, fmt, compressed, fields, applied,
+                         sort if not warnings else "")
         if query.get("api") else None,
+        **async_download(ctx, kind, table.page.total, constraint is not None),
     }
 
 

@@ -327,6 +327,95 @@
     });
   }
 
+  // -- the asynchronous download ------------------------------------------------------------
+
+  // Large results: the Download button asks the API to build the file
+  // (POST /idmapping/download/run), follows its status and links to the file when it is ready.
+  function setUpAsyncDownload(form) {
+    var formats = form.dataset.asyncFormats.split(",");
+    var base = form.dataset.asyncUrl;
+    var box = document.getElementById("async-download");
+    var status = document.getElementById("async-status");
+    var error = document.getElementById("async-error");
+    var ready = document.getElementById("async-ready");
+    var link = document.getElementById("async-link");
+    var button = document.getElementById("download-button");
+
+    function read(response) {
+      return response.json().then(function (json) { return [response.status, json]; },
+        function () {
+          return [response.status, { messages: ["The server answered " + response.status + "."] }];
+        });
+    }
+
+    function messages(body) {
+      if (body && body.messages) { return body.messages; }
+      if (body && body.errors) { return body.errors.map(function (e) { return e.message; }); }
+      return ["The download failed."];
+    }
+
+    function fail(texts) {
+      status.textContent = "";
+      error.textContent = "The file could not be built: " + texts.join(" ");
+      error.hidden = false;
+      button.disabled = false;
+    }
+
+    function finish(id) {
+      fetch(base + "/details/" + encodeURIComponent(id), { cache: "no-store" })
+        .then(read)
+        .then(function (answer) {
+          if (answer[0] !== 200 || !answer[1].redirectURL) { fail(messages(answer[1])); return; }
+          link.href = answer[1].redirectURL;
+          ready.hidden = false;
+          status.textContent = "The file is ready.";
+          button.disabled = false;
+        })
+        .catch(function () { fail(["The server could not be reached."]); });
+    }
+
+    function poll(id, delay) {
+      fetch(base + "/status/" + encodeURIComponent(id), { cache: "no-store" })
+        .then(read)
+        .then(function (answer) {
+          var body = answer[1];
+          if (body.jobStatus === "FINISHED") { finish(id); return; }
+          if (answer[0] !== 200 || body.jobStatus === "ERROR") { fail(messages(body)); return; }
+          status.textContent = "Building the file (" + body.jobStatus.toLowerCase() + "): " +
+            Number(body.processedEntries || 0).toLocaleString("en") + " of " +
+            Number(body.totalEntries || 0).toLocaleString("en") + " results written…";
+          window.setTimeout(function () { poll(id, Math.min(delay * 1.5, 5000)); }, delay);
+        })
+        .catch(function () { fail(["The server could not be reached."]); });
+    }
+
+    form.addEventListener("submit", function (event) {
+      var chosen = form.querySelector("input[name=format]:checked");
+      if (event.submitter && event.submitter.id !== "download-button") { return; }
+      if (!chosen || formats.indexOf(chosen.value) < 0) { return; }  // streamed, as ever
+      event.preventDefault();
+      var body = new URLSearchParams();
+      body.set("jobId", form.dataset.jobId);
+      body.set("format", chosen.value);
+      var fields = form.querySelector("input[name=fields]");
+      if (fields && fields.value) { body.set("fields", fields.value); }
+      var compressed = form.querySelector("input[name=compressed]");
+      body.set("compressed", compressed && compressed.checked ? "true" : "false");
+      box.hidden = false;
+      error.hidden = true;
+      ready.hidden = true;
+      button.disabled = true;
+      status.textContent = "Asking the server to build the file…";
+      fetch(base + "/run", { method: "POST", body: body })
+        .then(read)
+        .then(function (answer) {
+          if (answer[0] !== 200 || !answer[1].jobId) { fail(messages(answer[1])); return; }
+          poll(answer[1].jobId, 300);
+        })
+        .catch(function () { fail(["The server could not be reached."]); });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var form = document.getElementById("mapping-form");
     if (form) { setUpForm(form); }
@@ -348,6 +437,8 @@
     if (alignJob && (alignJob.dataset.status === "NEW" || alignJob.dataset.status === "RUNNING")) {
       pollJob(alignJob);
     }
+    var download = document.getElementById("download-form");
+    if (download && download.dataset.asyncFormats && window.fetch) { setUpAsyncDownload(download); }
     Array.prototype.forEach.call(document.querySelectorAll("button[data-copy]"), setUpCopy);
   });
 })();
