@@ -64,12 +64,16 @@ class HoldingsPlan:
     :param versioned: those of *types* whose ids carry a version.
     :param any_version: an ID_type in which ``versioned`` inputs are also looked up whatever
         their version (the stored values are listed), or None.
+    :param per_database: probe the key index once per database, as for a release loaded
+        without the index by key alone (:data:`~idmapping.store.schema.ANY_KEY`), even where
+        the release has it: what ``bench/explain.py`` compares it with.
     """
 
     inputs: Sequence[tuple[int, str, str, str | None]]
     types: tuple[str, ...]
     versioned: frozenset[str] = frozenset()
     any_version: str | None = None
+    per_database: bool = False
 
 
 HoldingRow = tuple[int, str, str, int | None, int, int]

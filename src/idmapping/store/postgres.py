@@ -58,7 +58,7 @@ from idmapping.store.postgres_driver import (
     translating,
 )
 from idmapping.store.postgres_writer import PostgresReleaseWriter
-from idmapping.store.schema import DOCUMENT_COLUMNS, DOCUMENT_TABLES, POSTGRES_INPUT
+from idmapping.store.schema import ANY_KEY, DOCUMENT_COLUMNS, DOCUMENT_TABLES, POSTGRES_INPUT
 from idmapping.store.schema import POSTGRES_MAIN as MAIN
 from idmapping.store.schema import POSTGRES_MAIN_TABLES as MAIN_SCHEMA
 from idmapping.store.schema import POSTGRES_RELEASE_PREFIX as RELEASE_PREFIX
@@ -117,6 +117,7 @@ class PostgresStore(SqlStore):
                                                _returned, _usable)
         self._connections: list[Connection] = []
         self._codes: dict[int, dict[str, int]] = {}
+        self._any_key: dict[int, bool] = {}
         self._doc_counts: dict[int, dict[str, int]] = {}
         # per reader: whether its input table exists, and which lookup owns its transaction
         self._with_input: weakref.WeakSet[Connection] = weakref.WeakSet()
@@ -191,6 +192,16 @@ class PostgresStore(SqlStore):
             query = sql.SQL("SELECT name, code FROM {}.dbs").format(release_schema(release.id))
             codes = self._codes[release.id] = dict(conn.execute(query).fetchall())
         return codes
+
+    def _has_any_key(self, conn: Connection, release: Release) -> bool:
+        """Whether *release* has the index :data:`~idmapping.store.schema.ANY_KEY` (one
+        loaded before it has not); kept, as a release never changes."""
+        found = self._any_key.get(release.id)
+        if found is None:
+            found = self._any_key[release.id] = conn.execute(
+                "SELECT 1 FROM pg_indexes WHERE schemaname = %s AND indexname = %s",
+                (f"{RELEASE_PREFIX}{release.id}", ANY_KEY)).fetchone() is not None
+        return found
 
     # -- releases ---------------------------------------------------------------------------
 
@@ -325,7 +336,9 @@ class PostgresStore(SqlStore):
     def holdings(self, plan: HoldingsPlan) -> tuple[str, list[HoldingRow]]:
         with self._readers.lease() as conn:
             release = self._current(conn)
-            query = holdings_sql(plan, self._codes_of(conn, release))
+            query = holdings_sql(plan, self._codes_of(conn, release),
+                                 any_key=not plan.per_database
+                                 and self._has_any_key(conn, release))
             return release.name, list(self._stream(release, plan, query, []))
 
     def _translated_rows(self, rows: Iterator[tuple[int, str, int]]

@@ -390,12 +390,14 @@ def lookup_sql(plan: LookupPlan, codes: dict[str, int],
 
 
 def holdings_sql(plan: HoldingsPlan, codes: dict[str, int],
-                 entry_of: Callable[[str], str] = entry_column) -> str:
+                 entry_of: Callable[[str], str] = entry_column, any_key: bool = False) -> str:
     """The one query answering *plan*: :data:`~idmapping.store.plans.HoldingRow` rows.
 
-    The input is the temporary table ``input(seq, key, kind, version)``. Every input is probed
-    in the key index once per database (``db IN (...)``: the index leads with the database),
-    which is one set query whatever the number of ids and databases.
+    The input is the temporary table ``input(seq, key, kind, version)``. With *any_key* (the
+    release has the index :data:`~idmapping.store.schema.ANY_KEY`), every input is probed in
+    it once, for all databases at once; without it (a release loaded before it), once per
+    database in the (db, key) index. Either way it is one set query whatever the number of
+    ids.
 
     :param entry_of: how the backend reads an xref's entry (:func:`entry_column` by default).
     """
@@ -403,20 +405,25 @@ def holdings_sql(plan: HoldingsPlan, codes: dict[str, int],
     versioned = sorted(codes[t] for t in plan.versioned if t in codes) or [-1]
     among, among_versioned = ", ".join(map(str, wanted)), ", ".join(map(str, versioned))
     reviewed = "count(DISTINCT CASE WHEN e.reviewed = 1 THEN e.id END)"
+    if any_key:
+        # +x.db: the database is a filter of the rows found, never a way into an index (SQLite
+        # would otherwise probe the (db, key) index once per database again)
+        probes = f"FROM input i CROSS JOIN xrefs x WHERE +x.db IN ({among}) AND "
+    else:
+        # c: the databases as a row source, so that each probe is one (db, key) of the index
+        # (with db IN (...) alone, SQLite built an automatic index over every xref instead)
+        probes = (f"FROM input i CROSS JOIN dbs c CROSS JOIN xrefs x WHERE c.code IN ({among}) "
+                  "AND x.db = c.code AND ")
     parts = [
         # CROSS JOIN: the input stays the outer loop, probing the key index (see lookup_sql)
         "SELECT h.seq, 'xref' AS what, d.name AS detail, h.taxon, h.n, h.r FROM ("
-        f"SELECT i.seq, x.db, e.taxon, count(DISTINCT e.id) AS n, {reviewed} AS r "
-        # c: the databases as a row source, so that each probe is one (db, key) of the index
-        # (with db IN (...) alone, SQLite built an automatic index over every xref instead)
-        "FROM input i CROSS JOIN dbs c CROSS JOIN xrefs x "
-        f"JOIN entries e ON e.id = {entry_of('x')} "
-        f"WHERE i.kind IN ('value', 'plain', 'versioned') AND c.code IN ({among}) "
-        "AND x.db = c.code AND x.key = i.key AND (i.kind = 'value' "
+        f"SELECT p.seq, p.db, e.taxon, count(DISTINCT e.id) AS n, {reviewed} AS r "
+        f"FROM (SELECT i.seq, x.db, {entry_of('x')} AS entry {probes}"
+        "i.kind IN ('value', 'plain', 'versioned') AND x.key = i.key AND (i.kind = 'value' "
         f"OR (i.kind = 'plain' AND x.db NOT IN ({among_versioned})) "
         f"OR (i.kind = 'versioned' AND x.db IN ({among_versioned}) "
-        "AND lower(x.value) = i.version)) "
-        "GROUP BY i.seq, x.db, e.taxon) h JOIN dbs d ON d.code = h.db",
+        "AND lower(x.value) = i.version))) p JOIN entries e ON e.id = p.entry "
+        "GROUP BY p.seq, p.db, e.taxon) h JOIN dbs d ON d.code = h.db",
         f"SELECT i.seq, 'uniprot', '', e.taxon, count(DISTINCT e.id), {reviewed} "
         "FROM input i JOIN entries e ON e.accession = i.key WHERE i.kind = 'accession' "
         "GROUP BY i.seq, e.taxon",

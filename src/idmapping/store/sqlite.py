@@ -39,7 +39,7 @@ from idmapping.model import Release
 from idmapping.store.locks import FairLock
 from idmapping.store.plans import FacetQuery, FilterQuery, HoldingRow, HoldingsPlan, LookupPlan
 from idmapping.store.pool import DEFAULT_READERS, Pool
-from idmapping.store.schema import DOCUMENT_COLUMNS, DOCUMENT_TABLES, SQLITE_MAIN
+from idmapping.store.schema import ANY_KEY, DOCUMENT_COLUMNS, DOCUMENT_TABLES, SQLITE_MAIN
 from idmapping.store.shared import (
     RELEASE_COLUMNS,
     UNWRITABLE,
@@ -351,7 +351,10 @@ class SqliteStore(SqlStore):
     def holdings(self, plan: HoldingsPlan) -> tuple[str, list[HoldingRow]]:
         with self._release_conn() as (conn, release):
             codes = dict(conn.execute("SELECT name, code FROM rel.dbs"))
-            query = holdings_sql(plan, codes, sqlite_entry_column)
+            any_key = not plan.per_database and conn.execute(
+                "SELECT 1 FROM rel.sqlite_master WHERE type = 'index' AND name = ?",
+                (ANY_KEY,)).fetchone() is not None
+            query = holdings_sql(plan, codes, sqlite_entry_column, any_key)
             _fill_input(conn, plan.inputs)
             return release.name, conn.execute(query).fetchall()
 
