@@ -58,7 +58,13 @@ from idmapping.store.postgres_driver import (
     translating,
 )
 from idmapping.store.postgres_writer import PostgresReleaseWriter
-from idmapping.store.schema import ANY_KEY, DOCUMENT_COLUMNS, DOCUMENT_TABLES, POSTGRES_INPUT
+from idmapping.store.schema import (
+    ANY_KEY,
+    DOCUMENT_COLUMNS,
+    DOCUMENT_TABLES,
+    POSTGRES_INPUT,
+    TAXONOMY_TABLES,
+)
 from idmapping.store.schema import POSTGRES_MAIN as MAIN
 from idmapping.store.schema import POSTGRES_MAIN_TABLES as MAIN_SCHEMA
 from idmapping.store.schema import POSTGRES_RELEASE_PREFIX as RELEASE_PREFIX
@@ -118,6 +124,7 @@ class PostgresStore(SqlStore):
         self._connections: list[Connection] = []
         self._codes: dict[int, dict[str, int]] = {}
         self._any_key: dict[int, bool] = {}
+        self._tables: dict[int, frozenset[str]] = {}
         self._doc_counts: dict[int, dict[str, int]] = {}
         # per reader: whether its input table exists, and which lookup owns its transaction
         self._with_input: weakref.WeakSet[Connection] = weakref.WeakSet()
@@ -192,6 +199,27 @@ class PostgresStore(SqlStore):
             query = sql.SQL("SELECT name, code FROM {}.dbs").format(release_schema(release.id))
             codes = self._codes[release.id] = dict(conn.execute(query).fetchall())
         return codes
+
+    def _tables_of(self, conn: Connection, release: Release) -> frozenset[str]:
+        """The taxonomy tables *release* has (:data:`TAXONOMY_TABLES`), taxon_spans only
+        where it holds spans (a taxonomy with a loop has none); kept."""
+        found = self._tables.get(release.id)
+        if found is None:
+            schema = f"{RELEASE_PREFIX}{release.id}"
+            tables = {name for name, in conn.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = %s "
+                "AND tablename = ANY(%s)", (schema, list(TAXONOMY_TABLES))).fetchall()}
+            if "taxon_spans" in tables and not conn.execute(sql.SQL(
+                    "SELECT 1 FROM {}.taxon_spans LIMIT 1").format(
+                        release_schema(release.id))).fetchone():
+                tables.discard("taxon_spans")
+            found = self._tables[release.id] = frozenset(tables)
+        return found
+
+    @translated
+    def _taxonomy_tables(self) -> frozenset[str]:
+        with self._readers.lease() as conn:
+            return self._tables_of(conn, self._current(conn))
 
     def _has_any_key(self, conn: Connection, release: Release) -> bool:
         """Whether *release* has the index :data:`~idmapping.store.schema.ANY_KEY` (one
@@ -326,7 +354,8 @@ class PostgresStore(SqlStore):
         with self._readers.lease() as conn:
             release = self._current(conn)
             query, params = lookup_sql(plan, self._codes_of(conn, release),
-                                       taxonomy=bool(release.stats.get("taxa")))
+                                       taxonomy=bool(release.stats.get("taxa")),
+                                       tables=self._tables_of(conn, release))
         # Like SQLite's, the query runs when the rows are first asked for: a lookup that is
         # never read leaves no transaction open, and holds no connection.
         return release.name, self._translated_rows(

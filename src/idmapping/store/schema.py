@@ -20,6 +20,9 @@ Release tables::
                                          and of deleted accessions (db ``UniProtKB``)
     taxonomy(taxon, parent, rank, name)  NCBI's taxonomy (taxdump nodes.dmp, with the scientific
                                          names of names.dmp); empty without them
+    taxon_spans(taxon, low, high)        each taxon's clade as a range of depth-first numbers
+    taxon_merged(old, new)               merged.dmp: taxa merged into others
+    taxon_deleted(taxon)                 delnodes.dmp: taxa NCBI deleted
 
 The document tables' columns are :data:`DOCUMENT_COLUMNS`; their rows are made from an entry's
 JSON by :mod:`idmapping.uniprot.summary`.
@@ -32,7 +35,8 @@ ids encode the entry, :data:`ENTRY_SHIFT`), and PostgreSQL's main schema and rel
 from __future__ import annotations
 
 __all__ = ["DOCUMENT_TABLES", "DOCUMENT_COLUMNS", "DOCUMENT_INDEXES", "document_schema",
-           "TAXONOMY_INDEXES", "ANY_KEY", "ANY_KEY_INDEX", "INACTIVE_UNIPROTKB", "ENTRY_SHIFT",
+           "TAXONOMY_INDEXES", "TAXONOMY_TABLES", "ANY_KEY", "ANY_KEY_INDEX",
+           "INACTIVE_UNIPROTKB", "ENTRY_SHIFT",
            "DERIVED", "SQLITE_MAIN",
            "SQLITE_RELEASE", "SQLITE_RELEASE_INDEXES",
            "POSTGRES_MAIN", "POSTGRES_RELEASE_PREFIX", "POSTGRES_MAIN_TABLES",
@@ -88,6 +92,11 @@ ANY_KEY_INDEX = f"CREATE INDEX {ANY_KEY} ON xrefs {{}}"
 and ``explain`` look an id up in every database at once with one probe of it, not one probe
 per database of the (db, key) index (100,000 ids in 97 databases: 10 million probes). A
 release loaded before it has none; those queries then probe per database."""
+
+TAXONOMY_TABLES = ("taxonomy", "taxon_spans", "taxon_merged", "taxon_deleted")
+"""The taxonomy's tables: the taxa (nodes.dmp, names.dmp), their clades as ranges
+(:mod:`idmapping.store.taxonspans`), merged taxa (merged.dmp) and deleted ones (delnodes.dmp).
+A release loaded before the last three came has only the first."""
 
 TAXONOMY_INDEXES = (
     # a taxon's children: the step of the recursive query of a taxon's descendants
@@ -156,6 +165,10 @@ CREATE TABLE uniparc_xrefs (db TEXT NOT NULL, key TEXT NOT NULL, upi TEXT NOT NU
 CREATE TABLE taxonomy (taxon INTEGER PRIMARY KEY, parent INTEGER NOT NULL, rank TEXT,
     name TEXT);
 CREATE TABLE taxon_names (taxon INTEGER NOT NULL, name TEXT NOT NULL);
+CREATE TABLE taxon_spans (taxon INTEGER PRIMARY KEY, low INTEGER NOT NULL,
+    high INTEGER NOT NULL);
+CREATE TABLE taxon_merged (old INTEGER PRIMARY KEY, new INTEGER NOT NULL);
+CREATE TABLE taxon_deleted (taxon INTEGER PRIMARY KEY);
 """ + "".join(document_schema(kind, {"text": "TEXT", "int": "INTEGER", "bytes": "BLOB"},
                               primary=True) + ";\n" for kind in DOCUMENT_COLUMNS)
 """A release file, before its rows."""
@@ -233,6 +246,10 @@ POSTGRES_STAGING = (
     'CREATE UNLOGGED TABLE taxonomy (taxon integer NOT NULL, parent integer NOT NULL, '
     'rank text COLLATE "C", name text COLLATE "C")',
     'CREATE UNLOGGED TABLE taxon_names (taxon integer NOT NULL, name text COLLATE "C" NOT NULL)',
+    "CREATE UNLOGGED TABLE taxon_spans (taxon integer NOT NULL, low integer NOT NULL, "
+    "high integer NOT NULL)",
+    "CREATE UNLOGGED TABLE taxon_merged (old integer NOT NULL, new integer NOT NULL)",
+    "CREATE UNLOGGED TABLE taxon_deleted (taxon integer NOT NULL)",
     *(document_schema(kind, {"text": 'text COLLATE "C"', "int": "bigint", "bytes": "bytea"})
       .replace("CREATE TABLE", "CREATE UNLOGGED TABLE") for kind in DOCUMENT_COLUMNS),
 )
@@ -257,7 +274,7 @@ POSTGRES_FINAL = (
     # logging each row as it is inserted (1.5 s against 6 s for 1.7M rows).
     *(f"ALTER TABLE {table} SET LOGGED"
       for table in ("xrefs", "isoform_xrefs", "entries", "secondary", "deleted", "dbs", "meta",
-                    "uniparc_xrefs", "taxonomy",
+                    "uniparc_xrefs", *TAXONOMY_TABLES,
                     *DOCUMENT_TABLES.values())),
 )
 """The final tables, de-duplicated and sorted, from the staging ones."""
@@ -276,6 +293,9 @@ POSTGRES_INDEXES = (
     "ALTER TABLE dbs ADD PRIMARY KEY (code)",
     "ALTER TABLE meta ADD PRIMARY KEY (key)",
     "ALTER TABLE taxonomy ADD PRIMARY KEY (taxon)",
+    "ALTER TABLE taxon_spans ADD PRIMARY KEY (taxon)",
+    "ALTER TABLE taxon_merged ADD PRIMARY KEY (old)",
+    "ALTER TABLE taxon_deleted ADD PRIMARY KEY (taxon)",
     *TAXONOMY_INDEXES,
     *DOCUMENT_INDEXES,
 )

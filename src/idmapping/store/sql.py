@@ -22,8 +22,9 @@ __all__ = ["SAMPLE_SCAN", "OLD_RELEASE", "OLD_QUERY", "OLD_FACETS", "FACET_COLUM
            "filter_sql", "filter_params", "facet_sql",
            "same_entry", "entry_column", "entry_range", "sqlite_same_entry",
            "sqlite_entry_column", "derived_gene_name_sql", "subset_sql", "lookup_sql",
-           "holdings_sql", "TAXONOMY_FINISH", "taxa_named_sql", "lineages_sql",
-           "DESCENDANTS", "ENTRY_STAGING", "ENTRIES_FROM_STAGING", "FIND_ENTRIES_INDEX"]
+           "holdings_sql", "TAXONOMY_FINISH", "taxa_named_sql", "lineages_sql", "merged_sql",
+           "TAXON_FATE_SQL", "DESCENDANTS", "ASKED_TAXON", "IN_CLADE", "ENTRY_STAGING",
+           "ENTRIES_FROM_STAGING", "FIND_ENTRIES_INDEX"]
 
 
 SAMPLE_SCAN = 10_000
@@ -266,12 +267,29 @@ FIND_ENTRIES_INDEX = "CREATE INDEX entry_numbers_accession ON entry_numbers (acc
 
 
 DESCENDANTS = (
-    "WITH RECURSIVE wanted(taxon) AS (SELECT CAST(? AS integer) UNION "
+    "WITH RECURSIVE wanted(taxon) AS (SELECT {asked} UNION "
     "SELECT t.taxon FROM taxonomy t JOIN wanted w ON t.parent = w.taxon "
     "WHERE t.taxon <> t.parent) ")
 """The taxa a ``taxId`` stands for: the taxon and its descendants, walked down the taxonomy's
 parent index one level at a time, once per query (UNION: a loop in the tree ends the walk; the
-root is its own parent). Takes the taxon."""
+root is its own parent). ``{asked}`` is the taxon (:data:`ASKED_TAXON`).
+
+This reads the whole clade (500,000 taxa for Bacteria): releases with clade spans
+(:mod:`idmapping.store.taxonspans`) are read with :data:`IN_CLADE` instead, the same taxa; this
+walk is for releases loaded before them, and for a taxonomy with a loop."""
+
+ASKED_TAXON = ("COALESCE((SELECT m.new FROM taxon_merged m WHERE m.old = ?), "
+               "CAST(? AS integer))")
+"""The taxon a ``taxId`` asks for: the taxon it was merged into (merged.dmp), else itself.
+Takes the taxon twice (a release loaded before merged taxa were read: ``CAST(? AS integer)``,
+once)."""
+
+IN_CLADE = (
+    " AND (e.taxon = (SELECT taxon FROM asked) OR EXISTS (SELECT 1 FROM taxon_spans c "
+    "JOIN taxon_spans w ON c.low BETWEEN w.low AND w.high "
+    "WHERE c.taxon = e.taxon AND w.taxon = (SELECT taxon FROM asked)))")
+"""That entry ``e``'s taxon is the taxon ``asked`` or below it: two lookups by key in the
+clade spans, whatever the size of the clade."""
 
 TAXONOMY_FINISH = (
     # nodes.dmp and names.dmp may come in either order: the names join the nodes at the end
@@ -303,15 +321,34 @@ def lineages_sql(rel: str, count: int) -> str:
             "WHERE t.parent <> t.taxon) SELECT taxon, ancestor FROM up")
 
 
+def merged_sql(rel: str, count: int) -> str:
+    """``(old, new)`` rows of merged.dmp for *count* given old taxa."""
+    marks = ", ".join("?" for _ in range(count))
+    return f"SELECT old, new FROM {rel}taxon_merged WHERE old IN ({marks})"
+
+
+TAXON_FATE_SQL = (
+    "SELECT 1 FROM {rel}taxonomy WHERE taxon = ?",
+    "SELECT new FROM {rel}taxon_merged WHERE old = ?",
+    "SELECT 1 FROM {rel}taxon_deleted WHERE taxon = ?",
+)
+"""Whether a taxon is one of the taxonomy's, merged into another (which), or deleted."""
+
+
 def lookup_sql(plan: LookupPlan, codes: dict[str, int],
                entry_rows: Callable[[str, str, int], str] = same_entry,
-               entry_of: Callable[[str], str] = entry_column, taxonomy: bool = False
-               ) -> tuple[str, list[Any]]:
+               entry_of: Callable[[str], str] = entry_column, taxonomy: bool = False,
+               tables: frozenset[str] = frozenset()) -> tuple[str, list[Any]]:
     """The one query answering *plan*: ``(seq, to, obsolete)`` rows ordered for output.
 
     The input is the temporary table ``input(seq, key, kind, version)``. With *taxonomy* (the
     release holds one) and ``plan.descendants``, the taxon's descendants pass too
-    (:data:`DESCENDANTS`); otherwise the taxon alone.
+    (:data:`IN_CLADE` where the release has ``taxon_spans``, else :data:`DESCENDANTS`);
+    otherwise the taxon alone. A taxon merged into another stands for the other, where the
+    release has ``taxon_merged``.
+
+    :param tables: the release's taxonomy tables (of :data:`~idmapping.store.schema.
+        TAXONOMY_TABLES`; a release loaded before some came lacks them).
 
     :param entry_rows: how a backend finds an entry's xrefs (:func:`same_entry` by default).
     :param entry_of: how it reads an xref's entry (:func:`entry_column` by default).
@@ -344,13 +381,18 @@ def lookup_sql(plan: LookupPlan, codes: dict[str, int],
                 "AND (i.version IS NULL OR lower(x.value) = i.version)"
             )
     taxon, head = "", ""
-    if plan.taxon is not None and plan.descendants and taxonomy:
-        head = DESCENDANTS
-        taxon = " AND e.taxon IN (SELECT taxon FROM wanted)"
-        params.append(plan.taxon)
-    elif plan.taxon is not None:
-        taxon = " AND e.taxon = ?"
-        params.append(plan.taxon)
+    if plan.taxon is not None:
+        asked = ASKED_TAXON if "taxon_merged" in tables else "CAST(? AS integer)"
+        params += [plan.taxon] * asked.count("?")
+        if plan.descendants and taxonomy and "taxon_spans" in tables and not plan.walk:
+            head = f"WITH asked(taxon) AS (SELECT {asked}) "
+            taxon = IN_CLADE
+        elif plan.descendants and taxonomy:
+            head = DESCENDANTS.replace("{asked}", asked)
+            taxon = " AND e.taxon IN (SELECT taxon FROM wanted)"
+        else:
+            head = f"WITH asked(taxon) AS (SELECT {asked}) "
+            taxon = " AND e.taxon = (SELECT taxon FROM asked)"
     if plan.target in ("uniprotkb", "swissprot"):
         reviewed = " AND e.reviewed = 1" if plan.target == "swissprot" else ""
         union = ""
