@@ -68,7 +68,10 @@ class IdHoldings:
     versions: list[str] = field(default_factory=list)
 
     def holding(self, database: str) -> Holding | None:
-        return next((h for h in self.databases if h.database == database), None)
+        for h in self.databases:  # most ids are held in no database or one
+            if h.database == database:
+                return h
+        return None
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ ids encode the entry, :data:`ENTRY_SHIFT`), and PostgreSQL's main schema and rel
 from __future__ import annotations
 
 __all__ = ["DOCUMENT_TABLES", "DOCUMENT_COLUMNS", "DOCUMENT_INDEXES", "document_schema",
-           "TAXONOMY_INDEXES", "TAXONOMY_TABLES", "ANY_KEY", "ANY_KEY_INDEX",
+           "TAXONOMY_INDEXES", "TAXONOMY_TABLES", "ANY_KEY", "ANY_KEY_INDEX", "RELEASE_PARTS",
            "INACTIVE_UNIPROTKB", "ENTRY_SHIFT",
            "DERIVED", "SQLITE_MAIN",
            "SQLITE_RELEASE", "SQLITE_RELEASE_INDEXES",
@@ -97,6 +97,10 @@ TAXONOMY_TABLES = ("taxonomy", "taxon_spans", "taxon_merged", "taxon_deleted")
 """The taxonomy's tables: the taxa (nodes.dmp, names.dmp), their clades as ranges
 (:mod:`idmapping.store.taxonspans`), merged taxa (merged.dmp) and deleted ones (delnodes.dmp).
 A release loaded before the last three came has only the first."""
+
+RELEASE_PARTS = (*TAXONOMY_TABLES, ANY_KEY)
+"""Tables and indexes that a release loaded by an earlier version may lack: a store looks up
+which of them a release has, and reads it accordingly."""
 
 TAXONOMY_INDEXES = (
     # a taxon's children: the step of the recursive query of a taxon's descendants

@@ -178,7 +178,7 @@ class SqlStore(Store):
         if not found or not self.has_taxonomy():
             return found
         merged: dict[int, int] = {}
-        if "taxon_merged" in self._taxonomy_tables():
+        if "taxon_merged" in self._release_parts():
             merged = {int(o): int(n) for o, n in self._chunked(merged_sql, list(found))}
         given = list(found.keys() | merged.values())
         lineages: dict[int, set[int]] = {t: {t} for t in given}
@@ -203,7 +203,7 @@ class SqlStore(Store):
         rows = self._release_rows(TAXON_FATE_SQL[0], (taxon,))
         if rows:
             return None
-        tables = self._taxonomy_tables()
+        tables = self._release_parts()
         for (table, fate), sql in zip((("taxon_merged", "merged"), ("taxon_deleted", "deleted")),
                                       TAXON_FATE_SQL[1:], strict=True):
             if table in tables and (rows := self._release_rows(sql, (taxon,))):
@@ -211,8 +211,8 @@ class SqlStore(Store):
         return "unknown", None
 
     @abc.abstractmethod
-    def _taxonomy_tables(self) -> frozenset[str]:
-        """The taxonomy tables (:data:`~idmapping.store.schema.TAXONOMY_TABLES`) the current
+    def _release_parts(self) -> frozenset[str]:
+        """The tables and indexes of :data:`~idmapping.store.schema.RELEASE_PARTS` the current
         release has: one loaded before some of them came lacks them."""
 
     def entry_facts(self, accessions: Sequence[str]) -> dict[str, EntryFacts]:

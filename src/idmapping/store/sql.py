@@ -23,7 +23,7 @@ __all__ = ["SAMPLE_SCAN", "OLD_RELEASE", "OLD_QUERY", "OLD_FACETS", "FACET_COLUM
            "same_entry", "entry_column", "entry_range", "sqlite_same_entry",
            "sqlite_entry_column", "derived_gene_name_sql", "subset_sql", "lookup_sql",
            "holdings_sql", "TAXONOMY_FINISH", "taxa_named_sql", "lineages_sql", "merged_sql",
-           "TAXON_FATE_SQL", "DESCENDANTS", "ASKED_TAXON", "IN_CLADE", "ENTRY_STAGING",
+           "TAXON_FATE_SQL", "DESCENDANTS", "ASKED_TAXON", "CLADE", "IN_CLADE", "ENTRY_STAGING",
            "ENTRIES_FROM_STAGING", "FIND_ENTRIES_INDEX"]
 
 
@@ -284,12 +284,17 @@ ASKED_TAXON = ("COALESCE((SELECT m.new FROM taxon_merged m WHERE m.old = ?), "
 Takes the taxon twice (a release loaded before merged taxa were read: ``CAST(? AS integer)``,
 once)."""
 
+CLADE = (", clade(low, high) AS (SELECT w.low, w.high FROM taxon_spans w "
+         "WHERE w.taxon = (SELECT taxon FROM asked)) ")
+"""The range of the clade of the taxon ``asked`` (after its ``WITH``): none for a taxon the
+taxonomy does not hold."""
+
 IN_CLADE = (
-    " AND (e.taxon = (SELECT taxon FROM asked) OR EXISTS (SELECT 1 FROM taxon_spans c "
-    "JOIN taxon_spans w ON c.low BETWEEN w.low AND w.high "
-    "WHERE c.taxon = e.taxon AND w.taxon = (SELECT taxon FROM asked)))")
-"""That entry ``e``'s taxon is the taxon ``asked`` or below it: two lookups by key in the
-clade spans, whatever the size of the clade."""
+    " AND (e.taxon = (SELECT taxon FROM asked) OR (SELECT c.low FROM taxon_spans c "
+    "WHERE c.taxon = e.taxon) BETWEEN (SELECT low FROM clade) AND (SELECT high FROM clade))")
+"""That entry ``e``'s taxon is the taxon ``asked`` or below it (:data:`CLADE`): one lookup by
+key per entry found (a subquery each backend runs per row), whatever the size of the
+clade."""
 
 TAXONOMY_FINISH = (
     # nodes.dmp and names.dmp may come in either order: the names join the nodes at the end
@@ -385,7 +390,7 @@ def lookup_sql(plan: LookupPlan, codes: dict[str, int],
         asked = ASKED_TAXON if "taxon_merged" in tables else "CAST(? AS integer)"
         params += [plan.taxon] * asked.count("?")
         if plan.descendants and taxonomy and "taxon_spans" in tables and not plan.walk:
-            head = f"WITH asked(taxon) AS (SELECT {asked}) "
+            head = f"WITH asked(taxon) AS (SELECT {asked}){CLADE}"
             taxon = IN_CLADE
         elif plan.descendants and taxonomy:
             head = DESCENDANTS.replace("{asked}", asked)

@@ -43,8 +43,8 @@ from idmapping.store.schema import (
     ANY_KEY,
     DOCUMENT_COLUMNS,
     DOCUMENT_TABLES,
+    RELEASE_PARTS,
     SQLITE_MAIN,
-    TAXONOMY_TABLES,
 )
 from idmapping.store.shared import (
     RELEASE_COLUMNS,
@@ -338,7 +338,7 @@ class SqliteStore(SqlStore):
     def lookup(self, plan: LookupPlan) -> tuple[str, Iterator[tuple[int, str, int]]]:
         with self._release_conn() as (conn, release):
             codes = dict(conn.execute("SELECT name, code FROM rel.dbs"))
-            tables = _taxonomy_tables(conn)
+            tables = _release_parts(conn)
         sql, params = lookup_sql(plan, codes, sqlite_same_entry, sqlite_entry_column,
                                  taxonomy=bool(release.stats.get("taxa")), tables=tables)
 
@@ -358,17 +358,15 @@ class SqliteStore(SqlStore):
     def holdings(self, plan: HoldingsPlan) -> tuple[str, list[HoldingRow]]:
         with self._release_conn() as (conn, release):
             codes = dict(conn.execute("SELECT name, code FROM rel.dbs"))
-            any_key = not plan.per_database and conn.execute(
-                "SELECT 1 FROM rel.sqlite_master WHERE type = 'index' AND name = ?",
-                (ANY_KEY,)).fetchone() is not None
+            any_key = not plan.per_database and ANY_KEY in _release_parts(conn)
             query = holdings_sql(plan, codes, sqlite_entry_column, any_key)
             _fill_input(conn, plan.inputs)
             return release.name, conn.execute(query).fetchall()
 
     @translated
-    def _taxonomy_tables(self) -> frozenset[str]:
+    def _release_parts(self) -> frozenset[str]:
         with self._release_conn() as (conn, _):
-            return _taxonomy_tables(conn)
+            return _release_parts(conn)
 
     @translated
     def _release_rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
@@ -556,17 +554,15 @@ def _returned(reader: _Reader) -> None:
     reader.conn.execute("PRAGMA shrink_memory")
 
 
-def _taxonomy_tables(conn: sqlite3.Connection) -> frozenset[str]:
-    """The taxonomy tables the attached release has (:data:`TAXONOMY_TABLES`), taxon_spans
-    only where it holds spans (a taxonomy with a loop has none)."""
-    marks = ", ".join("?" * len(TAXONOMY_TABLES))
-    tables = {name for name, in conn.execute(
-        f"SELECT name FROM rel.sqlite_master WHERE type = 'table' AND name IN ({marks})",
-        TAXONOMY_TABLES)}
-    if "taxon_spans" in tables and not conn.execute(
-            "SELECT 1 FROM rel.taxon_spans LIMIT 1").fetchone():
-        tables.discard("taxon_spans")
-    return frozenset(tables)
+def _release_parts(conn: sqlite3.Connection) -> frozenset[str]:
+    """The tables and indexes of :data:`RELEASE_PARTS` that the attached release has,
+    taxon_spans only where it holds spans (a taxonomy with a loop has none)."""
+    parts = {name for name, in conn.execute(
+        f"SELECT name FROM rel.sqlite_master WHERE name IN "
+        f"({', '.join('?' * len(RELEASE_PARTS))})", RELEASE_PARTS)}
+    if "taxon_spans" in parts and not conn.execute("SELECT 1 FROM rel.taxon_spans").fetchone():
+        parts.discard("taxon_spans")
+    return frozenset(parts)
 
 
 def _fill_input(conn: sqlite3.Connection, inputs: Sequence[tuple[int, str, str, str | None]]
