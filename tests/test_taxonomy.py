@@ -317,6 +317,26 @@ def test_a_merged_taxon_maps_as_the_one_it_was_merged_into(taxonomy_store: Store
     assert {into_sister, 27291, 4930, 1} <= lineage
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_release_added_to_keeps_its_merged_and_deleted_taxa(backend: str, tmp_path: Path,
+                                                              foreign: ReleaseFacts) -> None:
+    accessions = foreign.accessions()[:5]
+    into_species = next(old for old, new in MERGED if new == _ancestors(_strain(foreign))[0])
+    # an id more for an entry of the release: a file of the release's own rows
+    extra = tmp_path / "extra.dat"
+    extra.write_text(f"{accessions[0]}\tGeneID\t987654321\n")
+    with fresh_store(backend, tmp_path) as store:
+        load_release([*foreign.files, *write_taxdump(tmp_path / "taxdump")], store)
+        load_release([extra], store, add=True)
+        assert store.taxon_fate(into_species) == ("merged", _ancestors(_strain(foreign))[0])
+        assert store.taxon_fate(DELETED[0]) == ("deleted", None)
+        assert _mapped(store, accessions, str(into_species)) == set(accessions)
+        walking = cast(Store, Walking(store))
+        for taxon in (1, _strain(foreign), 27291, into_species):
+            assert _mapped(store, accessions, str(taxon)) == _mapped(walking, accessions,
+                                                                      str(taxon))
+
+
 def test_explanations_say_a_taxon_was_merged_or_deleted(taxonomy_store: Store,
                                                         foreign: ReleaseFacts) -> None:
     accession = foreign.accessions()[0]
