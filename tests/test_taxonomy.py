@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import gzip
 import random
+import sqlite3
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,12 +25,13 @@ import httpx
 import pytest
 
 from conftest import api_settings, start_server
+from idmapping.detect import detect_ids
 from idmapping.errors import ReleaseFileError
 from idmapping.explain import DESCENDANTS_OFF, NO_TAXONOMY, explain_ids
 from idmapping.loader import load_release, sniff
 from idmapping.mapping import map_ids
 from idmapping.model import MappingRequest
-from idmapping.store import Store
+from idmapping.store import Store, open_store
 from idmapping.store.plans import LookupPlan
 from idmapping.store.taxonspans import clade_spans
 from idmapping.web import create_app
@@ -335,6 +337,46 @@ def test_a_release_added_to_keeps_its_merged_and_deleted_taxa(backend: str, tmp_
         for taxon in (1, _strain(foreign), 27291, into_species):
             assert _mapped(store, accessions, str(taxon)) == _mapped(walking, accessions,
                                                                       str(taxon))
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_release_loaded_before_the_spans_and_key_index_reads_the_same(
+        backend: str, tmp_path: Path, foreign: ReleaseFacts) -> None:
+    accessions = foreign.accessions()[:10]
+    ids = [*accessions, *[e.name for e in foreign.entries.values() if e.name][:5], "NOPE"]
+    taxa = [t for t, *_ in LINEAGE]
+    # what a release of an earlier version lacks: the index by key alone, the clade spans,
+    # merged and deleted taxa
+    dropped = ["DROP INDEX {}xrefs_any_key",
+               *(f"DROP TABLE {{}}{t}" for t in ("taxon_spans", "taxon_merged",
+                                                   "taxon_deleted"))]
+    with fresh_store(backend, tmp_path) as store:
+        load_release([*foreign.files, *write_taxdump(tmp_path / "taxdump")], store)
+        release = store.current_release()
+        assert release is not None
+        before = ([_mapped(store, accessions, str(t)) for t in taxa],
+                  [h.databases for h in detect_ids(store, ids).ids])
+        if backend == "sqlite":
+            store.close()
+            [path] = [p for p in (tmp_path / "store.releases").iterdir()
+                      if p.suffix == ".sqlite"]
+            conn = sqlite3.connect(path)
+            for statement in dropped:
+                conn.execute(statement.format(""))
+            conn.close()
+            old = open_store(str(tmp_path / "store.sqlite"))
+        else:
+            import psycopg
+
+            with psycopg.connect(store.url, autocommit=True) as pg:
+                for statement in dropped:
+                    pg.execute(statement.format(f"idmapping_r{release.id}."))
+            old = open_store(store.url)
+        with old:
+            assert old.taxon_fate(MERGED[0][0]) == ("unknown", None)
+            after = ([_mapped(old, accessions, str(t)) for t in taxa],
+                     [h.databases for h in detect_ids(old, ids).ids])
+    assert after == before
 
 
 def test_explanations_say_a_taxon_was_merged_or_deleted(taxonomy_store: Store,
