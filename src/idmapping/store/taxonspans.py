@@ -41,6 +41,7 @@ def clade_spans(nodes: Iterable[tuple[int, int]], merged: Iterable[tuple[int, in
     :returns: None where some taxa have no root above them (a loop), which spans cannot
         represent.
     """
+    merged = list(merged)
     children: dict[int, list[int]] = {}
     listed: set[int] = set()
     for taxon, parent in nodes:
@@ -51,26 +52,33 @@ def clade_spans(nodes: Iterable[tuple[int, int]], merged: Iterable[tuple[int, in
             children[taxon] = []
     # roots: the taxa that are their own parent, and parents nodes.dmp does not list
     roots = sorted(children.keys() - listed)
-    # depth-first order; a taxon's last descendant is that of its last child, or itself
-    order: list[int] = []
+    total = len(listed) + len(roots)
+    # an old id that is a taxon too (never in NCBI's files) keeps its own span
+    merged = [(old, new) for old, new in merged if old not in listed and old not in children]
+    del listed  # a taxon of NCBI's 2.7 million is some 100 bytes in each of these
+    wanted = {new for _, new in merged}
+    at: dict[int, int] = {}
+    spans: list[tuple[int, int, int]] = []
+    number = 0
     for root in roots:
-        stack = [root]
+        # depth first: (taxon, -1) on the way down; (taxon, its number) once its clade is
+        # numbered, when the last number given is its last descendant's
+        stack: list[tuple[int, int]] = [(root, -1)]
         while stack:
-            taxon = stack.pop()
-            order.append(taxon)
+            taxon, own = stack.pop()
+            if own >= 0:
+                spans.append((taxon, own, number - 1))
+                continue
+            if taxon in wanted:
+                at[taxon] = number
+            stack.append((taxon, number))
+            number += 1
             kids = children.get(taxon)
             if kids:
-                stack.extend(reversed(kids))
-    if len(order) < len(children.keys() | listed):
+                stack.extend((kid, -1) for kid in reversed(kids))
+    if number < total:
         return None
-    first = {taxon: number for number, taxon in enumerate(order)}
-    last: dict[int, int] = {}
-    for taxon in reversed(order):
-        kids = children.get(taxon)
-        last[taxon] = last[kids[-1]] if kids else first[taxon]
-    spans = [(taxon, first[taxon], last[taxon]) for taxon in order]
     for old, new in merged:
-        at = first.get(new)
-        if at is not None and old not in first:
-            spans.append((old, at, at))
+        if new in at:
+            spans.append((old, at[new], at[new]))
     return spans
