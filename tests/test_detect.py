@@ -4,6 +4,9 @@ from the release under test."""
 
 from __future__ import annotations
 
+import dataclasses
+from typing import cast
+
 import httpx
 import orjson
 import pytest
@@ -11,9 +14,10 @@ from click.testing import CliRunner
 
 from idmapping.catalogue import AC_ID, Catalogue, Database
 from idmapping.cli.commands import cli
-from idmapping.detect import detect_ids, request_ids
+from idmapping.detect import detect_ids, find_holdings, request_ids
 from idmapping.errors import InvalidInput, InvalidRequest
 from idmapping.store import Store
+from idmapping.store.plans import HoldingsPlan
 from releases import ReleaseFacts
 
 CATALOGUE = Catalogue.default()
@@ -111,6 +115,31 @@ def test_a_versioned_id_is_held_with_its_version_only(release: ReleaseFacts,
     assert found[text].holding(database.name) is not None
     assert found[base].holding(database.name) is not None
     assert found[wrong].holding(database.name) is None
+
+
+def test_one_probe_by_key_finds_what_a_probe_per_database_finds(release: ReleaseFacts,
+                                                                 release_store: Store) -> None:
+    # the index by key alone (store/schema.py, ANY_KEY) against the (db, key) index probed
+    # once per database, which releases loaded before it are read with: the same rows
+    databases = [db for db in FROM_DATABASES if ids_of(release, db, 1)]
+    ids = [i for db in databases for i in ids_of(release, db, 4)]
+    ids += [i.upper() for i in ids[::3]] + release.accessions()[:5] + [ABSENT]
+    ids += [f"{i}.999" for i in ids[::7]]
+    found = find_holdings(release_store, ids, any_version=CATALOGUE.database("RefSeq_Protein"))
+    plan = HoldingsPlan(inputs=[(0, "x", "value", None)], types=tuple(CATALOGUE.by_dat_type()))
+    assert release_store.holdings(plan)[0] == found[0]
+
+    class PerDatabase:  # the same store, asked to probe per database
+        def __getattr__(self, name: str) -> object:
+            return getattr(release_store, name)
+
+        def holdings(self, plan: HoldingsPlan) -> object:
+            return release_store.holdings(dataclasses.replace(plan, per_database=True))
+
+    slow = find_holdings(cast(Store, PerDatabase()), ids,
+                         any_version=CATALOGUE.database("RefSeq_Protein"))
+    assert slow == found
+    assert sum(len(h.databases) for h in found[1]) >= len(databases)
 
 
 def test_request_ids_checks_as_run_does() -> None:

@@ -1,7 +1,9 @@
-"""NCBI's taxonomy in a release (issue 17, item 4): taxdump's nodes.dmp and names.dmp are
-sniffed and loaded with the foreign (yeast) release, and ``taxId`` then stands for a taxon and
-every taxon below it, on both stores; without a taxonomy, or with the setting off, for that
-taxon exactly, as the explanations say.
+"""NCBI's taxonomy in a release (issue 17, item 4): taxdump's nodes.dmp, names.dmp,
+merged.dmp and delnodes.dmp are sniffed and loaded with the foreign (yeast) release, and
+``taxId`` then stands for a taxon and every taxon below it (a merged taxon for the one it was
+merged into), on both stores; without a taxonomy, or with the setting off, for that taxon
+exactly, as the explanations say. Clade spans computed at load give the same taxa as the walk
+down the tree.
 
 The taxdump is written here, shaped as NCBI's files are (``\\t|\\t`` between fields, ``\\t|``
 at the end of a line, thirteen fields in nodes.dmp, several name classes in names.dmp), with
@@ -10,22 +12,28 @@ the lineage of the taxon that the foreign release's NCBI_TaxID rows give its ent
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
+import random
+import sqlite3
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import httpx
 import pytest
 
 from conftest import api_settings, start_server
+from idmapping.detect import detect_ids
 from idmapping.errors import ReleaseFileError
 from idmapping.explain import DESCENDANTS_OFF, NO_TAXONOMY, explain_ids
 from idmapping.loader import load_release, sniff
 from idmapping.mapping import map_ids
 from idmapping.model import MappingRequest
-from idmapping.store import Store
+from idmapping.store import Store, open_store
+from idmapping.store.plans import LookupPlan
+from idmapping.store.taxonspans import clade_spans
 from idmapping.web import create_app
 from releases import ReleaseFacts, submit
 from stores import BACKENDS, fresh_store
@@ -55,6 +63,11 @@ LINEAGE = [
 ]
 
 
+# merged.dmp: (old taxon, the taxon it was merged into); delnodes.dmp: deleted taxa
+MERGED = [(1000001, 4932), (1000002, 27291)]
+DELETED = [1000003]
+
+
 def nodes_dmp() -> str:
     return "".join(f"{t}\t|\t{p}\t|\t{r}\t|\t\t|\t4\t|\t1\t|\t1\t|\t1\t|\t3\t|\t1\t|\t0\t|\t0"
                    f"\t|\t\t|\n" for t, p, r, _, _ in LINEAGE)
@@ -72,7 +85,10 @@ def names_dmp() -> str:
 def write_taxdump(directory: Path, compressed: bool = False) -> list[Path]:
     directory.mkdir(parents=True, exist_ok=True)
     files = []
-    for name, text in (("nodes.dmp", nodes_dmp()), ("names.dmp", names_dmp())):
+    merged = "".join(f"{old}\t|\t{new}\t|\n" for old, new in MERGED)
+    deleted = "".join(f"{taxon}\t|\n" for taxon in DELETED)
+    for name, text in (("nodes.dmp", nodes_dmp()), ("names.dmp", names_dmp()),
+                       ("merged.dmp", merged), ("delnodes.dmp", deleted)):
         if compressed:
             path = directory / f"{name}.gz"
             path.write_bytes(gzip.compress(text.encode()))
@@ -94,9 +110,9 @@ def taxonomy_store(request: pytest.FixtureRequest, tmp_path_factory: pytest.Temp
     """The foreign release with the taxdump, names.dmp before nodes.dmp (either order
     loads)."""
     directory = tmp_path_factory.mktemp("taxonomy")
-    nodes, names = write_taxdump(directory / "taxdump")
+    nodes, names, merged, deleted = write_taxdump(directory / "taxdump")
     with fresh_store(str(request.param), directory) as store:
-        load_release([names, *foreign.files, nodes], store)
+        load_release([names, merged, *foreign.files, deleted, nodes], store)
         yield store
 
 
@@ -138,18 +154,19 @@ def _mapped(store: Store, accessions: list[str], tax_id: str, descendants: bool 
 
 @pytest.mark.parametrize("compressed", [False, True])
 def test_taxdump_files_are_sniffed_by_content(tmp_path: Path, compressed: bool) -> None:
-    nodes, names = write_taxdump(tmp_path, compressed)
+    files = write_taxdump(tmp_path, compressed)
     # the names say nothing: content alone tells them apart
-    hidden = [nodes.rename(tmp_path / "a.bin"), names.rename(tmp_path / "b.bin")]
+    hidden = [p.rename(tmp_path / f"{n}.bin") for n, p in enumerate(files)]
     found = [sniff(p) for p in hidden]
-    assert [f.format for f in found] == ["taxonomy_nodes", "taxonomy_names"]
+    assert [f.format for f in found] == ["taxonomy_nodes", "taxonomy_names",
+                                         "taxonomy_merged", "taxonomy_deleted"]
     assert all(f.compressed is compressed for f in found)
 
 
 @pytest.mark.parametrize("which", ["nodes.dmp", "names.dmp"])
 def test_malformed_taxdump_line_names_file_and_line(tmp_path: Path, which: str,
                                                      foreign: ReleaseFacts) -> None:
-    nodes, names = write_taxdump(tmp_path / "dump")
+    nodes, names, _, _ = write_taxdump(tmp_path / "dump")
     path = nodes if which == "nodes.dmp" else names
     lines = path.read_text().splitlines(keepends=True)
     lines[3] = lines[3].replace("\t|\n", "\n")  # the line's closing '\t|' is missing
@@ -218,6 +235,167 @@ def test_setting_off_taxid_is_exact(taxonomy_store: Store, foreign: ReleaseFacts
         finally:
             live.stop()
         assert {r["to"] for r in body.get("results", [])} == (set(asked) if on else set())
+
+
+class Walking:
+    """The store, its lookups walking down the taxonomy as for a release without clade
+    spans."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def lookup(self, plan: LookupPlan) -> object:
+        return self.store.lookup(dataclasses.replace(plan, walk=True))
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.store, name)
+
+
+def test_clade_spans_find_what_the_walk_finds(taxonomy_store: Store,
+                                              foreign: ReleaseFacts) -> None:
+    accessions = foreign.accessions()[:25]
+    walking = cast(Store, Walking(taxonomy_store))
+    asked = [t for t, *_ in LINEAGE] + [old for old, _ in MERGED] + DELETED + [999999999]
+    for taxon in asked:
+        spans = _mapped(taxonomy_store, accessions, str(taxon))
+        assert spans == _mapped(walking, accessions, str(taxon)), taxon
+
+
+def _walk(children: dict[int, list[int]], taxon: int) -> set[int]:
+    """The taxa below *taxon* and itself, as the recursive query walks down (a loop ends)."""
+    found, todo = {taxon}, [taxon]
+    while todo:
+        for kid in children.get(todo.pop(), []):
+            if kid not in found:
+                found.add(kid)
+                todo.append(kid)
+    return found
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_clade_spans_of_a_generated_tree_are_its_clades(seed: int) -> None:
+    rng = random.Random(seed)
+    # a root, taxa under earlier ones, and some whose parent nodes.dmp does not list
+    nodes = [(1, 1)] + [(t, rng.choice([rng.randrange(1, t), 10_000 + rng.randrange(5)]
+                                       if rng.random() < 0.05 else [rng.randrange(1, t)]))
+                        for t in range(2, 3000)]
+    rng.shuffle(nodes)
+    merged = [(20_000 + n, rng.randrange(1, 3000)) for n in range(50)]
+    spans = clade_spans(nodes, merged)
+    assert spans is not None
+    where = {t: (low, high) for t, low, high in spans}
+    children: dict[int, list[int]] = {}
+    for taxon, parent in nodes:
+        if taxon != parent:
+            children.setdefault(parent, []).append(taxon)
+    for taxon in [*rng.sample(range(1, 3000), 200), *range(10_000, 10_005)]:
+        low, high = where[taxon]
+        inside = {t for t, (at, _) in where.items() if low <= at <= high and t < 20_000}
+        assert inside == _walk(children, taxon), taxon
+    for old, new in merged:  # a merged taxon sits where its new one does
+        assert where[old][0] == where[new][0] == where[old][1]
+    # a loop: no spans, the walk is kept
+    assert clade_spans([*nodes, (5000, 5001), (5001, 5000)]) is None
+
+
+# -- merged and deleted taxa -----------------------------------------------------------------
+
+
+def test_a_merged_taxon_maps_as_the_one_it_was_merged_into(taxonomy_store: Store,
+                                                          plain_store: Store,
+                                                          foreign: ReleaseFacts) -> None:
+    accessions = foreign.accessions()[:10]
+    into_species = next(old for old, new in MERGED if new == _ancestors(_strain(foreign))[0])
+    into_sister = next(old for old, new in MERGED if new == 27291)
+    assert _mapped(taxonomy_store, accessions, str(into_species)) == set(accessions)
+    assert _mapped(taxonomy_store, accessions, str(into_sister)) == set()
+    assert _mapped(plain_store, accessions, str(into_species)) == set()
+    assert taxonomy_store.taxon_fate(into_species) == ("merged", _ancestors(_strain(foreign))[0])
+    assert taxonomy_store.taxon_fate(DELETED[0]) == ("deleted", None)
+    assert taxonomy_store.taxon_fate(999999999) == ("unknown", None)
+    assert taxonomy_store.taxon_fate(_strain(foreign)) is None
+    assert plain_store.taxon_fate(into_species) is None
+    lineage = taxonomy_store.taxon_lineages([into_sister])[into_sister]
+    assert {into_sister, 27291, 4930, 1} <= lineage
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_release_added_to_keeps_its_merged_and_deleted_taxa(backend: str, tmp_path: Path,
+                                                              foreign: ReleaseFacts) -> None:
+    accessions = foreign.accessions()[:5]
+    into_species = next(old for old, new in MERGED if new == _ancestors(_strain(foreign))[0])
+    # an id more for an entry of the release: a file of the release's own rows
+    extra = tmp_path / "extra.dat"
+    extra.write_text(f"{accessions[0]}\tGeneID\t987654321\n")
+    with fresh_store(backend, tmp_path) as store:
+        load_release([*foreign.files, *write_taxdump(tmp_path / "taxdump")], store)
+        load_release([extra], store, add=True)
+        assert store.taxon_fate(into_species) == ("merged", _ancestors(_strain(foreign))[0])
+        assert store.taxon_fate(DELETED[0]) == ("deleted", None)
+        assert _mapped(store, accessions, str(into_species)) == set(accessions)
+        walking = cast(Store, Walking(store))
+        for taxon in (1, _strain(foreign), 27291, into_species):
+            assert _mapped(store, accessions, str(taxon)) == _mapped(walking, accessions,
+                                                                      str(taxon))
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_release_loaded_before_the_spans_and_key_index_reads_the_same(
+        backend: str, tmp_path: Path, foreign: ReleaseFacts) -> None:
+    accessions = foreign.accessions()[:10]
+    ids = [*accessions, *[e.name for e in foreign.entries.values() if e.name][:5], "NOPE"]
+    taxa = [t for t, *_ in LINEAGE]
+    # what a release of an earlier version lacks: the index by key alone, the clade spans,
+    # merged and deleted taxa
+    dropped = ["DROP INDEX {}xrefs_any_key",
+               *(f"DROP TABLE {{}}{t}" for t in ("taxon_spans", "taxon_merged",
+                                                   "taxon_deleted"))]
+    with fresh_store(backend, tmp_path) as store:
+        load_release([*foreign.files, *write_taxdump(tmp_path / "taxdump")], store)
+        release = store.current_release()
+        assert release is not None
+        before = ([_mapped(store, accessions, str(t)) for t in taxa],
+                  [h.databases for h in detect_ids(store, ids).ids])
+        if backend == "sqlite":
+            store.close()
+            [path] = [p for p in (tmp_path / "store.releases").iterdir()
+                      if p.suffix == ".sqlite"]
+            conn = sqlite3.connect(path)
+            for statement in dropped:
+                conn.execute(statement.format(""))
+            conn.close()
+            old = open_store(str(tmp_path / "store.sqlite"))
+        else:
+            import psycopg
+
+            with psycopg.connect(store.url, autocommit=True) as pg:
+                for statement in dropped:
+                    pg.execute(statement.format(f"idmapping_r{release.id}."))
+            old = open_store(store.url)
+        with old:
+            assert old.taxon_fate(MERGED[0][0]) == ("unknown", None)
+            after = ([_mapped(old, accessions, str(t)) for t in taxa],
+                     [h.databases for h in detect_ids(old, ids).ids])
+    assert after == before
+
+
+def test_explanations_say_a_taxon_was_merged_or_deleted(taxonomy_store: Store,
+                                                        foreign: ReleaseFacts) -> None:
+    accession = foreign.accessions()[0]
+    into_sister = next(old for old, new in MERGED if new == 27291)
+    merged = _other_taxa(taxonomy_store, accession, str(into_sister))
+    assert merged is not None
+    assert merged["taxon"] == {"asked": into_sister, "fate": "merged", "mergedInto": 27291}
+    assert (f"NCBI merged taxon {into_sister} into 27291 (merged.dmp)"
+            in str(merged["message"]))
+    deleted = _other_taxa(taxonomy_store, accession, str(DELETED[0]))
+    assert deleted is not None and deleted["taxon"] == {"asked": DELETED[0],
+                                                        "fate": "deleted"}
+    assert "(delnodes.dmp)" in str(deleted["message"])
+    unknown = _other_taxa(taxonomy_store, accession, "999999999")
+    assert unknown is not None and unknown["taxon"]["fate"] == "unknown"  # type: ignore[index]
+    into_species = next(old for old, new in MERGED if new == _ancestors(_strain(foreign))[0])
+    assert _other_taxa(taxonomy_store, accession, str(into_species)) is None
 
 
 # -- explanations ----------------------------------------------------------------------------

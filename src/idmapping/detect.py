@@ -68,7 +68,10 @@ class IdHoldings:
     versions: list[str] = field(default_factory=list)
 
     def holding(self, database: str) -> Holding | None:
-        return next((h for h in self.databases if h.database == database), None)
+        for h in self.databases:  # most ids are held in no database or one
+            if h.database == database:
+                return h
+        return None
 
 
 @dataclass(frozen=True)
@@ -162,14 +165,16 @@ def find_holdings(store: Store, ids: Sequence[str], catalogue: Catalogue | None 
     by_type = catalogue.by_dat_type()
     texts = list(dict.fromkeys(ids))
     inputs: list[tuple[int, str, str, str | None]] = []
+    add = inputs.append  # a call per id, however many: kept to the least
     for seq, text in enumerate(texts):
         lowered, stripped = text.lower(), lookup_key(text, True)
         if stripped == lowered:
-            inputs.append((seq, lowered, "value", None))
+            add((seq, lowered, "value", None))
         else:
-            inputs += [(seq, lowered, "plain", None), (seq, stripped, "versioned", lowered)]
+            add((seq, lowered, "plain", None))
+            add((seq, stripped, "versioned", lowered))
         uniprot = parse_uniprot(text)
-        inputs.append((seq, uniprot.key, uniprot.kind, None))
+        add((seq, uniprot.key, uniprot.kind, None))
     plan = HoldingsPlan(
         inputs=inputs, types=tuple(by_type),
         versioned=frozenset(t for t, db in by_type.items() if db.versioned),
@@ -195,10 +200,18 @@ def find_holdings(store: Store, ids: Sequence[str], catalogue: Catalogue | None 
     for (seq, name), (entries, reviewed, taxa) in counts.items():
         found[seq].databases.append(Holding(name, entries, reviewed, tuple(sorted(taxa))))
     for held in found:
-        held.databases.sort(key=lambda h: (-h.entries, h.database))
-        held.secondary_of.sort()
-        held.versions.sort()
+        # most ids are held in one database or none: only the others are sorted
+        if len(held.databases) > 1:
+            held.databases.sort(key=_most_entries)
+        if len(held.secondary_of) > 1:
+            held.secondary_of.sort()
+        if len(held.versions) > 1:
+            held.versions.sort()
     return release, found
+
+
+def _most_entries(holding: Holding) -> tuple[int, str]:
+    return -holding.entries, holding.database
 
 
 def detect_ids(store: Store, ids: Sequence[str], catalogue: Catalogue | None = None

@@ -38,7 +38,8 @@ from idmapping.model import Job, MappingRequest
 from idmapping.store.base import Store
 
 __all__ = ["Reason", "Explanation", "ExplainPage", "explain_ids", "explain_job", "REASONS",
-           "EXPLAIN_COLUMNS", "well_formed"]
+           "EXPLAIN_COLUMNS", "well_formed", "taxon_fate_note", "NO_TAXONOMY",
+           "DESCENDANTS_OFF"]
 
 REASONS = ("no_target", "other_taxa", "other_version", "other_database", "secondary",
            "deleted", "malformed", "unknown")
@@ -115,14 +116,31 @@ DESCENDANTS_OFF = "taxonomy_descendants is off: taxId matches that taxon exactly
 """The note of a taxon miss where the setting keeps ``taxId`` to the taxon itself."""
 
 
+def taxon_fate_note(taxon: int, fate: tuple[str, int | None] | None) -> str:
+    """What a release's taxonomy says of a ``taxId`` that is none of its taxa (empty for one
+    of its taxa): merged into another (merged.dmp), deleted (delnodes.dmp) or unknown."""
+    if fate is None:
+        return ""
+    kind, new = fate
+    if kind == "merged":
+        return f"NCBI merged taxon {taxon} into {new} (merged.dmp): taxId matched {new}"
+    if kind == "deleted":
+        return f"NCBI deleted taxon {taxon} (delnodes.dmp)"
+    return f"taxon {taxon} is not in this release's taxonomy"
+
+
 @dataclass(frozen=True)
 class _TaxonRule:
-    """How the job's ``taxId`` was matched: the taxon, the taxa above each taxon that the ids
-    are held in (empty where taxId matches that taxon exactly) and a note saying why not."""
+    """How the job's ``taxId`` was matched: the taxon asked for (the one it was merged into,
+    where it was), the taxa above each taxon that the ids are held in (empty where taxId
+    matches that taxon exactly), a note saying why not, and what the taxonomy says of the
+    taxon (:func:`taxon_fate_note`)."""
 
     taxon: int | None
     lineages: dict[int, set[int]]
     note: str
+    asked: int | None = None
+    fate: tuple[str, int | None] | None = None
 
     def covers(self, taxa: Sequence[int]) -> bool:
         """Whether an id held in *taxa* passes the taxon: one of them is it, or below it."""
@@ -134,11 +152,13 @@ def _taxon_rule(store: Store, taxon: int | None, held: Sequence[IdHoldings], sou
     if taxon is None:
         return _TaxonRule(None, {}, "")
     if not store.has_taxonomy():
-        return _TaxonRule(taxon, {}, NO_TAXONOMY)
+        return _TaxonRule(taxon, {}, NO_TAXONOMY, taxon)
+    fate = store.taxon_fate(taxon) if taxon >= 0 else None
+    matched = fate[1] if fate is not None and fate[0] == "merged" and fate[1] else taxon
     if not descendants:
-        return _TaxonRule(taxon, {}, DESCENDANTS_OFF)
+        return _TaxonRule(matched, {}, DESCENDANTS_OFF, taxon, fate)
     taxa = sorted({t for h in held if (own := h.holding(source.name)) for t in own.taxa})
-    return _TaxonRule(taxon, store.taxon_lineages(taxa), "")
+    return _TaxonRule(matched, store.taxon_lineages(taxa), "", taxon, fate)
 
 
 def explain_ids(store: Store, request: MappingRequest, ids: Sequence[str],
@@ -189,12 +209,18 @@ def _reasons(held: IdHoldings, source: Database, target: Database, rule: _TaxonR
     if own is not None:
         if rule.taxon is not None and not rule.covers(own.taxa):
             below = "" if rule.note else " or below it"
-            note = f" ({rule.note})" if rule.note else ""
+            notes = [n for n in (taxon_fate_note(rule.asked or rule.taxon, rule.fate),
+                                 rule.note) if n]
+            note = f" ({'; '.join(notes)})" if notes else ""
+            fate = {} if rule.fate is None else {
+                "taxon": {"asked": rule.asked, "fate": rule.fate[0],
+                          **({"mergedInto": rule.fate[1]} if rule.fate[1] else {})}}
             reasons.append(Reason(
                 "other_taxa", f"Held in {_entries(own.entries)} of {source.name}, of taxa "
                 f"{', '.join(map(str, own.taxa)) or 'unknown'} only, not of taxon "
-                f"{rule.taxon}{below}{note}",
-                {"taxa": list(own.taxa), **({"note": rule.note} if rule.note else {})}))
+                f"{rule.asked or rule.taxon}{below}{note}",
+                {"taxa": list(own.taxa), **({"note": rule.note} if rule.note else {}),
+                 **fate}))
         elif target.name == SWISSPROT:
             reasons.append(Reason("no_target", f"Held in {_entries(own.entries)} of "
                                   f"{source.name}, none of them reviewed (Swiss-Prot)",

@@ -85,8 +85,9 @@ def load(store: str | None, files: tuple[str, ...], release_name: str | None,
 
     Reads idmapping.dat, idmapping_selected.tab, sec_ac.txt, delac_sp.txt, delac_tr.txt,
     reldate.txt, the entry files (uniprot_sprot.dat, uniprot_trembl.dat, UniProtKB XML,
-    UniRef and UniParc XML) and the isoform sequences (uniprot_sprot_varsplic.fasta),
-    gzip-compressed or not, recognised by their content. The release being served stays
+    UniRef and UniParc XML), the isoform sequences (uniprot_sprot_varsplic.fasta) and NCBI's
+    taxonomy (taxdump's nodes.dmp, names.dmp, merged.dmp and delnodes.dmp), gzip-compressed
+    or not, recognised by their content. The release being served stays
     untouched until the new one is complete.
 
     With --add, the new release is the current one plus FILES (another organism's

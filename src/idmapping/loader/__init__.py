@@ -24,6 +24,8 @@ from idmapping.loader.readers import (
     read_release_name,
     read_sec_ac,
     read_selected,
+    read_taxonomy_deleted,
+    read_taxonomy_merged,
     read_taxonomy_names,
     read_taxonomy_nodes,
 )
@@ -157,6 +159,10 @@ class _Load:
             self.builder.add_taxonomy(self._tick(read_taxonomy_nodes(text, path)))
         elif file.format == "taxonomy_names":
             self.builder.add_taxon_names(self._tick(read_taxonomy_names(text, path)))
+        elif file.format == "taxonomy_merged":
+            self.builder.add_taxon_merged(self._tick(read_taxonomy_merged(text, path)))
+        elif file.format == "taxonomy_deleted":
+            self.builder.add_taxon_deleted(self._tick(read_taxonomy_deleted(text, path)))
         elif file.format == "reldate":
             self._note_name(file)
         elif file.format == "uniprotkb_flat":
@@ -207,8 +213,8 @@ def load_release(
     :param paths: release files in any order: idmapping.dat[.gz], idmapping_selected.tab[.gz],
         sec_ac.txt, delac_sp.txt, delac_tr.txt, reldate.txt, UniProtKB flat files
         (uniprot_sprot.dat, uniprot_trembl.dat) or XML, UniRef and UniParc XML, the isoform
-        sequences (uniprot_sprot_varsplic.fasta), NCBI's taxonomy (taxdump's nodes.dmp and
-        names.dmp); compressed or not.
+        sequences (uniprot_sprot_varsplic.fasta), NCBI's taxonomy (taxdump's nodes.dmp,
+        names.dmp, merged.dmp and delnodes.dmp); compressed or not.
     :param name: the release's name; by default the one the files state (``2026_01``), else
         today's date.
     :param subset: keep only some taxa, or reviewed entries (by default everything).

@@ -211,6 +211,16 @@ class ReleaseBuilder:
         for batch in _batched(rows, self.writer.batch_size):
             self.writer.insert_taxon_names(batch)
 
+    def add_taxon_merged(self, rows: Iterable[tuple[int, int]]) -> None:
+        """Add ``(old taxon, new taxon)`` rows of merged.dmp."""
+        for batch in _batched(rows, self.writer.batch_size):
+            self.writer.insert_taxon_merged(batch)
+
+    def add_taxon_deleted(self, rows: Iterable[tuple[int]]) -> None:
+        """Add ``(taxon,)`` rows of delnodes.dmp."""
+        for batch in _batched(rows, self.writer.batch_size):
+            self.writer.insert_taxon_deleted(batch)
+
     def set_reviewed(self, accession: str, reviewed: bool) -> None:
         """Record an entry's reviewed status as its entry data states it."""
         self.entry_facts.reviewed(self._entry(accession), reviewed)

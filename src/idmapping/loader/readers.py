@@ -17,7 +17,8 @@ from idmapping.ids import ACCESSION_RE
 
 __all__ = ["ACCESSION_OR_ISOFORM", "read_idmapping", "read_selected", "read_sec_ac", "read_delac",
            "read_release_name", "read_release_date", "SELECTED_COLUMNS", "read_taxonomy_nodes",
-           "read_taxonomy_names", "dmp_fields"]
+           "read_taxonomy_names", "read_taxonomy_merged", "read_taxonomy_deleted",
+           "dmp_fields"]
 
 # idmapping_selected.tab, column by column: the ID_type each column holds (None: not a mapping).
 SELECTED_COLUMNS: tuple[str | None, ...] = (
@@ -161,6 +162,21 @@ def read_taxonomy_names(text: TextIO, path: str) -> Iterator[tuple[int, str]]:
             if not fields[1]:
                 raise _bad("empty scientific name", path, number)
             yield int(fields[0]), fields[1]
+
+
+def read_taxonomy_merged(text: TextIO, path: str) -> Iterator[tuple[int, int]]:
+    """Rows ``(old taxon, new taxon)`` of NCBI's taxdump merged.dmp: taxa merged into
+    others."""
+    for number, fields in _dmp(text, path, 2):
+        if not fields[1].isdigit():
+            raise _bad(f"not a taxon id: {fields[1][:40]!r}", path, number)
+        yield int(fields[0]), int(fields[1])
+
+
+def read_taxonomy_deleted(text: TextIO, path: str) -> Iterator[tuple[int]]:
+    """Rows ``(taxon,)`` of NCBI's taxdump delnodes.dmp: taxa deleted."""
+    for _, fields in _dmp(text, path, 1):
+        yield (int(fields[0]),)
 
 
 def read_release_date(head: str) -> str | None:

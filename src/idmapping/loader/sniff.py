@@ -20,7 +20,7 @@ GZIP_MAGIC = b"\x1f\x8b"
 
 FORMATS = ("idmapping", "selected", "sec_ac", "delac", "reldate", "uniprotkb_flat",
            "uniprotkb_xml", "uniref_xml", "uniparc_xml", "isoform_fasta", "taxonomy_nodes",
-           "taxonomy_names")
+           "taxonomy_names", "taxonomy_merged", "taxonomy_deleted")
 """The formats the loader reads: idmapping.dat, idmapping_selected.tab, sec_ac.txt,
 delac_sp.txt/delac_tr.txt, reldate.txt, UniProtKB flat files (uniprot_sprot.dat,
 uniprot_trembl.dat), UniProtKB XML, UniRef XML, UniParc XML and the isoform sequence file
@@ -73,7 +73,8 @@ def sniff(path: str | Path) -> ReleaseFile:
             "not a UniProt release file this loader reads (idmapping.dat, "
             "idmapping_selected.tab, sec_ac.txt, delac_sp.txt, delac_tr.txt, reldate.txt, "
             "UniProtKB flat file or XML, UniRef XML, UniParc XML, isoform sequences "
-            "uniprot_sprot_varsplic.fasta, NCBI taxdump nodes.dmp or names.dmp)",
+            "uniprot_sprot_varsplic.fasta, NCBI taxdump nodes.dmp, names.dmp, merged.dmp "
+            "or delnodes.dmp)",
             str(path))
     return ReleaseFile(path, fmt, compressed, size, head)
 
@@ -108,8 +109,9 @@ def _format_of(head: str) -> str | None:
 
 
 def _taxdump(first: str) -> str | None:
-    """nodes.dmp (taxon, parent taxon, rank and ten more fields) or names.dmp (taxon, name,
-    unique name, name class), from a first line in taxdump's form."""
+    """nodes.dmp (taxon, parent taxon, rank and ten more fields), names.dmp (taxon, name,
+    unique name, name class), merged.dmp (old taxon, new taxon) or delnodes.dmp (taxon), from
+    a first line in taxdump's form."""
     fields = dmp_fields(first)
     if fields is None or not fields[0].isdigit():
         return None
@@ -117,6 +119,10 @@ def _taxdump(first: str) -> str | None:
         return "taxonomy_nodes"
     if len(fields) == 4 and fields[3] and fields[3].replace(" ", "").replace("-", "").isalpha():
         return "taxonomy_names"
+    if len(fields) == 2 and fields[1].isdigit():
+        return "taxonomy_merged"
+    if len(fields) == 1:
+        return "taxonomy_deleted"
     return None
 
 

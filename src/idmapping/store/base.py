@@ -119,6 +119,14 @@ class ReleaseWriter(abc.ABC):
         them to the taxa of :meth:`insert_taxonomy`."""
 
     @abc.abstractmethod
+    def insert_taxon_merged(self, rows: list[tuple[int, int]]) -> None:
+        """Bulk-insert ``(old taxon, new taxon)`` rows of merged.dmp."""
+
+    @abc.abstractmethod
+    def insert_taxon_deleted(self, rows: list[tuple[int]]) -> None:
+        """Bulk-insert ``(taxon,)`` rows of delnodes.dmp."""
+
+    @abc.abstractmethod
     def copy_release(self, base: Release, code_of: Callable[[str], int]
                      ) -> list[tuple[int, str, str | None, int | None, int | None]]:
         """Copy the rows of the ready release *base* into this one, in SQL (its files are
@@ -287,7 +295,14 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def taxon_lineages(self, taxa: Sequence[int]) -> dict[int, set[int]]:
         """Each of *taxa* with the taxa above it in the current release's taxonomy (itself
-        alone without a taxonomy, or where the taxonomy does not know it)."""
+        alone without a taxonomy, or where the taxonomy does not know it); a taxon merged into
+        another (merged.dmp) has the other's lineage too."""
+
+    @abc.abstractmethod
+    def taxon_fate(self, taxon: int) -> tuple[str, int | None] | None:
+        """What the current release's taxonomy says of *taxon* when it is not one of its
+        taxa: ``("merged", new taxon)`` (merged.dmp), ``("deleted", None)`` (delnodes.dmp) or
+        ``("unknown", None)``; None for one of its taxa, or without a taxonomy."""
 
     @abc.abstractmethod
     def entry_facts(self, accessions: Sequence[str]) -> dict[str, EntryFacts]:

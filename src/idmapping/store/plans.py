@@ -41,6 +41,9 @@ class LookupPlan:
         match; for an accession, the number of the isoform given (``2`` of ``P04637-2``).
     :param taxon: restrict the entries passed through to this taxon; ``-1`` matches nothing.
     :param descendants: and to the taxa below it, where the release holds a taxonomy.
+    :param walk: find those taxa by walking down the taxonomy, as for a release loaded
+        without clade spans, even where the release has them: what ``bench/taxonomy.py``
+        compares them with.
     """
 
     source: str
@@ -48,6 +51,7 @@ class LookupPlan:
     inputs: Sequence[tuple[int, str, str, str | None]]
     taxon: int | None = None
     descendants: bool = True
+    walk: bool = False
 
 
 @dataclass(frozen=True)
@@ -64,12 +68,16 @@ class HoldingsPlan:
     :param versioned: those of *types* whose ids carry a version.
     :param any_version: an ID_type in which ``versioned`` inputs are also looked up whatever
         their version (the stored values are listed), or None.
+    :param per_database: probe the key index once per database, as for a release loaded
+        without the index by key alone (:data:`~idmapping.store.schema.ANY_KEY`), even where
+        the release has it: what ``bench/explain.py`` compares it with.
     """
 
     inputs: Sequence[tuple[int, str, str, str | None]]
     types: tuple[str, ...]
     versioned: frozenset[str] = frozenset()
     any_version: str | None = None
+    per_database: bool = False
 
 
 HoldingRow = tuple[int, str, str, int | None, int, int]

@@ -58,7 +58,13 @@ from idmapping.store.postgres_driver import (
     translating,
 )
 from idmapping.store.postgres_writer import PostgresReleaseWriter
-from idmapping.store.schema import DOCUMENT_COLUMNS, DOCUMENT_TABLES, POSTGRES_INPUT
+from idmapping.store.schema import (
+    ANY_KEY,
+    DOCUMENT_COLUMNS,
+    DOCUMENT_TABLES,
+    POSTGRES_INPUT,
+    RELEASE_PARTS,
+)
 from idmapping.store.schema import POSTGRES_MAIN as MAIN
 from idmapping.store.schema import POSTGRES_MAIN_TABLES as MAIN_SCHEMA
 from idmapping.store.schema import POSTGRES_RELEASE_PREFIX as RELEASE_PREFIX
@@ -118,6 +124,7 @@ class PostgresStore(SqlStore):
                                                _returned, _usable)
         self._connections: list[Connection] = []
         self._codes: dict[int, dict[str, int]] = {}
+        self._parts: dict[int, frozenset[str]] = {}
         self._doc_counts: dict[int, dict[str, int]] = {}
         # per reader: whether its input table exists, and which lookup owns its transaction
         self._with_input: weakref.WeakSet[Connection] = weakref.WeakSet()
@@ -192,6 +199,26 @@ class PostgresStore(SqlStore):
             query = sql.SQL("SELECT name, code FROM {}.dbs").format(release_schema(release.id))
             codes = self._codes[release.id] = dict(conn.execute(query).fetchall())
         return codes
+
+    def _parts_of(self, conn: Connection, release: Release) -> frozenset[str]:
+        """The tables and indexes of :data:`RELEASE_PARTS` that *release* has, taxon_spans
+        only where it holds spans (a taxonomy with a loop has none); kept."""
+        if (found := self._parts.get(release.id)) is None:
+            schema, wanted = f"{RELEASE_PREFIX}{release.id}", list(RELEASE_PARTS)
+            parts = {name for name, in conn.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = %s AND tablename = ANY(%s) "
+                "UNION ALL SELECT indexname FROM pg_indexes WHERE schemaname = %s "
+                "AND indexname = ANY(%s)", (schema, wanted, schema, wanted)).fetchall()}
+            spans = sql.SQL("SELECT 1 FROM {}.taxon_spans").format(release_schema(release.id))
+            if "taxon_spans" in parts and not conn.execute(spans).fetchone():
+                parts.discard("taxon_spans")
+            found = self._parts[release.id] = frozenset(parts)
+        return found
+
+    @translated
+    def _release_parts(self) -> frozenset[str]:
+        with self._readers.lease() as conn:
+            return self._parts_of(conn, self._current(conn))
 
     # -- releases ---------------------------------------------------------------------------
 
@@ -316,7 +343,8 @@ class PostgresStore(SqlStore):
         with self._readers.lease() as conn:
             release = self._current(conn)
             query, params = lookup_sql(plan, self._codes_of(conn, release),
-                                       taxonomy=bool(release.stats.get("taxa")))
+                                       taxonomy=bool(release.stats.get("taxa")),
+                                       tables=self._parts_of(conn, release))
         # Like SQLite's, the query runs when the rows are first asked for: a lookup that is
         # never read leaves no transaction open, and holds no connection.
         return release.name, self._translated_rows(
@@ -326,7 +354,8 @@ class PostgresStore(SqlStore):
     def holdings(self, plan: HoldingsPlan) -> tuple[str, list[HoldingRow]]:
         with self._readers.lease() as conn:
             release = self._current(conn)
-            query = holdings_sql(plan, self._codes_of(conn, release))
+            any_key = not plan.per_database and ANY_KEY in self._parts_of(conn, release)
+            query = holdings_sql(plan, self._codes_of(conn, release), any_key=any_key)
             return release.name, list(self._stream(release, plan, query, []))
 
     def _translated_rows(self, rows: Iterator[tuple[int, str, int]]

@@ -27,6 +27,7 @@ from idmapping.store.schema import (
     POSTGRES_MAIN,
     POSTGRES_RELEASE_PREFIX,
     POSTGRES_STAGING,
+    TAXONOMY_TABLES,
 )
 from idmapping.store.shared import ready_release, removed_while_loading
 from idmapping.store.sql import (
@@ -37,6 +38,7 @@ from idmapping.store.sql import (
     derived_gene_name_sql,
     subset_sql,
 )
+from idmapping.store.taxonspans import clade_spans
 
 if TYPE_CHECKING:
     from idmapping.store.postgres import PostgresStore
@@ -141,6 +143,12 @@ class PostgresReleaseWriter(ReleaseWriter):
     def insert_taxon_names(self, rows: list[tuple[int, str]]) -> None:
         self._copy("taxon_names (taxon, name)", ["int4", "text"], rows)
 
+    def insert_taxon_merged(self, rows: list[tuple[int, int]]) -> None:
+        self._copy("taxon_merged (old, new)", ["int4", "int4"], rows)
+
+    def insert_taxon_deleted(self, rows: list[tuple[int]]) -> None:
+        self._copy("taxon_deleted (taxon)", ["int4"], rows)
+
     def copy_release(self, base: Release, code_of: Callable[[str], int]
                      ) -> list[tuple[int, str, str | None, int | None, int | None]]:
         run, old = self.conn.execute, sql.Identifier(f"{POSTGRES_RELEASE_PREFIX}{int(base.id)}")
@@ -177,6 +185,11 @@ class PostgresReleaseWriter(ReleaseWriter):
                 if held:
                     run(sql.SQL("INSERT INTO {t} ({c}) SELECT {c} FROM {o}.{t}").format(
                         t=sql.Identifier(table), c=columns, o=old))
+            for table in ("taxon_merged", "taxon_deleted"):  # not in releases loaded before
+                if run("SELECT 1 FROM pg_tables WHERE schemaname = %s AND tablename = %s",
+                       (f"{POSTGRES_RELEASE_PREFIX}{int(base.id)}", table)).fetchone():
+                    run(sql.SQL(f"INSERT INTO {table} SELECT * FROM {{o}}.{table}").format(
+                        o=old))
             return [(int(r[0]), r[1], r[2], r[3], r[4]) for r in run(sql.SQL(
                 "SELECT m.new, e.accession, e.name, e.reviewed, e.taxon FROM {}.entries e "
                 "JOIN pg_temp.entry_map m ON m.old = e.id ORDER BY m.new").format(old))]
@@ -194,15 +207,21 @@ class PostgresReleaseWriter(ReleaseWriter):
             run("ANALYZE xrefs")
             run("ANALYZE entries")
             for statement in [*derived_gene_name_sql(codes), *subset_sql(subset),
-                              *TAXONOMY_FINISH, *POSTGRES_FINAL,
-                              *POSTGRES_INDEXES]:
+                              *TAXONOMY_FINISH]:
+                run(statement)
+            spans = clade_spans(run("SELECT taxon, parent FROM taxonomy"),
+                                run("SELECT old, new FROM taxon_merged").fetchall())
+            if spans:
+                self._copy("taxon_spans (taxon, low, high)", ["int4", "int4", "int4"], spans)
+            for statement in [*POSTGRES_FINAL, *POSTGRES_INDEXES]:
                 run(statement)
             self.conn.commit()
             self.conn.autocommit = True  # VACUUM refuses to run inside a transaction
             run(sql.SQL("VACUUM (FREEZE, ANALYZE) {tables}").format(tables=sql.SQL(", ").join(
                 sql.Identifier(self.schema_name, t)
                 for t in ("xrefs", "isoform_xrefs", "entries", "secondary", "deleted", "dbs",
-                          "meta", "uniparc_xrefs", "taxonomy", *DOCUMENT_TABLES.values()))))
+                          "meta", "uniparc_xrefs", *TAXONOMY_TABLES,
+                          *DOCUMENT_TABLES.values()))))
         self.store._forget(self.conn)
 
     def switch(self, name: str, stats: dict[str, Any], current: bool = True) -> Release:

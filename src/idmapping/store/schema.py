@@ -20,6 +20,9 @@ Release tables::
                                          and of deleted accessions (db ``UniProtKB``)
     taxonomy(taxon, parent, rank, name)  NCBI's taxonomy (taxdump nodes.dmp, with the scientific
                                          names of names.dmp); empty without them
+    taxon_spans(taxon, low, high)        each taxon's clade as a range of depth-first numbers
+    taxon_merged(old, new)               merged.dmp: taxa merged into others
+    taxon_deleted(taxon)                 delnodes.dmp: taxa NCBI deleted
 
 The document tables' columns are :data:`DOCUMENT_COLUMNS`; their rows are made from an entry's
 JSON by :mod:`idmapping.uniprot.summary`.
@@ -32,7 +35,9 @@ ids encode the entry, :data:`ENTRY_SHIFT`), and PostgreSQL's main schema and rel
 from __future__ import annotations
 
 __all__ = ["DOCUMENT_TABLES", "DOCUMENT_COLUMNS", "DOCUMENT_INDEXES", "document_schema",
-           "TAXONOMY_INDEXES", "INACTIVE_UNIPROTKB", "ENTRY_SHIFT", "DERIVED", "SQLITE_MAIN",
+           "TAXONOMY_INDEXES", "TAXONOMY_TABLES", "ANY_KEY", "ANY_KEY_INDEX", "RELEASE_PARTS",
+           "INACTIVE_UNIPROTKB", "ENTRY_SHIFT",
+           "DERIVED", "SQLITE_MAIN",
            "SQLITE_RELEASE", "SQLITE_RELEASE_INDEXES",
            "POSTGRES_MAIN", "POSTGRES_RELEASE_PREFIX", "POSTGRES_MAIN_TABLES",
            "POSTGRES_STAGING", "POSTGRES_FINAL", "POSTGRES_INDEXES", "POSTGRES_INPUT"]
@@ -85,6 +90,24 @@ DOCUMENT_INDEXES = (
     "CREATE INDEX uniparc_xrefs_key ON uniparc_xrefs (db, key)",
 )
 """Indexes of the document tables, built after the load."""
+
+ANY_KEY = "xrefs_any_key"
+"""The name of the index of xrefs by key alone (:data:`ANY_KEY_INDEX`)."""
+
+ANY_KEY_INDEX = f"CREATE INDEX {ANY_KEY} ON xrefs {{}}"
+"""The index of xrefs by key whatever the database (its columns to be filled in): ``detect``
+and ``explain`` look an id up in every database at once with one probe of it, not one probe
+per database of the (db, key) index (100,000 ids in 97 databases: 10 million probes). A
+release loaded before it has none; those queries then probe per database."""
+
+TAXONOMY_TABLES = ("taxonomy", "taxon_spans", "taxon_merged", "taxon_deleted")
+"""The taxonomy's tables: the taxa (nodes.dmp, names.dmp), their clades as ranges
+(:mod:`idmapping.store.taxonspans`), merged taxa (merged.dmp) and deleted ones (delnodes.dmp).
+A release loaded before the last three came has only the first."""
+
+RELEASE_PARTS = (*TAXONOMY_TABLES, ANY_KEY)
+"""Tables and indexes that a release loaded by an earlier version may lack: a store looks up
+which of them a release has, and reads it accordingly."""
 
 TAXONOMY_INDEXES = (
     # a taxon's children: the step of the recursive query of a taxon's descendants
@@ -153,6 +176,10 @@ CREATE TABLE uniparc_xrefs (db TEXT NOT NULL, key TEXT NOT NULL, upi TEXT NOT NU
 CREATE TABLE taxonomy (taxon INTEGER PRIMARY KEY, parent INTEGER NOT NULL, rank TEXT,
     name TEXT);
 CREATE TABLE taxon_names (taxon INTEGER NOT NULL, name TEXT NOT NULL);
+CREATE TABLE taxon_spans (taxon INTEGER PRIMARY KEY, low INTEGER NOT NULL,
+    high INTEGER NOT NULL);
+CREATE TABLE taxon_merged (old INTEGER PRIMARY KEY, new INTEGER NOT NULL);
+CREATE TABLE taxon_deleted (taxon INTEGER PRIMARY KEY);
 """ + "".join(document_schema(kind, {"text": "TEXT", "int": "INTEGER", "bytes": "BLOB"},
                               primary=True) + ";\n" for kind in DOCUMENT_COLUMNS)
 """A release file, before its rows."""
@@ -161,6 +188,7 @@ SQLITE_RELEASE_INDEXES = (
     # value too: a versioned id (NP_000537.3) is checked in the index, not in the table
     # (100,000 RefSeq ids mapped in 0.33 s instead of 0.65 s; the index takes 1.7 s longer)
     "CREATE INDEX xrefs_key ON xrefs(db, key, value)",
+    ANY_KEY_INDEX.format("(key, db)"),
     "CREATE INDEX isoform_xrefs_value ON isoform_xrefs(entry, db, value)",
     "CREATE UNIQUE INDEX entries_accession ON entries(accession)",
     "CREATE INDEX entries_name ON entries(name)",
@@ -229,6 +257,10 @@ POSTGRES_STAGING = (
     'CREATE UNLOGGED TABLE taxonomy (taxon integer NOT NULL, parent integer NOT NULL, '
     'rank text COLLATE "C", name text COLLATE "C")',
     'CREATE UNLOGGED TABLE taxon_names (taxon integer NOT NULL, name text COLLATE "C" NOT NULL)',
+    "CREATE UNLOGGED TABLE taxon_spans (taxon integer NOT NULL, low integer NOT NULL, "
+    "high integer NOT NULL)",
+    "CREATE UNLOGGED TABLE taxon_merged (old integer NOT NULL, new integer NOT NULL)",
+    "CREATE UNLOGGED TABLE taxon_deleted (taxon integer NOT NULL)",
     *(document_schema(kind, {"text": 'text COLLATE "C"', "int": "bigint", "bytes": "bytea"})
       .replace("CREATE TABLE", "CREATE UNLOGGED TABLE") for kind in DOCUMENT_COLUMNS),
 )
@@ -253,7 +285,7 @@ POSTGRES_FINAL = (
     # logging each row as it is inserted (1.5 s against 6 s for 1.7M rows).
     *(f"ALTER TABLE {table} SET LOGGED"
       for table in ("xrefs", "isoform_xrefs", "entries", "secondary", "deleted", "dbs", "meta",
-                    "uniparc_xrefs", "taxonomy",
+                    "uniparc_xrefs", *TAXONOMY_TABLES,
                     *DOCUMENT_TABLES.values())),
 )
 """The final tables, de-duplicated and sorted, from the staging ones."""
@@ -262,6 +294,7 @@ POSTGRES_INDEXES = (
     "ALTER TABLE xrefs ADD PRIMARY KEY (entry, db, value)",
     # covering, so that id → entry lookups never visit the table
     "CREATE INDEX xrefs_key ON xrefs (db, key) INCLUDE (entry, value)",
+    ANY_KEY_INDEX.format("(key) INCLUDE (db, entry)"),
     "CREATE INDEX isoform_xrefs_value ON isoform_xrefs (entry, db, value)",
     "ALTER TABLE entries ADD PRIMARY KEY (id)",
     "CREATE UNIQUE INDEX entries_accession ON entries (accession)",
@@ -271,6 +304,9 @@ POSTGRES_INDEXES = (
     "ALTER TABLE dbs ADD PRIMARY KEY (code)",
     "ALTER TABLE meta ADD PRIMARY KEY (key)",
     "ALTER TABLE taxonomy ADD PRIMARY KEY (taxon)",
+    "ALTER TABLE taxon_spans ADD PRIMARY KEY (taxon)",
+    "ALTER TABLE taxon_merged ADD PRIMARY KEY (old)",
+    "ALTER TABLE taxon_deleted ADD PRIMARY KEY (taxon)",
     *TAXONOMY_INDEXES,
     *DOCUMENT_INDEXES,
 )

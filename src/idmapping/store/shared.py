@@ -26,7 +26,13 @@ from idmapping.store.jobrows import (
     job_values,
     unread_columns,
 )
-from idmapping.store.sql import lineages_sql, taxa_named_sql, taxon_names_sql
+from idmapping.store.sql import (
+    TAXON_FATE_SQL,
+    lineages_sql,
+    merged_sql,
+    taxa_named_sql,
+    taxon_names_sql,
+)
 
 __all__ = ["SqlStore", "release_from_row", "shape_entry_facts", "grouped", "jobs_updated_before",
            "removed_while_loading", "ready_release", "RELEASE_COLUMNS", "RESULTS_BATCH", "FactRow",
@@ -189,13 +195,43 @@ class SqlStore(Store):
         found = {int(t): {int(t)} for t in taxa}
         if not found or not self.has_taxonomy():
             return found
-        given = list(found)
-        for start in range(0, len(given), 500):
-            chunk = given[start:start + 500]
-            for taxon, ancestor in self._release_rows(lineages_sql("{rel}", len(chunk)),
-                                                      chunk):
-                found[int(taxon)].add(int(ancestor))
+        merged: dict[int, int] = {}
+        if "taxon_merged" in self._release_parts():
+            merged = {int(o): int(n) for o, n in self._chunked(merged_sql, list(found))}
+        given = list(found.keys() | merged.values())
+        lineages: dict[int, set[int]] = {t: {t} for t in given}
+        for taxon, ancestor in self._chunked(lineages_sql, given):
+            lineages[int(taxon)].add(int(ancestor))
+        for taxon in found:
+            found[taxon] |= lineages[taxon]
+            if taxon in merged:
+                found[taxon] |= lineages[merged[taxon]]
         return found
+
+    def _chunked(self, make: Callable[[str, int], str], values: list[int]
+                 ) -> Iterator[tuple[Any, ...]]:
+        """The rows of the query *make* builds for *values*, 500 at a time."""
+        for start in range(0, len(values), 500):
+            chunk = values[start:start + 500]
+            yield from self._release_rows(make("{rel}", len(chunk)), chunk)
+
+    def taxon_fate(self, taxon: int) -> tuple[str, int | None] | None:
+        if not self.has_taxonomy():
+            return None
+        rows = self._release_rows(TAXON_FATE_SQL[0], (taxon,))
+        if rows:
+            return None
+        tables = self._release_parts()
+        for (table, fate), sql in zip((("taxon_merged", "merged"), ("taxon_deleted", "deleted")),
+                                      TAXON_FATE_SQL[1:], strict=True):
+            if table in tables and (rows := self._release_rows(sql, (taxon,))):
+                return fate, (int(rows[0][0]) if fate == "merged" else None)
+        return "unknown", None
+
+    @abc.abstractmethod
+    def _release_parts(self) -> frozenset[str]:
+        """The tables and indexes of :data:`~idmapping.store.schema.RELEASE_PARTS` the current
+        release has: one loaded before some of them came lacks them."""
 
     def entry_facts(self, accessions: Sequence[str]) -> dict[str, EntryFacts]:
         wanted = list(dict.fromkeys(accessions))

@@ -24,7 +24,8 @@ __all__ = ["SAMPLE_SCAN", "OLD_RELEASE", "OLD_QUERY", "OLD_FACETS", "FACET_COLUM
            "same_entry", "entry_column", "entry_range", "sqlite_same_entry",
            "sqlite_entry_column", "derived_gene_name_sql", "subset_sql", "lookup_sql",
            "holdings_sql", "TAXONOMY_FINISH", "taxa_named_sql", "taxon_names_sql", "lineages_sql",
-           "DESCENDANTS", "ENTRY_STAGING", "ENTRIES_FROM_STAGING", "FIND_ENTRIES_INDEX"]
+           "merged_sql", "TAXON_FATE_SQL", "DESCENDANTS", "ASKED_TAXON", "CLADE", "IN_CLADE",
+           "ENTRY_STAGING", "ENTRIES_FROM_STAGING", "FIND_ENTRIES_INDEX"]
 
 
 SAMPLE_SCAN = 10_000
@@ -295,12 +296,34 @@ FIND_ENTRIES_INDEX = "CREATE INDEX entry_numbers_accession ON entry_numbers (acc
 
 
 DESCENDANTS = (
-    "WITH RECURSIVE wanted(taxon) AS (SELECT CAST(? AS integer) UNION "
+    "WITH RECURSIVE wanted(taxon) AS (SELECT {asked} UNION "
     "SELECT t.taxon FROM taxonomy t JOIN wanted w ON t.parent = w.taxon "
     "WHERE t.taxon <> t.parent) ")
 """The taxa a ``taxId`` stands for: the taxon and its descendants, walked down the taxonomy's
 parent index one level at a time, once per query (UNION: a loop in the tree ends the walk; the
-root is its own parent). Takes the taxon."""
+root is its own parent). ``{asked}`` is the taxon (:data:`ASKED_TAXON`).
+
+This reads the whole clade (500,000 taxa for Bacteria): releases with clade spans
+(:mod:`idmapping.store.taxonspans`) are read with :data:`IN_CLADE` instead, the same taxa; this
+walk is for releases loaded before them, and for a taxonomy with a loop."""
+
+ASKED_TAXON = ("COALESCE((SELECT m.new FROM taxon_merged m WHERE m.old = ?), "
+               "CAST(? AS integer))")
+"""The taxon a ``taxId`` asks for: the taxon it was merged into (merged.dmp), else itself.
+Takes the taxon twice (a release loaded before merged taxa were read: ``CAST(? AS integer)``,
+once)."""
+
+CLADE = (", clade(low, high) AS (SELECT w.low, w.high FROM taxon_spans w "
+         "WHERE w.taxon = (SELECT taxon FROM asked)) ")
+"""The range of the clade of the taxon ``asked`` (after its ``WITH``): none for a taxon the
+taxonomy does not hold."""
+
+IN_CLADE = (
+    " AND (e.taxon = (SELECT taxon FROM asked) OR (SELECT c.low FROM taxon_spans c "
+    "WHERE c.taxon = e.taxon) BETWEEN (SELECT low FROM clade) AND (SELECT high FROM clade))")
+"""That entry ``e``'s taxon is the taxon ``asked`` or below it (:data:`CLADE`): one lookup by
+key per entry found (a subquery each backend runs per row), whatever the size of the
+clade."""
 
 TAXONOMY_FINISH = (
     # nodes.dmp and names.dmp may come in either order: the names join the nodes at the end
@@ -338,15 +361,34 @@ def lineages_sql(rel: str, count: int) -> str:
             "WHERE t.parent <> t.taxon) SELECT taxon, ancestor FROM up")
 
 
+def merged_sql(rel: str, count: int) -> str:
+    """``(old, new)`` rows of merged.dmp for *count* given old taxa."""
+    marks = ", ".join("?" for _ in range(count))
+    return f"SELECT old, new FROM {rel}taxon_merged WHERE old IN ({marks})"
+
+
+TAXON_FATE_SQL = (
+    "SELECT 1 FROM {rel}taxonomy WHERE taxon = ?",
+    "SELECT new FROM {rel}taxon_merged WHERE old = ?",
+    "SELECT 1 FROM {rel}taxon_deleted WHERE taxon = ?",
+)
+"""Whether a taxon is one of the taxonomy's, merged into another (which), or deleted."""
+
+
 def lookup_sql(plan: LookupPlan, codes: dict[str, int],
                entry_rows: Callable[[str, str, int], str] = same_entry,
-               entry_of: Callable[[str], str] = entry_column, taxonomy: bool = False
-               ) -> tuple[str, list[Any]]:
+               entry_of: Callable[[str], str] = entry_column, taxonomy: bool = False,
+               tables: frozenset[str] = frozenset()) -> tuple[str, list[Any]]:
     """The one query answering *plan*: ``(seq, to, obsolete)`` rows ordered for output.
 
     The input is the temporary table ``input(seq, key, kind, version)``. With *taxonomy* (the
     release holds one) and ``plan.descendants``, the taxon's descendants pass too
-    (:data:`DESCENDANTS`); otherwise the taxon alone.
+    (:data:`IN_CLADE` where the release has ``taxon_spans``, else :data:`DESCENDANTS`);
+    otherwise the taxon alone. A taxon merged into another stands for the other, where the
+    release has ``taxon_merged``.
+
+    :param tables: the release's taxonomy tables (of :data:`~idmapping.store.schema.
+        TAXONOMY_TABLES`; a release loaded before some came lacks them).
 
     :param entry_rows: how a backend finds an entry's xrefs (:func:`same_entry` by default).
     :param entry_of: how it reads an xref's entry (:func:`entry_column` by default).
@@ -379,13 +421,18 @@ def lookup_sql(plan: LookupPlan, codes: dict[str, int],
                 "AND (i.version IS NULL OR lower(x.value) = i.version)"
             )
     taxon, head = "", ""
-    if plan.taxon is not None and plan.descendants and taxonomy:
-        head = DESCENDANTS
-        taxon = " AND e.taxon IN (SELECT taxon FROM wanted)"
-        params.append(plan.taxon)
-    elif plan.taxon is not None:
-        taxon = " AND e.taxon = ?"
-        params.append(plan.taxon)
+    if plan.taxon is not None:
+        asked = ASKED_TAXON if "taxon_merged" in tables else "CAST(? AS integer)"
+        params += [plan.taxon] * asked.count("?")
+        if plan.descendants and taxonomy and "taxon_spans" in tables and not plan.walk:
+            head = f"WITH asked(taxon) AS (SELECT {asked}){CLADE}"
+            taxon = IN_CLADE
+        elif plan.descendants and taxonomy:
+            head = DESCENDANTS.replace("{asked}", asked)
+            taxon = " AND e.taxon IN (SELECT taxon FROM wanted)"
+        else:
+            head = f"WITH asked(taxon) AS (SELECT {asked}) "
+            taxon = " AND e.taxon = (SELECT taxon FROM asked)"
     if plan.target in ("uniprotkb", "swissprot"):
         reviewed = " AND e.reviewed = 1" if plan.target == "swissprot" else ""
         union = ""
@@ -425,12 +472,14 @@ def lookup_sql(plan: LookupPlan, codes: dict[str, int],
 
 
 def holdings_sql(plan: HoldingsPlan, codes: dict[str, int],
-                 entry_of: Callable[[str], str] = entry_column) -> str:
+                 entry_of: Callable[[str], str] = entry_column, any_key: bool = False) -> str:
     """The one query answering *plan*: :data:`~idmapping.store.plans.HoldingRow` rows.
 
-    The input is the temporary table ``input(seq, key, kind, version)``. Every input is probed
-    in the key index once per database (``db IN (...)``: the index leads with the database),
-    which is one set query whatever the number of ids and databases.
+    The input is the temporary table ``input(seq, key, kind, version)``. With *any_key* (the
+    release has the index :data:`~idmapping.store.schema.ANY_KEY`), every input is probed in
+    it once, for all databases at once; without it (a release loaded before it), once per
+    database in the (db, key) index. Either way it is one set query whatever the number of
+    ids.
 
     :param entry_of: how the backend reads an xref's entry (:func:`entry_column` by default).
     """
@@ -438,20 +487,25 @@ def holdings_sql(plan: HoldingsPlan, codes: dict[str, int],
     versioned = sorted(codes[t] for t in plan.versioned if t in codes) or [-1]
     among, among_versioned = ", ".join(map(str, wanted)), ", ".join(map(str, versioned))
     reviewed = "count(DISTINCT CASE WHEN e.reviewed = 1 THEN e.id END)"
+    if any_key:
+        # +x.db: the database is a filter of the rows found, never a way into an index (SQLite
+        # would otherwise probe the (db, key) index once per database again)
+        probes = f"FROM input i CROSS JOIN xrefs x WHERE +x.db IN ({among}) AND "
+    else:
+        # c: the databases as a row source, so that each probe is one (db, key) of the index
+        # (with db IN (...) alone, SQLite built an automatic index over every xref instead)
+        probes = (f"FROM input i CROSS JOIN dbs c CROSS JOIN xrefs x WHERE c.code IN ({among}) "
+                  "AND x.db = c.code AND ")
     parts = [
         # CROSS JOIN: the input stays the outer loop, probing the key index (see lookup_sql)
         "SELECT h.seq, 'xref' AS what, d.name AS detail, h.taxon, h.n, h.r FROM ("
-        f"SELECT i.seq, x.db, e.taxon, count(DISTINCT e.id) AS n, {reviewed} AS r "
-        # c: the databases as a row source, so that each probe is one (db, key) of the index
-        # (with db IN (...) alone, SQLite built an automatic index over every xref instead)
-        "FROM input i CROSS JOIN dbs c CROSS JOIN xrefs x "
-        f"JOIN entries e ON e.id = {entry_of('x')} "
-        f"WHERE i.kind IN ('value', 'plain', 'versioned') AND c.code IN ({among}) "
-        "AND x.db = c.code AND x.key = i.key AND (i.kind = 'value' "
+        f"SELECT p.seq, p.db, e.taxon, count(DISTINCT e.id) AS n, {reviewed} AS r "
+        f"FROM (SELECT i.seq, x.db, {entry_of('x')} AS entry {probes}"
+        "i.kind IN ('value', 'plain', 'versioned') AND x.key = i.key AND (i.kind = 'value' "
         f"OR (i.kind = 'plain' AND x.db NOT IN ({among_versioned})) "
         f"OR (i.kind = 'versioned' AND x.db IN ({among_versioned}) "
-        "AND lower(x.value) = i.version)) "
-        "GROUP BY i.seq, x.db, e.taxon) h JOIN dbs d ON d.code = h.db",
+        "AND lower(x.value) = i.version))) p JOIN entries e ON e.id = p.entry "
+        "GROUP BY p.seq, p.db, e.taxon) h JOIN dbs d ON d.code = h.db",
         f"SELECT i.seq, 'uniprot', '', e.taxon, count(DISTINCT e.id), {reviewed} "
         "FROM input i JOIN entries e ON e.accession = i.key WHERE i.kind = 'accession' "
         "GROUP BY i.seq, e.taxon",

@@ -39,7 +39,13 @@ from idmapping.model import Release
 from idmapping.store.locks import FairLock
 from idmapping.store.plans import FacetQuery, FilterQuery, HoldingRow, HoldingsPlan, LookupPlan
 from idmapping.store.pool import DEFAULT_READERS, Pool
-from idmapping.store.schema import DOCUMENT_COLUMNS, DOCUMENT_TABLES, SQLITE_MAIN
+from idmapping.store.schema import (
+    ANY_KEY,
+    DOCUMENT_COLUMNS,
+    DOCUMENT_TABLES,
+    RELEASE_PARTS,
+    SQLITE_MAIN,
+)
 from idmapping.store.shared import (
     RELEASE_COLUMNS,
     UNWRITABLE,
@@ -332,8 +338,9 @@ class SqliteStore(SqlStore):
     def lookup(self, plan: LookupPlan) -> tuple[str, Iterator[tuple[int, str, int]]]:
         with self._release_conn() as (conn, release):
             codes = dict(conn.execute("SELECT name, code FROM rel.dbs"))
+            tables = _release_parts(conn)
         sql, params = lookup_sql(plan, codes, sqlite_same_entry, sqlite_entry_column,
-                                 taxonomy=bool(release.stats.get("taxa")))
+                                 taxonomy=bool(release.stats.get("taxa")), tables=tables)
 
         # As on PostgreSQL, the lookup runs when its rows are first asked for, on a reader
         # (of the release read now) that it keeps until they are read to the end, closed or
@@ -351,9 +358,15 @@ class SqliteStore(SqlStore):
     def holdings(self, plan: HoldingsPlan) -> tuple[str, list[HoldingRow]]:
         with self._release_conn() as (conn, release):
             codes = dict(conn.execute("SELECT name, code FROM rel.dbs"))
-            query = holdings_sql(plan, codes, sqlite_entry_column)
+            any_key = not plan.per_database and ANY_KEY in _release_parts(conn)
+            query = holdings_sql(plan, codes, sqlite_entry_column, any_key)
             _fill_input(conn, plan.inputs)
             return release.name, conn.execute(query).fetchall()
+
+    @translated
+    def _release_parts(self) -> frozenset[str]:
+        with self._release_conn() as (conn, _):
+            return _release_parts(conn)
 
     @translated
     def _release_rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
@@ -539,6 +552,17 @@ def _returned(reader: _Reader) -> None:
     pages SQLite keeps for re-use otherwise) and the memory of its caches."""
     reader.conn.execute("DROP TABLE IF EXISTS temp.input")
     reader.conn.execute("PRAGMA shrink_memory")
+
+
+def _release_parts(conn: sqlite3.Connection) -> frozenset[str]:
+    """The tables and indexes of :data:`RELEASE_PARTS` that the attached release has,
+    taxon_spans only where it holds spans (a taxonomy with a loop has none)."""
+    parts = {name for name, in conn.execute(
+        f"SELECT name FROM rel.sqlite_master WHERE name IN "
+        f"({', '.join('?' * len(RELEASE_PARTS))})", RELEASE_PARTS)}
+    if "taxon_spans" in parts and not conn.execute("SELECT 1 FROM rel.taxon_spans").fetchone():
+        parts.discard("taxon_spans")
+    return frozenset(parts)
 
 
 def _fill_input(conn: sqlite3.Connection, inputs: Sequence[tuple[int, str, str, str | None]]

@@ -43,6 +43,7 @@ from idmapping.store.sql import (
     subset_sql,
 )
 from idmapping.store.sqlite_driver import connect, translated
+from idmapping.store.taxonspans import clade_spans
 
 if TYPE_CHECKING:
     import numpy as np
@@ -215,6 +216,14 @@ class SqliteReleaseWriter(ReleaseWriter):
         self.conn.executemany("INSERT INTO taxon_names VALUES (?, ?)", rows)
 
     @translated
+    def insert_taxon_merged(self, rows: list[tuple[int, int]]) -> None:
+        self.conn.executemany("INSERT OR REPLACE INTO taxon_merged VALUES (?, ?)", rows)
+
+    @translated
+    def insert_taxon_deleted(self, rows: list[tuple[int]]) -> None:
+        self.conn.executemany("INSERT OR REPLACE INTO taxon_deleted VALUES (?)", rows)
+
+    @translated
     def copy_release(self, base: Release, code_of: Callable[[str], int]
                      ) -> list[tuple[int, str, str | None, int | None, int | None]]:
         self.store._check_release_file(base)
@@ -248,6 +257,10 @@ class SqliteReleaseWriter(ReleaseWriter):
             if columns:
                 conn.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} "
                              f"FROM base.{table}")
+        for table in ("taxon_merged", "taxon_deleted"):  # not in releases loaded before them
+            if conn.execute("SELECT 1 FROM base.sqlite_master WHERE name = ?",
+                            (table,)).fetchone():
+                conn.execute(f"INSERT INTO {table} SELECT * FROM base.{table}")
         # the copied entries are numbered 1..n: a later row of one of them is a revisit
         self.high = max(self.high, conn.execute("SELECT count(*) FROM temp.entry_map"
                                                 ).fetchone()[0])
@@ -272,6 +285,10 @@ class SqliteReleaseWriter(ReleaseWriter):
             conn.execute(_DEDUPE_REVISITED)
         for sql in (*subset_sql(subset), *TAXONOMY_FINISH):
             conn.execute(sql)
+        spans = clade_spans(conn.execute("SELECT taxon, parent FROM taxonomy"),
+                            conn.execute("SELECT old, new FROM taxon_merged").fetchall())
+        if spans:
+            conn.executemany("INSERT INTO taxon_spans VALUES (?, ?, ?)", spans)
         # SQLite's sorter sorts runs as large as the page cache, one per worker thread: runs of
         # 8 MB (which stay in the processor's cache) built the key index of 18M rows in 10 s,
         # runs of 256 MB in 18 s
