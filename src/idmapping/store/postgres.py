@@ -45,7 +45,14 @@ from psycopg.types.json import Jsonb, set_json_loads
 from idmapping.catalogue import Catalogue
 from idmapping.errors import InvalidRequest, NoRelease, NotFound, StoreDamaged, StoreError
 from idmapping.model import Release
-from idmapping.store.plans import FacetQuery, FilterQuery, HoldingRow, HoldingsPlan, LookupPlan
+from idmapping.store.plans import (
+    AccessionPlan,
+    FacetQuery,
+    FilterQuery,
+    HoldingRow,
+    HoldingsPlan,
+    LookupPlan,
+)
 from idmapping.store.pool import DEFAULT_READERS, Pool
 from idmapping.store.postgres_driver import (
     Connection,
@@ -75,12 +82,14 @@ from idmapping.store.sql import (
     OLD_FACETS,
     OLD_RELEASE,
     SAMPLE_SCAN,
+    accession_probe_sql,
     facet_sql,
     filter_params,
     filter_sql,
     holdings_sql,
     lookup_sql,
     missing_column,
+    postgres_plain_accession,
     sample_sql,
 )
 
@@ -311,15 +320,32 @@ class PostgresStore(SqlStore):
     # -- mapping ----------------------------------------------------------------------------
 
     @translated
-    def lookup(self, plan: LookupPlan) -> tuple[str, Iterator[tuple[int, str, int]]]:
+    def lookup(self, plan: LookupPlan, release: Release | None = None
+               ) -> tuple[str, Iterator[tuple[int, str, int]]]:
         with self._readers.lease() as conn:
-            release = self._current(conn)
+            release = release or self._current(conn)
             query, params = lookup_sql(plan, self._codes_of(conn, release),
                                        taxonomy=bool(release.stats.get("taxa")))
         # Like SQLite's, the query runs when the rows are first asked for: a lookup that is
         # never read leaves no transaction open, and holds no connection.
         return release.name, self._translated_rows(
             self._stream(release, plan, adapt(query), params))
+
+    @translated
+    def accession_misses(self, plan: AccessionPlan) -> tuple[Release, list[int]]:
+        with self._readers.lease() as conn:
+            release = self._current(conn)
+            # the keys as one JSON array, which the server reads: no row sent per input
+            query, params = accession_probe_sql(
+                plan, "(SELECT t.n - 1 AS seq, t.value COLLATE \"C\" AS key FROM "
+                "json_array_elements_text(?::json) WITH ORDINALITY AS t(value, n)) j",
+                orjson.dumps(list(plan.keys)).decode(), postgres_plain_accession("j.key"),
+                taxonomy=bool(release.stats.get("taxa")))
+            with conn.transaction():
+                conn.execute("SELECT set_config('search_path', %s, true)",
+                             (f"{RELEASE_PREFIX}{release.id}",))
+                misses = [row[0] for row in conn.execute(adapt(query), params)]
+            return release, misses
 
     @translated
     def holdings(self, plan: HoldingsPlan) -> tuple[str, list[HoldingRow]]:

@@ -37,7 +37,14 @@ from idmapping.errors import (
 )
 from idmapping.model import Release
 from idmapping.store.locks import FairLock
-from idmapping.store.plans import FacetQuery, FilterQuery, HoldingRow, HoldingsPlan, LookupPlan
+from idmapping.store.plans import (
+    AccessionPlan,
+    FacetQuery,
+    FilterQuery,
+    HoldingRow,
+    HoldingsPlan,
+    LookupPlan,
+)
 from idmapping.store.pool import DEFAULT_READERS, Pool
 from idmapping.store.schema import DOCUMENT_COLUMNS, DOCUMENT_TABLES, SQLITE_MAIN
 from idmapping.store.shared import (
@@ -55,6 +62,7 @@ from idmapping.store.sql import (
     OLD_FACETS,
     OLD_RELEASE,
     SAMPLE_SCAN,
+    accession_probe_sql,
     entry_range,
     facet_sql,
     filter_params,
@@ -64,6 +72,7 @@ from idmapping.store.sql import (
     missing_column,
     sample_sql,
     sqlite_entry_column,
+    sqlite_plain_accession,
     sqlite_same_entry,
 )
 from idmapping.store.sqlite_driver import connect, translated, translating
@@ -329,8 +338,9 @@ class SqliteStore(SqlStore):
     # -- mapping ----------------------------------------------------------------------------
 
     @translated
-    def lookup(self, plan: LookupPlan) -> tuple[str, Iterator[tuple[int, str, int]]]:
-        with self._release_conn() as (conn, release):
+    def lookup(self, plan: LookupPlan, release: Release | None = None
+               ) -> tuple[str, Iterator[tuple[int, str, int]]]:
+        with self._release_conn(release) as (conn, release):
             codes = dict(conn.execute("SELECT name, code FROM rel.dbs"))
         sql, params = lookup_sql(plan, codes, sqlite_same_entry, sqlite_entry_column,
                                  taxonomy=bool(release.stats.get("taxa")))
@@ -346,6 +356,16 @@ class SqliteStore(SqlStore):
                     yield from batch
 
         return release.name, rows()
+
+    @translated
+    def accession_misses(self, plan: AccessionPlan) -> tuple[Release, list[int]]:
+        with self._release_conn() as (conn, release):
+            # the keys as one JSON array, which SQLite reads in C: no row bound per input
+            sql, params = accession_probe_sql(
+                plan, "(SELECT key AS seq, value AS key FROM json_each(?)) j",
+                orjson.dumps(list(plan.keys)).decode(), sqlite_plain_accession("j.key"),
+                taxonomy=bool(release.stats.get("taxa")))
+            return release, [row[0] for row in conn.execute(sql, params)]
 
     @translated
     def holdings(self, plan: HoldingsPlan) -> tuple[str, list[HoldingRow]]:
