@@ -79,16 +79,27 @@ class MappingRun:
         """The results as :meth:`pairs` gives them, in lists of at most *size*: the inputs that
         map to themselves go a slice at a time, without a Python step per input (a million
         accessions: 0.1 s rather than 1 s)."""
-        texts = self.texts
+        texts, keys, hits = self.texts, self.keys, self.hits
         chunk: list[tuple[str, str]] = []
+
+        def hit_pairs(start: int, stop: int) -> Iterator[list[tuple[str, str]]]:
+            # the pairs of the inputs from start to stop that map to themselves, into chunk
+            nonlocal chunk
+            while hits is not None and start < stop:
+                end = min(stop, start + size - len(chunk))
+                before = len(chunk)
+                chunk += compress(zip(texts[start:end], keys[start:end], strict=True),
+                                  hits[start:end])
+                self.count += len(chunk) - before
+                start = end
+                if len(chunk) >= size:
+                    yield chunk
+                    chunk = []
+
         done = 0  # the inputs before this one that map to themselves are in chunk
         for seq, to_id, obsolete in self._mapped_rows():
             if seq > done:
-                for part in self._hit_pairs(done, seq, size - len(chunk), size):
-                    chunk += part
-                    if len(chunk) >= size:
-                        yield chunk
-                        chunk = []
+                yield from hit_pairs(done, seq)
                 done = seq
             chunk.append((texts[seq], to_id))
             if obsolete:
@@ -96,30 +107,10 @@ class MappingRun:
             if len(chunk) >= size:
                 yield chunk
                 chunk = []
-        for part in self._hit_pairs(done, len(texts), size - len(chunk), size):
-            chunk += part
-            if len(chunk) >= size:
-                yield chunk
-                chunk = []
+        yield from hit_pairs(done, len(texts))
         if chunk:
             yield chunk
         self._finish()
-
-    def _hit_pairs(self, start: int, stop: int, first: int, size: int
-                   ) -> Iterator[list[tuple[str, str]]]:
-        """The pairs of the inputs from *start* to *stop* that map to themselves: *first*
-        inputs, then *size* at a time."""
-        hits = self.hits
-        if hits is None:
-            return
-        step = max(first, 1)
-        while start < stop:
-            end = min(stop, start + step)
-            part = list(compress(zip(self.texts[start:end], self.keys[start:end], strict=True),
-                                 hits[start:end]))
-            self.count += len(part)
-            yield part
-            start, step = end, size
 
     def _mapped_rows(self) -> Iterator[tuple[int, str, int]]:
         """The store's rows, each input's marked mapped, an isoform's result renamed."""
@@ -210,11 +201,15 @@ def taxon_filter(tax_id: str) -> int | None:
 
 
 def map_ids(store: Store, request: MappingRequest, catalogue: Catalogue | None = None,
-            descendants: bool = True) -> MappingRun:
+            descendants: bool = True, two_step: bool = True) -> MappingRun:
     """Map the ids of *request* against the store's current release.
 
     :param descendants: ``taxId`` also passes the taxa below it, where the release holds a
         taxonomy (the setting ``taxonomy_descendants``); otherwise that taxon exactly.
+    :param two_step: map UniProtKB accessions to UniProtKB by a probe for the entries whose
+        accessions they are, then the mapping query for the others (:func:`_map_accessions`);
+        False: one mapping query for every input, as other ids are mapped. The results are
+        the same.
 
     :raises InvalidRequest: an unknown database or a pair UniProt does not allow, with
         UniProt's messages.
@@ -227,7 +222,7 @@ def map_ids(store: Store, request: MappingRequest, catalogue: Catalogue | None =
         raise InvalidInput("'ids' is a required parameter")
     to_uniprot = target.name in (UNIPROTKB, SWISSPROT)
     taxon = taxon_filter(request.tax_id)
-    if source.name == AC_ID and to_uniprot:
+    if source.name == AC_ID and to_uniprot and two_step:
         run = _map_accessions(store, request.ids, _target(target), taxon, descendants)
         if run is not None:
             return run

@@ -89,6 +89,7 @@ from idmapping.store.sql import (
     holdings_sql,
     lookup_sql,
     missing_column,
+    odd_accessions_sql,
     postgres_plain_accession,
     sample_sql,
 )
@@ -127,6 +128,8 @@ class PostgresStore(SqlStore):
         self._connections: list[Connection] = []
         self._codes: dict[int, dict[str, int]] = {}
         self._doc_counts: dict[int, dict[str, int]] = {}
+        # whether a release holds accessions not written as UniProt's (accession_misses)
+        self._odd_accessions: dict[int, bool] = {}
         # per reader: whether its input table exists, and which lookup owns its transaction
         self._with_input: weakref.WeakSet[Connection] = weakref.WeakSet()
         self._lookups: weakref.WeakKeyDictionary[Connection, object] = \
@@ -335,15 +338,21 @@ class PostgresStore(SqlStore):
     def accession_misses(self, plan: AccessionPlan) -> tuple[Release, list[int]]:
         with self._readers.lease() as conn:
             release = self._current(conn)
-            # the keys as one JSON array, which the server reads: no row sent per input
-            query, params = accession_probe_sql(
-                plan, "(SELECT t.n - 1 AS seq, t.value COLLATE \"C\" AS key FROM "
-                "json_array_elements_text(?::json) WITH ORDINALITY AS t(value, n)) j",
-                orjson.dumps(list(plan.keys)).decode(), postgres_plain_accession("j.key"),
-                taxonomy=bool(release.stats.get("taxa")))
             with conn.transaction():
                 conn.execute("SELECT set_config('search_path', %s, true)",
                              (f"{RELEASE_PREFIX}{release.id}",))
+                odd = self._odd_accessions.get(release.id)
+                if odd is None:
+                    row = conn.execute(adapt(odd_accessions_sql(
+                        postgres_plain_accession("e.accession")))).fetchone()
+                    odd = self._odd_accessions[release.id] = bool(row and row[0])
+                # the keys as one JSON array, which the server reads: no row sent per input
+                query, params = accession_probe_sql(
+                    plan, "(SELECT t.n - 1 AS seq, t.value COLLATE \"C\" AS key FROM "
+                    "json_array_elements_text(?::json) WITH ORDINALITY AS t(value, n)) j",
+                    orjson.dumps(list(plan.keys)).decode(),
+                    postgres_plain_accession("j.key") if odd else "TRUE",
+                    taxonomy=bool(release.stats.get("taxa")))
                 misses = [row[0] for row in conn.execute(adapt(query), params)]
             return release, misses
 

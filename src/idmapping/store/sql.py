@@ -26,8 +26,8 @@ from idmapping.store.plans import (
 from idmapping.store.schema import DOCUMENT_COLUMNS, DOCUMENT_TABLES, ENTRY_SHIFT
 
 __all__ = ["SAMPLE_SCAN", "OLD_RELEASE", "OLD_QUERY", "OLD_FACETS", "FACET_COLUMNS",
-           "missing_column", "sample_sql", "accession_probe_sql", "sqlite_plain_accession",
-           "postgres_plain_accession",
+           "missing_column", "sample_sql", "accession_probe_sql", "odd_accessions_sql",
+           "sqlite_plain_accession", "postgres_plain_accession",
            "filter_sql", "filter_params", "facet_sql",
            "same_entry", "entry_column", "entry_range", "sqlite_same_entry",
            "sqlite_entry_column", "derived_gene_name_sql", "subset_sql", "lookup_sql",
@@ -408,7 +408,9 @@ def accession_probe_sql(plan: AccessionPlan, source: str, keys: Any, plain: str,
     :param source: the backend's row source ``j(seq, key)`` of the keys, read from one
         parameter, *keys* (the plan's keys as the backend reads them: one JSON array).
     :param plain: the backend's condition that ``j.key`` is written as a plain accession
-        (UniProt's pattern, :data:`idmapping.ids.ACCESSION_RE`).
+        (UniProt's pattern, :data:`idmapping.ids.ACCESSION_RE`); ``1`` for a release whose
+        accessions are all written so (:func:`odd_accessions_sql`), where only such a key
+        can equal one (the test costs as much as the probe itself).
     :param taxonomy: as for :func:`lookup_sql`.
     :return: the query and its parameters.
     """
@@ -427,6 +429,13 @@ def accession_probe_sql(plan: AccessionPlan, source: str, keys: Any, plain: str,
     sql = (f"{head}SELECT j.seq FROM {source} WHERE NOT ({plain} AND EXISTS (SELECT 1 FROM "
            f"entries e WHERE e.accession = j.key{taxon}{reviewed})) ORDER BY j.seq")
     return sql, params
+
+
+def odd_accessions_sql(plain: str) -> str:
+    """Whether the release holds an entry whose accession is not written as a plain accession
+    (*plain*: the backend's test of ``e.accession``, as for :func:`accession_probe_sql`): one
+    scan of the accession index, once per release."""
+    return f"SELECT EXISTS (SELECT 1 FROM entries e WHERE NOT ({plain}))"
 
 
 _ACCESSION_GLOBS = (

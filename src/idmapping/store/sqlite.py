@@ -70,6 +70,7 @@ from idmapping.store.sql import (
     holdings_sql,
     lookup_sql,
     missing_column,
+    odd_accessions_sql,
     sample_sql,
     sqlite_entry_column,
     sqlite_plain_accession,
@@ -123,6 +124,8 @@ class SqliteStore(SqlStore):
         self._readers: Pool[_Reader] = Pool(
             readers, self._open_reader, lambda reader: reader.conn.close(), _returned)
         self._doc_counts: dict[str, dict[str, int]] = {}  # by release file (never changes)
+        # whether a release holds accessions not written as UniProt's (accession_misses)
+        self._odd_accessions: dict[str, bool] = {}
 
     def _open_read_only(self, cause: sqlite3.Error) -> sqlite3.Connection:
         """Serve a store that cannot be written (a read-only file or file system) as it is.
@@ -360,10 +363,15 @@ class SqliteStore(SqlStore):
     @translated
     def accession_misses(self, plan: AccessionPlan) -> tuple[Release, list[int]]:
         with self._release_conn() as (conn, release):
+            odd = self._odd_accessions.get(release.file)
+            if odd is None:
+                odd = self._odd_accessions[release.file] = bool(conn.execute(
+                    odd_accessions_sql(sqlite_plain_accession("e.accession"))).fetchone()[0])
             # the keys as one JSON array, which SQLite reads in C: no row bound per input
             sql, params = accession_probe_sql(
                 plan, "(SELECT key AS seq, value AS key FROM json_each(?)) j",
-                orjson.dumps(list(plan.keys)).decode(), sqlite_plain_accession("j.key"),
+                orjson.dumps(list(plan.keys)).decode(),
+                sqlite_plain_accession("j.key") if odd else "1",
                 taxonomy=bool(release.stats.get("taxa")))
             return release, [row[0] for row in conn.execute(sql, params)]
 
