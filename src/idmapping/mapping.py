@@ -16,8 +16,10 @@ Here on the mapping file of the demo release that ships with the package:
 
 Every mapping passes through UniProtKB entries: the input ids are looked up to the entries that
 carry them, those entries are restricted to a taxon if one is given, and the entries' ids in the
-target database are the results. All of it is one set query in the store. Where the release
-holds NCBI's taxonomy, a taxon stands for itself and every taxon below it.
+target database are the results. All of it is one set query in the store (for UniProtKB
+accessions to UniProtKB, a probe for the entries whose accessions the ids are first, then that
+query for the other ids). Where the release holds NCBI's taxonomy, a taxon stands for itself
+and every taxon below it.
 """
 
 from __future__ import annotations
