@@ -69,9 +69,13 @@ def _store(accessions: int, seed: int, url: str) -> str:
 
 def _load_postgres(dat: Path, url: str) -> None:
     """Load *dat* into the PostgreSQL store *url* unless its current release is that file's."""
+    from idmapping.store import open_store
+
     marker = OUT / "stores" / "jobs-postgres-loaded"
     if marker.exists() and marker.read_text() == f"{url} {dat}\n":
-        return
+        with open_store(url) as store:  # the database may have been dropped since
+            if store.current_release() is not None:
+                return
     subprocess.run([sys.executable, "-m", "idmapping", "load", "--store", url, "-q", str(dat)],
                    check=True)
     marker.parent.mkdir(parents=True, exist_ok=True)
