@@ -66,7 +66,7 @@ class MappingRun:
     suggested_ids: list[dict[str, str]] = field(default_factory=list)
     obsolete_count: int = 0
     count: int = 0
-    _mapped: bytearray = field(default_factory=bytearray, repr=False)
+    _mapped: bytearray = field(default_factory=bytearray, init=False, repr=False)
 
     def __iter__(self) -> Iterator[Pair]:
         for from_id, to_id, obsolete in self._results():

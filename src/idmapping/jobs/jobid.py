@@ -47,7 +47,6 @@ _JAVA_WHITESPACE = (
 )
 
 
-
 def _java_strip(text: str) -> str:
     """Strip whitespace the way Java's ``String.strip()`` does."""
     return text.strip(_JAVA_WHITESPACE)
