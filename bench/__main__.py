@@ -7,6 +7,7 @@
     python -m bench run --postgres postgresql://127.0.0.1/test   # PostgreSQL loads as well
     python -m bench report bench/out/results-1000000.json   # write the doc again from JSON
     python -m bench profile              # py-spy: where a load and a mapping spend their time
+    python -m bench jobs --before main   # jobs of 100k and 1M accessions, two trees side by side
 """
 
 from __future__ import annotations
@@ -58,6 +59,9 @@ def _parser() -> argparse.ArgumentParser:
     profile.add_argument("--list", default="refseq", help="the id list to map (default refseq)")
     profile.add_argument("--store", type=Path, default=None,
                          help="profile only the mapping, on this loaded store")
+    from bench.jobs import parser as jobs_parser
+
+    jobs_parser(commands)
     report = commands.add_parser("report", help="write the report again from saved results")
     report.add_argument("results", type=Path)
     report.add_argument("--output", type=Path, default=DOC)
@@ -132,6 +136,10 @@ def main(argv: list[str] | None = None) -> None:
         _run(args)
     elif args.command == "profile":
         _profile(args)
+    elif args.command == "jobs":
+        from bench.jobs import run as run_jobs
+
+        run_jobs(args)
     else:
         from bench.report import write_report
 

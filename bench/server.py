@@ -48,8 +48,10 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serving(store: Path, log: Path, env: Mapping[str, str] | None = None) -> Iterator[Server]:
-    """Serve *store* on a free loopback port until the block ends, then stop the server.
+def serving(store: Path | str, log: Path, env: Mapping[str, str] | None = None
+            ) -> Iterator[Server]:
+    """Serve *store* (a SQLite file, or a PostgreSQL URL) on a free loopback port until the block
+    ends, then stop the server.
 
     The server gets its own process group, and is terminated (killed after 15 s) on the way
     out of the block, on success, error or interrupt.

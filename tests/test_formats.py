@@ -220,6 +220,17 @@ def test_tsv_cells(cell: Any, text: str) -> None:
     assert body(TsvWriter(("A", "B")), [("x", cell)]) == f"A\tB\nx\t{text}\n".encode()
 
 
+def test_tsv_rows_checked_a_chunk_at_a_time_as_one_by_one() -> None:
+    # a chunk of plain pairs is joined at once; a cell with a tab or line break, or that is
+    # not text, anywhere in the chunk is written as it is alone
+    for odd in [("x", None), ("a\tb", "c"), ("d", "e\nf"), ("g\r", "h"), ("i", 3), ("j",)]:
+        rows: list[tuple[Any, ...]] = [("f", str(n)) for n in range(1500)]
+        rows.insert(700, odd)
+        expected = b"".join(TsvWriter._line(row) for row in rows)
+        assert b"".join(TsvWriter(COLUMNS).rows(iter(rows))) == expected, odd
+    assert list(TsvWriter(COLUMNS).rows([("",)])) == [b"\n"]
+
+
 def test_list() -> None:
     assert body(ListWriter(COLUMNS)) == b"CHEMBL2487\nCHEMBL1\n"
     assert ListWriter(COLUMNS).header() == b""

@@ -58,6 +58,25 @@ def test_parse_value(text: str, versioned: bool, key: str, version: str | None) 
     assert lookup_key(text, versioned) == key
 
 
+def test_split_and_count_as_stripping_each_id() -> None:
+    """The shortcuts of text without whitespace (issue 18) give what stripping each item
+    gives, for every whitespace Python strips, ASCII or not, and for text without any."""
+    import random
+
+    from idmapping.ids import count_api_ids, has_whitespace
+
+    spaces = [chr(c) for c in range(0x3001) if chr(c).isspace()]
+    alphabet = ["P1", "q9", ",", ",", "\u00e9", "x", *spaces]
+    rng = random.Random(18)
+    for n in range(2000):
+        text = "".join(rng.choice(alphabet if n % 2 else alphabet[:6])
+                       for _ in range(rng.randrange(12)))
+        stripped = [i for i in (part.strip() for part in text.split(",")) if i]
+        assert split_api_ids(text) == stripped, repr(text)
+        assert count_api_ids(text) == len(stripped), repr(text)
+        assert has_whitespace(text) == any(c.isspace() for c in text), repr(text)
+
+
 def test_split_api_ids_on_commas_only() -> None:
     assert split_api_ids(" P1 , P2,P3 ,, ") == ["P1", "P2", "P3"]
     assert split_api_ids("P1 P2") == ["P1 P2"]

@@ -12,6 +12,7 @@ from idmapping.errors import InvalidRequest
 from idmapping.mapping import map_ids
 from idmapping.model import MappingRequest
 from idmapping.store import Store
+from idmapping.store.plans import AccessionPlan
 from releases import ReleaseFacts, from_databases, to_databases
 
 Expected = tuple[list[tuple[str, str]], list[str]]
@@ -155,3 +156,64 @@ def test_ids_of_an_uncatalogued_type_are_not_a_database(release: ReleaseFacts,
     for id_type in sorted(release.id_types() - known):
         with pytest.raises(InvalidRequest, match=f"invalid value '{id_type}'"):
             run(release_store, id_type, "UniProtKB", release.sample(id_type, 1))
+
+
+def _accession_mix(release: ReleaseFacts) -> list[str]:
+    """UniProtKB ids of every form, drawn from the release: accessions (some in lower case,
+    some repeated), isoforms, entry names, secondary and deleted accessions, and accessions
+    the release does not know, interleaved so that the entries' own accessions come in runs
+    between the others."""
+    accessions = release.accessions()
+    named = [e.name for e in release.entries.values() if e.name][:4]
+    others = [
+        *(f"{a}-{n}" for a, n in release.isoforms()[:3]),
+        *named, *(n.lower() for n in named[:1]),
+        *(s for s in release.secondary if s not in release.entries),
+        *(d for d in release.deleted if d not in release.entries and d not in release.secondary),
+        *release.absent_accessions(3), f"{accessions[0]}[2-9]", f"{accessions[1]}_ANYTHING",
+    ]
+    mixed: list[str] = []
+    for n, accession in enumerate(accessions):
+        mixed.append(accession.lower() if n % 7 == 3 else accession)
+        if n % 5 == 4 and others:
+            mixed.append(others.pop())
+    return [*mixed, *others, accessions[2], accessions[3].lower()]
+
+
+def _results(store: Store, to_db: str, ids: list[str], tax_id: str, two_step: bool,
+             chunk: int) -> tuple[list[tuple[str, str]], list[tuple[str, str, bool]], list[str],
+                                  int, int]:
+    request = MappingRequest(AC_ID, to_db, tuple(ids), tax_id)
+    chunked = map_ids(store, request, two_step=two_step)
+    parts = list(chunked.pair_chunks(chunk))
+    assert all(0 < len(part) <= chunk for part in parts)
+    pairs = [p for part in parts for p in part]
+    iterated = map_ids(store, request, two_step=two_step)
+    whole = [(p.from_id, p.to_id, p.obsolete) for p in iterated]
+    assert (chunked.failed_ids, chunked.obsolete_count, chunked.count) == (
+        iterated.failed_ids, iterated.obsolete_count, iterated.count)
+    return pairs, whole, chunked.failed_ids, chunked.obsolete_count, chunked.count
+
+
+def test_accessions_in_two_steps_map_as_in_one_query(release: ReleaseFacts,
+                                                     release_store: Store) -> None:
+    """A job of accessions to UniProtKB probes the entries' own accessions first, then maps
+    only the other ids (issue 18): the same pairs, order, failedIds and obsoleteCount as one
+    mapping query of every id gives, in chunks of any size."""
+    ids = _accession_mix(release)
+    taxa = sorted({e.taxon for e in release.entries.values() if e.taxon is not None})
+    for to_db in ("UniProtKB", "UniProtKB-Swiss-Prot"):
+        for tax_id in ("", str(taxa[0]), "yeast"):
+            one = _results(release_store, to_db, ids, tax_id, False, 10_000)
+            for chunk in (1, 3, 10_000):
+                two = _results(release_store, to_db, ids, tax_id, True, chunk)
+                assert two == one, (to_db, tax_id, chunk)
+            assert one[0] == [(f, t) for f, t, _ in one[1]]
+    # the probe finds the entries' own accessions, and only those are left to the query
+    keys = [i.upper() for i in dict.fromkeys(ids)]
+    _, misses = release_store.accession_misses(AccessionPlan(keys, "uniprotkb"))
+    assert [keys[m] for m in misses] == [k for k in keys if k not in release.entries]
+    # with a taxon, the entries of other taxa are left to the query too
+    _, misses = release_store.accession_misses(AccessionPlan(keys, "uniprotkb", taxa[0]))
+    assert [keys[m] for m in misses] == [
+        k for k in keys if k not in release.entries or release.entries[k].taxon != taxa[0]]

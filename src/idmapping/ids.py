@@ -31,6 +31,7 @@ from idmapping.errors import InvalidInput
 
 __all__ = [
     "ACCESSION_RE",
+    "has_whitespace",
     "Identifier",
     "parse_uniprot",
     "parse_value",
@@ -131,6 +132,9 @@ def split_api_ids(ids: str) -> list[str]:
     >>> split_api_ids(" P04637 ,P02340,, Q9 X ")
     ['P04637', 'P02340', 'Q9 X']
     """
+    if not has_whitespace(ids):  # nothing to strip: split in one call (a million ids)
+        parts = ids.split(",")
+        return [i for i in parts if i] if "" in parts else parts
     return [i for i in (part.strip() for part in ids.split(",")) if i]
 
 
@@ -145,7 +149,8 @@ def count_api_ids(ids: str) -> int:
     count, pending = 0, False  # pending: the slice before ended inside an id
     for start in range(0, len(ids), _COUNT_SLICE):
         # an id of whitespace alone is no id: whitespace is dropped before counting
-        parts = _WHITESPACE.sub("", ids[start:start + _COUNT_SLICE]).split(",")
+        part = ids[start:start + _COUNT_SLICE]
+        parts = (_WHITESPACE.sub("", part) if has_whitespace(part) else part).split(",")
         if len(parts) == 1:
             pending = pending or bool(parts[0])
             continue
@@ -158,6 +163,23 @@ def count_api_ids(ids: str) -> int:
 
 _COUNT_SLICE = 1 << 16
 _WHITESPACE = re.compile(r"\s+")  # what str.strip() removes, as the split strips
+_ASCII_WHITESPACE = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
+"""The ASCII characters that ``str.strip()`` removes (and Java's ``String.strip()`` too)."""
+
+
+def has_whitespace(text: str) -> bool:
+    """Whether *text* holds a character that ``str.strip()`` removes; ASCII text is searched
+    for each such character in C (a million ids: a tenth of the time of a regular
+    expression).
+
+    >>> has_whitespace("P04637,P02340"), has_whitespace("P04637, P02340")
+    (False, True)
+    >>> has_whitespace("P04637,\u00a0P02340")
+    True
+    """
+    if text.isascii():
+        return any(char in text for char in _ASCII_WHITESPACE)
+    return _WHITESPACE.search(text) is not None
 
 
 def split_text_ids(text: str) -> list[str]:

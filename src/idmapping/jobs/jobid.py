@@ -15,7 +15,8 @@ The id ignores case and whitespace around the ids, but not their order or repeat
 from __future__ import annotations
 
 import hashlib
-import re
+
+from idmapping.ids import has_whitespace
 
 __all__ = [
     "SALT",
@@ -44,9 +45,6 @@ _JAVA_WHITESPACE = (
     " \u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2008\u2009\u200a\u205f\u3000"  # Zs
     "\u2028\u2029"  # Zl, Zp
 )
-
-
-_ANY_JAVA_WHITESPACE = re.compile(f"[{re.escape(_JAVA_WHITESPACE)}]")
 
 
 def _java_strip(text: str) -> str:
@@ -78,9 +76,9 @@ def request_key(from_db: str, to_db: str, ids: str, tax_id: str = "") -> str:
     >>> request_key(" UniProtKB_AC-ID", "ChEMBL", "P05067 , p12345", "9606")
     'uniprotkb_ac-idchemblp05067,p123459606'
     """
-    if ids.isascii() and not _ANY_JAVA_WHITESPACE.search(ids):
-        # nothing to strip, and ASCII lower case is the same for the whole text as for each
-        # id: a million ids in 0.1 s instead of 1 s
+    if ids.isascii() and not has_whitespace(ids):
+        # nothing to strip (in ASCII, Java's whitespace is Python's), and ASCII lower case is
+        # the same for the whole text as for each id: a million ids in 0.1 s instead of 1 s
         ids_part = ",".join(_java_split_commas(ids.lower()))
     else:
         ids_part = ",".join(_java_strip(item.lower())

@@ -40,7 +40,7 @@ from idmapping.errors import (
 from idmapping.ids import check_lengths, count_api_ids, split_api_ids
 from idmapping.jobs.dispatch import Dispatcher, OnePerKey
 from idmapping.jobs.jobid import job_id
-from idmapping.mapping import MappingRun, map_ids
+from idmapping.mapping import map_ids
 from idmapping.model import Job, JobStatus, MappingRequest
 from idmapping.runtime import paused_gc
 from idmapping.settings import Settings
@@ -315,7 +315,11 @@ class JobService:
                 # are looked up (issue 14, row 12)
                 mapped = map_ids(store, request, self.catalogue,
                                  self.settings.taxonomy_descendants)
-                spool.extend(self._capped(mapped))
+                limit = self.settings.max_pairs
+                for chunk in mapped.pair_chunks():
+                    if len(spool) + len(chunk) > limit:
+                        raise _TooMany()
+                    spool.extend(chunk)
                 with _writing():
                     count = self.store.write_results(key, spool)
         except _TooMany:
@@ -425,13 +429,6 @@ class JobService:
             return job, None
         rows = self.store.read_results(key, 0, None)
         return job, Alignment.from_stored(rows, job.failed_ids)
-
-    def _capped(self, mapped: MappingRun) -> Iterator[tuple[str, str]]:
-        limit = self.settings.max_pairs
-        for n, pair in enumerate(mapped.pairs(), 1):
-            if n > limit:
-                raise _TooMany()
-            yield pair
 
     def _fail(self, job: Job, code: int, message: str) -> None:
         """End a job in ERROR; if even that cannot be stored, remember it in memory."""

@@ -26,6 +26,7 @@ from idmapping.catalogue import Catalogue
 from idmapping.errors import NotFound
 from idmapping.model import DownloadJob, EntryFacts, Job, JobStatus, Release
 from idmapping.store.plans import (
+    AccessionPlan,
     FacetQuery,
     FilterQuery,
     HoldingRow,
@@ -266,9 +267,20 @@ class Store(abc.ABC):
     # -- mapping ----------------------------------------------------------------------------
 
     @abc.abstractmethod
-    def lookup(self, plan: LookupPlan) -> tuple[str, Iterator[tuple[int, str, int]]]:
+    def lookup(self, plan: LookupPlan, release: Release | None = None
+               ) -> tuple[str, Iterator[tuple[int, str, int]]]:
         """Run *plan* against the current release: its name, and ``(seq, to, obsolete)`` rows
-        ordered by input and then as results are shown."""
+        ordered by input and then as results are shown.
+
+        :param release: read this release instead (one that :meth:`accession_misses` named),
+            so that the two steps of a mapping read the same one.
+        """
+
+    @abc.abstractmethod
+    def accession_misses(self, plan: AccessionPlan) -> tuple[Release, list[int]]:
+        """Run *plan* against the current release: the release, and the ``seq`` of each input
+        that is not the accession of an entry passing the plan's filters (in order). Every
+        other input maps to its own key alone; these need :meth:`lookup`."""
 
     @abc.abstractmethod
     def holdings(self, plan: HoldingsPlan) -> tuple[str, list[HoldingRow]]:

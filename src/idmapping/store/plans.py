@@ -18,8 +18,8 @@ if TYPE_CHECKING:
     import numpy as np
     import pyarrow as pa
 
-__all__ = ["Subset", "LookupPlan", "HoldingsPlan", "HoldingRow", "FilterQuery", "FacetQuery",
-           "XrefBatch", "check_release_name"]
+__all__ = ["Subset", "LookupPlan", "AccessionPlan", "HoldingsPlan", "HoldingRow", "FilterQuery",
+           "FacetQuery", "XrefBatch", "check_release_name"]
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,27 @@ class LookupPlan:
     taxon: int | None = None
     descendants: bool = True
     walk: bool = False
+
+
+@dataclass(frozen=True)
+class AccessionPlan:
+    """The first step of mapping UniProtKB accessions to UniProtKB (or Swiss-Prot): which
+    inputs are not an entry's own accession (issue 18).
+
+    Most inputs of a large ``UniProtKB_AC-ID`` job are plain accessions of entries of the
+    release, and each of them maps to that entry alone; only the others (isoforms, entry
+    names, secondary or deleted accessions, ids of no entry, entries outside the taxon) need
+    the mapping query (:class:`LookupPlan`).
+
+    :param keys: the upper-case input ids, by ``seq``.
+    :param target: ``uniprotkb`` or ``swissprot`` (reviewed entries only).
+    :param taxon: as :class:`LookupPlan`'s; and *descendants*.
+    """
+
+    keys: Sequence[str]
+    target: str
+    taxon: int | None = None
+    descendants: bool = True
 
 
 @dataclass(frozen=True)

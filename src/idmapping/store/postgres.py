@@ -45,7 +45,14 @@ from psycopg.types.json import Jsonb, set_json_loads
 from idmapping.catalogue import Catalogue
 from idmapping.errors import InvalidRequest, NoRelease, NotFound, StoreDamaged, StoreError
 from idmapping.model import Release
-from idmapping.store.plans import FacetQuery, FilterQuery, HoldingRow, HoldingsPlan, LookupPlan
+from idmapping.store.plans import (
+    AccessionPlan,
+    FacetQuery,
+    FilterQuery,
+    HoldingRow,
+    HoldingsPlan,
+    LookupPlan,
+)
 from idmapping.store.pool import DEFAULT_READERS, Pool
 from idmapping.store.postgres_driver import (
     Connection,
@@ -81,12 +88,15 @@ from idmapping.store.sql import (
     OLD_FACETS,
     OLD_RELEASE,
     SAMPLE_SCAN,
+    accession_probe_sql,
     facet_sql,
     filter_params,
     filter_sql,
     holdings_sql,
     lookup_sql,
     missing_column,
+    odd_accessions_sql,
+    postgres_plain_accession,
     postgres_split_tokens,
     sample_sql,
 )
@@ -126,6 +136,8 @@ class PostgresStore(SqlStore):
         self._codes: dict[int, dict[str, int]] = {}
         self._parts: dict[int, frozenset[str]] = {}
         self._doc_counts: dict[int, dict[str, int]] = {}
+        # whether a release holds accessions not written as UniProt's (accession_misses)
+        self._odd_accessions: dict[int, bool] = {}
         # per reader: whether its input table exists, and which lookup owns its transaction
         self._with_input: weakref.WeakSet[Connection] = weakref.WeakSet()
         self._lookups: weakref.WeakKeyDictionary[Connection, object] = \
@@ -339,9 +351,10 @@ class PostgresStore(SqlStore):
     # -- mapping ----------------------------------------------------------------------------
 
     @translated
-    def lookup(self, plan: LookupPlan) -> tuple[str, Iterator[tuple[int, str, int]]]:
+    def lookup(self, plan: LookupPlan, release: Release | None = None
+               ) -> tuple[str, Iterator[tuple[int, str, int]]]:
         with self._readers.lease() as conn:
-            release = self._current(conn)
+            release = release or self._current(conn)
             query, params = lookup_sql(plan, self._codes_of(conn, release),
                                        taxonomy=bool(release.stats.get("taxa")),
                                        tables=self._parts_of(conn, release))
@@ -349,6 +362,28 @@ class PostgresStore(SqlStore):
         # never read leaves no transaction open, and holds no connection.
         return release.name, self._translated_rows(
             self._stream(release, plan, adapt(query), params))
+
+    @translated
+    def accession_misses(self, plan: AccessionPlan) -> tuple[Release, list[int]]:
+        with self._readers.lease() as conn:
+            release = self._current(conn)
+            with conn.transaction():
+                conn.execute("SELECT set_config('search_path', %s, true)",
+                             (f"{RELEASE_PREFIX}{release.id}",))
+                odd = self._odd_accessions.get(release.id)
+                if odd is None:
+                    row = conn.execute(adapt(odd_accessions_sql(
+                        postgres_plain_accession("e.accession")))).fetchone()
+                    odd = self._odd_accessions[release.id] = bool(row and row[0])
+                # the keys as one JSON array, which the server reads: no row sent per input
+                query, params = accession_probe_sql(
+                    plan, "(SELECT t.n - 1 AS seq, t.value COLLATE \"C\" AS key FROM "
+                    "json_array_elements_text(?::json) WITH ORDINALITY AS t(value, n)) j",
+                    orjson.dumps(list(plan.keys)).decode(),
+                    postgres_plain_accession("j.key") if odd else "TRUE",
+                    taxonomy=bool(release.stats.get("taxa")))
+                misses = [row[0] for row in conn.execute(adapt(query), params)]
+            return release, misses
 
     @translated
     def holdings(self, plan: HoldingsPlan) -> tuple[str, list[HoldingRow]]:

@@ -20,6 +20,7 @@ import io
 import struct
 import tempfile
 from collections.abc import Iterable, Iterator
+from itertools import islice
 from types import TracebackType
 
 import orjson
@@ -56,9 +57,17 @@ class PairSpool:
             self._flush()
 
     def extend(self, pairs: Iterable[tuple[str, str]]) -> None:
-        """Add *pairs* after the others."""
-        for pair in pairs:
-            self.append(pair)
+        """Add *pairs* after the others (a chunk at a time, without a Python step per pair)."""
+        items = iter(pairs)
+        while True:
+            room = self._chunk_pairs - len(self._pending)
+            before = len(self._pending)
+            self._pending.extend(islice(items, room))
+            added = len(self._pending) - before
+            self._count += added
+            if added < room:
+                return
+            self._flush()
 
     def _flush(self) -> None:
         if self._pending:

@@ -14,12 +14,21 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from idmapping.store.plans import FacetQuery, FilterQuery, HoldingsPlan, LookupPlan, Subset
+from idmapping.ids import ACCESSION_RE
+from idmapping.store.plans import (
+    AccessionPlan,
+    FacetQuery,
+    FilterQuery,
+    HoldingsPlan,
+    LookupPlan,
+    Subset,
+)
 from idmapping.store.queryfields import MODEL_ORGANISMS
 from idmapping.store.schema import DOCUMENT_COLUMNS, DOCUMENT_TABLES, ENTRY_SHIFT
 
 __all__ = ["SAMPLE_SCAN", "OLD_RELEASE", "OLD_QUERY", "OLD_FACETS", "FACET_COLUMNS",
-           "missing_column", "sample_sql",
+           "missing_column", "sample_sql", "accession_probe_sql", "odd_accessions_sql",
+           "sqlite_plain_accession", "postgres_plain_accession",
            "filter_sql", "filter_params", "facet_sql", "split_tokens", "postgres_split_tokens",
            "same_entry", "entry_column", "entry_range", "sqlite_same_entry",
            "sqlite_entry_column", "derived_gene_name_sql", "subset_sql", "lookup_sql",
@@ -469,6 +478,66 @@ def lookup_sql(plan: LookupPlan, codes: dict[str, int],
         "ORDER BY h.seq, t.value"
     )
     return sql, params
+
+
+def accession_probe_sql(plan: AccessionPlan, source: str, keys: Any, plain: str,
+                        taxonomy: bool = False) -> tuple[str, list[Any]]:
+    """The query answering *plan*: the ``seq`` of every input that is not the accession of an
+    entry passing the plan's filters, in order. Those are the inputs :func:`lookup_sql` must
+    still map; each of the others maps to that entry alone (no secondary or deleted accession
+    is a primary one, and an entry name or isoform is not written as a plain accession).
+
+    :param source: the backend's row source ``j(seq, key)`` of the keys, read from one
+        parameter, *keys* (the plan's keys as the backend reads them: one JSON array).
+    :param plain: the backend's condition that ``j.key`` is written as a plain accession
+        (UniProt's pattern, :data:`idmapping.ids.ACCESSION_RE`); ``1`` for a release whose
+        accessions are all written so (:func:`odd_accessions_sql`), where only such a key
+        can equal one (the test costs as much as the probe itself).
+    :param taxonomy: as for :func:`lookup_sql`.
+    :return: the query and its parameters.
+    """
+    params: list[Any] = []
+    head, taxon = "", ""
+    if plan.taxon is not None and plan.descendants and taxonomy:
+        head = DESCENDANTS
+        taxon = " AND e.taxon IN (SELECT taxon FROM wanted)"
+        params.append(plan.taxon)
+    elif plan.taxon is not None:
+        taxon = " AND e.taxon = ?"
+    reviewed = " AND e.reviewed = 1" if plan.target == "swissprot" else ""
+    params.append(keys)
+    if plan.taxon is not None and not head:
+        params.append(plan.taxon)
+    sql = (f"{head}SELECT j.seq FROM {source} WHERE NOT ({plain} AND EXISTS (SELECT 1 FROM "
+           f"entries e WHERE e.accession = j.key{taxon}{reviewed})) ORDER BY j.seq")
+    return sql, params
+
+
+def odd_accessions_sql(plain: str) -> str:
+    """Whether the release holds an entry whose accession is not written as a plain accession
+    (*plain*: the backend's test of ``e.accession``, as for :func:`accession_probe_sql`): one
+    scan of the accession index, once per release."""
+    return f"SELECT EXISTS (SELECT 1 FROM entries e WHERE NOT ({plain}))"
+
+
+_ACCESSION_GLOBS = (
+    "[OPQ][0-9][A-Z0-9][A-Z0-9][A-Z0-9][0-9]",
+    "[A-NR-Z][0-9][A-Z][A-Z0-9][A-Z0-9][0-9]",
+    "[A-NR-Z][0-9][A-Z][A-Z0-9][A-Z0-9][0-9][A-Z][A-Z0-9][A-Z0-9][0-9]",
+)
+"""UniProt's accession pattern as SQLite GLOBs (which have no repeats): the 6-character forms
+and the 10-character one."""
+
+
+def sqlite_plain_accession(column: str) -> str:
+    """SQLite's condition that *column* is written as a plain accession (upper case)."""
+    return "(" + " OR ".join(f"{column} GLOB '{g}'" for g in _ACCESSION_GLOBS) + ")"
+
+
+def postgres_plain_accession(column: str) -> str:
+    """PostgreSQL's condition that *column* is written as a plain accession (upper case):
+    UniProt's pattern, its groups capturing (a ``?`` would be read as a placeholder)."""
+    return f"{column} ~ '{ACCESSION_RE.pattern.replace('(?:', '(')}'"
 
 
 def holdings_sql(plan: HoldingsPlan, codes: dict[str, int],

@@ -37,7 +37,14 @@ from idmapping.errors import (
 )
 from idmapping.model import Release
 from idmapping.store.locks import FairLock
-from idmapping.store.plans import FacetQuery, FilterQuery, HoldingRow, HoldingsPlan, LookupPlan
+from idmapping.store.plans import (
+    AccessionPlan,
+    FacetQuery,
+    FilterQuery,
+    HoldingRow,
+    HoldingsPlan,
+    LookupPlan,
+)
 from idmapping.store.pool import DEFAULT_READERS, Pool
 from idmapping.store.schema import (
     ANY_KEY,
@@ -61,6 +68,7 @@ from idmapping.store.sql import (
     OLD_FACETS,
     OLD_RELEASE,
     SAMPLE_SCAN,
+    accession_probe_sql,
     entry_range,
     facet_sql,
     filter_params,
@@ -68,8 +76,10 @@ from idmapping.store.sql import (
     holdings_sql,
     lookup_sql,
     missing_column,
+    odd_accessions_sql,
     sample_sql,
     sqlite_entry_column,
+    sqlite_plain_accession,
     sqlite_same_entry,
 )
 from idmapping.store.sqlite_driver import connect, translated, translating
@@ -120,6 +130,8 @@ class SqliteStore(SqlStore):
         self._readers: Pool[_Reader] = Pool(
             readers, self._open_reader, lambda reader: reader.conn.close(), _returned)
         self._doc_counts: dict[str, dict[str, int]] = {}  # by release file (never changes)
+        # whether a release holds accessions not written as UniProt's (accession_misses)
+        self._odd_accessions: dict[str, bool] = {}
 
     def _open_read_only(self, cause: sqlite3.Error) -> sqlite3.Connection:
         """Serve a store that cannot be written (a read-only file or file system) as it is.
@@ -335,8 +347,9 @@ class SqliteStore(SqlStore):
     # -- mapping ----------------------------------------------------------------------------
 
     @translated
-    def lookup(self, plan: LookupPlan) -> tuple[str, Iterator[tuple[int, str, int]]]:
-        with self._release_conn() as (conn, release):
+    def lookup(self, plan: LookupPlan, release: Release | None = None
+               ) -> tuple[str, Iterator[tuple[int, str, int]]]:
+        with self._release_conn(release) as (conn, release):
             codes = dict(conn.execute("SELECT name, code FROM rel.dbs"))
             tables = _release_parts(conn)
         sql, params = lookup_sql(plan, codes, sqlite_same_entry, sqlite_entry_column,
@@ -353,6 +366,21 @@ class SqliteStore(SqlStore):
                     yield from batch
 
         return release.name, rows()
+
+    @translated
+    def accession_misses(self, plan: AccessionPlan) -> tuple[Release, list[int]]:
+        with self._release_conn() as (conn, release):
+            odd = self._odd_accessions.get(release.file)
+            if odd is None:
+                odd = self._odd_accessions[release.file] = bool(conn.execute(
+                    odd_accessions_sql(sqlite_plain_accession("e.accession"))).fetchone()[0])
+            # the keys as one JSON array, which SQLite reads in C: no row bound per input
+            sql, params = accession_probe_sql(
+                plan, "(SELECT key AS seq, value AS key FROM json_each(?)) j",
+                orjson.dumps(list(plan.keys)).decode(),
+                sqlite_plain_accession("j.key") if odd else "1",
+                taxonomy=bool(release.stats.get("taxa")))
+            return release, [row[0] for row in conn.execute(sql, params)]
 
     @translated
     def holdings(self, plan: HoldingsPlan) -> tuple[str, list[HoldingRow]]:

@@ -167,6 +167,22 @@ async def _limited(chunks: AsyncIterator[bytes], limit: int) -> AsyncGenerator[b
         yield chunk
 
 
+async def _plain_commas(chunks: AsyncIterator[bytes]) -> AsyncGenerator[bytes, None]:
+    """A urlencoded body with its escaped commas (``%2C``, as most clients send the commas
+    between ids) written as plain commas, which decode to the same: the form parser then
+    unescapes nothing, where a million escapes took it 0.5 s. An escape split between two
+    chunks is rewritten whole."""
+    held = b""
+    async for chunk in chunks:
+        data = held + chunk
+        cut = data.rfind(b"%", max(len(data) - 2, 0))  # an escape that may go on in the next
+        held = data[cut:] if cut >= 0 else b""
+        data = data[:cut] if cut >= 0 else data
+        yield data.replace(b"%2C", b",").replace(b"%2c", b",")
+    if held:
+        yield held.replace(b"%2C", b",").replace(b"%2c", b",")
+
+
 def _too_large(limit: int) -> PayloadTooLarge:
     return PayloadTooLarge(f"The request body is larger than the limit of {limit} bytes.")
 
@@ -191,7 +207,7 @@ async def read_fields(request: Request, limit: int) -> dict[str, str]:
     parser: FormParser | MultiPartParser
     body = _limited(request.stream(), limit)
     if kind == "application/x-www-form-urlencoded":
-        parser = FormParser(request.headers, body, max_part_size=limit)
+        parser = FormParser(request.headers, _plain_commas(body), max_part_size=limit)
     elif kind == "multipart/form-data":
         parser = MultiPartParser(request.headers, body, max_part_size=limit)
     else:

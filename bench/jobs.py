@@ -1,0 +1,191 @@
+"""Jobs of many ids over HTTP (issue 18): end-to-end time and server memory, two source trees
+side by side in one run.
+
+    python -m bench jobs [--accessions N] [--ids 100000,1000000] [--repeat 3]
+        [--before REV] [--after REV] [--store sqlite|postgresql://URL]
+
+A job maps UniProtKB accessions drawn from the release (``UniProtKB_AC-ID`` to ``UniProtKB``)
+through the same client path as figure 2 of the suite (:func:`bench.project.map_http`:
+submit, poll the status, stream tsv). The release (``bench/release.py``) is loaded once, with
+the work tree's code, into a store that both trees then serve. Each repeat runs, for each tree
+in turn (interleaved, so that a busy moment slows both alike), a freshly started server with
+that tree's ``src`` first on ``PYTHONPATH``, its stored jobs purged, which maps 1,000
+accessions untimed (as figure 2 warms up), then each list once, smallest first; the server's
+peak RSS (``VmHWM``) is read after each list. *before* defaults to ``main``; *after* to the
+work tree as it is. Results are printed as a table with the ratios after ÷ before, and saved
+to ``bench/out/jobs-<accessions>-<store>.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import shlex
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from bench.idlists import ACCESSIONS, ListSpec, id_list
+from bench.measure import hwm_kb, load_average, machine, median
+from bench.project import load, map_http, purge_jobs
+from bench.release import OUT, release
+from bench.server import serving
+
+__all__ = ["main"]
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _export(rev: str) -> tuple[str, Path]:
+    """*rev*'s ``src`` exported with ``git archive`` under ``bench/out``: (sha, src folder)."""
+    sha = subprocess.run(["git", "rev-parse", rev], cwd=ROOT, capture_output=True, text=True,
+                         check=True).stdout.strip()
+    target = OUT / f"src-{sha[:12]}"
+    if not (target / "src").exists():
+        target.mkdir(parents=True, exist_ok=True)
+        archive = subprocess.run(["git", "archive", sha, "src"], cwd=ROOT, capture_output=True,
+                                 check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
+    return sha, target / "src"
+
+
+def _store(accessions: int, seed: int, url: str) -> str:
+    """The store holding the release: a SQLite file loaded once (re-used), or *url*."""
+    rel = release(accessions, seed)
+    if url != "sqlite":
+        _load_postgres(rel.dat, url)
+        return url
+    folder = OUT / "stores" / f"jobs-{accessions}-s{seed}"
+    done = folder / "loaded"
+    if not done.exists():
+        loaded = load(rel.dat, folder)
+        done.write_text(f"{loaded.seconds:.1f} s\n")
+    return str(folder / "store.sqlite")
+
+
+def _load_postgres(dat: Path, url: str) -> None:
+    """Load *dat* into the PostgreSQL store *url* unless its current release is that file's."""
+    from idmapping.store import open_store
+
+    marker = OUT / "stores" / "jobs-postgres-loaded"
+    if marker.exists() and marker.read_text() == f"{url} {dat}\n":
+        with open_store(url) as store:  # the database may have been dropped since
+            if store.current_release() is not None:
+                return
+    subprocess.run([sys.executable, "-m", "idmapping", "load", "--store", url, "-q", str(dat)],
+                   check=True)
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    marker.write_text(f"{url} {dat}\n")
+
+
+def _purge(store: str, src: Path) -> None:
+    if store.startswith("postgresql"):
+        subprocess.run([sys.executable, "-m", "idmapping", "jobs", "purge", "--all", "--store",
+                        store], check=True, capture_output=True, env=_env(src))
+    else:
+        purge_jobs(Path(store))
+
+
+def _env(src: Path) -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": os.pathsep.join([str(src), str(ROOT)])}
+
+
+@contextlib.contextmanager
+def _server(store: str, src: Path, name: str) -> Iterator[Any]:
+    log = OUT / "logs" / f"server-jobs-{name}.log"
+    with serving(store, log, env={"PYTHONPATH": _env(src)["PYTHONPATH"]}) as server:
+        yield server
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    """Measure; return (and save) the results."""
+    trees: dict[str, tuple[str, Path]] = {"before": _export(args.before)}
+    trees["after"] = _export(args.after) if args.after else ("work tree", ROOT / "src")
+    rel = release(args.accessions, args.seed)
+    sizes = [int(n) for n in args.ids.split(",")]
+    lists = list({x.name: x for x in (
+        id_list(rel, ListSpec("accessions", "UniProtKB_AC-ID", "UniProtKB", ACCESSIONS, n))
+        for n in sizes)}.values())
+    warm = id_list(rel, ListSpec("warm", "UniProtKB_AC-ID", "UniProtKB", ACCESSIONS, 1_000))
+    store = _store(args.accessions, args.seed, args.store)
+    res: dict[str, Any] = {
+        "command": "python -m bench jobs " + shlex.join(sys.argv[2:] if sys.argv[1:2] == ["jobs"]
+                                                       else sys.argv[1:]),
+        "machine": machine(), "load_average": {"start": load_average()},
+        "trees": {k: v[0] for k, v in trees.items()}, "store": args.store.split(":")[0],
+        "accessions": args.accessions,
+        "figures": {name: {x.name: {"seconds": [], "submit": [], "wait": [], "stream": [],
+                                    "hwm_kb": [], "pairs": 0} for x in lists}
+                    for name in trees},
+    }
+    out = OUT / f"jobs-{args.accessions}-{res['store']}.json"
+    for r in range(args.repeat):
+        for name, (_, src) in trees.items():
+            _purge(store, src)
+            with _server(store, src, name) as server:
+                map_http(server, warm)  # the first request's imports and caches, as figure 2
+                for x in lists:
+                    m = map_http(server, x)
+                    if m.error:
+                        raise RuntimeError(f"{name} {x.name}: {m.error}")
+                    fig = res["figures"][name][x.name]
+                    for phase in ("seconds", "submit", "wait", "stream"):
+                        fig[phase].append(round(getattr(m, phase), 4))
+                    fig["hwm_kb"].append(hwm_kb(server.pid))
+                    fig["pairs"] = m.pairs
+                    print(f"{r + 1} {name:6} {x.name}: {m.seconds:.2f} s (submit {m.submit:.2f}"
+                          f", wait {m.wait:.2f}, stream {m.stream:.2f}), {m.pairs:,} pairs, "
+                          f"peak RSS {fig['hwm_kb'][-1] / 1024:,.0f} MiB", flush=True)
+        out.write_text(json.dumps(res, indent=1))
+    res["load_average"]["end"] = load_average()
+    out.write_text(json.dumps(res, indent=1))
+    print(table(res))
+    return res
+
+
+def table(res: dict[str, Any]) -> str:
+    """The medians of both trees and their ratios, as a Markdown table."""
+    before, after = res["figures"]["before"], res["figures"]["after"]
+    lines = ["| ids | pairs | before: end to end (submit / wait / stream) | after | "
+             "after ÷ before | peak RSS before | after |", "|---|---|---|---|---|---|---|"]
+    for name, b in before.items():
+        a = after[name]
+
+        def phases(f: dict[str, Any]) -> str:
+            return (f"{median(f['seconds']):.2f} s ({median(f['submit']):.2f} / "
+                    f"{median(f['wait']):.2f} / {median(f['stream']):.2f})")
+
+        lines.append(f"| {name.rsplit('-', 1)[1]} | {a['pairs']:,} | {phases(b)} | {phases(a)} | "
+                     f"{median(a['seconds']) / median(b['seconds']):.2f}× | "
+                     f"{max(b['hwm_kb']) / 1024:,.0f} MiB | {max(a['hwm_kb']) / 1024:,.0f} MiB |")
+    return "\n".join(lines)
+
+
+def parser(commands: Any = None) -> argparse.ArgumentParser:
+    """The arguments (a sub-command of ``python -m bench`` when *commands* is given)."""
+    helptext = "jobs of many accessions over HTTP, two source trees side by side"
+    p = (commands.add_parser("jobs", help=helptext, description=helptext) if commands
+         else argparse.ArgumentParser(prog="python -m bench.jobs", description=helptext))
+    p.add_argument("--accessions", type=int, default=1_000_000,
+                   help="entries of the release (default 1,000,000)")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--ids", default="100000,1000000",
+                   help="sizes of the lists, comma-separated (capped by the release)")
+    p.add_argument("--repeat", type=int, default=3)
+    p.add_argument("--before", default="main", help="the commit measured first (default main)")
+    p.add_argument("--after", default="", help="the commit measured second (default: the "
+                                               "work tree)")
+    p.add_argument("--store", default="sqlite", help="sqlite, or a PostgreSQL URL to load into")
+    return p
+
+
+def main(argv: list[str] | None = None) -> None:
+    run(parser().parse_args(argv))
+
+
+if __name__ == "__main__":
+    main()
