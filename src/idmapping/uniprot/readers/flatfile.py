@@ -77,9 +77,9 @@ class FlatEntry:
 class _Tap:
     """The file's lines for Biopython, blank lines left out, each kept until taken."""
 
-    def __init__(self, text: TextIO) -> None:
+    def __init__(self, text: TextIO, first_line: int = 1) -> None:
         self.text = text
-        self.number = 0
+        self.number = first_line - 1
         self.kept: list[str] = []
         self.first = 0
 
@@ -104,14 +104,16 @@ class _Tap:
         return lines, self.first
 
 
-def read_flatfile(text: TextIO, path: str) -> Iterator[FlatEntry]:
+def read_flatfile(text: TextIO, path: str, first_line: int = 1) -> Iterator[FlatEntry]:
     """The entries of a UniProtKB flat file, in order.
 
     :param text: the file, opened as text (decompressed).
     :param path: its name, for errors.
+    :param first_line: the line of the file *text* starts at: *text* may be a part of the
+        file (:mod:`idmapping.loader.chunks`).
     :raises ReleaseFileError: a malformed entry, naming the file and the line.
     """
-    tap = _Tap(text)
+    tap = _Tap(text, first_line)
     records = SwissProt.parse(tap)  # type: ignore[no-untyped-call]
     while True:
         try:

@@ -24,11 +24,13 @@ def local_name(tag: Any) -> str:
     return str(tag).rsplit("}", 1)[-1]
 
 
-def iter_entries(stream: IO[bytes], path: str) -> Iterator[Any]:
+def iter_entries(stream: IO[bytes], path: str, line_offset: int = 0) -> Iterator[Any]:
     """Each ``entry`` element of an XML file, cleared after use, so memory stays flat.
 
     :param stream: the file, opened in binary mode (decompressed).
     :param path: its name, for errors.
+    :param line_offset: added to the line of an error: *stream* is a part of the file
+        (:mod:`idmapping.loader.chunks`).
     :raises ReleaseFileError: the file is not well-formed XML (with its line).
     """
     context = etree.iterparse(stream, events=("end",), huge_tree=True, remove_comments=True)
@@ -43,8 +45,8 @@ def iter_entries(stream: IO[bytes], path: str) -> Iterator[Any]:
                 while element.getprevious() is not None:
                     del parent[0]
     except etree.XMLSyntaxError as exc:
-        raise ReleaseFileError(f"not well-formed XML: {exc.msg}", path,
-                               exc.lineno or None) from None
+        line = exc.lineno + line_offset if exc.lineno else None
+        raise ReleaseFileError(f"not well-formed XML: {exc.msg}", path, line) from None
 
 
 def find_child(element: Any, name: str) -> Any:
