@@ -33,11 +33,11 @@ def iter_entries(stream: IO[bytes], path: str, line_offset: int = 0) -> Iterator
         (:mod:`idmapping.loader.chunks`).
     :raises ReleaseFileError: the file is not well-formed XML (with its line).
     """
-    context = etree.iterparse(stream, events=("end",), huge_tree=True, remove_comments=True)
+    # lxml picks the entries out in C: Python sees one element per entry, not every element
+    context = etree.iterparse(stream, events=("end",), tag="{*}entry", huge_tree=True,
+                              remove_comments=True)
     try:
         for _, element in context:
-            if local_name(element.tag) != "entry":
-                continue
             yield element
             element.clear(keep_tail=False)
             parent = element.getparent()
