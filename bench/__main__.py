@@ -5,6 +5,7 @@
     python -m bench run --commit HEAD    # measure a commit, exported to bench/out/src-<sha>
     python -m bench report bench/out/results-1000000.json   # write the doc again from JSON
     python -m bench profile              # py-spy: where a load and a mapping spend their time
+    python -m bench entries              # entry-file load rates: base commit vs this tree
 """
 
 from __future__ import annotations
@@ -46,6 +47,14 @@ def _parser() -> argparse.ArgumentParser:
     profile.add_argument("--list", default="refseq", help="the id list to map (default refseq)")
     profile.add_argument("--store", type=Path, default=None,
                          help="profile only the mapping, on this loaded store")
+    entries = commands.add_parser("entries", help="entry-file load rates, base vs this tree")
+    entries.add_argument("--accessions", type=int, default=20_000,
+                         help="entries of the generated release (default 20,000)")
+    entries.add_argument("--seed", type=int, default=1)
+    entries.add_argument("--base", default="main",
+                         help="the commit compared with (default main)")
+    entries.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                         help="parsing processes of the parallel loads (default: cores)")
     report = commands.add_parser("report", help="write the report again from saved results")
     report.add_argument("results", type=Path)
     report.add_argument("--output", type=Path, default=DOC)
@@ -102,6 +111,20 @@ def _profile(args: argparse.Namespace) -> None:
     print(hotspots(profile_map(args.accessions, key=args.list, store=args.store)), flush=True)
 
 
+def _entries(args: argparse.Namespace) -> None:
+    from bench.entryfiles import entries_table, measure_entries
+    from bench.measure import machine
+
+    rows = measure_entries(args.accessions, args.seed, args.base, args.workers,
+                           say=lambda text: print(text, flush=True))
+    OUT.mkdir(parents=True, exist_ok=True)
+    results = OUT / f"entries-{args.accessions}.json"
+    results.write_text(json.dumps({"command": "python -m bench " + shlex.join(sys.argv[1:]),
+                                   "machine": machine(), "rows": rows}, indent=1))
+    print(entries_table(rows, args.workers))
+    print(f"Wrote {results}", flush=True)
+
+
 def main(argv: list[str] | None = None) -> None:
     """The command line."""
     args = _parser().parse_args(argv)
@@ -111,6 +134,8 @@ def main(argv: list[str] | None = None) -> None:
         _run(args)
     elif args.command == "profile":
         _profile(args)
+    elif args.command == "entries":
+        _entries(args)
     else:
         from bench.report import write_report
 
