@@ -19,9 +19,18 @@ from idmapping.errors import ReleaseFileError
 __all__ = ["iter_entries", "local_name", "find_child", "find_children", "text_of"]
 
 
+_LOCAL_NAMES: dict[Any, str] = {}
+"""Local names by tag: a file has a few dozen tags, read millions of times."""
+
+
 def local_name(tag: Any) -> str:
     """A tag without its namespace: ``{https://uniprot.org/uniprot}entry`` is ``entry``."""
-    return str(tag).rsplit("}", 1)[-1]
+    found = _LOCAL_NAMES.get(tag)
+    if found is None:
+        found = str(tag).rsplit("}", 1)[-1]
+        if len(_LOCAL_NAMES) < 10_000:
+            _LOCAL_NAMES[tag] = found
+    return found
 
 
 def iter_entries(stream: IO[bytes], path: str, line_offset: int = 0) -> Iterator[Any]:
