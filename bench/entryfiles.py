@@ -11,6 +11,11 @@ files by :func:`idmapping.uniprot.writers.xmlwriter.xml_entry`). Each load is
 decompressed text a second. The base code ignores ``IDMAPPING_LOAD_WORKERS``. Figures of one
 run each, in the order base, serial, parallel per file, with the machine's load average after
 each (the 2-core machine is shared).
+
+CPU time is that of the loading process and the children it waited for (``wait4``): in a
+parallel load the workers are children of multiprocessing's fork server, not of the loading
+process, so there it is the loading process's own share (reading, decompressing, cutting,
+storing), the part that parallel parsing cannot spread over the cores.
 """
 
 from __future__ import annotations
