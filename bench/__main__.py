@@ -3,6 +3,8 @@
     python -m bench run                  # 1M accessions (and 100k for growth), 3 repeats
     python -m bench run --quick          # a smoke run: 100k and 10k accessions, 1 repeat
     python -m bench run --commit HEAD    # measure a commit, exported to bench/out/src-<sha>
+    python -m bench run --scale 10m      # 10M accessions (and 1M for growth), DuckDB only
+    python -m bench run --postgres postgresql://127.0.0.1/test   # PostgreSQL loads as well
     python -m bench report bench/out/results-1000000.json   # write the doc again from JSON
     python -m bench profile              # py-spy: where a load and a mapping spend their time
     python -m bench entries              # entry-file load rates: base commit vs this tree
@@ -23,6 +25,7 @@ from types import FrameType
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 DOC = ROOT / "docs" / "benchmarks.md"
+SCALES = {"1m": 1_000_000, "10m": 10_000_000}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -31,6 +34,15 @@ def _parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="measure everything and write the report")
     run.add_argument("--accessions", type=int, default=None,
                      help="entries of the large release (default 1,000,000; quick: 100,000)")
+    run.add_argument("--scale", choices=sorted(SCALES), default=None,
+                     help="the large release by name: 1m, or 10m (1M for growth, one repeat, "
+                          "DuckDB the only reference: pandas would need more memory than the "
+                          "machine's, the plain SQLite reference an hour)")
+    run.add_argument("--references", default=None,
+                     help="comma-separated references (default duckdb,pandas,sqlite)")
+    run.add_argument("--postgres", default="", metavar="URL",
+                     help="also load each release into a fresh database of this PostgreSQL "
+                          "server (created and dropped as idmapping_bench)")
     run.add_argument("--small", type=int, default=None,
                      help="entries of the release 10x smaller (default: accessions / 10)")
     run.add_argument("--seed", type=int, default=1, help="seed of the releases (default 1)")
@@ -85,16 +97,25 @@ def _stop(signum: int, frame: FrameType | None) -> None:
 
 def _run(args: argparse.Namespace) -> None:
     sha = _use_commit(args.commit) if args.commit else ""
+    from bench.references import TOOLS
     from bench.report import write_report
     from bench.suite import Options, run
 
-    accessions = args.accessions or (100_000 if args.quick else 1_000_000)
-    repeat = args.repeat or (1 if args.quick else 3)
+    big = args.scale == "10m"
+    accessions = args.accessions or SCALES.get(args.scale or "", 0) or (
+        100_000 if args.quick else 1_000_000)
+    repeat = args.repeat or (1 if args.quick or big else 3)
+    references = tuple(args.references.split(",")) if args.references else (
+        ("duckdb",) if big else TOOLS)
+    unknown = set(references) - set(TOOLS)
+    if unknown:
+        raise SystemExit(f"unknown references: {', '.join(sorted(unknown))}")
     name = f"results-{accessions}{'-quick' if args.quick else ''}.json"
     options = Options(accessions=accessions, small=args.small or max(accessions // 10, 1),
                       seed=args.seed, repeat=repeat, quick=args.quick,
                       command="python -m bench " + shlex.join(sys.argv[1:]),
-                      results=OUT / name, commit=sha)
+                      results=OUT / name, commit=sha, references=references,
+                      postgres=args.postgres)
     output = args.output or (OUT / "benchmarks-quick.md" if args.quick else DOC)
     results = run(options, say=lambda text: print(text, flush=True))
     write_report(results, output)

@@ -24,8 +24,8 @@ from bench.idlists import IdList
 from bench.measure import rss_kb, run_timed
 from bench.server import Server
 
-__all__ = ["LoadResult", "MapResult", "StreamMemory", "load", "purge_jobs", "map_http",
-           "stream_memory"]
+__all__ = ["LoadResult", "MapResult", "StreamMemory", "load", "load_postgres", "purge_jobs",
+           "map_http", "stream_memory"]
 
 _POLL_SECONDS = 0.01
 _ROWS = re.compile(r"([0-9,]+) rows in")
@@ -85,6 +85,31 @@ def load(dat: Path, store_dir: Path) -> LoadResult:
     rows = int(match.group(1).replace(",", "")) if match else 0
     size = sum(p.stat().st_size for p in store_dir.rglob("*") if p.is_file())
     return LoadResult(timed.seconds, timed.max_rss_kb, rows, size)
+
+
+def load_postgres(dat: Path, server: str) -> LoadResult:
+    """``idmapping load`` of *dat* into a fresh database ``idmapping_bench`` of the PostgreSQL
+    *server* (dropped before and after), timed in its own process as :func:`load` is.
+
+    The server's own processes are not in the peak RSS: only the loading client's is.
+    """
+    import psycopg
+
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute("DROP DATABASE IF EXISTS idmapping_bench")
+        conn.execute("CREATE DATABASE idmapping_bench")
+    url = server.rsplit("/", 1)[0] + "/idmapping_bench"
+    try:
+        timed = run_timed([sys.executable, "-m", "idmapping", "load", "--store", url, "-q",
+                           str(dat)])
+        with psycopg.connect(url) as conn:
+            size = conn.execute("SELECT pg_database_size(current_database())").fetchone()
+    finally:
+        with psycopg.connect(server, autocommit=True) as conn:
+            conn.execute("DROP DATABASE IF EXISTS idmapping_bench")
+    match = _ROWS.search(timed.stderr)
+    rows = int(match.group(1).replace(",", "")) if match else 0
+    return LoadResult(timed.seconds, timed.max_rss_kb, rows, int(size[0]) if size else 0)
 
 
 def purge_jobs(store: Path) -> None:

@@ -21,6 +21,7 @@ KEPT = "<!-- kept: what follows is not written by the suite and stays when it wr
 Results = dict[str, Any]
 _MB = 1e6
 _TOOL_NAMES = {"duckdb": "DuckDB", "pandas": "pandas", "sqlite": "plain SQLite"}
+_JOIN_NAMES = {"duckdb": "DuckDB join", "pandas": "pandas merge", "sqlite": "SQLite join"}
 
 
 def write_report(res: Results, path: Path) -> None:
@@ -129,12 +130,21 @@ def _load_medians(res: Results, tag: str) -> dict[str, float]:
     fig = res.get("load", {}).get(tag)
     if not fig or not fig["project"]:
         return {}
-    out = {"project": median(fig["project"]), "read_limit": median(fig["read_limit"])}
-    for tool in _TOOL_NAMES:
+    out = {"project": median(fig["project"]), "read_limit": median(fig["read_limit"]),
+           "project_rss_kb": median(fig["project_rss_kb"])}
+    for tool in _tools(res):
         out[tool] = median([a + b for a, b in zip(fig[tool]["load"], fig[tool]["index"],
                                                   strict=True)])
         out[tool + "_load"] = median(fig[tool]["load"])
+    if fig.get("postgres", {}).get("seconds"):
+        out["postgres"] = median(fig["postgres"]["seconds"])
+        out["postgres_rss_kb"] = median(fig["postgres"]["rss_kb"])
     return out
+
+
+def _tools(res: Results) -> list[str]:
+    """The references this run measured (older runs measured all three)."""
+    return [t for t in _TOOL_NAMES if t in res.get("references", _TOOL_NAMES)]
 
 
 def _map_figure(res: Results, tag: str, key: str, n: int | None = None) -> Results | None:
@@ -167,15 +177,33 @@ def _targets(res: Results) -> str:
 def _target_rows(res: Results) -> list[tuple[str, list[str]]]:
     """``(key, row)`` of each target measured; the row's last cell says met or not met."""
     rows: list[tuple[str, list[str]]] = []
-    loads = _load_medians(res, "big")
+    loads, small_loads = _load_medians(res, "big"), _load_medians(res, "small")
+    budget = res.get("load_memory_mb")
+    for tag, figures in (("small", small_loads), ("big", loads)):
+        if budget and figures:
+            accessions = res["releases"][tag]["accessions"]
+            peak_mb = figures["project_rss_kb"] / 1024
+            rows.append(("load_memory", [
+                f"{accessions:,} accessions: load peak within `load_memory_mb` ({budget:,} MiB)",
+                f"{peak_mb:,.0f} MiB", _met(peak_mb <= budget)]))
+    if loads and small_loads:
+        load_growth = _ratio(loads["project"], small_loads["project"])
+        rows.append(("load_growth", ["10× release: load grows ≤ 10.5×", _x(load_growth),
+                                     _met(load_growth <= 10.5)]))
+    if loads and "duckdb" in loads:
+        ratio = _ratio(loads["project"], loads["duckdb"])
+        rows.append(("load", ["load ≤ 0.7× DuckDB's read + index",
+                     f"{_s(loads['project'])} vs {_s(loads['duckdb'])} ({_x(ratio)})",
+                     _met(ratio <= 0.7)]))
     if loads:
-        rows.append(("load", ["load faster than DuckDB load + index",
-                     f"{_s(loads['project'])} vs {_s(loads['duckdb'])} "
-                     f"({_x(_ratio(loads['project'], loads['duckdb']))})",
-                     _met(loads["project"] < loads["duckdb"])]))
         limit = _ratio(loads["project"], loads["read_limit"])
         rows.append(("read_limit", ["load on the way to 5× the read limit",
                                     f"{_x(limit)} the read limit", _met(limit <= 5)]))
+    if loads and "postgres" in loads:
+        ratio = _ratio(loads["postgres"], loads["project"])
+        rows.append(("postgres", ["PostgreSQL load within 1.5× of SQLite's",
+                                  f"{_s(loads['postgres'])} vs {_s(loads['project'])} "
+                                  f"({_x(ratio)})", _met(ratio <= 1.5)]))
     genes = _largest_list(res, "genes")
     if genes:
         http, duck = median(genes["seconds"]), _join(res, "big", genes, "duckdb")
@@ -183,15 +211,15 @@ def _target_rows(res: Results) -> list[tuple[str, list[str]]]:
             f"map {genes['n']:,} gene names over HTTP ≥ 2× faster than DuckDB's join",
             f"{_s(http)} vs {_s(duck)}: {_x(_ratio(duck, http))} as fast",
             _met(http * 2 <= duck)]))
-    for n, limit in ((100_000, 1.0), (1_000_000, 10.0)):
+    for n, limit in ((100_000, 0.3), (1_000_000, 3.0)):
         fig = next((f for f in res.get("map", {}).get("big", {}).values()
                     if f["n"] == n and f["seconds"]), None)
-        label = f"{n:,} ids end to end < {limit:g} s"
+        label = f"{n:,} ids end to end ≤ {limit:g} s"
         if fig:
             seconds = median(fig["seconds"])
             rows.append(("end_to_end", [
                 label, f"{_s(seconds)} ({fig['from']}, {fig['pairs']:,} pairs)",
-                _met(seconds < limit)]))
+                _met(seconds <= limit)]))
         else:
             rows.append(("end_to_end", [label, "–", _met(None)]))
     paged = res.get("paged")
@@ -219,6 +247,18 @@ def _target_rows(res: Results) -> list[tuple[str, list[str]]]:
 
 
 _WHY = {
+    "load_memory": (
+        "**Load memory.** The load keeps a bounded cache of entry numbers and a bounded number "
+        "of batches in flight (see the issue 18 section below); SQLite's page cache, Arrow's "
+        "pool and the interpreter come on top of the setting's shares."),
+    "load_growth": (
+        "**Load growth.** Past the entry cache's bound, accessions the cache does not hold are "
+        "looked up in the release being built, and the final index sorts more rows than fit "
+        "in memory at once: both grow faster than the rows."),
+    "postgres": (
+        "**PostgreSQL load.** The rows travel to the server by binary COPY from the loading "
+        "process, and the server then sorts and indexes them; on 2 cores the server's work and "
+        "the client's share the same cores."),
     "load": (
         "**Load.** Profiled with py-spy on the 1M release: the main thread spends about 18 s "
         "binding rows into SQLite (`executemany`, about 1 µs a row for 18M rows), 10 s building "
@@ -270,23 +310,31 @@ def _load(res: Results) -> str:
         return _not_measured("## 1. Load", res, "load-big")
     fig = res["load"]["big"]
     rss = {"project": median(fig["project_rss_kb"]),
-           **{t: median(fig[t]["rss_kb"]) for t in _TOOL_NAMES}}
+           **{t: median(fig[t]["rss_kb"]) for t in _tools(res)}}
     rows = [["**idmapping load**", _s(loads["project"]), "1.00×", _mb(rss["project"])],
             ["read limit: `zcat | wc -l`", _s(loads["read_limit"]),
              _x(_ratio(loads["project"], loads["read_limit"])), "–"]]
-    for tool, name in _TOOL_NAMES.items():
+    if "postgres" in loads:
+        rows.insert(1, ["idmapping load into PostgreSQL (client's RSS)", _s(loads["postgres"]),
+                        _x(_ratio(loads["project"], loads["postgres"])),
+                        _mb(loads["postgres_rss_kb"])])
+    for tool in _tools(res):
+        name = _TOOL_NAMES[tool]
         load_only = loads[tool + "_load"]
         label = f"{name}: read, then index (type, value)" if tool != "pandas" else \
             "pandas: `read_csv` (no index)"
         rows.append([label, f"{_s(loads[tool])} ({_s(load_only)} + "
                             f"{_s(loads[tool] - load_only)})",
                      _x(_ratio(loads["project"], loads[tool])), _mb(rss[tool])])
-    rows_read, store_mb = fig.get("rows", 0), fig.get("store_bytes", 0) / _MB
+    rows_read, store_bytes = fig.get("rows", 0), fig.get("store_bytes", 0)
+    lines = res["releases"]["big"]["lines"]
     return f"""## 1. Load
 
 `idmapping load --store <fresh store> -q idmapping.dat.gz` in its own process: wall time and
-peak RSS (`ru_maxrss` of that process). It read {rows_read:,} rows at
-{rows_read / loads['project']:,.0f} rows/s into a store of {store_mb:,.0f} MB.
+peak RSS (`ru_maxrss` of that process), with `load_memory_mb` at
+{res.get("load_memory_mb", 2048):,} MiB. It read {rows_read:,} rows at
+{rows_read / loads['project']:,.0f} rows/s into a store of {store_bytes / _MB:,.0f} MB
+({store_bytes / lines if lines else float("nan"):,.1f} bytes per idmapping.dat line).
 The ratio column is idmapping's time divided by the reference's: above 1, idmapping is slower.
 
 {_table(["loader", "median", "idmapping ÷ it", "peak RSS"], rows)}"""
@@ -300,16 +348,16 @@ def _map(res: Results) -> str:
     for fig in sorted(shown + failed, key=lambda f: f["n"]):
         if not fig["seconds"]:
             rows.append([f"{fig['n']:,} {fig['from']}", "–", "–", "–", fig["error"][:80],
-                         "–", "–", "–", "–"])
+                         *["–"] * len(_tools(res)), "–"])
             continue
         http = median(fig["seconds"])
         phases = "/".join(f"{median(fig[p]):.2f}" for p in ("submit", "wait", "stream"))
-        joins = {t: _join(res, "big", fig, t) for t in _TOOL_NAMES}
+        joins = {t: _join(res, "big", fig, t) for t in _tools(res)}
         pairs = res["joins"]["big"].get(f"{fig['key']}-{fig['n']}", {}).get("duckdb", {})
         rows.append([f"{fig['n']:,} {fig['from']} → {fig['to']}", f"{fig['pairs']:,}",
                      f"{pairs.get('pairs', 0):,}", f"**{_s(http)}**", phases,
-                     *[_s(joins[t]) for t in _TOOL_NAMES],
-                     _x(_ratio(http, joins["duckdb"]))])
+                     *[_s(joins[t]) for t in _tools(res)],
+                     _x(_ratio(http, joins.get("duckdb", float("nan"))))])
     return f"""## 2. Map through the HTTP API
 
 End to end as a client sees it: `POST /idmapping/run`, then `GET /idmapping/status/{{id}}`
@@ -326,7 +374,7 @@ pairs than the plain joins return. List sizes are those of the large release; th
 lists of figure 5 were mapped on it too and appear there.
 
 {_table(["ids", "pairs (idmapping)", "pairs (plain join)", "idmapping over HTTP",
-         "submit / wait / stream (s)", "DuckDB join", "pandas merge", "SQLite join",
+         "submit / wait / stream (s)", *[_JOIN_NAMES[t] for t in _tools(res)],
          "idmapping ÷ DuckDB"], rows)}"""
 
 
@@ -399,7 +447,7 @@ def _growth(res: Results) -> str:
         return _not_measured("## 5. Growth with the release", res, "load-small")
     rows = [["load", _s(small["project"]), _s(big["project"]),
              f"**{_x(_ratio(big['project'], small['project']))}**",
-             _x(_ratio(big["duckdb"], small["duckdb"]))]]
+             _x(_ratio(big.get("duckdb", float("nan")), small.get("duckdb", float("nan"))))]]
     for name, small_s, big_s, ratio, duck in _growth_rows(res):
         rows.append([f"map {name}", _s(small_s), _s(big_s), f"**{_x(ratio)}**", _x(duck)])
     return f"""## 5. Growth with the release
@@ -426,10 +474,16 @@ def _unmeasured(res: Results) -> str:
         "pairs from the store, which the references cannot do.",
         "- A million ids only pass with raised limits (the server settings below): with "
         "UniProt's defaults (100,000 ids, 500,000 pairs) the API refuses them, as UniProt does.",
-        "- Multi-process serving (`IDMAPPING_WORKERS` > 1) and the PostgreSQL store are not "
-        "measured: on 2 cores shared with the load generator a second worker measures "
-        "contention.",
+        "- Multi-process serving (`IDMAPPING_WORKERS` > 1) is not measured: on 2 cores shared "
+        "with the load generator a second worker measures contention.",
     ]
+    if "postgres" not in _load_medians(res, "big"):
+        items.append("- The PostgreSQL store's load is not measured in this run "
+                     "(`--postgres URL` measures it).")
+    skipped = [_TOOL_NAMES[t] for t in _TOOL_NAMES if t not in _tools(res)]
+    if skipped:
+        items.append(f"- References left out of this run: {', '.join(skipped)} (`--references`; "
+                     "at 10M accessions pandas needs more memory than the machine has).")
     return "## Not measured (yet)\n\n" + "\n".join(items)
 
 

@@ -20,7 +20,7 @@ from typing import Any
 from bench.idlists import SPECS, IdList, growth_specs, id_list
 from bench.loadgen import page_paths, paged_rps
 from bench.measure import hwm_kb, load_average, machine
-from bench.project import load, map_http, purge_jobs, stream_memory
+from bench.project import load, load_postgres, map_http, purge_jobs, stream_memory
 from bench.references import ROOT, TOOLS, read_limit, run_reference
 from bench.release import OUT, BenchRelease, release
 from bench.server import SERVER_ENV, serving
@@ -42,12 +42,15 @@ class Options:
     command: str
     results: Path
     commit: str
+    references: tuple[str, ...] = TOOLS
+    postgres: str = ""
 
 
 def run(options: Options, say: Callable[[str], None] = print) -> Results:
     """Measure everything; the results are saved to ``options.results`` after each step."""
     res: Results = {"command": options.command, "quick": options.quick, "repeat": options.repeat,
                     "seed": options.seed, "started": _now(), "machine": machine(),
+                    "references": list(options.references), "load_memory_mb": _load_memory(),
                     "load_average": {"start": load_average()}, "project": _project(options),
                     "server_env": SERVER_ENV, "releases": {}, "load": {}, "joins": {},
                     "map": {}, "errors": {}}
@@ -81,9 +84,12 @@ def _step(res: Results, options: Options, name: str, step: Callable[[], None]) -
 def _loads(res: Results, tag: str, rel: BenchRelease, lists: list[IdList], options: Options,
            say: Callable[[str], None]) -> None:
     """Figure 1 (and the references' joins): each repeat loads with every tool in turn."""
+    tools = options.references
     figures: Results = {"read_limit": [], "project": [], "project_rss_kb": [],
-                        **{t: {"load": [], "index": [], "rss_kb": []} for t in TOOLS}}
-    joins: Results = {x.name: {t: {"seconds": [], "pairs": 0} for t in TOOLS} for x in lists}
+                        **{t: {"load": [], "index": [], "rss_kb": []} for t in tools}}
+    if options.postgres:
+        figures["postgres"] = {"seconds": [], "rss_kb": []}
+    joins: Results = {x.name: {t: {"seconds": [], "pairs": 0} for t in tools} for x in lists}
     res["load"][tag], res["joins"][tag] = figures, joins
     for r in range(options.repeat):
         figures["read_limit"].append(read_limit(rel.dat))
@@ -94,7 +100,12 @@ def _loads(res: Results, tag: str, rel: BenchRelease, lists: list[IdList], optio
         figures["project_rss_kb"].append(loaded.max_rss_kb)
         figures["rows"], figures["store_bytes"] = loaded.rows, loaded.store_bytes
         say(f"  load {r + 1}: idmapping {loaded.seconds:.1f} s")
-        for tool in TOOLS:
+        if options.postgres:
+            pg = load_postgres(rel.dat, options.postgres)
+            figures["postgres"]["seconds"].append(pg.seconds)
+            figures["postgres"]["rss_kb"].append(pg.max_rss_kb)
+            say(f"  load {r + 1}: idmapping into PostgreSQL {pg.seconds:.1f} s")
+        for tool in tools:
             ref = run_reference(tool, rel.dat, OUT / f"work-{tool}", lists)
             figures[tool]["load"].append(ref.load)
             figures[tool]["index"].append(ref.index)
@@ -204,6 +215,13 @@ def _git(*args: str) -> str:
                               check=True).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return ""
+
+
+def _load_memory() -> int:
+    """The ``load_memory_mb`` setting the loads run with (the environment's, or the default)."""
+    from idmapping.settings import Settings
+
+    return Settings.load().load_memory_mb
 
 
 def _now() -> str:
