@@ -216,7 +216,10 @@ def load_release(
         are not read again. By default the new release is named as the files state, else as
         the current one.
     :param workers: processes that parse entry files (the setting ``load_workers``: 0 or
-        None, one per core; 1, none: parsed in this process).
+        None, one per core; 1, none: parsed in this process). They are started only for a
+        file larger than a chunk, forked, or (when threads run in this process) from
+        multiprocessing's fork server, which imports the main module: a script calling
+        this must keep its code under ``if __name__ == "__main__":``.
     :raises ReleaseFileError: a file that cannot be read, naming the file and line.
     :raises InvalidRequest: a release *name* the store refuses, before anything is read.
     """
