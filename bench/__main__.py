@@ -8,6 +8,7 @@
     python -m bench report bench/out/results-1000000.json   # write the doc again from JSON
     python -m bench profile              # py-spy: where a load and a mapping spend their time
     python -m bench jobs --before main   # jobs of 100k and 1M accessions, two trees side by side
+    python -m bench entries              # entry-file load rates: base commit vs this tree
 """
 
 from __future__ import annotations
@@ -62,6 +63,14 @@ def _parser() -> argparse.ArgumentParser:
     from bench.jobs import parser as jobs_parser
 
     jobs_parser(commands)
+    entries = commands.add_parser("entries", help="entry-file load rates, base vs this tree")
+    entries.add_argument("--accessions", type=int, default=20_000,
+                         help="entries of the generated release (default 20,000)")
+    entries.add_argument("--seed", type=int, default=1)
+    entries.add_argument("--base", default="main",
+                         help="the commit compared with (default main)")
+    entries.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                         help="parsing processes of the parallel loads (default: cores)")
     report = commands.add_parser("report", help="write the report again from saved results")
     report.add_argument("results", type=Path)
     report.add_argument("--output", type=Path, default=DOC)
@@ -127,6 +136,20 @@ def _profile(args: argparse.Namespace) -> None:
     print(hotspots(profile_map(args.accessions, key=args.list, store=args.store)), flush=True)
 
 
+def _entries(args: argparse.Namespace) -> None:
+    from bench.entryfiles import entries_table, measure_entries
+    from bench.measure import machine
+
+    rows = measure_entries(args.accessions, args.seed, args.base, args.workers,
+                           say=lambda text: print(text, flush=True))
+    OUT.mkdir(parents=True, exist_ok=True)
+    results = OUT / f"entries-{args.accessions}.json"
+    results.write_text(json.dumps({"command": "python -m bench " + shlex.join(sys.argv[1:]),
+                                   "machine": machine(), "rows": rows}, indent=1))
+    print(entries_table(rows, args.workers))
+    print(f"Wrote {results}", flush=True)
+
+
 def main(argv: list[str] | None = None) -> None:
     """The command line."""
     args = _parser().parse_args(argv)
@@ -140,6 +163,8 @@ def main(argv: list[str] | None = None) -> None:
         from bench.jobs import run as run_jobs
 
         run_jobs(args)
+    elif args.command == "entries":
+        _entries(args)
     else:
         from bench.report import write_report
 

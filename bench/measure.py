@@ -28,6 +28,8 @@ class Timed:
     max_rss_kb: int
     stdout: str
     stderr: str
+    cpu_seconds: float = 0.0
+    """User and system time of the process and of the children it waited for (its workers)."""
 
 
 def run_timed(argv: Sequence[str], env: Mapping[str, str] | None = None,
@@ -57,7 +59,8 @@ def run_timed(argv: Sequence[str], env: Mapping[str, str] | None = None,
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(argv)[:200]} exited with {proc.returncode}:\n"
                            f"{stderr[-3000:]}")
-    return Timed(seconds, int(usage.ru_maxrss), stdout, stderr)
+    return Timed(seconds, int(usage.ru_maxrss), stdout, stderr,
+                 usage.ru_utime + usage.ru_stime)
 
 
 def median(values: Sequence[float]) -> float:

@@ -101,8 +101,13 @@ class ReleaseFileError(IdMappingError):
     def __init__(self, message: str, path: str = "", line: int | None = None) -> None:
         self.path = path
         self.line = line
+        self.reason = message
         where = path + (f", line {line}" if line is not None else "")
         super().__init__(f"{where}: {message}" if where else message)
+
+    def __reduce__(self) -> tuple[type[ReleaseFileError], tuple[str, str, int | None]]:
+        # raised in a worker process that parses a part of an entry file (loader.chunks)
+        return type(self), (self.reason, self.path, self.line)
 
 
 class UnknownFormat(ReleaseFileError):

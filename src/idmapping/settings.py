@@ -147,6 +147,10 @@ class Settings:
         "at most a share of it of accession numbers in memory (the rest are looked up in the "
         "release being built) and sizes the batches of text parsed at a time, SQLite's page "
         "cache and PostgreSQL's sort memory from it", minimum=256)
+    load_workers: int = _declare(
+        0, "Processes that parse an entry file (flat file, UniProtKB, UniRef or UniParc XML) "
+        "during a load, each a chunk of whole entries at a time, two chunks each in flight "
+        "(0: one per core; 1: parse in the loading process)", minimum=0)
     broker_url: str = _declare(
         "", "Celery broker for scale-out workers (redis://...); empty: jobs run in-process")
     broker_visibility_seconds: int = _declare(

@@ -73,10 +73,11 @@ def cli() -> None:
               "organism): its rows are copied in the store, its files not read again")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar")
 @setting_option("load_memory_mb", metavar="MIB")
+@setting_option("load_workers", metavar="N")
 @domain_errors
 def load(store: str | None, files: tuple[str, ...], release_name: str | None,
          taxa: tuple[int, ...], reviewed_only: bool, keep_current: bool, add: bool,
-         quiet: bool, load_memory_mb: int | None) -> None:
+         quiet: bool, load_memory_mb: int | None, load_workers: int | None) -> None:
     """Load UniProt release FILES as a new release, switched in when complete.
 
     A folder stands for the release files in it ('idmapping download'); its other files
@@ -95,12 +96,12 @@ def load(store: str | None, files: tuple[str, ...], release_name: str | None,
     files need not be at hand; it is named as FILES state, else as the current release.
     """
     _load(store, files, release_name, Subset(tuple(taxa), reviewed_only), keep_current, quiet,
-          load_memory_mb, add)
+          load_memory_mb, add, load_workers)
 
 
 def _load(store: str | None, paths: tuple[str, ...], release_name: str | None, subset: Subset,
           keep_current: bool, quiet: bool, load_memory_mb: int | None = None,
-          add: bool = False) -> None:
+          add: bool = False, load_workers: int | None = None) -> None:
     """Load the release files (or folders of them) of *paths*: 'load' and 'get'."""
     from idmapping.cli.progress import load_progress
     from idmapping.loader import load_release, release_paths
@@ -108,7 +109,8 @@ def _load(store: str | None, paths: tuple[str, ...], release_name: str | None, s
     files, notes = release_paths(paths)
     for note in notes:
         click.echo(note, err=True)
-    settings = _settings(store=store, load_memory_mb=load_memory_mb)
+    settings = _settings(store=store, load_memory_mb=load_memory_mb,
+                         load_workers=load_workers)
     with open_store(settings.store_url) as opened:
         started = time.perf_counter()
         try:
@@ -116,7 +118,8 @@ def _load(store: str | None, paths: tuple[str, ...], release_name: str | None, s
                 release = load_release(files, opened, name=release_name,
                                        subset=subset, progress=progress,
                                        current=not keep_current,
-                                       memory_mb=settings.load_memory_mb, add=add)
+                                       memory_mb=settings.load_memory_mb, add=add,
+                                       workers=settings.load_workers)
         except storage_errors() + (StoreUnavailable,) as exc:
             raise click.ClickException(
                 f"The load stopped: the store cannot be written "
@@ -216,11 +219,12 @@ def download(directory: Path | None, organisms: tuple[str, ...], whole: bool,
               help="Add the release beside the one being served, which stays current")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bars")
 @setting_option("load_memory_mb", metavar="MIB")
+@setting_option("load_workers", metavar="N")
 @domain_errors
 def get(store: str | None, organisms: tuple[str, ...], whole: bool, files: tuple[str, ...],
         entries: str, download_url: str | None, download_timeout: float | None,
         directory: Path | None, keep_current: bool, quiet: bool,
-        load_memory_mb: int | None) -> None:
+        load_memory_mb: int | None, load_workers: int | None) -> None:
     """Download release files (as 'idmapping download') and load them (as 'idmapping load').
 
     Only the files this command fetched are loaded, not others in the folder.
@@ -232,7 +236,7 @@ def get(store: str | None, organisms: tuple[str, ...], whole: bool, files: tuple
     folder = directory or default_download_dir()
     paths = _fetch(folder, settings, organisms, whole, files, entries, quiet)
     _load(store, tuple(str(p) for p in paths), None, Subset(), keep_current, quiet,
-          load_memory_mb)
+          load_memory_mb, load_workers=load_workers)
 
 
 @cli.group()

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, BinaryIO, TypeVar
 
 from idmapping.errors import NoRelease, ReleaseFileError, UnknownFormat
 from idmapping.loader.builder import ReleaseBuilder
-from idmapping.loader.entries import load_uniparc, load_uniprotkb, load_uniref
+from idmapping.loader.chunks import ENTRY_FORMATS, chunk_bytes, parsed, split, worker_count
+from idmapping.loader.entries import apply, load_uniprotkb
 from idmapping.loader.readers import (
     read_delac,
     read_release_date,
@@ -33,10 +34,7 @@ from idmapping.loader.sniff import ReleaseFile, open_text, sniff
 from idmapping.model import Release
 from idmapping.store.base import Store
 from idmapping.store.plans import Subset, check_release_name
-from idmapping.uniprot.readers.clusters import read_uniparc_xml, read_uniref_xml
-from idmapping.uniprot.readers.flatfile import read_flatfile
 from idmapping.uniprot.readers.isoforms import read_isoform_fasta
-from idmapping.uniprot.readers.kbxml import read_uniprot_xml
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -48,9 +46,6 @@ Progress = Callable[[int, int, int], None]
 """Called as ``progress(bytes_read, bytes_total, rows)`` while a load runs."""
 
 T = TypeVar("T")
-
-_XML_FORMATS = ("uniprotkb_xml", "uniref_xml", "uniparc_xml")
-
 
 class _Counting(io.RawIOBase):
     """A raw reader that counts the bytes read from the file underneath."""
@@ -72,10 +67,11 @@ class _Load:
     """One run of the loader: its files, its release builder and its progress."""
 
     def __init__(self, files: Sequence[ReleaseFile], builder: ReleaseBuilder,
-                 progress: Progress | None) -> None:
+                 progress: Progress | None, workers: int = 1) -> None:
         self.files = files
         self.builder = builder
         self.progress = progress
+        self.workers = workers
         self.total = sum(f.size for f in files)
         self.done = 0
         self.rows = 0
@@ -103,9 +99,9 @@ class _Load:
         for file in self.files:
             with open(file.path, "rb") as raw:
                 counting = io.BufferedReader(_Counting(raw, self._advance), 1 << 20)
-                if file.format in _XML_FORMATS:
+                if file.format in ENTRY_FORMATS:
                     try:
-                        self._read_xml(file, counting)
+                        self._read_entries(file, counting)
                     except (OSError, EOFError, zlib.error) as exc:
                         raise ReleaseFileError(f"cannot read: {exc}", str(file.path)) from None
                     if self.progress:
@@ -165,24 +161,19 @@ class _Load:
             self.builder.add_taxon_deleted(self._tick(read_taxonomy_deleted(text, path)))
         elif file.format == "reldate":
             self._note_name(file)
-        elif file.format == "uniprotkb_flat":
-            entries = ((e.json, e.text) for e in read_flatfile(text, path))
-            load_uniprotkb(self.builder, self._tick(entries))
         elif file.format == "isoform_fasta":
             isoforms = ((e, None) for e in read_isoform_fasta(text, path))
             load_uniprotkb(self.builder, self._tick(isoforms))
 
-    def _read_xml(self, file: ReleaseFile, raw: BinaryIO) -> None:
-        """Read an XML entry file (lxml parses bytes, and gzip itself when asked)."""
-        path = str(file.path)
+    def _read_entries(self, file: ReleaseFile, raw: BinaryIO) -> None:
+        """Read an entry file (flat file or XML) a chunk of whole entries at a time, parsed by
+        the worker processes (:mod:`idmapping.loader.chunks`), stored here in order."""
         stream: BinaryIO = gzip.GzipFile(fileobj=raw) if file.compressed else raw  # type: ignore[assignment]
-        if file.format == "uniprotkb_xml":
-            load_uniprotkb(self.builder, self._tick((e, None) for e in read_uniprot_xml(stream,
-                                                                                     path)))
-        elif file.format == "uniref_xml":
-            load_uniref(self.builder, self._tick(read_uniref_xml(stream, path)))
-        elif file.format == "uniparc_xml":
-            load_uniparc(self.builder, self._tick(read_uniparc_xml(stream, path)))
+        chunks = split(file.format, stream, str(file.path), chunk_bytes(self.builder.memory_mb))
+        for prepared in parsed(chunks, self.workers):
+            self.rows += apply(self.builder, prepared)
+            if self.progress:
+                self.progress(self.done, self.total, self.rows)
 
     def _note_name(self, file: ReleaseFile) -> None:
         """Note the release name that a file's header states."""
@@ -204,6 +195,7 @@ def load_release(
     current: bool = True,
     memory_mb: int | None = None,
     add: bool = False,
+    workers: int | None = None,
 ) -> Release:
     """Load release files into *store* as a new release, and make it current.
 
@@ -229,6 +221,11 @@ def load_release(
         organism): the current release's rows are copied by the store, in SQL, and its files
         are not read again. By default the new release is named as the files state, else as
         the current one.
+    :param workers: processes that parse entry files (the setting ``load_workers``: 0 or
+        None, one per core; 1, none: parsed in this process). They are started only for a
+        file larger than a chunk, forked, or (when threads run in this process) from
+        multiprocessing's fork server, which imports the main module: a script calling
+        this must keep its code under ``if __name__ == "__main__":``.
     :raises ReleaseFileError: a file that cannot be read, naming the file and line.
     :raises InvalidRequest: a release *name* the store refuses, before anything is read.
     """
@@ -244,7 +241,7 @@ def load_release(
     try:
         if base is not None:
             builder.copy_release(base)
-        load = _Load(files, builder, progress)
+        load = _Load(files, builder, progress, worker_count(workers or 0))
         load.run()
         chosen = name or _pick_name(load.names, base.name if base else None)
         builder.meta["files"] = ", ".join(f.path.name for f in files)

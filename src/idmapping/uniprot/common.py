@@ -168,7 +168,16 @@ def mol_weight(sequence: str) -> int:
     """The average molecular weight of a protein sequence in Da, rounded as UniProt does."""
     if not sequence:
         return 0
-    return int(round(sum(_MASS.get(aa, 110.0) for aa in sequence) + 18.01524))
+    # residues counted in C, a letter at a time, rather than summed one by one in Python
+    total = 0.0
+    known = 0
+    for residue, mass in _MASS.items():
+        count = sequence.count(residue)
+        if count:
+            total += count * mass
+            known += count
+    total += (len(sequence) - known) * 110.0
+    return int(round(total + 18.01524))
 
 
 def sequence_object(sequence: str, weight: int | None = None, checksum: str | None = None

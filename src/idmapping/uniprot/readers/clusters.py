@@ -106,14 +106,16 @@ def _uniref_entry(element: Any) -> tuple[Json, list[Json]]:
     return entry, facts
 
 
-def read_uniref_xml(stream: IO[bytes], path: str) -> Iterator[tuple[Json, list[Json]]]:
+def read_uniref_xml(stream: IO[bytes], path: str, line_offset: int = 0
+                    ) -> Iterator[tuple[Json, list[Json]]]:
     """UniRef light entries of a UniRef XML file, with their UniProtKB members' facts.
 
     :param stream: the file, opened in binary mode (decompressed).
     :param path: its name, for errors.
+    :param line_offset: added to the line of an error (a part of the file).
     :raises ReleaseFileError: the file is not well-formed XML.
     """
-    for element in iter_entries(stream, path):
+    for element in iter_entries(stream, path, line_offset):
         yield _uniref_entry(element)
 
 
@@ -197,12 +199,14 @@ def _signatures(element: Any) -> list[Json]:
     return found
 
 
-def read_uniparc_xml(stream: IO[bytes], path: str) -> Iterator[tuple[Json, list[Json]]]:
+def read_uniparc_xml(stream: IO[bytes], path: str, line_offset: int = 0
+                     ) -> Iterator[tuple[Json, list[Json]]]:
     """UniParc light entries of a UniParc XML file, with their cross-references.
 
     :param stream: the file, opened in binary mode (decompressed).
     :param path: its name, for errors.
+    :param line_offset: added to the line of an error (a part of the file).
     :raises ReleaseFileError: the file is not well-formed XML.
     """
-    for element in iter_entries(stream, path):
+    for element in iter_entries(stream, path, line_offset):
         yield _uniparc_entry(element)

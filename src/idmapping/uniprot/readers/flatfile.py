@@ -74,59 +74,106 @@ class FlatEntry:
     line: int
 
 
-class _Tap:
-    """The file's lines for Biopython, blank lines left out, each kept until taken."""
-
-    def __init__(self, text: TextIO) -> None:
-        self.text = text
-        self.number = 0
-        self.kept: list[str] = []
-        self.first = 0
-
-    def __iter__(self) -> _Tap:
-        return self
-
-    def __next__(self) -> str:
-        while True:
-            line = next(self.text)
-            self.number += 1
-            if line.strip():
-                if not self.kept:
-                    self.first = self.number
-                self.kept.append(line if line.endswith("\n") else line + "\n")
-                return line
-
-    def read(self, size: int = -1) -> str:  # Biopython checks the handle with read(0)
-        return ""
-
-    def take(self) -> tuple[list[str], int]:
-        lines, self.kept = self.kept, []
-        return lines, self.first
+_REFERENCE_LINES = frozenset(("RP", "RC", "RX", "RL", "RA", "RG", "RT"))
+# lines read from the entry's own text by the line-group readers, not by Biopython
+_GROUP_LINES = frozenset(("DE", "GN", "OS", "OG", "OH", "CC", "DR", "KW", "**"))
 
 
-def read_flatfile(text: TextIO, path: str) -> Iterator[FlatEntry]:
+def read_flatfile(text: TextIO, path: str, first_line: int = 1) -> Iterator[FlatEntry]:
     """The entries of a UniProtKB flat file, in order.
 
     :param text: the file, opened as text (decompressed).
     :param path: its name, for errors.
+    :param first_line: the line of the file *text* starts at: *text* may be a part of the
+        file (:mod:`idmapping.loader.chunks`).
     :raises ReleaseFileError: a malformed entry, naming the file and the line.
     """
-    tap = _Tap(text)
-    records = SwissProt.parse(tap)  # type: ignore[no-untyped-call]
-    while True:
-        try:
-            record = next(records)
-        except StopIteration:
-            return
-        except (SwissProt.SwissProtParserError, AssertionError, ValueError, IndexError) as exc:
-            raise ReleaseFileError(f"not a UniProtKB flat-file entry: {exc}".rstrip(": "),
-                                   path, tap.number) from None
-        lines, first = tap.take()
-        try:
-            json = entry_json(record, lines)
-        except (ValueError, KeyError, IndexError) as exc:
-            raise ReleaseFileError(f"cannot read the entry: {exc}", path, first) from None
-        yield FlatEntry(json, "".join(lines), first)
+    number = first_line - 1
+    lines: list[str] = []
+    numbers: list[int] = []
+    for line in text:
+        number += 1
+        if not line.strip():
+            continue
+        lines.append(line if line.endswith("\n") else line + "\n")
+        numbers.append(number)
+        if line.startswith("//"):
+            record = _record(lines, numbers, path)
+            try:
+                json = entry_json(record, lines)
+            except (ValueError, KeyError, IndexError) as exc:
+                raise ReleaseFileError(f"cannot read the entry: {exc}", path,
+                                       numbers[0]) from None
+            yield FlatEntry(json, "".join(lines), numbers[0])
+            lines, numbers = [], []
+    if lines:
+        _record(lines, numbers, path)  # names the line where a bad entry went wrong
+        raise ReleaseFileError("not a UniProtKB flat-file entry: Unexpected end of stream.",
+                               path, number)
+
+
+def _record(lines: list[str], numbers: list[int], path: str) -> Any:
+    """Biopython's record of one entry's lines (``ID`` to ``//``), with what
+    :func:`entry_json` takes from it: identifiers, dates, taxonomy, features and sequence.
+
+    Biopython's line readers fill it, but the line groups that :func:`entry_json` reads
+    from the lines themselves (names, genes, comments, references, cross-references,
+    keywords) are not parsed twice.
+
+    :raises ReleaseFileError: a line Biopython refuses, or an unknown line code, with its line.
+    """
+    record = SwissProt.Record()  # type: ignore[no-untyped-call]
+    sequence: list[str] = []
+    referenced = False
+    at = 0
+    try:
+        if lines[0][:2] != "ID":
+            raise SwissProt.SwissProtParserError(  # type: ignore[no-untyped-call]
+                "Failed to find ID in first line", line=lines[0])
+        SwissProt._read_id(record, lines[0])  # type: ignore[no-untyped-call]
+        for at in range(1, len(lines)):
+            line = lines[at]
+            key = line[:2]
+            if key == "  ":
+                sequence.append(line[5:].replace(" ", "").rstrip())
+            elif key == "FT":
+                SwissProt._read_ft(record, line)  # type: ignore[no-untyped-call]
+            elif key in _GROUP_LINES or key == "//":
+                continue
+            elif key in _REFERENCE_LINES:
+                assert referenced, f"{key}: missing RN"
+            elif key == "RN":
+                referenced = True
+            else:
+                _read_line(record, key, line)
+    except (SwissProt.SwissProtParserError, AssertionError, ValueError, IndexError) as exc:
+        raise ReleaseFileError(f"not a UniProtKB flat-file entry: {exc}".rstrip(": "),
+                               path, numbers[at]) from None
+    record.sequence = "".join(sequence)
+    return record
+
+
+def _read_line(record: Any, key: str, line: str) -> None:
+    """One identifier, date, taxonomy, existence or sequence-header line, as Biopython
+    reads it."""
+    value = line[5:].rstrip()
+    if key == "AC":
+        record.accessions.extend(value.rstrip(";").split("; "))
+    elif key == "DT":
+        SwissProt._read_dt(record, line)  # type: ignore[no-untyped-call]
+    elif key == "OC":
+        record.organism_classification.extend(value.rstrip(";.").split("; "))
+    elif key == "OX":
+        SwissProt._read_ox(record, line)  # type: ignore[no-untyped-call]
+    elif key == "PE":
+        SwissProt._read_pe(record, value)  # type: ignore[no-untyped-call]
+    elif key == "SQ":
+        cols = value.split()
+        assert len(cols) == 7, f"I don't understand SQ line {line}"
+        record.seqinfo = int(cols[1]), int(cols[3]), cols[5]
+    else:
+        raise SwissProt.SwissProtParserError(  # type: ignore[no-untyped-call]
+            f"Unknown keyword {key!r} found", line=line)
 
 
 def _groups(lines: list[str]) -> tuple[dict[str, list[str]], list[dict[str, list[str]]]]:

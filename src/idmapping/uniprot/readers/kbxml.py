@@ -233,12 +233,13 @@ def _entry(element: Any) -> Json:
     return entry
 
 
-def read_uniprot_xml(stream: IO[bytes], path: str) -> Iterator[Json]:
+def read_uniprot_xml(stream: IO[bytes], path: str, line_offset: int = 0) -> Iterator[Json]:
     """UniProt's JSON of each entry of a UniProtKB XML file.
 
     :param stream: the file, opened in binary mode (decompressed).
     :param path: its name, for errors.
+    :param line_offset: added to the line of an error (a part of the file).
     :raises ReleaseFileError: the file is not well-formed XML.
     """
-    for element in iter_entries(stream, path):
+    for element in iter_entries(stream, path, line_offset):
         yield _entry(element)

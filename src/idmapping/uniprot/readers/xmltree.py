@@ -19,23 +19,34 @@ from idmapping.errors import ReleaseFileError
 __all__ = ["iter_entries", "local_name", "find_child", "find_children", "text_of"]
 
 
+_LOCAL_NAMES: dict[Any, str] = {}
+"""Local names by tag: a file has a few dozen tags, read millions of times."""
+
+
 def local_name(tag: Any) -> str:
     """A tag without its namespace: ``{https://uniprot.org/uniprot}entry`` is ``entry``."""
-    return str(tag).rsplit("}", 1)[-1]
+    found = _LOCAL_NAMES.get(tag)
+    if found is None:
+        found = str(tag).rsplit("}", 1)[-1]
+        if len(_LOCAL_NAMES) < 10_000:
+            _LOCAL_NAMES[tag] = found
+    return found
 
 
-def iter_entries(stream: IO[bytes], path: str) -> Iterator[Any]:
+def iter_entries(stream: IO[bytes], path: str, line_offset: int = 0) -> Iterator[Any]:
     """Each ``entry`` element of an XML file, cleared after use, so memory stays flat.
 
     :param stream: the file, opened in binary mode (decompressed).
     :param path: its name, for errors.
+    :param line_offset: added to the line of an error: *stream* is a part of the file
+        (:mod:`idmapping.loader.chunks`).
     :raises ReleaseFileError: the file is not well-formed XML (with its line).
     """
-    context = etree.iterparse(stream, events=("end",), huge_tree=True, remove_comments=True)
+    # lxml picks the entries out in C: Python sees one element per entry, not every element
+    context = etree.iterparse(stream, events=("end",), tag="{*}entry", huge_tree=True,
+                              remove_comments=True)
     try:
         for _, element in context:
-            if local_name(element.tag) != "entry":
-                continue
             yield element
             element.clear(keep_tail=False)
             parent = element.getparent()
@@ -43,8 +54,8 @@ def iter_entries(stream: IO[bytes], path: str) -> Iterator[Any]:
                 while element.getprevious() is not None:
                     del parent[0]
     except etree.XMLSyntaxError as exc:
-        raise ReleaseFileError(f"not well-formed XML: {exc.msg}", path,
-                               exc.lineno or None) from None
+        line = exc.lineno + line_offset if exc.lineno else None
+        raise ReleaseFileError(f"not well-formed XML: {exc.msg}", path, line) from None
 
 
 def find_child(element: Any, name: str) -> Any:
