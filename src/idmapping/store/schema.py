@@ -281,6 +281,11 @@ POSTGRES_FINAL = (
     "INSERT INTO deleted SELECT DISTINCT ON (accession) accession, source FROM deleted_load "
     "ORDER BY accession, n",
     "DROP TABLE deleted_load",
+    # An entry given by two files keeps its last document, as SQLite's primary key keeps it:
+    # COPY appends to a new table in order, so the later row has the larger ctid.
+    *(f"DELETE FROM {table} a USING {table} b WHERE a.{DOCUMENT_COLUMNS[kind][0][0]} = "
+      f"b.{DOCUMENT_COLUMNS[kind][0][0]} AND a.ctid < b.ctid"
+      for kind, table in DOCUMENT_TABLES.items()),
     # Rewriting a finished table as LOGGED writes whole pages to the WAL: faster than
     # logging each row as it is inserted (1.5 s against 6 s for 1.7M rows).
     *(f"ALTER TABLE {table} SET LOGGED"
