@@ -226,7 +226,23 @@ def facet_groups(store: Store, job: Job, dataset: Dataset, selection: Selection,
     def counted(asked: tuple[str, ...], exclude: str | None) -> list[dict[str, Any]]:
         text = selection.combined(state.query, exclude)
         query = read_filter(dataset, text, None, False, False).query
-        return facets_json(store, job, dataset.name, asked, query)
+        try:
+            return facets_json(store, job, dataset.name, asked, query)
+        except InvalidRequest:
+            if len(asked) == 1:
+                raise
+        # a facet the release cannot count (UniParc's organism_name without NCBI's taxonomy)
+        # is left out, as the API refuses it alone; a refused query refuses every facet
+        found: list[dict[str, Any]] = []
+        refused: InvalidRequest | None = None
+        for name in asked:
+            try:
+                found += facets_json(store, job, dataset.name, (name,), query)
+            except InvalidRequest as exc:
+                refused = exc
+        if not found and refused is not None:
+            raise refused
+        return found
 
     apart = [n for n in names if FACETS[dataset.name][n].multiple and selection.values(n)]
     found = {f["name"]: f for f in counted(tuple(n for n in names if n not in apart), None)}
