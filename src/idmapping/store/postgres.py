@@ -54,6 +54,7 @@ from idmapping.store.plans import (
     LookupPlan,
 )
 from idmapping.store.pool import DEFAULT_READERS, Pool
+from idmapping.store.postgres_cursors import LookupCursors
 from idmapping.store.postgres_driver import (
     Connection,
     adapt,
@@ -69,7 +70,6 @@ from idmapping.store.schema import (
     ANY_KEY,
     DOCUMENT_COLUMNS,
     DOCUMENT_TABLES,
-    POSTGRES_INPUT,
     RELEASE_PARTS,
 )
 from idmapping.store.schema import POSTGRES_MAIN as MAIN
@@ -107,11 +107,9 @@ __all__ = ["PostgresStore", "PostgresReleaseWriter", "shown_url"]
 _SCHEMA_LOCK = 0x1D_3A_99_01
 
 _RELEASE_COLUMNS = f"{RELEASE_COLUMNS}, '{RELEASE_PREFIX}' || id"
-_FETCH = 10_000
-_LOOKUP_WORK_MEM = "64MB"
 
 
-class PostgresStore(SqlStore):
+class PostgresStore(LookupCursors, SqlStore):
     """Releases and jobs in one PostgreSQL database.
 
     :param url: a libpq URL, ``postgresql://user:password@host:port/dbname``.
@@ -402,57 +400,6 @@ class PostgresStore(SqlStore):
                 params: list[Any]) -> Iterator[Any]:
         with self._readers.lease() as conn:  # until the rows are read, closed or dropped
             yield from self._stream_on(conn, release, plan, query, params)
-
-    def _stream_on(self, conn: Connection, release: Release, plan: LookupPlan | HoldingsPlan,
-                   query: str, params: list[Any]) -> Iterator[Any]:
-        token = object()
-        if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
-            conn.rollback()  # a lookup on this connection that was left half-read
-        if conn not in self._with_input:
-            # created outside the lookup's transaction, so that a rollback keeps it
-            for statement in POSTGRES_INPUT:
-                conn.execute(statement)
-            self._with_input.add(conn)
-        self._lookups[conn] = token
-        try:
-            conn.execute("BEGIN")
-            cursor = self._declare(conn, release, plan, query, params)
-            while batch := self._fetch(conn, cursor, token):
-                yield from batch
-        finally:
-            # Rolling back ends the read-only transaction and empties the input table, unless
-            # a later lookup owns the connection now.
-            if self._lookups.get(conn) is token:
-                del self._lookups[conn]
-                if not conn.closed and not conn.broken:
-                    conn.rollback()
-
-    def _fetch(self, conn: Connection, cursor: psycopg.ServerCursor[Any], token: object
-               ) -> list[Any]:
-        if self._lookups.get(conn) is not token:
-            raise StoreError("This lookup was ended by a later lookup on the same thread: "
-                             "read one lookup's rows before starting the next")
-        return cursor.fetchmany(_FETCH)
-
-    def _declare(self, conn: Connection, release: Release, plan: LookupPlan | HoldingsPlan,
-                 query: str, params: list[Any]) -> psycopg.ServerCursor[Any]:
-        """Fill the input table and open the lookup as a server-side cursor."""
-        # For this transaction only: the release's tables by their bare names, as lookup_sql
-        # writes them; a plan for reading every row (a cursor is otherwise planned for its
-        # first tenth); and room to sort a large result in memory.
-        conn.execute("SELECT set_config('search_path', %s, true), "
-                     "set_config('cursor_tuple_fraction', '1', true), "
-                     "set_config('work_mem', %s, true)",
-                     (f"{RELEASE_PREFIX}{release.id}", _LOOKUP_WORK_MEM))
-        with conn.cursor() as cur, cur.copy(
-                "COPY input (seq, key, kind, version) FROM STDIN (FORMAT BINARY)") as copy:
-            copy.set_types(["int4", "text", "text", "text"])
-            for row in plan.inputs:
-                copy.write_row(row)
-        conn.execute("ANALYZE input")
-        cursor = conn.cursor(name="idmapping_lookup")
-        cursor.execute(query, params)
-        return cursor
 
     @translated
     def _release_rows(self, query: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:

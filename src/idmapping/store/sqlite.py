@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import operator
 import secrets
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
@@ -50,7 +49,6 @@ from idmapping.store.schema import (
     ANY_KEY,
     DOCUMENT_COLUMNS,
     DOCUMENT_TABLES,
-    RELEASE_PARTS,
     SQLITE_MAIN,
 )
 from idmapping.store.shared import (
@@ -83,6 +81,7 @@ from idmapping.store.sql import (
     sqlite_same_entry,
 )
 from idmapping.store.sqlite_driver import connect, translated, translating
+from idmapping.store.sqlite_reads import fill_input, release_parts
 from idmapping.store.sqlite_writer import SqliteReleaseWriter
 
 __all__ = ["SqliteStore"]
@@ -351,7 +350,7 @@ class SqliteStore(SqlStore):
                ) -> tuple[str, Iterator[tuple[int, str, int]]]:
         with self._release_conn(release) as (conn, release):
             codes = dict(conn.execute("SELECT name, code FROM rel.dbs"))
-            tables = _release_parts(conn)
+            tables = release_parts(conn)
         sql, params = lookup_sql(plan, codes, sqlite_same_entry, sqlite_entry_column,
                                  taxonomy=bool(release.stats.get("taxa")), tables=tables)
 
@@ -360,7 +359,7 @@ class SqliteStore(SqlStore):
         # dropped: a lookup never read holds no reader.
         def rows() -> Iterator[tuple[int, str, int]]:
             with translating(self.path), self._release_conn(release) as (conn, _):
-                _fill_input(conn, plan.inputs)
+                fill_input(conn, plan.inputs)
                 cursor = conn.execute(sql, params)
                 while batch := cursor.fetchmany(10_000):
                     yield from batch
@@ -386,15 +385,15 @@ class SqliteStore(SqlStore):
     def holdings(self, plan: HoldingsPlan) -> tuple[str, list[HoldingRow]]:
         with self._release_conn() as (conn, release):
             codes = dict(conn.execute("SELECT name, code FROM rel.dbs"))
-            any_key = not plan.per_database and ANY_KEY in _release_parts(conn)
+            any_key = not plan.per_database and ANY_KEY in release_parts(conn)
             query = holdings_sql(plan, codes, sqlite_entry_column, any_key)
-            _fill_input(conn, plan.inputs)
+            fill_input(conn, plan.inputs)
             return release.name, conn.execute(query).fetchall()
 
     @translated
     def _release_parts(self) -> frozenset[str]:
         with self._release_conn() as (conn, _):
-            return _release_parts(conn)
+            return release_parts(conn)
 
     @translated
     def _release_rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
@@ -580,35 +579,6 @@ def _returned(reader: _Reader) -> None:
     pages SQLite keeps for re-use otherwise) and the memory of its caches."""
     reader.conn.execute("DROP TABLE IF EXISTS temp.input")
     reader.conn.execute("PRAGMA shrink_memory")
-
-
-def _release_parts(conn: sqlite3.Connection) -> frozenset[str]:
-    """The tables and indexes of :data:`RELEASE_PARTS` that the attached release has,
-    taxon_spans only where it holds spans (a taxonomy with a loop has none)."""
-    parts = {name for name, in conn.execute(
-        f"SELECT name FROM rel.sqlite_master WHERE name IN "
-        f"({', '.join('?' * len(RELEASE_PARTS))})", RELEASE_PARTS)}
-    if "taxon_spans" in parts and not conn.execute("SELECT 1 FROM rel.taxon_spans").fetchone():
-        parts.discard("taxon_spans")
-    return frozenset(parts)
-
-
-def _fill_input(conn: sqlite3.Connection, inputs: Sequence[tuple[int, str, str, str | None]]
-                ) -> None:
-    """Put a query's input rows into the temporary table ``input``, emptied first."""
-    # No index on the input: SQLite must then scan it and probe the release's index, the
-    # plan that is fast for any input size (with one, it scans every stored id of the
-    # database and probes the input: 1,000 ids took 1.2 s on a 19M-row release, now 12 ms).
-    # Rows go in sorted by key, so the probes walk the index in order.
-    conn.execute("CREATE TEMP TABLE IF NOT EXISTS input (seq INTEGER NOT NULL, "
-                 "key TEXT NOT NULL, kind TEXT NOT NULL, version TEXT)")
-    conn.execute("DELETE FROM temp.input")
-    conn.execute("BEGIN")
-    try:
-        conn.executemany("INSERT INTO temp.input VALUES (?, ?, ?, ?)",
-                         sorted(inputs, key=operator.itemgetter(1)))
-    finally:
-        conn.execute("COMMIT")
 
 
 def _batched(items: Iterable[tuple[str, str]], size: int) -> Iterator[list[tuple[str, str]]]:
