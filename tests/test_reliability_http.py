@@ -115,8 +115,8 @@ def test_concurrent_reads_use_at_most_n_connections(bounded_store: tuple[Store, 
 
     def read() -> None:
         try:
-            run = map_ids(store, request)
-            rows = run.pairs()
+            run = map_ids(store, request, two_step=False)  # a lookup that holds a reader
+            rows = ((p.from_id, p.to_id) for p in run)  # row by row, not a chunk at a time
             first = next(rows)  # the lookup now holds its connection
             with lock:
                 holding.append(1)
@@ -220,9 +220,11 @@ def test_a_lookup_holds_a_reader_only_while_it_is_read(bounded_store: tuple[Stor
     store, _, _ = bounded_store
     readers = store._readers  # type: ignore[attr-defined]
     request = MappingRequest("UniProtKB_AC-ID", "UniProtKB", tuple(_demo_accessions(40)))
-    run = map_ids(store, request)
+    # the one-query plan: the two-step one maps accessions that are all entries' own
+    # without any lookup rows to hold a reader for
+    run = map_ids(store, request, two_step=False)
     assert readers.idle == 3  # asked for, not read: no reader held
-    rows = run.pairs()
+    rows = iter(run)  # row by row (pairs() reads a chunk at a time)
     next(rows)
     assert readers.idle == 2
     rows.close()

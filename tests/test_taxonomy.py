@@ -32,7 +32,7 @@ from idmapping.loader import load_release, sniff
 from idmapping.mapping import map_ids
 from idmapping.model import MappingRequest
 from idmapping.store import Store, open_store
-from idmapping.store.plans import LookupPlan
+from idmapping.store.plans import AccessionPlan, LookupPlan
 from idmapping.store.taxonspans import clade_spans
 from idmapping.web import create_app
 from releases import ReleaseFacts, submit
@@ -244,8 +244,13 @@ class Walking:
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    def lookup(self, plan: LookupPlan) -> object:
-        return self.store.lookup(dataclasses.replace(plan, walk=True))
+    def lookup(self, plan: LookupPlan, release: object = None) -> object:
+        return self.store.lookup(dataclasses.replace(plan, walk=True), release)  # type: ignore[arg-type]
+
+    def accession_misses(self, plan: AccessionPlan) -> object:
+        # every input a miss, so that each goes through the walking lookup
+        release, _ = self.store.accession_misses(plan)
+        return release, list(range(len(plan.keys)))
 
     def __getattr__(self, name: str) -> object:
         return getattr(self.store, name)

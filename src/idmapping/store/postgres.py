@@ -379,7 +379,8 @@ class PostgresStore(LookupCursors, SqlStore):
                     "json_array_elements_text(?::json) WITH ORDINALITY AS t(value, n)) j",
                     orjson.dumps(list(plan.keys)).decode(),
                     postgres_plain_accession("j.key") if odd else "TRUE",
-                    taxonomy=bool(release.stats.get("taxa")))
+                    taxonomy=bool(release.stats.get("taxa")),
+                    tables=self._parts_of(conn, release))
                 misses = [row[0] for row in conn.execute(adapt(query), params)]
             return release, misses
 

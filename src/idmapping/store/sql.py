@@ -31,7 +31,7 @@ __all__ = ["SAMPLE_SCAN", "OLD_RELEASE", "OLD_QUERY", "OLD_FACETS", "FACET_COLUM
            "sqlite_plain_accession", "postgres_plain_accession",
            "filter_sql", "filter_params", "facet_sql", "split_tokens", "postgres_split_tokens",
            "same_entry", "entry_column", "entry_range", "sqlite_same_entry",
-           "sqlite_entry_column", "derived_gene_name_sql", "subset_sql", "lookup_sql",
+           "sqlite_entry_column", "derived_gene_name_sql", "subset_sql", "lookup_sql", "taxon_sql",
            "holdings_sql", "TAXONOMY_FINISH", "taxa_named_sql", "taxon_names_sql", "lineages_sql",
            "merged_sql", "TAXON_FATE_SQL", "DESCENDANTS", "ASKED_TAXON", "CLADE", "IN_CLADE",
            "ENTRY_STAGING", "ENTRIES_FROM_STAGING", "FIND_ENTRIES_INDEX"]
@@ -384,6 +384,26 @@ TAXON_FATE_SQL = (
 """Whether a taxon is one of the taxonomy's, merged into another (which), or deleted."""
 
 
+def taxon_sql(taxon: int | None, descendants: bool, tables: frozenset[str], walk: bool = False
+              ) -> tuple[str, str, list[Any]]:
+    """The ``WITH`` head, the condition on entry ``e`` and the parameters of a ``taxId``:
+    with *descendants* the taxon's clade (:data:`IN_CLADE` where the release has
+    ``taxon_spans`` and not *walk*, else :data:`DESCENDANTS`), otherwise the taxon alone; a
+    taxon merged into another stands for the other where the release has ``taxon_merged``.
+    Nothing for no taxon."""
+    if taxon is None:
+        return "", "", []
+    asked = ASKED_TAXON if "taxon_merged" in tables else "CAST(? AS integer)"
+    params: list[Any] = [taxon] * asked.count("?")
+    if descendants and "taxon_spans" in tables and not walk:
+        return f"WITH asked(taxon) AS (SELECT {asked}){CLADE}", IN_CLADE, params
+    if descendants:
+        return (DESCENDANTS.replace("{asked}", asked),
+                " AND e.taxon IN (SELECT taxon FROM wanted)", params)
+    return (f"WITH asked(taxon) AS (SELECT {asked}) ", " AND e.taxon = (SELECT taxon FROM asked)",
+            params)
+
+
 def lookup_sql(plan: LookupPlan, codes: dict[str, int],
                entry_rows: Callable[[str, str, int], str] = same_entry,
                entry_of: Callable[[str], str] = entry_column, taxonomy: bool = False,
@@ -429,19 +449,9 @@ def lookup_sql(plan: LookupPlan, codes: dict[str, int],
                 f"WHERE x.db = {code} AND x.key = i.key "
                 "AND (i.version IS NULL OR lower(x.value) = i.version)"
             )
-    taxon, head = "", ""
-    if plan.taxon is not None:
-        asked = ASKED_TAXON if "taxon_merged" in tables else "CAST(? AS integer)"
-        params += [plan.taxon] * asked.count("?")
-        if plan.descendants and taxonomy and "taxon_spans" in tables and not plan.walk:
-            head = f"WITH asked(taxon) AS (SELECT {asked}){CLADE}"
-            taxon = IN_CLADE
-        elif plan.descendants and taxonomy:
-            head = DESCENDANTS.replace("{asked}", asked)
-            taxon = " AND e.taxon IN (SELECT taxon FROM wanted)"
-        else:
-            head = f"WITH asked(taxon) AS (SELECT {asked}) "
-            taxon = " AND e.taxon = (SELECT taxon FROM asked)"
+    head, taxon, taxon_params = taxon_sql(plan.taxon, plan.descendants and taxonomy, tables,
+                                          plan.walk)
+    params += taxon_params
     if plan.target in ("uniprotkb", "swissprot"):
         reviewed = " AND e.reviewed = 1" if plan.target == "swissprot" else ""
         union = ""
@@ -481,7 +491,8 @@ def lookup_sql(plan: LookupPlan, codes: dict[str, int],
 
 
 def accession_probe_sql(plan: AccessionPlan, source: str, keys: Any, plain: str,
-                        taxonomy: bool = False) -> tuple[str, list[Any]]:
+                        taxonomy: bool = False, tables: frozenset[str] = frozenset()
+                        ) -> tuple[str, list[Any]]:
     """The query answering *plan*: the ``seq`` of every input that is not the accession of an
     entry passing the plan's filters, in order. Those are the inputs :func:`lookup_sql` must
     still map; each of the others maps to that entry alone (no secondary or deleted accession
@@ -493,21 +504,12 @@ def accession_probe_sql(plan: AccessionPlan, source: str, keys: Any, plain: str,
         (UniProt's pattern, :data:`idmapping.ids.ACCESSION_RE`); ``1`` for a release whose
         accessions are all written so (:func:`odd_accessions_sql`), where only such a key
         can equal one (the test costs as much as the probe itself).
-    :param taxonomy: as for :func:`lookup_sql`.
+    :param taxonomy: as for :func:`lookup_sql`; and *tables*.
     :return: the query and its parameters.
     """
-    params: list[Any] = []
-    head, taxon = "", ""
-    if plan.taxon is not None and plan.descendants and taxonomy:
-        head = DESCENDANTS
-        taxon = " AND e.taxon IN (SELECT taxon FROM wanted)"
-        params.append(plan.taxon)
-    elif plan.taxon is not None:
-        taxon = " AND e.taxon = ?"
+    head, taxon, params = taxon_sql(plan.taxon, plan.descendants and taxonomy, tables)
     reviewed = " AND e.reviewed = 1" if plan.target == "swissprot" else ""
     params.append(keys)
-    if plan.taxon is not None and not head:
-        params.append(plan.taxon)
     sql = (f"{head}SELECT j.seq FROM {source} WHERE NOT ({plain} AND EXISTS (SELECT 1 FROM "
            f"entries e WHERE e.accession = j.key{taxon}{reviewed})) ORDER BY j.seq")
     return sql, params

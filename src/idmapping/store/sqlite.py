@@ -378,7 +378,7 @@ class SqliteStore(SqlStore):
                 plan, "(SELECT key AS seq, value AS key FROM json_each(?)) j",
                 orjson.dumps(list(plan.keys)).decode(),
                 sqlite_plain_accession("j.key") if odd else "1",
-                taxonomy=bool(release.stats.get("taxa")))
+                taxonomy=bool(release.stats.get("taxa")), tables=release_parts(conn))
             return release, [row[0] for row in conn.execute(sql, params)]
 
     @translated
