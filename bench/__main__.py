@@ -18,7 +18,6 @@ import json
 import os
 import shlex
 import signal
-import subprocess
 import sys
 from pathlib import Path
 from types import FrameType
@@ -79,15 +78,10 @@ def _parser() -> argparse.ArgumentParser:
 
 def _use_commit(rev: str) -> str:
     """Export *rev*'s ``src/`` to ``bench/out/src-<sha>`` and put it first on the path."""
-    sha = subprocess.run(["git", "rev-parse", rev], cwd=ROOT, capture_output=True, text=True,
-                         check=True).stdout.strip()
-    target = OUT / f"src-{sha[:12]}"
-    if not (target / "src").exists():
-        target.mkdir(parents=True, exist_ok=True)
-        archive = subprocess.run(["git", "archive", sha, "src"], cwd=ROOT, capture_output=True,
-                                 check=True).stdout
-        subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
-    src = str(target / "src")
+    from bench.measure import export_src
+
+    sha, exported = export_src(rev)
+    src = str(exported)
     sys.path.insert(0, src)
     os.environ["PYTHONPATH"] = os.pathsep.join(
         [src, ROOT.as_posix(), *filter(None, [os.environ.get("PYTHONPATH")])])

@@ -23,15 +23,14 @@ from __future__ import annotations
 import gzip
 import io
 import os
-import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bench.measure import load_average, run_timed
-from bench.release import OUT, release
+from bench.measure import export_src, load_average, run_timed
+from bench.release import release
 
 __all__ = ["FILES", "entry_files", "measure_entries", "entries_table"]
 
@@ -75,19 +74,6 @@ def _text_mb(path: Path) -> float:
     return size / 1e6
 
 
-def _export(rev: str) -> Path:
-    """The ``src`` of *rev*, exported to ``bench/out/src-<sha>`` (once)."""
-    root = Path(__file__).resolve().parent.parent
-    sha = subprocess.run(["git", "rev-parse", rev], cwd=root, capture_output=True, text=True,
-                         check=True).stdout.strip()
-    target = OUT / f"src-{sha[:12]}"
-    if not (target / "src").exists():
-        target.mkdir(parents=True, exist_ok=True)
-        archive = subprocess.run(["git", "archive", sha, "src"], cwd=root, capture_output=True,
-                                 check=True).stdout
-        subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
-    return target / "src"
-
 
 def _load(src: Path, path: Path, workers: int) -> tuple[float, float]:
     """Wall and CPU seconds (with its workers') of ``idmapping load`` of *path* alone, with
@@ -104,7 +90,7 @@ def measure_entries(accessions: int, seed: int, base: str, workers: int,
     """Load each entry file with the base code, this tree's in one process, and this
     tree's with *workers* processes; one row of figures per file."""
     here = Path(__file__).resolve().parent.parent / "src"
-    before = _export(base)
+    before = export_src(base)[1]
     rows = []
     for label, path in entry_files(accessions, seed).items():
         mb = _text_mb(path)

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.idlists import ACCESSIONS, ListSpec, id_list
-from bench.measure import hwm_kb, load_average, machine, median
+from bench.measure import export_src, hwm_kb, load_average, machine, median
 from bench.project import load, map_http, purge_jobs
 from bench.release import OUT, release
 from bench.server import serving
@@ -39,18 +39,6 @@ __all__ = ["main"]
 
 ROOT = Path(__file__).resolve().parent.parent
 
-
-def _export(rev: str) -> tuple[str, Path]:
-    """*rev*'s ``src`` exported with ``git archive`` under ``bench/out``: (sha, src folder)."""
-    sha = subprocess.run(["git", "rev-parse", rev], cwd=ROOT, capture_output=True, text=True,
-                         check=True).stdout.strip()
-    target = OUT / f"src-{sha[:12]}"
-    if not (target / "src").exists():
-        target.mkdir(parents=True, exist_ok=True)
-        archive = subprocess.run(["git", "archive", sha, "src"], cwd=ROOT, capture_output=True,
-                                 check=True).stdout
-        subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
-    return sha, target / "src"
 
 
 def _store(accessions: int, seed: int, url: str) -> str:
@@ -103,8 +91,8 @@ def _server(store: str, src: Path, name: str) -> Iterator[Any]:
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
     """Measure; return (and save) the results."""
-    trees: dict[str, tuple[str, Path]] = {"before": _export(args.before)}
-    trees["after"] = _export(args.after) if args.after else ("work tree", ROOT / "src")
+    trees: dict[str, tuple[str, Path]] = {"before": export_src(args.before)}
+    trees["after"] = export_src(args.after) if args.after else ("work tree", ROOT / "src")
     rel = release(args.accessions, args.seed)
     sizes = [int(n) for n in args.ids.split(",")]
     lists = list({x.name: x for x in (

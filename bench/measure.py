@@ -145,3 +145,18 @@ def _wrk_version() -> str:
         return "not installed"
     text = (out.stdout or out.stderr).split()
     return text[1] if len(text) > 1 else "unknown"
+
+
+def export_src(rev: str) -> tuple[str, Path]:
+    """*rev*'s ``src`` exported with ``git archive`` to ``bench/out/src-<sha>`` (once):
+    ``(sha, the exported src folder)``."""
+    root = Path(__file__).resolve().parent.parent
+    sha = subprocess.run(["git", "rev-parse", rev], cwd=root, capture_output=True, text=True,
+                         check=True).stdout.strip()
+    target = root / "bench" / "out" / f"src-{sha[:12]}"
+    if not (target / "src").exists():
+        target.mkdir(parents=True, exist_ok=True)
+        archive = subprocess.run(["git", "archive", sha, "src"], cwd=root, capture_output=True,
+                                 check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
+    return sha, target / "src"
