@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
+import anyio
 import httpx
 
 FULL = os.environ.get("IDMAPPING_RELIABILITY", "") == "full"
@@ -293,6 +294,34 @@ def main(argv: list[str]) -> int:
     status = subprocess.call(command, cwd=root, env=env)
     print(f"figures: {report}")
     return status
+
+
+def asgi_once(app: Any, scope: dict[str, Any], hang_up: threading.Event | None = None,
+              sent: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """Run an ASGI *app* for one request; the client goes once *hang_up* is set. The messages
+    the client gets are added to *sent* as they come, and returned."""
+    sent = [] if sent is None else sent
+
+    async def run() -> None:
+        asked = 0
+
+        async def receive() -> dict[str, Any]:
+            nonlocal asked
+            asked += 1
+            if asked == 1:
+                return {"type": "http.request", "body": b"", "more_body": False}
+            while hang_up is None or not hang_up.is_set():
+                await anyio.sleep(0.01)
+            return {"type": "http.disconnect"}
+
+        async def send(message: dict[str, Any]) -> None:
+            sent.append(message)
+
+        with anyio.fail_after(10):
+            await app(scope, receive, send)
+
+    on_own_thread(lambda: anyio.run(run))
+    return sent
 
 
 if __name__ == "__main__":

@@ -23,14 +23,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import anyio
 import httpx
 import pytest
 
 from idmapping.web.compression import GzipEncoding
 from idmapping.web.responses import ProducedStream
 from releases import ReleaseFacts
-from reliability import on_own_thread
+from reliability import asgi_once
 
 TESTDATA = Path(__file__).resolve().parents[2] / "shared" / "testdata"
 RECORDED = (TESTDATA / "csdaw__uniprotREST" / "tests" / "testthat" / "httptest2" / "uniprot_map"
@@ -231,34 +230,6 @@ def test_xlsx_is_not_compressed_again(release_url: str, jobs: dict[str, str]) ->
 # Streams stay streams through the compression, and stop when the client goes
 
 
-def _asgi_run(app: Any, scope: dict[str, Any], hang_up: threading.Event | None = None,
-              sent: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
-    """Run an ASGI *app* for one request; the client goes once *hang_up* is set. The messages
-    the client gets are added to *sent* as they come, and returned."""
-    sent = [] if sent is None else sent
-
-    async def run() -> None:
-        asked = 0
-
-        async def receive() -> dict[str, Any]:
-            nonlocal asked
-            asked += 1
-            if asked == 1:
-                return {"type": "http.request", "body": b"", "more_body": False}
-            while hang_up is None or not hang_up.is_set():
-                await anyio.sleep(0.01)
-            return {"type": "http.disconnect"}
-
-        async def send(message: dict[str, Any]) -> None:
-            sent.append(message)
-
-        with anyio.fail_after(10):
-            await app(scope, receive, send)
-
-    on_own_thread(lambda: anyio.run(run))
-    return sent
-
-
 SCOPE = {"type": "http", "method": "GET", "path": "/", "headers": [
     (b"accept-encoding", b"gzip")]}
 
@@ -279,7 +250,7 @@ def test_each_chunk_is_sent_compressed_before_the_next_is_made() -> None:
         yield b"second line\n"
 
     stream = ProducedStream(chunks(), threading.Event(), {"content-type": "text/plain"})
-    messages = _asgi_run(GzipEncoding(stream), dict(SCOPE), sent=sent)
+    messages = asgi_once(GzipEncoding(stream), dict(SCOPE), sent=sent)
     assert seen_before_second == [b"first line\n"]
     start = messages[0]
     assert (b"content-encoding", b"gzip") in start["headers"]
@@ -303,7 +274,7 @@ def test_a_disconnect_stops_a_compressed_stream() -> None:
             events.append("closed")
 
     stream = ProducedStream(chunks(), stop, {"content-type": "text/plain"})
-    messages = _asgi_run(GzipEncoding(stream), dict(SCOPE), hang_up=busy)
+    messages = asgi_once(GzipEncoding(stream), dict(SCOPE), hang_up=busy)
     assert events == ["saw the stop", "closed"]
     assert [m["type"] for m in messages] == ["http.response.start", "http.response.body"]
     assert zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(messages[1]["body"]) == b"first"

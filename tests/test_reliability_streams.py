@@ -27,7 +27,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import anyio
 import httpx
 import pytest
 from lxml import etree
@@ -42,7 +41,7 @@ from idmapping.results.options import Output, entry_options
 from idmapping.results.view import ResultView
 from idmapping.settings import Settings
 from idmapping.store import Store
-from reliability import Server, on_own_thread, record, wait_finished
+from reliability import Server, asgi_once, record, wait_finished
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 EXCEL_COLUMNS = 16_384
@@ -244,29 +243,8 @@ def _respond(chunks: Iterator[bytes], stop: threading.Event,
     messages sent."""
     from idmapping.web.responses import ProducedStream  # new: a clear failure where missing
 
-    sent: list[dict[str, Any]] = []
-
-    async def run() -> None:
-        asked = 0
-
-        async def receive() -> dict[str, Any]:
-            nonlocal asked
-            asked += 1
-            if asked == 1:
-                return {"type": "http.request", "body": b"", "more_body": False}
-            while hang_up is None or not hang_up.is_set():
-                await anyio.sleep(0.01)
-            return {"type": "http.disconnect"}
-
-        async def send(message: dict[str, Any]) -> None:
-            sent.append(message)
-
-        with anyio.fail_after(10):
-            await ProducedStream(chunks, stop, {"content-type": "text/plain"})(
-                {"type": "http"}, receive, send)
-
-    on_own_thread(lambda: anyio.run(run))  # the browser's loop may be on this thread
-    return sent
+    stream = ProducedStream(chunks, stop, {"content-type": "text/plain"})
+    return asgi_once(stream, {"type": "http"}, hang_up)
 
 
 def test_a_disconnect_stops_the_step_being_made_and_closes_the_producer() -> None:
