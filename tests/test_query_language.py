@@ -24,7 +24,7 @@ from idmapping.errors import InvalidRequest
 from idmapping.results.entryrows import read_filter
 from idmapping.store.query import LEADING_WILDCARD
 from idmapping.store.queryfields import FIELDS, MODEL_ORGANISMS, NOT_HELD, uniprot_fields
-from idmapping.store.sql import OLD_QUERY
+from idmapping.store.sql_results import OLD_QUERY
 from releases import ReleaseFacts
 from stores import BACKENDS, store_lacking
 

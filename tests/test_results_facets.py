@@ -22,7 +22,7 @@ from conftest import LiveServer, api_settings, start_server
 from idmapping.errors import InvalidRequest
 from idmapping.store.base import Store
 from idmapping.store.plans import FacetQuery, FilterQuery
-from idmapping.store.sql import OLD_FACETS
+from idmapping.store.sql_results import OLD_FACETS
 from idmapping.web import create_app
 from releases import ReleaseFacts
 from stores import BACKENDS, store_lacking

@@ -26,7 +26,7 @@ from idmapping.errors import InvalidRequest
 from idmapping.loader import load_release
 from idmapping.store.plans import FacetQuery, FilterQuery
 from idmapping.store.query import translate_query
-from idmapping.store.sql import OLD_FACETS, OLD_QUERY
+from idmapping.store.sql_results import OLD_FACETS, OLD_QUERY
 from idmapping.uniprot.uniparcdb import FACET_LABELS, facet_number, search_name
 from idmapping.web import create_app
 from releases import ReleaseFacts, submit

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from idmapping.ids import lookup_key
 from idmapping.loader.entrynumbers import EntryFacts, EntryNumbers, cache_limit
@@ -25,6 +25,7 @@ from idmapping.model import Release
 from idmapping.settings import Settings
 from idmapping.store.base import ReleaseWriter, Store
 from idmapping.store.plans import Subset, check_release_name
+from idmapping.store.shared import batched
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -32,20 +33,6 @@ if TYPE_CHECKING:
 __all__ = ["ReleaseBuilder"]
 
 _ISOFORM_SUFFIX = re.compile(r"-[0-9]+$")
-
-T = TypeVar("T")
-
-
-def _batched(rows: Iterable[T], size: int) -> Iterator[list[T]]:
-    batch: list[T] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
 
 class ReleaseBuilder:
     """Builds one new release of *store* beside its current one; :meth:`commit` makes it
@@ -202,23 +189,23 @@ class ReleaseBuilder:
     def add_taxonomy(self, rows: Iterable[tuple[int, int, str]]) -> None:
         """Add ``(taxon, parent, rank)`` rows of nodes.dmp; the release then holds a taxonomy
         (``taxa`` in its stats)."""
-        for batch in _batched(rows, self.writer.batch_size):
+        for batch in batched(rows, self.writer.batch_size):
             self.writer.insert_taxonomy(batch)
             self.facts["taxa"] = self.facts.get("taxa", 0) + len(batch)
 
     def add_taxon_names(self, rows: Iterable[tuple[int, str]]) -> None:
         """Add ``(taxon, scientific name)`` rows of names.dmp."""
-        for batch in _batched(rows, self.writer.batch_size):
+        for batch in batched(rows, self.writer.batch_size):
             self.writer.insert_taxon_names(batch)
 
     def add_taxon_merged(self, rows: Iterable[tuple[int, int]]) -> None:
         """Add ``(old taxon, new taxon)`` rows of merged.dmp."""
-        for batch in _batched(rows, self.writer.batch_size):
+        for batch in batched(rows, self.writer.batch_size):
             self.writer.insert_taxon_merged(batch)
 
     def add_taxon_deleted(self, rows: Iterable[tuple[int]]) -> None:
         """Add ``(taxon,)`` rows of delnodes.dmp."""
-        for batch in _batched(rows, self.writer.batch_size):
+        for batch in batched(rows, self.writer.batch_size):
             self.writer.insert_taxon_deleted(batch)
 
     def set_reviewed(self, accession: str, reviewed: bool) -> None:

@@ -4,7 +4,7 @@ A store holds any number of *releases* (each a complete, immutable copy of UniPr
 data, built by the loader) of which one is *current*, and the *jobs* with their ordered results.
 Two backends implement it: :mod:`idmapping.store.sqlite` (the embedded default) and
 :mod:`idmapping.store.postgres` (scale-out). The release tables are described in
-:mod:`idmapping.store.schema`, the queries in :mod:`idmapping.store.sql`.
+:mod:`idmapping.store.schema`, the queries in :mod:`idmapping.store.sql` and its siblings.
 
 Mapping is done as set operations in the database: the input ids go into a temporary table,
 one query joins it against the indexes, and the rows come back ordered by input.
@@ -324,7 +324,7 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def sample_accessions(self, limit: int) -> list[str]:
         """Up to *limit* accessions of the current release's entries, reviewed ones first,
-        chosen among its first :data:`~idmapping.store.sql.SAMPLE_SCAN` entries (a bounded
+        chosen among its first :data:`~idmapping.store.sql_results.SAMPLE_SCAN` entries (a bounded
         read, whatever the size of the release): the examples of the web form."""
 
     @abc.abstractmethod
@@ -350,8 +350,8 @@ class Store(abc.ABC):
         *facet*: ``(value, count)`` by value, one grouped query; entries without a value are
         left out. A value is a number, or a name (``taxon_names``).
 
-        :raises InvalidRequest: the release lacks the tables (:data:`~idmapping.store.sql.
-            OLD_RELEASE`) or the column (:data:`~idmapping.store.sql.OLD_FACETS`).
+        :raises InvalidRequest: the release lacks the tables (:data:`~idmapping.store.sql_results.
+            OLD_RELEASE`) or the column (:data:`~idmapping.store.sql_results.OLD_FACETS`).
         """
 
     @abc.abstractmethod

@@ -85,18 +85,22 @@ from idmapping.store.shared import (
     release_from_row,
 )
 from idmapping.store.sql import (
+    lookup_sql,
+)
+from idmapping.store.sql_probes import (
+    accession_probe_sql,
+    holdings_sql,
+    odd_accessions_sql,
+    postgres_plain_accession,
+)
+from idmapping.store.sql_results import (
     OLD_FACETS,
     OLD_RELEASE,
     SAMPLE_SCAN,
-    accession_probe_sql,
     facet_sql,
     filter_params,
     filter_sql,
-    holdings_sql,
-    lookup_sql,
     missing_column,
-    odd_accessions_sql,
-    postgres_plain_accession,
     postgres_split_tokens,
     sample_sql,
 )

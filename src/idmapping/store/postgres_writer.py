@@ -34,9 +34,11 @@ from idmapping.store.sql import (
     ENTRIES_FROM_STAGING,
     ENTRY_STAGING,
     FIND_ENTRIES_INDEX,
-    TAXONOMY_FINISH,
     derived_gene_name_sql,
     subset_sql,
+)
+from idmapping.store.sql_taxonomy import (
+    TAXONOMY_FINISH,
 )
 from idmapping.store.taxonspans import clade_spans
 

@@ -2,9 +2,9 @@
 tables' columns (:data:`idmapping.store.schema.DOCUMENT_COLUMNS`).
 
 The SQL reads the document table as ``e``, the mapping entries as ``m`` and the pair as ``p``
-(see :func:`idmapping.store.sql.filter_sql`); ``{rel}`` stands for the release's table prefix
-and ``{collate}`` for the comparison of job ids with release ids. The fields, UniProt's aliases
-of them and the fields UniProt knows that this server does not search are in
+(see :func:`idmapping.store.sql_results.filter_sql`); ``{rel}`` stands for the release's
+table prefix and ``{collate}`` for the comparison of job ids with release ids. The fields,
+UniProt's aliases of them and the fields UniProt knows that this server does not search are in
 :mod:`idmapping.store.queryfields`.
 
 >>> where, params = parse_query("uniprotkb", "keyword:kinase AND length:[100 TO 400]")

@@ -4,7 +4,7 @@ aliases of them, and every other field UniProt knows, with why this server does 
 
 Field names, aliases and the valid values are UniProt's (its search-field configuration); the
 SQL is over the tables of :mod:`idmapping.store.schema`, read as in
-:func:`idmapping.store.sql.filter_sql`: the document table ``e``, the pair ``p`` and, for
+:func:`idmapping.store.sql_results.filter_sql`: the document table ``e``, the pair ``p`` and, for
 UniProtKB, the mapping entries ``m``. ``{rel}`` is the release's table prefix, ``{collate}``
 the comparison of job ids with release ids, ``{entry_xrefs}`` the condition that xrefs row
 ``x`` belongs to entry ``m`` and ``{xref_entry}`` the entry of row ``x`` (each backend lays

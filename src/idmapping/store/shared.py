@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import abc
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from idmapping.errors import NotFound, StoreError
 from idmapping.model import DownloadJob, EntryFacts, Job, JobStatus, Release
@@ -26,7 +26,7 @@ from idmapping.store.jobrows import (
     job_values,
     unread_columns,
 )
-from idmapping.store.sql import (
+from idmapping.store.sql_taxonomy import (
     TAXON_FATE_SQL,
     lineages_sql,
     merged_sql,
@@ -36,7 +36,7 @@ from idmapping.store.sql import (
 
 __all__ = ["SqlStore", "release_from_row", "shape_entry_facts", "grouped", "jobs_updated_before",
            "removed_while_loading", "ready_release", "RELEASE_COLUMNS", "RESULTS_BATCH", "FactRow",
-           "UNWRITABLE", "TOO_LARGE"]
+           "UNWRITABLE", "TOO_LARGE", "batched"]
 
 UNWRITABLE = "The store cannot be written just now ({}); try again later"
 """The message of :class:`~idmapping.errors.StoreUnavailable` from a backend, given the
@@ -116,6 +116,26 @@ def jobs_updated_before(updated_before: float | None) -> tuple[str, tuple[float,
         return "", ()
     return "WHERE updated < ?", (updated_before,)
 
+
+
+T = TypeVar("T")
+
+
+def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """*items* in lists of *size* (the last one shorter): ``itertools.batched`` of Python 3.12,
+    as lists.
+
+    >>> list(batched("abcde", 2))
+    [['a', 'b'], ['c', 'd'], ['e']]
+    """
+    batch: list[T] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 DOWNLOAD_COLUMNS = ("id", "job", "format", "fields", "compressed", "status", "created",
                     "updated", "error", "total", "processed", "result_file")

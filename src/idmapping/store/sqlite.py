@@ -56,6 +56,7 @@ from idmapping.store.shared import (
     UNWRITABLE,
     FactRow,
     SqlStore,
+    batched,
     grouped,
     jobs_updated_before,
     ready_release,
@@ -63,22 +64,26 @@ from idmapping.store.shared import (
 )
 from idmapping.store.spool import PairSpool
 from idmapping.store.sql import (
+    entry_range,
+    lookup_sql,
+    sqlite_entry_column,
+    sqlite_same_entry,
+)
+from idmapping.store.sql_probes import (
+    accession_probe_sql,
+    holdings_sql,
+    odd_accessions_sql,
+    sqlite_plain_accession,
+)
+from idmapping.store.sql_results import (
     OLD_FACETS,
     OLD_RELEASE,
     SAMPLE_SCAN,
-    accession_probe_sql,
-    entry_range,
     facet_sql,
     filter_params,
     filter_sql,
-    holdings_sql,
-    lookup_sql,
     missing_column,
-    odd_accessions_sql,
     sample_sql,
-    sqlite_entry_column,
-    sqlite_plain_accession,
-    sqlite_same_entry,
 )
 from idmapping.store.sqlite_driver import connect, translated, translating
 from idmapping.store.sqlite_reads import fill_input, release_parts
@@ -406,7 +411,7 @@ class SqliteStore(SqlStore):
         with self._release_conn() as (conn, _):
             rows: list[FactRow] = []
             deleted: list[tuple[str, str]] = []
-            for chunk in _chunks(accessions, 500):
+            for chunk in batched(accessions, 500):
                 marks = ", ".join("?" * len(chunk))
                 rows += conn.execute(
                     "SELECT e.accession, e.name, e.reviewed, e.taxon, d.name, x.value "
@@ -430,7 +435,7 @@ class SqliteStore(SqlStore):
             table, key = DOCUMENT_TABLES[kind], DOCUMENT_COLUMNS[kind][0][0]
             extra = "flat" if flat and kind == "uniprotkb" else "NULL"
             found: dict[str, tuple[bytes, bytes | None]] = {}
-            for chunk in _chunks(list(dict.fromkeys(keys)), 500):
+            for chunk in batched(list(dict.fromkeys(keys)), 500):
                 marks = ", ".join("?" * len(chunk))
                 for ident, doc, text in conn.execute(
                         f"SELECT {key}, doc, {extra} FROM rel.{table} WHERE {key} IN ({marks})",
@@ -496,7 +501,7 @@ class SqliteStore(SqlStore):
     def uniparc_suggestions(self, id_type: str, keys: Sequence[str]) -> dict[str, list[str]]:
         with self._release_conn() as (conn, _):
             found: dict[str, list[str]] = {}
-            for chunk in _chunks(list(dict.fromkeys(keys)), 500):
+            for chunk in batched(list(dict.fromkeys(keys)), 500):
                 marks = ", ".join("?" * len(chunk))
                 try:
                     rows = conn.execute(
@@ -514,7 +519,7 @@ class SqliteStore(SqlStore):
             found: dict[str, list[str]] = {}
             if code is None:
                 return found
-            for chunk in _chunks([i.lower() for i in dict.fromkeys(ids)], 500):
+            for chunk in batched([i.lower() for i in dict.fromkeys(ids)], 500):
                 marks = ", ".join("?" * len(chunk))
                 found.update(grouped(conn.execute(
                     "SELECT x.value, e.accession FROM rel.xrefs x JOIN rel.entries e "
@@ -546,7 +551,7 @@ class SqliteStore(SqlStore):
         # in between, in turn (issue 14, row 12). The job is RUNNING until its results are
         # all written, and no one reads the results of a job that is not FINISHED.
         chunks = pairs.json_chunks() if isinstance(pairs, PairSpool) else (
-            (len(chunk), orjson.dumps(chunk)) for chunk in _batched(pairs, RESULTS_CHUNK))
+            (len(chunk), orjson.dumps(chunk)) for chunk in batched(pairs, RESULTS_CHUNK))
         with self._write() as conn:
             conn.execute("DELETE FROM job_results WHERE job = ?", (job_id,))
         count = 0
@@ -579,19 +584,3 @@ def _returned(reader: _Reader) -> None:
     pages SQLite keeps for re-use otherwise) and the memory of its caches."""
     reader.conn.execute("DROP TABLE IF EXISTS temp.input")
     reader.conn.execute("PRAGMA shrink_memory")
-
-
-def _batched(items: Iterable[tuple[str, str]], size: int) -> Iterator[list[tuple[str, str]]]:
-    batch: list[tuple[str, str]] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]

@@ -35,12 +35,14 @@ from idmapping.store.sql import (
     ENTRIES_FROM_STAGING,
     ENTRY_STAGING,
     FIND_ENTRIES_INDEX,
-    TAXONOMY_FINISH,
     derived_gene_name_sql,
     entry_range,
     sqlite_entry_column,
     sqlite_same_entry,
     subset_sql,
+)
+from idmapping.store.sql_taxonomy import (
+    TAXONOMY_FINISH,
 )
 from idmapping.store.sqlite_driver import connect, translated
 from idmapping.store.taxonspans import clade_spans

@@ -1,0 +1,112 @@
+"""The SQL of NCBI's taxonomy in a release: a ``taxId`` as a condition on entries (the taxon
+alone, or its clade by spans or by walking the tree), merged and deleted taxa, names and
+lineages, and the statements that finish a taxonomy load. Written as
+:mod:`~idmapping.store.sql` writes its queries.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["taxon_sql", "TAXONOMY_FINISH", "taxa_named_sql", "taxon_names_sql", "lineages_sql",
+           "merged_sql", "TAXON_FATE_SQL", "DESCENDANTS", "ASKED_TAXON", "CLADE", "IN_CLADE"]
+
+
+DESCENDANTS = (
+    "WITH RECURSIVE wanted(taxon) AS (SELECT {asked} UNION "
+    "SELECT t.taxon FROM taxonomy t JOIN wanted w ON t.parent = w.taxon "
+    "WHERE t.taxon <> t.parent) ")
+"""The taxa a ``taxId`` stands for: the taxon and its descendants, walked down the taxonomy's
+parent index one level at a time, once per query (UNION: a loop in the tree ends the walk; the
+root is its own parent). ``{asked}`` is the taxon (:data:`ASKED_TAXON`).
+
+This reads the whole clade (500,000 taxa for Bacteria): releases with clade spans
+(:mod:`idmapping.store.taxonspans`) are read with :data:`IN_CLADE` instead, the same taxa; this
+walk is for releases loaded before them, and for a taxonomy with a loop."""
+
+ASKED_TAXON = ("COALESCE((SELECT m.new FROM taxon_merged m WHERE m.old = ?), "
+               "CAST(? AS integer))")
+"""The taxon a ``taxId`` asks for: the taxon it was merged into (merged.dmp), else itself.
+Takes the taxon twice (a release loaded before merged taxa were read: ``CAST(? AS integer)``,
+once)."""
+
+CLADE = (", clade(low, high) AS (SELECT w.low, w.high FROM taxon_spans w "
+         "WHERE w.taxon = (SELECT taxon FROM asked)) ")
+"""The range of the clade of the taxon ``asked`` (after its ``WITH``): none for a taxon the
+taxonomy does not hold."""
+
+IN_CLADE = (
+    " AND (e.taxon = (SELECT taxon FROM asked) OR (SELECT c.low FROM taxon_spans c "
+    "WHERE c.taxon = e.taxon) BETWEEN (SELECT low FROM clade) AND (SELECT high FROM clade))")
+"""That entry ``e``'s taxon is the taxon ``asked`` or below it (:data:`CLADE`): one lookup by
+key per entry found (a subquery each backend runs per row), whatever the size of the
+clade."""
+
+TAXONOMY_FINISH = (
+    # nodes.dmp and names.dmp may come in either order: the names join the nodes at the end
+    "UPDATE taxonomy SET name = n.name FROM taxon_names n WHERE n.taxon = taxonomy.taxon",
+    "DROP TABLE taxon_names",
+)
+"""Statements that finish a release's taxonomy (before its indexes)."""
+
+
+def taxa_named_sql(rel: str) -> str:
+    """Taxa ``(taxon, name, rank)`` whose scientific name is the given one, ignoring case,
+    else those it begins, by name (a range of the name index); takes the lower-case name, the
+    range's ends (the name, and the name followed by the highest character), the name again and
+    a limit."""
+    return (f"SELECT taxon, name, rank FROM {rel}taxonomy WHERE lower(name) = ? UNION ALL "
+            f"SELECT * FROM (SELECT taxon, name, rank FROM {rel}taxonomy "
+            f"WHERE lower(name) > ? AND lower(name) < ? "
+            f"AND NOT EXISTS (SELECT 1 FROM {rel}taxonomy x WHERE lower(x.name) = ?) "
+            "ORDER BY lower(name), taxon LIMIT ?) p")
+
+
+def taxon_names_sql(rel: str, count: int) -> str:
+    """``(taxon, name)`` of *count* given taxa, by the taxonomy's key."""
+    marks = ", ".join("?" for _ in range(count))
+    return f"SELECT taxon, name FROM {rel}taxonomy WHERE taxon IN ({marks})"
+
+
+def lineages_sql(rel: str, count: int) -> str:
+    """``(taxon, ancestor)`` rows: each of *count* given taxa with itself and every taxon above
+    it, walked up the taxonomy's key (a lineage is a few dozen taxa)."""
+    marks = ", ".join("(?)" for _ in range(count))
+    return (f"WITH RECURSIVE given(taxon) AS (VALUES {marks}), "
+            "up(taxon, ancestor) AS (SELECT taxon, taxon FROM given UNION "
+            f"SELECT u.taxon, t.parent FROM up u JOIN {rel}taxonomy t ON t.taxon = u.ancestor "
+            "WHERE t.parent <> t.taxon) SELECT taxon, ancestor FROM up")
+
+
+def merged_sql(rel: str, count: int) -> str:
+    """``(old, new)`` rows of merged.dmp for *count* given old taxa."""
+    marks = ", ".join("?" for _ in range(count))
+    return f"SELECT old, new FROM {rel}taxon_merged WHERE old IN ({marks})"
+
+
+TAXON_FATE_SQL = (
+    "SELECT 1 FROM {rel}taxonomy WHERE taxon = ?",
+    "SELECT new FROM {rel}taxon_merged WHERE old = ?",
+    "SELECT 1 FROM {rel}taxon_deleted WHERE taxon = ?",
+)
+"""Whether a taxon is one of the taxonomy's, merged into another (which), or deleted."""
+
+
+def taxon_sql(taxon: int | None, descendants: bool, tables: frozenset[str], walk: bool = False
+              ) -> tuple[str, str, list[Any]]:
+    """The ``WITH`` head, the condition on entry ``e`` and the parameters of a ``taxId``:
+    with *descendants* the taxon's clade (:data:`IN_CLADE` where the release has
+    ``taxon_spans`` and not *walk*, else :data:`DESCENDANTS`), otherwise the taxon alone; a
+    taxon merged into another stands for the other where the release has ``taxon_merged``.
+    Nothing for no taxon."""
+    if taxon is None:
+        return "", "", []
+    asked = ASKED_TAXON if "taxon_merged" in tables else "CAST(? AS integer)"
+    params: list[Any] = [taxon] * asked.count("?")
+    if descendants and "taxon_spans" in tables and not walk:
+        return f"WITH asked(taxon) AS (SELECT {asked}){CLADE}", IN_CLADE, params
+    if descendants:
+        return (DESCENDANTS.replace("{asked}", asked),
+                " AND e.taxon IN (SELECT taxon FROM wanted)", params)
+    return (f"WITH asked(taxon) AS (SELECT {asked}) ", " AND e.taxon = (SELECT taxon FROM asked)",
+            params)
