@@ -44,6 +44,9 @@ class ReturnField:
     :param xref: for ``xref_<db>``, the cross-reference database kept.
     :param only: for comment and feature fields, the one type kept of ``keys[0]``'s list
         (UniParc's sequence features: the one database).
+    :param adds: what gives a batch's entries the keys the field reads when the stored
+        entries lack them (lineages from the release's taxonomy): run only when a request
+        asks for the field, once per batch whatever the number of such fields.
     """
 
     name: str
@@ -53,6 +56,7 @@ class ReturnField:
     gene_parts: tuple[str, ...] = ()
     xref: str | None = None
     only: str | None = None
+    adds: Callable[[Store, dict[str, Entry]], None] | None = None
 
 
 EntryReader = Callable[["Store", Sequence[str], bool], dict[str, Entry]]
@@ -180,12 +184,18 @@ class Dataset:
                 projected[key] = value
         return projected
 
-    def entries(self, store: Store, ids: Sequence[str], complete: bool = False) -> dict[str, Entry]:
+    def entries(self, store: Store, ids: Sequence[str], complete: bool = False,
+                fields: Sequence[ReturnField] = ()) -> dict[str, Entry]:
         """The entries of the mapped ids *ids* (one page or batch), keyed by id.
 
         :param complete: UniRef clusters list every member (``complete=true``), not ten.
+        :param fields: the fields asked for: those that add keys to entries
+            (:attr:`ReturnField.adds`) get them added.
         """
-        return self.reader(store, ids, complete)
+        found = self.reader(store, ids, complete)
+        for adds in dict.fromkeys(f.adds for f in fields if f.adds is not None):
+            adds(store, found)
+        return found
 
 
 def stored_entries(store: Store, kind: str, ids: list[str]) -> dict[str, Entry]:

@@ -14,13 +14,14 @@ from collections.abc import Callable
 from typing import Any
 
 from idmapping.entries.dataset import ReturnField
+from idmapping.entries.lineages import add_lineages, lineage_cell, lineage_ids_cell
 from idmapping.uniprot.common import REVIEWED, UNREVIEWED, Json, evidence_text, json_path
 from idmapping.uniprot.summary import ec_numbers
 from idmapping.uniprot.writers.ffannotations import comment_text, feature_text
 
 __all__ = ["KB_FIELDS", "reviewed_cell", "gene_names_cell", "organism_name_cell",
            "protein_name_cell", "comment_cell", "feature_cell", "go_cell", "go_id_cell",
-           "keyword_cell", "keyword_id_cell", "mass_cell", "existence_cell", "lineage_cell",
+           "keyword_cell", "keyword_id_cell", "mass_cell", "existence_cell",
            "pubmed_cell", "doi_cell", "families_cell", "hosts_cell", "fragment_cell",
            "ec_cell", "xref_cell", "xref_full_cell", "COMMENT_FIELDS", "FEATURE_FIELDS"]
 
@@ -198,11 +199,6 @@ def mass_cell(entry: Json) -> str:
 def existence_cell(entry: Json) -> str:
     """``Evidence at protein level`` (the level's number left out)."""
     return str(entry.get("proteinExistence", "")).split(": ", 1)[-1]
-
-
-def lineage_cell(entry: Json) -> str:
-    """The lineage, comma-separated."""
-    return ", ".join((entry.get("organism") or {}).get("lineage", []))
 
 
 def _citation_ids(entry: Json, database: str) -> str:
@@ -470,7 +466,10 @@ KB_FIELDS: tuple[ReturnField, ...] = (
                 ("uniProtKBCrossReferences",), xref="GO"),
     ReturnField("go_id", "Gene Ontology IDs", go_id_cell, ("uniProtKBCrossReferences",),
                 xref="GO"),
-    ReturnField("lineage", "Taxonomic lineage", lineage_cell, ("organism",)),
+    ReturnField("lineage", "Taxonomic lineage", lineage_cell, ("organism", "lineages"),
+                adds=add_lineages),
+    ReturnField("lineage_ids", "Taxonomic lineage (Ids)", lineage_ids_cell, ("lineages",),
+                adds=add_lineages),
     ReturnField("virus_hosts", "Virus hosts", hosts_cell, ("organismHosts",)),
     ReturnField("fragment", "Fragment", fragment_cell, ("proteinDescription",)),
     ReturnField("lit_pubmed_id", "PubMed ID", pubmed_cell, ("references",)),

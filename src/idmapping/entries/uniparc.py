@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from idmapping.entries.clustercells import UNIPARC_FIELDS, joined_cell, organisms_cell
 from idmapping.entries.dataset import Dataset, Entry, ReturnField, fields_by_name, stored_entries
+from idmapping.entries.lineages import add_common_taxons, common_taxon_ids_cell, common_taxons_cell
 from idmapping.uniprot.common import json_path
 
 if TYPE_CHECKING:
@@ -64,6 +65,10 @@ UNIPARC = Dataset(
         ReturnField("last_seen", "Last seen", json_path("mostRecentCrossRefUpdated"),
                     ("mostRecentCrossRefUpdated",)),
         ReturnField("length", "Length", json_path("sequence", "length"), ("sequence",)),
+        ReturnField("common_taxons", "Common taxonomies", common_taxons_cell, ("commonTaxons",),
+                    adds=add_common_taxons),
+        ReturnField("common_taxon_ids", "Common taxonomies (IDs)", common_taxon_ids_cell,
+                    ("commonTaxons",), adds=add_common_taxons),
         *UNIPARC_FIELDS,
     ),
     defaults=("upi", "organism", "accession", "first_seen", "last_seen", "length"),

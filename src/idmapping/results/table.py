@@ -59,7 +59,7 @@ def read_table(
     keys = [to for _, to in pairs]
     if dataset is None:
         return Table(("From", "To"), [([f, t], False) for f, t in pairs], page, keys)
-    entries = dataset.entries(store, [to for _, to in pairs])
+    entries = dataset.entries(store, [to for _, to in pairs], fields=columns)
     rows = []
     for frm, to in pairs:
         entry = entries[to]

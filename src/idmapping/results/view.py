@@ -209,7 +209,8 @@ class ResultView:
         if fmt in RECORD_FORMATS:
             yield from record_rows(self.store, dataset, list(pairs), fmt, options.complete)
             return
-        entries = dataset.entries(self.store, [to for _, to in pairs], options.complete)
+        entries = dataset.entries(self.store, [to for _, to in pairs], options.complete,
+                                  options.columns)
         if fmt == "json":
             for frm, to in pairs:
                 yield (frm, dataset.project(entries[to], options.fields))

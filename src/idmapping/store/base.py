@@ -311,6 +311,13 @@ class Store(abc.ABC):
         another (merged.dmp) has the other's lineage too."""
 
     @abc.abstractmethod
+    def taxon_paths(self, taxa: Sequence[int]) -> dict[int, list[tuple[int, str, str]]]:
+        """The lineage of each of *taxa* in the current release's taxonomy, from its root down
+        to the taxon itself: ``(taxon, scientific name, rank)`` each. A taxon merged into
+        another (merged.dmp) has the other's; taxa the taxonomy does not know (or every taxon,
+        without a taxonomy) are left out."""
+
+    @abc.abstractmethod
     def taxon_fate(self, taxon: int) -> tuple[str, int | None] | None:
         """What the current release's taxonomy says of *taxon* when it is not one of its
         taxa: ``("merged", new taxon)`` (merged.dmp), ``("deleted", None)`` (delnodes.dmp) or

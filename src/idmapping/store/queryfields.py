@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from idmapping.errors import InvalidRequest
+from idmapping.store.sql_taxonomy import IN_CLADE_OF
 
 __all__ = ["Field", "FIELDS", "ALIASES", "NOT_HELD", "DEFAULT_FIELDS", "MODEL_ORGANISMS",
            "resolve", "not_held_message", "uniprot_fields"]
@@ -238,6 +239,22 @@ def _taxon_named(column: str) -> Builder:
     return build
 
 
+def _in_clade(column: str, wrong: str) -> Builder:
+    """``taxonomy_id``: a taxon and its descendants where the release holds NCBI's taxonomy
+    (:data:`~idmapping.store.sql_taxonomy.IN_CLADE_OF`), the taxon alone otherwise; ``*`` any
+    taxon."""
+    exact = _equals(column, "int", wrong=wrong)
+
+    def build(value: str, phrase: bool) -> SQL:
+        text = value.strip('"')
+        if text == "*":
+            return exact(value, phrase)
+        taxon = number(text, wrong)
+        return IN_CLADE_OF.replace("{column}", column), [taxon, taxon]
+
+    return build
+
+
 def _either(*builders: Builder) -> Builder:
     def build(value: str, phrase: bool) -> SQL:
         parts = [b(value, phrase) for b in builders]
@@ -320,8 +337,8 @@ FIELDS: dict[str, dict[str, Field]] = {
         "protgene_default": Field(_either(_like_text("e.protein"), _GENE), f"{_DAT} and {_KB}"),
         "organism_id": Field(_equals(_TAXON, "int", wrong=_NUMBER_MESSAGES["organism_id"]),
                              _DAT, _TAXON, "int"),
-        "taxonomy_id": Field(_equals(_TAXON, "int", wrong=_NUMBER_MESSAGES["taxonomy_id"]),
-                             _DAT, _TAXON, "int"),
+        "taxonomy_id": Field(_in_clade(_TAXON, _NUMBER_MESSAGES["taxonomy_id"]),
+                             f"{_DAT} and NCBI's taxonomy", _TAXON, "int"),
         "model_organism": Field(_model, _DAT),
         "other_organism": Field(_other, f"{_DAT} and {_KB}", late=("scientific",)),
         "organism_name": Field(_like_text("e.organism"), _KB),
@@ -365,8 +382,8 @@ FIELDS: dict[str, dict[str, Field]] = {
                                "e.modified", "date"),
         "uniprotkb": Field(_like_token("e.members"), "UniRef XML files"),
         "uniparc": Field(_like_token("e.members"), "UniRef XML files"),
-        "taxonomy_id": Field(_equals("e.taxon", "int", wrong=_TAXON_NUMBER), "UniRef XML files",
-                             "e.taxon", "int"),
+        "taxonomy_id": Field(_in_clade("e.taxon", _TAXON_NUMBER),
+                             "UniRef XML files and NCBI's taxonomy", "e.taxon", "int"),
         "taxonomy_name": Field(_like_text("e.organism"), "UniRef XML files"),
         "organism_sort": Field(_like_text("e.organism"), "UniRef XML files"),
     },

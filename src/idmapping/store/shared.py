@@ -28,6 +28,7 @@ from idmapping.store.jobrows import (
 )
 from idmapping.store.sql_taxonomy import (
     TAXON_FATE_SQL,
+    lineage_paths_sql,
     lineages_sql,
     merged_sql,
     taxa_named_sql,
@@ -226,6 +227,25 @@ class SqlStore(Store):
             found[taxon] |= lineages[taxon]
             if taxon in merged:
                 found[taxon] |= lineages[merged[taxon]]
+        return found
+
+    def taxon_paths(self, taxa: Sequence[int]) -> dict[int, list[tuple[int, str, str]]]:
+        found: dict[int, list[tuple[int, str, str]]] = {}
+        wanted = list(dict.fromkeys(int(t) for t in taxa))
+        if not wanted or not self.has_taxonomy():
+            return found
+        merged: dict[int, int] = {}
+        if "taxon_merged" in self._release_parts():
+            merged = {int(o): int(n) for o, n in self._chunked(merged_sql, wanted)}
+        steps: dict[int, dict[int, tuple[int, str, str]]] = {}
+        for taxon, depth, ancestor, name, rank in self._chunked(
+                lineage_paths_sql, list(dict.fromkeys([*wanted, *merged.values()]))):
+            steps.setdefault(int(taxon), {})[int(depth)] = (int(ancestor), str(name or ""),
+                                                            str(rank or ""))
+        for taxon in wanted:
+            path = steps.get(merged.get(taxon, taxon))
+            if path:
+                found[taxon] = [path[d] for d in sorted(path, reverse=True)]
         return found
 
     def _chunked(self, make: Callable[[str, int], str], values: list[int]

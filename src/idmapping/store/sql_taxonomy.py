@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 __all__ = ["taxon_sql", "TAXONOMY_FINISH", "taxa_named_sql", "taxon_names_sql", "lineages_sql",
-           "merged_sql", "TAXON_FATE_SQL", "DESCENDANTS", "ASKED_TAXON", "CLADE", "IN_CLADE"]
+           "lineage_paths_sql", "merged_sql", "IN_CLADE_OF", "TAXON_FATE_SQL", "DESCENDANTS",
+           "ASKED_TAXON", "CLADE", "IN_CLADE"]
 
 
 DESCENDANTS = (
@@ -76,6 +77,32 @@ def lineages_sql(rel: str, count: int) -> str:
             "up(taxon, ancestor) AS (SELECT taxon, taxon FROM given UNION "
             f"SELECT u.taxon, t.parent FROM up u JOIN {rel}taxonomy t ON t.taxon = u.ancestor "
             "WHERE t.parent <> t.taxon) SELECT taxon, ancestor FROM up")
+
+
+LINEAGE_DEPTH = 200
+"""The deepest lineage read (NCBI's deepest is about 50 taxa): the walk's bound, so that a loop
+in a taxonomy ends it."""
+
+
+def lineage_paths_sql(rel: str, count: int) -> str:
+    """``(taxon, depth, ancestor, name, rank)`` rows: each of *count* given taxa with itself
+    (depth 0) and every taxon above it, numbered upwards, with their scientific names and ranks;
+    walked up the taxonomy's key, as :func:`lineages_sql`."""
+    marks = ", ".join("(?)" for _ in range(count))
+    return (f"WITH RECURSIVE given(taxon) AS (VALUES {marks}), "
+            "up(taxon, depth, ancestor) AS (SELECT taxon, 0, taxon FROM given UNION ALL "
+            f"SELECT u.taxon, u.depth + 1, t.parent FROM up u JOIN {rel}taxonomy t "
+            f"ON t.taxon = u.ancestor WHERE t.parent <> t.taxon AND u.depth < {LINEAGE_DEPTH}) "
+            f"SELECT u.taxon, u.depth, u.ancestor, a.name, a.rank FROM up u "
+            f"JOIN {rel}taxonomy a ON a.taxon = u.ancestor")
+
+
+IN_CLADE_OF = (
+    "({column} = ? OR EXISTS (SELECT 1 FROM {rel}taxon_spans c JOIN {rel}taxon_spans s "
+    "ON s.taxon = ? WHERE c.taxon = {column} AND c.low BETWEEN s.low AND s.high))")
+"""A query's ``taxonomy_id:N``: the taxon in ``{column}`` is N or one of its descendants, by
+clade spans (two lookups by key per row); without a taxonomy loaded the spans are empty and
+only N itself matches. Takes N twice; ``{column}`` is replaced, ``{rel}`` left to the store."""
 
 
 def merged_sql(rel: str, count: int) -> str:
