@@ -3,7 +3,7 @@ merged.dmp and delnodes.dmp are sniffed and loaded with the foreign (yeast) rele
 ``taxId`` then stands for a taxon and every taxon below it (a merged taxon for the one it was
 merged into), on both stores; without a taxonomy, or with the setting off, for that taxon
 exactly, as the explanations say. Clade spans computed at load give the same taxa as the walk
-down the tree.
+down the tree (here for this lineage; generated trees in test_taxonomy_spans.py).
 
 The taxdump is written here, shaped as NCBI's files are (``\\t|\\t`` between fields, ``\\t|``
 at the end of a line, thirteen fields in nodes.dmp, several name classes in names.dmp), with
@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import dataclasses
 import gzip
-import random
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -33,7 +32,6 @@ from idmapping.mapping import map_ids
 from idmapping.model import MappingRequest
 from idmapping.store import Store, open_store
 from idmapping.store.plans import AccessionPlan, LookupPlan
-from idmapping.store.taxonspans import clade_spans
 from idmapping.web import create_app
 from releases import ReleaseFacts, submit
 from stores import BACKENDS, fresh_store
@@ -264,43 +262,6 @@ def test_clade_spans_find_what_the_walk_finds(taxonomy_store: Store,
     for taxon in asked:
         spans = _mapped(taxonomy_store, accessions, str(taxon))
         assert spans == _mapped(walking, accessions, str(taxon)), taxon
-
-
-def _walk(children: dict[int, list[int]], taxon: int) -> set[int]:
-    """The taxa below *taxon* and itself, as the recursive query walks down (a loop ends)."""
-    found, todo = {taxon}, [taxon]
-    while todo:
-        for kid in children.get(todo.pop(), []):
-            if kid not in found:
-                found.add(kid)
-                todo.append(kid)
-    return found
-
-
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_clade_spans_of_a_generated_tree_are_its_clades(seed: int) -> None:
-    rng = random.Random(seed)
-    # a root, taxa under earlier ones, and some whose parent nodes.dmp does not list
-    nodes = [(1, 1)] + [(t, rng.choice([rng.randrange(1, t), 10_000 + rng.randrange(5)]
-                                       if rng.random() < 0.05 else [rng.randrange(1, t)]))
-                        for t in range(2, 3000)]
-    rng.shuffle(nodes)
-    merged = [(20_000 + n, rng.randrange(1, 3000)) for n in range(50)]
-    spans = clade_spans(nodes, merged)
-    assert spans is not None
-    where = {t: (low, high) for t, low, high in spans}
-    children: dict[int, list[int]] = {}
-    for taxon, parent in nodes:
-        if taxon != parent:
-            children.setdefault(parent, []).append(taxon)
-    for taxon in [*rng.sample(range(1, 3000), 200), *range(10_000, 10_005)]:
-        low, high = where[taxon]
-        inside = {t for t, (at, _) in where.items() if low <= at <= high and t < 20_000}
-        assert inside == _walk(children, taxon), taxon
-    for old, new in merged:  # a merged taxon sits where its new one does
-        assert where[old][0] == where[new][0] == where[old][1]
-    # a loop: no spans, the walk is kept
-    assert clade_spans([*nodes, (5000, 5001), (5001, 5000)]) is None
 
 
 # -- merged and deleted taxa -----------------------------------------------------------------

@@ -10,6 +10,8 @@ import logging
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+import numpy.typing as npt
 import psycopg
 from psycopg import sql
 from psycopg.types.json import Jsonb
@@ -57,6 +59,23 @@ _LOAD_SETTINGS = (
     "SET maintenance_work_mem = '1GB'",
 )
 
+# PostgreSQL's binary COPY format: a signature, flags and header extension (none), rows, -1
+_BINARY_HEADER = b"PGCOPY\n\xff\r\n\x00" + bytes(8)
+_BINARY_TRAILER = b"\xff\xff"
+
+
+def _binary_int4_rows(*columns: npt.NDArray[np.integer]) -> bytes:
+    """Rows of int4 *columns* in binary COPY's form: the number of fields, then each field's
+    length and big-endian value; made by numpy for a whole batch at once."""
+    rows = np.empty(len(columns[0]), dtype=[("fields", ">i2"), *(
+        (f"{what}{n}", ">i4") for n in range(len(columns)) for what in ("length", "value"))])
+    rows["fields"] = len(columns)
+    for n, column in enumerate(columns):
+        rows[f"length{n}"] = 4
+        rows[f"value{n}"] = column
+    return rows.tobytes()
+
+
 _DOCUMENT_TYPES = {"text": "text", "int": "int8", "bytes": "bytea"}
 
 
@@ -99,6 +118,25 @@ class PostgresReleaseWriter(ReleaseWriter):
             copy.set_types(types)
             for row in rows:
                 copy.write_row(row)
+
+    def _store_clade_spans(self) -> None:
+        """The taxonomy's clade spans (:mod:`idmapping.store.taxonspans`), its taxa read and
+        the spans written by binary COPY a batch at a time: no result of 2.7 million rows held
+        by the driver, no Python object per span."""
+        merged = self.conn.execute("SELECT old, new FROM taxon_merged").fetchall()
+        with self.conn.cursor() as cur:
+            with cur.copy("COPY (SELECT taxon, parent FROM taxonomy) TO STDOUT "
+                          "(FORMAT BINARY)") as copy:
+                copy.set_types(["int4", "int4"])
+                spans = clade_spans(copy.rows(), merged)
+            if not spans:
+                return
+            with cur.copy("COPY taxon_spans (taxon, low, high) FROM STDIN (FORMAT BINARY)"
+                          ) as copy:
+                copy.write(_BINARY_HEADER)
+                for columns in spans.batches():
+                    copy.write(_binary_int4_rows(*columns))
+                copy.write(_BINARY_TRAILER)
 
     def insert_xrefs(self, rows: list[tuple[int, int, str, str]]) -> None:
         self._copy("xrefs (entry, db, value, key)", ["int4", "int4", "text", "text"], rows)
@@ -211,10 +249,7 @@ class PostgresReleaseWriter(ReleaseWriter):
             for statement in [*derived_gene_name_sql(codes), *subset_sql(subset),
                               *TAXONOMY_FINISH]:
                 run(statement)
-            spans = clade_spans(run("SELECT taxon, parent FROM taxonomy"),
-                                run("SELECT old, new FROM taxon_merged").fetchall())
-            if spans:
-                self._copy("taxon_spans (taxon, low, high)", ["int4", "int4", "int4"], spans)
+            self._store_clade_spans()
             for statement in [*POSTGRES_FINAL, *POSTGRES_INDEXES]:
                 run(statement)
             self.conn.commit()

@@ -289,8 +289,8 @@ class SqliteReleaseWriter(ReleaseWriter):
             conn.execute(sql)
         spans = clade_spans(conn.execute("SELECT taxon, parent FROM taxonomy"),
                             conn.execute("SELECT old, new FROM taxon_merged").fetchall())
-        if spans:
-            conn.executemany("INSERT INTO taxon_spans VALUES (?, ?, ?)", spans)
+        for rows in spans.rows() if spans else ():
+            conn.executemany("INSERT INTO taxon_spans VALUES (?, ?, ?)", rows)
         # SQLite's sorter sorts runs as large as the page cache, one per worker thread: runs of
         # 8 MB (which stay in the processor's cache) built the key index of 18M rows in 10 s,
         # runs of 256 MB in 18 s
