@@ -25,15 +25,16 @@ import gzip
 import random
 import tempfile
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, cast
 
 from idmapping.loader import demo_dir, load_release
 from idmapping.mapping import map_ids
-from idmapping.model import MappingRequest
+from idmapping.model import MappingRequest, Release
 from idmapping.store import open_store
 from idmapping.store.base import Store
-from idmapping.store.plans import LookupPlan
+from idmapping.store.plans import AccessionPlan, LookupPlan
 
 ROOT, CELLULAR, BACTERIA, EUKARYOTA = 1, 131567, 2, 2759
 
@@ -49,10 +50,10 @@ def _release_taxa(dat: Path) -> dict[str, int]:
     return found
 
 
-def write_taxdump(directory: Path, count: int, leaves: set[int], seed: int = 1
-                  ) -> tuple[list[Path], int]:
-    """nodes.dmp and names.dmp of a generated taxonomy of about *count* taxa with *leaves*
-    below Eukaryota; returns the files and a taxon of the leaves' level above one of them."""
+def generate_parents(count: int, leaves: Iterable[int] = (), seed: int = 1
+                     ) -> tuple[dict[int, int], int]:
+    """The parent of each taxon of a generated taxonomy of about *count* taxa with *leaves*
+    below Eukaryota, and a taxon of the leaves' level above one of them."""
     rng = random.Random(seed)
     parents = {ROOT: ROOT, CELLULAR: ROOT, BACTERIA: CELLULAR, EUKARYOTA: CELLULAR}
     clades: dict[int, list[int]] = {BACTERIA: [BACTERIA], EUKARYOTA: [EUKARYOTA]}
@@ -68,6 +69,14 @@ def write_taxdump(directory: Path, count: int, leaves: set[int], seed: int = 1
     species = 0
     for leaf in sorted(leaves):
         species = parents[leaf] = rng.choice(clades[EUKARYOTA][-1000:])
+    return parents, species
+
+
+def write_taxdump(directory: Path, count: int, leaves: set[int], seed: int = 1
+                  ) -> tuple[list[Path], int]:
+    """nodes.dmp and names.dmp of a generated taxonomy (:func:`generate_parents`); returns
+    the files and a taxon of the leaves' level above one of them."""
+    parents, species = generate_parents(count, leaves, seed)
     directory.mkdir(parents=True, exist_ok=True)
     nodes, names = directory / "nodes.dmp", directory / "names.dmp"
     with nodes.open("w") as out:
@@ -87,8 +96,14 @@ class Walking:
     def __init__(self, store: Store) -> None:
         self._store = store
 
-    def lookup(self, plan: LookupPlan) -> Any:
-        return self._store.lookup(dataclasses.replace(plan, walk=True))
+    def lookup(self, plan: LookupPlan, release: Release | None = None) -> Any:
+        return self._store.lookup(dataclasses.replace(plan, walk=True), release)
+
+    def accession_misses(self, plan: AccessionPlan) -> tuple[Release, list[int]]:
+        # every input a miss, so that each goes through the walking lookup (the accession
+        # probe would read the spans)
+        release, _ = self._store.accession_misses(plan)
+        return release, list(range(len(plan.keys)))
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._store, name)
