@@ -23,7 +23,7 @@ from pathlib import Path
 
 from bench.measure import run_timed
 
-__all__ = ["measure_load"]
+__all__ = ["fresh_database", "measure_load"]
 
 
 def measure_load(src: Path, release: Path, store: str, memory_mb: int | None
@@ -36,7 +36,7 @@ def measure_load(src: Path, release: Path, store: str, memory_mb: int | None
         if store == "sqlite":
             url = str(Path(folder) / "store.sqlite")
         else:
-            url = _fresh_database(store)
+            url = fresh_database(store)
         timed = run_timed([sys.executable, "-m", "idmapping", "load", "--store", url, "-q",
                            str(release / "idmapping.dat.gz")], env=env)
         figures: dict[str, object] = {
@@ -54,7 +54,7 @@ def measure_load(src: Path, release: Path, store: str, memory_mb: int | None
     return figures
 
 
-def _fresh_database(server: str) -> str:
+def fresh_database(server: str) -> str:
     """A new empty database ``idmapping_loadmem`` on the PostgreSQL *server* (dropped first)."""
     import psycopg
 

@@ -39,7 +39,7 @@ from idmapping.store.plans import AccessionPlan, LookupPlan
 ROOT, CELLULAR, BACTERIA, EUKARYOTA = 1, 131567, 2, 2759
 
 
-def _release_taxa(dat: Path) -> dict[str, int]:
+def release_taxa(dat: Path) -> dict[str, int]:
     """The taxon of each accession of an idmapping.dat."""
     found = {}
     with gzip.open(dat, "rt") if dat.suffix == ".gz" else dat.open() as lines:
@@ -118,7 +118,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         files = [p for p in sorted(demo_dir().iterdir()) if p.is_file()
                  and "idmapping.dat" in p.name]
-        taxa = _release_taxa(files[0])
+        taxa = release_taxa(files[0])
         taxdump, species = write_taxdump(Path(tmp) / "taxdump", args.taxa, set(taxa.values()))
         with open_store(args.store or str(Path(tmp) / "bench.sqlite")) as store:
             started = time.perf_counter()
