@@ -94,7 +94,7 @@ def parse_evidences(text: str) -> list[Json]:
 
 def split_evidences(text: str) -> tuple[str, list[Json]]:
     """Text with a trailing ``{ECO:...}`` split into the text and its evidences."""
-    match = _EVIDENCE_TAIL.search(text)
+    match = _EVIDENCE_TAIL.search(text) if "{" in text else None  # most text has none
     if match is None:
         return text.strip(), []
     return text[: match.start()].strip(), parse_evidences(match.group(1))

@@ -13,6 +13,7 @@ Each function takes the bodies of its lines (the text after the 5-character line
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 
@@ -328,20 +329,27 @@ def _positions(text: str) -> list[str]:
 _ISOFORM_TAIL = re.compile(r"\s*\[([A-Z0-9]+-[0-9]+)\]\s*$")
 
 
+@functools.cache
+def _attribute_names() -> dict[str, tuple[str, ...]]:
+    """The attribute names of each cross-reference database, in UniProt's order."""
+    return {name: tuple(a for a, _ in attributes)
+            for name, (_, attributes) in drline_databases().items()}
+
+
 def cross_reference(line: str) -> Json:
     """One DR line as UniProt's ``{"database", "id", "properties"?, "isoformId"?}``."""
     text = line.strip()
     isoform = None
-    if m := _ISOFORM_TAIL.search(text):
+    if "[" in text and (m := _ISOFORM_TAIL.search(text)):
         isoform = m.group(1)
         text = text[: m.start()]
-    _, evidences = split_evidences(text)
-    text = text.rstrip().removesuffix(".") if not evidences else split_evidences(text)[0]
+    stated, evidences = split_evidences(text)
+    text = text.rstrip().removesuffix(".") if not evidences else stated
     text = text.removesuffix(".")
     fields = [f.strip() for f in text.split("; ")]
     database, ident, values = fields[0], fields[1] if len(fields) > 1 else "", fields[2:]
     xref: Json = {"database": database, "id": ident}
-    names = [a for a, _ in drline_databases().get(database, ("", []))[1]]
+    names = _attribute_names().get(database, ())
     properties = []
     for n, value in enumerate(values):
         # databases with no attributes in UniProt's configuration show one "Description"

@@ -1,10 +1,12 @@
 """The UniProtKB flat-file reader: Swiss-Prot and TrEMBL ``.dat`` entries as UniProt's JSON.
 
-Biopython's :mod:`Bio.SwissProt` splits the file into records (identifiers, dates, taxonomy,
-sequence, features); the line groups it flattens (names, genes, comments, references,
-cross-references, keywords) are read from the entry's own lines, which the reader keeps, so
-that the JSON keeps UniProt's structure and evidences, and ``format=txt`` can give the entry
-back exactly as the file had it.
+Each entry's lines are read in one pass: the one-value lines (:mod:`.ffheader`) and the
+feature table (:mod:`.fffeatures`) as they come, the line groups (names, genes, comments,
+references, cross-references, keywords) gathered for their readers, so that the JSON keeps
+UniProt's structure and evidences, and ``format=txt`` can give the entry back exactly as the
+file had it. Biopython's ``Bio.SwissProt`` read these files before; the lines it accepted,
+the values it read and the errors it raised are kept, without building its record and
+location objects for every entry.
 
 >>> import io
 >>> entry = next(read_flatfile(io.StringIO(EXAMPLE), "example.dat"))
@@ -15,10 +17,8 @@ back exactly as the file had it.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any, TextIO
-
-from Bio import SwissProt
+from dataclasses import dataclass, field
+from typing import TextIO
 
 from idmapping.errors import ReleaseFileError
 from idmapping.uniprot.common import (
@@ -33,7 +33,8 @@ from idmapping.uniprot.common import (
     split_outside_braces,
 )
 from idmapping.uniprot.readers.ffcomments import comments
-from idmapping.uniprot.readers.fffeatures import features
+from idmapping.uniprot.readers.fffeatures import FeatureLines, features, read_feature_line
+from idmapping.uniprot.readers.ffheader import EntryHead, read_dt, read_id, read_ox, read_sq
 from idmapping.uniprot.readers.ffnames import (
     cross_reference,
     description,
@@ -45,7 +46,7 @@ from idmapping.uniprot.readers.ffnames import (
 )
 from idmapping.uniprot.readers.fftext import join_lines
 
-__all__ = ["FlatEntry", "read_flatfile", "entry_json", "EXAMPLE"]
+__all__ = ["FlatEntry", "EntryLines", "read_flatfile", "read_lines", "entry_json", "EXAMPLE"]
 
 EXAMPLE = """\
 ID   DEMO1_HUMAN             Reviewed;           5 AA.
@@ -75,8 +76,21 @@ class FlatEntry:
 
 
 _REFERENCE_LINES = frozenset(("RP", "RC", "RX", "RL", "RA", "RG", "RT"))
-# lines read from the entry's own text by the line-group readers, not by Biopython
-_GROUP_LINES = frozenset(("DE", "GN", "OS", "OG", "OH", "CC", "DR", "KW", "**"))
+# lines gathered for the line-group readers (ffnames, ffcomments), by code
+_GROUP_LINES = frozenset(("DE", "GN", "OS", "OG", "OH", "CC", "DR", "KW", "OX"))
+_IGNORED = frozenset(("**", "//"))
+
+
+@dataclass
+class EntryLines:
+    """An entry's lines, read: its one-value lines, features, sequence, and the bodies of
+    the line groups (the text after the line code) by code and by reference."""
+
+    head: EntryHead = field(default_factory=EntryHead)
+    features: list[FeatureLines] = field(default_factory=list)
+    sequence: str = ""
+    groups: dict[str, list[str]] = field(default_factory=dict)
+    references: list[dict[str, list[str]]] = field(default_factory=list)
 
 
 def read_flatfile(text: TextIO, path: str, first_line: int = 1) -> Iterator[FlatEntry]:
@@ -93,102 +107,83 @@ def read_flatfile(text: TextIO, path: str, first_line: int = 1) -> Iterator[Flat
     numbers: list[int] = []
     for line in text:
         number += 1
-        if not line.strip():
+        # a line of an entry starts with its code; blank lines are skipped
+        if line[:1] <= " " and not line.strip():
             continue
-        lines.append(line if line.endswith("\n") else line + "\n")
+        lines.append(line if line[-1:] == "\n" else line + "\n")
         numbers.append(number)
-        if line.startswith("//"):
-            record = _record(lines, numbers, path)
+        if line[:2] == "//":
+            read = read_lines(lines, numbers, path)
             try:
-                json = entry_json(record, lines)
+                json = entry_json(read)
             except (ValueError, KeyError, IndexError) as exc:
                 raise ReleaseFileError(f"cannot read the entry: {exc}", path,
                                        numbers[0]) from None
             yield FlatEntry(json, "".join(lines), numbers[0])
             lines, numbers = [], []
     if lines:
-        _record(lines, numbers, path)  # names the line where a bad entry went wrong
+        read_lines(lines, numbers, path)  # names the line where a bad entry went wrong
         raise ReleaseFileError("not a UniProtKB flat-file entry: Unexpected end of stream.",
                                path, number)
 
 
-def _record(lines: list[str], numbers: list[int], path: str) -> Any:
-    """Biopython's record of one entry's lines (``ID`` to ``//``), with what
-    :func:`entry_json` takes from it: identifiers, dates, taxonomy, features and sequence.
+def read_lines(lines: list[str], numbers: list[int], path: str) -> EntryLines:
+    """One entry's lines (``ID`` to ``//``), read in one pass.
 
-    Biopython's line readers fill it, but the line groups that :func:`entry_json` reads
-    from the lines themselves (names, genes, comments, references, cross-references,
-    keywords) are not parsed twice.
-
-    :raises ReleaseFileError: a line Biopython refuses, or an unknown line code, with its line.
+    :param numbers: the line of the file each of *lines* is.
+    :raises ReleaseFileError: a line the format does not allow (an unknown line code, a
+        reference line before ``RN``, a malformed one-value or feature line), with its line.
     """
-    record = SwissProt.Record()  # type: ignore[no-untyped-call]
+    read = EntryLines()
+    head, groups, references = read.head, read.groups, read.references
     sequence: list[str] = []
-    referenced = False
     at = 0
     try:
         if lines[0][:2] != "ID":
-            raise SwissProt.SwissProtParserError(  # type: ignore[no-untyped-call]
-                "Failed to find ID in first line", line=lines[0])
-        SwissProt._read_id(record, lines[0])  # type: ignore[no-untyped-call]
+            raise ValueError("Failed to find ID in first line")
+        read_id(head, lines[0])
         for at in range(1, len(lines)):
             line = lines[at]
-            key = line[:2]
-            if key == "  ":
-                sequence.append(line[5:].replace(" ", "").rstrip())
-            elif key == "FT":
-                SwissProt._read_ft(record, line)  # type: ignore[no-untyped-call]
-            elif key in _GROUP_LINES or key == "//":
+            code = line[:2]
+            if code == "  ":
+                sequence.append(line[5:])
+            elif code == "FT":
+                read_feature_line(read.features, line)
+            elif code in _GROUP_LINES:
+                if code == "OX":
+                    read_ox(head, line)
+                groups.setdefault(code, []).append(line[5:].rstrip("\r\n"))
+            elif code in _REFERENCE_LINES:
+                if not references:
+                    raise ValueError(f"{code}: missing RN")
+                references[-1].setdefault(code, []).append(line[5:].rstrip("\r\n"))
+            elif code == "RN":
+                references.append({"RN": [line[5:].rstrip("\r\n")]})
+            elif code in _IGNORED:
                 continue
-            elif key in _REFERENCE_LINES:
-                assert referenced, f"{key}: missing RN"
-            elif key == "RN":
-                referenced = True
             else:
-                _read_line(record, key, line)
-    except (SwissProt.SwissProtParserError, AssertionError, ValueError, IndexError) as exc:
+                _read_line(head, code, line)
+    except (ValueError, KeyError, IndexError) as exc:
         raise ReleaseFileError(f"not a UniProtKB flat-file entry: {exc}".rstrip(": "),
                                path, numbers[at]) from None
-    record.sequence = "".join(sequence)
-    return record
+    read.sequence = "".join("".join(sequence).split())
+    return read
 
 
-def _read_line(record: Any, key: str, line: str) -> None:
-    """One identifier, date, taxonomy, existence or sequence-header line, as Biopython
-    reads it."""
-    value = line[5:].rstrip()
-    if key == "AC":
-        record.accessions.extend(value.rstrip(";").split("; "))
-    elif key == "DT":
-        SwissProt._read_dt(record, line)  # type: ignore[no-untyped-call]
-    elif key == "OC":
-        record.organism_classification.extend(value.rstrip(";.").split("; "))
-    elif key == "OX":
-        SwissProt._read_ox(record, line)  # type: ignore[no-untyped-call]
-    elif key == "PE":
-        SwissProt._read_pe(record, value)  # type: ignore[no-untyped-call]
-    elif key == "SQ":
-        cols = value.split()
-        assert len(cols) == 7, f"I don't understand SQ line {line}"
-        record.seqinfo = int(cols[1]), int(cols[3]), cols[5]
+def _read_line(head: EntryHead, code: str, line: str) -> None:
+    """One identifier, date, taxonomy, existence or sequence-header line."""
+    if code == "AC":
+        head.accessions.extend(line[5:].rstrip().rstrip(";").split("; "))
+    elif code == "DT":
+        read_dt(head, line)
+    elif code == "OC":
+        head.lineage.extend(line[5:].rstrip().rstrip(";.").split("; "))
+    elif code == "PE":
+        head.existence = int(line[5:].rstrip().split(":")[0])
+    elif code == "SQ":
+        read_sq(head, line)
     else:
-        raise SwissProt.SwissProtParserError(  # type: ignore[no-untyped-call]
-            f"Unknown keyword {key!r} found", line=line)
-
-
-def _groups(lines: list[str]) -> tuple[dict[str, list[str]], list[dict[str, list[str]]]]:
-    """The entry's line bodies by line code, and its references' lines by code."""
-    groups: dict[str, list[str]] = {}
-    refs: list[dict[str, list[str]]] = []
-    for line in lines:
-        code, body = line[:2], line[5:].rstrip("\r\n")
-        if code == "RN":
-            refs.append({"RN": [body]})
-        elif code in ("RP", "RC", "RX", "RG", "RA", "RT", "RL") and refs:
-            refs[-1].setdefault(code, []).append(body)
-        else:
-            groups.setdefault(code, []).append(body)
-    return groups, refs
+        raise ValueError(f"Unknown keyword {code!r} found")
 
 
 def _keywords(lines: list[str]) -> list[Json]:
@@ -202,43 +197,48 @@ def _keywords(lines: list[str]) -> list[Json]:
     return found
 
 
-def _organism(record: Any, groups: dict[str, list[str]]) -> Json:
+def _organism(head: EntryHead, groups: dict[str, list[str]]) -> Json:
     organism = organism_names(join_lines(groups.get("OS", [])))
     ox = " ".join(groups.get("OX", []))
     _, evidences = split_evidences(ox.strip().rstrip(";"))
-    organism["taxonId"] = int(record.taxonomy_id[0]) if record.taxonomy_id else 0
+    organism["taxonId"] = int(head.taxonomy_ids[0]) if head.taxonomy_ids else 0
     if evidences:
         organism["evidences"] = evidences
-    organism["lineage"] = [c for c in record.organism_classification if c]
+    organism["lineage"] = [c for c in head.lineage if c]
     return organism
 
 
-def entry_json(record: Any, lines: list[str]) -> Json:
-    """UniProt's JSON of one Biopython record and the lines it was read from.
+def _dated(value: tuple[str, int | str] | None, what: str) -> tuple[str, int | str]:
+    if value is None:
+        raise ValueError(f"no DT line of the {what}")
+    return value
 
-    :param record: the entry as :mod:`Bio.SwissProt` reads it.
-    :param lines: the entry's own lines, from ``ID`` to ``//``.
-    """
-    groups, refs = _groups(lines)
+
+def entry_json(read: EntryLines) -> Json:
+    """UniProt's JSON of one entry's lines (:func:`read_lines`)."""
+    head, groups, refs = read.head, read.groups, read.references
     entry: Json = {
-        "entryType": REVIEWED if record.data_class == "Reviewed" else UNREVIEWED,
-        "primaryAccession": record.accessions[0],
+        "entryType": REVIEWED if head.data_class == "Reviewed" else UNREVIEWED,
+        "primaryAccession": head.accessions[0],
     }
-    if len(record.accessions) > 1:
-        entry["secondaryAccessions"] = record.accessions[1:]
-    entry["uniProtkbId"] = record.entry_name
+    if len(head.accessions) > 1:
+        entry["secondaryAccessions"] = head.accessions[1:]
+    entry["uniProtkbId"] = head.entry_name
+    created = _dated(head.created, "entry's integration")
+    annotated = _dated(head.annotation_update, "entry version")
+    sequenced = _dated(head.sequence_update, "sequence version")
     entry["entryAudit"] = {
-        "firstPublicDate": iso_date(record.created[0]),
-        "lastAnnotationUpdateDate": iso_date(record.annotation_update[0]),
-        "lastSequenceUpdateDate": iso_date(record.sequence_update[0]),
-        "entryVersion": int(record.annotation_update[1]),
-        "sequenceVersion": int(record.sequence_update[1]),
+        "firstPublicDate": iso_date(created[0]),
+        "lastAnnotationUpdateDate": iso_date(annotated[0]),
+        "lastSequenceUpdateDate": iso_date(sequenced[0]),
+        "entryVersion": int(annotated[1]),
+        "sequenceVersion": int(sequenced[1]),
     }
-    entry["organism"] = _organism(record, groups)
+    entry["organism"] = _organism(head, groups)
     if groups.get("OH"):
         entry["organismHosts"] = organism_hosts(groups["OH"])
-    if record.protein_existence:
-        entry["proteinExistence"] = EXISTENCE.get(int(record.protein_existence), "")
+    if head.existence:
+        entry["proteinExistence"] = EXISTENCE.get(head.existence, "")
     entry["proteinDescription"] = description(groups.get("DE", []))
     if groups.get("GN"):
         entry["genes"] = genes(groups["GN"])
@@ -251,7 +251,7 @@ def entry_json(record: Any, lines: list[str]) -> Json:
                     "primaryAccession"], **one}
     if found_comments:
         entry["comments"] = found_comments
-    found_features = features(record.features)
+    found_features = features(read.features)
     if found_features:
         entry["features"] = found_features
     if groups.get("OG"):
@@ -262,9 +262,9 @@ def entry_json(record: Any, lines: list[str]) -> Json:
         entry["references"] = [reference(r) for r in refs]
     if groups.get("DR"):
         entry["uniProtKBCrossReferences"] = [cross_reference(line) for line in groups["DR"]]
-    weight = record.seqinfo[1] if record.seqinfo else None
-    checksum = record.seqinfo[2] if record.seqinfo else None
-    entry["sequence"] = sequence_object(record.sequence, weight, checksum)
+    weight = head.seqinfo[1] if head.seqinfo else None
+    checksum = head.seqinfo[2] if head.seqinfo else None
+    entry["sequence"] = sequence_object(read.sequence, weight, checksum)
     entry["extraAttributes"] = {
         "countByCommentType": counts_by_type(found_comments, "commentType"),
         "countByFeatureType": counts_by_type(found_features, "type"),
