@@ -25,9 +25,9 @@ OVERSIZED_ALLOWED: set[str] = set()
 CYCLES_ALLOWED: set[frozenset[str]] = set()
 
 # What store/ may import: the store is the bottom layer, under the loader, the engine and
-# the shells.
+# the shells (searchwords: how a query's terms are cut into words, as the loader cuts entries').
 STORE_MAY_IMPORT = ("idmapping.store", "idmapping.errors", "idmapping.model",
-                    "idmapping.catalogue", "idmapping.ids")
+                    "idmapping.catalogue", "idmapping.ids", "idmapping.searchwords")
 
 # SQL statements, as code writes them (upper-case keywords followed by what a statement has
 # next: a table, a column list, SET), over whole files, since a query is often split over

@@ -159,7 +159,7 @@ def test_release_schema_is_logged_and_indexed(pg: PostgresStore) -> None:
     # LOGGED: a server crash must not empty the current release; staging tables are gone
     assert tables == {t: "p" for t in ("xrefs", "isoform_xrefs", "entries", "secondary",
                                        "deleted", "dbs", "meta", "uniparc_xrefs", "kb_entries",
-                                       "uniref_entries", "uniparc_entries", "taxonomy",
+                                       "kb_terms", "uniref_entries", "uniparc_entries", "taxonomy",
                                        "taxon_spans", "taxon_merged", "taxon_deleted")}
     indexes = {r[0]: r[1] for r in query(
         pg, "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = %s",
@@ -167,7 +167,8 @@ def test_release_schema_is_logged_and_indexed(pg: PostgresStore) -> None:
     assert "INCLUDE (entry, value)" in indexes["xrefs_key"]
     assert "(key) INCLUDE (db, entry)" in indexes["xrefs_any_key"]
     assert {"xrefs_pkey", "entries_pkey", "entries_accession", "entries_name",
-            "secondary_accession", "deleted_pkey", "isoform_xrefs_value"} <= set(indexes)
+            "secondary_accession", "deleted_pkey", "isoform_xrefs_value",
+            "kb_terms_entry"} <= set(indexes)
 
 
 def test_a_failed_or_interrupted_load_leaves_no_schema(pg: PostgresStore) -> None:

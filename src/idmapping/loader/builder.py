@@ -240,6 +240,12 @@ class ReleaseBuilder:
         self.documents[kind] = self.documents.get(kind, 0) + count
         return count
 
+    def add_terms(self, rows: list[tuple[str, str, str]]) -> None:
+        """Add ``(accession, field, terms)`` rows: the search words of UniProtKB entries
+        (:func:`idmapping.searchwords.term_rows`)."""
+        for batch in batched(rows, self.writer.batch_size):
+            self.writer.insert_terms(list(batch))
+
     def add_uniparc_xrefs(self, rows: Iterable[tuple[str, str, str]]) -> None:
         """Add ``(ID_type, id, UniParc id)`` rows: the UniParc entries of sequence ids."""
         batch = [(db, lookup_key(value, self.versioned.get(db, False)), upi)

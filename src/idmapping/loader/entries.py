@@ -18,6 +18,7 @@ from itertools import islice
 from typing import Any
 
 from idmapping.loader.builder import ReleaseBuilder
+from idmapping.searchwords import term_rows
 from idmapping.store.schema import INACTIVE_UNIPROTKB
 from idmapping.uniprot.common import REVIEWED, Json
 from idmapping.uniprot.summary import uniparc_row, uniprotkb_row, uniref_row
@@ -48,6 +49,8 @@ class Prepared:
         (:meth:`~idmapping.loader.builder.ReleaseBuilder.set_entry`), in order.
     :param mappings: ``(accession, ID_type, value)`` rows, as idmapping.dat has them.
     :param uniparc_xrefs: ``(ID_type, id, UniParc id)`` rows (UniParc only).
+    :param terms: ``(accession, field, terms)`` rows of the entries' search words (UniProtKB
+        only, :func:`~idmapping.searchwords.term_rows`).
     """
 
     kind: str
@@ -56,6 +59,7 @@ class Prepared:
         default_factory=list)
     mappings: list[tuple[str, str, str]] = field(default_factory=list)
     uniparc_xrefs: list[tuple[str, str, str]] = field(default_factory=list)
+    terms: list[tuple[str, str, str]] = field(default_factory=list)
 
     @property
     def count(self) -> int:
@@ -86,6 +90,7 @@ def prepare_uniprotkb(batch: Iterable[tuple[Json, str | None]]) -> Prepared:
     for entry, flat in batch:
         accession = entry["primaryAccession"]
         prepared.documents.append(uniprotkb_row(entry, flat))
+        prepared.terms += term_rows(entry)
         if _ISOFORM.search(accession):
             continue
         organism = entry.get("organism") or {}
@@ -137,6 +142,8 @@ def apply(builder: ReleaseBuilder, prepared: Prepared) -> int:
     for accession, name, reviewed, taxon in prepared.entries:
         builder.set_entry(accession, name, reviewed, taxon)
     builder.add_documents(prepared.kind, prepared.documents)
+    if prepared.terms:
+        builder.add_terms(prepared.terms)
     builder.add_mappings(prepared.mappings)
     if prepared.kind == "uniparc":
         builder.add_uniparc_xrefs(prepared.uniparc_xrefs)

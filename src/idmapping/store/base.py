@@ -103,6 +103,10 @@ class ReleaseWriter(abc.ABC):
         """Bulk-insert rows of a document table."""
 
     @abc.abstractmethod
+    def insert_terms(self, rows: list[tuple[str, str, str]]) -> None:
+        """Bulk-insert ``(accession, field, terms)`` rows of ``kb_terms``."""
+
+    @abc.abstractmethod
     def insert_uniparc_xrefs(self, rows: list[tuple[str, str, str]]) -> None:
         """Bulk-insert ``(db, key, upi)`` rows."""
 

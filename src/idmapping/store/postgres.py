@@ -95,12 +95,12 @@ from idmapping.store.sql_probes import (
 )
 from idmapping.store.sql_results import (
     OLD_FACETS,
-    OLD_RELEASE,
     SAMPLE_SCAN,
     facet_sql,
     filter_params,
     filter_sql,
     missing_column,
+    missing_table,
     postgres_split_tokens,
     sample_sql,
 )
@@ -480,8 +480,8 @@ class PostgresStore(LookupCursors, SqlStore):
             try:
                 row = conn.execute(adapt(count), params).fetchone()
                 rows = conn.execute(adapt(page), [*params, limit, offset]).fetchall()
-            except psycopg.errors.UndefinedTable:
-                raise InvalidRequest(OLD_RELEASE) from None
+            except psycopg.errors.UndefinedTable as exc:
+                raise InvalidRequest(missing_table(query, str(exc))) from None
             except psycopg.errors.UndefinedColumn as exc:
                 old = missing_column(query, str(exc))
                 if old is None:
@@ -500,8 +500,8 @@ class PostgresStore(LookupCursors, SqlStore):
             try:
                 rows = conn.execute(adapt(text),
                                     [*params, *filter_params(query, job_id)]).fetchall()
-            except psycopg.errors.UndefinedTable:
-                raise InvalidRequest(OLD_RELEASE) from None
+            except psycopg.errors.UndefinedTable as exc:
+                raise InvalidRequest(missing_table(query, str(exc))) from None
             except psycopg.errors.UndefinedColumn as exc:
                 raise InvalidRequest(missing_column(query, str(exc))
                                      or OLD_FACETS.format(facet.column)) from None

@@ -171,6 +171,9 @@ class PostgresReleaseWriter(ReleaseWriter):
         self._copy(f"{DOCUMENT_TABLES[kind]} ({', '.join(c for c, _ in columns)})",
                    [_DOCUMENT_TYPES[k] for _, k in columns], rows)
 
+    def insert_terms(self, rows: list[tuple[str, str, str]]) -> None:
+        self._copy("kb_terms (accession, field, terms)", ["text", "text", "text"], rows)
+
     def insert_uniparc_xrefs(self, rows: list[tuple[str, str, str]]) -> None:
         self._copy("uniparc_xrefs (db, key, upi)", ["text", "text", "text"], rows)
 
@@ -225,7 +228,8 @@ class PostgresReleaseWriter(ReleaseWriter):
                 if held:
                     run(sql.SQL("INSERT INTO {t} ({c}) SELECT {c} FROM {o}.{t}").format(
                         t=sql.Identifier(table), c=columns, o=old))
-            for table in ("taxon_merged", "taxon_deleted"):  # not in releases loaded before
+            for table in ("taxon_merged", "taxon_deleted", "kb_terms"):  # not in releases
+                # loaded before them
                 if run("SELECT 1 FROM pg_tables WHERE schemaname = %s AND tablename = %s",
                        (f"{POSTGRES_RELEASE_PREFIX}{int(base.id)}", table)).fetchone():
                     run(sql.SQL(f"INSERT INTO {table} SELECT * FROM {{o}}.{table}").format(
@@ -257,7 +261,7 @@ class PostgresReleaseWriter(ReleaseWriter):
             run(sql.SQL("VACUUM (FREEZE, ANALYZE) {tables}").format(tables=sql.SQL(", ").join(
                 sql.Identifier(self.schema_name, t)
                 for t in ("xrefs", "isoform_xrefs", "entries", "secondary", "deleted", "dbs",
-                          "meta", "uniparc_xrefs", *TAXONOMY_TABLES,
+                          "meta", "uniparc_xrefs", "kb_terms", *TAXONOMY_TABLES,
                           *DOCUMENT_TABLES.values()))))
         self.store._forget(self.conn)
 

@@ -62,6 +62,7 @@ from idmapping.store.queryfields import (
     resolve,
     shown,
 )
+from idmapping.store.termfields import TERMS_TABLE
 
 __all__ = ["parse_query", "translate_query", "Translation", "LEADING_WILDCARD", "parse_sort",
            "QUERY_FIELDS", "SORT_FIELDS", "MAX_QUERY_LENGTH", "MAX_QUERY_DEPTH",
@@ -151,6 +152,10 @@ class _Translator:
 
     def visit(self, node: Item, field: str | None = None) -> SQL:
         if isinstance(node, SearchField):
+            if (field is not None and isinstance(node.expr, (Word, Phrase))
+                    and TERMS_TABLE in self._field(field).late):
+                # go_ida:GO:0005634, rhea:RHEA:10596: the id is the term, prefix and all
+                return self._term(f"{node.name}:{node.expr.value}", False, field)
             return self.visit(node.expr, node.name)
         if isinstance(node, (Group, FieldGroup)):
             return self.visit(node.expr, field)
@@ -233,7 +238,11 @@ class _Translator:
                 params.append(date(text, field))
             else:
                 params.append(text)
-        return " AND ".join(parts) or f"{column} IS NOT NULL", params
+        where = " AND ".join(parts) or f"{column} IS NOT NULL"
+        if found.scope is not None:  # within the entry's kb_terms rows of the field
+            start, first = found.scope
+            return f"{start} AND {where})", [*first, *params]
+        return where, params
 
 
 def _check_limits(tree: Item) -> None:

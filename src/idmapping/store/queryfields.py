@@ -24,7 +24,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from idmapping.errors import InvalidRequest
+from idmapping.searchwords import like_pattern
 from idmapping.store.sql_taxonomy import IN_CLADE_OF
+from idmapping.store.termfields import NOT_IN_FILES, TERM_FIELDS, TERMS_TABLE
 
 __all__ = ["Field", "FIELDS", "ALIASES", "NOT_HELD", "DEFAULT_FIELDS", "MODEL_ORGANISMS",
            "resolve", "not_held_message", "uniprot_fields"]
@@ -296,6 +298,39 @@ def _identity(value: str, phrase: bool) -> SQL:
     return "e.identity = ?", [round(float(text) * 100)]
 
 
+_TERMS = ("EXISTS (SELECT 1 FROM {rel}" + TERMS_TABLE +
+          " t WHERE t.accession = p.to_id{collate}")
+"""The start of the condition that an entry has rows in ``kb_terms``; its rows of a field
+are found by the index on ``(accession, field)``."""
+
+
+def _kb_terms(field: str, kind: str) -> Builder:
+    """A term of a ``kb_terms`` field (:mod:`idmapping.store.termfields`): its words in a row
+    among the words of one of the field's values; a date; or whether the entry has the field
+    (``true``/``false``)."""
+    of_field = f"{_TERMS} AND t.field = ?"
+
+    def build(value: str, phrase: bool) -> SQL:
+        text = value.strip('"')
+        if kind == "flag":
+            has = _true_or_false(value, f"The '{field}' filter value can only be true or false")
+            return (f"{of_field})" if has else f"NOT {of_field})"), [field]
+        if text == "*":
+            return f"{of_field})", [field]
+        if kind == "date":
+            return f"{of_field} AND t.terms = ?)", [field, date(text, field)]
+        if kind == "number" and not _wild(text):
+            number(text, _NUMBER_MESSAGES.get(field, _NOT_A_NUMBER))
+        return f"{of_field} AND t.terms LIKE ?)", [field, like_pattern(text)]
+
+    return build
+
+
+def _any_terms(value: str, phrase: bool) -> SQL:
+    """A term among the words of any ``kb_terms`` field of the entry."""
+    return f"{_TERMS} AND t.terms LIKE ?)", [like_pattern(value.strip('"'))]
+
+
 @dataclass(frozen=True)
 class Field:
     """A field this server searches.
@@ -304,7 +339,10 @@ class Field:
     :param range: the column a range reads; None: no range.
     :param kind: ``int``, ``date`` or ``text``: how range bounds are read.
     :param source: the release file the data comes from (docs/api.md lists it).
-    :param late: columns a later version added (a release loaded before lacks them).
+    :param late: columns a later version added (a release loaded before lacks them), or
+        the table ``kb_terms``.
+    :param scope: for a field of ``kb_terms``, the start of the ``EXISTS`` of the entry's
+        rows of the field, and its parameter: a range is its condition inside it.
     """
 
     build: Builder
@@ -312,6 +350,7 @@ class Field:
     range: str | None = None
     kind: str = "text"
     late: tuple[str, ...] = ()
+    scope: SQL | None = None
 
 
 _DAT = "idmapping.dat"
@@ -410,6 +449,17 @@ FIELDS: dict[str, dict[str, Field]] = {
 }
 """The fields this server searches, per dataset."""
 
+FIELDS["uniprotkb"] |= {
+    name: Field(_kb_terms(name, spec.kind), spec.source,
+                "t.terms" if spec.kind == "date" else None,
+                "date" if spec.kind == "date" else "text", (TERMS_TABLE,),
+                (f"{_TERMS} AND t.field = ?", [name]) if spec.kind == "date" else None)
+    for name, spec in TERM_FIELDS.items()}
+FIELDS["uniprotkb"]["content"] = Field(
+    _either(_any_terms, _like_text("e.protein"), _GENE, _like_token("e.keyword"),
+            _like_text("e.organism"), _equals("p.to_id", upper=True)),
+    f"every part of the {_KB} and {_DAT}'s gene names", late=(TERMS_TABLE,))
+
 ALIASES = {
     "uniprotkb": {"organelle": "encoded_in"},
     "uniref": {"created": "date_modified", "uniprot_id": "uniprotkb", "upi": "uniparc"},
@@ -422,54 +472,8 @@ DEFAULT_FIELDS = {"uniprotkb": ("accession", "id", "gene", "protein_name"),
                   "uniref": ("id", "name", "uniprotkb"), "uniparc": ("upi", "uniprotkb")}
 """What a term without a field searches."""
 
-_ENTRY = "the UniProtKB entry files ({}), which this server keeps inside each entry's document, " \
-    "not in a searchable column"
-_COMMENTS = ("sc cofactor biophysicochemical_properties interaction subcellular_location "
-             "alternative_products unknown webresource cofactor_chebi cofactor_note bpcp "
-             "bpcp_absorption bpcp_kinetics bpcp_ph_dependence bpcp_redox_potential "
-             "bpcp_temp_dependence catalytic_activity activity_regulation function caution "
-             "pathway miscellaneous ap ap_apu ap_as ap_ai ap_rf sequence_caution sc_misc "
-             "mass_spectrometry polymorphism rna_editing ptm subunit domain similarity "
-             "developmental_stage induction tissue_specificity scl_term scl_note disease "
-             "allergen toxic_dose biotechnology pharmaceutical disruption_phenotype").split()
-_COMMENTS_NO_EVIDENCE = "sc_framesh sc_einit sc_eterm sc_epred sc_etran".split()
-_FEATURES = ("sites act_site binding site dna_bind variants variant var_seq non_std non_ter "
-             "non_cons conflict unsure positional mod_res lipid carbohyd disulfid crosslnk "
-             "molecule_processing chain init_met peptide signal propep transit domain coiled "
-             "compbias motif region repeat zn_fing secstruct helix turn strand transmem "
-             "topo_dom intramem mutagen").split()
-_GO_EVIDENCE = ("manual automatic ida imp igi ipi iep tas nas ic iss iea igc rca nd exp iba "
-                "ibd ikr ird iso isa ism hda hmp hgi hep htp unknown").split()
-
-
-def _kb_not_held() -> dict[str, str]:
-    found = {f"cc_{n}{e}": _ENTRY.format("CC comments")
-             for n in _COMMENTS for e in ("", "_exp")}
-    found |= {f"cc_{n}": _ENTRY.format("CC comments") for n in _COMMENTS_NO_EVIDENCE}
-    found |= {f"ft_{n}{e}": _ENTRY.format("FT features") for n in _FEATURES for e in ("", "_exp")}
-    found |= {f"go_{n}": _ENTRY.format("the evidence of GO cross-references")
-              for n in _GO_EVIDENCE}
-    for names, what in (
-            ("virus_host_id virus_host_name", "OH virus host lines"),
-            ("taxonomy_name", "OC taxonomic lineage lines"),
-            ("lit_author lit_journal lit_pubdate lit_pubmed lit_title lit_citation_id scope "
-             "tissue strain plasmid transposon", "R reference lines"),
-            ("computational_pubmed_id community_pubmed_id", "additional bibliography"),
-            ("rhea chebi inchikey", "catalytic activity and cofactor comments"),
-            ("interactor", "interaction comments"), ("family", "similarity comments"),
-            ("evidence_exp content", "the whole entry text"),
-            ("encoded_in precursor", "OG organelle lines and DE flags"),
-            ("date_sequence_modified", "DT sequence version lines"),
-            ("source", "cross-reference sources")):
-        found |= dict.fromkeys(names.split(), _ENTRY.format(what))
-    elsewhere = ("UniProt's proteome files, which a release's files do not include")
-    found |= dict.fromkeys(("proteomecomponent", "proteome_canonical", "is_gene_centric"),
-                           elsewhere)
-    return found
-
-
 NOT_HELD: dict[str, dict[str, str]] = {
-    "uniprotkb": _kb_not_held(),
+    "uniprotkb": NOT_IN_FILES,
     "uniref": {"cluster": "the UniRef XML files' member clusters, which this server keeps "
                           "inside each entry's document, not in a searchable column"},
     "uniparc": {

@@ -14,6 +14,9 @@ Release tables::
     deleted(accession, source)           delac_sp.txt (sp) and delac_tr.txt (tr)
     kb_entries(accession, ..., doc, flat)  UniProtKB entries: JSON document (compressed), the
                                          flat-file text if read from one, filter columns
+    kb_terms(accession, field, terms)    the words of UniProtKB search fields (cc_*, ft_*,
+                                         go_*, lit_* …), one row per entry and field
+                                         (:mod:`idmapping.store.termfields`)
     uniref_entries(id, ..., doc)         UniRef light entries
     uniparc_entries(upi, ..., doc)       UniParc light entries
     uniparc_xrefs(db, key, upi)          UniParc ids of EMBL, RefSeq and GI ids (suggestions),
@@ -35,6 +38,7 @@ ids encode the entry, :data:`ENTRY_SHIFT`), and PostgreSQL's main schema and rel
 from __future__ import annotations
 
 __all__ = ["DOCUMENT_TABLES", "DOCUMENT_COLUMNS", "DOCUMENT_INDEXES", "document_schema",
+           "TERMS_SCHEMA",
            "TAXONOMY_INDEXES", "TAXONOMY_TABLES", "ANY_KEY", "ANY_KEY_INDEX", "RELEASE_PARTS",
            "INACTIVE_UNIPROTKB", "ENTRY_SHIFT",
            "DERIVED", "SQLITE_MAIN",
@@ -82,8 +86,14 @@ UniParc's columns after ``accessions`` (its cross-references' databases, ids and
 protein, proteome and feature ids): a release loaded before them lacks them (see
 :data:`~idmapping.store.sql.OLD_FACETS` and :data:`~idmapping.store.sql.OLD_QUERY`)."""
 
+TERMS_SCHEMA = "CREATE TABLE kb_terms (accession {text}, field {text}, terms {text})"
+"""The table of the entries' search words (:mod:`idmapping.store.termfields`); a release
+loaded before it has none, and its fields then answer
+:data:`~idmapping.store.sql_results.OLD_QUERY`."""
+
 DOCUMENT_INDEXES = (
     "CREATE INDEX kb_entries_key ON kb_entries (accession)",
+    "CREATE INDEX kb_terms_entry ON kb_terms (accession, field)",
     "CREATE INDEX kb_entries_canonical ON kb_entries (canonical)",
     "CREATE INDEX uniref_entries_key ON uniref_entries (id)",
     "CREATE INDEX uniparc_entries_key ON uniparc_entries (upi)",
@@ -181,7 +191,8 @@ CREATE TABLE taxon_spans (taxon INTEGER PRIMARY KEY, low INTEGER NOT NULL,
 CREATE TABLE taxon_merged (old INTEGER PRIMARY KEY, new INTEGER NOT NULL);
 CREATE TABLE taxon_deleted (taxon INTEGER PRIMARY KEY);
 """ + "".join(document_schema(kind, {"text": "TEXT", "int": "INTEGER", "bytes": "BLOB"},
-                              primary=True) + ";\n" for kind in DOCUMENT_COLUMNS)
+                              primary=True) + ";\n" for kind in DOCUMENT_COLUMNS) + \
+    TERMS_SCHEMA.format(text="TEXT NOT NULL") + ";\n"
 """A release file, before its rows."""
 
 SQLITE_RELEASE_INDEXES = (
@@ -263,6 +274,8 @@ POSTGRES_STAGING = (
     "CREATE UNLOGGED TABLE taxon_deleted (taxon integer NOT NULL)",
     *(document_schema(kind, {"text": 'text COLLATE "C"', "int": "bigint", "bytes": "bytea"})
       .replace("CREATE TABLE", "CREATE UNLOGGED TABLE") for kind in DOCUMENT_COLUMNS),
+    TERMS_SCHEMA.format(text='text COLLATE "C" NOT NULL').replace("CREATE TABLE",
+                                                                  "CREATE UNLOGGED TABLE"),
 )
 """A release's tables while its rows are loaded (no WAL while rows pour in)."""
 
@@ -290,7 +303,7 @@ POSTGRES_FINAL = (
     # logging each row as it is inserted (1.5 s against 6 s for 1.7M rows).
     *(f"ALTER TABLE {table} SET LOGGED"
       for table in ("xrefs", "isoform_xrefs", "entries", "secondary", "deleted", "dbs", "meta",
-                    "uniparc_xrefs", *TAXONOMY_TABLES,
+                    "uniparc_xrefs", "kb_terms", *TAXONOMY_TABLES,
                     *DOCUMENT_TABLES.values())),
 )
 """The final tables, de-duplicated and sorted, from the staging ones."""

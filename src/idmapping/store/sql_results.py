@@ -13,10 +13,11 @@ from typing import Any
 from idmapping.store.plans import FacetQuery, FilterQuery
 from idmapping.store.queryfields import MODEL_ORGANISMS
 from idmapping.store.schema import DOCUMENT_COLUMNS, DOCUMENT_TABLES
+from idmapping.store.termfields import TERMS_TABLE
 
 __all__ = ["SAMPLE_SCAN", "OLD_RELEASE", "OLD_QUERY", "OLD_FACETS", "FACET_COLUMNS",
-           "missing_column", "sample_sql", "filter_sql", "filter_params", "facet_sql",
-           "split_tokens", "postgres_split_tokens"]
+           "missing_column", "missing_table", "sample_sql", "filter_sql", "filter_params",
+           "facet_sql", "split_tokens", "postgres_split_tokens"]
 
 
 SAMPLE_SCAN = 10_000
@@ -170,7 +171,8 @@ def filter_params(query: FilterQuery, job_id: str) -> list[Any]:
 
 OLD_QUERY = ("'{}' is not held by this release: it was loaded by an earlier version without the "
              "entry data this field searches; load it again to search it")
-"""The message for a query field over a release whose document table lacks its column."""
+"""The message for a query field over a release whose document table lacks its column, or
+that has no ``kb_terms`` table."""
 
 
 def missing_column(query: FilterQuery, error: str) -> str | None:
@@ -178,6 +180,15 @@ def missing_column(query: FilterQuery, error: str) -> str | None:
     *query* reads the column it names."""
     names = [name for name, column in query.reads if re.search(rf"\be\.{column}\b", error)]
     return OLD_QUERY.format("', '".join(names)) if names else None
+
+
+def missing_table(query: FilterQuery, error: str) -> str:
+    """The message of a store's "no such table" *error*: :data:`OLD_QUERY` naming the fields
+    of *query* that read ``kb_terms`` if that is the table, else :data:`OLD_RELEASE`."""
+    names = [name for name, table in query.reads if table == TERMS_TABLE]
+    if names and re.search(rf"\b{TERMS_TABLE}\b", error):
+        return OLD_QUERY.format("', '".join(names))
+    return OLD_RELEASE
 
 
 OLD_RELEASE = ("Invalid request received. The current release was loaded by an earlier version "

@@ -77,12 +77,12 @@ from idmapping.store.sql_probes import (
 )
 from idmapping.store.sql_results import (
     OLD_FACETS,
-    OLD_RELEASE,
     SAMPLE_SCAN,
     facet_sql,
     filter_params,
     filter_sql,
     missing_column,
+    missing_table,
     sample_sql,
 )
 from idmapping.store.sqlite_driver import connect, translated, translating
@@ -472,7 +472,7 @@ class SqliteStore(SqlStore):
                                     ).fetchall()
             except sqlite3.OperationalError as exc:
                 if "no such table" in str(exc):
-                    raise InvalidRequest(OLD_RELEASE) from None
+                    raise InvalidRequest(missing_table(query, str(exc))) from None
                 if "no such column" in str(exc) and (old := missing_column(query, str(exc))):
                     raise InvalidRequest(old) from None
                 raise
@@ -489,7 +489,7 @@ class SqliteStore(SqlStore):
                 rows = conn.execute(text, [*params, *filter_params(query, job_id)]).fetchall()
             except sqlite3.OperationalError as exc:
                 if "no such table" in str(exc):
-                    raise InvalidRequest(OLD_RELEASE) from None
+                    raise InvalidRequest(missing_table(query, str(exc))) from None
                 if "no such column" in str(exc) and (old := missing_column(query, str(exc))):
                     raise InvalidRequest(old) from None
                 if "no such column" in str(exc):

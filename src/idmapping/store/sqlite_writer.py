@@ -201,6 +201,10 @@ class SqliteReleaseWriter(ReleaseWriter):
                               rows)
 
     @translated
+    def insert_terms(self, rows: list[tuple[str, str, str]]) -> None:
+        self.conn.executemany("INSERT INTO kb_terms VALUES (?, ?, ?)", rows)
+
+    @translated
     def insert_uniparc_xrefs(self, rows: list[tuple[str, str, str]]) -> None:
         self.conn.executemany("INSERT INTO uniparc_xrefs VALUES (?, ?, ?)", rows)
 
@@ -259,7 +263,8 @@ class SqliteReleaseWriter(ReleaseWriter):
             if columns:
                 conn.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} "
                              f"FROM base.{table}")
-        for table in ("taxon_merged", "taxon_deleted"):  # not in releases loaded before them
+        for table in ("taxon_merged", "taxon_deleted", "kb_terms"):  # not in releases loaded
+            # before them
             if conn.execute("SELECT 1 FROM base.sqlite_master WHERE name = ?",
                             (table,)).fetchone():
                 conn.execute(f"INSERT INTO {table} SELECT * FROM base.{table}")
