@@ -312,6 +312,31 @@ def test_valid_media_types_in_uniprots_order(release_url: str, jobs: dict[str, s
             f"Invalid request received. Requested media type/format not accepted: '{accept}'."]
 
 
+@pytest.mark.parametrize("route", list(PRODUCES))
+def test_accept_with_q_values(release_url: str, jobs: dict[str, str], route: str) -> None:
+    """Several media types in Accept: the highest q the route produces wins, the route's own
+    order on equal q; several none of which it produces: 406 with UniProt's error body."""
+    url = route_url(release_url, jobs, route)
+    produced = PRODUCES[route]
+    last, first = produced[-1], produced[0]
+    # types it does not produce (a route producing them all: types UniProt does not know)
+    refused = [MEDIA[f] for f in MEDIA if f not in produced] or ["application/x-foo",
+                                                                 "text/x-bar"]
+    for accept, expected in (
+        (f"{MEDIA[first]};q=0.3, {MEDIA[last]};q=0.7", last),
+        (f"{MEDIA[last]}, {MEDIA[first]}", first),  # equal q: the route's order
+        (f"{refused[0]}, {MEDIA[last]};q=0.1", last),
+    ):
+        head = httpx.head(url, headers={"Accept": accept})
+        assert head.status_code == 200, (accept, head.status_code)
+        assert head.headers["content-type"] == MEDIA[expected], accept
+    accept = ", ".join(refused[:2])
+    response = httpx.get(url, headers={"Accept": accept})
+    assert response.status_code == 406, response.text
+    assert response.json() == {"url": url, "messages": [
+        f"Invalid request received. Requested media type/format not accepted: '{accept}'."]}
+
+
 # ---------------------------------------------------------------------------------------------
 # Boolean parameters, sort and query messages
 

@@ -15,7 +15,7 @@ from typing import Any
 import orjson
 import pytest
 
-from idmapping.errors import InvalidRequest
+from idmapping.errors import InvalidRequest, NotAcceptable
 from idmapping.model import Job, JobStatus
 from idmapping.results.formats import (
     FORMAT_BY_MEDIA_TYPE,
@@ -407,6 +407,7 @@ def test_gzip_chunks_empty_and_lazy() -> None:
 # --- negotiation -----------------------------------------------------------------------------
 
 PLAIN = ("tsv", "json", "xlsx")  # /idmapping/results
+KB_PAGED = ("json", "fasta", "tsv", "xlsx", "xml", "txt", "gff", "list")  # /uniprotkb/results
 STREAM = ("tsv", "json", "xlsx", "list")  # /idmapping/stream
 NOT_ACCEPTED = "Invalid request received. Requested media type/format not accepted"
 
@@ -434,7 +435,21 @@ def test_media_types() -> None:
         (None, "text/plain;format=list", STREAM, "list"),
         (None, "text/plain;format=fasta, text/plain;format=tsv", PLAIN, "tsv"),  # first usable
         (None, "text/plain;format=tsv;q=0.5, application/json", PLAIN, "json"),  # by q value
-        (None, "text/plain;format=tsv;q=0, application/x-foo", PLAIN, "json"),  # q=0 refuses
+        (None, "text/plain;format=tsv;q=0, application/json", PLAIN, "json"),  # q=0 refuses
+        # Spring's negotiation: the highest q the end-point produces, whatever the order
+        (None, "application/json;q=0.4, text/plain;format=tsv;q=0.9", PLAIN, "tsv"),
+        (None, "text/plain;format=fasta;q=1, application/json;q=0.2", PLAIN, "json"),
+        # equal q: the end-point's own (UniProt's produces) order, not the header's
+        (None, "application/json, text/plain;format=tsv", PLAIN, "tsv"),
+        (None, "text/plain;format=tsv, application/json", KB_PAGED, "json"),
+        (None, "text/plain;format=tsv;q=0.5, application/json;q=0.5", KB_PAGED, "json"),
+        # a type beats a range at equal q; a range covers the end-point's types in its order
+        (None, "*/*, text/plain;format=tsv", PLAIN, "tsv"),
+        (None, "text/*", KB_PAGED, "fasta"),
+        (None, "text/plain", PLAIN, "tsv"),
+        (None, "text/*;q=0.9, application/xml", KB_PAGED, "xml"),
+        (None, "application/x-foo, */*;q=0.1", PLAIN, "json"),  # */*: UniProt's JSON
+        (None, "text/plain;format=tsv;q=x, application/json;q=0.1", PLAIN, "json"),  # bad q: 0
         ("tsv", "application/json", PLAIN, "tsv"),  # format wins over Accept
         ("xlsx", None, PLAIN, "xlsx"),
         ("list", None, STREAM, "list"),
@@ -483,6 +498,21 @@ def test_negotiate_refused(format_param: str | None, accept: str | None, message
         negotiate(format_param, accept, PLAIN)
     assert message in caught.value.messages[0]
     assert caught.value.status == 400
+
+
+@pytest.mark.parametrize("accept", [
+    "text/plain;format=fasta, text/plain;format=gff",  # UniProt types, none produced here
+    "text/plain;format=tsv;q=0, application/x-foo",  # the one produced refused by q=0
+    "application/x-foo, text/html",  # none known
+    "application/json;q=0, text/plain;format=tsv;q=0.0",
+])
+def test_several_types_none_produced_are_not_acceptable(accept: str) -> None:
+    """Several media ranges none of which the end-point produces: 406, as Spring answers, with
+    UniProt's message naming the header."""
+    with pytest.raises(NotAcceptable) as caught:
+        negotiate(None, accept, PLAIN)
+    assert caught.value.status == 406
+    assert caught.value.messages == [f"{NOT_ACCEPTED}: '{accept}'."]
 
 
 # --- Content-Disposition ---------------------------------------------------------------------

@@ -10,7 +10,8 @@ Every error the library raises on purpose is an :class:`IdMappingError`. The HTT
     IdMappingError                 500  base class
     ├── InvalidRequest             400  bad parameters; carries UniProt's message texts
     │   ├── InvalidInput           400  ids that cannot be read (too long, binary, empty)
-    │   └── PayloadTooLarge        413  a request body over the max_body_bytes setting
+    │   ├── PayloadTooLarge        413  a request body over the max_body_bytes setting
+    │   └── NotAcceptable          406  an Accept of several media types, none of them produced
     ├── NotFound                   404  unknown or expired job ("Resource not found")
     ├── ReleaseGone                410  a job's release was dropped: its results cannot be read
     ├── ReleaseFileError           ---  a release file that cannot be read: names file and line
@@ -33,6 +34,7 @@ __all__ = [
     "InvalidRequest",
     "InvalidInput",
     "PayloadTooLarge",
+    "NotAcceptable",
     "NotFound",
     "ReleaseGone",
     "ReleaseFileError",
@@ -78,6 +80,13 @@ class PayloadTooLarge(InvalidRequest):
     """The request body is larger than the server accepts."""
 
     status = 413
+
+
+class NotAcceptable(InvalidRequest):
+    """An ``Accept`` header of several media types, none of which the end-point produces:
+    406, as Spring's content negotiation answers it."""
+
+    status = 406
 
 
 class NotFound(IdMappingError):

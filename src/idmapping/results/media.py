@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from datetime import date
 
-from idmapping.errors import InvalidRequest
+from idmapping.errors import InvalidRequest, NotAcceptable
 
 __all__ = [
     "MEDIA_TYPE_BY_FORMAT",
@@ -84,15 +84,15 @@ def _not_allowed(requested: str, allowed: Sequence[str]) -> str:
     )
 
 
-def _media_ranges(accept: str) -> list[str]:
-    """Return the media ranges of an Accept header, most preferred first.
+def _media_ranges(accept: str) -> list[tuple[str, float]]:
+    """The media ranges of an Accept header with their q-values, in the header's order.
 
-    Parameters other than ``format`` (``q``, ``charset``) are dropped, so that
-    ``text/plain; format=tsv; q=0.9`` reads as ``text/plain;format=tsv``; ranges with ``q=0``
-    are left out.
+    Parameters other than ``format`` (``charset``, extensions) are dropped, so that
+    ``text/plain; format=tsv; q=0.9`` reads as ``("text/plain;format=tsv", 0.9)``; a q-value
+    that is no number counts as 0, one outside 0..1 is clamped (as Spring reads them).
     """
-    ranked: list[tuple[float, int, str]] = []
-    for position, part in enumerate(accept.split(",")):
+    ranges: list[tuple[str, float]] = []
+    for part in accept.split(","):
         pieces = [piece.strip() for piece in part.split(";")]
         media = pieces[0].lower()
         quality, fmt = 1.0, ""
@@ -101,14 +101,32 @@ def _media_ranges(accept: str) -> list[str]:
             key, value = key.strip().lower(), value.strip().strip('"')
             if key == "q":
                 try:
-                    quality = float(value)
+                    quality = min(max(float(value), 0.0), 1.0)
                 except ValueError:
                     quality = 0.0
             elif key == "format":
                 fmt = value.lower()
-        if media and quality > 0:
-            ranked.append((-quality, position, f"{media};format={fmt}" if fmt else media))
-    return [media for _, _, media in sorted(ranked)]
+        if media:
+            ranges.append((f"{media};format={fmt}" if fmt else media, quality))
+    return ranges
+
+
+def _matches(media: str, allowed: Sequence[str], fallback: str) -> tuple[int, list[str]]:
+    """How specific a media range is (2: one type, 1: ``type/*`` or a type without its
+    ``format``, 0: ``*/*``) and the end-point's formats it covers, in the end-point's order."""
+    if media == "*/*":
+        return 0, [fallback]
+    fmt = FORMAT_BY_MEDIA_TYPE.get(media)
+    if fmt is not None:
+        return 2, [fmt] if fmt in allowed else []
+    base = media.split(";", 1)[0]
+    if base.endswith("/*"):
+        family = base[:-1]
+        return 1, [f for f in allowed if MEDIA_TYPE_BY_FORMAT[f].startswith(family)]
+    if ";" not in media:  # text/plain stands for every text/plain;format=…
+        return 1, [f for f in allowed if MEDIA_TYPE_BY_FORMAT[f].split(";", 1)[0] == base
+                   and ";" in MEDIA_TYPE_BY_FORMAT[f]]
+    return 2, []
 
 
 def negotiate(format_param: str | None, accept: str | None, allowed: Sequence[str],
@@ -122,13 +140,18 @@ def negotiate(format_param: str | None, accept: str | None, allowed: Sequence[st
     * Without it, a browser (a ``User-Agent`` naming Mozilla, AppleWebKit, Edg, OPR, Chrome or
       Vivaldi, as UniProt tells them) gets JSON, whatever its ``Accept`` (a browser's
       ``…application/xml;q=0.9…`` would otherwise give XML entries).
-    * Otherwise the first ``Accept`` media type this end-point produces is used; an empty
-      header, ``*/*``, or only unknown types give JSON.
-    * An ``Accept`` that names only UniProt types this end-point does not produce is refused,
-      as UniProt refuses it.
+    * Otherwise ``Accept`` is negotiated as Spring (UniProt's server framework) does: of the
+      media ranges with a q-value above 0, the format this end-point produces with the highest
+      q wins; on equal q a single type beats ``text/*`` or ``text/plain`` (without
+      ``format``), which beat ``*/*`` (JSON); and among equally specific ones the end-point's
+      own (UniProt's ``produces``) order decides. An empty header, or one unknown type, gives
+      JSON.
+    * An ``Accept`` of one UniProt type this end-point does not produce is refused (400), as
+      UniProt refuses it; one of several media ranges none of which this end-point produces
+      is not acceptable (406), as Spring answers it.
 
     :param allowed: the formats of the end-point, in UniProt's ``produces`` order.
-    :raises InvalidRequest: with UniProt's messages.
+    :raises InvalidRequest: with UniProt's messages (:class:`NotAcceptable` for the 406).
     """
     if format_param:
         if format_param not in MEDIA_TYPE_BY_FORMAT and format_param not in KNOWN_ELSEWHERE:
@@ -139,17 +162,22 @@ def negotiate(format_param: str | None, accept: str | None, allowed: Sequence[st
     fallback = "json" if "json" in allowed or not allowed else allowed[0]
     if not accept or not accept.strip() or (user_agent and _BROWSER.search(user_agent)):
         return fallback
-    refused = False
-    for media in _media_ranges(accept):
-        if media == "*/*":
-            return fallback
-        fmt = FORMAT_BY_MEDIA_TYPE.get(media) or _KNOWN_MEDIA_TYPES.get(media)
-        if fmt is None:
+    ranges = _media_ranges(accept)
+    best: tuple[float, int, int] | None = None
+    chosen = fallback
+    for media, quality in ranges:
+        if quality <= 0:
             continue
-        if fmt in allowed:
-            return fmt
-        refused = True
-    if refused:
+        specificity, formats = _matches(media, allowed, fallback)
+        for fmt in formats:
+            rank = (quality, specificity, -list(allowed).index(fmt) if fmt in allowed else 0)
+            if best is None or rank > best:
+                best, chosen = rank, fmt
+    if best is not None:
+        return chosen
+    if len(ranges) > 1:
+        raise NotAcceptable(not_accepted(accept.strip()))
+    if ranges and (ranges[0][0] in FORMAT_BY_MEDIA_TYPE or ranges[0][0] in _KNOWN_MEDIA_TYPES):
         raise InvalidRequest(not_accepted(accept.strip()))
     return fallback
 
