@@ -29,7 +29,7 @@ from idmapping.results.entryrows import read_filter
 from idmapping.searchwords import like_pattern, term_rows, words
 from idmapping.store import Store, open_store
 from idmapping.store.sql_results import OLD_QUERY
-from idmapping.store.termfields import NOT_IN_FILES, TERM_FIELDS
+from idmapping.store.termfields import NOT_IN_FILES, STORED, TERM_FIELDS
 from releases import ReleaseFacts, _text
 from stores import BACKENDS, fresh_store
 
@@ -153,7 +153,7 @@ def flat_entry(text: str) -> Flat | None:
         add("scope", line)
     for pubmed in re.findall(r"^RX   .*PubMed=([0-9]+)", text, re.M):
         add("lit_pubmed", pubmed)
-    for year in re.findall(r"^RL   .*\(([0-9]{4})\)\.$", text, re.M):
+    for year in re.findall(r"^RL   (?:.*\(|Submitted \([A-Z]{3}-)([0-9]{4})\)", text, re.M):
         add("lit_pubdate", year)
     for line in re.findall(r"^OC   (.*)$", text, re.M):
         for name in line.rstrip(".").split(";"):
@@ -234,6 +234,7 @@ def test_term_rows_follow_uniprots_rules() -> None:
             {"key": "GoTerm", "value": "C:nucleus"},
             {"key": "GoEvidenceType", "value": "IEA:InterPro"}]}],
         "references": [{"citation": {"authors": ["Smith J."], "publicationDate": "1999"}},
+                       {"citation": {"publicationDate": "MAR-2002"}},
                        {"citation": {"authors": ["Doe A."], "publicationDate": "2004"}}],
     }
     rows = {(f, t) for _, f, t in term_rows(entry)}
@@ -242,13 +243,14 @@ def test_term_rows_follow_uniprots_rules() -> None:
     assert "cc_sc_framesh" in fields and "cc_sc_framesh_exp" not in fields  # none in UniProt
     assert ("ft_disulfid", " disulfide bond ") in rows
     assert ("ft_helix", " helix first | helix second ") in rows
-    assert {"go_iea", "go_automatic"} <= fields and "go_manual" not in fields
-    assert ("lit_pubdate", "1999-01-01") in rows and ("lit_pubdate", "2004-01-01") in rows
+    assert "go_iea" in fields and not {"go_automatic", "go_manual", "ft_positional"} & fields
+    assert TERM_FIELDS["go_automatic"].reads == ("go_iea",)  # a gathering field reads others
+    assert {("lit_pubdate", d) for d in ("1999-01-01", "2002-03-01", "2004-01-01")} <= rows
     assert ("lit_author", " smith j | doe a ") in rows
     assert ("date_sequence_modified", "2001-02-03") in rows
     assert ("precursor", " true ") in rows and ("evidence_exp", " true ") in rows
     assert ("taxonomy_name", " eukaryota | metazoa | homo sapiens ") in rows
-    assert set(fields) <= set(TERM_FIELDS)
+    assert set(fields) <= STORED
     # a phrase is its words in a row, within one value
     assert like_pattern('"j doe"') == "% j doe %" and " j doe " not in " smith j | doe a "
 
@@ -355,6 +357,17 @@ def test_uniprots_entries_every_family(real: tuple[Store, dict[str, Flat]]) -> N
         assert holder in kept, query
         if other is not None:
             assert other not in kept, query
+    # fields that gather others (UniProt's groups and second names) keep what those keep
+    for gathered, gatherers in (("ft_binding", ("ft_sites", "ft_positional")),
+                                ("ft_chain", ("ft_molecule_processing", "ft_positional")),
+                                ("cc_similarity", ("family",)),
+                                ("cc_sequence_caution", ("cc_sc",))):
+        query, holder, other = next(c for c in checked if c[0].startswith(f"{gathered}:"))
+        for gatherer in gatherers:
+            kept = _kept(store, gatherer + query[len(gathered):])
+            assert holder in kept, (gatherer, query)
+            if len(gatherers) == 1:  # a second name: the same values (a group has more)
+                assert other is None or other not in kept, (gatherer, query)
     # an id of several words: the prefix and all
     query = next(q for q, _, _ in checked if q.startswith("rhea:"))
     holder = next(h for q, h, _ in checked if q.startswith("rhea:"))

@@ -11,7 +11,9 @@ text is cut into words the same way, so ``RHEA:10596`` finds the words ``rhea 10
 that a phrase never runs from one value into the next.
 
 An ``_exp`` field (``cc_function_exp``) keeps the values that carry experimental evidence
-(:data:`EXPERIMENTAL`), as UniProt's indexer keeps only those in its ``_exp`` fields.
+(:data:`EXPERIMENTAL`), as UniProt's indexer keeps only those in its ``_exp`` fields. A field
+that gathers others (``ft_sites``, ``go_manual``, ``cc_sc``) is not kept: its query reads the
+fields it gathers (:data:`idmapping.store.termfields.TERM_FIELDS`).
 
 >>> words("Belongs to the protein kinase superfamily. Tyr protein kinase family.")
 'belongs to the protein kinase superfamily tyr protein kinase family'
@@ -24,6 +26,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from typing import Any
+
+import orjson
 
 __all__ = ["words", "query_words", "like_pattern", "entry_words", "term_rows", "EXPERIMENTAL",
            "SEPARATOR", "DATE_FIELDS", "FLAG_FIELDS"]
@@ -41,20 +45,19 @@ EXPERIMENTAL = frozenset({"ECO:0000269", "ECO:0000314", "ECO:0000315", "ECO:0000
 """The evidence codes of experiments (EXP, IDA, IMP, IGI, IPI, IEP): a value with one of them
 goes to its field's ``_exp`` field too."""
 
+_ANY_EXPERIMENTAL = re.compile(rb'"evidenceCode":"(?:' + "|".join(sorted(EXPERIMENTAL)).encode()
+                               + rb')"')
+
 DATE_FIELDS = frozenset({"lit_pubdate", "date_sequence_modified"})
 """Fields whose values are ``YYYY-MM-DD`` dates (ranges), one stored row per value."""
 
 FLAG_FIELDS = frozenset({"precursor", "evidence_exp"})
 """Fields an entry either has (the stored text ``true``) or lacks: ``true``/``false`` terms."""
 
-# JSON comment types whose field is not simply cc_ + the type in lower case
-_COMMENT_FIELDS = {
-    "BIOPHYSICOCHEMICAL PROPERTIES": ("cc_biophysicochemical_properties", "cc_bpcp"),
-    "SEQUENCE CAUTION": ("cc_sequence_caution", "cc_sc"),
-    "ALTERNATIVE PRODUCTS": ("cc_alternative_products", "cc_ap"),
-    "WEB RESOURCE": ("cc_webresource",),
-    "SUBCELLULAR LOCATION": ("cc_subcellular_location",),
-}
+# JSON comment types whose field is not simply cc_ + the type in lower case (fields that
+# UniProt has under two names, cc_sc and cc_sequence_caution, are kept once: the query of the
+# other reads it, store/termfields.py)
+_COMMENT_FIELDS = {"WEB RESOURCE": "cc_webresource"}
 _BPCP = {"absorption": "cc_bpcp_absorption", "kineticParameters": "cc_bpcp_kinetics",
          "phDependence": "cc_bpcp_ph_dependence", "redoxPotential": "cc_bpcp_redox_potential",
          "temperatureDependence": "cc_bpcp_temp_dependence"}
@@ -69,7 +72,7 @@ _NO_EXP = frozenset({"cc_sc_framesh", "cc_sc_einit", "cc_sc_eterm", "cc_sc_epred
 """Fields UniProt has no ``_exp`` field of."""
 
 # JSON feature types → field names (UniProt's flat-file keys in lower case, as its field names
-# are), and the group fields each type also goes to
+# are); the group fields (ft_sites, ft_positional …) read the fields of their types
 _FEATURES = {
     "Initiator methionine": "init_met", "Signal": "signal", "Propeptide": "propep",
     "Transit peptide": "transit", "Chain": "chain", "Peptide": "peptide",
@@ -87,14 +90,6 @@ _FEATURES = {
     "Non-terminal residue": "non_ter", "Helix": "helix", "Beta strand": "strand",
     "Turn": "turn",
 }
-_FEATURE_GROUPS = {
-    "sites": ("act_site", "binding", "site"),
-    "variants": ("variant", "var_seq"),
-    "molecule_processing": ("chain", "init_met", "peptide", "signal", "propep", "transit"),
-    "secstruct": ("helix", "turn", "strand"),
-}
-_GROUP_OF = {kind: group for group, kinds in _FEATURE_GROUPS.items() for kind in kinds}
-
 _SKIPPED_KEYS = frozenset({"evidences", "commentType", "type", "location", "ftp",
                            "alternativeSequence",
                            "isoformSequenceStatus", "organismDiffer", "numberOfExperiments",
@@ -103,6 +98,8 @@ _SKIPPED_KEYS = frozenset({"evidences", "commentType", "type", "location", "ftp"
 residues a variant changes)."""
 
 _MONTH = re.compile(r"^([0-9]{4})(?:-([0-9]{2}))?(?:-([0-9]{2}))?")
+_MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
+_NAMED_MONTH = re.compile(r"^(" + "|".join(_MONTHS) + r")-([0-9]{4})$", re.I)
 
 
 def words(text: str) -> str:
@@ -186,9 +183,7 @@ class _Collector:
 
 def _comment(out: _Collector, comment: Json) -> None:
     kind = str(comment.get("commentType", ""))
-    fields = _COMMENT_FIELDS.get(kind, ("cc_" + kind.lower().replace(" ", "_"),))
-    for field in fields:
-        out.add(field, comment)
+    out.add(_COMMENT_FIELDS.get(kind) or "cc_" + kind.lower().replace(" ", "_"), comment)
     if kind == "BIOPHYSICOCHEMICAL PROPERTIES":
         for key, field in _BPCP.items():
             if key in comment:
@@ -220,8 +215,6 @@ def _comment(out: _Collector, comment: Json) -> None:
                            for ref in [*r.get("reactionCrossReferences", []),
                                        r.get("reactionCrossReference") or {}]
                            if ref.get("database") == "Rhea"))
-    elif kind == "SIMILARITY":
-        out.plain("family", [comment.get("texts", [])])
 
 
 def _feature(out: _Collector, feature: Json) -> None:
@@ -229,15 +222,12 @@ def _feature(out: _Collector, feature: Json) -> None:
     if kind is None:
         return
     # the type's name first: a feature with no description (a disulfide bond) still has words
-    value = [feature.get("type"), feature]
-    for field in (kind, _GROUP_OF.get(kind), "positional"):
-        if field:
-            out.add(f"ft_{field}", value, feature)
+    out.add(f"ft_{kind}", [feature.get("type"), feature], feature)
 
 
 def _go(out: _Collector, xref: Json) -> None:
-    """A GO cross-reference to its ``go_<evidence>`` field (``IDA:UniProtKB`` → ``go_ida``),
-    ``go_manual`` or ``go_automatic`` (IEA), and ``go_exp`` (EXP)."""
+    """A GO cross-reference to its ``go_<evidence>`` field (``IDA:UniProtKB`` → ``go_ida``,
+    ``EXP`` → ``go_exp``; ``go_manual`` and ``go_automatic`` read those)."""
     properties = {p.get("key"): str(p.get("value", "")) for p in xref.get("properties", [])}
     code = properties.get("GoEvidenceType", "").split(":", 1)[0].lower()
     if not code:
@@ -245,11 +235,14 @@ def _go(out: _Collector, xref: Json) -> None:
     term = properties.get("GoTerm", "").split(":", 1)[-1]
     value = [xref.get("id", ""), term]
     out.plain(f"go_{code}", [value])
-    out.plain("go_automatic" if code == "iea" else "go_manual", [value])
 
 
 def _date(text: str) -> str | None:
-    """A date as ``YYYY-MM-DD``, a year or month alone taken as its first day."""
+    """A date as ``YYYY-MM-DD``, a year or month alone taken as its first day: ``1990``,
+    ``2004-06``, and a submission's ``JAN-2099``."""
+    if named := _NAMED_MONTH.match(text):
+        number = _MONTHS.index(named.group(1).upper()) + 1
+        return f"{named.group(2)}-{number:02d}-01"
     match = _MONTH.match(text)
     if not match:
         return None
@@ -301,7 +294,7 @@ def entry_words(entry: Json) -> dict[str, list[str]]:
         out.found["date_sequence_modified"] = [date]
     if "Precursor" in str((entry.get("proteinDescription") or {}).get("flag", "")):
         out.found["precursor"] = ["true"]
-    if _experimental(entry):
+    if _ANY_EXPERIMENTAL.search(orjson.dumps(entry)):  # one pass in C over the whole entry
         out.found["evidence_exp"] = ["true"]
     return out.found
 

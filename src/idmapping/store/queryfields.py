@@ -304,24 +304,30 @@ _TERMS = ("EXISTS (SELECT 1 FROM {rel}" + TERMS_TABLE +
 are found by the index on ``(accession, field)``."""
 
 
-def _kb_terms(field: str, kind: str) -> Builder:
+def _of_fields(reads: tuple[str, ...]) -> SQL:
+    """The start of the ``EXISTS`` of the entry's ``kb_terms`` rows of the fields *reads*."""
+    test = "t.field = ?" if len(reads) == 1 else f"t.field IN ({', '.join('?' * len(reads))})"
+    return f"{_TERMS} AND {test}", list(reads)
+
+
+def _kb_terms(field: str, kind: str, reads: tuple[str, ...]) -> Builder:
     """A term of a ``kb_terms`` field (:mod:`idmapping.store.termfields`): its words in a row
-    among the words of one of the field's values; a date; or whether the entry has the field
-    (``true``/``false``)."""
-    of_field = f"{_TERMS} AND t.field = ?"
+    among the words of one of the values of the fields it *reads*; a date; or whether the
+    entry has the field (``true``/``false``)."""
+    of_field, fields = _of_fields(reads)
 
     def build(value: str, phrase: bool) -> SQL:
         text = value.strip('"')
         if kind == "flag":
             has = _true_or_false(value, f"The '{field}' filter value can only be true or false")
-            return (f"{of_field})" if has else f"NOT {of_field})"), [field]
+            return (f"{of_field})" if has else f"NOT {of_field})"), [*fields]
         if text == "*":
-            return f"{of_field})", [field]
+            return f"{of_field})", [*fields]
         if kind == "date":
-            return f"{of_field} AND t.terms = ?)", [field, date(text, field)]
+            return f"{of_field} AND t.terms = ?)", [*fields, date(text, field)]
         if kind == "number" and not _wild(text):
             number(text, _NUMBER_MESSAGES.get(field, _NOT_A_NUMBER))
-        return f"{of_field} AND t.terms LIKE ?)", [field, like_pattern(text)]
+        return f"{of_field} AND t.terms LIKE ?)", [*fields, like_pattern(text)]
 
     return build
 
@@ -450,10 +456,10 @@ FIELDS: dict[str, dict[str, Field]] = {
 """The fields this server searches, per dataset."""
 
 FIELDS["uniprotkb"] |= {
-    name: Field(_kb_terms(name, spec.kind), spec.source,
+    name: Field(_kb_terms(name, spec.kind, spec.reads), spec.source,
                 "t.terms" if spec.kind == "date" else None,
                 "date" if spec.kind == "date" else "text", (TERMS_TABLE,),
-                (f"{_TERMS} AND t.field = ?", [name]) if spec.kind == "date" else None)
+                _of_fields(spec.reads) if spec.kind == "date" else None)
     for name, spec in TERM_FIELDS.items()}
 FIELDS["uniprotkb"]["content"] = Field(
     _either(_any_terms, _like_text("e.protein"), _GENE, _like_token("e.keyword"),

@@ -8,13 +8,15 @@ one of these fields is an ``EXISTS`` over the entry's rows of the field, found b
 
 >>> TERM_FIELDS["cc_function_exp"].kind, TERM_FIELDS["lit_pubdate"].kind
 ('words', 'date')
+>>> TERM_FIELDS["ft_sites_exp"].reads
+('ft_act_site_exp', 'ft_binding_exp', 'ft_site_exp')
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["TermField", "TERM_FIELDS", "TERMS_TABLE", "NOT_IN_FILES"]
+__all__ = ["TermField", "TERM_FIELDS", "TERMS_TABLE", "NOT_IN_FILES", "STORED"]
 
 TERMS_TABLE = "kb_terms"
 """The release table of the entries' search words."""
@@ -28,10 +30,14 @@ class TermField:
     :param kind: ``words`` (terms, phrases, wildcards), ``date`` (``YYYY-MM-DD``, ranges),
         ``flag`` (``true`` or ``false``: whether the entry has the field) or ``number`` (words
         that are numbers: a term that is none gets UniProt's message).
+    :param reads: the ``field`` values of the rows it reads: its own name, or for a field
+        that gathers others (``ft_sites``, ``go_manual``, ``cc_sc``) theirs, so that no word
+        is kept twice.
     """
 
     source: str
     kind: str = "words"
+    reads: tuple[str, ...] = ()
 
 
 _KB = "UniProtKB entry files"
@@ -52,6 +58,35 @@ _FEATURES = ("sites act_site binding site dna_bind variants variant var_seq non_
              "topo_dom intramem mutagen").split()
 _GO = ("manual automatic exp ida imp igi ipi iep tas nas ic iss iea igc rca nd iba ibd ikr "
        "ird iso isa ism hda hmp hgi hep htp unknown").split()
+
+
+_GATHERING = {
+    "ft_sites": ("act_site", "binding", "site"), "ft_variants": ("variant", "var_seq"),
+    "ft_molecule_processing": ("chain", "init_met", "peptide", "signal", "propep", "transit"),
+    "ft_secstruct": ("helix", "turn", "strand"),
+    "ft_positional": tuple(n for n in _FEATURES if n not in (
+        "sites", "variants", "positional", "molecule_processing", "secstruct")),
+}
+"""Feature fields that gather the features of several types: UniProt's groups, and
+``ft_positional`` every sequence feature."""
+
+_SAME = {"cc_sc": "cc_sequence_caution", "cc_ap": "cc_alternative_products",
+         "cc_bpcp": "cc_biophysicochemical_properties", "family": "cc_similarity"}
+"""Fields that UniProt keeps under a second name: the query reads the first."""
+
+
+def _reads(name: str) -> tuple[str, ...]:
+    """The stored fields that field *name* reads (:attr:`TermField.reads`)."""
+    base, exp = (name[:-4], "_exp") if name.endswith("_exp") else (name, "")
+    if base in _GATHERING:
+        return tuple(f"ft_{kind}{exp}" for kind in _GATHERING[base])
+    if base in _SAME:
+        return (_SAME[base] + exp,)
+    if name == "go_manual":
+        return tuple(f"go_{code}" for code in _GO if code not in ("manual", "automatic", "iea"))
+    if name == "go_automatic":
+        return ("go_iea",)
+    return (name,)
 
 
 def _fields() -> dict[str, TermField]:
@@ -77,7 +112,7 @@ def _fields() -> dict[str, TermField]:
             ("precursor", "DE flags", "flag"),
             ("evidence_exp", "evidence tags", "flag")):
         found |= dict.fromkeys(names.split(), TermField(f"{_KB} ({source})", kind))
-    return found
+    return {name: TermField(spec.source, spec.kind, _reads(name)) for name, spec in found.items()}
 
 
 TERM_FIELDS: dict[str, TermField] = _fields()
@@ -95,3 +130,6 @@ NOT_IN_FILES: dict[str, str] = {
     "source": "the sources of UniProt's cross-references, which the entry files do not state",
 }
 """UniProtKB search fields whose data no file of a release holds, and where it comes from."""
+
+STORED: frozenset[str] = frozenset(f for spec in TERM_FIELDS.values() for f in spec.reads)
+"""The ``field`` values that ``kb_terms`` rows may hold."""
