@@ -30,6 +30,7 @@ are handed to the store in batches.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from collections.abc import Iterable, Iterator
 
 import numpy as np
@@ -40,9 +41,9 @@ __all__ = ["BATCH", "CladeSpans", "clade_spans"]
 BATCH = 65_536
 """Spans per batch handed to the store (:meth:`CladeSpans.batches`)."""
 
-_PAIR = np.dtype([("taxon", np.int64), ("parent", np.int64)])
-
 Ints = npt.NDArray[np.int64]
+Index = npt.NDArray[np.int32]
+"""Taxa by index, and numbers: 2.7 million of them, 4 bytes each rather than 8."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -51,13 +52,13 @@ class CladeSpans:
     order and that of its last descendant."""
 
     taxa: Ints
-    low: Ints
-    high: Ints
+    low: Index
+    high: Index
 
     def __len__(self) -> int:
         return len(self.taxa)
 
-    def batches(self, size: int | None = None) -> Iterator[tuple[Ints, Ints, Ints]]:
+    def batches(self, size: int | None = None) -> Iterator[tuple[Ints, Index, Index]]:
         """The three columns, *size* rows at a time (default :data:`BATCH`)."""
         size = size or BATCH
         for start in range(0, len(self.taxa), size):
@@ -82,11 +83,14 @@ def clade_spans(nodes: Iterable[tuple[int, int]], merged: Iterable[tuple[int, in
     :returns: None where some taxa have no root above them (a loop), which spans cannot
         represent.
     """
-    pairs = np.fromiter(nodes, dtype=_PAIR)
-    order = np.argsort(pairs["taxon"], kind="stable")  # a table's rows come sorted, mostly
-    listed = pairs["taxon"][order]
-    parents = pairs["parent"][order]
-    del pairs, order
+    pairs = np.fromiter(itertools.chain.from_iterable(nodes), dtype=np.int64)
+    listed, parents = pairs[0::2], pairs[1::2]
+    del pairs
+    if len(listed) > 1 and not (listed[1:] > listed[:-1]).all():
+        # nodes.dmp, and so the table, lists the taxa by id: a copy sorted otherwise
+        order = np.argsort(listed, kind="stable")
+        listed, parents = listed[order], parents[order]
+        del order
     # the taxa by index: the listed ones in the order of their ids, then the parents
     # nodes.dmp names but does not list (roots, as the walk down from them finds their
     # children), then the merged ids given a span (no nodes of the tree)
@@ -105,7 +109,7 @@ def clade_spans(nodes: Iterable[tuple[int, int]], merged: Iterable[tuple[int, in
     if levels is None:
         return None
     size = _sizes(parent, levels)
-    low = np.empty(len(taxa), dtype=np.int64)
+    low = np.empty(len(taxa), dtype=np.int32)
     _number(parent, levels, size, low)
     del levels, parent
     high = low.copy()
@@ -124,9 +128,9 @@ def _find(ids: Ints, values: Ints) -> tuple[npt.NDArray[np.integer], npt.NDArray
     if ids[0] >= 0 and top < 8 * len(ids) + 2**20:
         # ids as dense as NCBI's (3.5 million at most for 2.7 million taxa): a table by id,
         # read in one pass, 60 times faster than a binary search of each value in turn
-        table = np.full(top + 2, -1, dtype=np.int32)  # the last for values out of its range
+        table = np.full(top + 2, -1, dtype=np.int32)
         table[ids] = np.arange(len(ids), dtype=np.int32)
-        at = table[np.where((values >= 0) & (values <= top), values, top + 1)]
+        at = table[np.clip(values, -1, top + 1)]  # out of range: -1 and top + 1, the last
         return at, at >= 0
     # sparse ids: a binary search of the values in their order, which keeps the memory
     # reads close to each other (4 times faster than in the values' own order)
@@ -151,18 +155,18 @@ def _merged(listed: Ints, unlisted: Ints, merged: Iterable[tuple[int, int]]
     return olds[found], into[found]
 
 
-def _levels(parent: npt.NDArray[np.int32], ids: Ints) -> list[npt.NDArray[np.intp]] | None:
+def _levels(parent: Index, ids: Ints) -> list[Index] | None:
     """The taxa level by level from the roots down, each level's taxa by parent (in the
     order of the level above) and then by id; None if some taxa are below no root."""
     count = len(parent)
-    is_root = parent == np.arange(count)
-    roots = np.flatnonzero(is_root)
+    is_root = parent == np.arange(count, dtype=np.int32)
+    roots = np.flatnonzero(is_root).astype(np.int32)
     roots = roots[np.argsort(ids[roots], kind="stable")]
     # every other taxon by (parent, id): the listed taxa's indices follow their ids
-    kids = np.flatnonzero(~is_root)
+    kids = np.flatnonzero(~is_root).astype(np.int32)
     del is_root
     kids = kids[np.argsort(parent[kids], kind="stable")]
-    first = np.zeros(count + 1, dtype=np.intp)  # where each taxon's children start in kids
+    first = np.zeros(count + 1, dtype=np.int32)  # where each taxon's children start in kids
     np.cumsum(np.bincount(parent[kids], minlength=count), out=first[1:])
     levels = [roots]
     reached = len(roots)
@@ -175,24 +179,22 @@ def _levels(parent: npt.NDArray[np.int32], ids: Ints) -> list[npt.NDArray[np.int
             break
         # the children of each taxon of the level above, one run of kids after the other
         runs = np.repeat(starts - (np.cumsum(counts) - counts), counts)
-        runs += np.arange(total)
+        runs += np.arange(total, dtype=runs.dtype)
         levels.append(kids[runs])
         reached += total
     # a taxon in a loop has no root above it, so the walk from the roots never reaches it
     return levels if reached == count else None
 
 
-def _sizes(parent: npt.NDArray[np.int32], levels: list[npt.NDArray[np.intp]]
-           ) -> npt.NDArray[np.int64]:
+def _sizes(parent: Index, levels: list[Index]) -> Index:
     """The taxa in each taxon's clade, itself included: added up from the deepest level."""
-    size = np.ones(len(parent), dtype=np.int64)
+    size = np.ones(len(parent), dtype=np.int32)
     for level in reversed(levels[1:]):
         np.add.at(size, parent[level], size[level])
     return size
 
 
-def _number(parent: npt.NDArray[np.int32], levels: list[npt.NDArray[np.intp]],
-            size: npt.NDArray[np.int64], low: Ints) -> None:
+def _number(parent: Index, levels: list[Index], size: Index, low: Index) -> None:
     """Each taxon's depth-first number into *low*: its parent's, plus one, plus the sizes of
     its earlier siblings' clades (roots: of the earlier roots' clades)."""
     roots = levels[0]
