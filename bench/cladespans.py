@@ -12,7 +12,7 @@ levels deep, the demo release's taxa among its leaves, with 80,000 merged taxa. 
 
 - ``clade_spans`` alone, fed the taxa a row at a time sorted by taxon (as a cursor over the
   table gives them), its result read as the writers read it: processor time
-  (``time.process_time``), peak RSS above the process's RSS before the call (``ru_maxrss``),
+  (``time.process_time``), peak RSS above the process's RSS before the call (``VmHWM``),
   and, in another process, the peak of ``tracemalloc`` (Python's and numpy's allocations).
   Both trees must give the same spans (a digest of them is compared).
 - with ``--load STORE`` (``sqlite`` or a PostgreSQL server's URL, where a database
@@ -28,7 +28,6 @@ import gc
 import hashlib
 import json
 import os
-import resource
 import sys
 import tempfile
 import time
@@ -41,7 +40,7 @@ import numpy as np
 
 from bench.loadmemory import fresh_database
 from bench.measure import export_src, run_timed
-from bench.taxonomy import generate_parents, release_taxa, write_taxdump
+from bench.taxonomy import generate_parents, release_taxa, write_dmp
 
 ROOT = Path(__file__).resolve().parent.parent
 BEFORE = "60454c5cecd4447faaa5bc1d324f50dc3432c7bd"
@@ -59,6 +58,38 @@ def _rows(taxa: np.ndarray, parents: np.ndarray) -> Iterator[tuple[int, int]]:
 def _rss() -> int:
     with open("/proc/self/statm") as statm:
         return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def _peak_rss() -> int:
+    """This process's own peak RSS: VmHWM, of its memory since it started this program
+    (``ru_maxrss`` keeps the peak of the process it was started from, by vfork)."""
+    with open("/proc/self/status") as status:
+        line = next(line for line in status if line.startswith("VmHWM:"))
+    return int(line.split()[1]) * 1024
+
+
+def _generate(folder: Path, count: int, taxdump: bool) -> None:
+    """The taxonomy into *folder*, made in a process of its own so that the measuring one
+    stays small: the taxa and their parents sorted by taxon and the merged taxa as numpy
+    arrays, and with *taxdump* nodes.dmp, names.dmp and merged.dmp."""
+    from idmapping.loader import demo_dir
+
+    leaves = set(release_taxa(_demo(demo_dir())[0]).values())
+    parents, _ = generate_parents(count, leaves)
+    taxa = np.array(sorted(parents), dtype=np.int64)
+    np.save(folder / "taxa.npy", taxa)
+    np.save(folder / "parents.npy", np.array([parents[t] for t in taxa.tolist()]))
+    rng = np.random.default_rng(1)
+    merged = np.array([10**7 + np.arange(MERGED), rng.choice(taxa, MERGED)])
+    np.save(folder / "merged.npy", merged)
+    if taxdump:
+        write_dmp(folder / "taxdump", parents)
+        (folder / "taxdump" / "merged.dmp").write_text("".join(
+            f"{old}\t|\t{new}\t|\n" for old, new in merged.T.tolist()))
+
+
+def _demo(folder: Path) -> list[Path]:
+    return [p for p in sorted(folder.iterdir()) if p.is_file() and "idmapping.dat" in p.name]
 
 
 def _child(folder: Path, traced: bool) -> None:
@@ -79,7 +110,7 @@ def _child(folder: Path, traced: bool) -> None:
     else:  # one list of tuples
         rows = len(spans)
     seconds = time.process_time() - started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 - before
+    peak = _peak_rss() - before
     if traced:  # tracemalloc slows Python's allocations: no processor time from this run
         figures: dict[str, Any] = {"traced_mb": round(tracemalloc.get_traced_memory()[1] / 2**20)}
         tracemalloc.stop()
@@ -119,26 +150,21 @@ def main() -> None:
                         help="also load it into this store: sqlite, or a PostgreSQL URL")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--traced", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--generate", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         _child(args.child, args.traced)
         return
+    if args.generate:
+        _generate(args.generate, args.taxa, bool(args.load))
+        return
     trees = {"before": export_src(args.before)[1], "after": ROOT / "src"}
-    from idmapping.loader import demo_dir
-
-    demo = [p for p in sorted(demo_dir().iterdir()) if p.is_file() and "idmapping.dat" in p.name]
-    leaves = set(release_taxa(demo[0]).values())
     with tempfile.TemporaryDirectory(prefix="idmapping-cladespans-") as tmp:
         folder = Path(tmp)
-        parents, _ = generate_parents(args.taxa, leaves)
-        taxa = np.array(sorted(parents), dtype=np.int64)
-        np.save(folder / "taxa.npy", taxa)
-        np.save(folder / "parents.npy", np.array([parents[t] for t in taxa.tolist()]))
-        rng = np.random.default_rng(1)
-        merged = np.array([10**7 + np.arange(MERGED), rng.choice(taxa, MERGED)])
-        np.save(folder / "merged.npy", merged)
-        del parents
-        print(f"{len(taxa):,} taxa, {MERGED:,} merged; load average "
+        run_timed([sys.executable, "-m", "bench.cladespans", "--taxa", str(args.taxa),
+                   "--generate", str(folder), *(["--load", "taxdump"] if args.load else [])],
+                  env=dict(os.environ, PYTHONPATH=f"{ROOT / 'src'}{os.pathsep}{ROOT}"))
+        print(f"{len(np.load(folder / 'taxa.npy')):,} taxa, {MERGED:,} merged; load average "
               f"{os.getloadavg()[0]:.1f}", flush=True)
         digests = set()
         for run in range(args.runs):
@@ -149,17 +175,14 @@ def main() -> None:
                       flush=True)
         if len(digests) != 1:
             raise SystemExit("before and after give different spans")
-        if args.load:
-            files, _ = write_taxdump(folder / "taxdump", args.taxa, leaves)
-            (folder / "taxdump" / "merged.dmp").write_text("".join(
-                f"{old}\t|\t{new}\t|\n" for old, new in merged.T.tolist()))
-            files = [*demo, *files, folder / "taxdump" / "merged.dmp"]
-            for store in args.load:
-                for name, src in trees.items():
-                    figures = _load(src, files, store)
-                    print(json.dumps({"code": name, "load": store.split(":")[0], **figures,
-                                      "load_average": round(os.getloadavg()[0], 1)}),
-                          flush=True)
+        from idmapping.loader import demo_dir
+
+        files = [*_demo(demo_dir()), *(folder / "taxdump").glob("*.dmp")]
+        for store in args.load:
+            for name, src in trees.items():
+                figures = _load(src, files, store)
+                print(json.dumps({"code": name, "load": store.split(":")[0], **figures,
+                                  "load_average": round(os.getloadavg()[0], 1)}), flush=True)
 
 
 if __name__ == "__main__":

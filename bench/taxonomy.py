@@ -77,6 +77,11 @@ def write_taxdump(directory: Path, count: int, leaves: set[int], seed: int = 1
     """nodes.dmp and names.dmp of a generated taxonomy (:func:`generate_parents`); returns
     the files and a taxon of the leaves' level above one of them."""
     parents, species = generate_parents(count, leaves, seed)
+    return write_dmp(directory, parents), species
+
+
+def write_dmp(directory: Path, parents: dict[int, int]) -> list[Path]:
+    """nodes.dmp and names.dmp of the taxa of *parents* (taxon: parent)."""
     directory.mkdir(parents=True, exist_ok=True)
     nodes, names = directory / "nodes.dmp", directory / "names.dmp"
     with nodes.open("w") as out:
@@ -86,7 +91,7 @@ def write_taxdump(directory: Path, count: int, leaves: set[int], seed: int = 1
     with names.open("w") as out:
         for taxon in parents:
             out.write(f"{taxon}\t|\ttaxon {taxon}\t|\t\t|\tscientific name\t|\n")
-    return [nodes, names], species
+    return [nodes, names]
 
 
 class Walking:
