@@ -14,6 +14,7 @@ from idmapping.ids import (
     parse_value,
     split_api_ids,
     split_text_ids,
+    uniprot_key,
 )
 
 
@@ -104,3 +105,17 @@ def test_parsing_never_fails(text: str) -> None:
     ident = parse_uniprot(text)
     assert ident.text in (text, text[: len(ident.text)])
     assert parse_value(text, True).key == lookup_key(text, True)
+
+
+_ACCESSION_LIKE = st.from_regex(
+    r"[OPQopq][0-9][A-Za-z0-9]{3}[0-9]|[A-NR-Za-nr-z]([0-9][A-Za-z][A-Za-z0-9]{2}){1,2}[0-9]",
+    fullmatch=True)
+_SUFFIX = st.sampled_from(["", "-2", "-12", "[1-5]", "-3[10-20]", ".4", "-2.1", "_HUMAN",
+                           "_", "_x", "-", ".", "[1-]", "\n", "-2\n", "_A_B", "X"])
+
+
+@given(st.one_of(st.text(max_size=30), st.builds(lambda a, b: a + b, _ACCESSION_LIKE, _SUFFIX),
+                 st.builds(lambda a, b: a + b, st.text(max_size=6), _ACCESSION_LIKE)))
+def test_uniprot_key_is_parse_uniprots(text: str) -> None:
+    ident = parse_uniprot(text)
+    assert uniprot_key(text) == (ident.key, ident.kind)

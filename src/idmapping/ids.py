@@ -34,6 +34,7 @@ __all__ = [
     "has_whitespace",
     "Identifier",
     "parse_uniprot",
+    "uniprot_key",
     "parse_value",
     "lookup_key",
     "split_api_ids",
@@ -52,6 +53,8 @@ _RANGE_RE = re.compile(rf"^({_ACCESSION}(?:-[0-9]+)?)\[([0-9]{{1,9}})-([0-9]{{1,
 _VERSION_RE = re.compile(rf"^({_ACCESSION}(?:-[0-9]+)?)\.([0-9]+)$")
 _PREFIXED_RE = re.compile(rf"^({_ACCESSION}(?:-[0-9]+)?)_.+$")
 _ENTRY_NAME_RE = re.compile(r"^[A-Z0-9]{1,16}_[A-Z0-9]{1,8}$")
+_ANY_ACCESSION_RE = re.compile(
+    rf"^({_ACCESSION})(-[0-9]+)?(\[[0-9]{{1,9}}-[0-9]{{1,9}}\]|\.[0-9]+|_.+)?$")
 _VALUE_VERSION_RE = re.compile(r"^(.+)\.([0-9]+)$")
 _ANY_SEP_RE = re.compile(r"[\s,]+")
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
@@ -98,6 +101,22 @@ def parse_uniprot(text: str) -> Identifier:
     if m := _PREFIXED_RE.match(upper):
         return _with_isoform(Identifier(text, m.group(1), "accession"))
     return Identifier(text, upper, "entry_name")
+
+
+def uniprot_key(text: str) -> tuple[str, str]:
+    """``(key, kind)`` of :func:`parse_uniprot`'s answer, from one match of one pattern (an
+    accession, an isoform, a range, a version or a suffix after ``_``, at once) instead of up to
+    six and an :class:`Identifier`: what detection and explanations ask of every id.
+
+    >>> uniprot_key("p00750-2[1-5]"), uniprot_key("A4_HUMAN")
+    (('P00750', 'accession'), ('A4_HUMAN', 'entry_name'))
+    """
+    upper = text.upper()
+    if m := _ANY_ACCESSION_RE.match(upper):
+        # a plain accession keeps the whole upper-case text, as parse_uniprot keeps it ($ also
+        # matches before a final newline)
+        return (m.group(1) if m.lastindex != 1 else upper), "accession"
+    return upper, "entry_name"
 
 
 def _with_isoform(ident: Identifier) -> Identifier:
