@@ -126,7 +126,8 @@ def test_one_probe_by_key_finds_what_a_probe_per_database_finds(release: Release
     ids += [i.upper() for i in ids[::3]] + release.accessions()[:5] + [ABSENT]
     ids += [f"{i}.999" for i in ids[::7]]
     found = find_holdings(release_store, ids, any_version=CATALOGUE.database("RefSeq_Protein"))
-    plan = HoldingsPlan(inputs=[(0, "x", "value", None)], types=tuple(CATALOGUE.by_dat_type()))
+    plan = HoldingsPlan(values=["x"], with_version=[None], accessions=[None],
+                        entry_names=["X"], types=tuple(CATALOGUE.by_dat_type()))
     assert release_store.holdings(plan)[0] == found[0]
 
     class PerDatabase:  # the same store, asked to probe per database
@@ -211,3 +212,27 @@ def test_the_form_has_a_detect_button(release_url: str) -> None:
     assert 'id="detect"' in page.text
     script = httpx.get(f"{release_url}/static/idmapping.js")
     assert "/idmapping/detect" in script.text
+
+
+ODD = ['a"b', "a\\b", "a'b", "a%sb", "%(values)s", "$[0]", "a\u2028b", "straße", "🧬_HUMAN",
+       "null", "[1]", '{"x": 1}', "P0\u00a0", "a\tb", 'q"\\.2']
+
+
+def test_ids_of_any_characters_reach_the_query_as_they_are(release: ReleaseFacts,
+                                                          release_store: Store) -> None:
+    # the plan's columns reach the store as JSON arrays, read by the database: quotes,
+    # backslashes, placeholders' marks, non-ASCII, JSON of their own must each stay one id,
+    # at its own place, and find nothing, whatever their neighbours find
+    accession = release.accessions()[0]
+    held = [i for db in FROM_DATABASES for i in ids_of(release, db, 1)][:len(ODD) - 1]
+    ids = [x for pair in zip(held + [accession] * (len(ODD) - len(held)), ODD, strict=True)
+           for x in pair]
+    ids += [f"{held[0]}{ODD[0]}", f"{accession}.{ODD[1]}"]
+    _, found = find_holdings(release_store, ids,
+                             any_version=CATALOGUE.database("RefSeq_Protein"))
+    assert [h.id for h in found] == list(dict.fromkeys(ids))
+    by_id = {h.id: h for h in found}
+    for odd in ODD + ids[-2:]:
+        assert not (by_id[odd].databases or by_id[odd].secondary_of or by_id[odd].versions
+                    or by_id[odd].deleted), odd
+    assert all(by_id[i].databases for i in held + [accession])

@@ -29,7 +29,7 @@ from typing import Any
 
 from idmapping.catalogue import AC_ID, Catalogue, Database
 from idmapping.errors import InvalidRequest
-from idmapping.ids import check_lengths, count_api_ids, lookup_key, parse_uniprot, split_api_ids
+from idmapping.ids import check_lengths, count_api_ids, lookup_key, split_api_ids, uniprot_key
 from idmapping.store.base import Store
 from idmapping.store.plans import HoldingsPlan
 
@@ -164,19 +164,16 @@ def find_holdings(store: Store, ids: Sequence[str], catalogue: Catalogue | None 
     catalogue = catalogue or store.catalogue
     by_type = catalogue.by_dat_type()
     texts = list(dict.fromkeys(ids))
-    inputs: list[tuple[int, str, str, str | None]] = []
-    add = inputs.append  # a call per id, however many: kept to the least
-    for seq, text in enumerate(texts):
-        lowered, stripped = text.lower(), lookup_key(text, True)
-        if stripped == lowered:
-            add((seq, lowered, "value", None))
-        else:
-            add((seq, lowered, "plain", None))
-            add((seq, stripped, "versioned", lowered))
-        uniprot = parse_uniprot(text)
-        add((seq, uniprot.key, uniprot.kind, None))
+    values = [text.lower() for text in texts]
+    # an id's key without its version differs from it only where it ends in a dot and digits
+    with_version = [None if "." not in lowered or (stripped := lookup_key(text, True)) ==
+                    lowered else stripped for text, lowered in zip(texts, values, strict=True)]
+    keys = [uniprot_key(text) for text in texts]
     plan = HoldingsPlan(
-        inputs=inputs, types=tuple(by_type),
+        values=values, with_version=with_version,
+        accessions=[key if kind == "accession" else None for key, kind in keys],
+        entry_names=[key if kind == "entry_name" else None for key, kind in keys],
+        types=tuple(by_type),
         versioned=frozenset(t for t, db in by_type.items() if db.versioned),
         any_version=any_version.dat_type if any_version is not None and any_version.versioned
         else None)

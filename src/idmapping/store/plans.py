@@ -78,23 +78,33 @@ class AccessionPlan:
 @dataclass(frozen=True)
 class HoldingsPlan:
     """Where ids are held in the current release, in every database at once: the one set
-    query behind ``detect`` and ``explain`` (:func:`idmapping.store.sql.holdings_sql`).
+    query behind ``detect`` and ``explain`` (:func:`idmapping.store.sql_probes.holdings_sql`).
 
-    :param inputs: ``(seq, key, kind, version)`` rows, several per input id: kind ``value``
-        (the lower-case id, matched in any database), ``plain`` (the lower-case id of an id
-        with a version: matched where ids carry none), ``versioned`` (the key without the
-        version, and the lower-case id as *version*: matched exactly where ids carry one),
-        ``accession`` or ``entry_name`` (an upper-case UniProtKB key).
+    The inputs are columns, one value per input id (its ``seq``, from 0) or ``None``, which a
+    backend hands to its query as one JSON array each, read by the database (not a row bound
+    per id): for 100,000 ids, filling an input table row by row cost more than the query.
+
+    :param values: every id in lower case: matched in any database, or, for an id in
+        *with_version*, only where ids carry no version.
+    :param with_version: for an id given with a version (``NM_130786.4``), its lower-case key
+        without it (``nm_130786``), matched where ids carry a version and the stored value is
+        the id; ``None`` for the others.
+    :param accessions: the upper-case UniProtKB accession an id is read as (the key of
+        :func:`idmapping.ids.parse_uniprot`), or ``None``; *entry_names* likewise for an id read
+        as an entry name. Each id is one or the other.
     :param types: the ID_types looked in.
     :param versioned: those of *types* whose ids carry a version.
-    :param any_version: an ID_type in which ``versioned`` inputs are also looked up whatever
-        their version (the stored values are listed), or None.
+    :param any_version: an ID_type in which the ids of *with_version* are also looked up
+        whatever their version (the stored values are listed), or None.
     :param per_database: probe the key index once per database, as for a release loaded
         without the index by key alone (:data:`~idmapping.store.schema.ANY_KEY`), even where
         the release has it: what ``bench/explain.py`` compares it with.
     """
 
-    inputs: Sequence[tuple[int, str, str, str | None]]
+    values: Sequence[str]
+    with_version: Sequence[str | None]
+    accessions: Sequence[str | None]
+    entry_names: Sequence[str | None]
     types: tuple[str, ...]
     versioned: frozenset[str] = frozenset()
     any_version: str | None = None

@@ -89,8 +89,10 @@ from idmapping.store.sql import (
 )
 from idmapping.store.sql_probes import (
     accession_probe_sql,
+    holdings_params,
     holdings_sql,
     odd_accessions_sql,
+    postgres_json_rows,
     postgres_plain_accession,
 )
 from idmapping.store.sql_results import (
@@ -393,15 +395,21 @@ class PostgresStore(LookupCursors, SqlStore):
         with self._readers.lease() as conn:
             release = self._current(conn)
             any_key = not plan.per_database and ANY_KEY in self._parts_of(conn, release)
-            query = holdings_sql(plan, self._codes_of(conn, release), any_key=any_key)
-            return release.name, list(self._stream(release, plan, query, []))
+            query = holdings_sql(plan, self._codes_of(conn, release), postgres_json_rows,
+                                 any_key=any_key)
+            with conn.transaction():  # the inputs are parameters: no input table to fill
+                conn.execute("SELECT set_config('search_path', %s, true), "
+                             "set_config('work_mem', '64MB', true)",  # a lookup's room to sort
+                             (f"{RELEASE_PREFIX}{release.id}",))
+                rows = conn.execute(query, holdings_params(plan)).fetchall()
+            return release.name, rows
 
     def _translated_rows(self, rows: Iterator[tuple[int, str, int]]
                          ) -> Iterator[tuple[int, str, int]]:
         with translating(self.url):  # read after lookup() has returned
             yield from rows
 
-    def _stream(self, release: Release, plan: LookupPlan | HoldingsPlan, query: str,
+    def _stream(self, release: Release, plan: LookupPlan, query: str,
                 params: list[Any]) -> Iterator[Any]:
         with self._readers.lease() as conn:  # until the rows are read, closed or dropped
             yield from self._stream_on(conn, release, plan, query, params)

@@ -12,7 +12,7 @@ from psycopg import Connection
 
 from idmapping.errors import StoreError
 from idmapping.model import Release
-from idmapping.store.plans import HoldingsPlan, LookupPlan
+from idmapping.store.plans import LookupPlan
 from idmapping.store.schema import POSTGRES_INPUT
 from idmapping.store.schema import POSTGRES_RELEASE_PREFIX as RELEASE_PREFIX
 
@@ -32,7 +32,7 @@ class LookupCursors:
     _with_input: weakref.WeakSet[Connection[Any]]
     _lookups: weakref.WeakKeyDictionary[Connection[Any], object]
 
-    def _stream_on(self, conn: Connection, release: Release, plan: LookupPlan | HoldingsPlan,
+    def _stream_on(self, conn: Connection, release: Release, plan: LookupPlan,
                    query: str, params: list[Any]) -> Iterator[Any]:
         token = object()
         if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
@@ -63,7 +63,7 @@ class LookupCursors:
                              "read one lookup's rows before starting the next")
         return cursor.fetchmany(_FETCH)
 
-    def _declare(self, conn: Connection, release: Release, plan: LookupPlan | HoldingsPlan,
+    def _declare(self, conn: Connection, release: Release, plan: LookupPlan,
                  query: str, params: list[Any]) -> psycopg.ServerCursor[Any]:
         """Fill the input table and open the lookup as a server-side cursor."""
         # For this transaction only: the release's tables by their bare names, as lookup_sql

@@ -9,13 +9,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import orjson
+
 from idmapping.ids import ACCESSION_RE
 from idmapping.store.plans import AccessionPlan, HoldingsPlan
 from idmapping.store.sql import entry_column
 from idmapping.store.sql_taxonomy import taxon_sql
 
 __all__ = ["accession_probe_sql", "odd_accessions_sql", "sqlite_plain_accession",
-           "postgres_plain_accession", "holdings_sql"]
+           "postgres_plain_accession", "holdings_params",
+           "sqlite_json_rows", "postgres_json_rows", "holdings_sql"]
 
 
 def accession_probe_sql(plan: AccessionPlan, source: str, keys: Any, plain: str,
@@ -70,15 +73,49 @@ def postgres_plain_accession(column: str) -> str:
     return f"{column} ~ '{ACCESSION_RE.pattern.replace('(?:', '(')}'"
 
 
-def holdings_sql(plan: HoldingsPlan, codes: dict[str, int],
+def holdings_params(plan: HoldingsPlan) -> dict[str, str]:
+    """The parameters of :func:`holdings_sql`: each of the plan's columns as one JSON array
+    (*with_version*'s elements as ``[key, id]``), made in C by orjson."""
+    return {"values": orjson.dumps(list(plan.values)).decode(),
+            "with_version": orjson.dumps([
+                None if key is None else (key, value)
+                for key, value in zip(plan.with_version, plan.values, strict=True)]).decode(),
+            "accessions": orjson.dumps(list(plan.accessions)).decode(),
+            "entry_names": orjson.dumps(list(plan.entry_names)).decode()}
+
+
+def sqlite_json_rows(name: str, pairs: bool = False) -> str:
+    """SQLite's rows ``(seq, key)`` (with *pairs*: ``(seq, key, version)``) of the elements of
+    the JSON array in parameter *name* that are not null, read by SQLite's ``json_each``."""
+    if pairs:
+        return (f"(SELECT key AS seq, json_extract(value, '$[0]') AS key, "
+                f"json_extract(value, '$[1]') AS version FROM json_each(:{name}) "
+                "WHERE type = 'array')")
+    return f"(SELECT key AS seq, value AS key FROM json_each(:{name}) WHERE type = 'text')"
+
+
+def postgres_json_rows(name: str, pairs: bool = False) -> str:
+    """PostgreSQL's rows as :func:`sqlite_json_rows`, read by ``json_array_elements`` (keys in
+    the "C" collation, as the release's indexes are)."""
+    if pairs:
+        return ("(SELECT t.n - 1 AS seq, (t.v ->> 0) COLLATE \"C\" AS key, t.v ->> 1 AS version "
+                f"FROM json_array_elements(%({name})s::json) WITH ORDINALITY AS t(v, n) "
+                "WHERE json_typeof(t.v) = 'array')")
+    return ("(SELECT t.n - 1 AS seq, t.v COLLATE \"C\" AS key "
+            f"FROM json_array_elements_text(%({name})s::json) WITH ORDINALITY AS t(v, n) "
+            "WHERE t.v IS NOT NULL)")
+
+
+def holdings_sql(plan: HoldingsPlan, codes: dict[str, int], rows: Callable[[str, bool], str],
                  entry_of: Callable[[str], str] = entry_column, any_key: bool = False) -> str:
     """The one query answering *plan*: :data:`~idmapping.store.plans.HoldingRow` rows.
 
-    The input is the temporary table ``input(seq, key, kind, version)``. With *any_key* (the
-    release has the index :data:`~idmapping.store.schema.ANY_KEY`), every input is probed in
-    it once, for all databases at once; without it (a release loaded before it), once per
-    database in the (db, key) index. Either way it is one set query whatever the number of
-    ids.
+    The inputs are the plan's columns, read from the parameters of :func:`holdings_params`
+    by *rows*, the backend's row source of a column (:func:`sqlite_json_rows`,
+    :func:`postgres_json_rows`). With *any_key* (the release has the index
+    :data:`~idmapping.store.schema.ANY_KEY`), every input is probed in it once, for all
+    databases at once; without it (a release loaded before it), once per database in the
+    (db, key) index. Either way it is one set query whatever the number of ids.
 
     :param entry_of: how the backend reads an xref's entry (:func:`entry_column` by default).
     """
@@ -86,42 +123,45 @@ def holdings_sql(plan: HoldingsPlan, codes: dict[str, int],
     versioned = sorted(codes[t] for t in plan.versioned if t in codes) or [-1]
     among, among_versioned = ", ".join(map(str, wanted)), ", ".join(map(str, versioned))
     reviewed = "count(DISTINCT CASE WHEN e.reviewed = 1 THEN e.id END)"
-    if any_key:
-        # +x.db: the database is a filter of the rows found, never a way into an index (SQLite
-        # would otherwise probe the (db, key) index once per database again)
-        probes = f"FROM input i CROSS JOIN xrefs x WHERE +x.db IN ({among}) AND "
-    else:
+    values, with_version = rows("values", False), rows("with_version", True)
+    accessions, entry_names = rows("accessions", False), rows("entry_names", False)
+
+    def probes(inputs: str) -> str:
+        # CROSS JOIN: the input stays the outer loop, probing the key index (see lookup_sql)
+        if any_key:
+            # +x.db: the database is a filter of the rows found, never a way into an index
+            # (SQLite would otherwise probe the (db, key) index once per database again)
+            return f"FROM {inputs} i CROSS JOIN xrefs x WHERE +x.db IN ({among}) AND "
         # c: the databases as a row source, so that each probe is one (db, key) of the index
         # (with db IN (...) alone, SQLite built an automatic index over every xref instead)
-        probes = (f"FROM input i CROSS JOIN dbs c CROSS JOIN xrefs x WHERE c.code IN ({among}) "
-                  "AND x.db = c.code AND ")
+        return (f"FROM {inputs} i CROSS JOIN dbs c CROSS JOIN xrefs x "
+                f"WHERE c.code IN ({among}) AND x.db = c.code AND ")
+
     parts = [
-        # CROSS JOIN: the input stays the outer loop, probing the key index (see lookup_sql)
         "SELECT h.seq, 'xref' AS what, d.name AS detail, h.taxon, h.n, h.r FROM ("
-        f"SELECT p.seq, p.db, e.taxon, count(DISTINCT e.id) AS n, {reviewed} AS r "
-        f"FROM (SELECT i.seq, x.db, {entry_of('x')} AS entry {probes}"
-        "i.kind IN ('value', 'plain', 'versioned') AND x.key = i.key AND (i.kind = 'value' "
-        f"OR (i.kind = 'plain' AND x.db NOT IN ({among_versioned})) "
-        f"OR (i.kind = 'versioned' AND x.db IN ({among_versioned}) "
-        "AND lower(x.value) = i.version))) p JOIN entries e ON e.id = p.entry "
+        f"SELECT p.seq, p.db, e.taxon, count(DISTINCT e.id) AS n, {reviewed} AS r FROM ("
+        # an id as it is, in any database, but for one given with a version, only where ids
+        # carry none; then that one without its version where they carry one
+        f"SELECT i.seq, x.db, {entry_of('x')} AS entry {probes(values)}x.key = i.key "
+        f"AND (x.db NOT IN ({among_versioned}) OR i.seq NOT IN (SELECT seq FROM "
+        f"{with_version} v)) UNION ALL "
+        f"SELECT i.seq, x.db, {entry_of('x')} AS entry {probes(with_version)}x.key = i.key "
+        f"AND x.db IN ({among_versioned}) AND lower(x.value) = i.version"
+        ") p JOIN entries e ON e.id = p.entry "
         "GROUP BY p.seq, p.db, e.taxon) h JOIN dbs d ON d.code = h.db",
         f"SELECT i.seq, 'uniprot', '', e.taxon, count(DISTINCT e.id), {reviewed} "
-        "FROM input i JOIN entries e ON e.accession = i.key WHERE i.kind = 'accession' "
-        "GROUP BY i.seq, e.taxon",
+        f"FROM {accessions} i JOIN entries e ON e.accession = i.key GROUP BY i.seq, e.taxon",
         f"SELECT i.seq, 'uniprot', '', e.taxon, count(DISTINCT e.id), {reviewed} "
-        "FROM input i JOIN entries e ON e.name = i.key WHERE i.kind = 'entry_name' "
-        "GROUP BY i.seq, e.taxon",
+        f"FROM {entry_names} i JOIN entries e ON e.name = i.key GROUP BY i.seq, e.taxon",
         "SELECT i.seq, 'secondary', s.primary_acc, e.taxon, 1, COALESCE(e.reviewed, 0) "
-        "FROM input i JOIN secondary s ON s.accession = i.key "
-        "JOIN entries e ON e.accession = s.primary_acc WHERE i.kind = 'accession'",
-        "SELECT i.seq, 'deleted', d.source, CAST(NULL AS integer), 0, 0 FROM input i "
-        "JOIN deleted d ON d.accession = i.key WHERE i.kind = 'accession'",
+        f"FROM {accessions} i JOIN secondary s ON s.accession = i.key "
+        "JOIN entries e ON e.accession = s.primary_acc",
+        "SELECT i.seq, 'deleted', d.source, CAST(NULL AS integer), 0, 0 "
+        f"FROM {accessions} i JOIN deleted d ON d.accession = i.key",
     ]
     code = codes.get(plan.any_version or "")
     if code is not None:
         parts.append(
             "SELECT DISTINCT i.seq, 'version', x.value, CAST(NULL AS integer), 0, 0 "
-            "FROM input i "
-            f"CROSS JOIN xrefs x WHERE i.kind = 'versioned' AND x.db = {code} "
-            "AND x.key = i.key")
+            f"FROM {with_version} i CROSS JOIN xrefs x WHERE x.db = {code} AND x.key = i.key")
     return " UNION ALL ".join(parts)

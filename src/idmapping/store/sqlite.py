@@ -71,8 +71,10 @@ from idmapping.store.sql import (
 )
 from idmapping.store.sql_probes import (
     accession_probe_sql,
+    holdings_params,
     holdings_sql,
     odd_accessions_sql,
+    sqlite_json_rows,
     sqlite_plain_accession,
 )
 from idmapping.store.sql_results import (
@@ -391,9 +393,8 @@ class SqliteStore(SqlStore):
         with self._release_conn() as (conn, release):
             codes = dict(conn.execute("SELECT name, code FROM rel.dbs"))
             any_key = not plan.per_database and ANY_KEY in release_parts(conn)
-            query = holdings_sql(plan, codes, sqlite_entry_column, any_key)
-            fill_input(conn, plan.inputs)
-            return release.name, conn.execute(query).fetchall()
+            query = holdings_sql(plan, codes, sqlite_json_rows, sqlite_entry_column, any_key)
+            return release.name, conn.execute(query, holdings_params(plan)).fetchall()
 
     @translated
     def _release_parts(self) -> frozenset[str]:
