@@ -32,9 +32,10 @@ from typing import Any
 from idmapping.catalogue import AC_ID, SWISSPROT, UNIPARC, UNIREFS, Catalogue, Database
 from idmapping.detect import IdHoldings, find_holdings
 from idmapping.entries.uniprotkb import deleted_uniparc, merged_reason
-from idmapping.ids import ACCESSION_RE, parse_uniprot
+from idmapping.ids import ACCESSION_RE, uniprot_key
 from idmapping.mapping import taxon_filter
 from idmapping.model import Job, MappingRequest
+from idmapping.runtime import paused_gc
 from idmapping.store.base import Store
 
 __all__ = ["Reason", "Explanation", "ExplainPage", "explain_ids", "explain_job", "REASONS",
@@ -104,7 +105,7 @@ def well_formed(database: Database, text: str) -> bool:
     databases have no form checked here: they are all well formed."""
     upper = text.upper()
     if database.name == AC_ID:
-        return parse_uniprot(text).kind == "accession" or bool(_ENTRY_NAME.fullmatch(upper))
+        return uniprot_key(text)[1] == "accession" or bool(_ENTRY_NAME.fullmatch(upper))
     pattern = _PATTERNS.get(database.name)
     return pattern is None or bool(pattern.fullmatch(upper))
 
@@ -175,13 +176,14 @@ def explain_ids(store: Store, request: MappingRequest, ids: Sequence[str],
     """
     catalogue = catalogue or store.catalogue
     source, target = catalogue.check_pair(request.from_db, request.to_db)
-    release, found = find_holdings(store, ids, catalogue, any_version=source)
-    rule = _taxon_rule(store, taxon_filter(request.tax_id), found, source, descendants)
-    deleted = [parse_uniprot(h.id).key for h in found if h.deleted is not None]
-    uniparc = deleted_uniparc(store, deleted) if deleted else {}
-    return release, [Explanation(held.id, _reasons(held, source, target, rule, catalogue,
-                                                   uniparc))
-                     for held in found]
+    with paused_gc():  # an object or more per id, none in a cycle
+        release, found = find_holdings(store, ids, catalogue, any_version=source)
+        rule = _taxon_rule(store, taxon_filter(request.tax_id), found, source, descendants)
+        deleted = [uniprot_key(h.id)[0] for h in found if h.deleted is not None]
+        uniparc = deleted_uniparc(store, deleted) if deleted else {}
+        facts = _Facts(source, target, rule, frozenset(
+            name for name, db in catalogue.databases.items() if db.is_from), uniparc)
+        return release, [Explanation(held.id, _reasons(held, facts)) for held in found]
 
 
 def explain_job(store: Store, job: Job, offset: int = 0, limit: int | None = None,
@@ -202,8 +204,26 @@ def _entries(n: int) -> str:
     return f"{n:,} {'entry' if n == 1 else 'entries'}"
 
 
-def _reasons(held: IdHoldings, source: Database, target: Database, rule: _TaxonRule,
-             catalogue: Catalogue, uniparc: dict[str, str]) -> list[Reason]:
+@dataclass(frozen=True)
+class _Facts:
+    """What the reasons of every id of a request are made from: its databases, the taxon
+    rule, the catalogue's ``from`` databases, and the UniParc ids of deleted accessions."""
+
+    source: Database
+    target: Database
+    rule: _TaxonRule
+    from_names: frozenset[str]
+    uniparc: dict[str, str]
+
+
+def _reasons(held: IdHoldings, facts: _Facts) -> list[Reason]:
+    source = facts.source
+    if not (held.databases or held.versions or held.secondary_of) and held.deleted is None:
+        # most failed ids of a large job are held nowhere: only their form is left to check
+        if not well_formed(source, held.id):
+            return [Reason("malformed", f"Not of the form of a {source.name} id")]
+        return [Reason("unknown", "Not held by any database of this release")]
+    target, rule = facts.target, facts.rule
     reasons = []
     own = held.holding(source.name)
     if own is not None:
@@ -234,7 +254,7 @@ def _reasons(held: IdHoldings, source: Database, target: Database, rule: _TaxonR
             "other_version", f"{source.name} holds it only with another version: "
             f"{', '.join(held.versions)}", {"values": held.versions}))
     others = [h for h in held.databases
-              if h.database != source.name and catalogue.database(h.database).is_from]
+              if h.database != source.name and h.database in facts.from_names]
     if own is None and others:
         listed = ", ".join(f"{h.database} ({_entries(h.entries)})" for h in others[:5])
         more = f" and {len(others) - 5} more" if len(others) > 5 else ""
@@ -252,7 +272,7 @@ def _reasons(held: IdHoldings, source: Database, target: Database, rule: _TaxonR
              "inactiveReason": merged_reason(held.secondary_of)}))
     if held.deleted is not None and held.holding(AC_ID) is None:
         kind = "Swiss-Prot" if held.deleted == "sp" else "TrEMBL"
-        upi = uniparc.get(parse_uniprot(held.id).key)
+        upi = facts.uniparc.get(uniprot_key(held.id)[0])
         sequence = f"; its sequence is UniParc {upi}" if upi else ""
         reasons.append(Reason("deleted", f"An accession deleted from UniProtKB ({kind}, "
                                          f"delac_{held.deleted}.txt){sequence}",
