@@ -30,6 +30,7 @@ from typing import Any
 from idmapping.catalogue import AC_ID, Catalogue, Database
 from idmapping.errors import InvalidRequest
 from idmapping.ids import check_lengths, count_api_ids, lookup_key, split_api_ids, uniprot_key
+from idmapping.runtime import paused_gc
 from idmapping.store.base import Store
 from idmapping.store.plans import HoldingsPlan
 
@@ -219,7 +220,8 @@ def detect_ids(store: Store, ids: Sequence[str], catalogue: Catalogue | None = N
     :raises NoRelease: nothing is loaded.
     """
     catalogue = catalogue or store.catalogue
-    release, found = find_holdings(store, ids, catalogue)
+    with paused_gc():  # an object or more per id, none in a cycle
+        release, found = find_holdings(store, ids, catalogue)
     tally: dict[str, list[int]] = {}
     for held in found:
         for h in held.databases:
