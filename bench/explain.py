@@ -14,6 +14,13 @@ Each is timed twice in the same run, taking turns: probing the index by key alon
 databases (``any key``, how a release is read now) and probing the (db, key) index once per
 database (``per db``, how a release loaded before the index by key alone is read); the ratio
 is the second's time over the first's. The explanations of the two must be the same.
+
+    python -m bench.explain --before main~3          # that commit's code against this one
+
+With ``--before REV``, the code of *REV* (its ``src``, exported by
+:func:`bench.measure.export_src`) and this work tree's are timed instead, each in a child
+process of its own reading the same loaded store, in turns (``any key`` both); the ratio is
+before's time over after's, and the answers of the two must be the same.
 """
 
 from __future__ import annotations
@@ -21,19 +28,29 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import gzip
+import hashlib
+import json
+import os
+import subprocess
+import sys
 import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
+
+import orjson
 
 from idmapping.explain import explain_ids, explain_job
-from idmapping.loader import demo_dir, load_release
 from idmapping.model import Job, JobStatus, MappingRequest
 from idmapping.store import open_store
-from idmapping.store.base import HoldingRow, Store
-from idmapping.store.plans import HoldingsPlan
+
+if TYPE_CHECKING:  # what a child process of --before imports must be in any revision's src
+    from idmapping.store.base import HoldingRow, Store
+    from idmapping.store.plans import HoldingsPlan
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _ids(files: list[Path], count: int) -> list[str]:
@@ -76,13 +93,72 @@ def _timed(work: Callable[[], Any]) -> tuple[float, float, Any]:
     return time.perf_counter() - started, time.process_time() - cpu, answer
 
 
+def _job(ids: list[str]) -> tuple[MappingRequest, Job]:
+    return (MappingRequest("Gene_Name", "UniProtKB", tuple(ids), "2147483647"),
+            Job("bench", "Gene_Name", "UniProtKB", "", "2147483647", JobStatus.FINISHED, 0.0,
+                0.0, failed_ids=ids))
+
+
+def child(store_url: str, ids_file: str) -> None:
+    """One timing of the ids in *ids_file* (a JSON list) on the release of *store_url*, in
+    this process, whichever ``idmapping`` it imports: seconds, processor seconds, a page's
+    seconds and the answer's digest, as one JSON line."""
+    ids = json.loads(Path(ids_file).read_text())
+    request, job = _job(ids)
+    with open_store(store_url) as store:
+        explain_ids(store, request, ids[:10])  # the connection, the catalogue: not timed
+        seconds, cpu, (_, explained) = _timed(lambda: explain_ids(store, request, ids))
+        digest = hashlib.sha256(orjson.dumps([e.to_dict() for e in explained])).hexdigest()
+        page, page_cpu, _ = _timed(lambda: explain_job(store, job, len(ids) // 2, 500))
+    print(json.dumps({"seconds": seconds, "cpu": cpu, "page": page, "page_cpu": page_cpu,
+                      "digest": digest}))
+
+
+def _before_after(store_url: str, ids: list[str], before: str, runs: int) -> None:
+    """Time *before*'s code and this work tree's, each in child processes, in turns."""
+    from bench.measure import export_src, load_average
+    sha, src = export_src(before)
+    trees = {f"before ({sha[:12]})": src, "after (work tree)": ROOT / "src"}
+    timed: dict[str, list[dict[str, Any]]] = {name: [] for name in trees}
+    print(f"load average {load_average()}")
+    with tempfile.NamedTemporaryFile("w", suffix=".json") as ids_file:
+        ids_file.write(json.dumps(ids))
+        ids_file.flush()
+        for _ in range(runs):
+            for name, tree in trees.items():
+                env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tree), str(ROOT)])}
+                out = subprocess.run(
+                    [sys.executable, "-m", "bench.explain", "--child", store_url,
+                     ids_file.name], env=env, cwd=ROOT, capture_output=True, text=True,
+                    check=True).stdout
+                timed[name].append(json.loads(out.splitlines()[-1]))
+    print(f"load average {load_average()}")
+    if len({t["digest"] for runs_ in timed.values() for t in runs_}) != 1:
+        raise SystemExit("before and after explain the ids differently")
+    (old_name, old), (new_name, new) = timed.items()
+    for what, key, unit, label in (("explain all", "seconds", 1, "s"),
+                                   ("one page of 500", "page", 1000, "ms")):
+        b = min(old, key=lambda t: t[key])
+        a = min(new, key=lambda t: t[key])
+        cpu = key.replace("seconds", "cpu") if key == "seconds" else "page_cpu"
+        print(f"{what}: {old_name} {b[key] * unit:.2f} {label} (cpu {b[cpu] * unit:.2f}), "
+              f"{new_name} {a[key] * unit:.2f} {label} (cpu {a[cpu] * unit:.2f}): "
+              f"{b[key] / a[key]:.2f}x")
+
+
 def main() -> None:
+    if sys.argv[1:2] == ["--child"]:
+        child(sys.argv[2], sys.argv[3])
+        return
+    from idmapping.loader import demo_dir, load_release
     parser = argparse.ArgumentParser(prog="python -m bench.explain")
     parser.add_argument("--store", help="store URL or path [default: a temporary SQLite file]")
     parser.add_argument("--accessions", type=int, default=0,
                         help="generate a release of this many entries [default: the demo]")
     parser.add_argument("--ids", type=int, default=100_000, help="failed ids to explain")
     parser.add_argument("--runs", type=int, default=2, help="runs of each, the best kept")
+    parser.add_argument("--before", metavar="REV",
+                        help="time REV's code against this work tree's instead of the plans")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         if args.accessions:
@@ -92,16 +168,18 @@ def main() -> None:
             files = sorted(p for p in demo_dir().iterdir() if p.is_file())
         files = [p for p in files if "idmapping.dat" in p.name or p.name.startswith(
             ("sec_ac", "delac_"))]
-        with open_store(args.store or str(Path(tmp) / "bench.sqlite")) as store:
+        url = args.store or str(Path(tmp) / "bench.sqlite")
+        with open_store(url) as store:
             started = time.perf_counter()
             release = load_release(files, store)
             print(f"loaded {release.name}: {release.stats.get('rows', 0):,} rows in "
                   f"{time.perf_counter() - started:.1f} s")
             ids = _ids(files, args.ids)
-            request = MappingRequest("Gene_Name", "UniProtKB", tuple(ids), "2147483647")
-            job = Job("bench", "Gene_Name", "UniProtKB", "", "2147483647",
-                      JobStatus.FINISHED, 0.0, 0.0, failed_ids=ids)
-            plans = {"any key": store, "per db": cast(Store, PerDatabase(store))}
+            if args.before:
+                _before_after(url, ids, args.before, args.runs)
+                return
+            request, job = _job(ids)
+            plans = {"any key": store, "per db": cast("Store", PerDatabase(store))}
             times: dict[str, list[tuple[float, float]]] = {name: [] for name in plans}
             pages: dict[str, list[tuple[float, float]]] = {name: [] for name in plans}
             answers = {}
