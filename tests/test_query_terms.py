@@ -368,6 +368,13 @@ def test_uniprots_entries_every_family(real: tuple[Store, dict[str, Flat]]) -> N
             assert holder in kept, (gatherer, query)
             if len(gatherers) == 1:  # a second name: the same values (a group has more)
                 assert other is None or other not in kept, (gatherer, query)
+    # content: a word of any field, a cross-reference's id among them
+    texts = {ac.group(1): _text(p) for p in sorted((REAL / "entry").glob("*.dat"))
+             if (ac := re.search(r"^AC   (\w+);", _text(p), re.M))}
+    holder, text = next((a, t) for a, t in texts.items() if "\nDR   EMBL; " in t)
+    embl = re.findall(r"^DR   EMBL; (\w+);", text, re.M)[0]
+    kept = _kept(store, f"content:{embl}")
+    assert holder in kept and not {a for a, t in texts.items() if embl not in t} & kept
     # an id of several words: the prefix and all
     query = next(q for q, _, _ in checked if q.startswith("rhea:"))
     holder = next(h for q, h, _ in checked if q.startswith("rhea:"))
@@ -456,3 +463,24 @@ def test_a_release_loaded_before_the_terms_table_names_the_field(backend: str,
                 with pytest.raises(InvalidRequest) as raised:
                     old.filtered_results("terms", read, 0, 10)
                 assert raised.value.messages == [OLD_QUERY.format(names)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_files_added_to_a_release_keep_the_base_releases_terms(backend: str,
+                                                               tmp_path: Path) -> None:
+    """``load --add``: the new release copies the base's ``kb_terms`` and adds the new
+    files' words."""
+    if not REAL.is_dir():
+        pytest.skip("../shared/testdata is absent")
+    files = sorted((REAL / "entry").glob("*.dat")) + sorted((REAL / "it" / "uniprot").glob(
+        "*.dat"))
+    first, then = files[: len(files) // 2], files[len(files) // 2:]
+    with fresh_store(backend, tmp_path) as store:
+        load_release(first, store)
+        load_release(then, store, add=True)
+        flat = flat_entries(files)
+        store.write_results("terms", [(a, a) for a in flat])
+        for part in (first, then):
+            query, holder, _ = next(c for c in cases(flat_entries(part))
+                                    if c[0].startswith("taxonomy_name:"))
+            assert holder in _kept(store, query), query

@@ -463,7 +463,8 @@ FIELDS["uniprotkb"] |= {
     for name, spec in TERM_FIELDS.items()}
 FIELDS["uniprotkb"]["content"] = Field(
     _either(_any_terms, _like_text("e.protein"), _GENE, _like_token("e.keyword"),
-            _like_text("e.organism"), _equals("p.to_id", upper=True)),
+            _like_text("e.organism"), _like_token("e.xref"), _like_token("e.ec"),
+            _equals("p.to_id", upper=True)),
     f"every part of the {_KB} and {_DAT}'s gene names", late=(TERMS_TABLE,))
 
 ALIASES = {
