@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import gzip
 import io
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -18,7 +17,8 @@ from typing import TYPE_CHECKING, BinaryIO, TypeVar
 from idmapping.errors import NoRelease, ReleaseFileError, UnknownFormat
 from idmapping.loader.builder import ReleaseBuilder
 from idmapping.loader.chunks import ENTRY_FORMATS, chunk_bytes, parsed, split, worker_count
-from idmapping.loader.entries import apply, load_uniprotkb
+from idmapping.loader.entries import load_uniprotkb
+from idmapping.loader.pipeline import READ_ERRORS, StoringThread, decompressed
 from idmapping.loader.readers import (
     read_delac,
     read_release_date,
@@ -102,7 +102,7 @@ class _Load:
                 if file.format in ENTRY_FORMATS:
                     try:
                         self._read_entries(file, counting)
-                    except (OSError, EOFError, zlib.error) as exc:
+                    except READ_ERRORS as exc:
                         raise ReleaseFileError(f"cannot read: {exc}", str(file.path)) from None
                     if self.progress:
                         self.progress(self.done, self.total, self.rows)
@@ -167,13 +167,19 @@ class _Load:
 
     def _read_entries(self, file: ReleaseFile, raw: BinaryIO) -> None:
         """Read an entry file (flat file or XML) a chunk of whole entries at a time, parsed by
-        the worker processes (:mod:`idmapping.loader.chunks`), stored here in order."""
-        stream: BinaryIO = gzip.GzipFile(fileobj=raw) if file.compressed else raw  # type: ignore[assignment]
-        chunks = split(file.format, stream, str(file.path), chunk_bytes(self.builder.memory_mb))
-        for prepared in parsed(chunks, self.workers):
-            self.rows += apply(self.builder, prepared)
-            if self.progress:
-                self.progress(self.done, self.total, self.rows)
+        the worker processes (:mod:`idmapping.loader.chunks`), stored in order by a thread
+        of this process while the next chunks are read (:mod:`idmapping.loader.pipeline`)."""
+        with decompressed(raw, file.compressed) as stream, \
+                StoringThread(self.builder, self._stored) as storing:
+            chunks = split(file.format, stream, str(file.path),
+                           chunk_bytes(self.builder.memory_mb))
+            for prepared in parsed(chunks, self.workers):
+                storing.put(prepared)
+                if self.progress:
+                    self.progress(self.done, self.total, self.rows)
+
+    def _stored(self, count: int) -> None:
+        self.rows += count
 
     def _note_name(self, file: ReleaseFile) -> None:
         """Note the release name that a file's header states."""
