@@ -22,8 +22,8 @@ LIGHT_MEMBERS = 10
 
 
 def _properties(element: Any) -> list[tuple[str, str]]:
-    return [(p.get("type", ""), p.get("value", "")) for p in element
-            if local_name(p.tag) == "property"]
+    return [(p.get("type", ""), p.get("value", ""))
+            for p in element.iterchildren("{*}property")]
 
 
 def _member(db_ref: Any) -> tuple[Json, dict[str, Any]]:
@@ -131,7 +131,7 @@ def _uniparc_entry(element: Any) -> tuple[Json, list[Json]]:
     genes: list[str] = []
     proteomes: list[Json] = []
     created, updated = [], []
-    for ref in (c for c in element if local_name(c.tag) == "dbReference"):
+    for ref in element.iterchildren("{*}dbReference"):
         database, ident, active = ref.get("type", ""), ref.get("id", ""), ref.get("active") == "Y"
         props = _properties(ref)
         values = dict(props)
@@ -187,14 +187,14 @@ def _uniparc_entry(element: Any) -> tuple[Json, list[Json]]:
 
 def _signatures(element: Any) -> list[Json]:
     found = []
-    for match in (c for c in element if local_name(c.tag) == "signatureSequenceMatch"):
+    for match in element.iterchildren("{*}signatureSequenceMatch"):
         feature: Json = {"database": signature_database(match.get("database", "")),
                          "databaseId": match.get("id")}
         ipr = find_child(match, "ipr")
         if ipr is not None:
             feature["interproGroup"] = {"id": ipr.get("id"), "name": ipr.get("name")}
         feature["locations"] = [{"start": int(loc.get("start", 0)), "end": int(loc.get("end", 0))}
-                                for loc in match if local_name(loc.tag) == "lcn"]
+                                for loc in match.iterchildren("{*}lcn")]
         found.append(feature)
     return found
 

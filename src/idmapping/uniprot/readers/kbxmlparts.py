@@ -267,10 +267,10 @@ def reference(element: Any, ev: Evidences) -> Json:
     citation["citationType"] = kind
     authors = find_child(cite, "authorList")
     if authors is not None:
-        groups = [p.get("name") for p in authors if local_name(p.tag) == "consortium"]
+        groups = [p.get("name") for p in authors.iterchildren("{*}consortium")]
         if groups:
             citation["authoringGroup"] = groups
-        people = [p.get("name") for p in authors if local_name(p.tag) == "person"]
+        people = [p.get("name") for p in authors.iterchildren("{*}person")]
         if people:
             citation["authors"] = people
     if xrefs:

@@ -59,13 +59,14 @@ def iter_entries(stream: IO[bytes], path: str, line_offset: int = 0) -> Iterator
 
 
 def find_child(element: Any, name: str) -> Any:
-    """The first child of *element* called *name*, or None."""
-    return next((c for c in element if local_name(c.tag) == name), None)
+    """The first child of *element* called *name* (in any namespace), or None; lxml looks it
+    up in C."""
+    return element.find("{*}" + name)
 
 
 def find_children(element: Any, name: str) -> list[Any]:
-    """Every child of *element* called *name*, in order."""
-    return [c for c in element if local_name(c.tag) == name]
+    """Every child of *element* called *name* (in any namespace), in order."""
+    return list(element.iterchildren("{*}" + name))
 
 
 def text_of(element: Any) -> str:
