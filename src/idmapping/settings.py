@@ -90,6 +90,10 @@ class Settings:
     max_facet_pairs: int = _declare(
         0, "Most mapped pairs that facets= are counted over; past it a page is served without "
         "facets, with warning 20 (0: no cap; UniProt: 25000)", minimum=0)
+    facet_cache_entries: int = _declare(
+        256, "Facet counts of finished jobs kept per server process (the facets UniProt's "
+        "website asks on every page of results), least recently used dropped first (0: none "
+        "kept, each counted again)", minimum=0)
     max_xlsx_cells: int = _declare(
         2_000_000, "Most cells (rows × columns, header row included) of one xlsx result; "
         "more is refused before any work", minimum=1)

@@ -15,10 +15,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from idmapping.errors import InvalidRequest
 from idmapping.model import Job
+from idmapping.results.facetcache import FacetCache, facet_key
 from idmapping.store.base import Store
 from idmapping.store.plans import FacetQuery, FilterQuery
 from idmapping.uniprot.uniparcdb import FACET_LABELS
@@ -192,9 +194,13 @@ def read_facets(dataset: str, text: str | None) -> tuple[str, ...]:
 
 
 def facets_json(store: Store, job: Job, dataset: str, names: tuple[str, ...],
-                query: FilterQuery | None) -> list[dict[str, Any]]:
+                query: FilterQuery | None, cache: FacetCache | None = None
+                ) -> list[dict[str, Any]]:
     """The facets *names* of a job's pairs after *query*, in UniProt's JSON shape, in the
     order asked; a facet with no value is left out, as UniProt leaves it out.
+
+    :param cache: where counts of finished jobs are kept (:mod:`idmapping.results.facetcache`);
+        None counts each time.
 
     :raises InvalidRequest: the release lacks what a facet counts (an organism's name needs
         the release's taxonomy: UniParc XML gives taxon ids only).
@@ -205,7 +211,12 @@ def facets_json(store: Store, job: Job, dataset: str, names: tuple[str, ...],
         assert facet.query is not None  # read_facets refuses the others
         if facet.query.taxon_names and not store.has_taxonomy():
             raise InvalidRequest(_NO_NAMES.format(name))
-        counts = store.facet_counts(job.id, query or FilterQuery(dataset), facet.query)
+        asked = query or FilterQuery(dataset)
+        if cache is None:
+            counts = store.facet_counts(job.id, asked, facet.query)
+        else:
+            counts = cache.counts(facet_key(store, job, asked, facet.query),
+                                  partial(store.facet_counts, job.id, asked, facet.query))
         items = facet.ordered([facet.item(value, count) for value, count in counts if count])
         if items:
             found.append({"label": facet.label, "name": facet.name,

@@ -32,6 +32,7 @@ from idmapping.results.entryrows import (
     record_function,
     record_rows,
 )
+from idmapping.results.facetcache import FacetCache
 from idmapping.results.facets import facets_json
 from idmapping.results.formats import (
     Extras,
@@ -86,8 +87,10 @@ class ResultView:
     """
 
     def __init__(self, store: Store, job: Job, out: Output, options: EntryOptions | None = None,
-                 batch: int = STREAM_BATCH, xlsx: XlsxLimits | None = None) -> None:
+                 batch: int = STREAM_BATCH, xlsx: XlsxLimits | None = None,
+                 facet_cache: FacetCache | None = None) -> None:
         self.store = store
+        self.facet_cache = facet_cache
         self.job = job
         self.out = out
         self.options = options
@@ -251,7 +254,8 @@ class ResultView:
                 if warning not in warnings:
                     warnings.append(warning)
             return []
-        return facets_json(self.store, self.job, options.dataset.name, options.facets, query)
+        return facets_json(self.store, self.job, options.dataset.name, options.facets, query,
+                           self.facet_cache)
 
     def _filter(self, stream: bool) -> tuple[FilterQuery | None, Warnings]:
         """The filter the pairs go through, and the warnings it brings.

@@ -30,6 +30,7 @@ from idmapping.errors import IdMappingError
 from idmapping.jobs import dispatcher_for
 from idmapping.jobs.downloads import DownloadService
 from idmapping.jobs.service import JobService
+from idmapping.results.facetcache import FacetCache
 from idmapping.runtime import tune_gc
 from idmapping.settings import Settings
 from idmapping.store import Store, open_store
@@ -68,6 +69,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         catalogue=store.catalogue,
         downloads=DownloadService(jobs),
         owns_store=owns,
+        facet_cache=FacetCache(settings.facet_cache_entries),
     )
 
     @asynccontextmanager

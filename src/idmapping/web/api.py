@@ -348,7 +348,7 @@ def _view(request: Request, job: Job, out: Output, options: EntryOptions | None 
     """The results of *job* as the request asks, within this server's xlsx limits."""
     ctx = context(request)
     return ResultView(ctx.jobs.store_of(job), job, out, options,
-                      xlsx=XlsxLimits.of(ctx.settings))
+                      xlsx=XlsxLimits.of(ctx.settings), facet_cache=ctx.facet_cache)
 
 
 def _entry_request(

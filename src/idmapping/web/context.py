@@ -13,6 +13,7 @@ from starlette.requests import Request
 from idmapping.catalogue import Catalogue
 from idmapping.jobs.downloads import DownloadService
 from idmapping.jobs.service import JobService
+from idmapping.results.facetcache import FacetCache
 from idmapping.settings import Settings
 from idmapping.store.base import Store
 from idmapping.web.http import pinned_release
@@ -55,6 +56,8 @@ class ApiContext:
     catalogue: Catalogue
     downloads: DownloadService
     owns_store: bool = False
+    facet_cache: FacetCache | None = None
+    """Facet counts of finished jobs (``facet_cache_entries``); None counts each time."""
     deployed: str = field(default_factory=lambda: http_date(dt.date.today()))
     release_ttl: float = 5.0
     _releases: tuple[float, str | None, dict[str, str], frozenset[str]] = (

@@ -36,6 +36,7 @@ from idmapping.errors import InvalidRequest
 from idmapping.jobs.downloads import DOWNLOAD_FORMATS
 from idmapping.model import Job
 from idmapping.results.entryrows import read_filter
+from idmapping.results.facetcache import FacetCache
 from idmapping.results.facets import FACETS, facets_json
 from idmapping.results.paging import DEFAULT_SIZE
 from idmapping.store.base import Store
@@ -211,7 +212,7 @@ class FacetGroup:
 
 
 def facet_groups(store: Store, job: Job, dataset: Dataset, selection: Selection,
-                 state: PageState) -> list[FacetGroup]:
+                 state: PageState, cache: FacetCache | None = None) -> list[FacetGroup]:
     """The facets of a job's results as the page sees them (the typed query and the chosen
     values), in the API's JSON order, with a link per value that chooses or drops it.
 
@@ -227,7 +228,7 @@ def facet_groups(store: Store, job: Job, dataset: Dataset, selection: Selection,
         text = selection.combined(state.query, exclude)
         query = read_filter(dataset, text, None, False, False).query
         try:
-            return facets_json(store, job, dataset.name, asked, query)
+            return facets_json(store, job, dataset.name, asked, query, cache)
         except InvalidRequest:
             if len(asked) == 1:
                 raise
@@ -237,7 +238,7 @@ def facet_groups(store: Store, job: Job, dataset: Dataset, selection: Selection,
         refused: InvalidRequest | None = None
         for name in asked:
             try:
-                found += facets_json(store, job, dataset.name, (name,), query)
+                found += facets_json(store, job, dataset.name, (name,), query, cache)
             except InvalidRequest as exc:
                 refused = exc
         if not found and refused is not None:
@@ -319,7 +320,7 @@ def sidebar(ctx: ApiContext, store: Store, job: Job, dataset: Dataset | None,
         note = f"Facets are counted for jobs of at most {cap:,} results."
     else:
         try:
-            groups = facet_groups(store, job, dataset, selection, state)
+            groups = facet_groups(store, job, dataset, selection, state, ctx.facet_cache)
         except InvalidRequest as exc:  # a release loaded without what a facet counts
             note = " ".join(exc.messages)
         else:
