@@ -23,7 +23,7 @@ True
 
 NCBI's taxonomy has 2.7 million taxa: numbered one at a time with a Python object per taxon,
 that took 8 s of processor time and 700 MB (docs/benchmarks.md, issue 17). Here the taxa are
-numbered in arrays, one tree level at a time (NCBI's is some 50 levels deep), and the spans
+numbered in arrays, one tree level at a time (NCBI's is a few dozen levels deep), and the spans
 are handed to the store in batches.
 """
 
