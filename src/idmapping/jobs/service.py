@@ -45,7 +45,7 @@ from idmapping.model import Job, JobStatus, MappingRequest
 from idmapping.runtime import paused_gc
 from idmapping.settings import Settings
 from idmapping.store.base import Store
-from idmapping.store.spool import PairSpool
+from idmapping.store.spool import MIN_RUN, PairSpool
 
 __all__ = ["JobService", "ENTRY_TARGETS", "enrichable", "job_text", "LIMIT_ERROR",
            "ENRICH_WARNING"]
@@ -316,7 +316,7 @@ class JobService:
                 mapped = map_ids(store, request, self.catalogue,
                                  self.settings.taxonomy_descendants)
                 limit = self.settings.max_pairs
-                for chunk in mapped.pair_chunks():
+                for chunk in mapped.pair_chunks(min_run=MIN_RUN):
                     if len(spool) + len(chunk) > limit:
                         raise _TooMany()
                     spool.extend(chunk)

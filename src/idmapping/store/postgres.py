@@ -65,6 +65,7 @@ from idmapping.store.postgres_driver import (
     translated,
     translating,
 )
+from idmapping.store.postgres_results import delete_results, write_results
 from idmapping.store.postgres_writer import PostgresReleaseWriter
 from idmapping.store.schema import (
     ANY_KEY,
@@ -104,6 +105,7 @@ from idmapping.store.sql_results import (
     missing_column,
     missing_table,
     postgres_split_tokens,
+    result_rows_sql,
     sample_sql,
 )
 
@@ -482,7 +484,8 @@ class PostgresStore(LookupCursors, SqlStore):
                          ) -> tuple[int, list[tuple[str, str]]]:
         with self._readers.lease() as conn:
             release = self._current(conn)
-            page, count = filter_sql(query, f"{MAIN}.job_results", f"{RELEASE_PREFIX}{release.id}.",
+            page, count = filter_sql(query, result_rows_sql(f"{MAIN}.", postgres=True),
+                                     f"{RELEASE_PREFIX}{release.id}.",
                                      ' COLLATE "C"')
             params = filter_params(query, job_id)
             try:
@@ -502,7 +505,7 @@ class PostgresStore(LookupCursors, SqlStore):
                      ) -> list[tuple[int | str, int]]:
         with self._readers.lease() as conn:
             release = self._current(conn)
-            text, params = facet_sql(query, facet, f"{MAIN}.job_results",
+            text, params = facet_sql(query, facet, result_rows_sql(f"{MAIN}.", postgres=True),
                                      f"{RELEASE_PREFIX}{release.id}.", ' COLLATE "C"',
                                      split=postgres_split_tokens)
             try:
@@ -562,20 +565,7 @@ class PostgresStore(LookupCursors, SqlStore):
     @translated
     def write_results(self, job_id: str, pairs: Iterable[tuple[str, str]]) -> int:
         with self._results.lease() as conn:
-            return self._write_results(conn, job_id, pairs)
-
-    def _write_results(self, conn: Connection, job_id: str, pairs: Iterable[tuple[str, str]]
-                       ) -> int:
-        count = 0
-        with conn.transaction():
-            conn.execute(f"DELETE FROM {MAIN}.job_results WHERE job = %s", (job_id,))
-            with conn.cursor() as cur, cur.copy(
-                    f"COPY {MAIN}.job_results (job, seq, from_id, to_id) FROM STDIN "
-                    "(FORMAT BINARY)") as copy:
-                copy.set_types(["text", "int8", "text", "text"])
-                for count, (from_id, to_id) in enumerate(pairs, 1):
-                    copy.write_row((job_id, count - 1, from_id, to_id))
-        return count
+            return write_results(conn, job_id, pairs)
 
     @translated
     def delete_jobs(self, updated_before: float | None = None) -> int:
@@ -583,7 +573,7 @@ class PostgresStore(LookupCursors, SqlStore):
         with self._write() as conn:
             ids = [r[0] for r in conn.execute(
                 adapt(f"DELETE FROM {MAIN}.jobs {where} RETURNING id"), params).fetchall()]
-            conn.execute(f"DELETE FROM {MAIN}.job_results WHERE job = ANY(%s)", (ids,))
+            delete_results(conn, ids)
         return len(ids)
 
 

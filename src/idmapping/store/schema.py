@@ -154,6 +154,8 @@ CREATE TABLE IF NOT EXISTS jobs (
 CREATE TABLE IF NOT EXISTS job_results (
     job TEXT NOT NULL, seq INTEGER NOT NULL, from_id TEXT NOT NULL, to_id TEXT NOT NULL,
     PRIMARY KEY (job, seq)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS job_result_runs (
+    job TEXT NOT NULL, seq INTEGER NOT NULL, ids TEXT NOT NULL, PRIMARY KEY (job, seq));
 CREATE TABLE IF NOT EXISTS download_jobs (
     id TEXT PRIMARY KEY, job TEXT NOT NULL, format TEXT NOT NULL, fields TEXT,
     compressed INTEGER NOT NULL, status TEXT NOT NULL, created REAL NOT NULL,
@@ -238,6 +240,8 @@ POSTGRES_MAIN_TABLES = (
     f"""CREATE TABLE IF NOT EXISTS {POSTGRES_MAIN}.job_results (
         job text NOT NULL, seq bigint NOT NULL, from_id text NOT NULL, to_id text NOT NULL,
         PRIMARY KEY (job, seq))""",
+    f"""CREATE TABLE IF NOT EXISTS {POSTGRES_MAIN}.job_result_runs (
+        job text NOT NULL, seq bigint NOT NULL, ids json NOT NULL, PRIMARY KEY (job, seq))""",
     f"""CREATE TABLE IF NOT EXISTS {POSTGRES_MAIN}.download_jobs (
         id text PRIMARY KEY, job text NOT NULL, format text NOT NULL, fields text,
         compressed integer NOT NULL, status text NOT NULL, created double precision NOT NULL,

@@ -13,8 +13,11 @@ backend's boundary.
 from __future__ import annotations
 
 import abc
+import bisect
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
+
+import orjson
 
 from idmapping.errors import NotFound, StoreError
 from idmapping.model import DownloadJob, EntryFacts, Job, JobStatus, Release
@@ -26,6 +29,7 @@ from idmapping.store.jobrows import (
     job_values,
     unread_columns,
 )
+from idmapping.store.spool import CHUNK_PAIRS
 from idmapping.store.sql_taxonomy import (
     TAXON_FATE_SQL,
     lineage_paths_sql,
@@ -37,7 +41,7 @@ from idmapping.store.sql_taxonomy import (
 
 __all__ = ["SqlStore", "release_from_row", "shape_entry_facts", "grouped", "jobs_updated_before",
            "removed_while_loading", "ready_release", "RELEASE_COLUMNS", "RESULTS_BATCH", "FactRow",
-           "UNWRITABLE", "TOO_LARGE", "batched"]
+           "UNWRITABLE", "TOO_LARGE", "batched", "page_of"]
 
 UNWRITABLE = "The store cannot be written just now ({}); try again later"
 """The message of :class:`~idmapping.errors.StoreUnavailable` from a backend, given the
@@ -141,6 +145,38 @@ def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
 DOWNLOAD_COLUMNS = ("id", "job", "format", "fields", "compressed", "status", "created",
                     "updated", "error", "total", "processed", "result_file")
 """The columns of the download_jobs table, as :class:`DownloadJob`'s fields."""
+
+
+def page_of(rows: Sequence[tuple[Any, ...]], runs: Sequence[tuple[int, Any]], offset: int,
+            stop: int, decoded: dict[int, list[str]] | None = None) -> list[tuple[str, str]]:
+    """The results from *offset* to *stop*, in order, from a job's stored rows there (``(seq,
+    from, to)``, by seq) and its runs that hold any of them (``(seq, ids)``, by seq: the pairs
+    ``(id, id)`` from seq on, the ids a JSON array or a list).
+
+    :param decoded: the run last decoded, by seq, kept here (a run is read once by a stream
+        whose batches are smaller than it).
+    """
+    pairs: list[tuple[str, str]] = []
+    done = 0  # the rows before this one are in pairs
+    for start, ids in runs:
+        if decoded is not None and start in decoded:
+            ids = decoded[start]
+        elif not isinstance(ids, list):
+            ids = orjson.loads(ids)
+            if decoded is not None:
+                decoded.clear()
+                decoded[start] = ids
+        before = bisect.bisect_left(rows, start, lo=done, key=_seq)
+        pairs += (row[1:] for row in rows[done:before])
+        done = before
+        part = ids[max(offset - start, 0):max(stop - start, 0)]
+        pairs += zip(part, part, strict=True)
+    pairs += (row[1:] for row in rows[done:])
+    return pairs
+
+
+def _seq(row: tuple[Any, ...]) -> Any:
+    return row[0]
 
 
 def _download_from_row(row: Sequence[Any]) -> DownloadJob:
@@ -358,12 +394,18 @@ class SqlStore(Store):
     def read_results(self, job_id: str, offset: int, limit: int | None
                      ) -> Iterator[tuple[str, str]]:
         last = offset + limit if limit is not None else 2**62
+        decoded: dict[int, list[str]] = {}  # the last run read, kept for the next batch
         while offset < last:
             stop = min(last, offset + RESULTS_BATCH)
             rows = self._query(
-                f"SELECT from_id, to_id FROM {self.main}job_results WHERE job = ? "
+                f"SELECT seq, from_id, to_id FROM {self.main}job_results WHERE job = ? "
                 "AND seq >= ? AND seq < ? ORDER BY seq", (job_id, offset, stop))
-            yield from rows
-            if len(rows) < stop - offset:
+            # a run that holds offset starts at most CHUNK_PAIRS - 1 before it
+            runs = self._query(
+                f"SELECT seq, ids FROM {self.main}job_result_runs WHERE job = ? "
+                "AND seq > ? AND seq < ? ORDER BY seq", (job_id, offset - CHUNK_PAIRS, stop))
+            pairs = page_of(rows, runs, offset, stop, decoded)
+            yield from pairs
+            if len(pairs) < stop - offset:
                 return
             offset = stop

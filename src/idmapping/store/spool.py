@@ -8,10 +8,16 @@ Python strings in a tuple), in memory up to :data:`MEMORY_BYTES` and in an anony
 file past that; a store that reads JSON in the database (SQLite) inserts the chunks as they
 are, without a Python object per pair.
 
+A :class:`Run` is a list of ids that each map to themselves, the common case of a large job
+(UniProtKB accessions to UniProtKB): it is kept, and stored, as the one JSON array of its ids,
+not as a pair per id (issue 18).
+
 >>> with PairSpool(chunk_pairs=2) as spool:
 ...     spool.extend([("a", "1"), ("a", "2"), ("b", "3")])
-...     len(spool), list(spool), list(spool.json_chunks())
-(3, [('a', '1'), ('a', '2'), ('b', '3')], [(2, b'[["a","1"],["a","2"]]'), (1, b'[["b","3"]]')])
+...     spool.extend(Run(["P1", "P2"]))
+...     len(spool), list(spool)[2:], list(spool.json_chunks())
+(5, [('b', '3'), ('P1', 'P1'), ('P2', 'P2')], [(False, 2, b'[["a","1"],["a","2"]]'), \
+(False, 1, b'[["b","3"]]'), (True, 2, b'["P1","P2"]')])
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ from types import TracebackType
 
 import orjson
 
-__all__ = ["PairSpool", "MEMORY_BYTES", "CHUNK_PAIRS"]
+__all__ = ["PairSpool", "Run", "MEMORY_BYTES", "CHUNK_PAIRS", "MIN_RUN"]
 
 MEMORY_BYTES = 8 << 20
 """Bytes of encoded pairs a spool keeps in memory; more go to a temporary file."""
@@ -33,7 +39,16 @@ MEMORY_BYTES = 8 << 20
 CHUNK_PAIRS = 10_000
 """Pairs encoded together (one JSON array)."""
 
-_HEADER = struct.Struct("<QI")  # before each chunk: its bytes and its pairs
+MIN_RUN = 64
+"""The fewest ids a :class:`Run` is made of: below that, the run's row (and reading its array
+back to find a page's pairs in it) costs about what the pairs' own rows cost."""
+
+_HEADER = struct.Struct("<QI?")  # before each chunk: its bytes, its pairs, whether a run
+
+
+class Run(list[str]):
+    """Ids that each map to themselves, as consecutive results: the pairs ``(id, id)``. At most
+    :data:`CHUNK_PAIRS` of them (a stored run is read whole to find a page in it)."""
 
 
 class PairSpool:
@@ -56,8 +71,14 @@ class PairSpool:
         if len(self._pending) >= self._chunk_pairs:
             self._flush()
 
-    def extend(self, pairs: Iterable[tuple[str, str]]) -> None:
-        """Add *pairs* after the others (a chunk at a time, without a Python step per pair)."""
+    def extend(self, pairs: Iterable[tuple[str, str]] | Run) -> None:
+        """Add *pairs* after the others (a chunk at a time, without a Python step per pair);
+        a :class:`Run` is kept as one."""
+        if isinstance(pairs, Run):
+            self._flush()
+            self._write(orjson.dumps(pairs), len(pairs), True)
+            self._count += len(pairs)
+            return
         items = iter(pairs)
         while True:
             room = self._chunk_pairs - len(self._pending)
@@ -71,29 +92,36 @@ class PairSpool:
 
     def _flush(self) -> None:
         if self._pending:
-            data = orjson.dumps(self._pending)
-            self._file.seek(0, io.SEEK_END)  # a reading left off elsewhere
-            self._file.write(_HEADER.pack(len(data), len(self._pending)) + data)
-            self.bytes += _HEADER.size + len(data)
+            self._write(orjson.dumps(self._pending), len(self._pending), False)
             self._pending = []
+
+    def _write(self, data: bytes, count: int, run: bool) -> None:
+        self._file.seek(0, io.SEEK_END)  # a reading left off elsewhere
+        self._file.write(_HEADER.pack(len(data), count, run) + data)
+        self.bytes += _HEADER.size + len(data)
 
     def __len__(self) -> int:
         return self._count
 
-    def json_chunks(self) -> Iterator[tuple[int, bytes]]:
-        """The pairs, in order, as ``(count, JSON array of [from, to] arrays)`` chunks."""
+    def json_chunks(self) -> Iterator[tuple[bool, int, bytes]]:
+        """The pairs, in order, as ``(run, count, JSON)`` parts: a :class:`Run`'s JSON array
+        of ids (*run* true), or a JSON array of ``[from, to]`` arrays."""
         self._flush()
         end, offset = self.bytes, 0
         while offset < end:
             self._file.seek(offset)
-            size, count = _HEADER.unpack(self._file.read(_HEADER.size))
+            size, count, run = _HEADER.unpack(self._file.read(_HEADER.size))
             offset += _HEADER.size + size
-            yield count, self._file.read(size)
+            yield run, count, self._file.read(size)
 
     def __iter__(self) -> Iterator[tuple[str, str]]:
-        for _, data in self.json_chunks():
-            for pair in orjson.loads(data):  # JSON arrays back into tuples
-                yield pair[0], pair[1]
+        for run, _, data in self.json_chunks():
+            items = orjson.loads(data)
+            if run:
+                yield from zip(items, items, strict=True)
+            else:
+                for pair in items:  # JSON arrays back into tuples
+                    yield pair[0], pair[1]
 
     @property
     def in_memory(self) -> bool:

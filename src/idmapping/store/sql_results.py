@@ -16,8 +16,8 @@ from idmapping.store.schema import DOCUMENT_COLUMNS, DOCUMENT_TABLES
 from idmapping.store.termfields import TERMS_TABLE
 
 __all__ = ["SAMPLE_SCAN", "OLD_RELEASE", "OLD_QUERY", "OLD_FACETS", "FACET_COLUMNS",
-           "missing_column", "missing_table", "sample_sql", "filter_sql", "filter_params",
-           "facet_sql", "split_tokens", "postgres_split_tokens"]
+           "result_rows_sql", "missing_column", "missing_table", "sample_sql", "filter_sql",
+           "filter_params", "facet_sql", "split_tokens", "postgres_split_tokens"]
 
 
 SAMPLE_SCAN = 10_000
@@ -34,15 +34,33 @@ def sample_sql(rel: str, mark: str) -> str:
             f"ORDER BY CASE WHEN reviewed = 1 THEN 0 ELSE 1 END, id LIMIT {mark}")
 
 
+def result_rows_sql(main: str, postgres: bool = False) -> str:
+    """A job's results as rows ``(seq, from_id, to_id)``: its stored pairs and its runs of ids
+    that map to themselves (``job_result_runs``, a JSON array of ids from ``seq`` on) expanded
+    in the database. Takes the job twice.
+
+    :param main: the prefix of the main tables (``main.``, ``idmapping.``).
+    """
+    if postgres:
+        runs = (f"SELECT r.seq + j.n - 1, j.value, j.value FROM {main}job_result_runs r "
+                "CROSS JOIN LATERAL json_array_elements_text(r.ids) WITH ORDINALITY j(value, n) "
+                "WHERE r.job = ?")
+    else:
+        runs = (f"SELECT r.seq + j.key, j.value, j.value FROM {main}job_result_runs r, "
+                "json_each(r.ids) j WHERE r.job = ?")
+    return (f"(SELECT seq, from_id, to_id FROM {main}job_results WHERE job = ? "
+            f"UNION ALL {runs})")
+
+
 def filter_sql(query: FilterQuery, results: str, rel: str, collate: str = "",
                entry_xrefs: str = "x.entry = m.id", xref_entry: str = "x.entry"
                ) -> tuple[str, str]:
     """The page query and the count query of *query*.
 
-    Both take ``job`` (once, or twice with isoforms), then the query's params; the page query
-    then takes ``limit`` and ``offset``.
+    Both take ``job`` (twice, or four times with isoforms), then the query's params; the page
+    query then takes ``limit`` and ``offset``.
 
-    :param results: the job results table (``job_results``, schema-qualified as needed).
+    :param results: the job's results, :func:`result_rows_sql`.
     :param rel: the prefix of the current release's tables (``rel.``).
     :param collate: how the job's ids are compared with the release's (PostgreSQL: their
         columns have different collations).
@@ -65,11 +83,10 @@ def _filtered(query: FilterQuery, results: str, rel: str, collate: str,
     mapping entries ``m``), and the ``WHERE`` of *query* (``""`` when it keeps every pair)."""
     table = rel + DOCUMENT_TABLES[query.kind]
     key = DOCUMENT_COLUMNS[query.kind][0][0]
-    pairs = f"SELECT r.seq, 0 AS sub, r.from_id, r.to_id FROM {results} r WHERE r.job = ?"
+    pairs = f"SELECT r.seq, 0 AS sub, r.from_id, r.to_id FROM {results} r"
     if query.include_isoform and query.kind == "uniprotkb":
         pairs += (f" UNION ALL SELECT r.seq, 1, r.from_id, i.accession FROM {results} r "
-                  f"JOIN {table} i ON i.canonical = r.to_id{collate} AND i.isoform = 1 "
-                  "WHERE r.job = ?")
+                  f"JOIN {table} i ON i.canonical = r.to_id{collate} AND i.isoform = 1")
     joins = f"LEFT JOIN {table} e ON e.{key} = p.to_id{collate}"
     if query.kind == "uniprotkb":
         joins += f" LEFT JOIN {rel}entries m ON m.accession = p.to_id{collate}"
@@ -165,7 +182,8 @@ def facet_sql(query: FilterQuery, facet: FacetQuery, results: str, rel: str,
 
 def filter_params(query: FilterQuery, job_id: str) -> list[Any]:
     """The leading parameters of :func:`filter_sql`'s queries."""
-    jobs = [job_id, job_id] if query.include_isoform and query.kind == "uniprotkb" else [job_id]
+    # the job's stored pairs and its runs, for the pairs and again for their isoforms
+    jobs = [job_id] * (4 if query.include_isoform and query.kind == "uniprotkb" else 2)
     return [*jobs, *query.params]
 
 

@@ -85,6 +85,7 @@ from idmapping.store.sql_results import (
     filter_sql,
     missing_column,
     missing_table,
+    result_rows_sql,
     sample_sql,
 )
 from idmapping.store.sqlite_driver import connect, translated, translating
@@ -463,7 +464,7 @@ class SqliteStore(SqlStore):
     def filtered_results(self, job_id: str, query: FilterQuery, offset: int, limit: int | None
                          ) -> tuple[int, list[tuple[str, str]]]:
         with self._release_conn() as (conn, _):
-            page, count = filter_sql(query, "main.job_results", "rel.",
+            page, count = filter_sql(query, result_rows_sql("main."), "rel.",
                                      entry_xrefs=entry_range("x", "m.id"),
                                      xref_entry=sqlite_entry_column("x"))
             params = filter_params(query, job_id)
@@ -483,7 +484,7 @@ class SqliteStore(SqlStore):
     def facet_counts(self, job_id: str, query: FilterQuery, facet: FacetQuery
                      ) -> list[tuple[int | str, int]]:
         with self._release_conn() as (conn, _):
-            text, params = facet_sql(query, facet, "main.job_results", "rel.",
+            text, params = facet_sql(query, facet, result_rows_sql("main."), "rel.",
                                      entry_xrefs=entry_range("x", "m.id"),
                                      xref_entry=sqlite_entry_column("x"))
             try:
@@ -550,15 +551,20 @@ class SqliteStore(SqlStore):
         # are JSON already. Each array is a transaction of its own: the store's one writer is
         # held for milliseconds at a time, and other writers (a small job's submission) get it
         # in between, in turn (issue 14, row 12). The job is RUNNING until its results are
-        # all written, and no one reads the results of a job that is not FINISHED.
+        # all written, and no one reads the results of a job that is not FINISHED. A spool's
+        # runs (ids that map to themselves) go in as they are, a row each.
         chunks = pairs.json_chunks() if isinstance(pairs, PairSpool) else (
-            (len(chunk), orjson.dumps(chunk)) for chunk in batched(pairs, RESULTS_CHUNK))
+            (False, len(chunk), orjson.dumps(chunk)) for chunk in batched(pairs, RESULTS_CHUNK))
         with self._write() as conn:
             conn.execute("DELETE FROM job_results WHERE job = ?", (job_id,))
+            conn.execute("DELETE FROM job_result_runs WHERE job = ?", (job_id,))
         count = 0
-        for size, data in chunks:
+        for run, size, data in chunks:
             with self._write() as conn:
-                conn.execute(_INSERT_RESULTS, (job_id, count, data))
+                if run:
+                    conn.execute(_INSERT_RUN, (job_id, count, data.decode()))
+                else:
+                    conn.execute(_INSERT_RESULTS, (job_id, count, data))
             count += size
         return count
 
@@ -568,6 +574,7 @@ class SqliteStore(SqlStore):
         with self._write() as conn:
             ids = [r[0] for r in conn.execute(f"SELECT id FROM jobs {where}", params)]
             conn.executemany("DELETE FROM job_results WHERE job = ?", [(i,) for i in ids])
+            conn.executemany("DELETE FROM job_result_runs WHERE job = ?", [(i,) for i in ids])
             conn.executemany("DELETE FROM jobs WHERE id = ?", [(i,) for i in ids])
         return len(ids)
 
@@ -578,6 +585,8 @@ RESULTS_CHUNK = 10_000
 _INSERT_RESULTS = (
     "INSERT INTO job_results SELECT ?, ? + key, json_extract(value, '$[0]'), "
     "json_extract(value, '$[1]') FROM json_each(?)")
+
+_INSERT_RUN = "INSERT INTO job_result_runs (job, seq, ids) VALUES (?, ?, ?)"
 
 
 def _returned(reader: _Reader) -> None:

@@ -1,0 +1,185 @@
+"""Runs of ids that map to themselves (issue 18): a job stores them as one row of ids each
+(``job_result_runs``) beside its ordinary rows, and every reading of its results (pages,
+streams in every format, filters, facets, sorts) answers as if each pair had its own row.
+
+Each job here is submitted twice: once with runs made from two ids on, once with runs off
+(the same ids and one repeated, so that the job id differs and the results do not); both
+answers must be the same, on both releases and both stores.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from idmapping.catalogue import AC_ID
+from idmapping.model import Job, JobStatus
+from idmapping.store.base import Store
+from idmapping.store.spool import PairSpool, Run
+from releases import ReleaseFacts, pages, submit
+from stores import BACKENDS, fresh_store
+
+
+def _mixed_ids(release: ReleaseFacts) -> list[str]:
+    """Accessions of the release as they are written (which map to themselves), broken by an
+    accession in lower case, a secondary accession, an isoform and accessions the release
+    lacks (failures), so that the results are runs and ordinary rows in turn."""
+    accessions = release.accessions()[:80]
+    breakers = [accessions[0].lower(), *release.absent_accessions(2)]
+    breakers += list(release.secondary)[:1]
+    breakers += [f"{a}-{n}" for a, n in release.isoforms()[:1]]
+    ids: list[str] = []
+    step = max(2, len(accessions) // (len(breakers) + 1))
+    for n, start in enumerate(range(0, len(accessions), step)):
+        ids += accessions[start:start + step]
+        if n < len(breakers):
+            ids.append(breakers[n])
+    return ids
+
+
+def _stored_runs(store: Store, job_id: str) -> int:
+    return int(store._query(  # type: ignore[attr-defined]
+        f"SELECT count(*) FROM {store.main}job_result_runs WHERE job = ?",  # type: ignore[attr-defined]
+        (job_id,))[0][0])
+
+
+@pytest.fixture
+def twin_jobs(release: ReleaseFacts, release_url: str, release_store: Store,
+              monkeypatch: pytest.MonkeyPatch) -> tuple[str, str]:
+    """``(with runs, without)``: the job ids of the same request, stored both ways."""
+    ids = _mixed_ids(release)
+    monkeypatch.setattr("idmapping.jobs.service.MIN_RUN", 2)
+    runs = submit(release_url, AC_ID, "UniProtKB", ids)
+    monkeypatch.setattr("idmapping.jobs.service.MIN_RUN", 0)
+    plain = submit(release_url, AC_ID, "UniProtKB", [*ids, ids[0]])
+    assert runs != plain
+    assert _stored_runs(release_store, runs) >= 2, "the job was not stored as runs"
+    assert _stored_runs(release_store, plain) == 0
+    return runs, plain
+
+
+def _same(base: str, runs: str, plain: str, path: str, **params: str) -> None:
+    """The body of *path* for the job with runs, checked equal to the job without (RDF's
+    lines in any order and its blank nodes unnamed: its serialiser orders the statements and
+    names the blank nodes differently each time)."""
+    one = httpx.get(f"{base}{path.format(runs)}", params=params, timeout=60)
+    other = httpx.get(f"{base}{path.format(plain)}", params=params, timeout=60)
+    assert one.status_code == other.status_code == 200, one.text
+    assert one.headers.get("x-total-results") == other.headers.get("x-total-results")
+    mine, theirs = one.content, other.content.replace(plain.encode(), runs.encode())
+    if params.get("format") in RDF:
+        mine, theirs = _statements(mine), _statements(theirs)
+    assert mine == theirs, (path, params)
+
+
+RDF = ("rdf", "ttl", "nt")
+
+
+def _statements(body: bytes) -> list[bytes]:
+    return sorted(re.sub(rb"N[0-9a-f]{32}", b"N", body).split(b"\n"))
+
+
+def test_pages_cross_runs_as_rows(release: ReleaseFacts, release_url: str,
+                                  twin_jobs: tuple[str, str]) -> None:
+    runs, plain = twin_jobs
+    for kind in ("idmapping/results", "idmapping/uniprotkb/results"):
+        seen = {job: [(r["from"], r["to"]["primaryAccession"] if isinstance(r["to"], dict)
+                       else r["to"])
+                      for page in pages(f"{release_url}/{kind}/{job}", size="3")
+                      for r in page.json()["results"]]
+                for job in twin_jobs}
+        assert seen[runs] == seen[plain]
+    mapped = {f for f, _ in seen[runs]}
+    assert mapped.issuperset(i for i in _mixed_ids(release) if i in release.entries)
+    body = httpx.get(f"{release_url}/idmapping/results/{runs}", params={"size": "500"}).json()
+    other = httpx.get(f"{release_url}/idmapping/results/{plain}", params={"size": "500"}).json()
+    assert body["failedIds"] == other["failedIds"] and body["failedIds"]
+
+
+@pytest.mark.parametrize("fmt", ["tsv", "json", "list"])
+def test_streams_of_pairs_equal_the_rows(release_url: str, twin_jobs: tuple[str, str],
+                                         fmt: str) -> None:
+    _same(release_url, *twin_jobs, "/idmapping/stream/{}", format=fmt)
+
+
+@pytest.mark.parametrize("fmt", ["tsv", "json", "list", "fasta", "txt", "gff", "xml", *RDF])
+def test_streams_of_entries_equal_the_rows(release_url: str, twin_jobs: tuple[str, str],
+                                           fmt: str) -> None:
+    _same(release_url, *twin_jobs, "/idmapping/uniprotkb/results/stream/{}", format=fmt)
+
+
+@pytest.mark.parametrize("params", [
+    {"query": "reviewed:true"},
+    {"query": "reviewed:false", "sort": "accession desc"},
+    {"sort": "accession desc", "includeIsoform": "true"},
+    {"facets": "reviewed,model_organism", "query": "*"},
+    {"facets": "reviewed", "includeIsoform": "true", "sort": "accession asc"},
+])
+def test_filters_facets_and_sorts_see_the_same_pairs(release_url: str,
+                                                     twin_jobs: tuple[str, str],
+                                                     params: dict[str, str]) -> None:
+    path = "/idmapping/uniprotkb/results/{}"
+    _same(release_url, *twin_jobs, path, size="7", **params)
+    _same(release_url, *twin_jobs, "/idmapping/uniprotkb/results/stream/{}", format="tsv",
+          **params)
+
+
+# -- the store alone ----------------------------------------------------------------------
+
+
+@pytest.fixture(params=BACKENDS)
+def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    with fresh_store(request.param, tmp_path) as opened:
+        yield opened
+
+
+def _spooled(parts: list[list[tuple[str, str]] | Run]) -> tuple[PairSpool, list[tuple[str, str]]]:
+    spool = PairSpool(chunk_pairs=1_000)
+    flat: list[tuple[str, str]] = []
+    for part in parts:
+        spool.extend(part)
+        flat += list(zip(part, part, strict=True)) if isinstance(part, Run) else part
+    return spool, flat
+
+
+def test_the_store_reads_runs_and_rows_at_every_offset(any_store: Store) -> None:
+    parts: list[list[tuple[str, str]] | Run] = [
+        Run(f"R{n}" for n in range(10_000)), [("x1", "y1"), ("x2", "y2")],
+        Run(f"S{n}" for n in range(3)), Run(f"T{n}" for n in range(2_500)),
+        [(f"a{n}", f"b{n}") for n in range(6_000)], Run(["U"])]
+    spool, flat = _spooled(parts)
+    with spool:
+        assert any_store.write_results("mixed", spool) == len(flat) == 18_506
+    assert list(any_store.read_results("mixed", 0, None)) == flat
+    for offset in (0, 1, 4_999, 9_999, 10_000, 10_001, 10_004, 12_504, 12_505, 18_500, 18_505,
+                   18_506, 20_000):
+        for limit in (1, 2, 25, 5_001, None):
+            wanted = flat[offset:None if limit is None else offset + limit]
+            assert list(any_store.read_results("mixed", offset, limit)) == wanted, (offset,
+                                                                                   limit)
+    # written again without runs, the runs are gone
+    assert any_store.write_results("mixed", [("a", "b")]) == 1
+    assert list(any_store.read_results("mixed", 0, None)) == [("a", "b")]
+    assert _stored_runs(any_store, "mixed") == 0
+
+
+def test_deleting_jobs_deletes_their_runs(any_store: Store) -> None:
+    now = time.time()
+    for name in ("old", "new"):
+        any_store.save_job(Job(name, AC_ID, "UniProtKB", "P1", "", JobStatus.FINISHED,
+                               now, now if name == "new" else now - 100))
+        spool, flat = _spooled([Run(["P1", "P2"]), [("p3", "P3")]])
+        with spool:
+            assert any_store.write_results(name, spool) == 3
+    assert _stored_runs(any_store, "old") == _stored_runs(any_store, "new") == 1
+    assert any_store.delete_jobs(now - 50) == 1
+    assert _stored_runs(any_store, "old") == 0
+    assert list(any_store.read_results("old", 0, None)) == []
+    assert list(any_store.read_results("new", 0, None)) == flat
+    assert any_store.delete_jobs() == 1
+    assert _stored_runs(any_store, "new") == 0
