@@ -150,14 +150,16 @@ def _spooled(parts: list[list[tuple[str, str]] | Run]) -> tuple[PairSpool, list[
 def test_the_store_reads_runs_and_rows_at_every_offset(any_store: Store) -> None:
     parts: list[list[tuple[str, str]] | Run] = [
         Run(f"R{n}" for n in range(10_000)), [("x1", "y1"), ("x2", "y2")],
+        Run(f"L{n}" for n in range(12_000)),  # stored as two runs
         Run(f"S{n}" for n in range(3)), Run(f"T{n}" for n in range(2_500)),
         [(f"a{n}", f"b{n}") for n in range(6_000)], Run(["U"])]
     spool, flat = _spooled(parts)
     with spool:
-        assert any_store.write_results("mixed", spool) == len(flat) == 18_506
+        assert any_store.write_results("mixed", spool) == len(flat) == 30_506
     assert list(any_store.read_results("mixed", 0, None)) == flat
-    for offset in (0, 1, 4_999, 9_999, 10_000, 10_001, 10_004, 12_504, 12_505, 18_500, 18_505,
-                   18_506, 20_000):
+    assert _stored_runs(any_store, "mixed") == 6
+    for offset in (0, 1, 4_999, 9_999, 10_000, 10_001, 10_002, 20_001, 22_001, 22_004, 24_504,
+                   24_505, 30_500, 30_505, 30_506, 40_000):
         for limit in (1, 2, 25, 5_001, None):
             wanted = flat[offset:None if limit is None else offset + limit]
             assert list(any_store.read_results("mixed", offset, limit)) == wanted, (offset,

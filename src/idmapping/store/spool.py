@@ -76,7 +76,9 @@ class PairSpool:
         a :class:`Run` is kept as one."""
         if isinstance(pairs, Run):
             self._flush()
-            self._write(orjson.dumps(pairs), len(pairs), True)
+            for start in range(0, len(pairs), CHUNK_PAIRS):  # a store reads a run whole
+                part = pairs[start:start + CHUNK_PAIRS]
+                self._write(orjson.dumps(part), len(part), True)
             self._count += len(pairs)
             return
         items = iter(pairs)
