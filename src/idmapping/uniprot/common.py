@@ -214,8 +214,22 @@ def counts_by_type(items: list[Json], key: str) -> dict[str, int]:
     return counts
 
 
+@functools.cache
+def _separators(separator: str) -> re.Pattern[str]:
+    """*separator* where it is followed by a space or ends the text."""
+    return re.compile(re.escape(separator) + r"(?= |\Z)")
+
+
 def split_outside_braces(text: str, separator: str = ";") -> Iterator[str]:
     """Parts of *text* split on *separator* where it is outside ``{...}`` and ``(...)``."""
+    if "{" not in text and "(" not in text and "}" not in text and ")" not in text:
+        # no brackets (most text): split in C, on each separator followed by a space or the end
+        *parts, last = _separators(separator).split(text)
+        for part in parts:
+            yield part.strip()
+        if last.strip():
+            yield last.strip()
+        return
     depth = 0
     start = 0
     for i, char in enumerate(text):

@@ -108,7 +108,7 @@ def read_flatfile(text: TextIO, path: str, first_line: int = 1) -> Iterator[Flat
     for line in text:
         number += 1
         # a line of an entry starts with its code; blank lines are skipped
-        if line[:1] <= " " and not line.strip():
+        if line[:1] <= " " and (not line or line.isspace()):
             continue
         lines.append(line if line[-1:] == "\n" else line + "\n")
         numbers.append(number)
