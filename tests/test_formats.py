@@ -503,7 +503,7 @@ def test_negotiate_refused(format_param: str | None, accept: str | None, message
 @pytest.mark.parametrize("accept", [
     "text/plain;format=fasta, text/plain;format=gff",  # UniProt types, none produced here
     "text/plain;format=tsv;q=0, application/x-foo",  # the one produced refused by q=0
-    "application/x-foo, text/html",  # none known
+    "application/x-foo, image/png",  # none known
     "application/json;q=0, text/plain;format=tsv;q=0.0",
 ])
 def test_several_types_none_produced_are_not_acceptable(accept: str) -> None:
@@ -513,6 +513,18 @@ def test_several_types_none_produced_are_not_acceptable(accept: str) -> None:
         negotiate(None, accept, PLAIN)
     assert caught.value.status == 406
     assert caught.value.messages == [f"{NOT_ACCEPTED}: '{accept}'."]
+
+
+@pytest.mark.parametrize("accept", [
+    "text/html,application/xhtml+xml",
+    "text/html, application/x-foo;q=0.8",
+    "application/xhtml+xml",
+])
+def test_a_web_page_asked_for_gets_json(accept: str) -> None:
+    """A browser's navigation that asks for a page and nothing produced here gets JSON, as
+    UniProt answers browsers, not 406; JSON-less end-points answer their first format."""
+    assert negotiate(None, accept, PLAIN) == ("json" if "json" in PLAIN else PLAIN[0])
+    assert negotiate(None, accept, ["tsv", "json"]) == "json"
 
 
 # --- Content-Disposition ---------------------------------------------------------------------

@@ -139,7 +139,8 @@ def negotiate(format_param: str | None, accept: str | None, allowed: Sequence[st
       message listing this end-point's formats; an unknown one, the shorter message.
     * Without it, a browser (a ``User-Agent`` naming Mozilla, AppleWebKit, Edg, OPR, Chrome or
       Vivaldi, as UniProt tells them) gets JSON, whatever its ``Accept`` (a browser's
-      ``…application/xml;q=0.9…`` would otherwise give XML entries).
+      ``…application/xml;q=0.9…`` would otherwise give XML entries), and so does an ``Accept``
+      that asks for a web page (``text/html``) and nothing this end-point produces.
     * Otherwise ``Accept`` is negotiated as Spring (UniProt's server framework) does: of the
       media ranges with a q-value above 0, the format this end-point produces with the highest
       q wins; on equal q a single type beats ``text/*`` or ``text/plain`` (without
@@ -175,12 +176,17 @@ def negotiate(format_param: str | None, accept: str | None, allowed: Sequence[st
                 best, chosen = rank, fmt
     if best is not None:
         return chosen
+    if any(media in _PAGE_TYPES for media, _ in ranges):
+        return fallback  # a browser's navigation, whatever its User-Agent says
     if len(ranges) > 1:
         raise NotAcceptable(not_accepted(accept.strip()))
     if ranges and (ranges[0][0] in FORMAT_BY_MEDIA_TYPE or ranges[0][0] in _KNOWN_MEDIA_TYPES):
         raise InvalidRequest(not_accepted(accept.strip()))
     return fallback
 
+
+_PAGE_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+"""What a browser's navigation asks for first: such a request gets JSON, as a browser does."""
 
 _BROWSER = re.compile("Mozilla|AppleWebKit|Edg|OPR|Chrome|Vivaldi")
 """User agents UniProt's server takes for browsers (and answers with JSON)."""
