@@ -186,6 +186,36 @@ def test_taxonomy_id_matches_the_clade(served: Served) -> None:
         assert body["results"] == []
 
 
+def test_taxonomy_name_matches_the_lineage(served: Served) -> None:
+    """``taxonomy_name``: a taxon's scientific name (any case) matches the entries at or below
+    it in NCBI's taxonomy, besides the words of the entries' own OC lines."""
+    accessions = _kb_entries(served, 40)
+    job = submit(served.server.url, "UniProtKB_AC-ID", "UniProtKB", accessions)
+    taxa = {a: served.facts.entries[a].taxon for a in accessions}
+    oc = {taxon: names for taxon, names in _flat_records(served.facts.files)}
+    tax = served.taxonomy
+    named = [t for t in dict.fromkeys(taxa.values()) if t is not None]
+    if tax is not None:
+        named = [t for t in named if t in tax.parent]
+        named += [a for t in named for a in tax.path(t)][:12]
+    names = ({tax.name[t]: t for t in named} if tax is not None else
+             {n: 0 for t in named for n in oc.get(t, [])[-2:]} or {"Saccharomyces": 0})
+    for name, taxon in names.items():
+        body = _results(served, job, query=f'taxonomy_name:"{name.upper()}"',
+                        fields="accession").json()
+        found = {r["to"]["primaryAccession"] for r in body["results"]}
+        by_taxonomy = {a for a, t in taxa.items() if tax is not None and t in tax.parent and (
+            t == taxon or taxon in tax.path(t))}
+        by_words = {a for a, t in taxa.items() if name in oc.get(t, [])}
+        assert by_taxonomy | by_words <= found, name
+        if not oc:  # idmapping.dat alone: no OC words, the taxonomy's lineage only
+            assert found == by_taxonomy, name
+        if tax is not None and name.startswith("Species "):  # a name only the taxonomy gives
+            assert found == by_taxonomy, name
+    if tax is not None:
+        assert any(tax.path(t) for t in named), "no lineage asked"
+
+
 def test_common_taxons(served: Served) -> None:
     if served.kind != "demo":
         pytest.skip("the foreign release has no UniParc entries")

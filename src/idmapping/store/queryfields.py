@@ -25,7 +25,7 @@ from typing import Any
 
 from idmapping.errors import InvalidRequest
 from idmapping.searchwords import like_pattern
-from idmapping.store.sql_taxonomy import IN_CLADE_OF
+from idmapping.store.sql_taxonomy import IN_CLADE_OF, IN_NAMED_CLADE
 from idmapping.store.termfields import NOT_IN_FILES, TERM_FIELDS, TERMS_TABLE
 
 __all__ = ["Field", "FIELDS", "ALIASES", "NOT_HELD", "DEFAULT_FIELDS", "MODEL_ORGANISMS",
@@ -257,6 +257,20 @@ def _in_clade(column: str, wrong: str) -> Builder:
     return build
 
 
+def _named_clade(column: str) -> Builder:
+    """``taxonomy_name``: the taxon in *column* is below (or is) a taxon of NCBI's taxonomy
+    whose scientific name is the term, any case (:data:`~idmapping.store.sql_taxonomy
+    .IN_NAMED_CLADE`). A term with a wildcard names no taxon: it matches nothing here."""
+
+    def build(value: str, phrase: bool) -> SQL:
+        text = value.strip('"')
+        if _wild(text):
+            return "1 = 0", []
+        return IN_NAMED_CLADE.replace("{column}", column), [text.lower()]
+
+    return build
+
+
 def _either(*builders: Builder) -> Builder:
     def build(value: str, phrase: bool) -> SQL:
         parts = [b(value, phrase) for b in builders]
@@ -461,6 +475,13 @@ FIELDS["uniprotkb"] |= {
                 "date" if spec.kind == "date" else "text", (TERMS_TABLE,),
                 _of_fields(spec.reads) if spec.kind == "date" else None)
     for name, spec in TERM_FIELDS.items()}
+_LINEAGE_WORDS = TERM_FIELDS["taxonomy_name"]
+FIELDS["uniprotkb"]["taxonomy_name"] = Field(
+    _either(_kb_terms("taxonomy_name", _LINEAGE_WORDS.kind, _LINEAGE_WORDS.reads),
+            _named_clade(_TAXON)),
+    f"{_LINEAGE_WORDS.source} and NCBI's taxonomy", late=(TERMS_TABLE,))
+"""``taxonomy_name``: a word of the entry's OS and OC lines (releases without a taxonomy keep
+these), or a taxon of the entry's lineage in NCBI's taxonomy, named in full."""
 FIELDS["uniprotkb"]["content"] = Field(
     _either(_any_terms, _like_text("e.protein"), _GENE, _like_token("e.keyword"),
             _like_text("e.organism"), _like_token("e.xref"), _like_token("e.ec"),

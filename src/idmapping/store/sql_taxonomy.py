@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 __all__ = ["taxon_sql", "TAXONOMY_FINISH", "taxa_named_sql", "taxon_names_sql", "lineages_sql",
-           "lineage_paths_sql", "merged_sql", "IN_CLADE_OF", "TAXON_FATE_SQL", "DESCENDANTS",
-           "ASKED_TAXON", "CLADE", "IN_CLADE"]
+           "lineage_paths_sql", "merged_sql", "IN_CLADE_OF", "IN_NAMED_CLADE", "TAXON_FATE_SQL",
+           "DESCENDANTS", "ASKED_TAXON", "CLADE", "IN_CLADE"]
 
 
 DESCENDANTS = (
@@ -103,6 +103,17 @@ IN_CLADE_OF = (
 """A query's ``taxonomy_id:N``: the taxon in ``{column}`` is N or one of its descendants, by
 clade spans (two lookups by key per row); without a taxonomy loaded the spans are empty and
 only N itself matches. Takes N twice; ``{column}`` is replaced, ``{rel}`` left to the store."""
+
+
+IN_NAMED_CLADE = (
+    "EXISTS (SELECT 1 FROM {rel}taxonomy n JOIN {rel}taxon_spans s ON s.taxon = n.taxon "
+    "JOIN {rel}taxon_spans c ON c.taxon = {column} "
+    "WHERE lower(n.name) = ? AND c.low BETWEEN s.low AND s.high)")
+"""A query's ``taxonomy_name:X``: the taxon in ``{column}`` is a taxon whose scientific name is
+X (lower case) or one of its descendants, as one set query: the names by the taxonomy's
+``lower(name)`` index, their clades by the spans' key, the row's taxon by the spans' key
+(never the clade's taxa one by one). Without a taxonomy loaded nothing matches. Takes X once;
+``{column}`` is replaced, ``{rel}`` left to the store."""
 
 
 def merged_sql(rel: str, count: int) -> str:
