@@ -26,6 +26,7 @@ from idmapping.web import create_app
 from releases import ReleaseFacts, submit
 from stores import BACKENDS, fresh_store
 from test_taxonomy import LINEAGE, write_taxdump
+from test_uniparc_results import listed, read_uniparc
 
 CELLULAR = 131567
 FIRST_MADE = 90_000_000
@@ -251,3 +252,43 @@ def test_common_taxons(served: Served) -> None:
         checked += bool(expected)
     if tax is not None:
         assert checked, "no UniParc entry had an organism of the taxonomy"
+
+
+def test_uniparc_taxonomy_fields(served: Served) -> None:
+    """UniParc's ``taxonomy_id`` matches an organism of the entry or (with a taxonomy) one
+    below the taxon; ``taxonomy_name`` a taxon's scientific name the same way, and without a
+    taxonomy answers why it cannot."""
+    if served.kind != "demo":
+        pytest.skip("the foreign release has no UniParc entries")
+    job = submit(served.server.url, "UniProtKB_AC-ID", "UniParc", _kb_entries(served, 60))
+    parcs = read_uniparc(served.facts.files)
+    upis = listed(served.server.url, job)
+    taxa = {u: {int(t) for t in parcs[u].props("NCBI_taxonomy_id")} for u in upis}
+    tax = served.taxonomy
+
+    def below(taxon: int, organisms: set[int]) -> bool:
+        return taxon in organisms or (tax is not None and any(
+            t in tax.parent and taxon in tax.path(t) for t in organisms))
+
+    asked = sorted({t for ts in taxa.values() for t in ts})[:6]
+    if tax is not None:
+        asked += list(dict.fromkeys(a for ts in taxa.values() for t in sorted(ts)
+                                    if t in tax.parent for a in tax.path(t)))[:10]
+    above = 0
+    for taxon in asked:
+        expected = [u for u in upis if below(taxon, taxa[u])]
+        assert listed(served.server.url, job, query=f"taxonomy_id:{taxon}") == expected, taxon
+        above += bool(expected) and all(taxon not in taxa[u] for u in expected)
+        if tax is not None and taxon in tax.name:
+            assert listed(served.server.url, job,
+                          query=f'taxonomy_name:"{tax.name[taxon].upper()}"') == expected, taxon
+    if tax is not None:
+        assert above, "no taxon above the entries' own organisms was asked"
+        return
+    response = httpx.get(f"{served.server.url}/idmapping/uniparc/results/{job}",
+                         params={"query": "taxonomy_name:Eukaryota"}, timeout=30)
+    assert response.status_code == 400
+    assert response.json()["messages"] == [
+        "'taxonomy_name' is not held by this release: its data comes from the lineages of NCBI's "
+        "taxonomy (taxdump's nodes.dmp and names.dmp; UniParc XML files give taxon ids only), "
+        "which this release does not hold"]

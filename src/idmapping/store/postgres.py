@@ -482,11 +482,12 @@ class PostgresStore(LookupCursors, SqlStore):
     @translated
     def filtered_results(self, job_id: str, query: FilterQuery, offset: int, limit: int | None
                          ) -> tuple[int, list[tuple[str, str]]]:
+        self.check_taxonomy(query)
         with self._readers.lease() as conn:
             release = self._current(conn)
             page, count = filter_sql(query, result_rows_sql(f"{MAIN}.", postgres=True),
                                      f"{RELEASE_PREFIX}{release.id}.",
-                                     ' COLLATE "C"')
+                                     ' COLLATE "C"', split=postgres_split_tokens)
             params = filter_params(query, job_id)
             try:
                 row = conn.execute(adapt(count), params).fetchone()
@@ -503,6 +504,7 @@ class PostgresStore(LookupCursors, SqlStore):
     @translated
     def facet_counts(self, job_id: str, query: FilterQuery, facet: FacetQuery
                      ) -> list[tuple[int | str, int]]:
+        self.check_taxonomy(query)
         with self._readers.lease() as conn:
             release = self._current(conn)
             text, params = facet_sql(query, facet, result_rows_sql(f"{MAIN}.", postgres=True),

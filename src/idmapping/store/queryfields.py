@@ -25,11 +25,17 @@ from typing import Any
 
 from idmapping.errors import InvalidRequest
 from idmapping.searchwords import like_pattern
-from idmapping.store.sql_taxonomy import IN_CLADE_OF, IN_NAMED_CLADE
+from idmapping.store.sql_taxonomy import (
+    IN_CLADE_OF,
+    IN_NAMED_CLADE,
+    TAXA_IN_CLADE,
+    TAXA_IN_NAMED_CLADE,
+)
 from idmapping.store.termfields import NOT_IN_FILES, TERM_FIELDS, TERMS_TABLE
 
 __all__ = ["Field", "FIELDS", "ALIASES", "NOT_HELD", "DEFAULT_FIELDS", "MODEL_ORGANISMS",
-           "resolve", "not_held_message", "uniprot_fields"]
+           "resolve", "not_held_message", "uniprot_fields", "NEEDS_TAXONOMY",
+           "TAXONOMY_NOT_LOADED"]
 
 SQL = tuple[str, list[Any]]
 Builder = Callable[[str, bool], SQL]
@@ -271,6 +277,33 @@ def _named_clade(column: str) -> Builder:
     return build
 
 
+def _taxa_in_clade(value: str, phrase: bool) -> SQL:
+    """UniParc's ``taxonomy_id``: an organism of the entry is the taxon or (where the release
+    holds NCBI's taxonomy) below it (:data:`~idmapping.store.sql_taxonomy.TAXA_IN_CLADE`)."""
+    if value.strip('"') == "*":
+        return _number_token("e.taxa")(value, phrase)
+    taxon = number(value.strip('"'), _TAXON_NUMBER)
+    return f"(e.taxa LIKE ? OR {TAXA_IN_CLADE})", [f"% {taxon} %", taxon]
+
+
+def _taxa_named(value: str, phrase: bool) -> SQL:
+    """UniParc's ``taxonomy_name``: an organism of the entry is at or below a taxon of NCBI's
+    taxonomy whose scientific name is the term, any case; a wildcard names no taxon."""
+    text = value.strip('"')
+    if text == "*":
+        return "e.taxa <> ''", []
+    return ("1 = 0", []) if _wild(text) else (TAXA_IN_NAMED_CLADE, [text.lower()])
+
+
+NEEDS_TAXONOMY = "taxonomy"
+"""The :attr:`Field.late` mark of a field that searches NCBI's taxonomy alone: over a release
+without one it answers :data:`TAXONOMY_NOT_LOADED` (the store checks)."""
+
+TAXONOMY_NOT_LOADED = ("the lineages of NCBI's taxonomy (taxdump's nodes.dmp and names.dmp; "
+                       "UniParc XML files give taxon ids only), which this release does not hold")
+"""Why UniParc's ``taxonomy_name`` is refused over a release without NCBI's taxonomy."""
+
+
 def _either(*builders: Builder) -> Builder:
     def build(value: str, phrase: bool) -> SQL:
         parts = [b(value, phrase) for b in builders]
@@ -458,7 +491,9 @@ FIELDS: dict[str, dict[str, Field]] = {
         "active": Field(_like_token("e.active"), _PARC, late=("active",)),
         "dbid": Field(_like_token("e.dbid"), _PARC, late=("dbid",)),
         "organism_id": Field(_number_token("e.taxa"), _PARC, late=("taxa",)),
-        "taxonomy_id": Field(_number_token("e.taxa"), _PARC, late=("taxa",)),
+        "taxonomy_id": Field(_taxa_in_clade, f"{_PARC} and NCBI's taxonomy", late=("taxa",)),
+        "taxonomy_name": Field(_taxa_named, f"{_PARC} and NCBI's taxonomy",
+                               late=("taxa", NEEDS_TAXONOMY)),
         "gene": Field(_like_token("e.gene"), _PARC, late=("gene",)),
         "protein_name": Field(_like_text("e.protein"), _PARC, late=("protein",)),
         "proteome": Field(_like_token("e.proteome"), _PARC, late=("proteome",)),
@@ -507,8 +542,6 @@ NOT_HELD: dict[str, dict[str, str]] = {
     "uniparc": {
         "proteomecomponent": "the UniParc XML files' proteome components, which this server "
                              "keeps inside each entry's document, not in a searchable column",
-        "taxonomy_name": "the lineages of NCBI's taxonomy (UniParc XML files give taxon ids "
-                         "only), which this server does not search for UniParc entries",
     },
 }
 """UniProt's other search fields, per dataset, and where their data would come from."""

@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 import orjson
 
-from idmapping.errors import NotFound, StoreError
+from idmapping.errors import InvalidRequest, NotFound, StoreError
 from idmapping.model import DownloadJob, EntryFacts, Job, JobStatus, Release
 from idmapping.store.base import Store
 from idmapping.store.jobrows import (
@@ -29,6 +29,8 @@ from idmapping.store.jobrows import (
     job_values,
     unread_columns,
 )
+from idmapping.store.plans import FilterQuery
+from idmapping.store.queryfields import NEEDS_TAXONOMY, TAXONOMY_NOT_LOADED, not_held_message
 from idmapping.store.spool import CHUNK_PAIRS
 from idmapping.store.sql_taxonomy import (
     TAXON_FATE_SQL,
@@ -303,6 +305,16 @@ class SqlStore(Store):
             if table in tables and (rows := self._release_rows(sql, (taxon,))):
                 return fate, (int(rows[0][0]) if fate == "merged" else None)
         return "unknown", None
+
+    def check_taxonomy(self, query: FilterQuery) -> None:
+        """Refuse a query whose fields search NCBI's taxonomy over a release without one
+        (UniParc's ``taxonomy_name``: its XML files give taxon ids only).
+
+        :raises InvalidRequest: :func:`~idmapping.store.queryfields.not_held_message`.
+        """
+        names = [name for name, part in query.reads if part == NEEDS_TAXONOMY]
+        if names and not self.has_taxonomy():
+            raise InvalidRequest(*(not_held_message(n, TAXONOMY_NOT_LOADED) for n in names))
 
     @abc.abstractmethod
     def _release_parts(self) -> frozenset[str]:

@@ -53,8 +53,8 @@ def result_rows_sql(main: str, postgres: bool = False) -> str:
 
 
 def filter_sql(query: FilterQuery, results: str, rel: str, collate: str = "",
-               entry_xrefs: str = "x.entry = m.id", xref_entry: str = "x.entry"
-               ) -> tuple[str, str]:
+               entry_xrefs: str = "x.entry = m.id", xref_entry: str = "x.entry",
+               split: Callable[[str], str] | None = None) -> tuple[str, str]:
     """The page query and the count query of *query*.
 
     Both take ``job`` (twice, or four times with isoforms), then the query's params; the page
@@ -67,8 +67,10 @@ def filter_sql(query: FilterQuery, results: str, rel: str, collate: str = "",
     :param entry_xrefs: the condition that xrefs row ``x`` is one of entry ``m``'s rows
         (SQLite: :func:`entry_range`); :param xref_entry: the entry of xrefs row ``x``
         (SQLite: :func:`sqlite_entry_column`).
+    :param split: how the backend makes rows ``s(value)`` of a token column (UniParc's taxa):
+        :func:`split_tokens` by default.
     """
-    source, where = _filtered(query, results, rel, collate, entry_xrefs, xref_entry)
+    source, where = _filtered(query, results, rel, collate, entry_xrefs, xref_entry, split)
     order = f"{query.order}, " if query.order else ""
     page = (f"SELECT p.from_id, p.to_id FROM {source}{where} "
             f"ORDER BY {order}p.seq, p.sub, p.to_id{collate} LIMIT ? OFFSET ?")
@@ -77,8 +79,8 @@ def filter_sql(query: FilterQuery, results: str, rel: str, collate: str = "",
 
 
 def _filtered(query: FilterQuery, results: str, rel: str, collate: str,
-              entry_xrefs: str = "x.entry = m.id", xref_entry: str = "x.entry"
-              ) -> tuple[str, str]:
+              entry_xrefs: str = "x.entry = m.id", xref_entry: str = "x.entry",
+              split: Callable[[str], str] | None = None) -> tuple[str, str]:
     """The pairs of a job joined with their documents (``p``, ``e`` and, for UniProtKB, the
     mapping entries ``m``), and the ``WHERE`` of *query* (``""`` when it keeps every pair)."""
     table = rel + DOCUMENT_TABLES[query.kind]
@@ -91,7 +93,8 @@ def _filtered(query: FilterQuery, results: str, rel: str, collate: str,
     if query.kind == "uniprotkb":
         joins += f" LEFT JOIN {rel}entries m ON m.accession = p.to_id{collate}"
     condition = query.where.replace("{rel}", rel).replace("{collate}", collate).replace(
-        "{entry_xrefs}", entry_xrefs).replace("{xref_entry}", xref_entry)
+        "{entry_xrefs}", entry_xrefs).replace("{xref_entry}", xref_entry).replace(
+        "{taxa_rows}", (split or split_tokens)("e.taxa"))
     return f"({pairs}) p {joins}", (f" WHERE {condition}" if condition else "")
 
 
@@ -147,7 +150,7 @@ def facet_sql(query: FilterQuery, facet: FacetQuery, results: str, rel: str,
     """
     column = FACET_COLUMNS[query.kind][facet.column].replace(
         "{models}", ", ".join(str(t) for t in MODEL_ORGANISMS))
-    source, where = _filtered(query, results, rel, collate, entry_xrefs, xref_entry)
+    source, where = _filtered(query, results, rel, collate, entry_xrefs, xref_entry, split)
     params: list[Any] = []
     if facet.ranges:
         cases = []

@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 __all__ = ["taxon_sql", "TAXONOMY_FINISH", "taxa_named_sql", "taxon_names_sql", "lineages_sql",
-           "lineage_paths_sql", "merged_sql", "IN_CLADE_OF", "IN_NAMED_CLADE", "TAXON_FATE_SQL",
+           "lineage_paths_sql", "merged_sql", "IN_CLADE_OF", "IN_NAMED_CLADE", "TAXA_IN_CLADE",
+           "TAXA_IN_NAMED_CLADE", "TAXON_FATE_SQL",
            "DESCENDANTS", "ASKED_TAXON", "CLADE", "IN_CLADE"]
 
 
@@ -114,6 +115,24 @@ X (lower case) or one of its descendants, as one set query: the names by the tax
 ``lower(name)`` index, their clades by the spans' key, the row's taxon by the spans' key
 (never the clade's taxa one by one). Without a taxonomy loaded nothing matches. Takes X once;
 ``{column}`` is replaced, ``{rel}`` left to the store."""
+
+
+_TAXA_SPANS = (
+    "EXISTS (SELECT 1 FROM {taxa_rows} JOIN {rel}taxon_spans c "
+    "ON c.taxon = CAST(NULLIF(s.value, '') AS integer) ")
+
+TAXA_IN_CLADE = (
+    _TAXA_SPANS + "JOIN {rel}taxon_spans k ON k.taxon = ? WHERE c.low BETWEEN k.low AND k.high)")
+"""UniParc's ``taxonomy_id:N``: one of the taxa of the row's token column (``" 9606 10090 "``,
+its rows ``s(value)`` made by the store in place of ``{taxa_rows}``) is below N: each of the
+row's few taxa found by the spans' key, N's span by its key, never the clade's taxa. Takes N
+once (the taxon itself is matched by its token)."""
+
+TAXA_IN_NAMED_CLADE = (
+    _TAXA_SPANS + "JOIN {rel}taxonomy n ON lower(n.name) = ? JOIN {rel}taxon_spans k "
+    "ON k.taxon = n.taxon WHERE c.low BETWEEN k.low AND k.high)")
+"""UniParc's ``taxonomy_name:X``: one of the row's taxa is at or below a taxon whose scientific
+name is X (lower case), the names found by the ``lower(name)`` index. Takes X once."""
 
 
 def merged_sql(rel: str, count: int) -> str:

@@ -463,6 +463,7 @@ class SqliteStore(SqlStore):
     @translated
     def filtered_results(self, job_id: str, query: FilterQuery, offset: int, limit: int | None
                          ) -> tuple[int, list[tuple[str, str]]]:
+        self.check_taxonomy(query)
         with self._release_conn() as (conn, _):
             page, count = filter_sql(query, result_rows_sql("main."), "rel.",
                                      entry_xrefs=entry_range("x", "m.id"),
@@ -483,6 +484,7 @@ class SqliteStore(SqlStore):
     @translated
     def facet_counts(self, job_id: str, query: FilterQuery, facet: FacetQuery
                      ) -> list[tuple[int | str, int]]:
+        self.check_taxonomy(query)
         with self._release_conn() as (conn, _):
             text, params = facet_sql(query, facet, result_rows_sql("main."), "rel.",
                                      entry_xrefs=entry_range("x", "m.id"),
