@@ -214,6 +214,33 @@ def test_compressed_fasta_stream(base: str, kb: str) -> None:
     assert zlib.decompress(response.content, 16 + zlib.MAX_WBITS).startswith(b">sp|P21802|")
 
 
+def _member_clusters(path: Path) -> tuple[str, list[str]]:
+    """A UniRef XML file's cluster id and its members' clusters (UniRef100/90/50 ID), read
+    here with the standard library."""
+    import xml.etree.ElementTree as ET
+
+    root = ET.parse(path).getroot()
+    entry = next(e for e in root.iter() if e.tag.rsplit("}", 1)[-1] == "entry")
+    found = [p.get("value", "") for p in entry.iter() if p.tag.rsplit("}", 1)[-1] == "property"
+             and p.get("type") in ("UniRef100 ID", "UniRef90 ID", "UniRef50 ID")]
+    return entry.get("id", ""), list(dict.fromkeys(found))
+
+
+def test_uniref_cluster_field(base: str) -> None:
+    """``cluster``: the clusters of an entry's members, as the UniRef XML files state them."""
+    files = [f for f in FILES if f.parent.name == "uniref"]
+    related = dict(_member_clusters(f) for f in files)
+    asked = 0
+    for cluster, clusters in related.items():
+        job = submit(base, "UniProtKB_AC-ID", cluster.split("_")[0], "Q9EPI6")
+        for other in [*clusters, *(c for cs in related.values() for c in cs)]:
+            body = get(base, "uniref", job, query=f"cluster:{other}").json()
+            found = [row["to"]["id"] for row in body["results"]]
+            assert found == ([cluster] if other in clusters else []), (cluster, other)
+            asked += other in clusters
+    assert asked, "no member of the files names its clusters"
+
+
 def test_uniref_and_uniparc_fields(base: str) -> None:
     job = submit(base, "UniProtKB_AC-ID", "UniRef50", "Q9EPI6")
     lines = get(base, "uniref", job, format="tsv",

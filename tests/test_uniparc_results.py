@@ -270,6 +270,7 @@ def test_real_uniparc_facet_fields_and_queries(sample: Sample) -> None:
     facets = faceted(sample.url, job)
     assert facets["database_facet"]["values"] == expected_facet(
         [sample.parcs[u] for u in dict.fromkeys(upis)])
+    components = 0
     for parc in (sample.parcs[u] for u in dict.fromkeys(upis)):
         # proteomeid_component: "UP000005640:Chromosome 8", as UniProt writes it back
         proteomes = parc.props("proteomeid_component")
@@ -277,6 +278,12 @@ def test_real_uniparc_facet_fields_and_queries(sample: Sample) -> None:
             assert listed(sample.url, job, query=f"proteome:{proteome.split(':')[0]}") == [
                 u for u in upis if any(p.startswith(proteome.split(":")[0] + ":")
                                        for p in sample.parcs[u].props("proteomeid_component"))]
+        for component in (p.split(":", 1)[1] for p in proteomes if ":" in p):
+            assert listed(sample.url, job, query=f'proteomecomponent:"{component}"') == [
+                u for u in upis if f" {component.lower()} " in " " + " ".join(dict.fromkeys(
+                    p.split(":", 1)[-1].lower()
+                    for p in sample.parcs[u].props("proteomeid_component"))) + " "]
+            components += 1
         for _, ident in parc.features[:2]:
             assert parc.upi in listed(sample.url, job, query=f'feature_id:"{ident}"')
         row = httpx.get(f"{sample.url}/idmapping/uniparc/results/{job}", timeout=60, params={
@@ -289,6 +296,7 @@ def test_real_uniparc_facet_fields_and_queries(sample: Sample) -> None:
             "fields": "upi,gene3d", "query": f"upi:{parc.upi}"}).json()
         kept = body["results"][0]["to"].get("sequenceFeatures", [])
         assert [f["databaseId"] for f in kept] == [i for d, i in parc.features if d == "Gene3D"]
+    assert components, "the samples name proteome components"
     inactive = {x["id"] for p in sample.parcs.values() for x in p.xrefs if x["active"] != "Y"}
     assert inactive, "the samples hold inactive cross-references"
     ident = sorted(inactive)[0]
@@ -341,13 +349,25 @@ def test_organism_name_facet_needs_a_taxonomy(release_url: str,
 # -- refusals and older releases --------------------------------------------------------------
 
 
-def test_names_not_held_are_refused_with_the_reason() -> None:
-    for name in ("proteomecomponent",):
-        with pytest.raises(InvalidRequest) as raised:
-            translate_query("uniparc", f"{name}:x")
-        assert raised.value.messages[0].startswith(f"'{name}' is not held by this release")
+def test_a_database_facet_term_is_a_number() -> None:
     with pytest.raises(InvalidRequest):
         translate_query("uniparc", "database_facet:refseq")
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize(("dataset", "field", "column"), [
+    ("uniparc", "proteomecomponent", "component"), ("uniref", "cluster", "clusters")])
+def test_a_release_loaded_before_a_later_column(backend: str, tmp_path: Path, dataset: str,
+                                                field: str, column: str) -> None:
+    """UniParc's ``proteomecomponent`` and UniRef's ``cluster`` over a release loaded before
+    their columns: a 400 naming the field, not an error of the store."""
+    with store_lacking(backend, tmp_path, column, f"{dataset}_entries") as old:
+        translation = translate_query(dataset, f"{field}:x")
+        query = FilterQuery(dataset, translation.where, tuple(translation.params),
+                            reads=translation.reads)
+        with pytest.raises(InvalidRequest) as raised:
+            old.filtered_results("job1", query, 0, 10)
+        assert raised.value.messages == [OLD_QUERY.format(field)]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

@@ -473,6 +473,7 @@ FIELDS: dict[str, dict[str, Field]] = {
         "date_modified": Field(_equals("e.modified", "date"), "UniRef XML files",
                                "e.modified", "date"),
         "uniprotkb": Field(_like_token("e.members"), "UniRef XML files"),
+        "cluster": Field(_like_token("e.clusters"), "UniRef XML files", late=("clusters",)),
         "uniparc": Field(_like_token("e.members"), "UniRef XML files"),
         "taxonomy_id": Field(_in_clade("e.taxon", _TAXON_NUMBER),
                              "UniRef XML files and NCBI's taxonomy", "e.taxon", "int"),
@@ -498,6 +499,7 @@ FIELDS: dict[str, dict[str, Field]] = {
         "protein_name": Field(_like_text("e.protein"), _PARC, late=("protein",)),
         "proteome": Field(_like_token("e.proteome"), _PARC, late=("proteome",)),
         "feature_id": Field(_like_token("e.feature"), _PARC, late=("feature",)),
+        "proteomecomponent": Field(_like_token("e.component"), _PARC, late=("component",)),
         "organism_name": Field(_taxon_named("e.taxa"), f"{_PARC} and NCBI's taxonomy",
                                late=("taxa",)),
     },
@@ -537,12 +539,8 @@ DEFAULT_FIELDS = {"uniprotkb": ("accession", "id", "gene", "protein_name"),
 
 NOT_HELD: dict[str, dict[str, str]] = {
     "uniprotkb": NOT_IN_FILES,
-    "uniref": {"cluster": "the UniRef XML files' member clusters, which this server keeps "
-                          "inside each entry's document, not in a searchable column"},
-    "uniparc": {
-        "proteomecomponent": "the UniParc XML files' proteome components, which this server "
-                             "keeps inside each entry's document, not in a searchable column",
-    },
+    "uniref": {},
+    "uniparc": {},
 }
 """UniProt's other search fields, per dataset, and where their data would come from."""
 

@@ -68,14 +68,14 @@ DOCUMENT_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
     "uniref": (
         ("id", "text"), ("identity", "int"), ("name", "text"), ("count", "int"),
         ("length", "int"), ("taxon", "int"), ("organism", "text"), ("modified", "text"),
-        ("members", "text"), ("doc", "bytes"),
+        ("members", "text"), ("clusters", "text"), ("doc", "bytes"),
     ),
     "uniparc": (
         ("upi", "text"), ("length", "int"), ("checksum", "text"), ("first_seen", "text"),
         ("last_seen", "text"), ("accessions", "text"), ("databases", "text"),
         ("database", "text"), ("active", "text"), ("dbid", "text"), ("taxa", "text"),
         ("gene", "text"), ("protein", "text"), ("proteome", "text"), ("feature", "text"),
-        ("doc", "bytes"),
+        ("component", "text"), ("doc", "bytes"),
     ),
 }
 """Column names and kinds of each document table; the first column is its key.
@@ -83,7 +83,8 @@ DOCUMENT_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
 ``score``, ``fragment``, ``proteins_with``, ``scientific`` (the organism's scientific name)
 and ``proteomes`` (UniProtKB's facets) came later, and so did
 UniParc's columns after ``accessions`` (its cross-references' databases, ids and taxa, gene,
-protein, proteome and feature ids): a release loaded before them lacks them (see
+protein, proteome and feature ids, proteome components), and UniRef's ``clusters`` (its
+members' clusters): a release loaded before them lacks them (see
 :data:`~idmapping.store.sql.OLD_FACETS` and :data:`~idmapping.store.sql.OLD_QUERY`)."""
 
 TERMS_SCHEMA = "CREATE TABLE kb_terms (accession {text}, field {text}, terms {text})"

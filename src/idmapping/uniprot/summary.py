@@ -19,6 +19,7 @@ import orjson
 from isal import isal_zlib
 
 from idmapping.uniprot.common import REVIEWED, Json
+from idmapping.uniprot.readers.clusters import RELATED_CLUSTERS
 from idmapping.uniprot.uniparcdb import facet_number, search_name
 
 __all__ = ["pack", "unpack", "pack_text", "unpack_text", "uniprotkb_row", "uniref_row",
@@ -200,7 +201,11 @@ def uniprotkb_row(entry: Json, flat: str | None = None) -> tuple[Any, ...]:
 
 
 def uniref_row(entry: Json) -> tuple[Any, ...]:
-    """The ``uniref_entries`` row of a UniRef entry's JSON."""
+    """The ``uniref_entries`` row of a UniRef entry's JSON; its members' clusters
+    (:data:`~idmapping.uniprot.readers.clusters.RELATED_CLUSTERS`) go to the ``clusters``
+    column, not into the stored document."""
+    clusters = entry.get(RELATED_CLUSTERS, [])
+    entry = {k: v for k, v in entry.items() if k != RELATED_CLUSTERS}
     rep = entry.get("representativeMember") or {}
     taxon = entry.get("commonTaxon") or {}
     identity = entry.get("entryType", "UniRef").removeprefix("UniRef")
@@ -209,7 +214,7 @@ def uniref_row(entry: Json) -> tuple[Any, ...]:
         entry.get("memberCount", 0), (rep.get("sequence") or {}).get("length",
                                                                      rep.get("sequenceLength")),
         taxon.get("taxonId"), str(taxon.get("scientificName", "")).lower(),
-        entry.get("updated"), terms(entry.get("members", [])), pack(entry),
+        entry.get("updated"), terms(entry.get("members", [])), terms(clusters), pack(entry),
     )
 
 
@@ -221,7 +226,8 @@ def uniparc_row(entry: Json, xrefs: Iterable[Json] = ()) -> tuple[Any, ...]:
     ``databases`` the ``database_facet`` numbers of every cross-reference, ``database`` and
     ``active`` the search names of the databases of every and of the active ones, ``dbid``
     the ids (and ``id.version``), ``taxa`` the organisms' taxa, then gene names, protein
-    names, proteome ids and the sequence features' signature and InterPro ids.
+    names, proteome ids, the sequence features' signature and InterPro ids and the words of
+    the proteomes' components (``chromosome 8``).
     """
     sequence = entry.get("sequence") or {}
     refs = list(xrefs)
@@ -246,5 +252,7 @@ def uniparc_row(entry: Json, xrefs: Iterable[Json] = ()) -> tuple[Any, ...]:
         terms(dict.fromkeys(taxa)), terms(g.replace(" ", "_") for g in entry.get("geneNames", [])),
         terms(["|".join(proteins)]).replace("|", " | ") if proteins else "",
         terms(dict.fromkeys(str(p.get("id", "")) for p in entry.get("proteomes", []))),
-        terms(dict.fromkeys(features)), pack(entry),
+        terms(dict.fromkeys(features)),
+        terms(dict.fromkeys(str(p.get("component", "")) for p in entry.get("proteomes", []))),
+        pack(entry),
     )

@@ -15,7 +15,13 @@ from idmapping.uniprot.common import Json, sequence_object
 from idmapping.uniprot.readers.xmltree import find_child, iter_entries, local_name
 from idmapping.uniprot.uniparcdb import signature_database
 
-__all__ = ["read_uniref_xml", "read_uniparc_xml", "LIGHT_MEMBERS"]
+__all__ = ["read_uniref_xml", "read_uniparc_xml", "LIGHT_MEMBERS", "RELATED_CLUSTERS"]
+
+RELATED_CLUSTERS = "_relatedClusters"
+"""The key of a UniRef light entry that holds its members' clusters (their ``UniRef100 ID``,
+``UniRef90 ID`` and ``UniRef50 ID``: UniProt's search field ``cluster``): the loader keeps them
+in a searchable column and takes the key out before storing the document, whose JSON UniProt
+writes without them."""
 
 LIGHT_MEMBERS = 10
 """Members a light UniRef entry lists, unless ``complete=true`` (UniRefEntryLightUtils)."""
@@ -97,6 +103,9 @@ def _uniref_entry(element: Any) -> tuple[Json, list[Json]]:
     if seed:
         entry["seedId"] = (seed.get("accessions") or [seed.get("memberId")])[0]
     entry["members"] = [(m.get("accessions") or [m.get("memberId")])[0] for m in members]
+    entry[RELATED_CLUSTERS] = list(dict.fromkeys(
+        m[key] for m in members for key in ("uniref100Id", "uniref90Id", "uniref50Id")
+        if m.get(key)))
     entry["organisms"] = [{"scientificName": name, "taxonId": taxon}
                           for taxon, name in organisms.items() if taxon is not None]
     entry["memberIdTypes"] = list(dict.fromkeys(str(m["memberIdType"]) for m in members))
