@@ -217,3 +217,8 @@ def test_accessions_in_two_steps_map_as_in_one_query(release: ReleaseFacts,
     _, misses = release_store.accession_misses(AccessionPlan(keys, "uniprotkb", taxa[0]))
     assert [keys[m] for m in misses] == [
         k for k in keys if k not in release.entries or release.entries[k].taxon != taxa[0]]
+    # keys that a split on commas could not give back (one holding a comma, an empty one)
+    # are probed all the same
+    odd = [keys[0], f"{keys[1]},{keys[2]}", "", keys[1], keys[2]]
+    _, misses = release_store.accession_misses(AccessionPlan(odd, "uniprotkb"))
+    assert [odd[m] for m in misses] == [k for k in odd if k not in release.entries]

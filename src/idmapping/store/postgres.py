@@ -94,6 +94,7 @@ from idmapping.store.sql_probes import (
     holdings_sql,
     odd_accessions_sql,
     postgres_json_rows,
+    postgres_key_rows,
     postgres_plain_accession,
 )
 from idmapping.store.sql_results import (
@@ -381,12 +382,10 @@ class PostgresStore(LookupCursors, SqlStore):
                     row = conn.execute(adapt(odd_accessions_sql(
                         postgres_plain_accession("e.accession")))).fetchone()
                     odd = self._odd_accessions[release.id] = bool(row and row[0])
-                # the keys as one JSON array, which the server reads: no row sent per input
+                # the keys as one parameter, which the server splits: no row sent per input
                 query, params = accession_probe_sql(
-                    plan, "(SELECT t.n - 1 AS seq, t.value COLLATE \"C\" AS key FROM "
-                    "json_array_elements_text(?::json) WITH ORDINALITY AS t(value, n)) j",
-                    orjson.dumps(list(plan.keys)).decode(),
-                    postgres_plain_accession("j.key") if odd else "TRUE",
+                    plan, *postgres_key_rows(plan.keys),
+                    postgres_plain_accession("j.key") if odd else "",
                     taxonomy=bool(release.stats.get("taxa")),
                     tables=self._parts_of(conn, release))
                 misses = [row[0] for row in conn.execute(adapt(query), params)]

@@ -6,7 +6,7 @@ explanations (every database, entry and taxon an id is found in). Written as
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import orjson
@@ -16,34 +16,66 @@ from idmapping.store.plans import AccessionPlan, HoldingsPlan
 from idmapping.store.sql import entry_column
 from idmapping.store.sql_taxonomy import taxon_sql
 
-__all__ = ["accession_probe_sql", "odd_accessions_sql", "sqlite_plain_accession",
-           "postgres_plain_accession", "holdings_params",
+__all__ = ["accession_probe_sql", "postgres_key_rows", "odd_accessions_sql",
+           "sqlite_plain_accession", "postgres_plain_accession", "holdings_params",
            "sqlite_json_rows", "postgres_json_rows", "holdings_sql"]
 
 
 def accession_probe_sql(plan: AccessionPlan, source: str, keys: Any, plain: str,
-                        taxonomy: bool = False, tables: frozenset[str] = frozenset()
-                        ) -> tuple[str, list[Any]]:
+                        taxonomy: bool = False, tables: frozenset[str] = frozenset(),
+                        membership: bool = False) -> tuple[str, list[Any]]:
     """The query answering *plan*: the ``seq`` of every input that is not the accession of an
     entry passing the plan's filters, in order. Those are the inputs :func:`lookup_sql` must
     still map; each of the others maps to that entry alone (no secondary or deleted accession
     is a primary one, and an entry name or isoform is not written as a plain accession).
 
     :param source: the backend's row source ``j(seq, key)`` of the keys, read from one
-        parameter, *keys* (the plan's keys as the backend reads them: one JSON array).
+        parameter, *keys* (the plan's keys as the backend reads them: one JSON array, or
+        PostgreSQL's :func:`postgres_key_rows`).
     :param plain: the backend's condition that ``j.key`` is written as a plain accession
-        (UniProt's pattern, :data:`idmapping.ids.ACCESSION_RE`); ``1`` for a release whose
+        (UniProt's pattern, :data:`idmapping.ids.ACCESSION_RE`); empty for a release whose
         accessions are all written so (:func:`odd_accessions_sql`), where only such a key
         can equal one (the test costs as much as the probe itself).
     :param taxonomy: as for :func:`lookup_sql`; and *tables*.
+    :param membership: where nothing but the accession is tested (no filter, *plain* empty),
+        ask ``NOT IN`` the accession column (SQLite: the index is probed by one instruction
+        per input, a fifth less processor time than a correlated subquery run per input);
+        never for PostgreSQL, whose ``NOT IN`` is no anti join.
     :return: the query and its parameters.
     """
     head, taxon, params = taxon_sql(plan.taxon, plan.descendants and taxonomy, tables)
     reviewed = " AND e.reviewed = 1" if plan.target == "swissprot" else ""
     params.append(keys)
-    sql = (f"{head}SELECT j.seq FROM {source} WHERE NOT ({plain} AND EXISTS (SELECT 1 FROM "
-           f"entries e WHERE e.accession = j.key{taxon}{reviewed})) ORDER BY j.seq")
+    # a bare NOT EXISTS, every condition inside it: PostgreSQL plans it as an anti join (a
+    # hash or merge join when the inputs are many of the release's entries, index probes
+    # when few); wrapped in another condition, it stayed one index probe per input
+    if membership and not (plain or taxon or reviewed):
+        return (f"{head}SELECT j.seq FROM {source} WHERE j.key NOT IN "
+                "(SELECT e.accession FROM entries e) ORDER BY j.seq"), params
+    plain = f" AND {plain}" if plain else ""
+    sql = (f"{head}SELECT j.seq FROM {source} WHERE NOT EXISTS (SELECT 1 FROM entries e "
+           f"WHERE e.accession = j.key{plain}{taxon}{reviewed}) ORDER BY j.seq")
     return sql, params
+
+
+def postgres_key_rows(keys: Sequence[str]) -> tuple[str, str]:
+    """PostgreSQL's row source ``j(seq, key)`` of *keys* for :func:`accession_probe_sql`, and
+    its one parameter.
+
+    The keys go as one text split by the server (``string_to_array``, folded into an array
+    while the query is planned), so that the planner knows how many rows there are and joins
+    them as many (a JSON array's function is planned as 100 rows, so as index probes); the
+    text is made by one ``join``, where a list bound as an array costs Python an object per
+    key. Keys that hold a comma or are empty (which a split could not give back) go as a JSON
+    array instead.
+    """
+    joined = ",".join(keys)
+    if keys and joined.count(",") == len(keys) - 1 and all(keys):
+        return ("(SELECT t.n - 1 AS seq, t.value COLLATE \"C\" AS key FROM "
+                "unnest(string_to_array(?, ',')) WITH ORDINALITY AS t(value, n)) j", joined)
+    return ("(SELECT t.n - 1 AS seq, t.value COLLATE \"C\" AS key FROM "
+            "json_array_elements_text(?::json) WITH ORDINALITY AS t(value, n)) j",
+            orjson.dumps(list(keys)).decode())
 
 
 def odd_accessions_sql(plain: str) -> str:

@@ -385,8 +385,9 @@ class SqliteStore(SqlStore):
             sql, params = accession_probe_sql(
                 plan, "(SELECT key AS seq, value AS key FROM json_each(?)) j",
                 orjson.dumps(list(plan.keys)).decode(),
-                sqlite_plain_accession("j.key") if odd else "1",
-                taxonomy=bool(release.stats.get("taxa")), tables=release_parts(conn))
+                sqlite_plain_accession("j.key") if odd else "",
+                taxonomy=bool(release.stats.get("taxa")), tables=release_parts(conn),
+                membership=True)
             return release, [row[0] for row in conn.execute(sql, params)]
 
     @translated
