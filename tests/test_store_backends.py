@@ -37,6 +37,24 @@ def test_delete_jobs_before_time_zero_deletes_none(store: Store) -> None:
     assert store.list_jobs() == []
 
 
+def test_a_job_saved_again_keeps_or_replaces_its_ids(store: Store) -> None:
+    """A job saved again as it runs keeps its stored ids without writing them again (issue
+    18: PostgreSQL compressed a large job's megabytes of ids at every save); a job saved with
+    other ids (its request submitted again as other text of the same job id) gets them."""
+    job = _job("a", 5.0)
+    job.status = JobStatus.RUNNING
+    store.save_job(job)
+    job.status, job.result_count = JobStatus.FINISHED, 3
+    store.save_job(job)
+    saved = store.get_job("a")
+    assert saved is not None and (saved.ids, saved.status, saved.result_count) == (
+        "P04637", JobStatus.FINISHED, 3)
+    job.ids = "p04637 ,P02340"
+    store.save_job(job)
+    saved = store.get_job("a")
+    assert saved is not None and saved.ids == "p04637 ,P02340"
+
+
 def test_a_bad_release_name_is_refused_before_the_long_part(
         store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     """SQLite checked the name when switching, after the entries, the derived gene names and
