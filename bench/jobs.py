@@ -12,8 +12,10 @@ in turn (interleaved, so that a busy moment slows both alike), a freshly started
 that tree's ``src`` first on ``PYTHONPATH``, its stored jobs purged, which maps 1,000
 accessions untimed (as figure 2 warms up), then each list once, smallest first; the server's
 peak RSS (``VmHWM``) is read after each list. *before* defaults to ``main``; *after* to the
-work tree as it is. Results are printed as a table with the ratios after ÷ before, and saved
-to ``bench/out/jobs-<accessions>-<store>.json``.
+work tree as it is. The server process's processor time over each list (``/proc``: its
+threads, the polls and the stream included; not PostgreSQL's) is read too: on a busy machine
+it varies less than the wall-clock time. Results are printed as a table with the ratios after
+÷ before, and saved to ``bench/out/jobs-<accessions>-<store>.json``.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.idlists import ACCESSIONS, ListSpec, id_list
-from bench.measure import export_src, hwm_kb, load_average, machine, median
+from bench.measure import cpu_seconds, export_src, hwm_kb, load_average, machine, median
 from bench.project import load, map_http, purge_jobs
 from bench.release import OUT, release
 from bench.server import serving
@@ -107,7 +109,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "trees": {k: v[0] for k, v in trees.items()}, "store": args.store.split(":")[0],
         "accessions": args.accessions,
         "figures": {name: {x.name: {"seconds": [], "submit": [], "wait": [], "stream": [],
-                                    "hwm_kb": [], "pairs": 0} for x in lists}
+                                    "cpu": [], "hwm_kb": [], "pairs": 0} for x in lists}
                     for name in trees},
     }
     out = OUT / f"jobs-{args.accessions}-{res['store']}.json"
@@ -117,16 +119,20 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             with _server(store, src, name) as server:
                 map_http(server, warm)  # the first request's imports and caches, as figure 2
                 for x in lists:
+                    cpu = cpu_seconds(server.pid)
                     m = map_http(server, x)
+                    cpu = cpu_seconds(server.pid) - cpu
                     if m.error:
                         raise RuntimeError(f"{name} {x.name}: {m.error}")
                     fig = res["figures"][name][x.name]
                     for phase in ("seconds", "submit", "wait", "stream"):
                         fig[phase].append(round(getattr(m, phase), 4))
+                    fig["cpu"].append(round(cpu, 3))
                     fig["hwm_kb"].append(hwm_kb(server.pid))
                     fig["pairs"] = m.pairs
                     print(f"{r + 1} {name:6} {x.name}: {m.seconds:.2f} s (submit {m.submit:.2f}"
-                          f", wait {m.wait:.2f}, stream {m.stream:.2f}), {m.pairs:,} pairs, "
+                          f", wait {m.wait:.2f}, stream {m.stream:.2f}), server CPU {cpu:.2f} s, "
+                          f"{m.pairs:,} pairs, "
                           f"peak RSS {fig['hwm_kb'][-1] / 1024:,.0f} MiB", flush=True)
         out.write_text(json.dumps(res, indent=1))
     res["load_average"]["end"] = load_average()
@@ -139,7 +145,8 @@ def table(res: dict[str, Any]) -> str:
     """The medians of both trees and their ratios, as a Markdown table."""
     before, after = res["figures"]["before"], res["figures"]["after"]
     lines = ["| ids | pairs | before: end to end (submit / wait / stream) | after | "
-             "after ÷ before | peak RSS before | after |", "|---|---|---|---|---|---|---|"]
+             "after ÷ before | server CPU before | after | after ÷ before | peak RSS before | "
+             "after |", "|---|---|---|---|---|---|---|---|---|---|"]
     for name, b in before.items():
         a = after[name]
 
@@ -149,6 +156,8 @@ def table(res: dict[str, Any]) -> str:
 
         lines.append(f"| {name.rsplit('-', 1)[1]} | {a['pairs']:,} | {phases(b)} | {phases(a)} | "
                      f"{median(a['seconds']) / median(b['seconds']):.2f}× | "
+                     f"{median(b['cpu']):.2f} s | {median(a['cpu']):.2f} s | "
+                     f"{median(a['cpu']) / max(median(b['cpu']), 1e-9):.2f}× | "
                      f"{max(b['hwm_kb']) / 1024:,.0f} MiB | {max(a['hwm_kb']) / 1024:,.0f} MiB |")
     return "\n".join(lines)
 
