@@ -87,17 +87,33 @@ def _gene_rows(accession: str, entry: Json) -> Iterator[tuple[str, str, str]]:
 def prepare_uniprotkb(batch: Iterable[tuple[Json, str | None]]) -> Prepared:
     """A batch of UniProtKB entries given as ``(json, flat-file text or None)``."""
     prepared = Prepared("uniprotkb")
+    spans: dict[str, tuple[int, int]] = {}  # where each entry's words are in prepared.terms
+    replaced: list[tuple[int, int]] = []  # those of entries given again later in the batch
     for entry, flat in batch:
         accession = entry["primaryAccession"]
         prepared.documents.append(uniprotkb_row(entry, flat))
+        start = len(prepared.terms)
         prepared.terms += term_rows(entry)
+        if accession in spans:
+            replaced.append(spans[accession])
+        spans[accession] = (start, len(prepared.terms))
         if _ISOFORM.search(accession):
             continue
         organism = entry.get("organism") or {}
         prepared.entries.append((accession, entry.get("uniProtkbId"),
                                  entry.get("entryType") == REVIEWED, organism.get("taxonId")))
         prepared.mappings += _gene_rows(accession, entry)
+    if replaced:
+        prepared.terms = _without(prepared.terms, replaced)
     return prepared
+
+
+def _without(rows: list[Any], spans: list[tuple[int, int]]) -> list[Any]:
+    """*rows* but those of *spans* ``(start, stop)``: the words of an entry that a later entry
+    of the same batch replaces (the store keeps the later document; the store drops the words
+    of an entry replaced by a later batch itself)."""
+    dropped = {n for start, stop in spans for n in range(start, stop)}
+    return [row for n, row in enumerate(rows) if n not in dropped]
 
 
 def prepare_uniref(batch: Iterable[tuple[Json, list[Json]]]) -> Prepared:

@@ -30,6 +30,7 @@ from idmapping.store.schema import (
     POSTGRES_RELEASE_PREFIX,
     POSTGRES_STAGING,
     TAXONOMY_TABLES,
+    origin_sql,
 )
 from idmapping.store.shared import ready_release, removed_while_loading
 from idmapping.store.sql import (
@@ -98,6 +99,10 @@ class PostgresReleaseWriter(ReleaseWriter):
             self.conn.execute(sql.SQL("SET search_path TO {}").format(self.schema))
             for statement in (*POSTGRES_STAGING, *ENTRY_STAGING):
                 self.conn.execute(statement)
+            self.origin = 0
+            """The origin of the UniProtKB documents written last
+            (:func:`~idmapping.store.schema.origin_sql`): 0, the base release's, until the
+            first batch of the files'."""
             self.numbers_indexed = False
         except BaseException:
             self.abort()
@@ -168,6 +173,12 @@ class PostgresReleaseWriter(ReleaseWriter):
 
     def insert_documents(self, kind: str, rows: list[tuple[Any, ...]]) -> None:
         columns = DOCUMENT_COLUMNS[kind]
+        if kind == "uniprotkb":
+            # these documents and the words written after them come after those before
+            self.origin += 1
+            with refused(self.store.url):
+                for statement in origin_sql(self.origin):
+                    self.conn.execute(statement)
         self._copy(f"{DOCUMENT_TABLES[kind]} ({', '.join(c for c, _ in columns)})",
                    [_DOCUMENT_TYPES[k] for _, k in columns], rows)
 

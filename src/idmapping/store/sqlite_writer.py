@@ -68,6 +68,15 @@ DELETE FROM xrefs WHERE id IN (
                   AND y.db = x.db AND y.value = x.value))"""
 """Drop repeated (entry, db, value) rows of entries whose rows came in more than one batch."""
 
+_DROP_REPLACED_TERMS = """
+DELETE FROM kb_terms WHERE rowid IN (
+    SELECT t.rowid FROM temp.replaced r CROSS JOIN kb_terms t ON t.accession = r.accession
+    WHERE t.rowid <= r.last)"""
+"""Drop the words of documents that a later document of the same entry replaced: the rows of
+each replaced entry stored before the last document's (rows are appended, so their rowids
+grow in load order). ``CROSS JOIN`` keeps the replaced entries outside, each one probe of
+the ``(accession, field)`` index: the planner, before ``ANALYZE``, scans the whole index."""
+
 
 class SqliteReleaseWriter(ReleaseWriter):
     """Builds a release file with journaling off, then switches the main file to it."""
@@ -95,6 +104,12 @@ class SqliteReleaseWriter(ReleaseWriter):
         entries are listed in ``temp.revisited``."""
         self.high = 0
         """The highest entry number with xrefs stored: a higher one has none yet."""
+        self.conn.execute("CREATE TEMP TABLE replaced (accession TEXT PRIMARY KEY, "
+                          "last INTEGER NOT NULL) WITHOUT ROWID")
+        self.replaced = False
+        """Whether some UniProtKB document replaced one stored before: its accession and the
+        last ``kb_terms`` rowid of the words before it are in ``temp.replaced``
+        (:data:`_DROP_REPLACED_TERMS`)."""
         self.numbers_indexed = False
 
     def bound_memory(self, megabytes: int) -> None:
@@ -196,9 +211,27 @@ class SqliteReleaseWriter(ReleaseWriter):
     @translated
     def insert_documents(self, kind: str, rows: list[tuple[Any, ...]]) -> None:
         marks = ", ".join("?" * len(DOCUMENT_COLUMNS[kind]))
+        if kind == "uniprotkb":
+            self._note_replaced([row[0] for row in rows])
         # a repeated entry (in two files) keeps its last document
         self.conn.executemany(f"INSERT OR REPLACE INTO {DOCUMENT_TABLES[kind]} VALUES ({marks})",
                               rows)
+
+    def _note_replaced(self, accessions: list[str]) -> None:
+        """Note the entries of *accessions* that have a document already (an earlier file's,
+        or the base release's): the words stored so far of them are the earlier document's,
+        dropped at :meth:`finish`. One probe of the primary key per document; the words of an
+        entry repeated within one batch are dropped by the loader
+        (:func:`idmapping.loader.entries.prepare_uniprotkb`)."""
+        found = self.conn.execute(
+            "SELECT accession FROM kb_entries WHERE accession IN (SELECT value FROM "
+            "json_each(?))", (orjson.dumps(accessions).decode(),)).fetchall()
+        if found:
+            last = self.conn.execute("SELECT coalesce(max(rowid), 0) FROM kb_terms"
+                                     ).fetchone()[0]
+            self.conn.executemany("INSERT OR REPLACE INTO temp.replaced VALUES (?, ?)",
+                                  [(accession, last) for accession, in found])
+            self.replaced = True
 
     @translated
     def insert_terms(self, rows: list[tuple[str, str, str]]) -> None:
@@ -302,6 +335,8 @@ class SqliteReleaseWriter(ReleaseWriter):
         conn.execute(f"PRAGMA cache_size = -{INDEX_CACHE_KIB}")
         for sql in SQLITE_RELEASE_INDEXES:
             conn.execute(sql)
+        if self.replaced:  # after the index of kb_terms, which finds the entries' words
+            conn.execute(_DROP_REPLACED_TERMS)
         # after the key index, which finds the ordered-locus and ORF names without a scan
         for sql in derived_gene_name_sql(codes, sqlite_same_entry, sqlite_entry_column,
                                          ("id", f"x.id + {DERIVED}")):
