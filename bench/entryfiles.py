@@ -61,7 +61,7 @@ def _uniprot_xml(directory: Path) -> Path:
 
 def entry_files(accessions: int, seed: int) -> dict[str, Path]:
     """The entry files measured, by format label."""
-    directory = release(accessions, seed).directory
+    directory = release(accessions, seed, entry_files=True).directory
     _uniprot_xml(directory)
     return {label: directory / name for label, name in FILES}
 

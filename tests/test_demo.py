@@ -296,6 +296,22 @@ def test_main(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert demo.demo_dir() == Path(demo.__file__).parent.parent / "data" / "demo"
 
 
+def test_mapping_files_alone_are_those_of_the_whole_release(tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str]
+                                                            ) -> None:
+    """``--no-entry-files`` writes the six mapping files, byte for byte those of a release
+    generated whole, and no entry file."""
+    demo.main([str(tmp_path / "whole"), "--accessions", "40", "--seed", "3"])
+    demo.main([str(tmp_path / "mapping"), "--accessions", "40", "--seed", "3",
+               "--no-entry-files"])
+    printed = capsys.readouterr().out.split()
+    assert printed[len(demo.FILES):] == [str(tmp_path / "mapping" / n) for n in demo.FILES[:6]]
+    assert sorted(p.name for p in (tmp_path / "mapping").iterdir()) == sorted(demo.FILES[:6])
+    for name in demo.FILES[:6]:
+        mapping, whole = tmp_path / "mapping" / name, tmp_path / "whole" / name
+        assert mapping.read_bytes() == whole.read_bytes()
+
+
 @pytest.mark.parametrize("seed", [1, 5])
 def test_documented_ids_whatever_the_seed(tmp_path: Path, seed: int) -> None:
     """The ids that demo.py's docstring lists for tests hold for every seed."""

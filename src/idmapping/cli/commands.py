@@ -479,13 +479,16 @@ def worker(store: str | None, broker_url: str | None, concurrency: int, loglevel
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--accessions", default=3000, show_default=True, help="Entries to generate")
 @click.option("--seed", default=1, show_default=True, help="Random seed")
+@click.option("--entry-files/--no-entry-files", default=True, show_default=True,
+              help="Also write the entry files (flat files, UniRef and UniParc XML: two thirds "
+                   "of the time); without them, the mapping files alone")
 @domain_errors
-def demo(directory: Path, accessions: int, seed: int) -> None:
+def demo(directory: Path, accessions: int, seed: int, entry_files: bool) -> None:
     """Generate a release in UniProt's file formats into DIRECTORY (for demos and benchmarks)."""
     from idmapping.demo.generator import generate
 
     started = time.perf_counter()
-    files = generate(directory, accessions=accessions, seed=seed)
+    files = generate(directory, accessions=accessions, seed=seed, entry_files=entry_files)
     click.echo(f"Wrote {len(files)} files to {directory} in "
                f"{time.perf_counter() - started:.1f} s", err=True)
 

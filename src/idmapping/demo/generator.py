@@ -59,13 +59,15 @@ MAX_ACCESSIONS = 20_000_000
 
 
 def generate(directory: Path, accessions: int = 3000, seed: int = 1,
-             compresslevel: int = 6) -> list[Path]:
+             compresslevel: int = 6, entry_files: bool = True) -> list[Path]:
     """Write a release into *directory* and return the files written.
 
     :param directory: where to write; created if missing. Files of the same names are replaced.
     :param accessions: how many UniProtKB entries (about 19 idmapping.dat lines each).
     :param seed: the same seed and arguments give byte-identical files.
     :param compresslevel: gzip level of the two ``.gz`` files.
+    :param entry_files: also write the entry files (flat files, UniRef and UniParc XML), two
+        thirds of the time; without them the files written are the mapping files alone.
     :raises ValueError: *accessions* is not between 1 and :data:`MAX_ACCESSIONS`.
     """
     if not 1 <= accessions <= MAX_ACCESSIONS:
@@ -84,6 +86,8 @@ def generate(directory: Path, accessions: int = 3000, seed: int = 1,
              delac_text("tr", deleted["tr"]), reldate_text())
     for path, text in zip(paths[2:6], texts, strict=True):
         path.write_text(text, encoding="ascii", newline="\n")
+    if not entry_files:
+        return paths[:6]
     write_entry_files(directory, paths[0])
     return paths
 
@@ -100,9 +104,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     parser.add_argument("--compresslevel", type=int, default=6, choices=range(10),
                         metavar="0-9", help="gzip level (default 6)")
+    parser.add_argument("--no-entry-files", dest="entry_files", action="store_false",
+                        help="write the mapping files only (idmapping.dat, idmapping_selected.tab, "
+                             "sec_ac.txt, the delac files and reldate.txt)")
     args = parser.parse_args(argv)
     try:
-        paths = generate(args.directory, args.accessions, args.seed, args.compresslevel)
+        paths = generate(args.directory, args.accessions, args.seed, args.compresslevel,
+                         args.entry_files)
     except ValueError as exc:
         parser.error(str(exc))
     for path in paths:
