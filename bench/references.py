@@ -70,6 +70,10 @@ def run_reference(tool: str, dat: Path, workdir: Path, lists: list[IdList]) -> R
 
 # -- in the child ------------------------------------------------------------------------------
 
+DUCKDB_MEMORY = "10GB"
+"""The DuckDB reference's ``memory_limit``, stated in the report."""
+
+
 def _join_column(dat_type: str) -> str:
     """Accessions are looked up in the first column (their UniProtKB-ID row), ids in the third."""
     return "acc" if dat_type == ACCESSIONS else "value"
@@ -81,6 +85,10 @@ def _duckdb(dat: Path, workdir: Path) -> tuple[float, float, Callable[[list[str]
 
     con = duckdb.connect(str(workdir / "ref.duckdb"))
     con.execute("SET enable_progress_bar = false")
+    # DuckDB takes 80% of the machine's memory by default; the other loads and servers of a run
+    # (and of other work on the machine) need the rest. At 1M accessions it peaks near 3 GB,
+    # under this; at 10M it spills to its database file past it.
+    con.execute(f"SET memory_limit = '{DUCKDB_MEMORY}'")
     started = time.perf_counter()
     con.execute(
         "CREATE TABLE dat AS SELECT * FROM read_csv(?, delim='\t', header=false, quote='', "

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.measure import median
+from bench.references import DUCKDB_MEMORY
 
 __all__ = ["write_report", "render", "KEPT"]
 
@@ -496,10 +497,11 @@ def _method(res: Results) -> str:
 - Loads run in child processes timed from start to exit (Python start-up included for
   idmapping, about 0.3 s); references time their own steps, after their imports.
 - References: DuckDB `read_csv` (tab, no header, no quoting) into a table in a fresh database
-  file, then `CREATE INDEX … (type, value)`; pandas `read_csv(engine="pyarrow")`, then
-  `merge` of the ids with the rows of the id's type; plain SQLite: `executemany` of the
-  split lines into one table (journal off), one index on (type, value), then a join with the
-  ids in a temporary table. Accessions are joined on the first column instead.
+  file (`memory_limit` {DUCKDB_MEMORY}), then `CREATE INDEX … (type, value)`; pandas
+  `read_csv(engine="pyarrow")`, then `merge` of the ids with the rows of the id's type; plain
+  SQLite: `executemany` of the split lines into one table (journal off), one index on (type,
+  value), then a join with the ids in a temporary table. Accessions are joined on the first
+  column instead.
 - The server runs as `idmapping serve --no-demo` on a free loopback port with {env}, and is
   stopped when its figure ends, whether it succeeded or not.
 - Raw results: `bench/out/results-*.json`; `python -m bench report FILE` writes this page
