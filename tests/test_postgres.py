@@ -21,6 +21,7 @@ from idmapping.loader import ReleaseBuilder, load_release
 from idmapping.mapping import map_ids
 from idmapping.model import Job, JobStatus, MappingRequest
 from idmapping.store import Store, Subset, open_store
+from idmapping.store.spool import PairSpool, Run
 from stores import fresh_database, fresh_store
 
 if TYPE_CHECKING:
@@ -448,3 +449,70 @@ def test_fresh_database_is_dropped() -> None:
             assert store.releases() == []
     with pytest.raises(StoreError, match="does not exist"):
         open_store(url)
+
+
+# -- compression of a job's large columns (issue 18) ------------------------------------------
+
+
+def compressions(store: PostgresStore) -> list[tuple[str, str, str | None]]:
+    """``(table, column, compression)`` of the columns the store compresses with lz4, and how
+    each job's ids are stored."""
+    found = query(store, "SELECT c.relname, a.attname, a.attcompression::text FROM pg_attribute a "
+                         "JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON "
+                         "n.oid = c.relnamespace WHERE n.nspname = 'idmapping' AND "
+                         "(c.relname, a.attname) IN (('jobs', 'ids'), ('job_result_runs', 'ids'))"
+                         " ORDER BY 1")
+    stored = query(store, "SELECT 'job ' || id, 'ids', pg_column_compression(ids) "
+                          "FROM idmapping.jobs ORDER BY id")
+    return [*found, *stored]
+
+
+def execute(store: PostgresStore, statement: str) -> None:
+    with store._connect() as conn:
+        conn.execute(statement)
+
+
+def large_job(job_id: str, count: int = 20_000) -> Job:
+    return Job(job_id, "UniProtKB_AC-ID", "UniProtKB", ",".join(accession(i) for i in
+               range(count)), "", JobStatus.FINISHED, 1.0, 1.0)
+
+
+def test_a_store_made_with_pglz_is_migrated_to_lz4_and_keeps_its_jobs(pg_url: str) -> None:
+    with open_store(pg_url) as store:
+        pg = cast("PostgresStore", store)
+        # as a store made before the change: every column with the server's default (pglz)
+        for table in ("jobs", "job_result_runs"):
+            execute(pg, f"ALTER TABLE idmapping.{table} ALTER COLUMN ids SET COMPRESSION "
+                        "DEFAULT")
+        pg.save_job(large_job("old"))
+        old_results = results_with_runs(pg, "old")
+        assert compressions(pg) == [("job_result_runs", "ids", ""), ("jobs", "ids", ""),
+                                    ("job old", "ids", "pglz")]
+    with open_store(pg_url) as store:
+        pg = cast("PostgresStore", store)
+        pg.save_job(large_job("new", 30_000))
+        assert compressions(pg) == [("job_result_runs", "ids", "l"), ("jobs", "ids", "l"),
+                                    ("job new", "ids", "lz4"), ("job old", "ids", "pglz")]
+        assert pg.get_job("old") == large_job("old")
+        assert pg.get_job("new") == large_job("new", 30_000)
+        assert list(pg.read_results("old", 0, None)) == old_results
+        assert list(pg.read_results("old", 9_990, 20)) == old_results[9_990:10_010]
+        new_results = results_with_runs(pg, "new")
+        assert list(pg.read_results("new", 0, None)) == new_results
+        assert query(pg, "SELECT DISTINCT job, pg_column_compression(ids) FROM "
+                         "idmapping.job_result_runs ORDER BY job") == [("new", "lz4"),
+                                                                       ("old", "pglz")]
+
+
+def results_with_runs(store: PostgresStore, job_id: str) -> list[tuple[str, str]]:
+    """Write results of *job_id* holding two runs (stored as large JSON arrays); return
+    them."""
+    ids = [accession(i) for i in range(25_000)]
+    with PairSpool() as spool:
+        spool.extend([("x", "y")])
+        spool.extend(Run(ids[:10_000]))
+        spool.extend([("a", ids[0]), ("b", ids[1])])
+        spool.extend(Run(ids[10_000:]))
+        store.write_results(job_id, spool)
+        return list(spool)
+

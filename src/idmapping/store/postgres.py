@@ -65,7 +65,7 @@ from idmapping.store.postgres_driver import (
     translated,
     translating,
 )
-from idmapping.store.postgres_results import delete_results, write_results
+from idmapping.store.postgres_results import compress_with_lz4, delete_results, write_results
 from idmapping.store.postgres_writer import PostgresReleaseWriter
 from idmapping.store.schema import (
     ANY_KEY,
@@ -155,6 +155,7 @@ class PostgresStore(LookupCursors, SqlStore):
                 conn.execute("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK,))
                 for statement in MAIN_SCHEMA:
                     conn.execute(statement)
+                compress_with_lz4(conn)
         except psycopg.Error as exc:
             self.close()
             raise StoreError(f"Cannot create the store's tables in PostgreSQL at {self.url}: "
