@@ -10,6 +10,7 @@ answers must be the same, on both releases and both stores.
 from __future__ import annotations
 
 import re
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +19,10 @@ import httpx
 import pytest
 
 from idmapping.catalogue import AC_ID
+from idmapping.jobs.dispatch import Dispatcher, InlineDispatcher, Runner, ThreadDispatcher
+from idmapping.jobs.service import JobService
 from idmapping.model import Job, JobStatus
+from idmapping.settings import Settings
 from idmapping.store.base import Store
 from idmapping.store.spool import PairSpool, Run
 from releases import ReleaseFacts, pages, submit
@@ -185,3 +189,86 @@ def test_deleting_jobs_deletes_their_runs(any_store: Store) -> None:
     assert list(any_store.read_results("new", 0, None)) == flat
     assert any_store.delete_jobs() == 1
     assert _stored_runs(any_store, "new") == 0
+
+
+# -- ids handed from the submission to a run in this process ------------------------------
+
+
+class Elsewhere(Dispatcher):
+    """Queues job ids as Celery does: another process's job service runs them, from the
+    store."""
+
+    redelivers = True
+
+    def __init__(self) -> None:
+        self.queued: list[str] = []
+
+    def submit(self, job_id: str, run: Runner, kind: str = "job") -> None:
+        self.queued.append(job_id)
+
+
+@pytest.mark.parametrize("here", ["inline", "threads"])
+def test_a_job_run_here_maps_the_submitted_ids_as_one_read_from_the_store(
+        release: ReleaseFacts, release_store: Store, monkeypatch: pytest.MonkeyPatch,
+        here: str) -> None:
+    # spaces and an empty item: the stored text is the submitted one, which the run splits
+    ids = _mixed_ids(release)
+    text = " , ".join(ids) + ",," + ids[-1]
+    reads: list[tuple[str, bool]] = []  # the stored jobs read, and whether with their ids
+    get_job = release_store.get_job
+
+    def recorded(job_id: str, with_ids: bool = True, with_failed: bool = True) -> Job | None:
+        found = get_job(job_id, with_ids, with_failed)
+        if found is not None:
+            reads.append((job_id, with_ids))
+        return found
+
+    monkeypatch.setattr(release_store, "get_job", recorded)
+    # repeated ids: the same results under other job ids (one job per case and tree)
+    first = 0 if here == "inline" else 2
+    mine_text, other_text = (text + f",{ids[0]}" * n for n in (first, first + 1))
+    elsewhere = Elsewhere()
+    with JobService(release_store, Settings.load(environ={}, inline_job_ids=0),
+                    elsewhere) as service:
+        other = service.submit(AC_ID, "UniProtKB", other_text).id
+    assert elsewhere.queued == [other]
+    with JobService(release_store, Settings.load(environ={}), InlineDispatcher()) as worker:
+        worker.run(other)  # as a worker of another process: the ids are read from the store
+    assert (other, True) in reads
+    settings = Settings.load(environ={}, inline_job_ids=10**6 if here == "inline" else 0)
+    dispatcher = InlineDispatcher() if here == "inline" else ThreadDispatcher(1)
+    reads.clear()
+    with JobService(release_store, settings, dispatcher) as service:
+        mine = service.submit(AC_ID, "UniProtKB", mine_text).id
+    assert reads and (mine, True) not in reads, "the run read the submitted ids back"
+    one, two = release_store.get_job(mine), release_store.get_job(other)
+    assert one is not None and two is not None
+    assert one.status == two.status == JobStatus.FINISHED and one.ids == mine_text
+    assert (one.result_count, one.failed_ids, one.obsolete_count, one.release) == \
+        (two.result_count, two.failed_ids, two.obsolete_count, two.release)
+    assert one.failed_ids and one.result_count > 0
+    assert list(release_store.read_results(mine, 0, None)) == \
+        list(release_store.read_results(other, 0, None))
+
+
+def test_queued_jobs_hold_at_most_max_ids_of_handed_ids(release: ReleaseFacts,
+                                                         release_store: Store) -> None:
+    started, go = threading.Event(), threading.Event()
+    ids = release.accessions()[:40]
+    settings = Settings.load(environ={}, inline_job_ids=0, max_ids=len(ids) + 10)
+    with JobService(release_store, settings, ThreadDispatcher(1)) as service:
+        service.dispatcher.submit("blocker", lambda _: (started.set(), go.wait(30)))
+        assert started.wait(30)
+        first = service.submit(AC_ID, "UniProtKB", ",".join(ids)).id
+        assert service._handed == len(ids)  # held for its run
+        second = service.submit(AC_ID, "UniProtKB", ",".join(ids[::-1])).id
+        assert service._handed == len(ids)  # over max_ids: its run reads them
+        go.set()
+        deadline = time.monotonic() + 60
+        while any(j.status != JobStatus.FINISHED for j in map(service.get, (first, second))):
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+        assert service._handed == 0
+    for key in (first, second):
+        job = release_store.get_job(key)
+        assert job is not None and job.status == JobStatus.FINISHED and job.result_count == 40

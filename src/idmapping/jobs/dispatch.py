@@ -31,6 +31,11 @@ class Dispatcher:
     """The queue itself gives the job of a dead worker to another worker: a restarting server
     must queue its NEW jobs again, but not its RUNNING ones."""
 
+    runs_here: bool = False
+    """It calls the *run* given to :meth:`submit`, in this process: the job service may then
+    hand that run what it holds of the job (its ids, split at submission). Where workers of
+    other processes run the job, they read it from the store."""
+
     def submit(self, job_id: str, run: Runner, kind: str = "job") -> None:
         """Have job *job_id* run; return at once.
 
@@ -63,6 +68,8 @@ def _run_logged(run: Runner, job_id: str) -> None:
 class ThreadDispatcher(Dispatcher):
     """Runs jobs on a pool of *threads* threads of this process (the embedded mode)."""
 
+    runs_here = True
+
     def __init__(self, threads: int) -> None:
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="idmapping-job")
 
@@ -76,6 +83,8 @@ class ThreadDispatcher(Dispatcher):
 
 class InlineDispatcher(Dispatcher):
     """Runs each job at once, on the caller's thread, before :meth:`submit` returns."""
+
+    runs_here = True
 
     def submit(self, job_id: str, run: Runner, kind: str = "job") -> None:
         _run_logged(run, job_id)

@@ -19,10 +19,12 @@ again runs it again once the store can be written.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from types import TracebackType
 
 from idmapping.align import ALIGNMENT, Alignment, align_ids, aligner, entry_sequences, run_clustalo
@@ -38,7 +40,7 @@ from idmapping.errors import (
     StoreUnavailable,
 )
 from idmapping.ids import check_lengths, count_api_ids, split_api_ids
-from idmapping.jobs.dispatch import Dispatcher, OnePerKey
+from idmapping.jobs.dispatch import Dispatcher, OnePerKey, Runner
 from idmapping.jobs.jobid import job_id
 from idmapping.mapping import map_ids
 from idmapping.model import Job, JobStatus, MappingRequest
@@ -68,6 +70,14 @@ def enrichable(job: Job, settings: Settings) -> bool:
 
 class _TooMany(Exception):
     pass
+
+
+@dataclass(frozen=True)
+class Handed:
+    """A job's ids as its submission had them: the text stored, and its ids split."""
+
+    text: str
+    split: list[str]
 
 
 UNWRITABLE = "The store cannot be written ({}): submit the job again later"
@@ -171,6 +181,7 @@ class JobService:
         # Jobs whose end could not be stored (store not writable), by id: read in their place.
         self._stalled: dict[str, Job] = {}
         self._lock = threading.Lock()
+        self._handed = 0  # ids held for in-process runs not started yet (_runner)
 
     def close(self) -> None:
         """Stop taking jobs and wait for the running ones."""
@@ -256,12 +267,41 @@ class JobService:
         with self._lock:
             self._stalled.pop(key, None)
         if len(split) <= self.settings.inline_job_ids:
-            self.run(key)
+            self.run(key, Handed(text, split))
         else:
             with _writing():
                 self.store.claim_job(key, (JobStatus.NEW,), now)
-            self.dispatcher.submit(key, self.run)
-        return self.get(key)
+            self.dispatcher.submit(key, self._runner(Handed(text, split)))
+        # read without its ids, which this submission just stored (a megabyte read back)
+        job = self.get(key, with_ids=False)
+        if "ids" in job.unread:
+            job.ids, job.unread = text, job.unread - {"ids"}
+        return job
+
+    def _runner(self, handed: Handed) -> Runner:
+        """How the dispatcher runs a job submitted with the ids *handed*: given them, where it
+        runs the job in this process (issue 18: not read back from the store, split again);
+        else (Celery) :meth:`run`, which reads them.
+
+        The ids of queued jobs held so are at most ``max_ids`` in all, so that a queue of
+        large jobs costs no more memory than one; past that, a job's run reads its ids.
+        """
+        if not self.dispatcher.runs_here:
+            return self.run
+        size = len(handed.split)
+        with self._lock:
+            if self._handed + size > self.settings.max_ids:
+                return self.run
+            self._handed += size
+        held = [handed]
+
+        def run(key: str) -> None:
+            with self._lock:  # once: a second delivery reads the store
+                ids = held.pop() if held else None
+                self._handed -= size if ids is not None else 0
+            self.run(key, ids)
+
+        return run
 
     def _outdated(self, job: Job) -> bool:
         """Whether the unpinned finished *job* was mapped against a release no longer
@@ -288,14 +328,20 @@ class JobService:
 
     # -- running ----------------------------------------------------------------------------
 
-    def run(self, key: str) -> None:
-        """Run a job now, on this thread; it ends FINISHED or ERROR."""
-        self._running.run(key, self._run)
+    def run(self, key: str, handed: Handed | None = None) -> None:
+        """Run a job now, on this thread; it ends FINISHED or ERROR.
 
-    def _run(self, key: str) -> None:
-        job = self.store.get_job(key)
+        :param handed: the job's ids as submitted and split, by the submission in this
+            process; None: read from the store.
+        """
+        self._running.run(key, functools.partial(self._run, handed=handed))
+
+    def _run(self, key: str, handed: Handed | None = None) -> None:
+        job = self.store.get_job(key, with_ids=handed is None)
         if job is None:
             return
+        if handed is not None:  # the text the submission stored just before
+            job.ids, job.unread = handed.text, job.unread - {"ids"}
         try:
             with _writing():
                 self.store.claim_job(key, (JobStatus.NEW, JobStatus.RUNNING), time.time())
@@ -305,8 +351,8 @@ class JobService:
         if job.to_db == ALIGNMENT:
             self._align(job)
             return
-        request = MappingRequest(job.from_db, job.to_db, tuple(split_api_ids(job.ids)),
-                                 job.tax_id)
+        ids = handed.split if handed is not None else split_api_ids(job.ids)
+        request = MappingRequest(job.from_db, job.to_db, tuple(ids), job.tax_id)
         try:
             # a job that names its release before it is mapped was pinned to it
             store = self.store_of(job)
