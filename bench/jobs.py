@@ -2,7 +2,7 @@
 side by side in one run.
 
     python -m bench jobs [--accessions N] [--ids 100000,1000000] [--repeat 3]
-        [--before REV] [--after REV] [--store sqlite|postgresql://URL]
+        [--before REV] [--after REV] [--store sqlite|postgresql://URL] [--out DIR]
 
 A job maps UniProtKB accessions drawn from the release (``UniProtKB_AC-ID`` to ``UniProtKB``)
 through the same client path as figure 2 of the suite (:func:`bench.project.map_http`:
@@ -15,7 +15,10 @@ peak RSS (``VmHWM``) is read after each list. *before* defaults to ``main``; *af
 work tree as it is. The server process's processor time over each list (``/proc``: its
 threads, the polls and the stream included; not PostgreSQL's) is read too: on a busy machine
 it varies less than the wall-clock time. Results are printed as a table with the ratios after
-÷ before, and saved to ``bench/out/jobs-<accessions>-<store>.json``.
+÷ before, and saved to ``bench/out/jobs-<accessions>-<store>.json``. ``--out DIR`` takes the
+release from *DIR* (``DIR/release-<accessions>-s<seed>``, generated there by
+``bench/release.py`` unless it is complete), linked into ``bench/out``, where its id lists and
+stores are written.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from typing import Any
 from bench.idlists import ACCESSIONS, ListSpec, id_list
 from bench.measure import cpu_seconds, export_src, hwm_kb, load_average, machine, median
 from bench.project import load, map_http, purge_jobs
-from bench.release import OUT, release
+from bench.release import OUT, BenchRelease, release
 from bench.server import serving
 
 __all__ = ["main"]
@@ -43,9 +46,25 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 
-def _store(accessions: int, seed: int, url: str) -> str:
+def _release(accessions: int, seed: int, out: Path | None) -> BenchRelease:
+    """The release of *accessions* and *seed*; from the folder *out* when given, its files
+    linked into ``bench/out`` (so that nothing but the release is written into *out*)."""
+    if out is None or out.resolve() == OUT.resolve():
+        return release(accessions, seed)
+    given = release(accessions, seed, out=out)
+    local = OUT / given.directory.name
+    if not (local / "complete").exists():
+        local.mkdir(parents=True, exist_ok=True)
+        for path in sorted(given.directory.iterdir(), key=lambda p: p.name == "complete"):
+            link = local / path.name  # the marker last: a half-linked folder is not complete
+            if not link.exists():
+                link.symlink_to(path.resolve())
+    return release(accessions, seed)
+
+
+def _store(rel: BenchRelease, url: str) -> str:
     """The store holding the release: a SQLite file loaded once (re-used), or *url*."""
-    rel = release(accessions, seed)
+    accessions, seed = rel.accessions, rel.seed
     if url != "sqlite":
         _load_postgres(rel.dat, url)
         return url
@@ -61,7 +80,7 @@ def _load_postgres(dat: Path, url: str) -> None:
     """Load *dat* into the PostgreSQL store *url* unless its current release is that file's."""
     from idmapping.store import open_store
 
-    marker = OUT / "stores" / "jobs-postgres-loaded"
+    marker = OUT / "stores" / f"jobs-postgres-{url.rsplit('/', 1)[-1]}-loaded"  # per database
     if marker.exists() and marker.read_text() == f"{url} {dat}\n":
         with open_store(url) as store:  # the database may have been dropped since
             if store.current_release() is not None:
@@ -95,13 +114,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     """Measure; return (and save) the results."""
     trees: dict[str, tuple[str, Path]] = {"before": export_src(args.before)}
     trees["after"] = export_src(args.after) if args.after else ("work tree", ROOT / "src")
-    rel = release(args.accessions, args.seed)
+    rel = _release(args.accessions, args.seed, args.out)
     sizes = [int(n) for n in args.ids.split(",")]
     lists = list({x.name: x for x in (
         id_list(rel, ListSpec("accessions", "UniProtKB_AC-ID", "UniProtKB", ACCESSIONS, n))
         for n in sizes)}.values())
     warm = id_list(rel, ListSpec("warm", "UniProtKB_AC-ID", "UniProtKB", ACCESSIONS, 1_000))
-    store = _store(args.accessions, args.seed, args.store)
+    store = _store(rel, args.store)
     res: dict[str, Any] = {
         "command": "python -m bench jobs " + shlex.join(sys.argv[2:] if sys.argv[1:2] == ["jobs"]
                                                        else sys.argv[1:]),
@@ -177,6 +196,8 @@ def parser(commands: Any = None) -> argparse.ArgumentParser:
     p.add_argument("--after", default="", help="the commit measured second (default: the "
                                                "work tree)")
     p.add_argument("--store", default="sqlite", help="sqlite, or a PostgreSQL URL to load into")
+    p.add_argument("--out", type=Path, default=None,
+                   help="take the release from this folder (default: bench/out)")
     return p
 
 
