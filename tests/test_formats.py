@@ -36,8 +36,10 @@ from idmapping.results.formats import (
     writer_for,
 )
 from idmapping.results.options import Output, compressed_flag, parse_bool
+from idmapping.results.plainrows import RowBlocks
 from idmapping.results.rdf import RDF_FORMATS
 from idmapping.store.query import parse_sort
+from idmapping.store.spool import RunPairs
 from idmapping.web.compression import accepts_gzip
 
 COLUMNS = ("From", "To")
@@ -229,6 +231,25 @@ def test_tsv_rows_checked_a_chunk_at_a_time_as_one_by_one() -> None:
         expected = b"".join(TsvWriter._line(row) for row in rows)
         assert b"".join(TsvWriter(COLUMNS).rows(iter(rows))) == expected, odd
     assert list(TsvWriter(COLUMNS).rows([("",)])) == [b"\n"]
+
+
+@pytest.mark.parametrize("writer", [TsvWriter, JsonWriter, ListWriter])
+def test_blocks_of_runs_and_rows_are_written_as_their_rows(writer: type[Writer]) -> None:
+    # a stream's pairs as the store reads them (runs of ids that map to themselves, and lists
+    # of pairs): the bytes of the same rows one by one, whatever a block holds
+    odd = [("a\tb", "c"), ("d", "e\nf"), ("x", None)]
+    blocks: list[Any] = [
+        RunPairs([f"P{n}" for n in range(2_500)]), [("f", str(n)) for n in range(700)],
+        RunPairs(["Q1", "Q2"]), [("g", "h")], [odd[0], ("i", "j")], RunPairs(["R\t1", "R2"]),
+        RunPairs(["S\r"]), [("k", str(n)) for n in range(1_500)], RunPairs(["T\n1"]),
+        RunPairs([]), [], [odd[1], odd[2]], RunPairs([f"U{n}" for n in range(40)])]
+    rows = [pair for block in blocks for pair in block]
+    assert rows[:2] == [("P0", "P0"), ("P1", "P1")] and len(rows) == 4_751
+    expected = b"".join(write(writer(COLUMNS), rows))
+    assert b"".join(write(writer(COLUMNS), RowBlocks(blocks))) == expected
+    if writer is TsvWriter:  # at least a chunk of rows at a time, but for the odd rows
+        chunks = list(writer(COLUMNS).rows(RowBlocks(iter(blocks))))
+        assert chunks[0].count(b"\n") == 2_500 and len(chunks) < 20
 
 
 def test_list() -> None:

@@ -9,7 +9,7 @@ tables (:meth:`Store.filtered_results`); both read one page or batch at a time.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -160,14 +160,20 @@ def filter_warning(limit: int) -> list[dict[str, Any]]:
 
 
 def batches(store: Store, job: Job, query: FilterQuery | None, size: int
-            ) -> Iterator[list[tuple[str, str]]]:
-    """All of a request's pairs, one batch at a time."""
+            ) -> Iterator[list[Sequence[tuple[str, str]]]]:
+    """All of a request's pairs, *size* at a time, each batch read in one step and given as
+    the store's parts (:meth:`Store.read_result_parts`: lists of pairs, and runs of ids that
+    map to themselves); a filtered request's batch is one list."""
     offset = 0
     while True:
-        _, pairs = pairs_page(store, job, query, offset, size)
-        if pairs:
-            yield pairs
-        offset += len(pairs)
-        if len(pairs) < size:
+        if query is None:
+            parts = list(store.read_result_parts(job.id, offset, size))
+        else:
+            parts = [store.filtered_results(job.id, query, offset, size)[1]]
+        count = sum(map(len, parts))
+        if count:
+            yield parts
+        offset += count
+        if count < size:
             return
 

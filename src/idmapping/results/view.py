@@ -38,6 +38,7 @@ from idmapping.results.formats import (
     Extras,
     RecordWriter,
     Row,
+    RowBlocks,
     Writer,
     XlsxWriter,
     gzip_chunks,
@@ -177,23 +178,27 @@ class ResultView:
         def rows() -> Iterator[Row]:
             # All reads of a batch in one step: the store's connections belong to threads, and
             # each step of a streamed body may run on another thread (a web server's pool).
-            # Entry rows are then made one at a time, so that a stop is seen within a row;
-            # plain pairs go as they are (a whole batch of them takes milliseconds).
-            for pairs in batches(self.store, job, query, self.batch):
+            # Entry rows are then made one at a time, so that a stop is seen within a row.
+            for parts in batches(self.store, job, query, self.batch):
                 if halt():
                     raise Stopped()
-                if self._plain:
-                    yield from pairs
-                    continue
-                for row in self.iter_rows(pairs):
+                for row in self.iter_rows([pair for part in parts for pair in part]):
                     if halt():
                         raise Stopped()
                     yield row
 
+        def blocks() -> Iterator[Sequence[Row]]:
+            # plain pairs go as the store read them (a whole batch takes milliseconds)
+            for parts in batches(self.store, job, query, self.batch):
+                if halt():
+                    raise Stopped()
+                yield from parts
+
         def failed(error: Exception) -> None:
             log.error("stream of job %s broke off", job.id, exc_info=error)
 
-        chunks = write(self.writer(extras), rows(), on_error=None if strict else failed)
+        body = RowBlocks(blocks()) if self._plain else rows()
+        chunks = write(self.writer(extras), body, on_error=None if strict else failed)
         return gzip_chunks(chunks) if self.out.compressed else chunks
 
     def rows(self, pairs: Sequence[tuple[str, str]]) -> list[Row]:

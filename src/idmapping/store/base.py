@@ -419,6 +419,16 @@ class Store(abc.ABC):
                      ) -> Iterator[tuple[str, str]]:
         """A job's results from *offset*, at most *limit* of them (None: all), in order."""
 
+    def read_result_parts(self, job_id: str, offset: int, limit: int | None
+                          ) -> Iterator[Sequence[tuple[str, str]]]:
+        """The pairs of :meth:`read_results`, a part at a time: lists of pairs, or (where the
+        store keeps runs of ids that map to themselves) a
+        :class:`~idmapping.store.spool.RunPairs` of a run's ids, which a TSV stream writes
+        without a tuple per pair (issue 18). By default, one list."""
+        pairs = list(self.read_results(job_id, offset, limit))
+        if pairs:
+            yield pairs
+
     @abc.abstractmethod
     def list_jobs(self) -> list[Job]:
         """Every stored job, newest first."""

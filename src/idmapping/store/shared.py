@@ -31,7 +31,7 @@ from idmapping.store.jobrows import (
 )
 from idmapping.store.plans import FilterQuery
 from idmapping.store.queryfields import NEEDS_TAXONOMY, TAXONOMY_NOT_LOADED, not_held_message
-from idmapping.store.spool import CHUNK_PAIRS
+from idmapping.store.spool import CHUNK_PAIRS, RunPairs
 from idmapping.store.sql_taxonomy import (
     TAXON_FATE_SQL,
     lineage_paths_sql,
@@ -43,7 +43,7 @@ from idmapping.store.sql_taxonomy import (
 
 __all__ = ["SqlStore", "release_from_row", "shape_entry_facts", "grouped", "jobs_updated_before",
            "removed_while_loading", "ready_release", "RELEASE_COLUMNS", "RESULTS_BATCH", "FactRow",
-           "UNWRITABLE", "TOO_LARGE", "batched", "page_of"]
+           "UNWRITABLE", "TOO_LARGE", "batched", "page_of", "page_parts"]
 
 UNWRITABLE = "The store cannot be written just now ({}); try again later"
 """The message of :class:`~idmapping.errors.StoreUnavailable` from a backend, given the
@@ -149,17 +149,19 @@ DOWNLOAD_COLUMNS = ("id", "job", "format", "fields", "compressed", "status", "cr
 """The columns of the download_jobs table, as :class:`DownloadJob`'s fields."""
 
 
-def page_of(rows: Sequence[tuple[Any, ...]], runs: Sequence[tuple[int, Any]], offset: int,
-            stop: int, decoded: dict[int, list[str]] | None = None) -> list[tuple[str, str]]:
+def page_parts(rows: Sequence[tuple[Any, ...]], runs: Sequence[tuple[int, Any]], offset: int,
+               stop: int, decoded: dict[int, list[str]] | None = None
+               ) -> list[Sequence[tuple[str, str]]]:
     """The results from *offset* to *stop*, in order, from a job's stored rows there (``(seq,
     from, to)``, by seq) and its runs that hold any of them (``(seq, ids)``, by seq: the pairs
-    ``(id, id)`` from seq on, the ids a JSON array or a list).
+    ``(id, id)`` from seq on, the ids a JSON array or a list): as parts, lists of pairs and
+    :class:`~idmapping.store.spool.RunPairs` of a run's ids (no tuple made per pair).
 
     :param decoded: the run last decoded, by seq, kept here (a run is read once by a stream
         whose batches are smaller than it).
     """
-    pairs: list[tuple[str, str]] = []
-    done = 0  # the rows before this one are in pairs
+    parts: list[Sequence[tuple[str, str]]] = []
+    done = 0  # the rows before this one are in parts
     for start, ids in runs:
         if decoded is not None and start in decoded:
             ids = decoded[start]
@@ -169,11 +171,23 @@ def page_of(rows: Sequence[tuple[Any, ...]], runs: Sequence[tuple[int, Any]], of
                 decoded.clear()
                 decoded[start] = ids
         before = bisect.bisect_left(rows, start, lo=done, key=_seq)
-        pairs += (row[1:] for row in rows[done:before])
+        if before > done:
+            parts.append([row[1:] for row in rows[done:before]])
         done = before
         part = ids[max(offset - start, 0):max(stop - start, 0)]
-        pairs += zip(part, part, strict=True)
-    pairs += (row[1:] for row in rows[done:])
+        if part:
+            parts.append(RunPairs(part))
+    if done < len(rows):
+        parts.append([row[1:] for row in rows[done:]])
+    return parts
+
+
+def page_of(rows: Sequence[tuple[Any, ...]], runs: Sequence[tuple[int, Any]], offset: int,
+            stop: int, decoded: dict[int, list[str]] | None = None) -> list[tuple[str, str]]:
+    """The pairs of :func:`page_parts`, in one list."""
+    pairs: list[tuple[str, str]] = []
+    for part in page_parts(rows, runs, offset, stop, decoded):
+        pairs += part
     return pairs
 
 
@@ -411,6 +425,11 @@ class SqlStore(Store):
 
     def read_results(self, job_id: str, offset: int, limit: int | None
                      ) -> Iterator[tuple[str, str]]:
+        for part in self.read_result_parts(job_id, offset, limit):
+            yield from part
+
+    def read_result_parts(self, job_id: str, offset: int, limit: int | None
+                          ) -> Iterator[Sequence[tuple[str, str]]]:
         last = offset + limit if limit is not None else 2**62
         decoded: dict[int, list[str]] = {}  # the last run read, kept for the next batch
         while offset < last:
@@ -422,8 +441,8 @@ class SqlStore(Store):
             runs = self._query(
                 f"SELECT seq, ids FROM {self.main}job_result_runs WHERE job = ? "
                 "AND seq > ? AND seq < ? ORDER BY seq", (job_id, offset - CHUNK_PAIRS, stop))
-            pairs = page_of(rows, runs, offset, stop, decoded)
-            yield from pairs
-            if len(pairs) < stop - offset:
+            parts = page_parts(rows, runs, offset, stop, decoded)
+            yield from parts
+            if sum(map(len, parts)) < stop - offset:
                 return
             offset = stop

@@ -25,13 +25,14 @@ from __future__ import annotations
 import io
 import struct
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 from types import TracebackType
+from typing import overload
 
 import orjson
 
-__all__ = ["PairSpool", "Run", "MEMORY_BYTES", "CHUNK_PAIRS", "MIN_RUN"]
+__all__ = ["PairSpool", "Run", "RunPairs", "MEMORY_BYTES", "CHUNK_PAIRS", "MIN_RUN"]
 
 MEMORY_BYTES = 8 << 20
 """Bytes of encoded pairs a spool keeps in memory; more go to a temporary file."""
@@ -49,6 +50,42 @@ _HEADER = struct.Struct("<QI?")  # before each chunk: its bytes, its pairs, whet
 class Run(list[str]):
     """Ids that each map to themselves, as consecutive results: the pairs ``(id, id)``. At most
     :data:`CHUNK_PAIRS` of them (a stored run is read whole to find a page in it)."""
+
+
+class RunPairs(Sequence[tuple[str, str]]):
+    """The pairs ``(id, id)`` of *ids* (a part of a stored :class:`Run`), as read back: a
+    sequence of pairs whose tuples are made only as they are asked for; a writer that writes
+    the ids whole (TSV) reads :attr:`ids` instead.
+
+    >>> pairs = RunPairs(["P1", "P2", "P3"])
+    >>> len(pairs), pairs[1], list(pairs[1:])
+    (3, ('P2', 'P2'), [('P2', 'P2'), ('P3', 'P3')])
+    """
+
+    __slots__ = ("ids",)
+
+    def __init__(self, ids: list[str]) -> None:
+        self.ids = ids
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return zip(self.ids, self.ids, strict=True)
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[str, str]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> RunPairs: ...
+
+    def __getitem__(self, index: int | slice) -> tuple[str, str] | RunPairs:
+        if isinstance(index, slice):
+            return RunPairs(self.ids[index])
+        return self.ids[index], self.ids[index]
+
+    def __repr__(self) -> str:
+        return f"RunPairs({self.ids!r})"
 
 
 class PairSpool:
