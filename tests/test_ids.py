@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from idmapping.errors import InvalidInput
 from idmapping.ids import (
+    check_lengths,
     decode_ids,
     lookup_key,
     parse_uniprot,
@@ -98,6 +99,19 @@ def test_decode_ids() -> None:
         decode_ids(b"ABCD", 3)
     with pytest.raises(InvalidInput, match="control characters"):
         decode_ids(b"A\x07B", 10)
+
+
+@given(st.lists(st.text(alphabet="Pp1 \t\x00\x1f\x7f\x80\u00a0\u2028é", max_size=6),
+                max_size=4))
+def test_ids_with_control_characters_are_refused_whatever_their_text(ids: list[str]) -> None:
+    # checked over all the ids at once (ASCII: printable or not, in C), as id by id
+    control = any(ord(c) < 32 or c == "\x7f" for i in ids for c in i)
+    try:
+        check_lengths(ids, 10)
+    except InvalidInput as exc:
+        assert control and "control characters" in str(exc)
+    else:
+        assert not control
 
 
 @given(st.text(max_size=60))

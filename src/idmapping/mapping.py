@@ -303,7 +303,7 @@ def _map_accessions(store: Store, ids: Sequence[str], target: str, taxon: int | 
     without its version, may then be the same input as another): :func:`map_ids` then parses
     and looks up every input as one.
     """
-    texts = list(dict.fromkeys(ids))
+    texts = _distinct(ids)
     keys = _upper(texts)
     release, misses = store.accession_misses(AccessionPlan(keys, target, taxon, descendants))
     idents = {seq: parse_uniprot(texts[seq]) for seq in misses}
@@ -324,6 +324,18 @@ def _map_accessions(store: Store, ids: Sequence[str], target: str, taxon: int | 
     isoforms = {seq: i.isoform for seq, i in idents.items() if i.isoform}
     return MappingRun(release.name, texts, keys, rows, to_uniprot=True, isoforms=isoforms,
                       hits=hits)
+
+
+def _distinct(ids: Sequence[str]) -> list[str]:
+    """*ids* without repeats, the first of each kept: a set tells whether there is any (in
+    less than half the time of the dict that drops them, for a large job's distinct ids).
+
+    >>> _distinct(("P1", "P2", "P1")), _distinct(("P1", "P2"))
+    (['P1', 'P2'], ['P1', 'P2'])
+    """
+    if len(set(ids)) == len(ids):
+        return list(ids)
+    return list(dict.fromkeys(ids))
 
 
 def _upper(texts: list[str]) -> list[str]:

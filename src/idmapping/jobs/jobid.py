@@ -78,8 +78,10 @@ def request_key(from_db: str, to_db: str, ids: str, tax_id: str = "") -> str:
     """
     if ids.isascii() and not has_whitespace(ids):
         # nothing to strip (in ASCII, Java's whitespace is Python's), and ASCII lower case is
-        # the same for the whole text as for each id: a million ids in 0.1 s instead of 1 s
-        ids_part = ",".join(_java_split_commas(ids.lower()))
+        # the same for the whole text as for each id: a million ids in 0.1 s instead of 1 s;
+        # split on commas and joined again, the text only loses its trailing commas (Java's
+        # split drops the empty strings at its end), so it is not split (0.15 s less)
+        ids_part = ids.lower().rstrip(",")
     else:
         ids_part = ",".join(_java_strip(item.lower())
                             for item in _java_split_commas(_java_strip(ids)))
