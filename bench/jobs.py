@@ -93,10 +93,25 @@ def _load_postgres(dat: Path, url: str) -> None:
 
 def _purge(store: str, src: Path) -> None:
     if store.startswith("postgresql"):
+        _default_compression(store)
         subprocess.run([sys.executable, "-m", "idmapping", "jobs", "purge", "--all", "--store",
                         store], check=True, capture_output=True, env=_env(src))
     else:
         purge_jobs(Path(store))
+
+
+def _default_compression(url: str) -> None:
+    """Set the columns a tree may compress with lz4 (issue 18) back to the server's default,
+    before each tree's server opens the store: a tree that sets them (as it opens a store)
+    would otherwise leave them so for the tree measured after it."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        for table in ("jobs", "job_result_runs"):
+            row = conn.execute("SELECT to_regclass(%s)", (f"idmapping.{table}",)).fetchone()
+            if row and row[0]:
+                conn.execute(f"ALTER TABLE idmapping.{table} ALTER COLUMN ids "
+                             "SET COMPRESSION DEFAULT")
 
 
 def _env(src: Path) -> dict[str, str]:
