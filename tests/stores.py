@@ -114,3 +114,47 @@ def store_lacking(kind: str, tmp: Path, column: str, table: str = "kb_entries"
         with old:
             old.write_results("job1", [("P12345", "P12345"), ("Q12345", "Q12345")])
             yield old
+
+
+def older_xrefs(kind: str, any_key: bool) -> list[str]:
+    """Statements giving a release's xrefs the layout of an earlier version (``{}``: the
+    release's table prefix): every key stored, the (db, key) index, and with *any_key* the
+    index by key alone of issue 17, instead of the one index by key of issue 18
+    (``store/schema.py``, KEY_INDEX)."""
+    if kind == "sqlite":
+        indexes = ["CREATE INDEX {}xrefs_key ON xrefs(db, key, value)",
+                   *(["CREATE INDEX {}xrefs_any_key ON xrefs(key, db)"] if any_key else [])]
+    else:
+        indexes = ["CREATE INDEX xrefs_key ON {}xrefs (db, key) INCLUDE (entry, value)",
+                   *(["CREATE INDEX xrefs_any_key ON {}xrefs (key) INCLUDE (db, entry)"]
+                     if any_key else [])]
+    return ["DROP INDEX {}xrefs_by_key",
+            "UPDATE {}xrefs SET key = lower(value) WHERE key IS NULL", *indexes]
+
+
+def rewritten(store: Store, kind: str, tmp: Path, statements: list[str]) -> Store:
+    """*store* (whose current release is its only one) closed, its release changed by
+    *statements* (``{}``: the release's table prefix), opened again."""
+    import sqlite3
+
+    release = store.current_release()
+    assert release is not None
+    if kind == "sqlite":
+        store.close()
+        path = tmp / "store.releases" / release.file
+        with contextlib.closing(sqlite3.connect(path)) as conn:
+            for statement in statements:
+                conn.execute(statement.format(""))
+            conn.commit()
+        with contextlib.closing(sqlite3.connect(tmp / "store.sqlite")) as conn:
+            # the file's size as loaded, which the store checks
+            conn.execute("UPDATE releases SET stats = json_set(stats, '$.file_bytes', ?)",
+                         (path.stat().st_size,))
+            conn.commit()
+        return open_store(str(tmp / "store.sqlite"))
+    import psycopg
+
+    with psycopg.connect(store.url, autocommit=True) as conn:
+        for statement in statements:
+            conn.execute(statement.format(f"idmapping_r{release.id}."))
+    return open_store(store.url)

@@ -165,8 +165,10 @@ def test_release_schema_is_logged_and_indexed(pg: PostgresStore) -> None:
     indexes = {r[0]: r[1] for r in query(
         pg, "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = %s",
         f"idmapping_r{release.id}")}
-    assert "INCLUDE (entry, value)" in indexes["xrefs_key"]
-    assert "(key) INCLUDE (db, entry)" in indexes["xrefs_any_key"]
+    # one index by key (NULL where the value's lower case gives it), covering the lookups
+    assert ("(COALESCE(key, lower(value)), db) INCLUDE (entry, value, key)"
+            in indexes["xrefs_by_key"])
+    assert "xrefs_key" not in indexes and "xrefs_any_key" not in indexes
     assert {"xrefs_pkey", "entries_pkey", "entries_accession", "entries_name",
             "secondary_accession", "deleted_pkey", "isoform_xrefs_value",
             "kb_terms_entry"} <= set(indexes)

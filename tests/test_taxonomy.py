@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import dataclasses
 import gzip
-import sqlite3
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -30,11 +29,11 @@ from idmapping.explain import DESCENDANTS_OFF, NO_TAXONOMY, explain_ids
 from idmapping.loader import load_release, sniff
 from idmapping.mapping import map_ids
 from idmapping.model import MappingRequest
-from idmapping.store import Store, open_store
+from idmapping.store import Store
 from idmapping.store.plans import AccessionPlan, LookupPlan
 from idmapping.web import create_app
 from releases import ReleaseFacts, submit
-from stores import BACKENDS, fresh_store
+from stores import BACKENDS, fresh_store, older_xrefs, rewritten
 
 # (taxon, parent, rank, scientific name, other names): the lineage of the S288C strain as
 # NCBI's taxonomy gives it, two sibling strains, a sister species and a taxon elsewhere
@@ -311,33 +310,16 @@ def test_a_release_loaded_before_the_spans_and_key_index_reads_the_same(
     accessions = foreign.accessions()[:10]
     ids = [*accessions, *[e.name for e in foreign.entries.values() if e.name][:5], "NOPE"]
     taxa = [t for t, *_ in LINEAGE]
-    # what a release of an earlier version lacks: the index by key alone, the clade spans,
-    # merged and deleted taxa
-    dropped = ["DROP INDEX {}xrefs_any_key",
+    # what a release of an earlier version lacks: the index by key (the (db, key) index
+    # alone, every key stored), the clade spans, merged and deleted taxa
+    dropped = [*older_xrefs(backend, any_key=False),
                *(f"DROP TABLE {{}}{t}" for t in ("taxon_spans", "taxon_merged",
                                                    "taxon_deleted"))]
     with fresh_store(backend, tmp_path) as store:
         load_release([*foreign.files, *write_taxdump(tmp_path / "taxdump")], store)
-        release = store.current_release()
-        assert release is not None
         before = ([_mapped(store, accessions, str(t)) for t in taxa],
                   [h.databases for h in detect_ids(store, ids).ids])
-        if backend == "sqlite":
-            store.close()
-            [path] = [p for p in (tmp_path / "store.releases").iterdir()
-                      if p.suffix == ".sqlite"]
-            conn = sqlite3.connect(path)
-            for statement in dropped:
-                conn.execute(statement.format(""))
-            conn.close()
-            old = open_store(str(tmp_path / "store.sqlite"))
-        else:
-            import psycopg
-
-            with psycopg.connect(store.url, autocommit=True) as pg:
-                for statement in dropped:
-                    pg.execute(statement.format(f"idmapping_r{release.id}."))
-            old = open_store(store.url)
+        old = rewritten(store, backend, tmp_path, dropped)
         with old:
             assert old.taxon_fate(MERGED[0][0]) == ("unknown", None)
             after = ([_mapped(old, accessions, str(t)) for t in taxa],

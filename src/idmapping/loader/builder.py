@@ -24,7 +24,7 @@ from idmapping.loader.entrynumbers import EntryFacts, EntryNumbers, cache_limit
 from idmapping.model import Release
 from idmapping.settings import Settings
 from idmapping.store.base import ReleaseWriter, Store
-from idmapping.store.plans import Subset, check_release_name
+from idmapping.store.plans import Subset, check_release_name, stored_key
 from idmapping.store.shared import batched
 
 if TYPE_CHECKING:
@@ -114,7 +114,7 @@ class ReleaseBuilder:
         An isoform's row (``P04637-2``) is an xref of its entry, and is also recorded as the
         isoform's (:meth:`ReleaseWriter.insert_isoform_xrefs`).
         """
-        batch: list[tuple[int, int, str, str]] = []
+        batch: list[tuple[int, int, str, str | None]] = []
         isoforms: list[tuple[int, int, str, str]] = []
         size = self.writer.batch_size
         name_code, taxon_code = self.codes["UniProtKB-ID"], self.codes["NCBI_TaxID"]
@@ -135,8 +135,8 @@ class ReleaseBuilder:
                 continue
             if isoform:
                 isoforms.append((entry, code, value, isoform))
-            batch.append((entry, code, value,
-                          lookup_key(value, self.versioned.get(id_type, False))))
+            batch.append((entry, code, value, stored_key(
+                value, lookup_key(value, self.versioned.get(id_type, False)))))
             if len(batch) >= size:
                 self.writer.insert_xrefs(batch)
                 self.rows += len(batch)

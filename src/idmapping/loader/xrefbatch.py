@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from idmapping.ids import lookup_key
-from idmapping.store.plans import XrefBatch
+from idmapping.store.plans import XrefBatch, stored_key
 
 __all__ = ["EntryState", "PreparedBatch", "prepare", "prepared_ahead"]
 
@@ -178,7 +178,9 @@ def _codes(id_type: pa.Array, state: EntryState) -> pa.Array:
 
 
 def _keys(value: pa.Array, db: pa.Array, versioned: list[int]) -> pa.Array:
-    """:func:`idmapping.ids.lookup_key` of every value, without a Python call per value.
+    """:func:`idmapping.ids.lookup_key` of every value as stored
+    (:func:`~idmapping.store.plans.stored_key`: null where it is the value in ASCII lower
+    case), without a Python call per value.
 
     :param versioned: the codes of databases whose ids carry a version.
     """
@@ -186,10 +188,12 @@ def _keys(value: pa.Array, db: pa.Array, versioned: list[int]) -> pa.Array:
     if not pc.all(pc.string_is_ascii(value)).as_py():
         # Arrow's lower case and Python's differ beyond ASCII: do those as the row path does
         flags = mask.to_pylist()
-        return pa.array([lookup_key(v, f) for v, f in
+        return pa.array([stored_key(v, lookup_key(v, f)) for v, f in
                          zip(value.to_pylist(), flags, strict=True)], pa.string())
-    lowered = pc.ascii_lower(value)
     if not pc.any(mask).as_py():
-        return lowered
+        return pa.nulls(len(value), pa.string())
+    lowered = pc.ascii_lower(value)
     stripped = pc.replace_substring_regex(pc.filter(lowered, mask), _VERSION, r"\1")
-    return pc.replace_with_mask(lowered, mask, stripped)
+    # a versioned database's id without a version has no key of its own either
+    kept = pc.if_else(pc.equal(stripped, pc.filter(lowered, mask)), None, stripped)
+    return pc.replace_with_mask(pa.nulls(len(value), pa.string()), mask, kept)

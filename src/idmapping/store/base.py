@@ -58,8 +58,9 @@ class ReleaseWriter(abc.ABC):
         release's data is the data that was loaded (:meth:`Store.verify`)."""
 
     @abc.abstractmethod
-    def insert_xrefs(self, rows: list[tuple[int, int, str, str]]) -> None:
-        """Bulk-insert ``(entry, db, value, key)`` rows."""
+    def insert_xrefs(self, rows: list[tuple[int, int, str, str | None]]) -> None:
+        """Bulk-insert ``(entry, db, value, key)`` rows, *key* as :func:`~idmapping.store.
+        plans.stored_key` gives it (None where SQL finds it from the value)."""
 
     def insert_xref_batch(self, batch: XrefBatch) -> None:
         """Bulk-insert a prepared batch; by default as the rows of :meth:`insert_xrefs`, a

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 __all__ = ["Subset", "LookupPlan", "AccessionPlan", "HoldingsPlan", "HoldingRow", "FilterQuery",
-           "FacetQuery", "XrefBatch", "check_release_name"]
+           "FacetQuery", "XrefBatch", "stored_key", "check_release_name"]
 
 
 @dataclass(frozen=True)
@@ -168,7 +168,8 @@ class FacetQuery:
 
 @dataclass
 class XrefBatch:
-    """Xrefs rows ready to store: ``entry`` and ``db`` as integers, ``value`` and ``key`` as text.
+    """Xrefs rows ready to store: ``entry`` and ``db`` as integers, ``value`` and ``key`` as text
+    (``key`` null where it is not stored: :func:`stored_key`).
 
     Rows of one entry are together, and no (entry, db, value) appears twice in a batch. The
     loader prepares them (:mod:`idmapping.loader.xrefbatch`) in Arrow, so that no Python
@@ -185,7 +186,8 @@ class XrefBatch:
     def __len__(self) -> int:
         return len(self.entry)
 
-    def rows(self, start: int = 0, stop: int | None = None) -> list[tuple[int, int, str, str]]:
+    def rows(self, start: int = 0, stop: int | None = None
+             ) -> list[tuple[int, int, str, str | None]]:
         """The rows (from *start* to *stop*) as Python tuples ``(entry, db, value, key)``."""
         stop = len(self.entry) if stop is None else min(stop, len(self.entry))
         count = max(0, stop - start)
@@ -198,6 +200,19 @@ class XrefBatch:
         Python objects at once, not a whole batch's (a million rows: some 200 MB)."""
         for start in range(0, len(self.entry), size):
             yield start, min(start + size, len(self.entry))
+
+
+def stored_key(value: str, key: str) -> str | None:
+    """*key*, the lookup key of *value* (:func:`idmapping.ids.lookup_key`), as an xrefs row
+    stores it: None where SQL's ``lower(value)`` gives it (an ASCII value without a version:
+    most ids), which :data:`~idmapping.store.schema.KEY_EXPRESSION` then reads instead.
+
+    >>> stored_key("GeneID_7157", "geneid_7157"), stored_key("NP_000537.3", "np_000537")
+    (None, 'np_000537')
+    >>> stored_key("Ä1", "ä1")  # beyond ASCII, Python's lower case and SQL's differ
+    'ä1'
+    """
+    return None if key == value.lower() and value.isascii() else key
 
 
 def check_release_name(name: str) -> str:

@@ -68,7 +68,6 @@ from idmapping.store.postgres_driver import (
 from idmapping.store.postgres_results import compress_with_lz4, delete_results, write_results
 from idmapping.store.postgres_writer import PostgresReleaseWriter
 from idmapping.store.schema import (
-    ANY_KEY,
     DOCUMENT_COLUMNS,
     DOCUMENT_TABLES,
     RELEASE_PARTS,
@@ -87,6 +86,7 @@ from idmapping.store.shared import (
 )
 from idmapping.store.sql import (
     lookup_sql,
+    xref_key,
 )
 from idmapping.store.sql_probes import (
     accession_probe_sql,
@@ -396,9 +396,8 @@ class PostgresStore(LookupCursors, SqlStore):
     def holdings(self, plan: HoldingsPlan) -> tuple[str, list[HoldingRow]]:
         with self._readers.lease() as conn:
             release = self._current(conn)
-            any_key = not plan.per_database and ANY_KEY in self._parts_of(conn, release)
             query = holdings_sql(plan, self._codes_of(conn, release), postgres_json_rows,
-                                 any_key=any_key)
+                                 parts=self._parts_of(conn, release))
             with conn.transaction():  # the inputs are parameters: no input table to fill
                 conn.execute("SELECT set_config('search_path', %s, true), "
                              "set_config('work_mem', '64MB', true)",  # a lookup's room to sort
@@ -487,7 +486,8 @@ class PostgresStore(LookupCursors, SqlStore):
             release = self._current(conn)
             page, count = filter_sql(query, result_rows_sql(f"{MAIN}.", postgres=True),
                                      f"{RELEASE_PREFIX}{release.id}.",
-                                     ' COLLATE "C"', split=postgres_split_tokens)
+                                     ' COLLATE "C"', split=postgres_split_tokens,
+                                     xref_key=xref_key("x", self._parts_of(conn, release)))
             params = filter_params(query, job_id)
             try:
                 row = conn.execute(adapt(count), params).fetchone()
@@ -509,7 +509,8 @@ class PostgresStore(LookupCursors, SqlStore):
             release = self._current(conn)
             text, params = facet_sql(query, facet, result_rows_sql(f"{MAIN}.", postgres=True),
                                      f"{RELEASE_PREFIX}{release.id}.", ' COLLATE "C"',
-                                     split=postgres_split_tokens)
+                                     split=postgres_split_tokens,
+                                     xref_key=xref_key("x", self._parts_of(conn, release)))
             try:
                 rows = conn.execute(adapt(text),
                                     [*params, *filter_params(query, job_id)]).fetchall()
@@ -543,9 +544,10 @@ class PostgresStore(LookupCursors, SqlStore):
                 return found
             rows = conn.execute(sql.SQL(
                 "SELECT x.value, e.accession FROM {s}.xrefs x JOIN {s}.entries e ON e.id = x.entry "
-                "WHERE x.db = %s AND x.key = ANY(%s) "
+                "WHERE x.db = %s AND {k} = ANY(%s) "
                 "ORDER BY x.value, e.reviewed DESC NULLS LAST, e.accession").format(
-                    s=release_schema(release.id)),
+                    s=release_schema(release.id),
+                    k=sql.SQL(xref_key("x", self._parts_of(conn, release)))),
                 (code, [i.lower() for i in dict.fromkeys(ids)]))
             return grouped(rows)
 

@@ -143,7 +143,7 @@ class PostgresReleaseWriter(ReleaseWriter):
                     copy.write(_binary_int4_rows(*columns))
                 copy.write(_BINARY_TRAILER)
 
-    def insert_xrefs(self, rows: list[tuple[int, int, str, str]]) -> None:
+    def insert_xrefs(self, rows: list[tuple[int, int, str, str | None]]) -> None:
         self._copy("xrefs (entry, db, value, key)", ["int4", "int4", "text", "text"], rows)
 
     def insert_isoform_xrefs(self, rows: list[tuple[int, int, str, str]]) -> None:

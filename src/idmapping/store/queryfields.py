@@ -7,8 +7,8 @@ SQL is over the tables of :mod:`idmapping.store.schema`, read as in
 :func:`idmapping.store.sql_results.filter_sql`: the document table ``e``, the pair ``p`` and, for
 UniProtKB, the mapping entries ``m``. ``{rel}`` is the release's table prefix, ``{collate}``
 the comparison of job ids with release ids, ``{entry_xrefs}`` the condition that xrefs row
-``x`` belongs to entry ``m`` and ``{xref_entry}`` the entry of row ``x`` (each backend lays
-xrefs out its own way).
+``x`` belongs to entry ``m``, ``{xref_entry}`` the entry of row ``x`` and ``{xref_key}`` its
+lookup key (each backend lays xrefs out its own way, and so did earlier versions).
 
 >>> FIELDS["uniprotkb"]["length"].range
 'e.length'
@@ -214,9 +214,9 @@ def _xrefs(*types: str) -> Builder:
         text = value.strip('"').lower()
         if not _wild(text):  # the entries holding the id, found once in the (db, key) index
             return (f"m.id IN (SELECT {{xref_entry}} FROM {{rel}}xrefs x WHERE x.db IN {codes} "
-                    "AND x.key = ?)"), [text]
+                    "AND {xref_key} = ?)"), [text]
         return (f"EXISTS (SELECT 1 FROM {{rel}}xrefs x WHERE {{entry_xrefs}} AND +x.db IN "
-                f"{codes} AND x.key LIKE ?)"), [_pattern(text)]
+                f"{codes} AND {{xref_key}} LIKE ?)"), [_pattern(text)]
 
     return build
 

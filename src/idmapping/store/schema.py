@@ -6,7 +6,9 @@ Release tables::
 
     dbs(code, name)                      ID_type names of idmapping.dat, as small integers
     entries(id, accession, name, reviewed, taxon)   one row per UniProtKB entry
-    xrefs(entry, db, value, key)         one row per (entry, database, id); key = lookup_key(value)
+    xrefs(entry, db, value, key)         one row per (entry, database, id); key = lookup_key(value),
+                                         or NULL where that is the value in lower case
+                                         (:data:`KEY_EXPRESSION`)
     isoform_xrefs(entry, db, value, isoform)  the ids that idmapping.dat gives to an isoform
                                          (``P04637-2  RefSeq_NT  NM_001126114.2``): which of
                                          the entry's xrefs belong to which isoform (``2``)
@@ -39,7 +41,8 @@ from __future__ import annotations
 
 __all__ = ["DOCUMENT_TABLES", "DOCUMENT_COLUMNS", "DOCUMENT_INDEXES", "document_schema",
            "TERMS_SCHEMA", "origin_sql",
-           "TAXONOMY_INDEXES", "TAXONOMY_TABLES", "ANY_KEY", "ANY_KEY_INDEX", "RELEASE_PARTS",
+           "TAXONOMY_INDEXES", "TAXONOMY_TABLES", "ANY_KEY", "ANY_KEY_INDEX", "KEY_INDEX",
+           "KEY_EXPRESSION", "RELEASE_PARTS",
            "INACTIVE_UNIPROTKB", "ENTRY_SHIFT",
            "DERIVED", "SQLITE_MAIN",
            "SQLITE_RELEASE", "SQLITE_RELEASE_INDEXES",
@@ -109,14 +112,31 @@ ANY_KEY_INDEX = f"CREATE INDEX {ANY_KEY} ON xrefs {{}}"
 """The index of xrefs by key whatever the database (its columns to be filled in): ``detect``
 and ``explain`` look an id up in every database at once with one probe of it, not one probe
 per database of the (db, key) index (100,000 ids in 97 databases: 10 million probes). A
-release loaded before it has none; those queries then probe per database."""
+release loaded before it has none; those queries then probe per database. A release loaded
+since :data:`KEY_INDEX` came has neither: that index serves both kinds of probe."""
+
+KEY_EXPRESSION = "CAST(coalesce(key, lower(value)) AS TEXT)"
+"""An xrefs row's lookup key in a release with :data:`KEY_INDEX`: its ``key`` column, which
+is NULL where the key is the value in lower case as SQL's ``lower()`` makes it (ASCII letters
+only, in both backends: SQLite's built-in one, PostgreSQL's in the "C" collation), that is for
+most ids (issue 18: the key was stored in the table and in two indexes). A value with other
+letters, or with a version, keeps its key (Python's lower case, without the version). Queries
+name the key with this expression (:func:`idmapping.store.sql.xref_key`), so that the index
+on it is used. The CAST gives it TEXT affinity in SQLite, without which SQLite does not use
+the index to compare it with a TEXT column (the input table's keys); PostgreSQL drops it."""
+
+KEY_INDEX = "xrefs_by_key"
+"""The one index of xrefs by key (:data:`KEY_EXPRESSION`), then database: it serves the
+lookups by (database, key), which are equalities, and the probes by key alone. Its presence
+tells a release whose keys may be NULL: a release loaded before it stores every key, and has
+the (db, key) index ``xrefs_key`` and (in those loaded since issue 17) :data:`ANY_KEY`."""
 
 TAXONOMY_TABLES = ("taxonomy", "taxon_spans", "taxon_merged", "taxon_deleted")
 """The taxonomy's tables: the taxa (nodes.dmp, names.dmp), their clades as ranges
 (:mod:`idmapping.store.taxonspans`), merged taxa (merged.dmp) and deleted ones (delnodes.dmp).
 A release loaded before the last three came has only the first."""
 
-RELEASE_PARTS = (*TAXONOMY_TABLES, ANY_KEY)
+RELEASE_PARTS = (*TAXONOMY_TABLES, ANY_KEY, KEY_INDEX)
 """Tables and indexes that a release loaded by an earlier version may lack: a store looks up
 which of them a release has, and reads it accordingly."""
 
@@ -180,7 +200,7 @@ CREATE TABLE dbs (code INTEGER PRIMARY KEY, name TEXT NOT NULL);
 CREATE TABLE entries (id INTEGER PRIMARY KEY, accession TEXT NOT NULL, name TEXT,
     reviewed INTEGER, taxon INTEGER);
 CREATE TABLE xrefs (id INTEGER PRIMARY KEY, db INTEGER NOT NULL, value TEXT NOT NULL,
-    key TEXT NOT NULL, entry INTEGER GENERATED ALWAYS AS (id >> {ENTRY_SHIFT}) VIRTUAL);
+    key TEXT, entry INTEGER GENERATED ALWAYS AS (id >> {ENTRY_SHIFT}) VIRTUAL);
 CREATE TABLE isoform_xrefs (entry INTEGER NOT NULL, db INTEGER NOT NULL, value TEXT NOT NULL,
     isoform TEXT NOT NULL);
 CREATE TABLE secondary (accession TEXT NOT NULL, primary_acc TEXT NOT NULL);
@@ -200,9 +220,10 @@ CREATE TABLE taxon_deleted (taxon INTEGER PRIMARY KEY);
 
 SQLITE_RELEASE_INDEXES = (
     # value too: a versioned id (NP_000537.3) is checked in the index, not in the table
-    # (100,000 RefSeq ids mapped in 0.33 s instead of 0.65 s; the index takes 1.7 s longer)
-    "CREATE INDEX xrefs_key ON xrefs(db, key, value)",
-    ANY_KEY_INDEX.format("(key, db)"),
+    # (100,000 RefSeq ids mapped in 0.33 s instead of 0.65 s; the index takes 1.7 s longer);
+    # and key: SQLite reads an index on an expression as covering only where it holds the
+    # columns the expression reads (a NULL key costs a byte)
+    f"CREATE INDEX {KEY_INDEX} ON xrefs({KEY_EXPRESSION}, db, value, key)",
     "CREATE INDEX isoform_xrefs_value ON isoform_xrefs(entry, db, value)",
     "CREATE UNIQUE INDEX entries_accession ON entries(accession)",
     "CREATE INDEX entries_name ON entries(name)",
@@ -285,7 +306,7 @@ POSTGRES_STAGING = (
     'CREATE UNLOGGED TABLE isoform_xrefs (entry integer NOT NULL, db integer NOT NULL, '
     'value text COLLATE "C" NOT NULL, isoform text COLLATE "C" NOT NULL)',
     'CREATE UNLOGGED TABLE xrefs (entry integer NOT NULL, db integer NOT NULL, '
-    'value text COLLATE "C" NOT NULL, key text COLLATE "C" NOT NULL)',
+    'value text COLLATE "C" NOT NULL, key text COLLATE "C")',
     'CREATE UNLOGGED TABLE secondary (accession text COLLATE "C" NOT NULL, '
     'primary_acc text COLLATE "C" NOT NULL)',
     # n keeps the load order: the first of two rows for one accession wins, as in SQLite
@@ -309,7 +330,7 @@ POSTGRES_STAGING = (
 
 POSTGRES_FINAL = (
     'CREATE UNLOGGED TABLE xrefs_sorted (entry integer NOT NULL, db integer NOT NULL, '
-    'value text COLLATE "C" NOT NULL, key text COLLATE "C" NOT NULL)',
+    'value text COLLATE "C" NOT NULL, key text COLLATE "C")',
     # SQLite drops repeated rows on insert (its primary key); here one sort does it at the
     # end. DISTINCT ON always plans as one sort; a plain DISTINCT may hash and then sort
     # again (3 times slower when measured). key follows from (db, value), so the rows agree.
@@ -347,9 +368,10 @@ POSTGRES_FINAL = (
 
 POSTGRES_INDEXES = (
     "ALTER TABLE xrefs ADD PRIMARY KEY (entry, db, value)",
-    # covering, so that id → entry lookups never visit the table
-    "CREATE INDEX xrefs_key ON xrefs (db, key) INCLUDE (entry, value)",
-    ANY_KEY_INDEX.format("(key) INCLUDE (db, entry)"),
+    # covering, so that id → entry lookups never visit the table (key too: the planner
+    # reads an expression's index alone only where it holds the columns the expression reads;
+    # a row whose key is kept holds its id three times, at most 2,704 bytes: ids of 900)
+    f"CREATE INDEX {KEY_INDEX} ON xrefs (({KEY_EXPRESSION}), db) INCLUDE (entry, value, key)",
     "CREATE INDEX isoform_xrefs_value ON isoform_xrefs (entry, db, value)",
     "ALTER TABLE entries ADD PRIMARY KEY (id)",
     "CREATE UNIQUE INDEX entries_accession ON entries (accession)",

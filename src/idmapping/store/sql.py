@@ -13,15 +13,15 @@ samples), :mod:`~idmapping.store.sql_taxonomy` (``taxId`` and the taxonomy table
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypedDict
 
 from idmapping.store.plans import LookupPlan, Subset
-from idmapping.store.schema import ENTRY_SHIFT
+from idmapping.store.schema import ENTRY_SHIFT, KEY_EXPRESSION, KEY_INDEX
 from idmapping.store.sql_taxonomy import taxon_sql
 
-__all__ = ["same_entry", "entry_column", "entry_range", "sqlite_same_entry",
-           "sqlite_entry_column", "derived_gene_name_sql", "subset_sql", "lookup_sql",
-           "ENTRY_STAGING", "ENTRIES_FROM_STAGING", "FIND_ENTRIES_INDEX"]
+__all__ = ["same_entry", "entry_column", "entry_range", "xref_key", "sqlite_same_entry",
+           "sqlite_entry_column", "sqlite_xref_sql", "derived_gene_name_sql", "subset_sql",
+           "lookup_sql", "ENTRY_STAGING", "ENTRIES_FROM_STAGING", "FIND_ENTRIES_INDEX"]
 
 
 
@@ -33,6 +33,19 @@ def same_entry(alias: str, entry: str, db: int) -> str:
 def entry_column(alias: str) -> str:
     """The entry number of xrefs row *alias* (an SQL expression)."""
     return f"{alias}.entry"
+
+
+def xref_key(alias: str, parts: frozenset[str] | bool) -> str:
+    """The lookup key of xrefs row *alias*, as the release's key index is built on it: its
+    ``key`` column in a release loaded before :data:`~idmapping.store.schema.KEY_INDEX`, else
+    :data:`~idmapping.store.schema.KEY_EXPRESSION` (NULL where it is the value in lower case).
+
+    :param parts: the release's parts (:data:`~idmapping.store.schema.RELEASE_PARTS`), or
+        whether it has that index.
+    """
+    if parts is True or (not isinstance(parts, bool) and KEY_INDEX in parts):
+        return KEY_EXPRESSION.replace("key", f"{alias}.key").replace("value", f"{alias}.value")
+    return f"{alias}.key"
 
 
 def entry_range(alias: str, entry: str) -> str:
@@ -52,6 +65,23 @@ def sqlite_entry_column(alias: str) -> str:
     """SQLite's :func:`entry_column`: the entry read from the row id, which the key index
     covers (SQLite does not see that the generated ``entry`` column is covered)."""
     return f"({alias}.id >> {ENTRY_SHIFT})"
+
+
+class XrefSql(TypedDict):
+    """How a backend's queries of results over documents read xrefs row ``x``
+    (:func:`~idmapping.store.sql_results.filter_sql`'s parameters of that name)."""
+
+    entry_xrefs: str
+    xref_entry: str
+    xref_key: str
+
+
+def sqlite_xref_sql(parts: frozenset[str]) -> XrefSql:
+    """How SQLite's queries of results over documents read xrefs row ``x`` of a release with
+    *parts*: the ``entry_xrefs``, ``xref_entry`` and ``xref_key`` of
+    :func:`~idmapping.store.sql_results.filter_sql`."""
+    return {"entry_xrefs": entry_range("x", "m.id"), "xref_entry": sqlite_entry_column("x"),
+            "xref_key": xref_key("x", parts)}
 
 
 def derived_gene_name_sql(codes: dict[str, int],
@@ -139,8 +169,8 @@ def lookup_sql(plan: LookupPlan, codes: dict[str, int],
     otherwise the taxon alone. A taxon merged into another stands for the other, where the
     release has ``taxon_merged``.
 
-    :param tables: the release's taxonomy tables (of :data:`~idmapping.store.schema.
-        TAXONOMY_TABLES`; a release loaded before some came lacks them).
+    :param tables: the release's parts (:data:`~idmapping.store.schema.RELEASE_PARTS`: a
+        release loaded before some came lacks them): its taxonomy tables, its key index.
 
     :param entry_rows: how a backend finds an entry's xrefs (:func:`same_entry` by default).
     :param entry_of: how it reads an xref's entry (:func:`entry_column` by default).
@@ -169,7 +199,7 @@ def lookup_sql(plan: LookupPlan, codes: dict[str, int],
                 # CROSS JOIN: SQLite keeps the input as the outer loop, probing the key index
                 # (it would otherwise scan every stored id of the database for a small input)
                 f"SELECT i.seq, {entry_of('x')} AS entry FROM input i CROSS JOIN xrefs x "
-                f"WHERE x.db = {code} AND x.key = i.key "
+                f"WHERE x.db = {code} AND {xref_key('x', tables)} = i.key "
                 "AND (i.version IS NULL OR lower(x.value) = i.version)"
             )
     head, taxon, taxon_params = taxon_sql(plan.taxon, plan.descendants and taxonomy, tables,

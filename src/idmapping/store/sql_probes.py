@@ -13,7 +13,8 @@ import orjson
 
 from idmapping.ids import ACCESSION_RE
 from idmapping.store.plans import AccessionPlan, HoldingsPlan
-from idmapping.store.sql import entry_column
+from idmapping.store.schema import ANY_KEY, KEY_INDEX
+from idmapping.store.sql import entry_column, xref_key
 from idmapping.store.sql_taxonomy import taxon_sql
 
 __all__ = ["accession_probe_sql", "postgres_key_rows", "odd_accessions_sql",
@@ -139,18 +140,23 @@ def postgres_json_rows(name: str, pairs: bool = False) -> str:
 
 
 def holdings_sql(plan: HoldingsPlan, codes: dict[str, int], rows: Callable[[str, bool], str],
-                 entry_of: Callable[[str], str] = entry_column, any_key: bool = False) -> str:
+                 entry_of: Callable[[str], str] = entry_column,
+                 parts: frozenset[str] = frozenset()) -> str:
     """The one query answering *plan*: :data:`~idmapping.store.plans.HoldingRow` rows.
 
     The inputs are the plan's columns, read from the parameters of :func:`holdings_params`
     by *rows*, the backend's row source of a column (:func:`sqlite_json_rows`,
-    :func:`postgres_json_rows`). With *any_key* (the release has the index
-    :data:`~idmapping.store.schema.ANY_KEY`), every input is probed in it once, for all
-    databases at once; without it (a release loaded before it), once per database in the
-    (db, key) index. Either way it is one set query whatever the number of ids.
+    :func:`postgres_json_rows`). Where the release has an index by key first
+    (:data:`~idmapping.store.schema.KEY_INDEX`, or :data:`~idmapping.store.schema.ANY_KEY`
+    beside the (db, key) index), every input is probed in it once, for all databases at once;
+    otherwise (a release loaded before both, or ``plan.per_database``), once per database.
+    Either way it is one set query whatever the number of ids.
 
     :param entry_of: how the backend reads an xref's entry (:func:`entry_column` by default).
+    :param parts: the release's parts (:data:`~idmapping.store.schema.RELEASE_PARTS`).
     """
+    key = xref_key("x", parts)
+    any_key = not plan.per_database and bool({KEY_INDEX, ANY_KEY} & parts)
     wanted = sorted(codes[t] for t in plan.types if t in codes) or [-1]
     versioned = sorted(codes[t] for t in plan.versioned if t in codes) or [-1]
     among, among_versioned = ", ".join(map(str, wanted)), ", ".join(map(str, versioned))
@@ -162,22 +168,22 @@ def holdings_sql(plan: HoldingsPlan, codes: dict[str, int], rows: Callable[[str,
         # CROSS JOIN: the input stays the outer loop, probing the key index (see lookup_sql)
         if any_key:
             # +x.db: the database is a filter of the rows found, never a way into an index
-            # (SQLite would otherwise probe the (db, key) index once per database again)
+            # (SQLite would otherwise probe the index once per database again)
             return f"FROM {inputs} i CROSS JOIN xrefs x WHERE +x.db IN ({among}) AND "
         # c: the databases as a row source, so that each probe is one (db, key) of the index
         # (with db IN (...) alone, SQLite built an automatic index over every xref instead)
         return (f"FROM {inputs} i CROSS JOIN dbs c CROSS JOIN xrefs x "
                 f"WHERE c.code IN ({among}) AND x.db = c.code AND ")
 
-    parts = [
+    queries = [
         "SELECT h.seq, 'xref' AS what, d.name AS detail, h.taxon, h.n, h.r FROM ("
         f"SELECT p.seq, p.db, e.taxon, count(DISTINCT e.id) AS n, {reviewed} AS r FROM ("
         # an id as it is, in any database, but for one given with a version, only where ids
         # carry none; then that one without its version where they carry one
-        f"SELECT i.seq, x.db, {entry_of('x')} AS entry {probes(values)}x.key = i.key "
+        f"SELECT i.seq, x.db, {entry_of('x')} AS entry {probes(values)}{key} = i.key "
         f"AND (x.db NOT IN ({among_versioned}) OR i.seq NOT IN (SELECT seq FROM "
         f"{with_version} v)) UNION ALL "
-        f"SELECT i.seq, x.db, {entry_of('x')} AS entry {probes(with_version)}x.key = i.key "
+        f"SELECT i.seq, x.db, {entry_of('x')} AS entry {probes(with_version)}{key} = i.key "
         f"AND x.db IN ({among_versioned}) AND lower(x.value) = i.version"
         ") p JOIN entries e ON e.id = p.entry "
         "GROUP BY p.seq, p.db, e.taxon) h JOIN dbs d ON d.code = h.db",
@@ -193,7 +199,7 @@ def holdings_sql(plan: HoldingsPlan, codes: dict[str, int], rows: Callable[[str,
     ]
     code = codes.get(plan.any_version or "")
     if code is not None:
-        parts.append(
+        queries.append(
             "SELECT DISTINCT i.seq, 'version', x.value, CAST(NULL AS integer), 0, 0 "
-            f"FROM {with_version} i CROSS JOIN xrefs x WHERE x.db = {code} AND x.key = i.key")
-    return " UNION ALL ".join(parts)
+            f"FROM {with_version} i CROSS JOIN xrefs x WHERE x.db = {code} AND {key} = i.key")
+    return " UNION ALL ".join(queries)

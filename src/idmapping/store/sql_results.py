@@ -54,7 +54,8 @@ def result_rows_sql(main: str, postgres: bool = False) -> str:
 
 def filter_sql(query: FilterQuery, results: str, rel: str, collate: str = "",
                entry_xrefs: str = "x.entry = m.id", xref_entry: str = "x.entry",
-               split: Callable[[str], str] | None = None) -> tuple[str, str]:
+               split: Callable[[str], str] | None = None, xref_key: str = "x.key"
+               ) -> tuple[str, str]:
     """The page query and the count query of *query*.
 
     Both take ``job`` (twice, or four times with isoforms), then the query's params; the page
@@ -69,8 +70,11 @@ def filter_sql(query: FilterQuery, results: str, rel: str, collate: str = "",
         (SQLite: :func:`sqlite_entry_column`).
     :param split: how the backend makes rows ``s(value)`` of a token column (UniParc's taxa):
         :func:`split_tokens` by default.
+    :param xref_key: the lookup key of xrefs row ``x`` in the release
+        (:func:`~idmapping.store.sql.xref_key`).
     """
-    source, where = _filtered(query, results, rel, collate, entry_xrefs, xref_entry, split)
+    source, where = _filtered(query, results, rel, collate, entry_xrefs, xref_entry, split,
+                              xref_key)
     order = f"{query.order}, " if query.order else ""
     page = (f"SELECT p.from_id, p.to_id FROM {source}{where} "
             f"ORDER BY {order}p.seq, p.sub, p.to_id{collate} LIMIT ? OFFSET ?")
@@ -80,7 +84,8 @@ def filter_sql(query: FilterQuery, results: str, rel: str, collate: str = "",
 
 def _filtered(query: FilterQuery, results: str, rel: str, collate: str,
               entry_xrefs: str = "x.entry = m.id", xref_entry: str = "x.entry",
-              split: Callable[[str], str] | None = None) -> tuple[str, str]:
+              split: Callable[[str], str] | None = None, xref_key: str = "x.key"
+              ) -> tuple[str, str]:
     """The pairs of a job joined with their documents (``p``, ``e`` and, for UniProtKB, the
     mapping entries ``m``), and the ``WHERE`` of *query* (``""`` when it keeps every pair)."""
     table = rel + DOCUMENT_TABLES[query.kind]
@@ -94,7 +99,7 @@ def _filtered(query: FilterQuery, results: str, rel: str, collate: str,
         joins += f" LEFT JOIN {rel}entries m ON m.accession = p.to_id{collate}"
     condition = query.where.replace("{rel}", rel).replace("{collate}", collate).replace(
         "{entry_xrefs}", entry_xrefs).replace("{xref_entry}", xref_entry).replace(
-        "{taxa_rows}", (split or split_tokens)("e.taxa"))
+        "{xref_key}", xref_key).replace("{taxa_rows}", (split or split_tokens)("e.taxa"))
     return f"({pairs}) p {joins}", (f" WHERE {condition}" if condition else "")
 
 
@@ -139,18 +144,20 @@ def postgres_split_tokens(column: str) -> str:
 def facet_sql(query: FilterQuery, facet: FacetQuery, results: str, rel: str,
               collate: str = "", entry_xrefs: str = "x.entry = m.id",
               xref_entry: str = "x.entry",
-              split: Callable[[str], str] = split_tokens) -> tuple[str, list[Any]]:
+              split: Callable[[str], str] = split_tokens, xref_key: str = "x.key"
+              ) -> tuple[str, list[Any]]:
     """One grouped query counting the distinct entries of a job's (filtered) pairs by the
     values of *facet*: ``(value, count)`` rows, entries without a value left out.
 
     Its parameters are what it returns, then those of :func:`filter_params`.
 
     :param split: how the backend makes rows ``s(value)`` of a token column's numbers
-        (:func:`split_tokens`), for ``taxon_names``.
+        (:func:`split_tokens`), for ``taxon_names``; *xref_key* as for :func:`filter_sql`.
     """
     column = FACET_COLUMNS[query.kind][facet.column].replace(
         "{models}", ", ".join(str(t) for t in MODEL_ORGANISMS))
-    source, where = _filtered(query, results, rel, collate, entry_xrefs, xref_entry, split)
+    source, where = _filtered(query, results, rel, collate, entry_xrefs, xref_entry, split,
+                              xref_key)
     params: list[Any] = []
     if facet.ranges:
         cases = []

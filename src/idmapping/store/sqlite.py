@@ -46,7 +46,6 @@ from idmapping.store.plans import (
 )
 from idmapping.store.pool import DEFAULT_READERS, Pool
 from idmapping.store.schema import (
-    ANY_KEY,
     DOCUMENT_COLUMNS,
     DOCUMENT_TABLES,
     SQLITE_MAIN,
@@ -68,6 +67,8 @@ from idmapping.store.sql import (
     lookup_sql,
     sqlite_entry_column,
     sqlite_same_entry,
+    sqlite_xref_sql,
+    xref_key,
 )
 from idmapping.store.sql_probes import (
     accession_probe_sql,
@@ -394,8 +395,8 @@ class SqliteStore(SqlStore):
     def holdings(self, plan: HoldingsPlan) -> tuple[str, list[HoldingRow]]:
         with self._release_conn() as (conn, release):
             codes = dict(conn.execute("SELECT name, code FROM rel.dbs"))
-            any_key = not plan.per_database and ANY_KEY in release_parts(conn)
-            query = holdings_sql(plan, codes, sqlite_json_rows, sqlite_entry_column, any_key)
+            query = holdings_sql(plan, codes, sqlite_json_rows, sqlite_entry_column,
+                                 release_parts(conn))
             return release.name, conn.execute(query, holdings_params(plan)).fetchall()
 
     @translated
@@ -467,8 +468,7 @@ class SqliteStore(SqlStore):
         self.check_taxonomy(query)
         with self._release_conn() as (conn, _):
             page, count = filter_sql(query, result_rows_sql("main."), "rel.",
-                                     entry_xrefs=entry_range("x", "m.id"),
-                                     xref_entry=sqlite_entry_column("x"))
+                                     **sqlite_xref_sql(release_parts(conn)))
             params = filter_params(query, job_id)
             try:
                 total = int(conn.execute(count, params).fetchone()[0])
@@ -488,8 +488,7 @@ class SqliteStore(SqlStore):
         self.check_taxonomy(query)
         with self._release_conn() as (conn, _):
             text, params = facet_sql(query, facet, result_rows_sql("main."), "rel.",
-                                     entry_xrefs=entry_range("x", "m.id"),
-                                     xref_entry=sqlite_entry_column("x"))
+                                     **sqlite_xref_sql(release_parts(conn)))
             try:
                 rows = conn.execute(text, [*params, *filter_params(query, job_id)]).fetchall()
             except sqlite3.OperationalError as exc:
@@ -524,11 +523,12 @@ class SqliteStore(SqlStore):
             found: dict[str, list[str]] = {}
             if code is None:
                 return found
+            key = xref_key("x", release_parts(conn))
             for chunk in batched([i.lower() for i in dict.fromkeys(ids)], 500):
                 marks = ", ".join("?" * len(chunk))
                 found.update(grouped(conn.execute(
                     "SELECT x.value, e.accession FROM rel.xrefs x JOIN rel.entries e "
-                    f"ON e.id = x.entry WHERE x.db = ? AND x.key IN ({marks}) "
+                    f"ON e.id = x.entry WHERE x.db = ? AND {key} IN ({marks}) "
                     "ORDER BY x.value, e.reviewed DESC, e.accession", (code[0], *chunk))))
             return found
 

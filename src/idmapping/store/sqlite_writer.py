@@ -116,7 +116,7 @@ class SqliteReleaseWriter(ReleaseWriter):
         self.conn.execute(f"PRAGMA cache_size = -{megabytes * 1024 // LOAD_CACHE_SHARE}")
 
     @translated
-    def insert_xrefs(self, rows: list[tuple[int, int, str, str]]) -> None:
+    def insert_xrefs(self, rows: list[tuple[int, int, str, str | None]]) -> None:
         import numpy as np
 
         # one row per (entry, db, value), the rows of an entry together
@@ -323,6 +323,10 @@ class SqliteReleaseWriter(ReleaseWriter):
             conn.execute(sql)
         if self.revisited:
             conn.execute(_DEDUPE_REVISITED)
+        # found by a scan (no index by database): before the indexes, not updating them
+        for sql in derived_gene_name_sql(codes, sqlite_same_entry, sqlite_entry_column,
+                                         ("id", f"x.id + {DERIVED}")):
+            conn.execute(sql)
         for sql in (*subset_sql(subset), *TAXONOMY_FINISH):
             conn.execute(sql)
         spans = clade_spans(conn.execute("SELECT taxon, parent FROM taxonomy"),
@@ -337,13 +341,13 @@ class SqliteReleaseWriter(ReleaseWriter):
             conn.execute(sql)
         if self.replaced:  # after the index of kb_terms, which finds the entries' words
             conn.execute(_DROP_REPLACED_TERMS)
-        # after the key index, which finds the ordered-locus and ORF names without a scan
-        for sql in derived_gene_name_sql(codes, sqlite_same_entry, sqlite_entry_column,
-                                         ("id", f"x.id + {DERIVED}")):
-            conn.execute(sql)
         conn.execute("COMMIT")
         conn.execute("PRAGMA analysis_limit = 1000")  # statistics from a sample, not a scan
         conn.execute("ANALYZE")
+        # none of xrefs: with them, SQLite 3.40 may check a probe of the key index against a
+        # Bloom filter of the table, which it fills wrongly for an index on an expression
+        # (KEY_INDEX; no row found where the inputs outnumber the xrefs); xrefs has one index
+        conn.execute("DELETE FROM sqlite_stat1 WHERE tbl = 'xrefs'")
         conn.close()
 
     @translated
