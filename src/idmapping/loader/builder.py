@@ -66,6 +66,8 @@ class ReleaseBuilder:
         self.lines = 0
         """Rows read from the files (the loader counts them)."""
         self.writer: ReleaseWriter = store.begin_release()
+        self.writer.gene_codes = (self.codes["Gene_Name"], self.codes["Gene_OrderedLocusName"],
+                                  self.codes["Gene_ORFName"])
         self.memory_mb = memory_mb
         """The memory the load may use, in MiB."""
         self.writer.bound_memory(memory_mb)

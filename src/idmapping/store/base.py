@@ -51,6 +51,10 @@ class ReleaseWriter(abc.ABC):
     batch_size = 50_000
     """Xrefs rows per :meth:`insert_xrefs` that suit the backend."""
 
+    gene_codes: tuple[int, int, int] | None = None
+    """The codes of Gene_Name, Gene_OrderedLocusName and Gene_ORFName, set by the loader before
+    any row: a writer may derive the gene names of :meth:`finish` as batches come."""
+
     def __init__(self, release_id: int) -> None:
         self.release_id = release_id
         self.identity = secrets.token_hex(16)

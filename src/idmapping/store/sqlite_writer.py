@@ -68,6 +68,16 @@ DELETE FROM xrefs WHERE id IN (
                   AND y.db = x.db AND y.value = x.value))"""
 """Drop repeated (entry, db, value) rows of entries whose rows came in more than one batch."""
 
+_DROP_EARLY_NAMES = f"""
+DELETE FROM xrefs WHERE id IN (
+    SELECT x.id FROM temp.revisited r JOIN xrefs x
+    ON x.id BETWEEN (r.entry << {ENTRY_SHIFT}) + {DERIVED}
+    AND (r.entry << {ENTRY_SHIFT}) + {(1 << ENTRY_SHIFT) - 1} WHERE r.entry > ?)"""
+"""Drop the gene names derived as a batch came (:func:`derived_names`) of entries whose rows
+came again in a later batch (which may hold a Gene_Name): the finish derives them again. The
+parameter: the entries copied from a base release (numbered first), whose derived names were
+copied and stay, as before."""
+
 _DROP_REPLACED_TERMS = """
 DELETE FROM kb_terms WHERE rowid IN (
     SELECT t.rowid FROM temp.replaced r CROSS JOIN kb_terms t ON t.accession = r.accession
@@ -76,6 +86,40 @@ DELETE FROM kb_terms WHERE rowid IN (
 each replaced entry stored before the last document's (rows are appended, so their rowids
 grow in load order). ``CROSS JOIN`` keeps the replaced entries outside, each one probe of
 the ``(accession, field)`` index: the planner, before ``ANALYZE``, scans the whole index."""
+
+
+def derived_names(ids: np.ndarray, db: np.ndarray, codes: tuple[int, int, int]) -> np.ndarray:
+    """The rows of a batch (places, in order) whose values are also their entry's Gene_Name
+    (:func:`~idmapping.store.sql.derived_gene_name_sql`): the ordered-locus names, else the ORF
+    names, of each entry without a Gene_Name row. Only entries whose rows all are in the batch
+    as far as the batch can tell: not its last one (its rows may go on in the next batch), nor
+    one with rows stored before (a revisit). The finish derives the others' names in SQL, and
+    those of entries revisited later again (:data:`_DROP_EARLY_NAMES`).
+
+    :param ids: the rows' ids (:data:`~idmapping.store.schema.ENTRY_SHIFT`), each entry's
+        together; *db* their ID_type codes; *codes* those of Gene_Name, the ordered-locus names
+        and the ORF names.
+    """
+    import numpy as np
+
+    if not len(ids):
+        return np.zeros(0, np.int64)
+    gene, loci, orfs = codes
+    entry = ids >> ENTRY_SHIFT
+    starts = np.append(True, entry[1:] != entry[:-1])
+    group = np.cumsum(starts) - 1
+
+    def holding(code: int) -> np.ndarray:
+        found = np.zeros(int(group[-1]) + 1, bool)
+        found[group[db == code]] = True
+        return found
+
+    # an entry's first row here is its row 0: nothing of it was stored before
+    open_ = ((ids[starts] & (DERIVED - 1)) == 0) & ~holding(gene)
+    open_[-1] = False
+    chosen = (db == loci) | ((db == orfs) & ~holding(loci)[group])
+    named: np.ndarray = np.flatnonzero(chosen & open_[group])
+    return named
 
 
 class SqliteReleaseWriter(ReleaseWriter):
@@ -111,6 +155,8 @@ class SqliteReleaseWriter(ReleaseWriter):
         last ``kb_terms`` rowid of the words before it are in ``temp.replaced``
         (:data:`_DROP_REPLACED_TERMS`)."""
         self.numbers_indexed = False
+        self.copied = 0
+        """The entries copied from a base release (:meth:`copy_release`): numbered 1..n."""
 
     def bound_memory(self, megabytes: int) -> None:
         self.conn.execute(f"PRAGMA cache_size = -{megabytes * 1024 // LOAD_CACHE_SHARE}")
@@ -129,14 +175,30 @@ class SqliteReleaseWriter(ReleaseWriter):
 
     @translated
     def insert_xref_batch(self, batch: XrefBatch) -> None:
-        ids = self._row_ids(batch.entry)
-        for start, stop in batch.chunks(self.batch_size):
-            count = stop - start
+        import numpy as np
+        import pyarrow as pa
+
+        ids, db, value, key = self._row_ids(batch.entry), batch.db, batch.value, batch.key
+        if self.gene_codes and len(named := derived_names(ids, db, self.gene_codes)):
+            # each entry's derived rows right after its own: appended in id order, the table's
+            # pages stay full (inserted at the finish, they split most of its pages in two)
+            entry = ids >> ENTRY_SHIFT
+            ends = np.flatnonzero(np.append(entry[1:] != entry[:-1], True))
+            last = ends[np.searchsorted(ends, named)]
+            order = np.argsort(np.concatenate([np.arange(len(ids)) * 2, last * 2 + 1]),
+                               kind="stable")
+            ids = np.concatenate([ids, ids[named] + DERIVED])[order]
+            db = np.concatenate([db, np.full(len(named), self.gene_codes[0], db.dtype)])[order]
+            places, taken = pa.array(order), pa.array(named)
+            value = pa.concat_arrays([value, value.take(taken)]).take(places)
+            key = pa.concat_arrays([key, key.take(taken)]).take(places)
+        for start in range(0, len(ids), self.batch_size):
+            count = min(self.batch_size, len(ids) - start)
             self.conn.executemany(
                 "INSERT INTO xrefs(id, db, value, key) VALUES (?, ?, ?, ?)",
-                zip(ids[start:stop].tolist(), batch.db[start:stop].tolist(),
-                    batch.value.slice(start, count).to_pylist(),
-                    batch.key.slice(start, count).to_pylist(), strict=True))
+                zip(ids[start:start + count].tolist(), db[start:start + count].tolist(),
+                    value.slice(start, count).to_pylist(), key.slice(start, count).to_pylist(),
+                    strict=True))
 
     def _row_ids(self, entries: np.ndarray) -> np.ndarray:
         """Ids of new rows of *entries* (grouped by entry): each entry's next row numbers.
@@ -302,8 +364,8 @@ class SqliteReleaseWriter(ReleaseWriter):
                             (table,)).fetchone():
                 conn.execute(f"INSERT INTO {table} SELECT * FROM base.{table}")
         # the copied entries are numbered 1..n: a later row of one of them is a revisit
-        self.high = max(self.high, conn.execute("SELECT count(*) FROM temp.entry_map"
-                                                ).fetchone()[0])
+        self.copied = conn.execute("SELECT count(*) FROM temp.entry_map").fetchone()[0]
+        self.high = max(self.high, self.copied)
         entries = conn.execute("SELECT m.new, e.accession, e.name, e.reviewed, e.taxon FROM "
                                "base.entries e JOIN temp.entry_map m ON m.old = e.id "
                                "ORDER BY m.new").fetchall()
@@ -323,7 +385,9 @@ class SqliteReleaseWriter(ReleaseWriter):
             conn.execute(sql)
         if self.revisited:
             conn.execute(_DEDUPE_REVISITED)
-        # found by a scan (no index by database): before the indexes, not updating them
+            conn.execute(_DROP_EARLY_NAMES, (self.copied,))
+        # the names no batch derived (entries at a batch's end or revisited, rows given one by
+        # one), found by a scan (no index by database): before the indexes, not updating them
         for sql in derived_gene_name_sql(codes, sqlite_same_entry, sqlite_entry_column,
                                          ("id", f"x.id + {DERIVED}")):
             conn.execute(sql)
