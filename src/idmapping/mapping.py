@@ -57,7 +57,7 @@ class MappingRun:
     """
 
     release: str
-    texts: list[str]
+    texts: Sequence[str]
     keys: list[str]
     rows: Iterator[tuple[int, str, int]]
     to_uniprot: bool
@@ -326,19 +326,20 @@ def _map_accessions(store: Store, ids: Sequence[str], target: str, taxon: int | 
                       hits=hits)
 
 
-def _distinct(ids: Sequence[str]) -> list[str]:
+def _distinct(ids: Sequence[str]) -> Sequence[str]:
     """*ids* without repeats, the first of each kept: a set tells whether there is any (in
-    less than half the time of the dict that drops them, for a large job's distinct ids).
+    less than half the time of the dict that drops them, for a large job's distinct ids),
+    and distinct ids are kept as they are (no copy).
 
     >>> _distinct(("P1", "P2", "P1")), _distinct(("P1", "P2"))
-    (['P1', 'P2'], ['P1', 'P2'])
+    (['P1', 'P2'], ('P1', 'P2'))
     """
     if len(set(ids)) == len(ids):
-        return list(ids)
+        return ids
     return list(dict.fromkeys(ids))
 
 
-def _upper(texts: list[str]) -> list[str]:
+def _upper(texts: Sequence[str]) -> list[str]:
     """``text.upper()`` of each of *texts*, in one call when none holds a comma."""
     joined = ",".join(texts)
     if joined.count(",") == len(texts) - 1:

@@ -74,10 +74,11 @@ class _TooMany(Exception):
 
 @dataclass(frozen=True)
 class Handed:
-    """A job's ids as its submission had them: the text stored, and its ids split."""
+    """A job's ids as its submission had them: the text stored, and its ids split (a tuple:
+    the mapping's request, not copied again)."""
 
     text: str
-    split: list[str]
+    split: tuple[str, ...]
 
 
 UNWRITABLE = "The store cannot be written ({}): submit the job again later"
@@ -267,11 +268,11 @@ class JobService:
         with self._lock:
             self._stalled.pop(key, None)
         if len(split) <= self.settings.inline_job_ids:
-            self.run(key, Handed(text, split))
+            self.run(key, Handed(text, tuple(split)))
         else:
             with _writing():
                 self.store.claim_job(key, (JobStatus.NEW,), now)
-            self.dispatcher.submit(key, self._runner(Handed(text, split)))
+            self.dispatcher.submit(key, self._runner(Handed(text, tuple(split))))
         # read without its ids, which this submission just stored (a megabyte read back)
         job = self.get(key, with_ids=False)
         if "ids" in job.unread:
@@ -351,8 +352,8 @@ class JobService:
         if job.to_db == ALIGNMENT:
             self._align(job)
             return
-        ids = handed.split if handed is not None else split_api_ids(job.ids)
-        request = MappingRequest(job.from_db, job.to_db, tuple(ids), job.tax_id)
+        ids = handed.split if handed is not None else tuple(split_api_ids(job.ids))
+        request = MappingRequest(job.from_db, job.to_db, ids, job.tax_id)
         try:
             # a job that names its release before it is mapped was pinned to it
             store = self.store_of(job)
