@@ -10,8 +10,6 @@ import logging
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import numpy.typing as npt
 import psycopg
 from psycopg import sql
 from psycopg.types.json import Jsonb
@@ -19,8 +17,15 @@ from psycopg.types.json import Jsonb
 from idmapping.errors import StoreError
 from idmapping.model import Release
 from idmapping.store.base import ReleaseWriter
-from idmapping.store.plans import Subset
+from idmapping.store.plans import Subset, XrefBatch
 from idmapping.store.postgres_driver import dumps, refused
+from idmapping.store.postgres_xrefs import (
+    BINARY_HEADER,
+    BINARY_TRAILER,
+    OrderedXrefs,
+    XrefRows,
+    binary_copy,
+)
 from idmapping.store.schema import (
     DOCUMENT_COLUMNS,
     DOCUMENT_TABLES,
@@ -29,6 +34,7 @@ from idmapping.store.schema import (
     POSTGRES_MAIN,
     POSTGRES_RELEASE_PREFIX,
     POSTGRES_STAGING,
+    POSTGRES_XREFS_MERGE,
     TAXONOMY_TABLES,
     origin_sql,
 )
@@ -37,7 +43,7 @@ from idmapping.store.sql import (
     ENTRIES_FROM_STAGING,
     ENTRY_STAGING,
     FIND_ENTRIES_INDEX,
-    derived_gene_name_sql,
+    postgres_derived_gene_name_sql,
     subset_sql,
 )
 from idmapping.store.sql_taxonomy import (
@@ -59,23 +65,6 @@ _LOAD_SETTINGS = (
     "SET work_mem = '256MB'",
     "SET maintenance_work_mem = '1GB'",
 )
-
-# PostgreSQL's binary COPY format: a signature, flags and header extension (none), rows, -1
-_BINARY_HEADER = b"PGCOPY\n\xff\r\n\x00" + bytes(8)
-_BINARY_TRAILER = b"\xff\xff"
-
-
-def _binary_int4_rows(*columns: npt.NDArray[np.integer]) -> bytes:
-    """Rows of int4 *columns* in binary COPY's form: the number of fields, then each field's
-    length and big-endian value; made by numpy for a whole batch at once."""
-    rows = np.empty(len(columns[0]), dtype=[("fields", ">i2"), *(
-        (f"{what}{n}", ">i4") for n in range(len(columns)) for what in ("length", "value"))])
-    rows["fields"] = len(columns)
-    for n, column in enumerate(columns):
-        rows[f"length{n}"] = 4
-        rows[f"value{n}"] = column
-    return rows.tobytes()
-
 
 _DOCUMENT_TYPES = {"text": "text", "int": "int8", "bytes": "bytea"}
 
@@ -104,6 +93,10 @@ class PostgresReleaseWriter(ReleaseWriter):
             (:func:`~idmapping.store.schema.origin_sql`): 0, the base release's, until the
             first batch of the files'."""
             self.numbers_indexed = False
+            self.ordered = OrderedXrefs()
+            """Which xrefs go straight into the final table (:mod:`.postgres_xrefs`)."""
+            self.xrefs_staged = False
+            """Whether rows went into xrefs_load: then the end merges the two tables."""
         except BaseException:
             self.abort()
             raise
@@ -138,13 +131,39 @@ class PostgresReleaseWriter(ReleaseWriter):
                 return
             with cur.copy("COPY taxon_spans (taxon, low, high) FROM STDIN (FORMAT BINARY)"
                           ) as copy:
-                copy.write(_BINARY_HEADER)
+                copy.write(BINARY_HEADER)
                 for columns in spans.batches():
-                    copy.write(_binary_int4_rows(*columns))
-                copy.write(_BINARY_TRAILER)
+                    copy.write(binary_copy(*columns))
+                copy.write(BINARY_TRAILER)
+
+    def _copy_xrefs(self, rows: XrefRows | None, final: bool) -> None:
+        """Binary COPY of *rows* into the final xrefs table (frozen: it was created by this
+        transaction, which no one else sees) or into the staging one."""
+        if rows is None or not len(rows):
+            return
+        self.xrefs_staged |= not final
+        target = "xrefs (entry, db, value, key) FROM STDIN (FORMAT BINARY, FREEZE)" if final \
+            else "xrefs_load (entry, db, value, key) FROM STDIN (FORMAT BINARY)"
+        with refused(self.store.url), self.conn.cursor() as cur, cur.copy(
+                f"COPY {target}") as copy:
+            copy.write(BINARY_HEADER)
+            copy.write(memoryview(rows.copy_data()))
+            copy.write(BINARY_TRAILER)
+
+    def insert_xref_batch(self, batch: XrefBatch) -> None:
+        final, staged = self.ordered.add(batch)
+        self._copy_xrefs(final, True)
+        self._copy_xrefs(staged, False)
+
+    def _unordered(self) -> None:
+        """Rows come that may be out of order: from now on every xref is staged."""
+        if self.ordered.ordered:
+            self._copy_xrefs(self.ordered.unordered(), False)
 
     def insert_xrefs(self, rows: list[tuple[int, int, str, str | None]]) -> None:
-        self._copy("xrefs (entry, db, value, key)", ["int4", "int4", "text", "text"], rows)
+        self._unordered()
+        self.xrefs_staged = True
+        self._copy("xrefs_load (entry, db, value, key)", ["int4", "int4", "text", "text"], rows)
 
     def insert_isoform_xrefs(self, rows: list[tuple[int, int, str, str]]) -> None:
         self._copy("isoform_xrefs (entry, db, value, isoform)", ["int4", "int4", "text", "text"],
@@ -206,6 +225,8 @@ class PostgresReleaseWriter(ReleaseWriter):
     def copy_release(self, base: Release, code_of: Callable[[str], int]
                      ) -> list[tuple[int, str, str | None, int | None, int | None]]:
         run, old = self.conn.execute, sql.Identifier(f"{POSTGRES_RELEASE_PREFIX}{int(base.id)}")
+        self._unordered()
+        self.xrefs_staged = True
         with refused(self.store.url):
             codes = [(c, code_of(n)) for c, n in run(
                 sql.SQL("SELECT code, name FROM {}.dbs").format(old)).fetchall()]
@@ -217,8 +238,8 @@ class PostgresReleaseWriter(ReleaseWriter):
                         ).format(old))
             run("CREATE UNIQUE INDEX ON pg_temp.entry_map (old)")
             for statement in (
-                    "INSERT INTO xrefs (entry, db, value, key) SELECT m.new, c.new, x.value, "
-                    "x.key FROM {o}.xrefs x JOIN pg_temp.entry_map m ON m.old = x.entry "
+                    "INSERT INTO xrefs_load (entry, db, value, key) SELECT m.new, c.new, "
+                    "x.value, x.key FROM {o}.xrefs x JOIN pg_temp.entry_map m ON m.old = x.entry "
                     "JOIN pg_temp.code_map c ON c.old = x.db",
                     "INSERT INTO isoform_xrefs (entry, db, value, isoform) SELECT m.new, "
                     "c.new, i.value, i.isoform FROM {o}.isoform_xrefs i JOIN pg_temp.entry_map "
@@ -255,13 +276,17 @@ class PostgresReleaseWriter(ReleaseWriter):
         self._copy("meta (key, value)", ["text", "text"],
                    [("name", name), ("identity", self.identity), *meta.items()])
         run = self.conn.execute
+        self._copy_xrefs(self.ordered.flush(), self.ordered.ordered)
         with refused(self.store.url):
+            for statement in (POSTGRES_XREFS_MERGE if self.xrefs_staged
+                              else ["DROP TABLE xrefs_load"]):
+                run(statement)
             for statement in ENTRIES_FROM_STAGING:
                 run(statement)
             # statistics first, so the statements below are planned for the real row counts
             run("ANALYZE xrefs")
             run("ANALYZE entries")
-            for statement in [*derived_gene_name_sql(codes), *subset_sql(subset),
+            for statement in [postgres_derived_gene_name_sql(codes), *subset_sql(subset),
                               *TAXONOMY_FINISH]:
                 run(statement)
             self._store_clade_spans()

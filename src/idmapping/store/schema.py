@@ -47,7 +47,8 @@ __all__ = ["DOCUMENT_TABLES", "DOCUMENT_COLUMNS", "DOCUMENT_INDEXES", "document_
            "DERIVED", "SQLITE_MAIN",
            "SQLITE_RELEASE", "SQLITE_RELEASE_INDEXES",
            "POSTGRES_MAIN", "POSTGRES_RELEASE_PREFIX", "POSTGRES_MAIN_TABLES",
-           "POSTGRES_STAGING", "POSTGRES_FINAL", "POSTGRES_INDEXES", "POSTGRES_INPUT"]
+           "POSTGRES_STAGING", "POSTGRES_XREFS_MERGE", "POSTGRES_FINAL", "POSTGRES_INDEXES",
+           "POSTGRES_INPUT"]
 
 INACTIVE_UNIPROTKB = "UniProtKB"
 """The ``db`` of the uniparc_xrefs rows naming the UniParc entries of accessions that UniParc XML
@@ -305,7 +306,11 @@ POSTGRES_STAGING = (
     'name text COLLATE "C", reviewed integer, taxon integer)',
     'CREATE UNLOGGED TABLE isoform_xrefs (entry integer NOT NULL, db integer NOT NULL, '
     'value text COLLATE "C" NOT NULL, isoform text COLLATE "C" NOT NULL)',
-    'CREATE UNLOGGED TABLE xrefs (entry integer NOT NULL, db integer NOT NULL, '
+    # xrefs is the final table, LOGGED: rows that come in key order are COPYed into it
+    # frozen; the others wait in xrefs_load (store/postgres_xrefs.py)
+    'CREATE TABLE xrefs (entry integer NOT NULL, db integer NOT NULL, '
+    'value text COLLATE "C" NOT NULL, key text COLLATE "C")',
+    'CREATE UNLOGGED TABLE xrefs_load (entry integer NOT NULL, db integer NOT NULL, '
     'value text COLLATE "C" NOT NULL, key text COLLATE "C")',
     'CREATE UNLOGGED TABLE secondary (accession text COLLATE "C" NOT NULL, '
     'primary_acc text COLLATE "C" NOT NULL)',
@@ -328,16 +333,24 @@ POSTGRES_STAGING = (
 )
 """A release's tables while its rows are loaded (no WAL while rows pour in)."""
 
-POSTGRES_FINAL = (
+POSTGRES_XREFS_MERGE = (
     'CREATE UNLOGGED TABLE xrefs_sorted (entry integer NOT NULL, db integer NOT NULL, '
     'value text COLLATE "C" NOT NULL, key text COLLATE "C")',
     # SQLite drops repeated rows on insert (its primary key); here one sort does it at the
     # end. DISTINCT ON always plans as one sort; a plain DISTINCT may hash and then sort
     # again (3 times slower when measured). key follows from (db, value), so the rows agree.
     "INSERT INTO xrefs_sorted SELECT DISTINCT ON (entry, db, value) entry, db, value, key "
-    "FROM xrefs ORDER BY entry, db, value",
+    "FROM (SELECT entry, db, value, key FROM xrefs UNION ALL "
+    "SELECT entry, db, value, key FROM xrefs_load) x ORDER BY entry, db, value",
     "DROP TABLE xrefs",
+    "DROP TABLE xrefs_load",
     "ALTER TABLE xrefs_sorted RENAME TO xrefs",
+)
+"""The final xrefs, de-duplicated and sorted, from rows that did not all come in key order
+(the final table and the staging one); made LOGGED with the other tables
+(:data:`POSTGRES_FINAL`)."""
+
+POSTGRES_FINAL = (
     'CREATE UNLOGGED TABLE deleted (accession text COLLATE "C" NOT NULL, '
     "source text NOT NULL)",
     "INSERT INTO deleted SELECT DISTINCT ON (accession) accession, source FROM deleted_load "
@@ -358,7 +371,8 @@ POSTGRES_FINAL = (
     "ALTER TABLE kb_entries DROP COLUMN origin",
     "ALTER TABLE kb_terms DROP COLUMN origin",
     # Rewriting a finished table as LOGGED writes whole pages to the WAL: faster than
-    # logging each row as it is inserted (1.5 s against 6 s for 1.7M rows).
+    # logging each row as it is inserted (1.5 s against 6 s for 1.7M rows). xrefs is LOGGED
+    # already unless its rows were merged (POSTGRES_XREFS_MERGE): then nothing is done.
     *(f"ALTER TABLE {table} SET LOGGED"
       for table in ("xrefs", "isoform_xrefs", "entries", "secondary", "deleted", "dbs", "meta",
                     "uniparc_xrefs", "kb_terms", *TAXONOMY_TABLES,

@@ -20,8 +20,9 @@ from idmapping.store.schema import ENTRY_SHIFT, KEY_EXPRESSION, KEY_INDEX
 from idmapping.store.sql_taxonomy import taxon_sql
 
 __all__ = ["same_entry", "entry_column", "entry_range", "xref_key", "sqlite_same_entry",
-           "sqlite_entry_column", "sqlite_xref_sql", "derived_gene_name_sql", "subset_sql",
-           "lookup_sql", "ENTRY_STAGING", "ENTRIES_FROM_STAGING", "FIND_ENTRIES_INDEX"]
+           "sqlite_entry_column", "sqlite_xref_sql", "derived_gene_name_sql",
+           "postgres_derived_gene_name_sql", "subset_sql", "lookup_sql", "ENTRY_STAGING",
+           "ENTRIES_FROM_STAGING", "FIND_ENTRIES_INDEX"]
 
 
 
@@ -106,6 +107,19 @@ def derived_gene_name_sql(codes: dict[str, int],
         f"(SELECT 1 FROM xrefs g WHERE {entry_rows('g', entry_of('x'), gene)})"
         for kind in (oln, orf)
     ]
+
+
+def postgres_derived_gene_name_sql(codes: dict[str, int]) -> str:
+    """PostgreSQL's :func:`derived_gene_name_sql` in one statement, reading xrefs once: the
+    ordered-locus names of an entry with no Gene_Name row, else its ORF names (the rows of
+    the second statement there are those of entries with neither a Gene_Name nor an
+    ordered-locus name). The rows of the three databases alone are sorted by entry."""
+    gene, oln, orf = codes["Gene_Name"], codes["Gene_OrderedLocusName"], codes["Gene_ORFName"]
+    return (f"INSERT INTO xrefs (entry, db, value, key) SELECT entry, {gene}, value, key FROM "
+            f"(SELECT entry, db, value, key, bool_or(db = {gene}) OVER named AS named, "
+            f"bool_or(db = {oln}) OVER named AS loci FROM xrefs "
+            f"WHERE db IN ({gene}, {oln}, {orf}) WINDOW named AS (PARTITION BY entry)) x "
+            f"WHERE NOT x.named AND (x.db = {oln} OR NOT x.loci)")
 
 
 def subset_sql(subset: Subset) -> list[str]:
