@@ -2,12 +2,14 @@
 source trees.
 
     python -m bench.loadmemory --release DIR [--release DIR ...] --src NAME=PATH [--src ...]
-        [--store sqlite|postgresql://URL] [--memory-mb N]
+        [--store sqlite|postgresql://URL ...] [--database NAME] [--repeat N] [--memory-mb N]
 
 Each load runs ``idmapping load -q DIR/idmapping.dat.gz`` in its own process into a fresh
-store (a SQLite file in a temporary folder, or a fresh database of the PostgreSQL server given),
-with the source tree's ``src`` first on ``PYTHONPATH``; it prints wall time, peak RSS
-(``ru_maxrss`` of that process) and, for SQLite, the store's bytes per xrefs row, as JSON lines.
+store (a SQLite file in a temporary folder, or a fresh database of the PostgreSQL server given,
+named ``--database``), with the source tree's ``src`` first on ``PYTHONPATH``; it prints wall
+time, peak RSS (``ru_maxrss`` of that process), the load average when it ended and, for SQLite,
+the store's bytes per xrefs row, as JSON lines. With several stores, sources or ``--repeat``,
+the loads of a release are interleaved: each round loads every store with every source.
 Releases come from :func:`idmapping.demo.generator.generate` (``bench/release.py``).
 """
 
@@ -21,14 +23,15 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench.measure import run_timed
+from bench.measure import load_average, run_timed
 
 __all__ = ["fresh_database", "measure_load"]
 
 
-def measure_load(src: Path, release: Path, store: str, memory_mb: int | None
-                 ) -> dict[str, object]:
-    """One load of *release*'s idmapping.dat with the code of *src* into a fresh *store*."""
+def measure_load(src: Path, release: Path, store: str, memory_mb: int | None,
+                 database: str = "idmapping_loadmem") -> dict[str, object]:
+    """One load of *release*'s idmapping.dat with the code of *src* into a fresh *store*
+    (for PostgreSQL, the database *database*, made afresh)."""
     env = dict(os.environ, PYTHONPATH=str(src / "src"))
     if memory_mb is not None:
         env["IDMAPPING_LOAD_MEMORY_MB"] = str(memory_mb)
@@ -36,12 +39,13 @@ def measure_load(src: Path, release: Path, store: str, memory_mb: int | None
         if store == "sqlite":
             url = str(Path(folder) / "store.sqlite")
         else:
-            url = fresh_database(store)
+            url = fresh_database(store, database)
         timed = run_timed([sys.executable, "-m", "idmapping", "load", "--store", url, "-q",
                            str(release / "idmapping.dat.gz")], env=env)
         figures: dict[str, object] = {
             "src": str(src), "release": release.name, "store": store.split(":")[0],
             "seconds": round(timed.seconds, 1), "peak_rss_mb": round(timed.max_rss_kb / 1024),
+            "load_average": load_average(),
         }
         if store == "sqlite":
             files = [p for p in Path(folder).rglob("*.sqlite") if p.name != "store.sqlite"]
@@ -54,14 +58,15 @@ def measure_load(src: Path, release: Path, store: str, memory_mb: int | None
     return figures
 
 
-def fresh_database(server: str) -> str:
-    """A new empty database ``idmapping_loadmem`` on the PostgreSQL *server* (dropped first)."""
+def fresh_database(server: str, name: str = "idmapping_loadmem") -> str:
+    """A new empty database *name* on the PostgreSQL *server* (dropped first)."""
     import psycopg
+    from psycopg import sql
 
     with psycopg.connect(server, autocommit=True) as conn:
-        conn.execute("DROP DATABASE IF EXISTS idmapping_loadmem")
-        conn.execute("CREATE DATABASE idmapping_loadmem")
-    return server.rsplit("/", 1)[0] + "/idmapping_loadmem"
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    return server.rsplit("/", 1)[0] + "/" + name
 
 
 def main() -> None:
@@ -69,14 +74,21 @@ def main() -> None:
                                      description=__doc__.split("\n")[0])
     parser.add_argument("--release", action="append", type=Path, required=True)
     parser.add_argument("--src", action="append", required=True, metavar="NAME=PATH")
-    parser.add_argument("--store", default="sqlite")
+    parser.add_argument("--store", action="append", help="sqlite (default) or a PostgreSQL "
+                        "server's URL; given twice, both are loaded in the same run")
+    parser.add_argument("--database", default="idmapping_loadmem",
+                        help="the PostgreSQL database made afresh for each load")
+    parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--memory-mb", type=int, default=None)
     args = parser.parse_args()
     for release in args.release:
-        for named in args.src:  # interleaved: a busy moment slows each alike
-            name, _, path = named.partition("=")
-            figures = measure_load(Path(path), release, args.store, args.memory_mb)
-            print(json.dumps({"code": name, **figures}), flush=True)
+        for _ in range(args.repeat):
+            for store in args.store or ["sqlite"]:
+                for named in args.src:  # interleaved: a busy moment slows each alike
+                    name, _, path = named.partition("=")
+                    figures = measure_load(Path(path), release, store, args.memory_mb,
+                                           args.database)
+                    print(json.dumps({"code": name, **figures}), flush=True)
 
 
 if __name__ == "__main__":
