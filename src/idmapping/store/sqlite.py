@@ -71,6 +71,7 @@ from idmapping.store.sql import (
     xref_key,
 )
 from idmapping.store.sql_probes import (
+    SortedKeys,
     accession_probe_sql,
     holdings_params,
     holdings_sql,
@@ -382,14 +383,13 @@ class SqliteStore(SqlStore):
             if odd is None:
                 odd = self._odd_accessions[release.file] = bool(conn.execute(
                     odd_accessions_sql(sqlite_plain_accession("e.accession"))).fetchone()[0])
-            # the keys as one JSON array, which SQLite reads in C: no row bound per input
+            probe = SortedKeys(plan.keys)  # one JSON array, read in C: no row bound per input
             sql, params = accession_probe_sql(
-                plan, "(SELECT key AS seq, value AS key FROM json_each(?)) j",
-                orjson.dumps(list(plan.keys)).decode(),
+                plan, "(SELECT key AS seq, value AS key FROM json_each(?)) j", probe.json,
                 sqlite_plain_accession("j.key") if odd else "",
                 taxonomy=bool(release.stats.get("taxa")), tables=release_parts(conn),
                 membership=True)
-            return release, [row[0] for row in conn.execute(sql, params)]
+            return release, probe.misses(conn.execute(sql, params))
 
     @translated
     def holdings(self, plan: HoldingsPlan) -> tuple[str, list[HoldingRow]]:
