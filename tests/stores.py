@@ -116,6 +116,21 @@ def store_lacking(kind: str, tmp: Path, column: str, table: str = "kb_entries"
             yield old
 
 
+def check_xref_counts(store: Store) -> bool:
+    """Check the rows per database ``idmapping info`` shows of the current release against a
+    count of its xrefs; whether they were stored at the load (SQLite's ``xref_counts``)."""
+    release = store.current_release()
+    assert release is not None
+    shown = {k: v for k, v in store.release_counts(release).items() if not k.startswith("(")}
+    assert shown == dict(store._release_rows(
+        "SELECT d.name, count(*) FROM {rel}xrefs x JOIN {rel}dbs d ON d.code = x.db "
+        "GROUP BY d.name ORDER BY d.name"))
+    from idmapping.store.sqlite import SqliteStore
+
+    return bool(isinstance(store, SqliteStore) and store._release_rows(
+        "SELECT 1 FROM {rel}meta WHERE key = 'xref_counts'"))
+
+
 def older_xrefs(kind: str, any_key: bool) -> list[str]:
     """Statements giving a release's xrefs the layout of an earlier version (``{}``: the
     release's table prefix): every key stored, the (db, key) index, and with *any_key* the

@@ -30,7 +30,7 @@ from idmapping.store.schema import ANY_KEY, KEY_INDEX
 from idmapping.store.sql import lookup_sql, sqlite_entry_column, sqlite_same_entry
 from idmapping.store.sql_probes import holdings_params, holdings_sql, sqlite_json_rows
 from releases import ReleaseFacts
-from stores import BACKENDS, fresh_store, older_xrefs, pairs, rewritten
+from stores import BACKENDS, check_xref_counts, fresh_store, older_xrefs, pairs, rewritten
 
 CATALOGUE = Catalogue.default()
 
@@ -103,6 +103,7 @@ def test_ids_whose_key_is_left_out_or_kept_map_alike(backend: str, columns: bool
         assert KEY_INDEX in store._release_parts()
         stored = dict(store._release_rows("SELECT value, key FROM {rel}xrefs"))
         assert stored == STORED
+        assert check_xref_counts(store) == (backend == "sqlite")  # counted as they came
         maps, detected, explained = _answers(store)
     p53, other = "P04637", "Q9XYZ1"
     assert maps == [

@@ -331,10 +331,10 @@ class SqliteStore(SqlStore):
 
     @translated
     def release_counts(self, release: Release) -> dict[str, int]:
-        with contextlib.closing(connect(
-                (self.release_dir / release.file).resolve().as_uri()
-                + "?mode=ro", uri=True)) as conn:
-            counts = dict(conn.execute(
+        path = (self.release_dir / release.file).resolve().as_uri() + "?mode=ro"
+        with contextlib.closing(connect(path, uri=True)) as conn:
+            stored = conn.execute("SELECT value FROM meta WHERE key = 'xref_counts'").fetchone()
+            counts = orjson.loads(stored[0]) if stored else dict(conn.execute(  # as loaded
                 "SELECT d.name, c.n FROM (SELECT db, count(*) AS n FROM xrefs GROUP BY db) c "
                 "JOIN dbs d ON d.code = c.db ORDER BY d.name"))
             for table in ("entries", "secondary", "deleted", *DOCUMENT_TABLES.values()):

@@ -157,6 +157,11 @@ class SqliteReleaseWriter(ReleaseWriter):
         self.numbers_indexed = False
         self.copied = 0
         """The entries copied from a base release (:meth:`copy_release`): numbered 1..n."""
+        self.counts: dict[int, int] = {}
+        """Xrefs rows stored per ID_type code, written into the release's ``meta``
+        (``xref_counts``, what ``idmapping info`` shows: its ``GROUP BY db`` sorts every row,
+        having no index by database) where they are exact: no row repeated across batches,
+        none copied, none dropped by a subset."""
 
     def bound_memory(self, megabytes: int) -> None:
         self.conn.execute(f"PRAGMA cache_size = -{megabytes * 1024 // LOAD_CACHE_SHARE}")
@@ -172,6 +177,7 @@ class SqliteReleaseWriter(ReleaseWriter):
             "INSERT INTO xrefs(id, db, value, key) VALUES (?, ?, ?, ?)",
             ((i, db, value, key) for i, (_, db, value, key) in zip(ids.tolist(), unique,
                                                                    strict=True)))
+        self._count(np.array([r[1] for r in unique], np.int64))
 
     @translated
     def insert_xref_batch(self, batch: XrefBatch) -> None:
@@ -192,6 +198,7 @@ class SqliteReleaseWriter(ReleaseWriter):
             places, taken = pa.array(order), pa.array(named)
             value = pa.concat_arrays([value, value.take(taken)]).take(places)
             key = pa.concat_arrays([key, key.take(taken)]).take(places)
+        self._count(db)
         for start in range(0, len(ids), self.batch_size):
             count = min(self.batch_size, len(ids) - start)
             self.conn.executemany(
@@ -199,6 +206,12 @@ class SqliteReleaseWriter(ReleaseWriter):
                 zip(ids[start:start + count].tolist(), db[start:start + count].tolist(),
                     value.slice(start, count).to_pylist(), key.slice(start, count).to_pylist(),
                     strict=True))
+
+    def _count(self, db: np.ndarray) -> None:
+        import numpy as np
+
+        for code, n in zip(*np.unique(db, return_counts=True), strict=True):
+            self.counts[int(code)] = self.counts.get(int(code), 0) + int(n)
 
     def _row_ids(self, entries: np.ndarray) -> np.ndarray:
         """Ids of new rows of *entries* (grouped by entry): each entry's next row numbers.
@@ -390,7 +403,12 @@ class SqliteReleaseWriter(ReleaseWriter):
         # one), found by a scan (no index by database): before the indexes, not updating them
         for sql in derived_gene_name_sql(codes, sqlite_same_entry, sqlite_entry_column,
                                          ("id", f"x.id + {DERIVED}")):
-            conn.execute(sql)
+            gene = codes["Gene_Name"]
+            self.counts[gene] = self.counts.get(gene, 0) + conn.execute(sql).rowcount
+        if not (self.revisited or self.copied or subset_sql(subset)):
+            names = {code: name for name, code in codes.items()}
+            conn.execute("INSERT INTO meta VALUES ('xref_counts', ?)", (orjson.dumps(dict(sorted(
+                (names[c], n) for c, n in self.counts.items() if n))).decode(),))
         for sql in (*subset_sql(subset), *TAXONOMY_FINISH):
             conn.execute(sql)
         spans = clade_spans(conn.execute("SELECT taxon, parent FROM taxonomy"),
