@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import os
 import platform
+import signal
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +22,7 @@ class Timed:
     """One finished child process.
 
     :param seconds: wall time from start to exit.
-    :param max_rss_kb: its peak resident memory (``ru_maxrss`` of ``wait4``), in KiB.
+    :param max_rss_kb: its own peak resident memory (``ru_maxrss`` of ``wait4``), in KiB.
     """
 
     seconds: float
@@ -33,35 +33,66 @@ class Timed:
     """User and system time of the process and of the children it waited for (its workers)."""
 
 
+# A small process between the measuring one and the command. Linux keeps, across ``execve``,
+# the peak RSS of the memory the new program replaces: a command started by a large process
+# (a suite holding id lists of a 10M release) reports that process's peak as its own (measured:
+# ``python -c pass`` gave 15 MB from a small parent, 1,551 MB from one of 1.5 GB). Started from
+# this fresh interpreter, the command's peak is its own. It writes the command's peak RSS (KiB),
+# processor and wall seconds to file descriptor ``argv[1]`` and exits with the command's status.
+_STARTER = """
+import os, sys, time
+report = int(sys.argv[1])
+started = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    os.close(report)
+    try:
+        os.execvpe(sys.argv[2], sys.argv[2:], os.environ)
+    except OSError as exc:
+        print(exc, file=sys.stderr, flush=True)
+    os._exit(127)
+_, status, usage = os.wait4(pid, 0)
+seconds = time.perf_counter() - started
+os.write(report, f"{usage.ru_maxrss} {usage.ru_utime + usage.ru_stime} {seconds}".encode())
+code = os.waitstatus_to_exitcode(status)
+sys.exit(code if code >= 0 else 128 - code)
+"""
+
+
 def run_timed(argv: Sequence[str], env: Mapping[str, str] | None = None,
               cwd: Path | None = None) -> Timed:
     """Run *argv* to completion, timing it and reading its own peak RSS.
 
-    ``os.wait4`` gives the resource use of that one child, unlike ``RUSAGE_CHILDREN``,
-    whose ``ru_maxrss`` is the largest of all children so far.
+    The command is started by a small interpreter of its own (:data:`_STARTER`), which reads
+    the command's resource use with ``os.wait4``: that one process's, not ``RUSAGE_CHILDREN``'s
+    largest of all children so far, nor the peak of the process that measures.
 
     :raises RuntimeError: the command failed; the message ends with its stderr.
     """
+    read_end, write_end = os.pipe()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        started = time.perf_counter()
-        proc = subprocess.Popen(argv, stdout=out, stderr=err, env=dict(env or os.environ),
-                                cwd=cwd)
         try:
-            _, status, usage = os.wait4(proc.pid, 0)
+            proc = subprocess.Popen([sys.executable, "-c", _STARTER, str(write_end), *argv],
+                                    stdout=out, stderr=err, env=dict(env or os.environ),
+                                    cwd=cwd, pass_fds=(write_end,), start_new_session=True)
+        finally:
+            os.close(write_end)
+        try:
+            with os.fdopen(read_end, "rb") as report:
+                proc.wait()
+                figures = report.read().decode().split()
         except BaseException:
-            proc.kill()
+            os.killpg(proc.pid, signal.SIGKILL)  # the starter and the command it runs
             proc.wait()
             raise
-        seconds = time.perf_counter() - started
-        proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
         stdout, stderr = out.read().decode(errors="replace"), err.read().decode(errors="replace")
-    if proc.returncode != 0:
+    if proc.returncode != 0 or len(figures) != 3:
         raise RuntimeError(f"{' '.join(argv)[:200]} exited with {proc.returncode}:\n"
                            f"{stderr[-3000:]}")
-    return Timed(seconds, int(usage.ru_maxrss), stdout, stderr,
-                 usage.ru_utime + usage.ru_stime)
+    max_rss_kb, cpu, seconds = figures
+    return Timed(float(seconds), int(max_rss_kb), stdout, stderr, float(cpu))
 
 
 def median(values: Sequence[float]) -> float:
