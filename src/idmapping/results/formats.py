@@ -357,7 +357,6 @@ class TsvWriter(Writer):
         return ("\t".join(cell_text(cell) for cell in cells) + "\n").encode()
 
 
-
 class ListWriter(Writer):
     """One value per line, no header: the ``to`` of each row by default.
 
