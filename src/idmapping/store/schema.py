@@ -42,7 +42,7 @@ from __future__ import annotations
 __all__ = ["DOCUMENT_TABLES", "DOCUMENT_COLUMNS", "DOCUMENT_INDEXES", "document_schema",
            "TERMS_SCHEMA", "origin_sql",
            "TAXONOMY_INDEXES", "TAXONOMY_TABLES", "ANY_KEY", "ANY_KEY_INDEX", "KEY_INDEX",
-           "KEY_EXPRESSION", "RELEASE_PARTS",
+           "KEY_EXPRESSION", "key_expression", "RELEASE_PARTS",
            "INACTIVE_UNIPROTKB", "ENTRY_SHIFT",
            "DERIVED", "SQLITE_MAIN",
            "SQLITE_RELEASE", "SQLITE_RELEASE_INDEXES",
@@ -116,7 +116,13 @@ per database of the (db, key) index (100,000 ids in 97 databases: 10 million pro
 release loaded before it has none; those queries then probe per database. A release loaded
 since :data:`KEY_INDEX` came has neither: that index serves both kinds of probe."""
 
-KEY_EXPRESSION = "CAST(coalesce(key, lower(value)) AS TEXT)"
+def key_expression(alias: str = "") -> str:
+    """:data:`KEY_EXPRESSION` of the xrefs row *alias* (its columns qualified by it)."""
+    of = f"{alias}." if alias else ""
+    return f"CAST(coalesce({of}key, lower({of}value)) AS TEXT)"
+
+
+KEY_EXPRESSION = key_expression()
 """An xrefs row's lookup key in a release with :data:`KEY_INDEX`: its ``key`` column, which
 is NULL where the key is the value in lower case as SQL's ``lower()`` makes it (ASCII letters
 only, in both backends: SQLite's built-in one, PostgreSQL's in the "C" collation), that is for

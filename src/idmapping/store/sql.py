@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any, TypedDict
 
 from idmapping.store.plans import LookupPlan, Subset
-from idmapping.store.schema import ENTRY_SHIFT, KEY_EXPRESSION, KEY_INDEX
+from idmapping.store.schema import ENTRY_SHIFT, KEY_INDEX, key_expression
 from idmapping.store.sql_taxonomy import taxon_sql
 
 __all__ = ["same_entry", "entry_column", "entry_range", "xref_key", "sqlite_same_entry",
@@ -45,7 +45,7 @@ def xref_key(alias: str, parts: frozenset[str] | bool) -> str:
         whether it has that index.
     """
     if parts is True or (not isinstance(parts, bool) and KEY_INDEX in parts):
-        return KEY_EXPRESSION.replace("key", f"{alias}.key").replace("value", f"{alias}.value")
+        return key_expression(alias)
     return f"{alias}.key"
 
 
