@@ -15,9 +15,11 @@ Two kinds of body are passed through as they are:
   clients gunzip the body themselves). The route marks these with :func:`mark_gzip_body`;
 * zip and gzip media types (xlsx among them), which would not shrink.
 
-Written by hand over :mod:`zlib` rather than with Starlette's ``GZipMiddleware``, which streams
-as well but cannot tell a body that already is a gzip file (the mark above) from one to
-compress, and takes ``gzip;q=0`` for consent.
+Written by hand rather than with Starlette's ``GZipMiddleware``, which streams as well but
+cannot tell a body that already is a gzip file (the mark above) from one to compress, and takes
+``gzip;q=0`` for consent. The compressor is ISA-L's (``isal_zlib``, the same gzip format):
+a stream of a million TSV rows compressed in 62 ms of processor time instead of zlib's 284 ms
+at level 1, and 5% smaller (issue 18).
 
 UniProt's own application (behind that proxy) also writes a gzip file body without
 ``Content-Encoding`` when ``Accept-Encoding`` is exactly ``gzip``, as ``compressed=true`` does;
@@ -28,9 +30,8 @@ responses are, so that clients that decode (Go, OkHttp) read the plain body and
 
 from __future__ import annotations
 
-import zlib
-
 import anyio.to_thread
+from isal import isal_zlib
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -38,8 +39,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 __all__ = ["GzipEncoding", "accepts_gzip", "mark_gzip_body", "GZIP_LEVEL"]
 
 GZIP_LEVEL = 1
-"""The compression level: nginx's default (``gzip_comp_level 1``), about three times faster
-than level 6 for bodies a few percent larger; the CPU goes to making rows."""
+"""The compression level (ISA-L's 0 to 3): 1 compresses about as well as zlib's 1, nginx's
+default (``gzip_comp_level 1``), in a fifth of its time; the CPU goes to making rows."""
 
 _THREAD_SIZE = 128 * 1024
 """Chunks at least this large are compressed on a worker thread, not on the event loop."""
@@ -116,7 +117,7 @@ class GzipEncoding:
             scope["extensions"] = {k: v for k, v in extensions.items()
                                    if k != "http.response.pathsend"}
         head = scope.get("method") == "HEAD"
-        compressor: zlib._Compress | None = None
+        compressor: isal_zlib.Compress | None = None
 
         async def send_compressed(message: Message) -> None:
             nonlocal compressor
@@ -128,8 +129,8 @@ class GzipEncoding:
                     if "content-length" in headers:
                         del headers["content-length"]
                     if not head:
-                        compressor = zlib.compressobj(self.level, zlib.DEFLATED,
-                                                      16 + zlib.MAX_WBITS)
+                        compressor = isal_zlib.compressobj(self.level, isal_zlib.DEFLATED,
+                                                           16 + isal_zlib.MAX_WBITS)
             elif kind == "http.response.body" and compressor is not None:
                 body = message.get("body", b"")
                 more = bool(message.get("more_body", False))
@@ -157,8 +158,8 @@ class GzipEncoding:
         return media not in _NOT_COMPRESSED
 
 
-def _compress(compressor: zlib._Compress, body: bytes, more: bool) -> bytes:
+def _compress(compressor: isal_zlib.Compress, body: bytes, more: bool) -> bytes:
     """*body* compressed; flushed so that the client can read all of it now (a stream's chunk),
     or finished with the gzip trailer (the last)."""
-    return compressor.compress(body) + compressor.flush(zlib.Z_SYNC_FLUSH if more
-                                                        else zlib.Z_FINISH)
+    return compressor.compress(body) + compressor.flush(isal_zlib.Z_SYNC_FLUSH if more
+                                                        else isal_zlib.Z_FINISH)
