@@ -222,3 +222,9 @@ def test_accessions_in_two_steps_map_as_in_one_query(release: ReleaseFacts,
     odd = [keys[0], f"{keys[1]},{keys[2]}", "", keys[1], keys[2]]
     _, misses = release_store.accession_misses(AccessionPlan(odd, "uniprotkb"))
     assert [odd[m] for m in misses] == [k for k in odd if k not in release.entries]
+    # enough keys for SQLite to sort them as bytes (sql_probes.SortedKeys), and as many with
+    # keys JSON escapes or that are not ASCII, which Python sorts: the same misses
+    many = keys * (100 // len(keys) + 1)
+    for probe in (many, [*many, 'P"1', "P\\1", "P\u00c91"]):
+        _, misses = release_store.accession_misses(AccessionPlan(probe, "uniprotkb"))
+        assert [probe[m] for m in misses] == [k for k in probe if k not in release.entries]
