@@ -38,10 +38,20 @@ def unread_columns(with_ids: bool = True, with_failed: bool = True) -> frozenset
     return frozenset(("ids",) * (not with_ids) + FAILED_COLUMNS * (not with_failed))
 
 
-def job_select(unread: Collection[str] = ()) -> str:
+def job_select(unread: Collection[str] = (), table: str = "", ids: str = "") -> str:
     """The select list of :data:`JOB_COLUMNS`, with NULL for each column of *unread*: the
-    database neither reads nor sends those."""
-    return ", ".join(f"NULL AS {c}" if c in unread else c for c in JOB_COLUMNS)
+    database neither reads nor sends those.
+
+    :param table: the prefix of each column (``j.`` for a jobs table named ``j``).
+    :param ids: the expression read as the submitted ids, if not their column.
+
+    >>> job_select({"ids"}, "j.").split(", ")[-2:]
+    ['j.suggested_ids', 'NULL AS ids']
+    >>> job_select((), "j.", "coalesce(t.ids, j.ids)").split(", ")[-3:]
+    ['j.suggested_ids', 'coalesce(t.ids', 'j.ids)']
+    """
+    return ", ".join(f"NULL AS {c}" if c in unread else ids if c == "ids" and ids
+                     else table + c for c in JOB_COLUMNS)
 
 
 def job_values(job: Job, encode_json: Callable[[Any], Any]) -> tuple[Any, ...]:

@@ -179,6 +179,7 @@ CREATE TABLE IF NOT EXISTS jobs (
     obsolete_count INTEGER NOT NULL DEFAULT 0, warnings TEXT NOT NULL DEFAULT '[]',
     errors TEXT NOT NULL DEFAULT '[]', failed_ids TEXT NOT NULL DEFAULT '[]',
     suggested_ids TEXT NOT NULL DEFAULT '[]', ids TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS job_texts (job TEXT PRIMARY KEY, ids TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS job_results (
     job TEXT NOT NULL, seq INTEGER NOT NULL, from_id TEXT NOT NULL, to_id TEXT NOT NULL,
     PRIMARY KEY (job, seq)) WITHOUT ROWID;
@@ -190,7 +191,8 @@ CREATE TABLE IF NOT EXISTS download_jobs (
     updated REAL NOT NULL, error TEXT NOT NULL DEFAULT '', total INTEGER NOT NULL DEFAULT 0,
     processed INTEGER NOT NULL DEFAULT 0, result_file TEXT NOT NULL DEFAULT '');
 """
-"""The main file: the list of releases, the jobs and the download jobs."""
+"""The main file: the list of releases, the jobs (their submitted ids in ``job_texts``:
+``SqlStore.ids_apart``) and the download jobs."""
 
 # An xrefs row's id is its entry's number shifted left by ENTRY_SHIFT, plus the row's number
 # within the entry: the rows of an entry are one range of the table (read without an index),
