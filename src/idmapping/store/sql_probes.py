@@ -145,12 +145,14 @@ def _padded_json(rows: numpy.ndarray) -> str:
     """
     count, width = len(rows), rows.itemsize
     plain = rows.view(numpy.uint8).reshape(count, width)
-    out = numpy.full((count, width + 3), ord(" "), dtype=numpy.uint8)
+    text = numpy.full(1 + count * (width + 3), ord(" "), dtype=numpy.uint8)  # "[" and the rows
+    out = text[1:].reshape(count, width + 3)
     out[:, 0] = ord('"')
     numpy.copyto(out[:, 1:width + 1], plain, where=plain != 0)
     out[numpy.arange(count), numpy.count_nonzero(plain, axis=1) + 1] = ord('"')
     out[:, -1] = ord(",")
-    return "[" + out.tobytes()[:-1].decode("ascii") + "]"
+    text[0], text[-1] = ord("["), ord("]")  # the last comma closes the array
+    return str(text.data, "ascii")  # decoded from the array: no copy as bytes first
 
 
 def postgres_key_rows(keys: Sequence[str]) -> tuple[str, str]:
