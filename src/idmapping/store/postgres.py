@@ -54,7 +54,7 @@ from idmapping.store.plans import (
     LookupPlan,
 )
 from idmapping.store.pool import DEFAULT_READERS, Pool
-from idmapping.store.postgres_cursors import LOOKUP_WORK_MEM, LookupCursors
+from idmapping.store.postgres_cursors import LookupCursors
 from idmapping.store.postgres_driver import (
     Connection,
     adapt,
@@ -376,12 +376,8 @@ class PostgresStore(LookupCursors, SqlStore):
         with self._readers.lease() as conn:
             release = self._current(conn)
             with conn.transaction():
-                # room for the hash of a large anti join: at the default 4 MB, a million keys
-                # against the 1M release's entries spilled to disk in 8 batches (8.1 s; 5.1 s
-                # at 64 MB, issue 18)
-                conn.execute("SELECT set_config('search_path', %s, true), "
-                             "set_config('work_mem', %s, true)",
-                             (f"{RELEASE_PREFIX}{release.id}", LOOKUP_WORK_MEM))
+                conn.execute("SELECT set_config('search_path', %s, true)",
+                             (f"{RELEASE_PREFIX}{release.id}",))
                 odd = self._odd_accessions.get(release.id)
                 if odd is None:
                     row = conn.execute(adapt(odd_accessions_sql(

@@ -16,12 +16,10 @@ from idmapping.store.plans import LookupPlan
 from idmapping.store.schema import POSTGRES_INPUT
 from idmapping.store.schema import POSTGRES_RELEASE_PREFIX as RELEASE_PREFIX
 
-__all__ = ["LookupCursors", "LOOKUP_WORK_MEM"]
+__all__ = ["LookupCursors"]
 
 _FETCH = 10_000
-LOOKUP_WORK_MEM = "64MB"
-"""The memory a lookup or probe may sort or hash in, for its transaction (PostgreSQL's
-``work_mem``, 4 MB by default)."""
+_LOOKUP_WORK_MEM = "64MB"
 
 
 class LookupCursors:
@@ -74,7 +72,7 @@ class LookupCursors:
         conn.execute("SELECT set_config('search_path', %s, true), "
                      "set_config('cursor_tuple_fraction', '1', true), "
                      "set_config('work_mem', %s, true)",
-                     (f"{RELEASE_PREFIX}{release.id}", LOOKUP_WORK_MEM))
+                     (f"{RELEASE_PREFIX}{release.id}", _LOOKUP_WORK_MEM))
         with conn.cursor() as cur, cur.copy(
                 "COPY input (seq, key, kind, version) FROM STDIN (FORMAT BINARY)") as copy:
             copy.set_types(["int4", "text", "text", "text"])
