@@ -14,7 +14,8 @@ prints the load's wall time, the release's bytes (per idmapping.dat line and per
 and the bytes of each table and index (SQLite's ``dbstat``, PostgreSQL's
 ``pg_relation_size``). Then each tree maps the same ids on its own store, in turns, each in a
 child process: ``--ids`` gene names and RefSeq protein ids (with their versions) to
-UniProtKB, the same RefSeq ids without versions, and ``--ids`` ids of several kinds explained
+UniProtKB, the same RefSeq ids without versions, accessions to RefSeq protein ids, gene names
+and Ensembl ids (every tenth entry read meanwhile), and ``--ids`` ids of several kinds explained
 (:func:`idmapping.explain.explain_ids`, the holdings probe of ``detect`` and ``explain``). The
 answers of the two trees must be the same; the best of ``--runs`` is printed.
 """
@@ -40,16 +41,23 @@ FILES = ("idmapping.dat.gz", "sec_ac.txt", "delac_sp.txt", "delac_tr.txt")
 
 def _ids(release: Path, count: int) -> dict[str, list[str]]:
     """Up to *count* distinct gene names, RefSeq protein ids and ids of any kind, in the order
-    of idmapping.dat."""
-    found: dict[str, dict[str, None]] = {"Gene_Name": {}, "RefSeq": {}, "any": {}}
+    of idmapping.dat, and every tenth accession read meanwhile (entries spread over the
+    release, as a job's would be)."""
+    found: dict[str, dict[str, None]] = {"Gene_Name": {}, "RefSeq": {}, "any": {},
+                                         "accessions": {}}
+    last, entries = "", 0
     with gzip.open(release / "idmapping.dat.gz", "rt") as lines:
         for line in lines:
             accession, id_type, value = line.rstrip("\n").split("\t")
+            if accession != last:
+                last, entries = accession, entries + 1
+                if entries % 10 == 0 and len(found["accessions"]) < count:
+                    found["accessions"].setdefault(accession)
             if id_type in ("Gene_Name", "RefSeq") and len(found[id_type]) < count:
                 found[id_type].setdefault(value)
             if id_type not in ("NCBI_TaxID", "UniProtKB-ID") and len(found["any"]) < count:
                 found["any"].setdefault(value if len(found["any"]) % 3 else value.upper())
-            if all(len(ids) >= count for ids in found.values()):
+            if all(len(ids) >= count for kind, ids in found.items() if kind != "accessions"):
                 break
     return {kind: list(ids) for kind, ids in found.items()}
 
@@ -69,6 +77,11 @@ def child(store_url: str, ids_file: str) -> None:
                 "RefSeq": MappingRequest("RefSeq_Protein", "UniProtKB", tuple(refseq)),
                 "RefSeq, no version": MappingRequest("RefSeq_Protein", "UniProtKB",
                                                      tuple(unversioned))}
+    accessions = tuple(ids.get("accessions", ()))
+    if accessions:  # UniProtKB to other databases: an entry's ids of one database
+        requests.update({f"accessions → {target}": MappingRequest("UniProtKB_AC-ID", target,
+                                                                  accessions)
+                         for target in ("RefSeq_Protein", "Gene_Name", "Ensembl")})
     found: dict[str, Any] = {}
     with open_store(store_url) as store:
         list(map_ids(store, MappingRequest("Gene_Name", "UniProtKB", ("TP53",))))  # warm up
