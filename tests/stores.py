@@ -131,16 +131,25 @@ def check_xref_counts(store: Store) -> bool:
         "SELECT 1 FROM {rel}meta WHERE key = 'xref_counts'"))
 
 
+POSTGRES_PRIMARY_KEY = ["DROP INDEX {}xrefs_entry",
+                        "ALTER TABLE {}xrefs ADD PRIMARY KEY (entry, db, value)"]
+"""Statements giving a PostgreSQL release's xrefs the primary key ``(entry, db, value)`` of
+the releases loaded before issue 18's index by entry alone (``store/schema.py``,
+POSTGRES_INDEXES)."""
+
+
 def older_xrefs(kind: str, any_key: bool) -> list[str]:
     """Statements giving a release's xrefs the layout of an earlier version (``{}``: the
     release's table prefix): every key stored, the (db, key) index, and with *any_key* the
     index by key alone of issue 17, instead of the one index by key of issue 18
-    (``store/schema.py``, KEY_INDEX)."""
+    (``store/schema.py``, KEY_INDEX); in PostgreSQL, the primary key too
+    (:data:`POSTGRES_PRIMARY_KEY`)."""
     if kind == "sqlite":
         indexes = ["CREATE INDEX {}xrefs_key ON xrefs(db, key, value)",
                    *(["CREATE INDEX {}xrefs_any_key ON xrefs(key, db)"] if any_key else [])]
     else:
-        indexes = ["CREATE INDEX xrefs_key ON {}xrefs (db, key) INCLUDE (entry, value)",
+        indexes = [*POSTGRES_PRIMARY_KEY,
+                   "CREATE INDEX xrefs_key ON {}xrefs (db, key) INCLUDE (entry, value)",
                    *(["CREATE INDEX xrefs_any_key ON {}xrefs (key) INCLUDE (db, entry)"]
                      if any_key else [])]
     return ["DROP INDEX {}xrefs_by_key",

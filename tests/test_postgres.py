@@ -169,7 +169,13 @@ def test_release_schema_is_logged_and_indexed(pg: PostgresStore) -> None:
     assert ("(COALESCE(key, lower(value)), db) INCLUDE (entry, value, key)"
             in indexes["xrefs_by_key"])
     assert "xrefs_key" not in indexes and "xrefs_any_key" not in indexes
-    assert {"xrefs_pkey", "entries_pkey", "entries_accession", "entries_name",
+    # an entry's rows by its number alone (deduplicated), not by the primary key of before
+    assert indexes["xrefs_entry"].endswith("(entry) WITH (fillfactor='100')")
+    assert "xrefs_pkey" not in indexes
+    # a release is never written after its load: its indexes fill their pages
+    assert all("fillfactor='100'" in indexes[i] for i in (
+        "xrefs_by_key", "entries_pkey", "entries_accession", "entries_name"))
+    assert {"xrefs_entry", "entries_pkey", "entries_accession", "entries_name",
             "secondary_accession", "deleted_pkey", "isoform_xrefs_value",
             "kb_terms_entry"} <= set(indexes)
 

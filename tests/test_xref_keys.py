@@ -6,7 +6,8 @@ Checked here on both stores: what each row stores, on both generated releases; t
 key is left out and ids that keep one (a version, letters beyond ASCII) map, are detected and
 explained, whether idmapping.dat is read a batch of columns at a time or row by row; and that
 a release loaded before (every key stored, the (db, key) index, with or without the index by
-key alone of issue 17) still answers alike.
+key alone of issue 17; in PostgreSQL, the primary key (entry, db, value) in place of the index
+by entry) still answers alike.
 """
 
 from __future__ import annotations
@@ -30,7 +31,15 @@ from idmapping.store.schema import ANY_KEY, KEY_INDEX
 from idmapping.store.sql import lookup_sql, sqlite_entry_column, sqlite_same_entry
 from idmapping.store.sql_probes import holdings_params, holdings_sql, sqlite_json_rows
 from releases import ReleaseFacts
-from stores import BACKENDS, check_xref_counts, fresh_store, older_xrefs, pairs, rewritten
+from stores import (
+    BACKENDS,
+    POSTGRES_PRIMARY_KEY,
+    check_xref_counts,
+    fresh_store,
+    older_xrefs,
+    pairs,
+    rewritten,
+)
 
 CATALOGUE = Catalogue.default()
 
@@ -133,6 +142,19 @@ def test_a_release_loaded_with_every_key_stored_answers_alike(backend: str, any_
             parts = old._release_parts()
             assert KEY_INDEX not in parts and (ANY_KEY in parts) == any_key
             assert None not in dict(old._release_rows("SELECT value, key FROM {rel}xrefs"))
+            assert _answers(old) == before
+
+
+@pytest.mark.parametrize("columns", [True, False], ids=["columns", "rows"])
+def test_a_postgresql_release_with_the_primary_key_answers_alike(columns: bool,
+                                                                 tmp_path: Path) -> None:
+    """A release loaded with the index by key of issue 18 and the primary key (entry, db,
+    value) it had then, in place of the index by entry alone."""
+    with fresh_store("postgresql", tmp_path) as store:
+        _load(store, tmp_path, columns)
+        before = _answers(store)
+        with rewritten(store, "postgresql", tmp_path, POSTGRES_PRIMARY_KEY) as old:
+            assert KEY_INDEX in old._release_parts()
             assert _answers(old) == before
 
 

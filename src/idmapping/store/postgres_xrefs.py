@@ -1,7 +1,8 @@
 """How the PostgreSQL store writes idmapping.dat's xrefs: in key order, straight into the final
 table, frozen, when the rows come so; else into a staging table sorted at the end.
 
-The final ``xrefs`` table holds its rows sorted by its primary key ``(entry, db, value)``, with
+The final ``xrefs`` table holds its rows sorted by ``(entry, db, value)`` (its index by entry
+finds them there: :data:`~idmapping.store.schema.POSTGRES_INDEXES`), with
 no row twice. idmapping.dat is grouped by accession, so a load of it hands the writer each
 entry's rows in one place (or split over two batches) and the entries in increasing order of
 number. :class:`OrderedXrefs` sorts each batch (Arrow, in C++: a few milliseconds a batch),
