@@ -3,6 +3,7 @@ lookups that read them, for two source trees side by side (issue 18: bytes per l
 
     python -m bench.storesize --release DIR --before main [--after REV]
         [--store sqlite|postgresql://URL] [--database NAME] [--runs 3] [--ids 100000]
+        [--accessions-every 10]
 
 Each tree (*REV*'s ``src`` exported by :func:`bench.measure.export_src`, and this work tree's
 or ``--after``'s)
@@ -15,7 +16,9 @@ and the bytes of each table and index (SQLite's ``dbstat``, PostgreSQL's
 ``pg_relation_size``). Then each tree maps the same ids on its own store, in turns, each in a
 child process: ``--ids`` gene names and RefSeq protein ids (with their versions) to
 UniProtKB, the same RefSeq ids without versions, accessions to RefSeq protein ids, gene names
-and Ensembl ids (every tenth entry read meanwhile), and ``--ids`` ids of several kinds explained
+and Ensembl ids (one entry in ``--accessions-every`` read meanwhile: the lookups of an
+entry's rows of one database, which a job of a few thousand accessions makes by index and a
+larger one by reading the table), and ``--ids`` ids of several kinds explained
 (:func:`idmapping.explain.explain_ids`, the holdings probe of ``detect`` and ``explain``). The
 answers of the two trees must be the same; the best of ``--runs`` is printed.
 """
@@ -39,9 +42,9 @@ ROOT = Path(__file__).resolve().parent.parent
 FILES = ("idmapping.dat.gz", "sec_ac.txt", "delac_sp.txt", "delac_tr.txt")
 
 
-def _ids(release: Path, count: int) -> dict[str, list[str]]:
+def _ids(release: Path, count: int, every: int = 10) -> dict[str, list[str]]:
     """Up to *count* distinct gene names, RefSeq protein ids and ids of any kind, in the order
-    of idmapping.dat, and every tenth accession read meanwhile (entries spread over the
+    of idmapping.dat, and one accession in *every* read meanwhile (entries spread over the
     release, as a job's would be)."""
     found: dict[str, dict[str, None]] = {"Gene_Name": {}, "RefSeq": {}, "any": {},
                                          "accessions": {}}
@@ -51,7 +54,7 @@ def _ids(release: Path, count: int) -> dict[str, list[str]]:
             accession, id_type, value = line.rstrip("\n").split("\t")
             if accession != last:
                 last, entries = accession, entries + 1
-                if entries % 10 == 0 and len(found["accessions"]) < count:
+                if entries % every == 0 and len(found["accessions"]) < count:
                     found["accessions"].setdefault(accession)
             if id_type in ("Gene_Name", "RefSeq") and len(found[id_type]) < count:
                 found[id_type].setdefault(value)
@@ -148,6 +151,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--ids", type=int, default=100_000)
     parser.add_argument("--database", default="storesize")
+    parser.add_argument("--accessions-every", type=int, default=10, metavar="N",
+                        help="map one accession in N to other databases [default: 10]")
     args = parser.parse_args()
     sha, before = export_src(args.before)
     trees = {f"before ({sha[:12]})": before, "after (work tree)": ROOT / "src"}
@@ -179,7 +184,7 @@ def main() -> None:
                                   parts.items(), key=lambda kv: -kv[1]) if v > size / 1000}}),
                   flush=True)
         ids_file = Path(tmp) / "ids.json"
-        ids_file.write_text(json.dumps(_ids(args.release, args.ids)))
+        ids_file.write_text(json.dumps(_ids(args.release, args.ids, args.accessions_every)))
         timings: dict[str, list[dict[str, Any]]] = {name: [] for name in trees}
         for _ in range(args.runs):  # in turns, so that both see the same machine
             for name, tree in trees.items():
