@@ -10,9 +10,11 @@ main file makes it the current release.
 from __future__ import annotations
 
 import contextlib
+import functools
+import itertools
 import os
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -60,6 +62,49 @@ default 2 GiB)."""
 
 INDEX_CACHE_KIB = 8192
 """The page cache while indexes are built (KiB): the size of the sorter's runs."""
+
+ROWS_PER_STATEMENT = 128
+"""Rows bound to one ``INSERT ... VALUES (...), (...), ...`` of :func:`insert_rows`: a million
+xrefs rows in 1.0 s of processor time, against 1.8 s for ``executemany`` of a row at a time,
+which binds as many values but runs a statement per row."""
+
+
+@functools.lru_cache(maxsize=64)
+def _values_sql(head: str, width: int, rows: int) -> str:
+    """*head* (``INSERT INTO t(a, b)``) with *rows* rows of *width* parameters."""
+    row = "(" + ", ".join("?" * width) + ")"
+    return f"{head} VALUES {', '.join([row] * rows)}"
+
+
+def insert_rows(conn: sqlite3.Connection, head: str, columns: Sequence[list[Any]]) -> None:
+    """Insert the rows whose columns are *columns* (lists of one length), in their order,
+    :data:`ROWS_PER_STATEMENT` rows a statement.
+
+    :param head: the statement up to its values: ``INSERT INTO t(a, b)``, one column a list.
+    """
+    width, count = len(columns), len(columns[0]) if columns else 0
+    flat: list[Any] = [None] * (width * count)
+    for place, column in enumerate(columns):
+        flat[place::width] = column
+    _insert_flat(conn, head, width, flat)
+
+
+def insert_tuples(conn: sqlite3.Connection, head: str, width: int,
+                  rows: Iterable[Sequence[Any]]) -> None:
+    """:func:`insert_rows` of rows given as tuples of *width* values each."""
+    _insert_flat(conn, head, width, list(itertools.chain.from_iterable(rows)))
+
+
+def _insert_flat(conn: sqlite3.Connection, head: str, width: int, flat: list[Any]) -> None:
+    """Insert the rows of *width* values each laid end to end in *flat*."""
+    step = ROWS_PER_STATEMENT * width
+    full = len(flat) - len(flat) % step
+    if full:
+        conn.executemany(_values_sql(head, width, ROWS_PER_STATEMENT),
+                         (flat[start:start + step] for start in range(0, full, step)))
+    if full < len(flat):
+        conn.execute(_values_sql(head, width, (len(flat) - full) // width), flat[full:])
+
 
 _DEDUPE_REVISITED = f"""
 DELETE FROM xrefs WHERE id IN (
@@ -122,6 +167,9 @@ def derived_names(ids: np.ndarray, db: np.ndarray, codes: tuple[int, int, int]) 
     return named
 
 
+_XREFS = "INSERT INTO xrefs(id, db, value, key)"
+
+
 class SqliteReleaseWriter(ReleaseWriter):
     """Builds a release file with journaling off, then switches the main file to it."""
 
@@ -173,10 +221,8 @@ class SqliteReleaseWriter(ReleaseWriter):
         # one row per (entry, db, value), the rows of an entry together
         unique = sorted({(r[0], r[1], r[2]): r for r in rows}.values(), key=lambda r: r[0])
         ids = self._row_ids(np.fromiter((r[0] for r in unique), np.int64, len(unique)))
-        self.conn.executemany(
-            "INSERT INTO xrefs(id, db, value, key) VALUES (?, ?, ?, ?)",
-            ((i, db, value, key) for i, (_, db, value, key) in zip(ids.tolist(), unique,
-                                                                   strict=True)))
+        insert_tuples(self.conn, _XREFS, 4, ((i, db, value, key) for i, (_, db, value, key)
+                                             in zip(ids.tolist(), unique, strict=True)))
         self._count(np.array([r[1] for r in unique], np.int64))
 
     @translated
@@ -201,11 +247,9 @@ class SqliteReleaseWriter(ReleaseWriter):
         self._count(db)
         for start in range(0, len(ids), self.batch_size):
             count = min(self.batch_size, len(ids) - start)
-            self.conn.executemany(
-                "INSERT INTO xrefs(id, db, value, key) VALUES (?, ?, ?, ?)",
-                zip(ids[start:start + count].tolist(), db[start:start + count].tolist(),
-                    value.slice(start, count).to_pylist(), key.slice(start, count).to_pylist(),
-                    strict=True))
+            insert_rows(self.conn, _XREFS, (
+                ids[start:start + count].tolist(), db[start:start + count].tolist(),
+                value.slice(start, count).to_pylist(), key.slice(start, count).to_pylist()))
 
     def _count(self, db: np.ndarray) -> None:
         import numpy as np
@@ -259,11 +303,11 @@ class SqliteReleaseWriter(ReleaseWriter):
 
     @translated
     def insert_isoform_xrefs(self, rows: list[tuple[int, int, str, str]]) -> None:
-        self.conn.executemany("INSERT INTO isoform_xrefs VALUES (?, ?, ?, ?)", rows)
+        insert_tuples(self.conn, "INSERT INTO isoform_xrefs", 4, rows)
 
     @translated
     def insert_entry_numbers(self, rows: list[tuple[int, str]]) -> None:
-        self.conn.executemany("INSERT INTO temp.entry_numbers VALUES (?, ?)", rows)
+        insert_tuples(self.conn, "INSERT INTO temp.entry_numbers", 2, rows)
 
     @translated
     def find_entries(self, accessions: list[str]) -> dict[str, int]:
@@ -277,7 +321,7 @@ class SqliteReleaseWriter(ReleaseWriter):
     @translated
     def insert_entry_facts(self, rows: list[tuple[int, str | None, int | None, int | None]]
                            ) -> None:
-        self.conn.executemany("INSERT INTO temp.entry_facts VALUES (?, ?, ?, ?)", rows)
+        insert_tuples(self.conn, "INSERT INTO temp.entry_facts", 4, rows)
 
     @translated
     def insert_secondary(self, rows: list[tuple[str, str]]) -> None:
