@@ -3,6 +3,7 @@ source trees.
 
     python -m bench.loadmemory --release DIR [--release DIR ...] --src NAME=PATH [--src ...]
         [--store sqlite|postgresql://URL ...] [--database NAME] [--repeat N] [--memory-mb N]
+        [--duckdb]
 
 Each load runs ``idmapping load -q DIR/idmapping.dat.gz`` in its own process into a fresh
 store (a SQLite file in a temporary folder, or a fresh database of the PostgreSQL server given,
@@ -10,6 +11,8 @@ named ``--database``), with the source tree's ``src`` first on ``PYTHONPATH``; i
 time, peak RSS (``ru_maxrss`` of that process), the load average when it ended and, for SQLite,
 the store's bytes per xrefs row, as JSON lines. With several stores, sources or ``--repeat``,
 the loads of a release are interleaved: each round loads every store with every source.
+With ``--duckdb``, each round also runs the suite's DuckDB reference (read, then index:
+:func:`bench.references.run_reference`) on the same file, for the load's ratio to it.
 Releases come from :func:`idmapping.demo.generator.generate` (``bench/release.py``).
 """
 
@@ -25,7 +28,7 @@ from pathlib import Path
 
 from bench.measure import load_average, run_timed
 
-__all__ = ["fresh_database", "measure_load"]
+__all__ = ["fresh_database", "measure_duckdb", "measure_load"]
 
 
 def measure_load(src: Path, release: Path, store: str, memory_mb: int | None,
@@ -58,6 +61,17 @@ def measure_load(src: Path, release: Path, store: str, memory_mb: int | None,
     return figures
 
 
+def measure_duckdb(release: Path) -> dict[str, object]:
+    """DuckDB's read and index of *release*'s idmapping.dat, as the suite's figure 1 takes it."""
+    from bench.references import run_reference
+
+    with tempfile.TemporaryDirectory(prefix="idmapping-loadmem-") as folder:
+        ref = run_reference("duckdb", release / "idmapping.dat.gz", Path(folder) / "duckdb", [])
+    return {"release": release.name, "seconds": round(ref.load + ref.index, 1),
+            "read": round(ref.load, 1), "index": round(ref.index, 1),
+            "peak_rss_mb": round(ref.max_rss_kb / 1024), "load_average": load_average()}
+
+
 def fresh_database(server: str, name: str = "idmapping_loadmem") -> str:
     """A new empty database *name* on the PostgreSQL *server* (dropped first)."""
     import psycopg
@@ -80,6 +94,8 @@ def main() -> None:
                         help="the PostgreSQL database made afresh for each load")
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--memory-mb", type=int, default=None)
+    parser.add_argument("--duckdb", action="store_true",
+                        help="also DuckDB's read and index of the file, in each round")
     args = parser.parse_args()
     for release in args.release:
         for _ in range(args.repeat):
@@ -89,6 +105,8 @@ def main() -> None:
                     figures = measure_load(Path(path), release, store, args.memory_mb,
                                            args.database)
                     print(json.dumps({"code": name, **figures}), flush=True)
+            if args.duckdb:
+                print(json.dumps({"code": "duckdb", **measure_duckdb(release)}), flush=True)
 
 
 if __name__ == "__main__":
