@@ -8,9 +8,11 @@ source trees.
 Each load runs ``idmapping load -q DIR/idmapping.dat.gz`` in its own process into a fresh
 store (a SQLite file in a temporary folder, or a fresh database of the PostgreSQL server given,
 named ``--database``), with the source tree's ``src`` first on ``PYTHONPATH``; it prints wall
-time, peak RSS (``ru_maxrss`` of that process), the load average when it ended and, for SQLite,
-the store's bytes per xrefs row, as JSON lines. With several stores, sources or ``--repeat``,
-the loads of a release are interleaved: each round loads every store with every source.
+time, processor time (user and system, its threads' included: steadier than wall time on a
+shared machine), peak RSS (``ru_maxrss`` of that process), the load average when it ended and,
+for SQLite, the store's bytes per xrefs row, as JSON lines. With several stores, sources or
+``--repeat``, the loads of a release are interleaved: each round loads every store with every
+source.
 With ``--duckdb``, each round also runs the suite's DuckDB reference (read, then index:
 :func:`bench.references.run_reference`) on the same file, for the load's ratio to it.
 Releases come from :func:`idmapping.demo.generator.generate` (``bench/release.py``).
@@ -47,7 +49,8 @@ def measure_load(src: Path, release: Path, store: str, memory_mb: int | None,
                            str(release / "idmapping.dat.gz")], env=env)
         figures: dict[str, object] = {
             "src": str(src), "release": release.name, "store": store.split(":")[0],
-            "seconds": round(timed.seconds, 1), "peak_rss_mb": round(timed.max_rss_kb / 1024),
+            "seconds": round(timed.seconds, 1), "cpu_seconds": round(timed.cpu_seconds, 1),
+            "peak_rss_mb": round(timed.max_rss_kb / 1024),
             "load_average": load_average(),
         }
         if store == "sqlite":
