@@ -261,17 +261,19 @@ _WHY = {
         "process, and the server then sorts and indexes them; on 2 cores the server's work and "
         "the client's share the same cores."),
     "load": (
-        "**Load.** Profiled with py-spy on the 1M release: the main thread spends about 18 s "
-        "binding rows into SQLite (`executemany`, about 1 µs a row for 18M rows), 10 s building "
-        "the `(db, key, value)` index and 3 s on entries, derived gene names and statistics, "
+        "**Load.** Profiled with py-spy on the 1M release: the main thread spends about a third "
+        "of its time inserting rows into SQLite (128 rows a statement, about 1 µs a row of "
+        "processor time for 17M rows, half of it SQLite's own), a third building the key "
+        "index `xrefs_by_key` and the rest on entries, derived gene names and statistics, "
         "while Arrow parses and prepares the next batch on the second core. DuckDB appends "
         "column batches in C and builds its index on both cores. What would meet it: fewer rows "
         "(the per-entry singletons UniRef100/90/50, UniParc and CRC64, 5M of the 18M rows, as "
         "columns of `entries`), and the release built by two processes (xrefs split by entry "
         "range into two files, each filled and indexed on its own core)."),
     "read_limit": (
-        "**5× the read limit** (15 s) is below what per-row binding from Python allows (18 s for "
-        "the binding alone): it needs a loader that never makes a Python object per value, such "
+        "**5× the read limit** (15 s) is below what per-row binding from Python allows (about 17 s "
+        "of processor time for the inserts alone): it needs a loader that never makes a Python "
+        "object per value, such "
         "as a C extension writing SQLite pages in key order, or a column store."),
     "genes": (
         "**Gene names.** The job maps 2.5× the pairs of the exact join (gene names match "
