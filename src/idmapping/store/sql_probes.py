@@ -19,9 +19,9 @@ from idmapping.store.schema import ANY_KEY, KEY_INDEX
 from idmapping.store.sql import entry_column, xref_key
 from idmapping.store.sql_taxonomy import taxon_sql
 
-__all__ = ["accession_probe_sql", "SortedKeys", "postgres_key_rows", "odd_accessions_sql",
-           "sqlite_plain_accession", "postgres_plain_accession", "holdings_params",
-           "sqlite_json_rows", "postgres_json_rows", "holdings_sql"]
+__all__ = ["accession_probe_sql", "SortedKeys", "positions_of", "postgres_key_rows",
+           "odd_accessions_sql", "sqlite_plain_accession", "postgres_plain_accession",
+           "holdings_params", "sqlite_json_rows", "postgres_json_rows", "holdings_sql"]
 
 
 def accession_probe_sql(plan: AccessionPlan, source: str, keys: Any, plain: str,
@@ -100,10 +100,18 @@ class SortedKeys:
 
     def misses(self, rows: Iterable[Sequence[Any]]) -> list[int]:
         """The positions among the keys as given of those the rows name, in order."""
-        missing = {self._key(row[0]) for row in rows}
-        if not missing:
-            return []
-        return list(compress(range(len(self.keys)), map(missing.__contains__, self.keys)))
+        return positions_of(self.keys, {self._key(row[0]) for row in rows})
+
+
+def positions_of(keys: Sequence[str], found: set[str]) -> list[int]:
+    """The positions of the *keys* that are among *found*, in order.
+
+    >>> positions_of(["P3", "P1", "P2", "P1"], {"P1"})
+    [1, 3]
+    """
+    if not found:
+        return []
+    return list(compress(range(len(keys)), map(found.__contains__, keys)))
 
 
 _NUMPY_KEYS = 100
