@@ -91,7 +91,14 @@ def insert_rows(conn: sqlite3.Connection, head: str, columns: Sequence[list[Any]
 
 def insert_tuples(conn: sqlite3.Connection, head: str, width: int,
                   rows: Iterable[Sequence[Any]]) -> None:
-    """:func:`insert_rows` of rows given as tuples of *width* values each."""
+    """:func:`insert_rows` of rows given as tuples of *width* values each.
+
+    :raises ValueError: a row of another width (laid end to end, it would shift the values of
+        every row after it).
+    """
+    rows = list(rows)
+    if rows and set(map(len, rows)) != {width}:
+        raise ValueError(f"rows of {width} values expected for {head}")
     _insert_flat(conn, head, width, list(itertools.chain.from_iterable(rows)))
 
 
