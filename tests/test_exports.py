@@ -62,3 +62,17 @@ def test_all_is_the_documented_api() -> None:
     documented = _documented_api()
     assert set(idmapping.__all__) - documented == set(), "exported but not documented"
     assert documented - set(idmapping.__all__) == set(), "documented but not exported"
+
+
+def test_the_package_imports_biopython_only_when_used() -> None:
+    """Biopython's alignment, tree and sequence-file modules are imported when an alignment or
+    an isoform file needs them, not with the package: they were 0.4 s of every command's
+    start-up, a load's and the server's included."""
+    import subprocess
+    import sys
+
+    code = ("import sys, idmapping, idmapping.cli.commands; "
+            "print(sorted(m for m in sys.modules if m == 'Bio' or m.startswith('Bio.')))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "[]"
