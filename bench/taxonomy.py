@@ -34,7 +34,7 @@ from idmapping.mapping import map_ids
 from idmapping.model import MappingRequest, Release
 from idmapping.store import open_store
 from idmapping.store.base import Store
-from idmapping.store.plans import AccessionPlan, LookupPlan
+from idmapping.store.plans import AccessionMisses, AccessionPlan, LookupPlan
 
 ROOT, CELLULAR, BACTERIA, EUKARYOTA = 1, 131567, 2, 2759
 
@@ -104,11 +104,11 @@ class Walking:
     def lookup(self, plan: LookupPlan, release: Release | None = None) -> Any:
         return self._store.lookup(dataclasses.replace(plan, walk=True), release)
 
-    def accession_misses(self, plan: AccessionPlan) -> tuple[Release, list[int]]:
+    def accession_misses(self, plan: AccessionPlan) -> AccessionMisses:
         # every input a miss, so that each goes through the walking lookup (the accession
         # probe would read the spans)
-        release, _ = self._store.accession_misses(plan)
-        return release, list(range(len(plan.keys)))
+        release = self._store.accession_misses(plan).release
+        return AccessionMisses(release, list(range(len(plan.keys))))
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._store, name)

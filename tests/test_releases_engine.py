@@ -13,6 +13,7 @@ from idmapping.mapping import map_ids
 from idmapping.model import MappingRequest
 from idmapping.store import Store
 from idmapping.store.plans import AccessionPlan
+from idmapping.store.sqlite import SqliteStore
 from releases import ReleaseFacts, from_databases, to_databases
 
 Expected = tuple[list[tuple[str, str]], list[str]]
@@ -211,27 +212,63 @@ def test_accessions_in_two_steps_map_as_in_one_query(release: ReleaseFacts,
             assert one[0] == [(f, t) for f, t, _ in one[1]]
     # the probe finds the entries' own accessions, and only those are left to the query
     keys = [i.upper() for i in dict.fromkeys(ids)]
-    _, misses = release_store.accession_misses(AccessionPlan(keys, "uniprotkb"))
+    misses = release_store.accession_misses(AccessionPlan(keys, "uniprotkb")).misses
     assert [keys[m] for m in misses] == [k for k in keys if k not in release.entries]
     # with a taxon, the entries of other taxa are left to the query too
-    _, misses = release_store.accession_misses(AccessionPlan(keys, "uniprotkb", taxa[0]))
+    misses = release_store.accession_misses(AccessionPlan(keys, "uniprotkb", taxa[0])).misses
     assert [keys[m] for m in misses] == [
         k for k in keys if k not in release.entries or release.entries[k].taxon != taxa[0]]
     # keys that a split on commas could not give back (one holding a comma, an empty one)
     # are probed all the same
     odd = [keys[0], f"{keys[1]},{keys[2]}", "", keys[1], keys[2]]
-    _, misses = release_store.accession_misses(AccessionPlan(odd, "uniprotkb"))
+    misses = release_store.accession_misses(AccessionPlan(odd, "uniprotkb")).misses
     assert [odd[m] for m in misses] == [k for k in odd if k not in release.entries]
     # enough keys for SQLite to sort them as bytes (sql_probes.SortedKeys), and as many with
     # keys JSON escapes or that are not ASCII, which Python sorts: the same misses
     many = keys * (100 // len(keys) + 1)
     for probe in (many, [*many, 'P"1', "P\\1", "P\u00c91"]):
-        _, misses = release_store.accession_misses(AccessionPlan(probe, "uniprotkb"))
+        misses = release_store.accession_misses(AccessionPlan(probe, "uniprotkb")).misses
         assert [probe[m] for m in misses] == [k for k in probe if k not in release.entries]
     # keys fewer than a quarter of the release's entries (PostgreSQL probes the accession
     # index in their order, postgres.INDEX_PROBE_SHARE), out of order, one missing
     entries = release_store.current_release().stats["entries"]  # type: ignore[union-attr]
     few = [*release.absent_accessions(1), *sorted(release.entries)[:entries // 8][::-1]]
     assert 1 < len(few) and len(few) * 4 < entries
-    _, misses = release_store.accession_misses(AccessionPlan(few, "uniprotkb"))
+    misses = release_store.accession_misses(AccessionPlan(few, "uniprotkb")).misses
     assert misses == [0]
+
+
+def _repeated(release: ReleaseFacts, count: int) -> list[str]:
+    """About *count* UniProtKB ids from :func:`_accession_mix`, then every shape of repeat: the
+    same id again (next to it and far apart), in another case, an isoform and an entry name
+    again, a secondary accession and an unknown one again."""
+    mix = (_accession_mix(release) * (count // len(_accession_mix(release)) + 1))[:count]
+    isoform = next(i for i in mix if "-" in i)
+    name = next(i for i in mix if "_" in i and "[" not in i)
+    return [mix[0], mix[0], *mix, mix[1].lower(), mix[1].upper(), isoform, isoform.lower(),
+            name, name.lower(), *release.absent_accessions(1), *release.absent_accessions(1),
+            *(s for s in release.secondary if s not in release.entries), mix[0]]
+
+
+def test_repeated_ids_map_once_each_in_two_steps(release: ReleaseFacts,
+                                                 release_store: Store) -> None:
+    """The two steps probe every id, repeats too, and the store tells whether the keys are all
+    different (issue 18): ids that repeat in any shape map as the first of each alone, as one
+    mapping query of every id (which keeps the first of each by a dict) maps them; few ids
+    (sorted by Python) and many (sorted as bytes by SQLite), and jobs without repeats."""
+    for ids in (_repeated(release, 20), _repeated(release, 300),
+                list(dict.fromkeys(_repeated(release, 300))), _accession_mix(release),
+                release.accessions(), [*release.accessions(), *release.absent_accessions(150)]):
+        distinct = list(dict.fromkeys(ids))
+        for to_db in ("UniProtKB", "UniProtKB-Swiss-Prot"):
+            one = _results(release_store, to_db, ids, "", False, 10_000)
+            assert _results(release_store, to_db, ids, "", True, 7) == one
+            assert _results(release_store, to_db, distinct, "", True, 7) == one
+        # the store never calls repeated keys distinct; SQLite tells distinct keys so
+        keys = [i.upper() for i in ids]
+        found = release_store.accession_misses(AccessionPlan(keys, "uniprotkb"))
+        assert [keys[m] for m in found.misses] == [k for k in keys if k not in release.entries]
+        if len(set(keys)) < len(keys):
+            assert not found.distinct
+        else:
+            assert found.distinct == isinstance(release_store, SqliteStore)

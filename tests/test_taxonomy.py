@@ -30,7 +30,7 @@ from idmapping.loader import load_release, sniff
 from idmapping.mapping import map_ids
 from idmapping.model import MappingRequest
 from idmapping.store import Store
-from idmapping.store.plans import AccessionPlan, LookupPlan
+from idmapping.store.plans import AccessionMisses, AccessionPlan, LookupPlan
 from idmapping.web import create_app
 from releases import ReleaseFacts, submit
 from stores import BACKENDS, fresh_store, older_xrefs, rewritten
@@ -246,8 +246,8 @@ class Walking:
 
     def accession_misses(self, plan: AccessionPlan) -> object:
         # every input a miss, so that each goes through the walking lookup
-        release, _ = self.store.accession_misses(plan)
-        return release, list(range(len(plan.keys)))
+        release = self.store.accession_misses(plan).release
+        return AccessionMisses(release, list(range(len(plan.keys))))
 
     def __getattr__(self, name: str) -> object:
         return getattr(self.store, name)

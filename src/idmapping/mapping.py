@@ -310,9 +310,14 @@ def _map_accessions(store: Store, ids: Sequence[str], target: str, taxon: int | 
     without its version, may then be the same input as another): :func:`map_ids` then parses
     and looks up every input as one.
     """
-    texts = _distinct(ids)
-    keys = _upper(texts)
-    release, misses = store.accession_misses(AccessionPlan(keys, target, taxon, descendants))
+    # every id probed, repeats too: the store may tell that the keys are all different (then
+    # so are the ids, each its key's upper case), which spares a set of a million ids
+    texts: Sequence[str] = ids
+    keys = _upper(ids)
+    release, misses, distinct = store.accession_misses(
+        AccessionPlan(keys, target, taxon, descendants))
+    if not distinct and len(set(ids)) != len(ids):
+        texts, keys, misses = _first_of_each(ids, misses)
     idents = {seq: parse_uniprot(texts[seq]) for seq in misses}
     if any(ident.text != texts[seq] for seq, ident in idents.items()):
         return None
@@ -333,17 +338,18 @@ def _map_accessions(store: Store, ids: Sequence[str], target: str, taxon: int | 
                       hits=hits)
 
 
-def _distinct(ids: Sequence[str]) -> Sequence[str]:
-    """*ids* without repeats, the first of each kept: a set tells whether there is any (in
-    less than half the time of the dict that drops them, for a large job's distinct ids),
-    and distinct ids are kept as they are (no copy).
+def _first_of_each(ids: Sequence[str], misses: list[int]
+                   ) -> tuple[list[str], list[str], list[int]]:
+    """*ids* without repeats, the first of each kept, their keys, and the probe's *misses* (of
+    positions among *ids*) as positions among them: a repeated id misses as its first does,
+    having the same key.
 
-    >>> _distinct(("P1", "P2", "P1")), _distinct(("P1", "P2"))
-    (['P1', 'P2'], ('P1', 'P2'))
+    >>> _first_of_each(("P1", "X", "P2", "X", "P1"), [1, 3])
+    (['P1', 'X', 'P2'], ['P1', 'X', 'P2'], [1])
     """
-    if len(set(ids)) == len(ids):
-        return ids
-    return list(dict.fromkeys(ids))
+    texts = list(dict.fromkeys(ids))
+    first = dict(zip(texts, range(len(texts)), strict=True))
+    return texts, _upper(texts), sorted({first[ids[seq]] for seq in misses})
 
 
 def _upper(texts: Sequence[str]) -> list[str]:

@@ -26,6 +26,7 @@ from idmapping.catalogue import Catalogue
 from idmapping.errors import NotFound
 from idmapping.model import DownloadJob, EntryFacts, Job, JobStatus, Release
 from idmapping.store.plans import (
+    AccessionMisses,
     AccessionPlan,
     FacetQuery,
     FilterQuery,
@@ -286,10 +287,11 @@ class Store(abc.ABC):
         """
 
     @abc.abstractmethod
-    def accession_misses(self, plan: AccessionPlan) -> tuple[Release, list[int]]:
-        """Run *plan* against the current release: the release, and the ``seq`` of each input
-        that is not the accession of an entry passing the plan's filters (in order). Every
-        other input maps to its own key alone; these need :meth:`lookup`."""
+    def accession_misses(self, plan: AccessionPlan) -> AccessionMisses:
+        """Run *plan* against the current release: the release, the ``seq`` of each input that
+        is not the accession of an entry passing the plan's filters (in order), and whether
+        the keys are known to be all different. Every other input maps to its own key alone;
+        these need :meth:`lookup`."""
 
     @abc.abstractmethod
     def holdings(self, plan: HoldingsPlan) -> tuple[str, list[HoldingRow]]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from idmapping.errors import InvalidRequest
 
@@ -18,8 +18,10 @@ if TYPE_CHECKING:
     import numpy as np
     import pyarrow as pa
 
-__all__ = ["Subset", "LookupPlan", "AccessionPlan", "HoldingsPlan", "HoldingRow", "FilterQuery",
-           "FacetQuery", "XrefBatch", "stored_key", "check_release_name"]
+    from idmapping.model import Release
+
+__all__ = ["Subset", "LookupPlan", "AccessionPlan", "AccessionMisses", "HoldingsPlan", "HoldingRow",
+           "FilterQuery", "FacetQuery", "XrefBatch", "stored_key", "check_release_name"]
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,18 @@ class AccessionPlan:
     target: str
     taxon: int | None = None
     descendants: bool = True
+
+
+class AccessionMisses(NamedTuple):
+    """What an :class:`AccessionPlan` found: the release read, the ``seq`` of each input that
+    is not the accession of an entry passing the plan's filters (in order), and whether the
+    keys are known to be all different (SQLite tells it from the keys it sorts, at no cost:
+    the engine then need not look for repeated ids itself); False where they repeat or the
+    store did not look."""
+
+    release: Release
+    misses: list[int]
+    distinct: bool = False
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,7 @@ from idmapping.catalogue import Catalogue
 from idmapping.errors import InvalidRequest, NoRelease, NotFound, StoreDamaged, StoreError
 from idmapping.model import Release
 from idmapping.store.plans import (
+    AccessionMisses,
     AccessionPlan,
     FacetQuery,
     FilterQuery,
@@ -373,7 +374,7 @@ class PostgresStore(LookupCursors, SqlStore):
             self._stream(release, plan, adapt(query), params))
 
     @translated
-    def accession_misses(self, plan: AccessionPlan) -> tuple[Release, list[int]]:
+    def accession_misses(self, plan: AccessionPlan) -> AccessionMisses:
         with self._readers.lease() as conn:
             release = self._current(conn)
             with conn.transaction():
@@ -397,9 +398,11 @@ class PostgresStore(LookupCursors, SqlStore):
                     taxonomy=bool(release.stats.get("taxa")),
                     tables=self._parts_of(conn, release))
                 rows = conn.execute(adapt(query), params)
+                # whether the keys repeat is left to the engine (distinct: False)
                 if not ordered:
-                    return release, [row[0] for row in rows]
-                return release, positions_of(plan.keys, {keys[row[0]] for row in rows})
+                    return AccessionMisses(release, [row[0] for row in rows])
+                return AccessionMisses(release,
+                                       positions_of(plan.keys, {keys[row[0]] for row in rows}))
 
     @translated
     def holdings(self, plan: HoldingsPlan) -> tuple[str, list[HoldingRow]]:

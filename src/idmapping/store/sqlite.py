@@ -37,6 +37,7 @@ from idmapping.errors import (
 from idmapping.model import Release
 from idmapping.store.locks import FairLock
 from idmapping.store.plans import (
+    AccessionMisses,
     AccessionPlan,
     FacetQuery,
     FilterQuery,
@@ -380,7 +381,7 @@ class SqliteStore(SqlStore):
         return release.name, rows()
 
     @translated
-    def accession_misses(self, plan: AccessionPlan) -> tuple[Release, list[int]]:
+    def accession_misses(self, plan: AccessionPlan) -> AccessionMisses:
         with self._release_conn() as (conn, release):
             odd = self._odd_accessions.get(release.file)
             if odd is None:
@@ -392,7 +393,8 @@ class SqliteStore(SqlStore):
                 sqlite_plain_accession("j.key") if odd else "",
                 taxonomy=bool(release.stats.get("taxa")), tables=release_parts(conn),
                 membership=True)
-            return release, probe.misses(conn.execute(sql, params))
+            return AccessionMisses(release, probe.misses(conn.execute(sql, params)),
+                                   probe.distinct)
 
     @translated
     def holdings(self, plan: HoldingsPlan) -> tuple[str, list[HoldingRow]]:
