@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from idmapping.errors import InvalidInput
 from idmapping.ids import (
+    check_api_ids,
     check_lengths,
     decode_ids,
     lookup_key,
@@ -112,6 +113,40 @@ def test_ids_with_control_characters_are_refused_whatever_their_text(ids: list[s
         assert control and "control characters" in str(exc)
     else:
         assert not control
+
+
+def _outcome(check: object, *args: object) -> str | None:
+    try:
+        check(*args)  # type: ignore[operator]
+    except InvalidInput as exc:
+        return str(exc)
+    return None
+
+
+@given(st.lists(st.text(alphabet="P1,, \t\x00\x1f\x7f\u00a0\u2028é", max_size=7), max_size=6),
+       st.integers(2, 8), st.sampled_from([0, 1, 2100]))
+def test_ids_of_the_api_are_checked_on_their_text_as_one_by_one(
+        parts: list[str], max_length: int, padding: int) -> None:
+    """The ids of an API request are checked on its text (issue 18): the same error, with the
+    same id in its message, or none, as :func:`check_lengths` of the split ids; short texts
+    and texts of thousands of characters (lengths read by NumPy), the long id anywhere."""
+    for text in (",".join(parts), ",".join(["P1"] * padding + parts),
+                 ",".join(parts + ["Q12"] * padding)):
+        ids = split_api_ids(text)
+        assert _outcome(check_api_ids, text, ids, max_length) == _outcome(
+            check_lengths, ids, max_length), text[:80]
+
+
+@pytest.mark.parametrize("at", [0, 1000, 2999])
+@pytest.mark.parametrize("extra", [0, 1])
+def test_a_long_id_among_many_is_found_on_the_text(at: int, extra: int) -> None:
+    # thousands of ids, the text's lengths read by NumPy: an id at the limit passes, one
+    # character over is refused as check_lengths refuses it
+    ids = ["P12345"] * 3000
+    ids[at] = "Q" * (10 + extra)
+    text = ",".join(ids)
+    assert _outcome(check_api_ids, text, ids, 10) == _outcome(check_lengths, ids, 10)
+    assert (_outcome(check_api_ids, text, ids, 10) is None) == (not extra)
 
 
 @given(st.text(max_size=60))

@@ -39,7 +39,7 @@ from idmapping.errors import (
     StoreError,
     StoreUnavailable,
 )
-from idmapping.ids import check_lengths, count_api_ids, split_api_ids
+from idmapping.ids import check_api_ids, count_api_ids, split_api_ids
 from idmapping.jobs.dispatch import Dispatcher, OnePerKey, Runner
 from idmapping.jobs.jobid import job_id
 from idmapping.mapping import map_ids
@@ -224,7 +224,7 @@ class JobService:
             messages = exc.messages + messages
         if messages:
             raise InvalidRequest(*messages)
-        check_lengths(split, self.settings.max_id_length)
+        check_api_ids(ids, split, self.settings.max_id_length)
         return split
 
     def submit(self, from_db: str | None, to_db: str | None, ids: str | None,
