@@ -283,12 +283,15 @@ _WHY = {
         "speed end to end would need results that are never stored, computed again for each "
         "page, which UniProt's cursor paging over one fixed result does not allow cheaply."),
     "end_to_end": (
-        "**Large jobs end to end.** The time is per-id and per-pair work: parsing the ids "
-        "(about 0.6 µs each), inserting them as the lookup's input (1.4 µs), the lookup's probes "
-        "and its ordering sort, storing the pairs (0.9 µs each) and streaming them back (1.2 µs "
-        "each). What would meet it: storing a job's pairs inside the database straight from the "
-        "lookup (`INSERT … SELECT`, no Python object per pair: about 1.5 s less for a million), "
-        "and integer job keys in the results table."),
+        "**Large jobs end to end.** A million accessions map to their own entries as runs, "
+        "without a Python object per pair (the issue 18 jobs section below). The 100,000-id "
+        "list is RefSeq ids: each is a probe of the key index and a pair of its own. In a "
+        "py-spy profile of the server on the 1M release, that job spent about 30% of its time "
+        "in the lookup's probes and ordering sort, 25% storing its 121,068 pairs a row each "
+        "(`job_results`), 17% inserting the ids as the lookup's input and 20% parsing and "
+        "de-duplicating them; then the stream. What would meet it: the pairs stored from the "
+        "lookup inside the database (`INSERT … SELECT`, no Python object per pair), or as "
+        "blocks rather than rows, and the ids handed to the store as one array."),
     "paged": (
         "**Paged results.** Each page is two indexed reads of a few dozen microseconds; the rest "
         "is the HTTP framework's own work per request, on one process sharing two cores with "
