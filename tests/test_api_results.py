@@ -114,6 +114,31 @@ def test_page_parameter_errors(
     assert response.json()["messages"] == messages
 
 
+def test_a_repeated_parameter_counts_by_its_last_value(api_url: str, bulk_job: str) -> None:
+    # the route reads its parameters itself (not by FastAPI): as FastAPI, the last one counts
+    response = httpx.get(f"{api_url}/idmapping/results/{bulk_job}?size=501&size=3&format=tsv"
+                         "&format=json")
+    assert response.status_code == 200, response.text
+    assert len(response.json()["results"]) == 3
+
+
+def test_results_parameters_documented_as_fastapi_declares_them(api_url: str) -> None:
+    # the results route declares its query parameters to the OpenAPI document itself
+    # (text_parameters): each as FastAPI writes the same parameter of the other routes
+    paths = httpx.get(f"{api_url}/openapi.json").json()["paths"]
+
+    def parameters(path: str) -> dict[str, Any]:
+        return {p["name"]: p for p in paths[path]["get"]["parameters"]}
+
+    results = parameters("/idmapping/results/{job_id}")
+    stream = parameters("/idmapping/stream/{job_id}")
+    explain = parameters("/idmapping/explain/{job_id}")
+    assert list(results) == ["job_id", "format", "compressed", "size", "cursor"]
+    assert [results[n] for n in ("job_id", "format", "compressed")] == [
+        stream[n] for n in ("job_id", "format", "compressed")]
+    assert [results[n] for n in ("size", "cursor")] == [explain[n] for n in ("size", "cursor")]
+
+
 def test_size_zero_and_a_cursor_past_the_end(api_url: str, bulk_job: str, api_release: Any) -> None:
     empty = httpx.get(f"{api_url}/idmapping/results/{bulk_job}", params={"size": "0"})
     assert empty.json() == {"results": [], "failedIds": ["99999999"]}

@@ -105,16 +105,21 @@ def idmapping_base(request: Request) -> str:
 _Route = TypeVar("_Route", bound=Callable[..., Any])
 
 
-def get_and_head(router: APIRouter, *paths: str, schema: bool = True
-                 ) -> Callable[[_Route], _Route]:
+def get_and_head(router: APIRouter, *paths: str, schema: bool = True,
+                 openapi_extra: dict[str, Any] | None = None) -> Callable[[_Route], _Route]:
     """Register a route for GET and HEAD on each path: HEAD answers as GET does, with the same
     status and headers and no body (only GET on the first path is in the OpenAPI schema, so
     that operation ids stay unique). Every GET route is registered so
-    (``tests/test_reliability_http.py`` checks)."""
+    (``tests/test_reliability_http.py`` checks).
+
+    :param openapi_extra: added to the GET operation's OpenAPI entry (e.g. the parameters of
+        :func:`~idmapping.web.openapi.text_parameters`).
+    """
 
     def register(route: _Route) -> _Route:
         for n, path in enumerate(paths):
-            router.add_api_route(path, route, methods=["GET"], include_in_schema=schema and n == 0)
+            router.add_api_route(path, route, methods=["GET"], include_in_schema=schema and n == 0,
+                                 openapi_extra=openapi_extra)
             router.add_api_route(path, route, methods=["HEAD"], include_in_schema=False)
         return route
 

@@ -15,7 +15,7 @@ from fastapi.openapi.utils import get_openapi
 
 from idmapping.results.media import MEDIA_TYPE_BY_FORMAT
 
-__all__ = ["openapi_document", "DOWNLOAD_TAG"]
+__all__ = ["openapi_document", "text_parameters", "DOWNLOAD_TAG"]
 
 _ERROR_BODY = {
     "type": "object",
@@ -119,6 +119,23 @@ _DOWNLOAD_SUMMARIES = {
 }
 """UniProt's summaries of its asynchronous download operations (``IdMappingDownloadController``
 has no results operation: the file is served beside it); the last is ours."""
+
+
+def text_parameters(**descriptions: str | None) -> dict[str, Any]:
+    """The ``openapi_extra`` of a route that reads its optional text query parameters from
+    ``request.query_params`` itself: each named parameter, with its description, as FastAPI
+    writes a ``name: str | None = Query(None, description=...)`` parameter (its name's
+    title-cased words as the title).
+
+    Such a route skips FastAPI's parameter solving, a tenth of a paged results request's time
+    (issue 18); its OpenAPI entry stays as it was (``tests/test_api.py`` compares).
+    """
+    return {"parameters": [
+        {"name": name, "in": "query", "required": False,
+         "schema": {"anyOf": [{"type": "string"}, {"type": "null"}], "description": text,
+                    "title": name.replace("_", " ").title()},
+         "description": text}
+        for name, text in descriptions.items()]}
 
 
 def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
