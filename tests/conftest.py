@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 import uvicorn
 from fastapi import FastAPI
+from hypothesis import settings
 
 from idmapping.loader import load_demo, load_release
 from idmapping.settings import Settings
@@ -22,6 +23,12 @@ from idmapping.store import Store
 from idmapping.web import create_app
 from releases import KINDS, ReleaseFacts, read_release, release_files
 from stores import BACKENDS, fresh_store
+
+# Hypothesis's deadline (200 ms an example) is a timing test: on CI's shared cores a first
+# example that imports a module (NumPy: 0.9 s) failed it. Speed is measured in bench/, never
+# in tests; the examples run without one.
+settings.register_profile("idmapping", deadline=None)
+settings.load_profile("idmapping")
 
 # =============================================================================================
 # API: a small but rich release, stores holding it, and live uvicorn servers over them
