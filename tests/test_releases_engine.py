@@ -230,7 +230,7 @@ def test_accessions_in_two_steps_map_as_in_one_query(release: ReleaseFacts,
         misses = release_store.accession_misses(AccessionPlan(probe, "uniprotkb")).misses
         assert [probe[m] for m in misses] == [k for k in probe if k not in release.entries]
     # keys fewer than a quarter of the release's entries (PostgreSQL probes the accession
-    # index in their order, postgres.INDEX_PROBE_SHARE), out of order, one missing
+    # index in their order, postgres_probes.INDEX_PROBE_SHARE), out of order, one missing
     entries = release_store.current_release().stats["entries"]  # type: ignore[union-attr]
     few = [*release.absent_accessions(1), *sorted(release.entries)[:entries // 8][::-1]]
     assert 1 < len(few) and len(few) * 4 < entries

@@ -66,6 +66,7 @@ from idmapping.store.postgres_driver import (
     translated,
     translating,
 )
+from idmapping.store.postgres_probes import probe_accessions
 from idmapping.store.postgres_results import compress_with_lz4, delete_results, write_results
 from idmapping.store.postgres_writer import PostgresReleaseWriter
 from idmapping.store.schema import (
@@ -90,13 +91,10 @@ from idmapping.store.sql import (
     xref_key,
 )
 from idmapping.store.sql_probes import (
-    accession_probe_sql,
     holdings_params,
     holdings_sql,
     odd_accessions_sql,
-    positions_of,
     postgres_json_rows,
-    postgres_key_rows,
     postgres_plain_accession,
 )
 from idmapping.store.sql_results import (
@@ -385,24 +383,8 @@ class PostgresStore(LookupCursors, SqlStore):
                     row = conn.execute(adapt(odd_accessions_sql(
                         postgres_plain_accession("e.accession")))).fetchone()
                     odd = self._odd_accessions[release.id] = bool(row and row[0])
-                keys = plan.keys
-                ordered = _probe_in_order(plan, release)
-                if ordered:
-                    keys = sorted(keys)
-                    conn.execute("SELECT set_config('enable_hashjoin', 'off', true), "
-                                 "set_config('enable_mergejoin', 'off', true)")
-                # the keys as one parameter, which the server splits: no row sent per input
-                query, params = accession_probe_sql(
-                    plan, *postgres_key_rows(keys),
-                    postgres_plain_accession("j.key") if odd else "",
-                    taxonomy=bool(release.stats.get("taxa")),
-                    tables=self._parts_of(conn, release))
-                rows = conn.execute(adapt(query), params)
-                # whether the keys repeat is left to the engine (distinct: False)
-                if not ordered:
-                    return AccessionMisses(release, [row[0] for row in rows])
-                return AccessionMisses(release,
-                                       positions_of(plan.keys, {keys[row[0]] for row in rows}))
+                return probe_accessions(conn, plan, release, odd,
+                                        self._parts_of(conn, release))
 
     @translated
     def holdings(self, plan: HoldingsPlan) -> tuple[str, list[HoldingRow]]:
@@ -597,23 +579,6 @@ class PostgresStore(LookupCursors, SqlStore):
                 adapt(f"DELETE FROM {MAIN}.jobs {where} RETURNING id"), params).fetchall()]
             delete_results(conn, ids)
         return len(ids)
-
-
-INDEX_PROBE_SHARE = 4
-"""A probe of fewer keys than the release's entries over this reads the accession index in
-the keys' order rather than hashing every entry (:func:`_probe_in_order`)."""
-
-
-def _probe_in_order(plan: AccessionPlan, release: Release) -> bool:
-    """Whether the accession probe of *plan* sends its keys sorted and probes the accession
-    index once per key, in that order (a nested loop, which the planner does not choose: it
-    hashes every entry of the release, whatever the number of keys). Measured on the 1M
-    release (issue 18, load average 4): 100,000 keys in 0.25 s so against 0.65 s hashed (in
-    random order, 0.79 s), 1,000,000 keys in 2.37 s against 1.72 s: so where the keys are
-    fewer than a quarter of the entries, and no taxon is asked (whose clade the planner then
-    joins as it sees fit)."""
-    entries = int(release.stats.get("entries") or 0)
-    return plan.taxon is None and 0 < len(plan.keys) * INDEX_PROBE_SHARE < entries
 
 
 def _usable(conn: Connection) -> bool:

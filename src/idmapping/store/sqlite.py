@@ -92,14 +92,11 @@ from idmapping.store.sql_results import (
     sample_sql,
 )
 from idmapping.store.sqlite_driver import connect, translated, translating
+from idmapping.store.sqlite_files import check_release_file
 from idmapping.store.sqlite_reads import fill_input, release_parts
 from idmapping.store.sqlite_writer import SqliteReleaseWriter
 
 __all__ = ["SqliteStore"]
-
-QUICK_CHECK_BYTES = 64 << 20
-"""Release files up to this size are checked page by page (``PRAGMA quick_check``) before
-they are served; larger ones by size and identity only (a check reads the whole file)."""
 
 class _Reader:
     """A reader connection of the pool, and the file of the release it has attached."""
@@ -275,30 +272,7 @@ class SqliteStore(SqlStore):
 
     def _check_release_file(self, release: Release) -> None:
         """Check that *release*'s file is there and is the file that was loaded."""
-        path = self.release_dir / release.file
-        advice = (f"Nothing was changed. Restore {path} from a backup, or load the release "
-                  "again ('idmapping load FILE...').")
-        if not path.is_file():
-            raise StoreDamaged(f"The file of release {release.name}, {path}, is missing. {advice}")
-        size, identity = release.stats.get("file_bytes"), release.stats.get("identity")
-        if size is not None and path.stat().st_size != size:
-            raise StoreDamaged(
-                f"The file of release {release.name}, {path}, has {path.stat().st_size:,} bytes "
-                f"where {size:,} were loaded: it is damaged. {advice}")
-        try:
-            with contextlib.closing(connect(path.resolve().as_uri() + "?mode=ro",
-                                             uri=True)) as conn:
-                found = dict(conn.execute("SELECT key, value FROM meta"))
-                if size is not None and size <= QUICK_CHECK_BYTES:
-                    problem = conn.execute("PRAGMA quick_check").fetchone()[0]
-                    if problem != "ok":
-                        raise sqlite3.DatabaseError(problem)
-        except sqlite3.Error as exc:
-            raise StoreDamaged(f"The file of release {release.name}, {path}, cannot be read "
-                               f"({exc}): it is damaged. {advice}") from exc
-        if identity is not None and found.get("identity") != identity:
-            raise StoreDamaged(f"The file of release {release.name}, {path}, is not the file "
-                               f"that was loaded (another release's file?). {advice}")
+        check_release_file(self.release_dir / release.file, release)
 
     @translated
     def set_current(self, release_id: int) -> Release:
