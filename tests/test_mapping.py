@@ -231,16 +231,14 @@ def test_empty_store_says_to_load(tmp_path: Path) -> None:
 def test_plain_accessions_parse_at_once_as_one_by_one() -> None:
     """A job of plain accessions is parsed without a call per id (issue 18): the same
     identifiers as parse_uniprot gives, and any other id takes the general path."""
-    from idmapping.catalogue import AC_ID, Catalogue
     from idmapping.ids import parse_uniprot
     from idmapping.mapping import parse_request_ids
 
-    source = Catalogue.default().database(AC_ID)
     plain = ("P04637", "p04637", "A0A0D1EMO1", "P04637", "q9dem0")
-    assert parse_request_ids(source, plain) == [parse_uniprot(i) for i in dict.fromkeys(plain)]
+    assert parse_request_ids(plain) == [parse_uniprot(i) for i in dict.fromkeys(plain)]
     mixed = ("P04637", "P04637-2", "P04637.3", "P04637", "TP53_HUMAN")
-    assert parse_request_ids(source, mixed) == [parse_uniprot(i) for i in
-                                                ("P04637", "P04637-2", "TP53_HUMAN")]
+    assert parse_request_ids(mixed) == [parse_uniprot(i) for i in
+                                        ("P04637", "P04637-2", "TP53_HUMAN")]
 
 
 @pytest.mark.parametrize("versioned", [True, False])

@@ -202,18 +202,14 @@ _UNMAPPED = bytes.maketrans(b"\x00\x01", b"\x01\x00")
 """Turns a mask of mapped inputs into one of those that did not map."""
 
 
-def parse_request_ids(source: Database, ids: tuple[str, ...]) -> list[Identifier]:
-    """Parse the ids of a request, once each, keeping the first of any repeated id."""
-    if source.name == AC_ID:
-        parsed = _parse_uniprot_ids(list(dict.fromkeys(ids)))
-        if parsed is not None:
-            return parsed
-        parsed = [parse_uniprot(i) for i in dict.fromkeys(ids)]
-    else:
-        texts = list(dict.fromkeys(ids))
-        keys, versions = value_keys(texts, source.versioned)
-        return [Identifier(text, key, "value", version=version)
-                for text, key, version in zip(texts, keys, versions, strict=True)]
+def parse_request_ids(ids: tuple[str, ...]) -> list[Identifier]:
+    """Parse the UniProtKB ids of a request (``UniProtKB_AC-ID``), once each, keeping the first
+    of any repeated id. Ids of other databases are parsed a list at a time by :func:`map_ids`
+    (:func:`~idmapping.ids.value_keys`), without an :class:`Identifier` each."""
+    parsed = _parse_uniprot_ids(list(dict.fromkeys(ids)))
+    if parsed is not None:
+        return parsed
+    parsed = [parse_uniprot(i) for i in dict.fromkeys(ids)]
     # P00001.1 and P00001 are both reported as P00001: the first of them is kept
     first: dict[str, Identifier] = {}
     for ident in parsed:
@@ -270,7 +266,7 @@ def map_ids(store: Store, request: MappingRequest, catalogue: Catalogue | None =
     isoforms: dict[int, str] = {}
     inputs: list[tuple[int, str, str, str | None]]
     if source.name == AC_ID:
-        idents = parse_request_ids(source, request.ids)
+        idents = parse_request_ids(request.ids)
         texts, keys = [i.text for i in idents], [i.key for i in idents]
         # an accession's version column carries the number of the isoform it names
         inputs = [(seq, i.key, i.kind, i.isoform.rpartition("-")[2] if i.isoform else None)
