@@ -561,12 +561,6 @@ class PostgresStore(LookupCursors, SqlStore):
             return conn.execute(adapt(query), params).rowcount
 
     @translated
-    def _change_all(self, statements: Sequence[tuple[str, Sequence[Any]]]) -> None:
-        with self._write() as conn:
-            for query, params in statements:
-                conn.execute(adapt(query), params)
-
-    @translated
     def write_results(self, job_id: str, pairs: Iterable[tuple[str, str]]) -> int:
         with self._results.lease() as conn:
             return write_results(conn, job_id, pairs)

@@ -213,10 +213,11 @@ class SqlStore(Store):
 
     ids_apart = False
     """Whether the submitted ids of a job are saved in a table of their own, ``job_texts``
-    (``job``, ``ids``), rather than in its row of ``jobs`` (which then holds ``''``): SQLite
-    writes a whole row again on any update, and a job of a million ids is saved as it is
-    submitted, claimed and finished (issue 18: 11 MB written three times, 0.6 s); PostgreSQL
-    keeps a large value that an update leaves as it was. A job saved before keeps its ids in
+    (``job``, ``ids``), rather than in its row of ``jobs`` (which then holds ``''``; the
+    backend's :meth:`save_job` writes both): SQLite writes a whole row again on any update,
+    and a job of a million ids is saved as it is submitted, claimed and finished (issue 18:
+    11 MB written three times, 0.6 s); PostgreSQL keeps a large value that an update leaves as
+    it was. A job saved before keeps its ids in
     its row, read where it has none apart, until it is saved again."""
 
     ids_apart_readable = True
@@ -234,10 +235,6 @@ class SqlStore(Store):
     @abc.abstractmethod
     def _change(self, sql: str, params: Sequence[Any] = ()) -> int:
         """Run one write in a transaction of its own; return the rows it changed."""
-
-    @abc.abstractmethod
-    def _change_all(self, statements: Sequence[tuple[str, Sequence[Any]]]) -> None:
-        """Run writes in one transaction of their own."""
 
     @abc.abstractmethod
     def _entry_fact_rows(self, accessions: list[str]
@@ -385,6 +382,11 @@ class SqlStore(Store):
         return [job_from_row(r, self.decode_json) for r in rows]
 
     def save_job(self, job: Job) -> None:
+        self._change(*self._job_upsert(job))
+
+    def _job_upsert(self, job: Job) -> tuple[str, tuple[Any, ...]]:
+        """The statement that saves *job*'s row of ``jobs``, and its values (in
+        :data:`JOB_COLUMNS`' order)."""
         # the submitted ids only where they changed: a job saved again as it runs and ends
         # keeps the megabytes of a large job's ids as stored (PostgreSQL would compress them
         # again, 30 ms a megabyte)
@@ -392,21 +394,9 @@ class SqlStore(Store):
             f"{c} = CASE WHEN {self.main}jobs.{c} = excluded.{c} THEN {self.main}jobs.{c} "
             f"ELSE excluded.{c} END" if c == "ids" else f"{c} = excluded.{c}"
             for c in JOB_COLUMNS[1:])
-        values = job_values(job, self.encode_json)
-        upsert = (f"INSERT INTO {self.main}jobs ({', '.join(JOB_COLUMNS)}) "
-                  f"VALUES ({', '.join('?' * len(JOB_COLUMNS))}) "
-                  f"ON CONFLICT (id) DO UPDATE SET {updates}")
-        if not self.ids_apart:
-            self._change(upsert, values)
-            return
-        at = JOB_COLUMNS.index("ids")
-        texts = f"{self.main}job_texts"
-        self._change_all([
-            (upsert, (*values[:at], "", *values[at + 1:])),
-            # written only where they changed (read, not written again, as a job is saved as
-            # it ends)
-            (f"INSERT INTO {texts} (job, ids) VALUES (?, ?) ON CONFLICT (job) DO UPDATE SET "
-             f"ids = excluded.ids WHERE {texts}.ids <> excluded.ids", (job.id, values[at]))])
+        return (f"INSERT INTO {self.main}jobs ({', '.join(JOB_COLUMNS)}) "
+                f"VALUES ({', '.join('?' * len(JOB_COLUMNS))}) "
+                f"ON CONFLICT (id) DO UPDATE SET {updates}", job_values(job, self.encode_json))
 
     def claim_job(self, job_id: str, expect: Sequence[JobStatus], updated: float) -> bool:
         # one statement, so that of two workers in any processes exactly one wins

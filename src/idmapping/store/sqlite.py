@@ -34,7 +34,8 @@ from idmapping.errors import (
     StoreError,
     StoreUnavailable,
 )
-from idmapping.model import Release
+from idmapping.model import Job, Release
+from idmapping.store.jobrows import JOB_COLUMNS
 from idmapping.store.locks import FairLock
 from idmapping.store.plans import (
     AccessionMisses,
@@ -527,10 +528,16 @@ class SqliteStore(SqlStore):
             return conn.execute(sql, params).rowcount
 
     @translated
-    def _change_all(self, statements: Sequence[tuple[str, Sequence[Any]]]) -> None:
+    def save_job(self, job: Job) -> None:
+        # the row with '' for its ids, and the ids in job_texts (ids_apart), written only
+        # where they changed (read, not written again, as a job is saved as it ends)
+        sql, values = self._job_upsert(job)
+        at = JOB_COLUMNS.index("ids")
         with self._write() as conn:
-            for sql, params in statements:
-                conn.execute(sql, params)
+            conn.execute(sql, (*values[:at], "", *values[at + 1:]))
+            conn.execute("INSERT INTO job_texts (job, ids) VALUES (?, ?) ON CONFLICT (job) DO "
+                         "UPDATE SET ids = excluded.ids WHERE job_texts.ids <> excluded.ids",
+                         (job.id, values[at]))
 
     @translated
     def write_results(self, job_id: str, pairs: Iterable[tuple[str, str]]) -> int:
