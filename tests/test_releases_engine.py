@@ -229,13 +229,20 @@ def test_accessions_in_two_steps_map_as_in_one_query(release: ReleaseFacts,
     for probe in (many, [*many, 'P"1', "P\\1", "P\u00c91"]):
         misses = release_store.accession_misses(AccessionPlan(probe, "uniprotkb")).misses
         assert [probe[m] for m in misses] == [k for k in probe if k not in release.entries]
-    # keys fewer than a quarter of the release's entries (PostgreSQL probes the accession
-    # index in their order, postgres_probes.INDEX_PROBE_SHARE), out of order, one missing
+    # out of order, one missing: keys fewer than a tenth of the release's entries
+    # (PostgreSQL probes the accession index in their order), then a share of them (merged
+    # with the index), then more keys than entries (postgres_probes.probe_path)
     entries = release_store.current_release().stats["entries"]  # type: ignore[union-attr]
-    few = [*release.absent_accessions(1), *sorted(release.entries)[:entries // 8][::-1]]
-    assert 1 < len(few) and len(few) * 4 < entries
-    misses = release_store.accession_misses(AccessionPlan(few, "uniprotkb")).misses
-    assert misses == [0]
+    for share in (12, 3, 1 / 2):
+        few = [*release.absent_accessions(1),
+               *(sorted(release.entries) * 2)[:int(entries // share)][::-1]]
+        assert 1 < len(few)
+        for target in ("uniprotkb", "swissprot"):
+            found = release_store.accession_misses(AccessionPlan(few, target))
+            reviewed = [k for k in few if k in release.entries and release.entries[k].reviewed]
+            assert [few[m] for m in found.misses] == [
+                k for k in few if k not in (release.entries if target == "uniprotkb"
+                                            else reviewed)], (share, target)
 
 
 def _repeated(release: ReleaseFacts, count: int) -> list[str]:

@@ -173,7 +173,7 @@ def _padded_json(rows: numpy.ndarray) -> str:
     return str(text.data, "ascii")  # decoded from the array: no copy as bytes first
 
 
-def postgres_key_rows(keys: Sequence[str]) -> tuple[str, str]:
+def postgres_key_rows(keys: Sequence[str], streamed: bool = False) -> tuple[str, str]:
     """PostgreSQL's row source ``j(seq, key)`` of *keys* for :func:`accession_probe_sql`, and
     its one parameter.
 
@@ -183,9 +183,19 @@ def postgres_key_rows(keys: Sequence[str]) -> tuple[str, str]:
     text is made by one ``join``, where a list bound as an array costs Python an object per
     key. Keys that hold a comma or are empty (which a split could not give back) go as a JSON
     array instead.
+
+    :param streamed: for a plan the caller forces (issue 18: no estimate needed), the split
+        keys as a select list's set-returning functions, which hand their rows on one at a
+        time, where ``unnest ... WITH ORDINALITY`` in ``FROM`` first stores them all (spilled
+        to disk past ``work_mem``): a million keys sorted and merged with the accession index
+        in 0.66 s instead of 0.77 s (the 1M release). The planner then counts 1,000 rows.
     """
     joined = ",".join(keys)
     if keys and joined.count(",") == len(keys) - 1 and all(keys):
+        if streamed:  # OFFSET 0: the array is made once, not inlined into both functions
+            return ("(SELECT generate_series(0, cardinality(s.a) - 1) AS seq, "
+                    "unnest(s.a) COLLATE \"C\" AS key FROM "
+                    "(SELECT string_to_array(?, ',') AS a OFFSET 0) s) j", joined)
         return ("(SELECT t.n - 1 AS seq, t.value COLLATE \"C\" AS key FROM "
                 "unnest(string_to_array(?, ',')) WITH ORDINALITY AS t(value, n)) j", joined)
     return ("(SELECT t.n - 1 AS seq, t.value COLLATE \"C\" AS key FROM "
