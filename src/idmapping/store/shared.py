@@ -56,7 +56,7 @@ database's limits, given the driver's own words."""
 RELEASE_COLUMNS = "id, name, state, created, current, stats"
 """The columns of the list of releases that :func:`release_from_row` reads, before the file."""
 
-RESULTS_BATCH = 5000
+RESULTS_BATCH = 20_000
 """Result pairs read per query by :meth:`SqlStore.read_results`."""
 
 FactRow = tuple[str, str | None, int | None, int | None, str | None, Any]
@@ -157,8 +157,9 @@ def page_parts(rows: Sequence[tuple[Any, ...]], runs: Sequence[tuple[int, Any]],
     ``(id, id)`` from seq on, the ids a JSON array or a list): as parts, lists of pairs and
     :class:`~idmapping.store.spool.RunPairs` of a run's ids (no tuple made per pair).
 
-    :param decoded: the run last decoded, by seq, kept here (a run is read once by a stream
-        whose batches are smaller than it).
+    :param decoded: the last run, by seq, kept here (the only one that may hold pairs past
+        *stop*: a run is decoded once by a stream whose batches are smaller than it, and
+        its ids need not be read again, ``None`` in *runs*).
     """
     parts: list[Sequence[tuple[str, str]]] = []
     done = 0  # the rows before this one are in parts
@@ -167,9 +168,6 @@ def page_parts(rows: Sequence[tuple[Any, ...]], runs: Sequence[tuple[int, Any]],
             ids = decoded[start]
         elif not isinstance(ids, list):
             ids = orjson.loads(ids)
-            if decoded is not None:
-                decoded.clear()
-                decoded[start] = ids
         before = bisect.bisect_left(rows, start, lo=done, key=_seq)
         if before > done:
             parts.append([row[1:] for row in rows[done:before]])
@@ -179,6 +177,9 @@ def page_parts(rows: Sequence[tuple[Any, ...]], runs: Sequence[tuple[int, Any]],
             parts.append(RunPairs(part))
     if done < len(rows):
         parts.append([row[1:] for row in rows[done:]])
+    if decoded is not None and runs and runs[-1][0] not in decoded:
+        decoded.clear()
+        decoded[runs[-1][0]] = ids
     return parts
 
 
@@ -461,10 +462,13 @@ class SqlStore(Store):
             rows = self._query(
                 f"SELECT seq, from_id, to_id FROM {self.main}job_results WHERE job = ? "
                 "AND seq >= ? AND seq < ? ORDER BY seq", (job_id, offset, stop))
-            # a run that holds offset starts at most CHUNK_PAIRS - 1 before it
+            # a run that holds offset starts at most CHUNK_PAIRS - 1 before it; the run
+            # decoded for the batch before is not read again (issue 18: a run spans two or
+            # three batches, and its ids would be sent, decompressed and decoded each time)
             runs = self._query(
-                f"SELECT seq, ids FROM {self.main}job_result_runs WHERE job = ? "
-                "AND seq > ? AND seq < ? ORDER BY seq", (job_id, offset - CHUNK_PAIRS, stop))
+                f"SELECT seq, CASE WHEN seq = ? THEN NULL ELSE ids END FROM "
+                f"{self.main}job_result_runs WHERE job = ? AND seq > ? AND seq < ? ORDER BY seq",
+                (next(iter(decoded), -1), job_id, offset - CHUNK_PAIRS, stop))
             parts = page_parts(rows, runs, offset, stop, decoded)
             yield from parts
             if sum(map(len, parts)) < stop - offset:
