@@ -196,6 +196,50 @@ def _results(store: Store, to_db: str, ids: list[str], tax_id: str, two_step: bo
     return pairs, whole, chunked.failed_ids, chunked.obsolete_count, chunked.count
 
 
+def _chunked_and_iterated(store: Store, request: MappingRequest, chunk: int
+                          ) -> tuple[list[tuple[str, str]], list[str], int, int]:
+    """The pairs of *request* in chunks of *chunk* (checked against its results iterated one
+    by one), its failedIds, obsoleteCount and count."""
+    chunked = map_ids(store, request)
+    parts = list(chunked.pair_chunks(chunk))
+    assert all(0 < len(part) <= chunk for part in parts)
+    pairs = [p for part in parts for p in part]
+    iterated = map_ids(store, request)
+    assert pairs == [(p.from_id, p.to_id) for p in iterated]
+    assert (chunked.failed_ids, chunked.obsolete_count, chunked.count) == (
+        iterated.failed_ids, iterated.obsolete_count, iterated.count)
+    return pairs, chunked.failed_ids, chunked.obsolete_count, chunked.count
+
+
+def test_chunks_of_store_rows_equal_the_results_one_by_one(release: ReleaseFacts,
+                                                           release_store: Store) -> None:
+    """Results that are all rows of the store (ids of other databases; accessions in one
+    query, no isoform among them) are chunked a batch of rows at a time
+    (``MappingRun._row_chunks``, issue 18): the same pairs, order, failedIds and counts as
+    the results read one by one, in chunks of any size."""
+    versioned = 0  # sources whose ids carry versions, checked too
+    for source in from_databases(release):
+        ids = release.sample(source.dat_type, 40) if source.dat_type else []
+        if source.name == AC_ID or len(ids) < 2:
+            continue
+        ids = [*ids, "NOT_AN_ID_1", *ids[:3], f"{ids[0]}.999", ids[1].lower(), "NOT_AN_ID_2"]
+        for to_db in ("UniProtKB", "UniProtKB-Swiss-Prot", "GeneID"):
+            if source.rule is None or to_db not in source.rule.tos:
+                continue
+            request = MappingRequest(source.name, to_db, tuple(ids))
+            whole = _chunked_and_iterated(release_store, request, 10_000)
+            for chunk in (1, 3):
+                assert _chunked_and_iterated(release_store, request, chunk) == whole
+            versioned += source.versioned and bool(whole[0])
+    assert versioned
+    accessions = [*release.accessions()[:30], *release.absent_accessions(2)]
+    request = MappingRequest(AC_ID, "UniProtKB", tuple(accessions))
+    one = map_ids(release_store, request, two_step=False)
+    pairs = [p for part in one.pair_chunks(3) for p in part]
+    two = map_ids(release_store, request)
+    assert pairs == list(two.pairs()) and one.failed_ids == two.failed_ids
+
+
 def test_accessions_in_two_steps_map_as_in_one_query(release: ReleaseFacts,
                                                      release_store: Store) -> None:
     """A job of accessions to UniProtKB probes the entries' own accessions first, then maps

@@ -8,6 +8,7 @@ import sqlite3
 from collections.abc import Sequence
 
 from idmapping.store.schema import RELEASE_PARTS
+from idmapping.store.sqlite_writer import insert_tuples
 
 __all__ = ["release_parts", "fill_input"]
 
@@ -29,13 +30,15 @@ def fill_input(conn: sqlite3.Connection, inputs: Sequence[tuple[int, str, str, s
     # No index on the input: SQLite must then scan it and probe the release's index, the
     # plan that is fast for any input size (with one, it scans every stored id of the
     # database and probes the input: 1,000 ids took 1.2 s on a 19M-row release, now 12 ms).
-    # Rows go in sorted by key, so the probes walk the index in order.
+    # Rows go in sorted by key, so the probes walk the index in order (100,000 RefSeq ids:
+    # 0.32 s of query against 0.44 s in their own order), 128 to a statement (insert_tuples:
+    # 0.11 s where executemany, a statement run per row, took 0.16 s).
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS input (seq INTEGER NOT NULL, "
                  "key TEXT NOT NULL, kind TEXT NOT NULL, version TEXT)")
     conn.execute("DELETE FROM temp.input")
     conn.execute("BEGIN")
     try:
-        conn.executemany("INSERT INTO temp.input VALUES (?, ?, ?, ?)",
-                         sorted(inputs, key=operator.itemgetter(1)))
+        insert_tuples(conn, "INSERT INTO temp.input", 4,
+                      sorted(inputs, key=operator.itemgetter(1)))
     finally:
         conn.execute("COMMIT")
