@@ -191,6 +191,41 @@ def test_deleting_jobs_deletes_their_runs(any_store: Store) -> None:
     assert _stored_runs(any_store, "new") == 0
 
 
+def test_sqlite_keeps_pairs_as_blocks_read_as_rows_were(tmp_path: Path) -> None:
+    """SQLite keeps a job's pairs a block of a spool's chunk at a time (``result_blocks``,
+    issue 18), not a row each; they read as the rows of a job stored before blocks do, at
+    every offset, and are deleted with the job."""
+    from idmapping.store.sqlite import SqliteStore
+
+    flat = [(f"NP_{n}.1", f"P{n % 7}") for n in range(2_345)]
+    with SqliteStore(tmp_path / "store.sqlite") as store:
+        spool, _ = _spooled([flat[:1_500], Run(["Q1", "Q2"]), flat[1_500:]])
+        with spool:
+            assert store.write_results("blocks", spool) == len(flat) + 2
+        assert store.write_results("plain", flat[:700]) == 700  # not spooled: blocks too
+        with store._write() as conn:  # a job whose pairs were stored a row each
+            conn.executemany("INSERT INTO job_results VALUES ('rows', ?, ?, ?)",
+                             [(n, *pair) for n, pair in enumerate(flat)])
+        counts = {table: store._query(f"SELECT job, count(*) FROM {table} GROUP BY job")
+                  for table in ("job_results", "job_result_blocks")}
+        assert counts == {"job_results": [("rows", len(flat))],
+                          "job_result_blocks": [("blocks", 3), ("plain", 1)]}
+        whole = [*flat[:1_500], ("Q1", "Q1"), ("Q2", "Q2"), *flat[1_500:]]
+        assert list(store.read_results("blocks", 0, None)) == whole
+        assert list(store.read_results("plain", 0, None)) == flat[:700]
+        for offset in (0, 1, 999, 1_000, 1_001, 1_499, 1_500, 1_502, 2_346, 2_347, 5_000):
+            for limit in (1, 2, 25, 1_001, None):
+                end = None if limit is None else offset + limit
+                assert list(store.read_results("blocks", offset, limit)) == whole[offset:end]
+                assert list(store.read_results("rows", offset, limit)) == flat[offset:end]
+        now = time.time()
+        store.save_job(Job("blocks", AC_ID, "UniProtKB", "P1", "", JobStatus.FINISHED, now,
+                           now))
+        assert store.delete_jobs() == 1
+        assert store._query("SELECT count(*) FROM job_result_blocks WHERE job = 'blocks'"
+                            ) == [(0,)]
+
+
 # -- ids handed from the submission to a run in this process ------------------------------
 
 

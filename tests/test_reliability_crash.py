@@ -140,11 +140,13 @@ def test_sigkill_server_while_jobs_run(tmp_path: Path, big_release: list[Path]) 
         stored = store.list_jobs()
     assert sorted(j.id for j in stored) == sorted(ids.values())
     with sqlite3.connect(f"file:{store_path}?mode=ro", uri=True) as conn:
-        # the pairs stored a row each, and the ids that map to themselves a run at a time
+        # the pairs stored a row each or a block at a time, and the ids that map to
+        # themselves a run at a time
         counts = dict(conn.execute(
             "SELECT job, sum(n) FROM (SELECT job, count(*) AS n FROM job_results GROUP BY job "
             "UNION ALL SELECT job, sum(json_array_length(ids)) FROM job_result_runs "
-            "GROUP BY job) GROUP BY job"))
+            "GROUP BY job UNION ALL SELECT job, sum(json_array_length(pairs)) "
+            "FROM job_result_blocks GROUP BY job) GROUP BY job"))
     assert {j.id: j.result_count for j in stored} == {
         j.id: counts.get(j.id, 0) for j in stored}
     record("sigkill_server", jobs=jobs, kills=kills, interrupted_at_kill=interrupted,

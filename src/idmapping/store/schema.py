@@ -185,6 +185,8 @@ CREATE TABLE IF NOT EXISTS job_results (
     PRIMARY KEY (job, seq)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS job_result_runs (
     job TEXT NOT NULL, seq INTEGER NOT NULL, ids TEXT NOT NULL, PRIMARY KEY (job, seq));
+CREATE TABLE IF NOT EXISTS job_result_blocks (
+    job TEXT NOT NULL, seq INTEGER NOT NULL, pairs TEXT NOT NULL, PRIMARY KEY (job, seq));
 CREATE TABLE IF NOT EXISTS download_jobs (
     id TEXT PRIMARY KEY, job TEXT NOT NULL, format TEXT NOT NULL, fields TEXT,
     compressed INTEGER NOT NULL, status TEXT NOT NULL, created REAL NOT NULL,
@@ -192,7 +194,8 @@ CREATE TABLE IF NOT EXISTS download_jobs (
     processed INTEGER NOT NULL DEFAULT 0, result_file TEXT NOT NULL DEFAULT '');
 """
 """The main file: the list of releases, the jobs (their submitted ids in ``job_texts``:
-``SqlStore.ids_apart``) and the download jobs."""
+``SqlStore.ids_apart``; their results as rows, runs of ids and blocks of pairs:
+``SqlStore.result_blocks``) and the download jobs."""
 
 # An xrefs row's id is its entry's number shifted left by ENTRY_SHIFT, plus the row's number
 # within the entry: the rows of an entry are one range of the table (read without an index),

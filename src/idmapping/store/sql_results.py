@@ -17,7 +17,8 @@ from idmapping.store.termfields import TERMS_TABLE
 
 __all__ = ["SAMPLE_SCAN", "OLD_RELEASE", "OLD_QUERY", "OLD_FACETS", "FACET_COLUMNS",
            "result_rows_sql", "missing_column", "missing_table", "sample_sql", "filter_sql",
-           "filter_params", "facet_sql", "split_tokens", "postgres_split_tokens"]
+           "filter_params", "facet_sql", "split_tokens", "postgres_split_tokens",
+           "RESULT_JOB_PARAMS"]
 
 
 SAMPLE_SCAN = 10_000
@@ -34,12 +35,14 @@ def sample_sql(rel: str, mark: str) -> str:
             f"ORDER BY CASE WHEN reviewed = 1 THEN 0 ELSE 1 END, id LIMIT {mark}")
 
 
-def result_rows_sql(main: str, postgres: bool = False) -> str:
+def result_rows_sql(main: str, blocks: bool = False, postgres: bool = False) -> str:
     """A job's results as rows ``(seq, from_id, to_id)``: its stored pairs and its runs of ids
     that map to themselves (``job_result_runs``, a JSON array of ids from ``seq`` on) expanded
-    in the database. Takes the job twice.
+    in the database. Takes the job twice (:data:`RESULT_JOB_PARAMS`).
 
     :param main: the prefix of the main tables (``main.``, ``idmapping.``).
+    :param blocks: and its blocks of pairs (``job_result_blocks``, SQLite's): takes the job
+        three times.
     """
     if postgres:
         runs = (f"SELECT r.seq + j.n - 1, j.value, j.value FROM {main}job_result_runs r "
@@ -48,8 +51,15 @@ def result_rows_sql(main: str, postgres: bool = False) -> str:
     else:
         runs = (f"SELECT r.seq + j.key, j.value, j.value FROM {main}job_result_runs r, "
                 "json_each(r.ids) j WHERE r.job = ?")
+    if blocks:
+        runs += (f" UNION ALL SELECT b.seq + j.key, j.value ->> 0, j.value ->> 1 "
+                 f"FROM {main}job_result_blocks b, json_each(b.pairs) j WHERE b.job = ?")
     return (f"(SELECT seq, from_id, to_id FROM {main}job_results WHERE job = ? "
             f"UNION ALL {runs})")
+
+
+RESULT_JOB_PARAMS = 2
+"""How many times :func:`result_rows_sql` takes the job (once more with its blocks)."""
 
 
 def filter_sql(query: FilterQuery, results: str, rel: str, collate: str = "",
@@ -190,10 +200,13 @@ def facet_sql(query: FilterQuery, facet: FacetQuery, results: str, rel: str,
     return sql, params
 
 
-def filter_params(query: FilterQuery, job_id: str) -> list[Any]:
-    """The leading parameters of :func:`filter_sql`'s queries."""
-    # the job's stored pairs and its runs, for the pairs and again for their isoforms
-    jobs = [job_id] * (4 if query.include_isoform and query.kind == "uniprotkb" else 2)
+def filter_params(query: FilterQuery, job_id: str, blocks: bool = False) -> list[Any]:
+    """The leading parameters of :func:`filter_sql`'s queries (*blocks*: over
+    :func:`result_rows_sql` with its blocks)."""
+    # the job's stored pairs and its runs (and blocks), for the pairs and again for their
+    # isoforms
+    uses = RESULT_JOB_PARAMS + blocks
+    jobs = [job_id] * (2 * uses if query.include_isoform and query.kind == "uniprotkb" else uses)
     return [*jobs, *query.params]
 
 

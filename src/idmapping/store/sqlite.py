@@ -63,7 +63,7 @@ from idmapping.store.shared import (
     ready_release,
     release_from_row,
 )
-from idmapping.store.spool import PairSpool
+from idmapping.store.spool import BLOCK_PAIRS, PairSpool, grouped_chunks
 from idmapping.store.sql import (
     entry_range,
     lookup_sql,
@@ -116,6 +116,7 @@ class SqliteStore(SqlStore):
     local_reads = True
     decode_json = staticmethod(orjson.loads)
     ids_apart = True
+    result_blocks = True
 
     def __init__(self, path: str | Path, catalogue: Catalogue | None = None,
                  readers: int = DEFAULT_READERS) -> None:
@@ -135,8 +136,9 @@ class SqliteStore(SqlStore):
             self._writer.executescript(SQLITE_MAIN)
         except sqlite3.Error as exc:
             self._writer = self._open_read_only(exc)
-            self.ids_apart_readable = self._writer.execute(
-                "SELECT count(*) FROM sqlite_master WHERE name = 'job_texts'").fetchone()[0] > 0
+            self.ids_apart_readable, self.result_blocks = (self._writer.execute(
+                "SELECT count(*) FROM sqlite_master WHERE name = ?", (table,)).fetchone()[0] > 0
+                for table in ("job_texts", "job_result_blocks"))
         self._write_lock = FairLock()
         self._readers: Pool[_Reader] = Pool(
             readers, self._open_reader, lambda reader: reader.conn.close(), _returned)
@@ -447,9 +449,9 @@ class SqliteStore(SqlStore):
                          ) -> tuple[int, list[tuple[str, str]]]:
         self.check_taxonomy(query)
         with self._release_conn() as (conn, _):
-            page, count = filter_sql(query, result_rows_sql("main."), "rel.",
+            page, count = filter_sql(query, result_rows_sql("main.", self.result_blocks), "rel.",
                                      **sqlite_xref_sql(release_parts(conn)))
-            params = filter_params(query, job_id)
+            params = filter_params(query, job_id, self.result_blocks)
             try:
                 total = int(conn.execute(count, params).fetchone()[0])
                 rows = conn.execute(page, [*params, -1 if limit is None else limit, offset]
@@ -467,10 +469,11 @@ class SqliteStore(SqlStore):
                      ) -> list[tuple[int | str, int]]:
         self.check_taxonomy(query)
         with self._release_conn() as (conn, _):
-            text, params = facet_sql(query, facet, result_rows_sql("main."), "rel.",
-                                     **sqlite_xref_sql(release_parts(conn)))
+            text, params = facet_sql(query, facet, result_rows_sql("main.", self.result_blocks),
+                                     "rel.", **sqlite_xref_sql(release_parts(conn)))
+            params = [*params, *filter_params(query, job_id, self.result_blocks)]
             try:
-                rows = conn.execute(text, [*params, *filter_params(query, job_id)]).fetchall()
+                rows = conn.execute(text, params).fetchall()
             except sqlite3.OperationalError as exc:
                 if "no such table" in str(exc):
                     raise InvalidRequest(missing_table(query, str(exc))) from None
@@ -541,26 +544,26 @@ class SqliteStore(SqlStore):
 
     @translated
     def write_results(self, job_id: str, pairs: Iterable[tuple[str, str]]) -> int:
-        # Pairs go in as JSON arrays, which SQLite reads in C: a third faster than binding
-        # each row (a million pairs: 0.9 s instead of 1.2 s), memory bounded. A spool's pairs
-        # are JSON already. Each array is a transaction of its own: the store's one writer is
-        # held for milliseconds at a time, and other writers (a small job's submission) get it
-        # in between, in turn (issue 14, row 12). The job is RUNNING until its results are
-        # all written, and no one reads the results of a job that is not FINISHED. A spool's
-        # runs (ids that map to themselves) go in as they are, a row each.
+        # Pairs go in as blocks (result_blocks), JSON arrays of BLOCK_PAIRS pairs a row each (a
+        # spool's are JSON already), and a spool's runs (ids that map to themselves) as they
+        # are: no row per pair (121,068 RefSeq pairs: a few milliseconds, where a row each took
+        # 0.14 s). Each RESULTS_CHUNK pairs are a transaction of their own: the store's one
+        # writer is held for milliseconds at a time, and other writers (a small job's
+        # submission) get it in between, in turn (issue 14, row 12). The job is RUNNING until
+        # its results are all written, and no one reads the results of a job that is not
+        # FINISHED. Rows of job_results are only read: those of jobs stored before blocks.
         chunks = pairs.json_chunks() if isinstance(pairs, PairSpool) else (
-            (False, len(chunk), orjson.dumps(chunk)) for chunk in batched(pairs, RESULTS_CHUNK))
+            (False, len(chunk), orjson.dumps(chunk)) for chunk in batched(pairs, BLOCK_PAIRS))
         with self._write() as conn:
-            conn.execute("DELETE FROM job_results WHERE job = ?", (job_id,))
-            conn.execute("DELETE FROM job_result_runs WHERE job = ?", (job_id,))
+            for table in ("job_results", "job_result_runs", "job_result_blocks"):
+                conn.execute(f"DELETE FROM {table} WHERE job = ?", (job_id,))
         count = 0
-        for run, size, data in chunks:
+        for group in grouped_chunks(chunks, RESULTS_CHUNK):
             with self._write() as conn:
-                if run:
-                    conn.execute(_INSERT_RUN, (job_id, count, data.decode()))
-                else:
-                    conn.execute(_INSERT_RESULTS, (job_id, count, data))
-            count += size
+                for run, size, data in group:
+                    conn.execute(_INSERT_RUN if run else _INSERT_BLOCK,
+                                 (job_id, count, data.decode()))
+                    count += size
         return count
 
     @translated
@@ -569,20 +572,19 @@ class SqliteStore(SqlStore):
         with self._write() as conn:
             ids = [r[0] for r in conn.execute(f"SELECT id FROM jobs {where}", params)]
             conn.executemany("DELETE FROM job_results WHERE job = ?", [(i,) for i in ids])
-            conn.executemany("DELETE FROM job_result_runs WHERE job = ?", [(i,) for i in ids])
+            for table in ("job_result_runs", "job_result_blocks"):
+                conn.executemany(f"DELETE FROM {table} WHERE job = ?", [(i,) for i in ids])
             conn.executemany("DELETE FROM job_texts WHERE job = ?", [(i,) for i in ids])
             conn.executemany("DELETE FROM jobs WHERE id = ?", [(i,) for i in ids])
         return len(ids)
 
 
 RESULTS_CHUNK = 10_000
-"""Result pairs written per statement, and per transaction (as :class:`PairSpool` chunks)."""
-
-_INSERT_RESULTS = (
-    "INSERT INTO job_results SELECT ?, ? + key, json_extract(value, '$[0]'), "
-    "json_extract(value, '$[1]') FROM json_each(?)")
+"""Result pairs written per transaction (at least one block or run)."""
 
 _INSERT_RUN = "INSERT INTO job_result_runs (job, seq, ids) VALUES (?, ?, ?)"
+
+_INSERT_BLOCK = "INSERT INTO job_result_blocks (job, seq, pairs) VALUES (?, ?, ?)"
 
 
 def _returned(reader: _Reader) -> None:
