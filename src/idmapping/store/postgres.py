@@ -127,6 +127,7 @@ class PostgresStore(LookupCursors, SqlStore):
     """
 
     main = f"{MAIN}."
+    result_blocks = True
 
     def __init__(self, url: str, catalogue: Catalogue | None = None,
                  readers: int = DEFAULT_READERS) -> None:
@@ -478,11 +479,11 @@ class PostgresStore(LookupCursors, SqlStore):
         self.check_taxonomy(query)
         with self._readers.lease() as conn:
             release = self._current(conn)
-            page, count = filter_sql(query, result_rows_sql(f"{MAIN}.", postgres=True),
+            page, count = filter_sql(query, result_rows_sql(f"{MAIN}.", True, postgres=True),
                                      f"{RELEASE_PREFIX}{release.id}.",
                                      ' COLLATE "C"', split=postgres_split_tokens,
                                      xref_key=xref_key("x", self._parts_of(conn, release)))
-            params = filter_params(query, job_id)
+            params = filter_params(query, job_id, blocks=True)
             try:
                 row = conn.execute(adapt(count), params).fetchone()
                 rows = conn.execute(adapt(page), [*params, limit, offset]).fetchall()
@@ -501,13 +502,13 @@ class PostgresStore(LookupCursors, SqlStore):
         self.check_taxonomy(query)
         with self._readers.lease() as conn:
             release = self._current(conn)
-            text, params = facet_sql(query, facet, result_rows_sql(f"{MAIN}.", postgres=True),
+            text, params = facet_sql(query, facet, result_rows_sql(f"{MAIN}.", True, postgres=True),
                                      f"{RELEASE_PREFIX}{release.id}.", ' COLLATE "C"',
                                      split=postgres_split_tokens,
                                      xref_key=xref_key("x", self._parts_of(conn, release)))
             try:
                 rows = conn.execute(adapt(text),
-                                    [*params, *filter_params(query, job_id)]).fetchall()
+                                    [*params, *filter_params(query, job_id, True)]).fetchall()
             except psycopg.errors.UndefinedTable as exc:
                 raise InvalidRequest(missing_table(query, str(exc))) from None
             except psycopg.errors.UndefinedColumn as exc:

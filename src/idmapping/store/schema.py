@@ -186,7 +186,8 @@ CREATE TABLE IF NOT EXISTS job_results (
 CREATE TABLE IF NOT EXISTS job_result_runs (
     job TEXT NOT NULL, seq INTEGER NOT NULL, ids TEXT NOT NULL, PRIMARY KEY (job, seq));
 CREATE TABLE IF NOT EXISTS job_result_blocks (
-    job TEXT NOT NULL, seq INTEGER NOT NULL, pairs TEXT NOT NULL, PRIMARY KEY (job, seq));
+    job TEXT NOT NULL, seq INTEGER NOT NULL, size INTEGER NOT NULL, pairs TEXT NOT NULL,
+    PRIMARY KEY (job, seq));
 CREATE TABLE IF NOT EXISTS download_jobs (
     id TEXT PRIMARY KEY, job TEXT NOT NULL, format TEXT NOT NULL, fields TEXT,
     compressed INTEGER NOT NULL, status TEXT NOT NULL, created REAL NOT NULL,
@@ -276,6 +277,10 @@ POSTGRES_MAIN_TABLES = (
         PRIMARY KEY (job, seq))""",
     f"""CREATE TABLE IF NOT EXISTS {POSTGRES_MAIN}.job_result_runs (
         job text NOT NULL, seq bigint NOT NULL, ids json NOT NULL, PRIMARY KEY (job, seq))""",
+    # text, not json: read back by orjson (the driver's JSON decoding costs more)
+    f"""CREATE TABLE IF NOT EXISTS {POSTGRES_MAIN}.job_result_blocks (
+        job text NOT NULL, seq bigint NOT NULL, size integer NOT NULL, pairs text NOT NULL,
+        PRIMARY KEY (job, seq))""",
     f"""CREATE TABLE IF NOT EXISTS {POSTGRES_MAIN}.download_jobs (
         id text PRIMARY KEY, job text NOT NULL, format text NOT NULL, fields text,
         compressed integer NOT NULL, status text NOT NULL, created double precision NOT NULL,

@@ -41,8 +41,8 @@ def result_rows_sql(main: str, blocks: bool = False, postgres: bool = False) -> 
     in the database. Takes the job twice (:data:`RESULT_JOB_PARAMS`).
 
     :param main: the prefix of the main tables (``main.``, ``idmapping.``).
-    :param blocks: and its blocks of pairs (``job_result_blocks``, SQLite's): takes the job
-        three times.
+    :param blocks: and its blocks of pairs (``job_result_blocks``): takes the job three
+        times.
     """
     if postgres:
         runs = (f"SELECT r.seq + j.n - 1, j.value, j.value FROM {main}job_result_runs r "
@@ -51,8 +51,12 @@ def result_rows_sql(main: str, blocks: bool = False, postgres: bool = False) -> 
     else:
         runs = (f"SELECT r.seq + j.key, j.value, j.value FROM {main}job_result_runs r, "
                 "json_each(r.ids) j WHERE r.job = ?")
-    if blocks:
-        runs += (f" UNION ALL SELECT b.seq + j.key, j.value ->> 0, j.value ->> 1 "
+    if blocks and postgres:
+        runs += (" UNION ALL SELECT b.seq + j.n - 1, j.v ->> 0, j.v ->> 1 FROM "
+                 f"{main}job_result_blocks b CROSS JOIN LATERAL json_array_elements("
+                 "b.pairs::json) WITH ORDINALITY j(v, n) WHERE b.job = ?")
+    elif blocks:
+        runs += (" UNION ALL SELECT b.seq + j.key, j.value ->> 0, j.value ->> 1 "
                  f"FROM {main}job_result_blocks b, json_each(b.pairs) j WHERE b.job = ?")
     return (f"(SELECT seq, from_id, to_id FROM {main}job_results WHERE job = ? "
             f"UNION ALL {runs})")

@@ -561,8 +561,10 @@ class SqliteStore(SqlStore):
         for group in grouped_chunks(chunks, RESULTS_CHUNK):
             with self._write() as conn:
                 for run, size, data in group:
-                    conn.execute(_INSERT_RUN if run else _INSERT_BLOCK,
-                                 (job_id, count, data.decode()))
+                    if run:
+                        conn.execute(_INSERT_RUN, (job_id, count, data.decode()))
+                    else:
+                        conn.execute(_INSERT_BLOCK, (job_id, count, size, data.decode()))
                     count += size
         return count
 
@@ -584,7 +586,7 @@ RESULTS_CHUNK = 10_000
 
 _INSERT_RUN = "INSERT INTO job_result_runs (job, seq, ids) VALUES (?, ?, ?)"
 
-_INSERT_BLOCK = "INSERT INTO job_result_blocks (job, seq, pairs) VALUES (?, ?, ?)"
+_INSERT_BLOCK = "INSERT INTO job_result_blocks (job, seq, size, pairs) VALUES (?, ?, ?, ?)"
 
 
 def _returned(reader: _Reader) -> None:
