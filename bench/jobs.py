@@ -1,24 +1,25 @@
 """Jobs of many ids over HTTP (issue 18): end-to-end time and server memory, two source trees
 side by side in one run.
 
-    python -m bench jobs [--accessions N] [--ids 100000,1000000] [--repeat 3]
+    python -m bench jobs [--accessions N] [--ids 100000,1000000] [--list KEY] [--repeat 3]
         [--before REV] [--after REV] [--store sqlite|postgresql://URL] [--out DIR]
 
-A job maps UniProtKB accessions drawn from the release (``UniProtKB_AC-ID`` to ``UniProtKB``)
-through the same client path as figure 2 of the suite (:func:`bench.project.map_http`:
-submit, poll the status, stream tsv). The release (``bench/release.py``) is loaded once, with
-the work tree's code, into a store that both trees then serve. Each repeat runs, for each tree
-in turn (interleaved, so that a busy moment slows both alike), a freshly started server with
-that tree's ``src`` first on ``PYTHONPATH``, its stored jobs purged, which maps 1,000
-accessions untimed (as figure 2 warms up), then each list once, smallest first; the server's
-peak RSS (``VmHWM``) is read after each list. *before* defaults to ``main``; *after* to the
-work tree as it is. The server process's processor time over each list (``/proc``: its
-threads, the polls and the stream included; not PostgreSQL's) is read too: on a busy machine
-it varies less than the wall-clock time. Results are printed as a table with the ratios after
-÷ before, and saved to ``bench/out/jobs-<accessions>-<store>.json``. ``--out DIR`` takes the
-release from *DIR* (``DIR/release-<accessions>-s<seed>``, generated there by
-``bench/release.py`` unless it is complete), linked into ``bench/out``, where its id lists and
-stores are written.
+A job maps UniProtKB accessions drawn from the release (``UniProtKB_AC-ID`` to ``UniProtKB``),
+or with ``--list KEY`` the ids of another of the suite's lists (``bench/idlists.py``: ``refseq``
+is its 100,000 RefSeq protein ids), through the same client path as figure 2 of the suite
+(:func:`bench.project.map_http`: submit, poll the status, stream tsv). The release
+(``bench/release.py``) is loaded once, with the work tree's code, into a store that both trees
+then serve. Each repeat runs, for each tree in turn (interleaved, so that a busy moment slows
+both alike), a freshly started server with that tree's ``src`` first on ``PYTHONPATH``, its
+stored jobs purged, which maps 1,000 accessions untimed (as figure 2 warms up), then each list
+once, smallest first; the server's peak RSS (``VmHWM``) is read after each list. *before*
+defaults to ``main``; *after* to the work tree as it is. The server process's processor time
+over each list (``/proc``: its threads, the polls and the stream included; not PostgreSQL's) is
+read too: on a busy machine it varies less than the wall-clock time. Results are printed as a
+table with the ratios after ÷ before, and saved to ``bench/out/jobs-<accessions>-<store>.json``
+(``-<KEY>`` added for another list). ``--out DIR`` takes the release from *DIR*
+(``DIR/release-<accessions>-s<seed>``, generated there by ``bench/release.py`` unless it is
+complete), linked into ``bench/out``, where its id lists and stores are written.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from bench.idlists import ACCESSIONS, ListSpec, id_list
+from bench.idlists import ACCESSIONS, SPECS, ListSpec, id_list
 from bench.measure import cpu_seconds, export_src, hwm_kb, load_average, machine, median
 from bench.project import load, map_http, purge_jobs
 from bench.release import OUT, BenchRelease, release
@@ -131,9 +132,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     trees["after"] = export_src(args.after) if args.after else ("work tree", ROOT / "src")
     rel = _release(args.accessions, args.seed, args.out)
     sizes = [int(n) for n in args.ids.split(",")]
-    lists = list({x.name: x for x in (
-        id_list(rel, ListSpec("accessions", "UniProtKB_AC-ID", "UniProtKB", ACCESSIONS, n))
-        for n in sizes)}.values())
+    spec = next((s for s in SPECS if s.key == args.list), None)
+    if spec is None:
+        raise SystemExit(f"no list {args.list!r} in bench/idlists.py: "
+                         f"{', '.join(s.key for s in SPECS)}")
+    lists = list({x.name: x for x in (id_list(rel, spec.sized(n)) for n in sizes)}.values())
     warm = id_list(rel, ListSpec("warm", "UniProtKB_AC-ID", "UniProtKB", ACCESSIONS, 1_000))
     store = _store(rel, args.store)
     res: dict[str, Any] = {
@@ -141,12 +144,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                                                        else sys.argv[1:]),
         "machine": machine(), "load_average": {"start": load_average()},
         "trees": {k: v[0] for k, v in trees.items()}, "store": args.store.split(":")[0],
-        "accessions": args.accessions,
+        "accessions": args.accessions, "list": args.list,
         "figures": {name: {x.name: {"seconds": [], "submit": [], "wait": [], "stream": [],
                                     "cpu": [], "hwm_kb": [], "pairs": 0} for x in lists}
                     for name in trees},
     }
-    out = OUT / f"jobs-{args.accessions}-{res['store']}.json"
+    kind = "" if args.list == "accessions" else f"-{args.list}"
+    out = OUT / f"jobs-{args.accessions}-{res['store']}{kind}.json"
     for r in range(args.repeat):
         for name, (_, src) in trees.items():
             _purge(store, src)
@@ -206,6 +210,8 @@ def parser(commands: Any = None) -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--ids", default="100000,1000000",
                    help="sizes of the lists, comma-separated (capped by the release)")
+    p.add_argument("--list", default="accessions",
+                   help="the suite's list whose ids are mapped (default accessions; refseq...)")
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--before", default="main", help="the commit measured first (default main)")
     p.add_argument("--after", default="", help="the commit measured second (default: the "
