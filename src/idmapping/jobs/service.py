@@ -19,6 +19,7 @@ again runs it again once the store can be written.
 from __future__ import annotations
 
 import contextlib
+import copy
 import functools
 import logging
 import threading
@@ -88,6 +89,13 @@ UNWRITABLE = "The store cannot be written ({}): submit the job again later"
 UNSPOOLED = ("The job's results could not be held in a temporary file ({}): submit the job "
              "again later")
 """The message of a job whose results did not fit in the temporary directory."""
+
+
+KEPT_JOBS = 256
+"""Finished jobs kept as read (:meth:`JobService.finished`) at most; all are forgotten when full."""
+
+KEPT_IDS = 1000
+"""A finished job is kept only with at most this many failed and suggested ids."""
 
 
 MAX_TAXON = 2**31 - 1
@@ -183,6 +191,8 @@ class JobService:
         self._stalled: dict[str, Job] = {}
         self._lock = threading.Lock()
         self._handed = 0  # ids held for in-process runs not started yet (_runner)
+        # finished jobs as read, by (id, with_failed), with the store's generation then
+        self._finished: dict[tuple[str, bool], tuple[int, Job]] = {}
 
     def close(self) -> None:
         """Stop taking jobs and wait for the running ones."""
@@ -537,10 +547,26 @@ class JobService:
 
         Read without its submitted ids, which results do not need (see ``Store.get_job``).
 
+        A finished job read while nothing was written to the store is kept, and used again
+        for as long as nothing is (``Store.generation``: a job run again, purged or changed in
+        any process is read again): every page of its results reads it (issue 18).
+
         :param with_failed: read the ids that did not map too: only pages that send
             ``failedIds`` need them.
         """
-        job = self.store.get_job(key, with_ids=False, with_failed=with_failed)
+        generation = self.store.generation()
+        kept = self._finished.get((key, with_failed)) if generation is not None else None
+        if kept is not None and kept[0] == generation:
+            job: Job | None = copy.copy(kept[1])
+        else:
+            job = self.store.get_job(key, with_ids=False, with_failed=with_failed)
+            if job is not None and generation is not None and job.status == JobStatus.FINISHED \
+                    and len(job.failed_ids) + len(job.suggested_ids) <= KEPT_IDS \
+                    and self.store.generation() == generation:  # read while nothing changed
+                with self._lock:
+                    if len(self._finished) >= KEPT_JOBS:
+                        self._finished.clear()
+                    self._finished[key, with_failed] = (generation, copy.copy(job))
         if job is None or self._expired(job, time.time()):
             raise NotFound()
         if job.status != JobStatus.FINISHED or job.to_db == ALIGNMENT:

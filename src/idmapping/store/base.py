@@ -198,6 +198,16 @@ class Store(abc.ABC):
         ``reader_connections``)."""
         return True
 
+    def generation(self) -> int | None:
+        """A number that changes whenever anything may have been written to the store (jobs,
+        their results, the list of releases), by this process or any other; None when the
+        store cannot tell, and nothing read from it may be kept.
+
+        What was read while the generation stayed the same (asked before and after) may be
+        kept and used for as long as it still is the same: nothing was written meanwhile.
+        """
+        return None
+
     @abc.abstractmethod
     def close(self) -> None:
         """Close every connection."""

@@ -470,24 +470,36 @@ class SqlStore(Store):
         decoded: dict[int, list[Any]] = {}  # the last run read, kept for the next batch
         while offset < last:
             stop = min(last, offset + RESULTS_BATCH)
-            rows = self._query(
-                f"SELECT seq, from_id, to_id FROM {self.main}job_results WHERE job = ? "
-                "AND seq >= ? AND seq < ? ORDER BY seq", (job_id, offset, stop))
-            # a run (or block) that holds offset starts at most CHUNK_PAIRS - 1 before it, and
-            # a block that ends before offset is not read; the run decoded for the batch
-            # before is not read again (issue 18: a run spans two or three batches, and its ids
-            # would be sent, decompressed and decoded each time); as text (PostgreSQL's runs
-            # are json), decoded by orjson
-            within = (next(iter(decoded), -1), job_id, offset - CHUNK_PAIRS, stop)
-            runs = self._query(
-                "SELECT seq, CASE WHEN seq = ? THEN NULL ELSE CAST(ids AS text) END FROM "
-                f"{self.main}job_result_runs WHERE job = ? AND seq > ? AND seq < ? " + (
-                    "UNION ALL SELECT seq, CASE WHEN seq = ? THEN NULL ELSE pairs END FROM "
-                    f"{self.main}job_result_blocks WHERE job = ? AND seq > ? AND seq < ? "
-                    "AND seq + size > ? " if self.result_blocks else "") + "ORDER BY seq",
-                (*within, *within, offset) if self.result_blocks else within)
-            parts = page_parts(rows, runs, offset, stop, decoded)
+            parts = self._result_parts(job_id, offset, stop, decoded)
             yield from parts
             if sum(map(len, parts)) < stop - offset:
                 return
             offset = stop
+
+    def _result_parts(self, job_id: str, offset: int, stop: int, decoded: dict[int, list[Any]]
+                      ) -> list[Sequence[tuple[str, str]]]:
+        """The results from *offset* to *stop* as :func:`page_parts` (*decoded*: its)."""
+        rows, runs = self._result_reads(job_id, offset, stop, decoded)
+        return page_parts(rows, runs, offset, stop, decoded)
+
+    def _result_reads(self, job_id: str, offset: int, stop: int, decoded: dict[int, list[Any]]
+                      ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+        """A job's stored rows from *offset* to *stop*, and the runs and blocks that may hold
+        any of them (``(seq, text)``, by seq, both; the text None for the run in *decoded*)."""
+        rows = self._query(
+            f"SELECT seq, from_id, to_id FROM {self.main}job_results WHERE job = ? "
+            "AND seq >= ? AND seq < ? ORDER BY seq", (job_id, offset, stop))
+        # a run (or block) that holds offset starts at most CHUNK_PAIRS - 1 before it, and
+        # a block that ends before offset is not read; the run decoded for the batch
+        # before is not read again (issue 18: a run spans two or three batches, and its ids
+        # would be sent, decompressed and decoded each time); as text (PostgreSQL's runs
+        # are json), decoded by orjson
+        within = (next(iter(decoded), -1), job_id, offset - CHUNK_PAIRS, stop)
+        runs = self._query(
+            "SELECT seq, CASE WHEN seq = ? THEN NULL ELSE CAST(ids AS text) END FROM "
+            f"{self.main}job_result_runs WHERE job = ? AND seq > ? AND seq < ? " + (
+                "UNION ALL SELECT seq, CASE WHEN seq = ? THEN NULL ELSE pairs END FROM "
+                f"{self.main}job_result_blocks WHERE job = ? AND seq > ? AND seq < ? "
+                "AND seq + size > ? " if self.result_blocks else "") + "ORDER BY seq",
+            (*within, *within, offset) if self.result_blocks else within)
+        return rows, runs

@@ -35,6 +35,7 @@ from idmapping.errors import (
     StoreUnavailable,
 )
 from idmapping.model import Job, Release
+from idmapping.store.generation import Generation, Kept
 from idmapping.store.jobrows import JOB_COLUMNS
 from idmapping.store.locks import FairLock
 from idmapping.store.plans import (
@@ -47,6 +48,7 @@ from idmapping.store.plans import (
     LookupPlan,
 )
 from idmapping.store.pool import DEFAULT_READERS, Pool
+from idmapping.store.runindex import PAGE_PAIRS, RunIndex
 from idmapping.store.schema import (
     DOCUMENT_COLUMNS,
     DOCUMENT_TABLES,
@@ -60,6 +62,7 @@ from idmapping.store.shared import (
     batched,
     grouped,
     jobs_updated_before,
+    page_parts,
     ready_release,
     release_from_row,
 )
@@ -93,19 +96,11 @@ from idmapping.store.sql_results import (
     sample_sql,
 )
 from idmapping.store.sqlite_driver import connect, translated, translating
-from idmapping.store.sqlite_files import check_release_file
-from idmapping.store.sqlite_reads import fill_input, release_parts
+from idmapping.store.sqlite_files import check_release_file, release_file_counts
+from idmapping.store.sqlite_reads import Reader, fill_input, release_parts, returned_reader
 from idmapping.store.sqlite_writer import SqliteReleaseWriter
 
 __all__ = ["SqliteStore"]
-
-class _Reader:
-    """A reader connection of the pool, and the file of the release it has attached."""
-
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self.conn = conn
-        self.attached: str | None = None
-
 
 class SqliteStore(SqlStore):
     """Releases and jobs in SQLite files. *path* is the main file.
@@ -140,8 +135,11 @@ class SqliteStore(SqlStore):
                 "SELECT count(*) FROM sqlite_master WHERE name = ?", (table,)).fetchone()[0] > 0
                 for table in ("job_texts", "job_result_blocks"))
         self._write_lock = FairLock()
-        self._readers: Pool[_Reader] = Pool(
-            readers, self._open_reader, lambda reader: reader.conn.close(), _returned)
+        self._readers: Pool[Reader] = Pool(
+            readers, self._open_reader, lambda reader: reader.conn.close(), returned_reader)
+        self._generation = Generation(self._open_reader().conn)  # a connection of its own
+        self._run_index = RunIndex()
+        self._releases = Kept(self._generation, self._read_releases)
         self._doc_counts: dict[str, dict[str, int]] = {}  # by release file (never changes)
         # whether a release holds accessions not written as UniProt's (accession_misses)
         self._odd_accessions: dict[str, bool] = {}
@@ -176,15 +174,20 @@ class SqliteStore(SqlStore):
     def close(self) -> None:
         self._readers.close()
         self._writer.close()
+        self._generation.close()
+
+    @translated
+    def generation(self) -> int:
+        return self._generation.current()
 
     def reads_now(self) -> bool:
         return self._readers.idle > 0 or self._readers.holds()
 
     # -- connections ------------------------------------------------------------------------
 
-    def _open_reader(self) -> _Reader:
+    def _open_reader(self) -> Reader:
         with translating(self.path):
-            return _Reader(connect(self._reader_uri, uri=True))
+            return Reader(connect(self._reader_uri, uri=True))
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
@@ -233,6 +236,9 @@ class SqliteStore(SqlStore):
 
     @translated
     def releases(self) -> list[Release]:
+        return list(self._releases.get())  # read again once anything was written
+
+    def _read_releases(self) -> list[Release]:
         rows = self._query(f"SELECT {RELEASE_COLUMNS}, file FROM releases ORDER BY id")
         return [release_from_row(r, orjson.loads) for r in rows]
 
@@ -312,17 +318,7 @@ class SqliteStore(SqlStore):
 
     @translated
     def release_counts(self, release: Release) -> dict[str, int]:
-        path = (self.release_dir / release.file).resolve().as_uri() + "?mode=ro"
-        with contextlib.closing(connect(path, uri=True)) as conn:
-            stored = conn.execute("SELECT value FROM meta WHERE key = 'xref_counts'").fetchone()
-            counts = orjson.loads(stored[0]) if stored else dict(conn.execute(  # as loaded
-                "SELECT d.name, c.n FROM (SELECT db, count(*) AS n FROM xrefs GROUP BY db) c "
-                "JOIN dbs d ON d.code = c.db ORDER BY d.name"))
-            for table in ("entries", "secondary", "deleted", *DOCUMENT_TABLES.values()):
-                with contextlib.suppress(sqlite3.OperationalError):
-                    counts[f"({table})"] = conn.execute(
-                        f"SELECT count(*) FROM {table}").fetchone()[0]
-        return counts
+        return release_file_counts(self.release_dir / release.file)
 
     def size_bytes(self) -> dict[str, int]:
         sizes = {"jobs": sum(p.stat().st_size for p in self.path.parent.glob(self.path.name + "*"))}
@@ -521,6 +517,17 @@ class SqliteStore(SqlStore):
         return orjson.dumps(value).decode()
 
     @translated
+    def _result_parts(self, job_id: str, offset: int, stop: int, decoded: dict[int, list[Any]]
+                      ) -> list[Sequence[tuple[str, str]]]:
+        if stop - offset > PAGE_PAIRS:  # a stream's batch: its runs are decoded whole, once
+            return super()._result_parts(job_id, offset, stop, decoded)
+        generation = self.generation()  # a page cuts its runs, if nothing was written meanwhile
+        with self._readers.lease():  # both reads on one reader, lent once
+            rows, runs = self._result_reads(job_id, offset, stop, decoded)
+        if runs and self.generation() == generation:
+            runs = self._run_index.cut_runs(job_id, runs, offset, stop, generation)
+        return page_parts(rows, runs, offset, stop, decoded)
+
     def _query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         with self._readers.lease() as reader:
             return reader.conn.execute(sql, params).fetchall()
@@ -587,10 +594,3 @@ RESULTS_CHUNK = 10_000
 _INSERT_RUN = "INSERT INTO job_result_runs (job, seq, ids) VALUES (?, ?, ?)"
 
 _INSERT_BLOCK = "INSERT INTO job_result_blocks (job, seq, size, pairs) VALUES (?, ?, ?, ?)"
-
-
-def _returned(reader: _Reader) -> None:
-    """Free what a reader holds as it goes back to the pool: its lookup's input table (whose
-    pages SQLite keeps for re-use otherwise) and the memory of its caches."""
-    reader.conn.execute("DROP TABLE IF EXISTS temp.input")
-    reader.conn.execute("PRAGMA shrink_memory")

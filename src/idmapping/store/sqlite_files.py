@@ -1,5 +1,6 @@
 """The checks of a SQLite release file before it is served: there, of the size that was
-loaded, readable, and the very file that was loaded (its identity in its ``meta``)."""
+loaded, readable, and the very file that was loaded (its identity in its ``meta``); and the
+counts of its rows."""
 
 from __future__ import annotations
 
@@ -7,11 +8,14 @@ import contextlib
 import sqlite3
 from pathlib import Path
 
+import orjson
+
 from idmapping.errors import StoreDamaged
 from idmapping.model import Release
+from idmapping.store.schema import DOCUMENT_TABLES
 from idmapping.store.sqlite_driver import connect
 
-__all__ = ["check_release_file", "QUICK_CHECK_BYTES"]
+__all__ = ["check_release_file", "release_file_counts", "QUICK_CHECK_BYTES"]
 
 QUICK_CHECK_BYTES = 64 << 20
 """Release files up to this size are checked page by page (``PRAGMA quick_check``) before
@@ -46,3 +50,17 @@ def check_release_file(path: Path, release: Release) -> None:
     if identity is not None and found.get("identity") != identity:
         raise StoreDamaged(f"The file of release {release.name}, {path}, is not the file "
                            f"that was loaded (another release's file?). {advice}")
+
+
+def release_file_counts(path: Path) -> dict[str, int]:
+    """The rows of each database in the release file *path* (as its load counted them), and
+    of its other tables (named in parentheses)."""
+    with contextlib.closing(connect(path.resolve().as_uri() + "?mode=ro", uri=True)) as conn:
+        stored = conn.execute("SELECT value FROM meta WHERE key = 'xref_counts'").fetchone()
+        counts: dict[str, int] = orjson.loads(stored[0]) if stored else dict(conn.execute(
+            "SELECT d.name, c.n FROM (SELECT db, count(*) AS n FROM xrefs GROUP BY db) c "
+            "JOIN dbs d ON d.code = c.db ORDER BY d.name"))  # as loaded
+        for table in ("entries", "secondary", "deleted", *DOCUMENT_TABLES.values()):
+            with contextlib.suppress(sqlite3.OperationalError):
+                counts[f"({table})"] = conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    return counts

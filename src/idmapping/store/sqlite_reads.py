@@ -1,5 +1,5 @@
-"""What the SQLite store does on a reader's connection before a read: which parts of a release
-it holds, and a lookup's input table."""
+"""The SQLite store's reader connections, and what it does on one before a read (which parts of
+a release it holds, a lookup's input table) and after (:func:`returned_reader`)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,22 @@ from collections.abc import Sequence
 from idmapping.store.schema import RELEASE_PARTS
 from idmapping.store.sqlite_writer import insert_tuples
 
-__all__ = ["release_parts", "fill_input"]
+__all__ = ["Reader", "returned_reader", "release_parts", "fill_input"]
+
+
+class Reader:
+    """A reader connection of the pool, and the file of the release it has attached."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.attached: str | None = None
+
+
+def returned_reader(reader: Reader) -> None:
+    """Free what a reader holds as it goes back to the pool: its lookup's input table (whose
+    pages SQLite keeps for re-use otherwise) and the memory of its caches."""
+    reader.conn.execute("DROP TABLE IF EXISTS temp.input")
+    reader.conn.execute("PRAGMA shrink_memory")
 
 
 def release_parts(conn: sqlite3.Connection) -> frozenset[str]:
