@@ -19,6 +19,9 @@ ASGI middleware cannot help, since the app is called only once the headers are c
   answering an earlier request of the connection, the clock waits: a deadline only ever
   measures the client.
 
+It also sends each response's head and body in one write, not two
+(:class:`~idmapping.web.writes.JoinedWrites`, given to each request's cycle).
+
 The protocol class is module-level (uvicorn's worker processes import it by name), so its
 deadlines are set per process by :func:`configure` (``idmapping serve`` and each of its
 workers call it with their settings).
@@ -35,6 +38,7 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from uvicorn.server import ServerState
 
 from idmapping.settings import Settings
+from idmapping.web.writes import JoinedWrites
 
 __all__ = ["DeadlineProtocol", "configure", "MAX_HEADER_BYTES"]
 
@@ -60,7 +64,8 @@ def _answer(status: bytes, text: bytes) -> bytes:
 
 
 class DeadlineProtocol(HttpToolsProtocol):
-    """uvicorn's httptools protocol with deadlines for reading a request (see the module)."""
+    """uvicorn's httptools protocol with deadlines for reading a request, and each response
+    written at once (see the module)."""
 
     header_timeout = Settings.header_timeout_seconds
     body_timeout = Settings.body_timeout_seconds
@@ -105,6 +110,12 @@ class DeadlineProtocol(HttpToolsProtocol):
     def on_headers_complete(self) -> None:
         super().on_headers_complete()
         self._enter(_BODY, self.body_timeout)
+        cycle = self.cycle
+        if cycle is not None and cycle.transport is self.transport:  # a new request's cycle:
+            # its writes (head, then body) go through JoinedWrites, which sends them as one
+            joined = JoinedWrites(self.transport, self.loop, cycle.on_response)
+            cycle.transport = joined  # type: ignore[assignment]
+            cycle.on_response = joined.responded
 
     def on_body(self, body: bytes) -> None:
         super().on_body(body)
