@@ -202,14 +202,14 @@ def test_sqlite_keeps_pairs_as_blocks_read_as_rows_were(tmp_path: Path) -> None:
         spool, _ = _spooled([flat[:1_500], Run(["Q1", "Q2"]), flat[1_500:]])
         with spool:
             assert store.write_results("blocks", spool) == len(flat) + 2
-        assert store.write_results("plain", flat[:700]) == 700  # not spooled: blocks too
+        assert store.write_results("plain", flat[:700]) == 700  # not spooled: blocks of 250 too
         with store._write() as conn:  # a job whose pairs were stored a row each
             conn.executemany("INSERT INTO job_results VALUES ('rows', ?, ?, ?)",
                              [(n, *pair) for n, pair in enumerate(flat)])
         counts = {table: store._query(f"SELECT job, count(*) FROM {table} GROUP BY job")
                   for table in ("job_results", "job_result_blocks")}
         assert counts == {"job_results": [("rows", len(flat))],
-                          "job_result_blocks": [("blocks", 3), ("plain", 1)]}
+                          "job_result_blocks": [("blocks", 3), ("plain", 3)]}
         whole = [*flat[:1_500], ("Q1", "Q1"), ("Q2", "Q2"), *flat[1_500:]]
         assert list(store.read_results("blocks", 0, None)) == whole
         assert list(store.read_results("plain", 0, None)) == flat[:700]

@@ -4,7 +4,7 @@ A job's ids that map to themselves are stored as runs (:class:`~idmapping.store.
 JSON arrays of up to :data:`~idmapping.store.spool.CHUNK_PAIRS` ids; its other pairs as blocks,
 JSON arrays of ``[from, to]`` (``SqlStore.result_blocks``). A page of 25 results in a run
 decoded all of its 10,000 ids (``orjson.loads``: 0.33 ms, a third of a page's time in the
-server, issue 18), in a block its 1,000 pairs. :class:`RunIndex` remembers where every
+server, issue 18), in a block its 250 pairs. :class:`RunIndex` remembers where every
 :data:`STEP`-th item of a run or block begins in its text, learnt the first time it is read
 whole; a page then decodes only the few dozen items around it from the text read again.
 

@@ -489,17 +489,21 @@ class SqlStore(Store):
         rows = self._query(
             f"SELECT seq, from_id, to_id FROM {self.main}job_results WHERE job = ? "
             "AND seq >= ? AND seq < ? ORDER BY seq", (job_id, offset, stop))
-        # a run (or block) that holds offset starts at most CHUNK_PAIRS - 1 before it, and
-        # a block that ends before offset is not read; the run decoded for the batch
-        # before is not read again (issue 18: a run spans two or three batches, and its ids
-        # would be sent, decompressed and decoded each time); as text (PostgreSQL's runs
-        # are json), decoded by orjson
-        within = (next(iter(decoded), -1), job_id, offset - CHUNK_PAIRS, stop)
+        # a run that holds offset starts at most CHUNK_PAIRS - 1 before it; a block that holds
+        # it is the last that starts at or before it (one probe of the key: a page reads one
+        # or two blocks, not every one in that window); the run decoded for the batch before
+        # is not read again (issue 18: a run spans two or three batches, and its ids would be
+        # sent, decompressed and decoded each time); as text (PostgreSQL's runs are json),
+        # decoded by orjson
+        last_read = next(iter(decoded), -1)
+        blocks = (last_read, job_id, job_id, offset, offset, stop, offset)
         runs = self._query(
             "SELECT seq, CASE WHEN seq = ? THEN NULL ELSE CAST(ids AS text) END FROM "
             f"{self.main}job_result_runs WHERE job = ? AND seq > ? AND seq < ? " + (
                 "UNION ALL SELECT seq, CASE WHEN seq = ? THEN NULL ELSE pairs END FROM "
-                f"{self.main}job_result_blocks WHERE job = ? AND seq > ? AND seq < ? "
-                "AND seq + size > ? " if self.result_blocks else "") + "ORDER BY seq",
-            (*within, *within, offset) if self.result_blocks else within)
+                f"{self.main}job_result_blocks WHERE job = ? AND seq >= coalesce((SELECT "
+                f"max(seq) FROM {self.main}job_result_blocks WHERE job = ? AND seq <= ?), ?) "
+                "AND seq < ? AND seq + size > ? " if self.result_blocks else "")
+            + "ORDER BY seq", (last_read, job_id, offset - CHUNK_PAIRS, stop,
+                               *(blocks if self.result_blocks else ())))
         return rows, runs
