@@ -55,7 +55,7 @@ from idmapping.store.plans import (
     LookupPlan,
 )
 from idmapping.store.pool import DEFAULT_READERS, Pool
-from idmapping.store.postgres_cursors import LookupCursors
+from idmapping.store.postgres_cursors import LookupCursors, probes_keys
 from idmapping.store.postgres_driver import (
     Connection,
     adapt,
@@ -366,7 +366,8 @@ class PostgresStore(LookupCursors, SqlStore):
             release = release or self._current(conn)
             query, params = lookup_sql(plan, self._codes_of(conn, release),
                                        taxonomy=bool(release.stats.get("taxa")),
-                                       tables=self._parts_of(conn, release))
+                                       tables=self._parts_of(conn, release),
+                                       by_entry=probes_keys(plan, release))
         # Like SQLite's, the query runs when the rows are first asked for: a lookup that is
         # never read leaves no transaction open, and holds no connection.
         return release.name, self._translated_rows(

@@ -17,7 +17,7 @@ from idmapping.store.plans import LookupPlan
 from idmapping.store.schema import POSTGRES_INPUT
 from idmapping.store.schema import POSTGRES_RELEASE_PREFIX as RELEASE_PREFIX
 
-__all__ = ["LookupCursors"]
+__all__ = ["LookupCursors", "probes_keys"]
 
 _FETCH = 10_000
 _LOOKUP_WORK_MEM = "64MB"
@@ -82,8 +82,7 @@ class LookupCursors:
                      "set_config('work_mem', %s, true)",
                      (f"{RELEASE_PREFIX}{release.id}", _LOOKUP_WORK_MEM))
         inputs = plan.inputs
-        if plan.source != "uniprot" and \
-                len(inputs) * PROBE_SHARE < int(release.stats.get("entries") or 0):
+        if probes_keys(plan, release):
             # index probes in key order: nested loops only (PROBE_SHARE)
             conn.execute("SELECT set_config('enable_hashjoin', 'off', true), "
                          "set_config('enable_mergejoin', 'off', true)")
@@ -97,3 +96,10 @@ class LookupCursors:
         cursor = conn.cursor(name="idmapping_lookup")
         cursor.execute(query, params)
         return cursor
+
+
+def probes_keys(plan: LookupPlan, release: Release) -> bool:
+    """Whether the lookup of *plan* probes the key index once per input, in the inputs' key
+    order (:data:`PROBE_SHARE`)."""
+    return plan.source != "uniprot" and \
+        len(plan.inputs) * PROBE_SHARE < int(release.stats.get("entries") or 0)

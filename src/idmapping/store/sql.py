@@ -174,7 +174,8 @@ FIND_ENTRIES_INDEX = "CREATE INDEX entry_numbers_accession ON entry_numbers (acc
 def lookup_sql(plan: LookupPlan, codes: dict[str, int],
                entry_rows: Callable[[str, str, int], str] = same_entry,
                entry_of: Callable[[str], str] = entry_column, taxonomy: bool = False,
-               tables: frozenset[str] = frozenset()) -> tuple[str, list[Any]]:
+               tables: frozenset[str] = frozenset(), by_entry: bool = False
+               ) -> tuple[str, list[Any]]:
     """The one query answering *plan*: ``(seq, to, obsolete)`` rows ordered for output.
 
     The input is the temporary table ``input(seq, key, kind, version)``. With *taxonomy* (the
@@ -186,6 +187,10 @@ def lookup_sql(plan: LookupPlan, codes: dict[str, int],
     :param tables: the release's parts (:data:`~idmapping.store.schema.RELEASE_PARTS`: a
         release loaded before some came lacks them): its taxonomy tables, its key index.
 
+    :param by_entry: ids of another database than UniProtKB are found first, then sorted by
+        their entries, so that the entries (and their xrefs) are read in the order of their
+        keys (PostgreSQL's nested loops: issue 18, 100,000 RefSeq ids against the 1M release,
+        0.38-0.43 s of query instead of 0.58-0.67 s).
     :param entry_rows: how a backend finds an entry's xrefs (:func:`same_entry` by default).
     :param entry_of: how it reads an xref's entry (:func:`entry_column` by default).
     """
@@ -216,6 +221,8 @@ def lookup_sql(plan: LookupPlan, codes: dict[str, int],
                 f"WHERE x.db = {code} AND {xref_key('x', tables)} = i.key "
                 "AND (i.version IS NULL OR lower(x.value) = i.version)"
             )
+            if by_entry:  # OFFSET 0: a subquery of its own, whose order the join keeps
+                hits += " ORDER BY entry OFFSET 0"
     head, taxon, taxon_params = taxon_sql(plan.taxon, plan.descendants and taxonomy, tables,
                                           plan.walk)
     params += taxon_params
