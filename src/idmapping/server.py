@@ -30,6 +30,7 @@ from idmapping.runtime import tune_gc
 from idmapping.settings import Settings
 from idmapping.store import open_store
 from idmapping.web import create_app
+from idmapping.web.accesslog import log_config
 from idmapping.web.deadlines import DeadlineProtocol, configure
 
 __all__ = ["Prepared", "prepare_store", "serve", "worker_app", "uvicorn_options",
@@ -103,7 +104,8 @@ def uvicorn_options(settings: Settings) -> dict[str, Any]:
     :func:`~idmapping.web.deadlines.configure`). uvicorn's own handling of ``X-Forwarded-*`` is
     off: the app honours them from trusted proxies only, ``X-Forwarded-Host`` included
     (:mod:`idmapping.web.proxies`), which uvicorn's would prevent by replacing the proxy's
-    address with the client's first. No websockets are served.
+    address with the client's first. No websockets are served. The access log's lines are
+    uvicorn's, made by :class:`~idmapping.web.accesslog.AccessLineFormatter`.
     """
     return {
         "host": settings.host,
@@ -115,6 +117,7 @@ def uvicorn_options(settings: Settings) -> dict[str, Any]:
         "limit_concurrency": settings.max_connections or None,
         "timeout_graceful_shutdown": settings.shutdown_timeout_seconds,
         "log_level": "info",
+        "log_config": log_config(),
     }
 
 
