@@ -25,6 +25,8 @@ from idmapping.settings import Settings
 from idmapping.store import Store, open_store
 from idmapping.store.runindex import STEP, RunIndex
 from idmapping.store.spool import PairSpool, Run
+from idmapping.store.sqlite import SqliteStore
+from idmapping.store.sqlite_reads import Reader
 from stores import BACKENDS, fresh_store
 
 
@@ -149,3 +151,31 @@ def test_the_generation_changes_with_any_write(two_stores: tuple[Store, Store]) 
     second = store.generation()
     store.save_job(_job(2, time.time()))  # this process's own writer, too
     assert store.generation() != second
+
+
+def test_a_reader_lent_for_a_page_alone_keeps_its_cache(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    # every statement of the store's readers, traced from the time each is opened
+    traced: list[str] = []
+    opened = SqliteStore._open_reader
+
+    def open_traced(self: SqliteStore) -> Reader:
+        reader = opened(self)
+        reader.conn.set_trace_callback(traced.append)
+        return reader
+
+    monkeypatch.setattr(SqliteStore, "_open_reader", open_traced)
+    with fresh_store("sqlite", tmp_path) as store:
+        store.save_job(_job(10_000, time.time()))
+        _write(store, "job", [f"R{n:05d}" for n in range(10_000)])
+        freed = "PRAGMA shrink_memory"
+        for _ in range(2):
+            traced.clear()
+            assert len(list(store.read_results("job", 5_000, 25))) == 25  # a page
+            assert traced and freed not in traced
+        traced.clear()
+        assert len(list(store.read_results("job", 0, None))) == 10_000  # a stream's batches
+        assert freed in traced
+        traced.clear()
+        store.get_job("job")  # any other read
+        assert freed in traced

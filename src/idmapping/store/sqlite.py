@@ -10,7 +10,8 @@ the ``reader_connections`` setting), not one per thread: each connection has its
 and temporary tables, so one per web-server thread made a server's memory grow with its threads
 (40 concurrent 20,000-id submissions: 40 readers, kept). A reader attaches the release it is
 asked for (the current one, or a view's pinned one), and readers with that release attached
-already are lent first; a returned reader drops its lookup's input table and frees its caches.
+already are lent first; a returned reader drops its lookup's input table and frees its caches
+(not after a page of results alone: :func:`~idmapping.store.sqlite_reads.returned_reader`).
 """
 
 from __future__ import annotations
@@ -522,8 +523,10 @@ class SqliteStore(SqlStore):
         if stop - offset > PAGE_PAIRS:  # a stream's batch: its runs are decoded whole, once
             return super()._result_parts(job_id, offset, stop, decoded)
         generation = self.generation()  # a page cuts its runs, if nothing was written meanwhile
-        with self._readers.lease():  # both reads on one reader, lent once
+        lent = not self._readers.holds()  # lent for the page alone (not inside another read)
+        with self._readers.lease() as reader:  # both reads on one reader, lent once
             rows, runs = self._result_reads(job_id, offset, stop, decoded)
+            reader.light = lent  # its caches not freed as it goes back (returned_reader)
         if runs and self.generation() == generation:
             runs = self._run_index.cut_runs(job_id, runs, offset, stop, generation)
         return page_parts(rows, runs, offset, stop, decoded)

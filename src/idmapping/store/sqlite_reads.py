@@ -19,11 +19,20 @@ class Reader:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         self.attached: str | None = None
+        self.light = False
+        """Whether all it read since it was lent is a page of results (set by the reader)."""
 
 
 def returned_reader(reader: Reader) -> None:
     """Free what a reader holds as it goes back to the pool: its lookup's input table (whose
-    pages SQLite keeps for re-use otherwise) and the memory of its caches."""
+    pages SQLite keeps for re-use otherwise) and the memory of its caches (issue 14, row 11).
+
+    Not after a page of results alone (:attr:`Reader.light`): it made no input table, and what
+    it cached is a few pages, within SQLite's ``cache_size`` of each file, freed by the next
+    read that is not a page. Freeing them took 22 µs a page, 3% of its time (issue 18)."""
+    if reader.light:
+        reader.light = False
+        return
     reader.conn.execute("DROP TABLE IF EXISTS temp.input")
     reader.conn.execute("PRAGMA shrink_memory")
 
