@@ -12,6 +12,7 @@ from idmapping.errors import InvalidRequest
 from idmapping.results.paging import (
     MAX_OFFSET,
     Page,
+    _parsed_link,
     check_size,
     decode_cursor,
     encode_cursor,
@@ -206,6 +207,31 @@ def test_next_link_replaces_cursor_and_size_keeping_other_parameters() -> None:
         "?format=tsv&fields=accession,gene_names&compressed=false"
         f'&cursor={encode_cursor(100)}&size=50>; rel="next"'
     )
+
+
+# URLs of every shape the Link's quick way must tell apart from those it leaves to the parsing
+# one: characters that parsing, unquoting or quoting change, a fragment, brackets, no query
+URL_TEXT = st.text(st.sampled_from(list("az09_.~-=&?#/:;@[]%+!$'() *,\t\"<>\\é")), max_size=30)
+
+
+@given(scheme=st.sampled_from(["http", "https", "HTTP", "ftp"]),
+       host=st.sampled_from(["h", "localhost:8000", "[::1]:80", "a@b", "", "h#x"]),
+       path=st.sampled_from(["/idmapping/results/abc", "/", "", "/a?b", "/%2F x"]) | URL_TEXT,
+       query=st.none() | URL_TEXT | st.lists(st.sampled_from(
+           ["size=25", "cursor=5r2bj1pebnknro", "format=tsv", "a=", "b", "x_y.z~-=1-2",
+            "size", "q=a+b", "c=%41", "d=e=f", ""]), max_size=5).map("&".join),
+       offset=st.integers(0, MAX_OFFSET), size=st.integers(0, 500))
+def test_next_link_is_the_parsed_link_for_any_url(scheme: str, host: str, path: str,
+                                                  query: str | None, offset: int,
+                                                  size: int) -> None:
+    url = f"{scheme}://{host}{path}" + ("" if query is None else f"?{query}")
+    try:
+        parsed = _parsed_link(url, offset, size)
+    except ValueError:  # e.g. an unclosed bracket in the host: not quick either
+        with pytest.raises(ValueError):
+            next_link(url, offset, size)
+        return
+    assert next_link(url, offset, size) == parsed
 
 
 def test_next_link_reencodes_query_values() -> None:

@@ -51,6 +51,13 @@ MAX_OFFSET = 2**63 - 1 - 2 * MAX_SIZE
 # Characters Spring's UriComponentsBuilder leaves unencoded in a query value, less "+", which
 # a form decoder would read back as a space.
 _QUERY_SAFE = "!$'()*,;:@/?"
+# A URL whose next page's Link is written without urlsplit, parse_qsl and urlencode (issue 18:
+# 17 µs of a page's time): printable ASCII, no fragment, no brackets, and a query of name=value
+# pairs of characters that unquoting and quoting leave as they are (no "+", "%" or "=" inside).
+_SIMPLE_URL = re.compile(
+    r"(https?://[\x21\x22\x24-\x2e\x30-\x3e\x40-\x5a\x5c\x5e-\x7e]*"
+    r"/[\x21\x22\x24-\x3e\x40-\x5a\x5c\x5e-\x7e]*)"
+    r"(?:\?([\w.~-]+=[\w.~-]*(?:&[\w.~-]+=[\w.~-]*)*))?\Z", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -168,6 +175,17 @@ def next_link(url: str, next_offset: int, size: int) -> str:
     :param next_offset: where the next page starts.
     :param size: the page size, always written out.
     """
+    simple = _SIMPLE_URL.match(url)
+    if simple:  # what the general way below gives for it, without parsing and quoting it
+        kept = [param for param in (simple[2] or "").split("&")
+                if param and param.partition("=")[0] not in ("cursor", "size")]
+        kept += [f"cursor={encode_cursor(next_offset)}", f"size={size}"]
+        return f'<{simple[1]}?{"&".join(kept)}>; rel="next"'
+    return _parsed_link(url, next_offset, size)
+
+
+def _parsed_link(url: str, next_offset: int, size: int) -> str:
+    """:func:`next_link` for any URL: split, parsed and quoted again."""
     parts = urlsplit(url)
     params = [
         (name, value)
