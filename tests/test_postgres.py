@@ -370,6 +370,24 @@ def test_a_lookup_left_half_read_does_not_block_the_next(pg: PostgresStore) -> N
                          "AND state LIKE 'idle in transaction%%'")
 
 
+def test_a_probing_lookup_drops_the_input_key_index_for_itself_only(
+        pg: PostgresStore, generated: list[Path]) -> None:
+    """A lookup that probes the key index once per input (fewer inputs than a quarter of the
+    entries) drops the input's key index for its own transaction (issue 18): read whole or
+    half-read, the connection has it again for the next lookup."""
+    load_release(generated, pg)
+    ids = tuple(str(100000 + i) for i in range(10))
+    expected = [(i, accession(n), False) for n, i in enumerate(ids)]
+    assert run(pg, "GeneID", "UniProtKB", ids)[0] == expected
+    half = iter(map_ids(pg, MappingRequest("GeneID", "UniProtKB", ids)))
+    next(half)
+    assert run(pg, "GeneID", "UniProtKB", ids)[0] == expected  # rolls the half-read one back
+    with pg._readers.lease() as conn:
+        assert conn.execute("SELECT to_regclass('pg_temp.input'), "
+                            "to_regclass('pg_temp.input_key')").fetchone() == ("input",
+                                                                              "input_key")
+
+
 def test_empty_store_says_to_load(pg: PostgresStore) -> None:
     with pytest.raises(NoRelease, match="idmapping load"):
         map_ids(pg, MappingRequest("UniProtKB_AC-ID", "UniProtKB", ("P04637",)))

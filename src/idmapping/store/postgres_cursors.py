@@ -87,6 +87,10 @@ class LookupCursors:
             # index probes in key order: nested loops only (PROBE_SHARE)
             conn.execute("SELECT set_config('enable_hashjoin', 'off', true), "
                          "set_config('enable_mergejoin', 'off', true)")
+            # The input's key index, which that plan never reads, is not filled: dropped for
+            # this transaction, which the lookup's end rolls back (the index then is back).
+            # 100,000 RefSeq ids copied in 0.07-0.09 s instead of 0.11-0.15 s.
+            conn.execute("DROP INDEX input_key")
             inputs = sorted(inputs, key=operator.itemgetter(1))
         with conn.cursor() as cur, cur.copy(
                 "COPY input (seq, key, kind, version) FROM STDIN (FORMAT BINARY)") as copy:
