@@ -7,6 +7,7 @@ import asyncio
 from typing import Any
 
 from idmapping.web.writes import JOINED_BYTES, JoinedWrites
+from reliability import on_own_thread
 
 
 class Transport:
@@ -49,7 +50,7 @@ def test_the_head_goes_with_the_body() -> None:
         assert done == ["responded"]
         await asyncio.sleep(0)  # the turn that would have sent a head left alone
         assert transport.calls == [b"HTTP/1.1 200 OK\r\n\r\nbody"]
-    asyncio.run(main())
+    on_own_thread(lambda: asyncio.run(main()))
 
 
 def test_a_large_body_follows_the_head_in_its_own_write() -> None:
@@ -60,7 +61,7 @@ def test_a_large_body_follows_the_head_in_its_own_write() -> None:
         joined.write(body)
         joined.write(b"more")  # a stream's next chunk goes as it comes
         assert transport.calls == [b"head", body, b"more"]
-    asyncio.run(main())
+    on_own_thread(lambda: asyncio.run(main()))
 
 
 def test_a_head_alone_goes_on_the_loops_next_turn_or_when_the_response_ends() -> None:
@@ -76,7 +77,7 @@ def test_a_head_alone_goes_on_the_loops_next_turn_or_when_the_response_ends() ->
         joined.write(b"HEAD's head")  # a HEAD: no body is written
         joined.responded()
         assert (transport.calls, done) == ([b"HEAD's head"], ["responded"])
-    asyncio.run(main())
+    on_own_thread(lambda: asyncio.run(main()))
 
 
 def test_close_sends_what_is_held_first_and_nothing_is_written_after_it() -> None:
@@ -93,4 +94,4 @@ def test_close_sends_what_is_held_first_and_nothing_is_written_after_it() -> Non
         await asyncio.sleep(0)
         assert transport.calls == ["close"]
         assert joined.get_extra_info("peername") == "info peername"
-    asyncio.run(main())
+    on_own_thread(lambda: asyncio.run(main()))
