@@ -556,18 +556,16 @@ class SqliteStore(SqlStore):
 
     @translated
     def write_results(self, job_id: str, pairs: Iterable[tuple[str, str]]) -> int:
-        # Pairs go in as blocks (result_blocks), JSON arrays of BLOCK_PAIRS pairs a row each (a
-        # spool's are JSON already), and a spool's runs (ids that map to themselves) as they
-        # are: no row per pair (121,068 RefSeq pairs: a few milliseconds, where a row each took
-        # 0.14 s). Each RESULTS_CHUNK pairs are a transaction of their own: the store's one
-        # writer is held for milliseconds at a time, and other writers (a small job's
-        # submission) get it in between, in turn (issue 14, row 12). The job is RUNNING until
-        # its results are all written, and no one reads the results of a job that is not
-        # FINISHED. Rows of job_results are only read: those of jobs stored before blocks.
+        # Pairs go in as blocks, JSON arrays of BLOCK_PAIRS pairs a row (a spool's are JSON
+        # already), and a spool's runs (ids that map to themselves) as they are: 121,068 RefSeq
+        # pairs in milliseconds, where a row each took 0.14 s. Each RESULTS_CHUNK pairs are a
+        # transaction: the store's one writer is held for milliseconds at a time, and other
+        # writers get it in between, in turn (issue 14, row 12). The job is RUNNING until its
+        # results are all written; no one reads those of a job that is not FINISHED.
         chunks = pairs.json_chunks() if isinstance(pairs, PairSpool) else (
             (False, len(chunk), orjson.dumps(chunk)) for chunk in batched(pairs, BLOCK_PAIRS))
         with self._write() as conn:
-            for table in ("job_results", "job_result_runs", "job_result_blocks"):
+            for table in _RESULT_TABLES:
                 conn.execute(f"DELETE FROM {table} WHERE job = ?", (job_id,))
         count = 0
         for group in grouped_chunks(chunks, RESULTS_CHUNK):
@@ -585,16 +583,17 @@ class SqliteStore(SqlStore):
         where, params = jobs_updated_before(updated_before)
         with self._write() as conn:
             ids = [r[0] for r in conn.execute(f"SELECT id FROM jobs {where}", params)]
-            conn.executemany("DELETE FROM job_results WHERE job = ?", [(i,) for i in ids])
-            for table in ("job_result_runs", "job_result_blocks"):
+            for table in (*_RESULT_TABLES, "job_texts"):
                 conn.executemany(f"DELETE FROM {table} WHERE job = ?", [(i,) for i in ids])
-            conn.executemany("DELETE FROM job_texts WHERE job = ?", [(i,) for i in ids])
             conn.executemany("DELETE FROM jobs WHERE id = ?", [(i,) for i in ids])
         return len(ids)
 
 
 RESULTS_CHUNK = 10_000
 """Result pairs written per transaction (at least one block or run)."""
+
+_RESULT_TABLES = ("job_results", "job_result_runs", "job_result_blocks")
+"""A job's results: runs, blocks, and rows (only read: those of jobs stored before blocks)."""
 
 _INSERT_RUN = "INSERT INTO job_result_runs (job, seq, ids) VALUES (?, ?, ?)"
 
