@@ -41,6 +41,7 @@ from idmapping.store.base import Store
 from idmapping.version import __version__
 from idmapping.web.context import context
 from idmapping.web.http import (
+    RequestRoute,
     get_and_head,
     idmapping_base,
     json_response,
@@ -63,7 +64,8 @@ __all__ = ["router"]
 
 _Route = TypeVar("_Route", bound=Callable[..., Any])
 
-router = APIRouter()
+# the routes of a page of results, a job's status and a submission take the request alone
+router = APIRouter(route_class=RequestRoute)
 
 
 def _get(*paths: str, schema: bool = True, openapi_extra: dict[str, Any] | None = None

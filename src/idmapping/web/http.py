@@ -15,13 +15,23 @@ into UniProt's responses:
 
 from __future__ import annotations
 
+import inspect
 import logging
 import re
-from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterable, Mapping
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Coroutine,
+    Iterable,
+    Mapping,
+)
 from typing import Any, TypeVar
 
 import orjson
 from fastapi import APIRouter
+from fastapi.routing import APIRoute
 from starlette.datastructures import MutableHeaders, UploadFile
 from starlette.formparsers import FormParser, MultiPartException, MultiPartParser
 from starlette.requests import ClientDisconnect, Request
@@ -35,6 +45,7 @@ from idmapping.web.proxies import valid_host
 __all__ = [
     "PayloadTooLarge",
     "get_and_head",
+    "RequestRoute",
     "public_base",
     "public_url",
     "idmapping_base",
@@ -124,6 +135,38 @@ def get_and_head(router: APIRouter, *paths: str, schema: bool = True,
         return route
 
     return register
+
+
+class RequestRoute(APIRoute):
+    """A FastAPI route whose endpoint, if it is a coroutine function of the request alone,
+    is called with the request as it is.
+
+    FastAPI's handler of a route reads the body it declares, solves its parameters and
+    dependencies, and turns what the endpoint returns into a response. An endpoint that takes
+    only the request (it reads its parameters itself) and returns a response needs none of it
+    (issue 18: a route that answers at once took 14 µs a request, 6 µs so). Any other endpoint is
+    handled by FastAPI as before. The route is FastAPI's in every other respect: its path,
+    methods and OpenAPI operation, and errors raised by the endpoint go to the app's handlers.
+    Use it as a router's ``route_class``.
+    """
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        dependant = self.dependant
+        name = dependant.request_param_name
+        others = (
+            dependant.path_params or dependant.query_params or dependant.header_params
+            or dependant.cookie_params or dependant.body_params or dependant.dependencies
+            or dependant.response_param_name or dependant.background_tasks_param_name
+            or dependant.http_connection_param_name or dependant.websocket_param_name
+            or dependant.security_scopes_param_name)
+        if name is None or others or not inspect.iscoroutinefunction(self.endpoint):
+            return super().get_route_handler()
+        endpoint: Callable[..., Awaitable[Response]] = self.endpoint
+
+        async def handler(request: Request) -> Response:
+            return await endpoint(**{name: request})
+
+        return handler
 
 
 PINNED = "idmapping.release"
