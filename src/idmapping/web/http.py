@@ -32,7 +32,7 @@ from typing import Any, TypeVar
 import orjson
 from fastapi import APIRouter
 from fastapi.routing import APIRoute
-from starlette.datastructures import MutableHeaders, UploadFile
+from starlette.datastructures import UploadFile
 from starlette.formparsers import FormParser, MultiPartException, MultiPartParser
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
@@ -379,21 +379,35 @@ class CommonHeaders:
         self.release = release
         self.release_date = release_date
         self.deployed = deployed
-
-    def headers(self, path: str, pinned: str | None = None) -> list[tuple[str, str]]:
-        """The headers for a response to *path* (of the release *pinned*, if one is)."""
-        headers = [
+        self._fixed = _raw([
             ("Access-Control-Allow-Origin", "*"),
             ("Access-Control-Expose-Headers", EXPOSED_HEADERS),
             ("Vary", VARY),
-            ("X-API-Deployment-Date", self.deployed),
-        ]
+            ("X-API-Deployment-Date", deployed),
+        ])
+
+    def headers(self, path: str, pinned: str | None = None) -> list[tuple[bytes, bytes]]:
+        """The headers for a response to *path* (of the release *pinned*, if one is), as an
+        ASGI message's: names in lower case, names and values as Latin-1 bytes."""
+        headers = self._fixed.copy()
         release = pinned or self.release()
         if release:
-            headers.append(("X-UniProt-Release", release))
+            headers.append((b"x-uniprot-release", release.encode("latin-1")))
         if "/idmapping/" in path + "/":
-            headers.append(("Cache-Control", "no-cache"))
+            headers.append((b"cache-control", b"no-cache"))
         return headers
+
+    def complete(self, headers: list[tuple[bytes, bytes]], path: str, pinned: str | None
+                 ) -> None:
+        """Add to a response's *headers* (an ASGI message's) those of :meth:`headers` it
+        lacks, and the ``X-UniProt-Release-Date`` of the release it names."""
+        present = {name for name, _ in headers}
+        headers.extend(header for header in self.headers(path, pinned)
+                       if header[0] not in present)
+        release = next((value for name, value in headers if name == b"x-uniprot-release"), None)
+        day = self.release_date(release.decode("latin-1")) if release else None
+        if day and b"x-uniprot-release-date" not in present:
+            headers.append((b"x-uniprot-release-date", day.encode("latin-1")))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -405,15 +419,9 @@ class CommonHeaders:
             nonlocal started
             if message["type"] == "http.response.start":
                 started = True
-                headers = MutableHeaders(scope=message)
+                message["headers"] = headers = list(message["headers"])
                 # the scope as ReleasePrefix, inside, left it
-                for name, value in self.headers(scope["path"], scope.get(PINNED)):
-                    if name not in headers:
-                        headers[name] = value
-                release = headers.get("X-UniProt-Release")
-                day = self.release_date(release) if release else None
-                if day and "X-UniProt-Release-Date" not in headers:
-                    headers["X-UniProt-Release-Date"] = day
+                self.complete(headers, scope["path"], scope.get(PINNED))
             await send(message)
 
         try:
@@ -429,6 +437,11 @@ class CommonHeaders:
             request = Request(scope)
             response = error_response(request, 500, ["Internal server error"])
             await response(scope, receive, send_with_headers)
+
+
+def _raw(headers: Iterable[tuple[str, str]]) -> list[tuple[bytes, bytes]]:
+    """Headers as an ASGI message holds them (as Starlette's ``MutableHeaders`` sets them)."""
+    return [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers]
 
 
 _PREFIX = re.compile(r"/releases/([A-Za-z0-9][A-Za-z0-9_.\-]{0,63})(/.*)?", re.S)
