@@ -40,6 +40,7 @@ from idmapping.settings import Settings
 from idmapping.store import Store, open_store
 from idmapping.store.pool import Pool
 from idmapping.web import create_app
+from idmapping.web import proxies as proxies_module
 from idmapping.web.deadlines import MAX_HEADER_BYTES
 from idmapping.web.proxies import TrustedProxies
 from reliability import Server, on_own_thread, record
@@ -525,3 +526,15 @@ def test_a_wrong_trusted_proxy_setting_stops_the_start(tmp_path: Path) -> None:
                              forwarded_allow_ips="127.0.0.1, proxy.example.org")
     with pytest.raises(InvalidRequest, match="forwarded_allow_ips"):
         create_app(settings)
+
+
+def test_trust_of_connections_is_kept_within_bounds(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(proxies_module, "ANSWERS_KEPT", 3)
+    proxies = TrustedProxies(None, "10.0.0.0/8")  # type: ignore[arg-type]
+    addresses = ["10.0.0.2", "192.0.2.8", "10.0.0.2", "not-an-address", "10.1.2.3", "", None,
+                 "192.0.2.9", "10.0.0.2", "192.0.2.8"]
+    for _ in range(2):  # asked, then answered as kept (or not, past the bound)
+        assert [proxies.trusts_connection(a) for a in addresses] == \
+            [proxies.trusts(a) for a in addresses] == \
+            [True, False, True, False, True, False, False, False, True, False]
+    assert len(proxies._answers) == 3

@@ -39,6 +39,11 @@ _HOST = re.compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252})|\[[0-9A-Fa-f:.]{2,45
                    r"(?::[0-9]{1,5})?")
 
 
+ANSWERS_KEPT = 4096
+"""Connections' addresses whose trust :class:`TrustedProxies` keeps (others are looked up each
+time)."""
+
+
 def valid_host(host: str) -> bool:
     """Whether *host* is a plain host name or address, with an optional port."""
     return _HOST.fullmatch(host) is not None
@@ -77,23 +82,32 @@ class TrustedProxies:
     def __init__(self, app: ASGIApp, trusted: str) -> None:
         self.app = app
         self.networks = trusted_networks(trusted)
+        # the answers for the connections' addresses seen first: an address is parsed and
+        # looked up in the networks once, not for each request (issue 18)
+        self._answers: dict[str, bool] = {}
 
     def trusts(self, address: str | None) -> bool:
         """Whether a connection from *address* may tell who and how the client is."""
         if self.networks is None:
             return True
+        return address is not None and _in_networks(address, self.networks)
+
+    def trusts_connection(self, address: str | None) -> bool:
+        """:meth:`trusts`, for the address of a connection (the server's, not a header's):
+        the answer is kept."""
         if not address:
-            return False
-        try:
-            ip = ipaddress.ip_address(address)
-        except ValueError:
-            return False
-        return any(ip in network for network in self.networks)
+            return self.trusts(address)
+        answer = self._answers.get(address)
+        if answer is None:
+            answer = self.trusts(address)
+            if len(self._answers) < ANSWERS_KEPT:
+                self._answers[address] = answer
+        return answer
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
             client = scope.get("client")
-            if self.trusts(client[0] if client else None):
+            if self.trusts_connection(client[0] if client else None):
                 self.rewrite(scope)
         await self.app(scope, receive, send)
 
@@ -124,6 +138,15 @@ class TrustedProxies:
             if not self.trusts(address):
                 return address if _is_address(address) else None
         return addresses[0] if addresses and _is_address(addresses[0]) else None
+
+
+def _in_networks(address: str, networks: Iterable[Network]) -> bool:
+    """Whether *address* is an IP address of one of *networks*."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)
 
 
 def _is_address(text: str) -> bool:
