@@ -18,6 +18,7 @@ import pytest
 from idmapping.errors import InvalidRequest, NotAcceptable
 from idmapping.model import Job, JobStatus
 from idmapping.results.formats import (
+    BATCH_ROWS,
     FORMAT_BY_MEDIA_TYPE,
     MEDIA_TYPE_BY_FORMAT,
     WRITERS,
@@ -643,3 +644,14 @@ def test_sort_accepts_uniprots_fields_and_aliases() -> None:
     assert parse_sort("uniref", "organism_sort asc") == parse_sort("uniref", "organism asc")
     assert parse_sort("uniparc", "UNIPARC DESC") == parse_sort("uniparc", "upi desc")
     assert parse_sort("uniprotkb", "length desc,") == parse_sort("uniprotkb", "length desc")
+
+
+@pytest.mark.parametrize("count", [0, 1, 2, BATCH_ROWS - 1, BATCH_ROWS, 2 * BATCH_ROWS + 3])
+def test_json_rows_are_written_as_each_row_would_be(count: int) -> None:
+    # the rows' objects are dumped a batch at a time: the same bytes as one row at a time
+    rows = [(f"A{n}", "é\"\\\n" * (n % 3)) for n in range(count)]
+    writer = JsonWriter(("From", "To"), Extras(failed_ids=["X"]))
+    one_by_one = JsonWriter(("From", "To"), Extras(failed_ids=["X"]))
+    expected = one_by_one.header() + b"".join(map(one_by_one.row, rows)) + one_by_one.footer()
+    assert b"".join(write(writer, rows)) == expected
+    assert orjson.loads(expected)["results"] == [{"from": f, "to": t} for f, t in rows]
