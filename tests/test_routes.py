@@ -22,6 +22,7 @@ from idmapping.web.basket import router as basket_router
 from idmapping.web.downloads import router as downloads_router
 from idmapping.web.http import RequestRoute
 from idmapping.web.pages import router as pages_router
+from reliability import on_own_thread
 
 ROUTERS = (downloads_router, api_router, align_router, basket_router, pages_router)
 
@@ -72,8 +73,8 @@ async def _invalid(request: Request, exc: InvalidRequest) -> Response:
 
 
 def test_request_route_calls_an_endpoint_of_the_request_alone() -> None:
-    answers = asyncio.run(_answers("/alone/x", "/alone/bad", "/solved/y?size=3",
-                                   "/solved/y?size=z"))
+    answers = on_own_thread(lambda: asyncio.run(_answers(
+        "/alone/x", "/alone/bad", "/solved/y?size=3", "/solved/y?size=z")))
     assert answers[:3] == [(200, "x"), (400, "bad name"), (200, "y 3")]
     assert answers[3][0] == 422  # FastAPI's validation, as before
     handlers = {route.path: route.get_route_handler() for route in api_router.routes
