@@ -84,7 +84,8 @@ class DeadlineProtocol(HttpToolsProtocol):
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
-        self._enter(_HEADERS, self.header_timeout)
+        self._enter(_HEADERS)
+        self._arm()
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._enter(None)
@@ -93,7 +94,10 @@ class DeadlineProtocol(HttpToolsProtocol):
     def data_received(self, data: bytes) -> None:
         if self._phase == _HEADERS:
             self._received += len(data)  # the headers' bytes (and any body after them)
-        super().data_received(data)
+        try:
+            super().data_received(data)
+        finally:
+            self._arm()
         if self._phase == _HEADERS and self._received > MAX_HEADER_BYTES \
                 and not self.transport.is_closing():
             log.info("%s: request headers over %d bytes: answered 431", self._who(),
@@ -105,11 +109,11 @@ class DeadlineProtocol(HttpToolsProtocol):
         super().on_message_begin()
         self._begun = True
         if self._phase != _HEADERS:  # a next request on a kept-alive connection
-            self._enter(_HEADERS, self.header_timeout)
+            self._enter(_HEADERS)
 
     def on_headers_complete(self) -> None:
         super().on_headers_complete()
-        self._enter(_BODY, self.body_timeout)
+        self._enter(_BODY)
         cycle = self.cycle
         if cycle is not None and cycle.transport is self.transport:  # a new request's cycle:
             # its writes (head, then body) go through JoinedWrites, which sends them as one
@@ -128,16 +132,26 @@ class DeadlineProtocol(HttpToolsProtocol):
 
     # -- the clock ------------------------------------------------------------------------
 
-    def _enter(self, phase: str | None, timeout: float = 0.0) -> None:
-        """Begin *phase* (None: no request is being read) with its deadline."""
+    def _enter(self, phase: str | None) -> None:
+        """Begin *phase* (None: no request is being read); its deadline is armed by
+        :meth:`_arm`."""
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
         self._phase = phase
         self._since = self.loop.time()
         self._received = 0
-        if phase is not None:
-            self._timer = self.loop.call_later(timeout, self._expired)
+
+    def _arm(self) -> None:
+        """Arm the deadline of the phase the connection is in, if it has none armed.
+
+        Called once the bytes received are read, rather than as each phase begins: a request
+        whose bytes came at once goes through all its phases while they are read, and armed
+        and cancelled two timers for nothing (issue 18). The deadline is the same, counted
+        from when the phase began."""
+        if self._phase is not None and self._timer is None:
+            self._timer = self.loop.call_later(max(self._deadline() - self.loop.time(), 0.0),
+                                               self._expired)
 
     def _deadline(self) -> float:
         if self._phase == _BODY:
