@@ -119,6 +119,12 @@ def public_base(request: Request) -> str:
     plain = _plain_url(request.scope)
     if plain is not None:
         return plain[0]
+    return parsed_base(request)
+
+
+def parsed_base(request: Request) -> str:
+    """:func:`public_base` read through Starlette's ``request.url``: right for any request,
+    where the quick way from the scope (:func:`_plain_url`) takes only plain ones."""
     host = request.url.netloc
     if not valid_host(host):
         server = request.scope.get("server")
@@ -136,7 +142,7 @@ def public_url(request: Request, query: bool = True) -> str:
     if plain is not None:
         base, path, text = plain
     else:
-        base, path, text = public_base(request), request.url.path, request.url.query
+        base, path, text = parsed_base(request), request.url.path, request.url.query
     if query and text:
         return f"{base}{path}?{text}"
     return base + path
