@@ -70,6 +70,7 @@ from idmapping.store.shared import (
 )
 from idmapping.store.spool import BLOCK_PAIRS, PairSpool, grouped_chunks
 from idmapping.store.sql import (
+    entry_hits_sql,
     entry_range,
     lookup_sql,
     sqlite_entry_column,
@@ -99,6 +100,7 @@ from idmapping.store.sql_results import (
 )
 from idmapping.store.sqlite_driver import connect, translated, translating
 from idmapping.store.sqlite_files import check_release_file, release_file_counts
+from idmapping.store.sqlite_hits import rows_by_entry
 from idmapping.store.sqlite_reads import Reader, fill_input, release_parts, returned_reader
 from idmapping.store.sqlite_writer import SqliteReleaseWriter
 
@@ -340,8 +342,11 @@ class SqliteStore(SqlStore):
         with self._release_conn(release) as (conn, release):
             codes = dict(conn.execute("SELECT name, code FROM rel.dbs"))
             tables = release_parts(conn)
+        taxonomy = bool(release.stats.get("taxa"))
+        if plan.source != "uniprot" and plan.target in ("uniprotkb", "swissprot"):
+            return release.name, self._lookup_by_entry(plan, release, codes, taxonomy, tables)
         sql, params = lookup_sql(plan, codes, sqlite_same_entry, sqlite_entry_column,
-                                 taxonomy=bool(release.stats.get("taxa")), tables=tables)
+                                 taxonomy=taxonomy, tables=tables)
 
         # As on PostgreSQL, the lookup runs when its rows are first asked for, on a reader
         # (of the release read now) that it keeps until they are read to the end, closed or
@@ -355,6 +360,25 @@ class SqliteStore(SqlStore):
                     yield batch
 
         return release.name, chain.from_iterable(batches())
+
+    def _lookup_by_entry(self, plan: LookupPlan, release: Release, codes: dict[str, int],
+                         taxonomy: bool, tables: frozenset[str]
+                         ) -> Iterator[tuple[int, str, int]]:
+        """:meth:`lookup` of ids of another database to UniProtKB or Swiss-Prot: the hits,
+        then their entries probed in the order of their numbers, the rows ordered by NumPy
+        (:func:`~idmapping.store.sqlite_hits.rows_by_entry`; 100,000 RefSeq ids of the 1M
+        release: issue 18). Run when the rows are first asked for, as :meth:`lookup`'s; the
+        reader goes back before the first row comes."""
+        hits, entries, params = entry_hits_sql(plan, codes, sqlite_entry_column, taxonomy,
+                                               tables)
+
+        def rows() -> Iterator[Iterator[tuple[int, str, int]]]:
+            with translating(self.path), self._release_conn(release) as (conn, _):
+                fill_input(conn, plan.inputs)
+                found = rows_by_entry(conn, hits, entries, params)
+            yield found
+
+        return chain.from_iterable(rows())
 
     @translated
     def accession_misses(self, plan: AccessionPlan) -> AccessionMisses:
