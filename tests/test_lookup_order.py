@@ -143,8 +143,7 @@ def test_each_query_probes_an_index(store: SqliteStore) -> None:
         codes = dict(conn.execute("SELECT name, code FROM rel.dbs"))
         hits, entries, params = entry_hits_sql(plan, codes, sqlite_entry_column, True,
                                                release_parts(conn))
-        fill_input(conn, plan.inputs)
-        steps = [row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {hits}")]
+        steps = [row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {hits}", ['["np_1"]'])]
         assert f"SEARCH x USING COVERING INDEX {KEY_INDEX} (<expr>=? AND db=?)" in steps
         steps = [row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {entries}",
                                                 [*params, "[1]"])]

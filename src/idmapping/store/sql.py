@@ -207,24 +207,30 @@ def entry_hits_sql(plan: LookupPlan, codes: dict[str, int], entry_of: Callable[[
     """:func:`lookup_sql` of ids of another database than UniProtKB to UniProtKB or Swiss-Prot
     in two queries, for a backend that orders the rows itself (SQLite: issue 18).
 
-    The first gives the hits (each input's entries, the input table as for
-    :func:`lookup_sql`) as two JSON arrays of the same length: their ``seq`` and their
-    ``entry``. The second takes a JSON array of entry numbers (its last parameter, after the
-    *params* returned) and gives those that pass the target and the taxon, as three JSON
-    arrays of the same length: their number, accession and ``reviewed``. Sorting the entry
-    numbers before the second lets it read the entries in the order of their keys, beside
-    each other, where the one query read them at random (100,000 RefSeq ids of the 1M release:
-    121,068 probes of a table of about 50 MB). The rows of :func:`lookup_sql` are then each
-    hit's ``(seq, accession, 0)`` whose entry passed, ordered by ``seq``, ``reviewed`` (1 first,
-    NULL last) and accession.
+    The first takes the inputs' keys as one JSON array (no input table: binding 400,000
+    values of 100,000 inputs took longer than the probes) and gives their hits as three JSON
+    arrays of the same length: the position of the key in that array, the entry and the
+    value found in lower case (as ``lookup_sql`` compares it with an input's version). The
+    second takes a JSON array of entry numbers (its last parameter, after the *params*
+    returned) and gives those that pass the target and the taxon, as three JSON arrays of the
+    same length: their number, accession and ``reviewed``. Sorting the entry numbers before
+    the second lets it read the entries in the order of their keys, beside each other, where
+    the one query read them at random (100,000 RefSeq ids of the 1M release: 121,068 probes
+    of a table of about 50 MB). The rows of :func:`lookup_sql` are then each hit's ``(seq,
+    accession, 0)`` whose input has no version or that version, and whose entry passed,
+    ordered by ``seq``, ``reviewed`` (1 first, NULL last) and accession.
     """
     if plan.source == "uniprot" or plan.target not in ("uniprotkb", "swissprot"):
         raise ValueError(f"no lookup by entry from {plan.source} to {plan.target}")
     head, taxon, params = taxon_sql(plan.taxon, plan.descendants and taxonomy, tables,
                                     plan.walk)
     reviewed = " AND e.reviewed = 1" if plan.target == "swissprot" else ""
-    hits = (f"SELECT json_group_array(h.seq), json_group_array(h.entry) "
-            f"FROM ({_hits_sql(plan, codes, entry_of, tables)}) h")
+    code = codes.get(plan.source)
+    # CROSS JOIN: the keys stay the outer loop, each probing the key index
+    hits = (f"SELECT json_group_array(j.key), json_group_array({entry_of('x')}), "
+            f"json_group_array(lower(x.value)) FROM json_each(?) j CROSS JOIN xrefs x "
+            f"WHERE x.db = {code} AND {xref_key('x', tables)} = j.value"
+            if code is not None else "SELECT '[]', '[]', '[]' WHERE ? IS NOT NULL")
     # CROSS JOIN: the entries probed by their key, in the order of the array
     entries = (f"{head}SELECT json_group_array(e.id), json_group_array(e.accession), "
                f"json_group_array(e.reviewed) FROM json_each(?) j CROSS JOIN entries e "

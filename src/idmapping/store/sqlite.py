@@ -22,6 +22,7 @@ import secrets
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import chain
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -343,7 +344,9 @@ class SqliteStore(SqlStore):
             codes = dict(conn.execute("SELECT name, code FROM rel.dbs"))
             tables = release_parts(conn)
         taxonomy = bool(release.stats.get("taxa"))
-        if plan.source != "uniprot" and plan.target in ("uniprotkb", "swissprot"):
+        if plan.source != "uniprot" and plan.target in ("uniprotkb", "swissprot") and \
+                "\x00" not in "".join(map(itemgetter(1), plan.inputs)):
+            # (json_each ends a string at a NUL, where a bound parameter holds the whole key)
             return release.name, self._lookup_by_entry(plan, release, codes, taxonomy, tables)
         sql, params = lookup_sql(plan, codes, sqlite_same_entry, sqlite_entry_column,
                                  taxonomy=taxonomy, tables=tables)
@@ -374,8 +377,7 @@ class SqliteStore(SqlStore):
 
         def rows() -> Iterator[Iterator[tuple[int, str, int]]]:
             with translating(self.path), self._release_conn(release) as (conn, _):
-                fill_input(conn, plan.inputs)
-                found = rows_by_entry(conn, hits, entries, params)
+                found = rows_by_entry(conn, plan.inputs, hits, entries, params)
             yield found
 
         return chain.from_iterable(rows())

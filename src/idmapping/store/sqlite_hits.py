@@ -16,6 +16,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator, Sequence
 from itertools import repeat
+from operator import is_not, itemgetter
 from typing import Any
 
 import numpy as np
@@ -24,13 +25,28 @@ import orjson
 __all__ = ["rows_by_entry", "ranked"]
 
 
-def rows_by_entry(conn: sqlite3.Connection, hits_sql: str, entries_sql: str,
-                  params: Sequence[Any]) -> Iterator[tuple[int, str, int]]:
-    """The ``(seq, accession, 0)`` rows of the hits of *hits_sql* whose entries *entries_sql*
+def rows_by_entry(conn: sqlite3.Connection, inputs: Sequence[tuple[int, str, str, str | None]],
+                  hits_sql: str, entries_sql: str, params: Sequence[Any]
+                  ) -> Iterator[tuple[int, str, int]]:
+    """The ``(seq, accession, 0)`` rows of the *inputs* (``(seq, key, kind, version)``) found
+    by *hits_sql* (their keys as a JSON array, sorted: the key index is then probed in its own
+    order, 0.32 s of query against 0.44 s in the inputs' order) whose entries *entries_sql*
     passes (with *params*, then the entries' numbers as a JSON array), ordered by ``seq``,
     then as :func:`ranked` orders their entries. Both queries are run before this returns."""
-    seqs_json, entries_json = conn.execute(hits_sql).fetchone()
-    entries = _integers(entries_json)
+    keys = list(map(itemgetter(1), inputs))
+    by_key = np.argsort(np.array(keys, dtype=str), kind="stable")
+    positions_json, entries_json, values_json = conn.execute(
+        hits_sql, [orjson.dumps(np.array(keys, dtype=object)[by_key].tolist()).decode()]
+    ).fetchone()
+    positions, entries = _integers(positions_json), _integers(entries_json)
+    given = list(map(itemgetter(3), inputs))
+    versioned = np.fromiter(map(is_not, given, repeat(None)), dtype=bool,
+                            count=len(given))[by_key][positions]
+    if versioned.any():  # a versioned input's hits of that version only
+        versions = np.array(given, dtype=object)[by_key][positions]
+        found = np.array(orjson.loads(values_json), dtype=object)
+        wanted = ~versioned | np.equal(versions, found)
+        positions, entries = positions[wanted], entries[wanted]
     if not len(entries):
         return iter(())
     ids_json, accessions_json, reviewed_json = conn.execute(
@@ -43,7 +59,8 @@ def rows_by_entry(conn: sqlite3.Connection, hits_sql: str, entries_sql: str,
     at = np.searchsorted(ids[by_id], entries)
     at[at == len(ids)] = 0
     passed = ids[by_id[at]] == entries
-    seqs, where = _integers(seqs_json)[passed], by_id[at[passed]]
+    seq_of = np.array(list(map(itemgetter(0), inputs)), dtype=np.int64)[by_key]
+    seqs, where = seq_of[positions[passed]], by_id[at[passed]]
     # the order of an input's entries matters only where it has more than one: those entries
     # alone are ranked (the others' rank, 0, orders nothing)
     accessions = np.array(orjson.loads(accessions_json), dtype=object)
@@ -80,7 +97,8 @@ def _integers(array: str) -> np.ndarray[Any, Any]:
     >>> _integers("[3,-1,20]").tolist(), _integers("[]").tolist()
     ([3, -1, 20], [])
     """
-    return np.fromstring(array[1:-1], dtype=np.int64, sep=",")
+    values: np.ndarray[Any, Any] = np.fromstring(array[1:-1], dtype=np.int64, sep=",")
+    return values
 
 
 def _distinct(values: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
@@ -92,7 +110,8 @@ def _distinct(values: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
     if not len(values):
         return values
     ordered = np.sort(values)
-    return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
+    distinct: np.ndarray[Any, Any] = ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
+    return distinct
 
 
 def _json(values: np.ndarray[Any, Any]) -> str:
