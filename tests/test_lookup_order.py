@@ -151,6 +151,15 @@ def test_each_query_probes_an_index(store: SqliteStore) -> None:
         assert not [s for s in steps if s.startswith("SCAN e")], steps
 
 
+def test_a_key_holding_a_nul_is_looked_up_whole(store: SqliteStore) -> None:
+    # json_each ends a string at a NUL: such inputs keep the one query, whose bound key is
+    # whole (and found nowhere)
+    plan = LookupPlan("RefSeq", "uniprotkb", _inputs(["NP_1\x00", "NP_1"]))
+    rows = list(store.lookup(plan)[1])
+    assert rows == _one_query(store, plan)
+    assert rows and {seq for seq, _, _ in rows} == {1}
+
+
 def test_no_lookup_by_entry_of_accessions_or_to_other_databases() -> None:
     for source, target in (("uniprot", "uniprotkb"), ("RefSeq", "GeneID")):
         with pytest.raises(ValueError):
