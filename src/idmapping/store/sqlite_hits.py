@@ -7,8 +7,9 @@ The one query joined each hit to ``entries`` in the order of the inputs' keys, t
 random: 100,000 RefSeq ids of the 1M release, 121,068 probes of a table of about 50 MB, were
 120 ms of cache misses of 180 ms; the same probes in the order of the entries' numbers take
 30-40 ms, but SQLite's sort of the hits by entry cost 75 ms, and its sort of the rows for
-output about 40 ms more. Here the hits come back as two JSON arrays, the entries are probed
-in the order of their numbers, once each, and both sorts are NumPy's on integers.
+output about 40 ms more; and filling the input table bound 400,000 values (0.12-0.15 s).
+Here the inputs' keys go in as one JSON array, the hits come back as JSON arrays, the entries
+are probed in the order of their numbers, once each, and the sorts are NumPy's on integers.
 """
 
 from __future__ import annotations
