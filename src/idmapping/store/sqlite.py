@@ -21,8 +21,6 @@ import datetime as dt
 import secrets
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import chain
-from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -71,11 +69,8 @@ from idmapping.store.shared import (
 )
 from idmapping.store.spool import BLOCK_PAIRS, PairSpool, grouped_chunks
 from idmapping.store.sql import (
-    entry_hits_sql,
     entry_range,
-    lookup_sql,
     sqlite_entry_column,
-    sqlite_same_entry,
     sqlite_xref_sql,
     xref_key,
 )
@@ -101,8 +96,8 @@ from idmapping.store.sql_results import (
 )
 from idmapping.store.sqlite_driver import connect, translated, translating
 from idmapping.store.sqlite_files import check_release_file, release_file_counts
-from idmapping.store.sqlite_hits import rows_by_entry
-from idmapping.store.sqlite_reads import Reader, fill_input, release_parts, returned_reader
+from idmapping.store.sqlite_hits import lookup_rows
+from idmapping.store.sqlite_reads import Reader, release_parts, returned_reader
 from idmapping.store.sqlite_writer import SqliteReleaseWriter
 
 __all__ = ["SqliteStore"]
@@ -343,44 +338,14 @@ class SqliteStore(SqlStore):
         with self._release_conn(release) as (conn, release):
             codes = dict(conn.execute("SELECT name, code FROM rel.dbs"))
             tables = release_parts(conn)
-        taxonomy = bool(release.stats.get("taxa"))
-        if plan.source != "uniprot" and plan.target in ("uniprotkb", "swissprot") and \
-                "\x00" not in "".join(map(itemgetter(1), plan.inputs)):
-            # (json_each ends a string at a NUL, where a bound parameter holds the whole key)
-            return release.name, self._lookup_by_entry(plan, release, codes, taxonomy, tables)
-        sql, params = lookup_sql(plan, codes, sqlite_same_entry, sqlite_entry_column,
-                                 taxonomy=taxonomy, tables=tables)
 
-        # As on PostgreSQL, the lookup runs when its rows are first asked for, on a reader
-        # (of the release read now) that it keeps until they are read to the end, closed or
-        # dropped: a lookup never read holds no reader. The generator gives the rows a batch
-        # at a time, chained in C: no step of it per row (121,068 RefSeq rows: 0.01 s).
-        def batches() -> Iterator[list[tuple[int, str, int]]]:
+        @contextlib.contextmanager
+        def reader() -> Iterator[sqlite3.Connection]:
             with translating(self.path), self._release_conn(release) as (conn, _):
-                fill_input(conn, plan.inputs)
-                cursor = conn.execute(sql, params)
-                while batch := cursor.fetchmany(10_000):
-                    yield batch
+                yield conn
 
-        return release.name, chain.from_iterable(batches())
-
-    def _lookup_by_entry(self, plan: LookupPlan, release: Release, codes: dict[str, int],
-                         taxonomy: bool, tables: frozenset[str]
-                         ) -> Iterator[tuple[int, str, int]]:
-        """:meth:`lookup` of ids of another database to UniProtKB or Swiss-Prot: the hits,
-        then their entries probed in the order of their numbers, the rows ordered by NumPy
-        (:func:`~idmapping.store.sqlite_hits.rows_by_entry`; 100,000 RefSeq ids of the 1M
-        release: issue 18). Run when the rows are first asked for, as :meth:`lookup`'s; the
-        reader goes back before the first row comes."""
-        hits, entries, params = entry_hits_sql(plan, codes, sqlite_entry_column, taxonomy,
-                                               tables)
-
-        def rows() -> Iterator[Iterator[tuple[int, str, int]]]:
-            with translating(self.path), self._release_conn(release) as (conn, _):
-                found = rows_by_entry(conn, plan.inputs, hits, entries, params)
-            yield found
-
-        return chain.from_iterable(rows())
+        return release.name, lookup_rows(reader, plan, codes, bool(release.stats.get("taxa")),
+                                         tables)
 
     @translated
     def accession_misses(self, plan: AccessionPlan) -> AccessionMisses:

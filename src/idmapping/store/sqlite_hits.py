@@ -15,17 +15,61 @@ are probed in the order of their numbers, once each, and the sorts are NumPy's o
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Sequence
-from itertools import repeat
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager
+from itertools import chain, repeat
 from operator import is_not, itemgetter
 from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from idmapping.store.plans import LookupPlan
+from idmapping.store.sql import entry_hits_sql, lookup_sql, sqlite_entry_column, sqlite_same_entry
+from idmapping.store.sqlite_reads import fill_input
+
 if TYPE_CHECKING:
     import numpy as np
 
-__all__ = ["rows_by_entry", "ranked"]
+__all__ = ["lookup_rows", "rows_by_entry", "ranked"]
+
+Row = tuple[int, str, int]
+
+
+def lookup_rows(reader: Callable[[], AbstractContextManager[sqlite3.Connection]],
+                plan: LookupPlan, codes: dict[str, int], taxonomy: bool,
+                tables: frozenset[str]) -> Iterator[Row]:
+    """SQLite's lookup of *plan* (``SqliteStore.lookup``), run when its rows are first asked
+    for, on a reader of the release (*reader*): ids of another database to UniProtKB or
+    Swiss-Prot by :func:`rows_by_entry`, the reader given back before the first row; else the
+    one query of :func:`~idmapping.store.sql.lookup_sql`, on a reader kept until its rows
+    are read to the end, closed or dropped (a lookup never read holds no reader). Either way
+    the rows are chained in C, no step of a generator per row (121,068 RefSeq rows: 0.01 s).
+
+    Inputs holding a NUL take the one query: ``json_each`` ends a string there, where a bound
+    parameter holds the whole key.
+    """
+    if plan.source != "uniprot" and plan.target in ("uniprotkb", "swissprot") and \
+            "\x00" not in "".join(map(itemgetter(1), plan.inputs)):
+        hits, entries, params = entry_hits_sql(plan, codes, sqlite_entry_column, taxonomy,
+                                               tables)
+
+        def found() -> Iterator[Iterator[Row]]:
+            with reader() as conn:
+                rows = rows_by_entry(conn, plan.inputs, hits, entries, params)
+            yield rows
+
+        return chain.from_iterable(found())
+    sql, params = lookup_sql(plan, codes, sqlite_same_entry, sqlite_entry_column,
+                             taxonomy=taxonomy, tables=tables)
+
+    def batches() -> Iterator[list[Row]]:
+        with reader() as conn:
+            fill_input(conn, plan.inputs)
+            cursor = conn.execute(sql, params)
+            while batch := cursor.fetchmany(10_000):
+                yield batch
+
+    return chain.from_iterable(batches())
 
 
 def rows_by_entry(conn: sqlite3.Connection, inputs: Sequence[tuple[int, str, str, str | None]],
