@@ -1,6 +1,6 @@
-"""SQLite's lookup of ids of another database to UniProtKB or Swiss-Prot, its rows ordered
-in NumPy (issue 18): :func:`rows_by_entry` runs the two queries of
-:func:`~idmapping.store.sql.entry_hits_sql` and gives the rows of
+"""SQLite's lookup (:func:`lookup_rows`), and that of ids of another database to UniProtKB or
+Swiss-Prot, its rows ordered in NumPy (issue 18): :func:`rows_by_entry` runs the two queries
+of :func:`~idmapping.store.sql.entry_hits_sql` and gives the rows of
 :func:`~idmapping.store.sql.lookup_sql`, in its order.
 
 The one query joined each hit to ``entries`` in the order of the inputs' keys, that is at
