@@ -20,6 +20,7 @@ it would replace the proxy's address with the client's before this middleware co
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 from collections.abc import Iterable
@@ -40,8 +41,7 @@ _HOST = re.compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252})|\[[0-9A-Fa-f:.]{2,45
 
 
 ANSWERS_KEPT = 4096
-"""Connections' addresses whose trust :class:`TrustedProxies` keeps (others are looked up each
-time)."""
+"""Connections' addresses whose trust :class:`TrustedProxies` keeps (the most recently seen)."""
 
 
 def valid_host(host: str) -> bool:
@@ -82,9 +82,9 @@ class TrustedProxies:
     def __init__(self, app: ASGIApp, trusted: str) -> None:
         self.app = app
         self.networks = trusted_networks(trusted)
-        # the answers for the connections' addresses seen first: an address is parsed and
-        # looked up in the networks once, not for each request (issue 18)
-        self._answers: dict[str, bool] = {}
+        # the answers for the connections' recent addresses: an address is parsed and looked
+        # up in the networks once, not for each request (issue 18)
+        self._kept = functools.lru_cache(maxsize=ANSWERS_KEPT)(self.trusts)
 
     def trusts(self, address: str | None) -> bool:
         """Whether a connection from *address* may tell who and how the client is."""
@@ -95,14 +95,7 @@ class TrustedProxies:
     def trusts_connection(self, address: str | None) -> bool:
         """:meth:`trusts`, for the address of a connection (the server's, not a header's):
         the answer is kept."""
-        if not address:
-            return self.trusts(address)
-        answer = self._answers.get(address)
-        if answer is None:
-            answer = self.trusts(address)
-            if len(self._answers) < ANSWERS_KEPT:
-                self._answers[address] = answer
-        return answer
+        return self._kept(address)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
