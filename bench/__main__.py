@@ -5,6 +5,7 @@
     python -m bench run --commit HEAD    # measure a commit, exported to bench/out/src-<sha>
     python -m bench run --scale 10m      # 10M accessions (and 1M for growth), DuckDB only
     python -m bench run --postgres postgresql://127.0.0.1/test   # PostgreSQL loads as well
+    python -m bench run --entries 0      # without figure 6 (entry files, 100k by default)
     python -m bench report bench/out/results-1000000.json   # write the doc again from JSON
     python -m bench profile              # py-spy: where a load and a mapping spend their time
     python -m bench jobs --before main   # jobs of 100k and 1M accessions, two trees side by side
@@ -53,6 +54,10 @@ def _parser() -> argparse.ArgumentParser:
                      help="measure this commit of src/ instead of the installed work tree")
     run.add_argument("--output", type=Path, default=None,
                      help="the report (default docs/benchmarks.md; quick: bench/out/)")
+    run.add_argument("--entries", type=int, default=None, metavar="ACCESSIONS",
+                     help="entries of the release whose entry files are loaded by the code "
+                          "before issue 18 and the measured code (default 100,000; quick: "
+                          "2,000; --scale 10m: 0, none)")
     profile = commands.add_parser("profile", help="py-spy profiles of a load and a mapping")
     profile.add_argument("--accessions", type=int, default=1_000_000)
     profile.add_argument("--commit", default="", help="profile this commit of src/")
@@ -113,11 +118,18 @@ def _run(args: argparse.Namespace) -> None:
                       seed=args.seed, repeat=repeat, quick=args.quick,
                       command="python -m bench " + shlex.join(sys.argv[1:]),
                       results=OUT / name, commit=sha, references=references,
-                      postgres=args.postgres)
+                      postgres=args.postgres, entries=_entry_accessions(args, big))
     output = args.output or (OUT / "benchmarks-quick.md" if args.quick else DOC)
     results = run(options, say=lambda text: print(text, flush=True))
     write_report(results, output)
     print(f"Wrote {output} and {options.results}", flush=True)
+
+
+def _entry_accessions(args: argparse.Namespace, big: bool) -> int:
+    """Accessions of the entry-file step: as asked, else by the run's kind."""
+    if args.entries is not None:
+        return int(args.entries)
+    return 2_000 if args.quick else 0 if big else 100_000
 
 
 def _profile(args: argparse.Namespace) -> None:

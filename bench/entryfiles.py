@@ -32,7 +32,15 @@ from typing import Any
 from bench.measure import export_src, load_average, run_timed
 from bench.release import release
 
-__all__ = ["FILES", "entry_files", "measure_entries", "entries_table"]
+__all__ = ["FILES", "BASE", "TARGET", "entry_files", "measure_entries", "entries_table",
+           "entries_section", "entries_target"]
+
+BASE = "2b34f178db1d"
+"""The last commit before issue 18's entry-file work: its serial load is the issue's "today's
+rate", which the loads on every core are to reach ten times of."""
+
+TARGET = 10.0
+"""Issue 18: entry files at least this many times the base's rate, per machine (wall time)."""
 
 FILES = (("UniProtKB flat file", "uniprot_trembl.dat.gz"), ("UniProtKB XML", "uniprot.xml.gz"),
          ("UniRef XML", "uniref100.xml.gz"), ("UniParc XML", "uniparc_all.xml.gz"))
@@ -86,10 +94,14 @@ def _load(src: Path, path: Path, workers: int) -> tuple[float, float]:
 
 
 def measure_entries(accessions: int, seed: int, base: str, workers: int,
-                    say: Callable[[str], None]) -> list[dict[str, Any]]:
-    """Load each entry file with the base code, this tree's in one process, and this
-    tree's with *workers* processes; one row of figures per file."""
-    here = Path(__file__).resolve().parent.parent / "src"
+                    say: Callable[[str], None], src: Path | None = None
+                    ) -> list[dict[str, Any]]:
+    """Load each entry file with the base code, the measured code in one process, and the
+    measured code with *workers* processes; one row of figures per file.
+
+    :param src: the measured code's ``src`` folder (default: this work tree's).
+    """
+    here = src or Path(__file__).resolve().parent.parent / "src"
     before = export_src(base)[1]
     rows = []
     for label, path in entry_files(accessions, seed).items():
@@ -122,3 +134,28 @@ def entries_table(rows: list[dict[str, Any]], workers: int) -> str:
                      + f" | {serial['mb_cpu_s'] / base['mb_cpu_s']:.2f}× "
                        f"| {parallel['mb_s'] / base['mb_s']:.2f}× |")
     return "\n".join(lines)
+
+
+def entries_target(rows: list[dict[str, Any]]) -> tuple[float, str]:
+    """The slowest format's gain per machine (its load on every core against the base's
+    serial load, wall time) and a cell naming each format's."""
+    gains = {row["format"]: row["parallel"]["mb_s"] / row["base"]["mb_s"] for row in rows}
+    cell = ", ".join(f"{name} {gain:.2f}×" for name, gain in gains.items())
+    return min(gains.values()), cell
+
+
+def entries_section(figures: dict[str, Any]) -> str:
+    """The report's section of the suite's entry-file step (``bench.suite``)."""
+    rows, workers = figures["rows"], figures["workers"]
+    return f"""## 6. Entry files
+
+Each entry file of a generated release of {figures['accessions']:,} accessions, loaded alone
+by `idmapping load -q FILE` into a fresh SQLite store, by the code before issue 18's entry-file
+work (`{figures['base'][:12]}`, one process: the issue's "today's rate"), by the measured code
+in one process (`IDMAPPING_LOAD_WORKERS=1`), and by the measured code on {workers} processes,
+one after the other. MB are of decompressed text; start-up, the release's commit and indexes
+are included. CPU is the loading process's with the children it waited for: the workers of a
+parallel load are the fork server's children, so there it is the loading process's own share.
+The target compares the parallel load's wall time with the base's.
+
+{entries_table(rows, workers)}"""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shutil
 import subprocess
 import traceback
@@ -44,6 +45,8 @@ class Options:
     commit: str
     references: tuple[str, ...] = TOOLS
     postgres: str = ""
+    entries: int = 0
+    """Accessions of the release whose entry files are loaded (0: no entry-file step)."""
 
 
 def run(options: Options, say: Callable[[str], None] = print) -> Results:
@@ -65,6 +68,8 @@ def run(options: Options, say: Callable[[str], None] = print) -> Results:
         _step(res, options, f"map-{tag}", partial(_maps, res, tag, lists, options, say))
     _step(res, options, "paged", partial(_paged, res, options, say))
     _step(res, options, "stream", partial(_streams, res, options, say))
+    if options.entries:
+        _step(res, options, "entries", partial(_entries, res, options, say))
     res["load_average"]["end"] = load_average()
     res["finished"] = _now()
     _save(res, options)
@@ -187,6 +192,20 @@ def _streams(res: Results, options: Options, say: Callable[[str], None]) -> None
                 f"peak {runs[-1]['peak_kb'] / 1024:,.0f} MiB")
         figures[label] = {"job": job["job"], "runs": runs}
     res["stream"] = figures
+
+
+def _entries(res: Results, options: Options, say: Callable[[str], None]) -> None:
+    """Figure 5: each entry file loaded by the base code, then by the measured code in one
+    process and on every core (:mod:`bench.entryfiles`)."""
+    from bench.entryfiles import BASE, measure_entries
+    from bench.measure import export_src
+
+    base = export_src(BASE)[0]
+    src = export_src(options.commit)[1] if options.commit else None
+    workers = os.cpu_count() or 1
+    rows = measure_entries(options.entries, options.seed, base, workers, say, src)
+    res["entries"] = {"accessions": options.entries, "base": base, "workers": workers,
+                      "rows": rows}
 
 
 def _unique(lists: list[IdList]) -> list[IdList]:
