@@ -21,6 +21,7 @@ import pytest
 
 from idmapping.ids import value_keys
 from idmapping.loader import load_release
+from idmapping.store import sqlite_hits
 from idmapping.store.plans import LookupPlan
 from idmapping.store.schema import KEY_INDEX
 from idmapping.store.sql import (
@@ -122,9 +123,15 @@ def _inputs(texts: list[str], versioned: bool = True
     (5, False, False),
     (-1, True, False),  # nothing passes
 ])
+@pytest.mark.parametrize("part", [
+    sqlite_hits.PART,
+    3,  # a query of the hits, or of the entries, per 3 keys or entries; rows 3 at a time
+])
 def test_rows_are_the_one_querys(store: SqliteStore, source: str, texts: list[str],
                                  target: str, taxon: int | None, descendants: bool,
-                                 walk: bool) -> None:
+                                 walk: bool, part: int, monkeypatch: pytest.MonkeyPatch
+                                 ) -> None:
+    monkeypatch.setattr(sqlite_hits, "PART", part)
     plan = LookupPlan(source, target, _inputs(texts, source == "RefSeq"), taxon, descendants,
                       walk)
     expected = _one_query(store, plan)

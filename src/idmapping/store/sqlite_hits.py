@@ -34,6 +34,15 @@ __all__ = ["lookup_rows", "rows_by_entry", "ranked"]
 
 Row = tuple[int, str, int]
 
+PART = 8_192
+"""The keys that one query of the hits takes, then the entries that one query of the entries
+takes, and the rows given a list at a time (issue 18): the arrays of a whole list of ids held
+at once, their strings and those of their accessions as Python strings, raised the server's
+peak memory by 37 MiB (100,000 RefSeq ids) to 67 MiB (20,000 gene names, 311,555 pairs)."""
+
+TEXT_WIDTH = 16
+"""The longest text :func:`_texts` holds as bytes of that width (an accession is 10)."""
+
 
 def lookup_rows(reader: Callable[[], AbstractContextManager[sqlite3.Connection]],
                 plan: LookupPlan, codes: dict[str, int], taxonomy: bool,
@@ -55,7 +64,7 @@ def lookup_rows(reader: Callable[[], AbstractContextManager[sqlite3.Connection]]
 
         def found() -> Iterator[Iterator[Row]]:
             with reader() as conn:
-                rows = rows_by_entry(conn, plan.inputs, hits, entries, params)
+                rows = rows_by_entry(conn, plan.inputs, hits, entries, params, PART)
             yield rows
 
         return chain.from_iterable(found())
@@ -73,13 +82,15 @@ def lookup_rows(reader: Callable[[], AbstractContextManager[sqlite3.Connection]]
 
 
 def rows_by_entry(conn: sqlite3.Connection, inputs: Sequence[tuple[int, str, str, str | None]],
-                  hits_sql: str, entries_sql: str, params: Sequence[Any]
+                  hits_sql: str, entries_sql: str, params: Sequence[Any], part: int = PART
                   ) -> Iterator[tuple[int, str, int]]:
     """The ``(seq, accession, 0)`` rows of the *inputs* (``(seq, key, kind, version)``) found
     by *hits_sql* (their keys as a JSON array, sorted: the key index is then probed in its own
     order, 0.32 s of query against 0.44 s in the inputs' order) whose entries *entries_sql*
     passes (with *params*, then the entries' numbers as a JSON array), ordered by ``seq``,
-    then as :func:`ranked` orders their entries. Both queries are run before this returns."""
+    then as :func:`ranked` orders their entries. Both queries are run before this returns, on
+    *part* keys, then *part* entries, at a time (:data:`PART`); the rows come *part* at a
+    time."""
     import numpy as np  # here: the store's other users need not load it
 
     keys = list(map(itemgetter(1), inputs))
@@ -87,22 +98,18 @@ def rows_by_entry(conn: sqlite3.Connection, inputs: Sequence[tuple[int, str, str
     # as wide for every key
     ordered = sorted(range(len(keys)), key=keys.__getitem__)
     by_key = np.array(ordered, dtype=np.int64)
-    positions_json, entries_json, values_json = conn.execute(
-        hits_sql, [orjson.dumps(list(map(keys.__getitem__, ordered))).decode()]).fetchone()
-    positions, entries = _integers(positions_json), _integers(entries_json)
+    keys = list(map(keys.__getitem__, ordered))
+    del ordered
     given = list(map(itemgetter(3), inputs))
     versioned = np.fromiter(map(is_not, given, repeat(None)), dtype=bool,
-                            count=len(given))[by_key][positions]
-    if versioned.any():  # a versioned input's hits of that version only
-        versions = np.array(given, dtype=object)[by_key][positions]
-        found = np.array(orjson.loads(values_json), dtype=object)
-        wanted = ~versioned | np.equal(versions, found)
-        positions, entries = positions[wanted], entries[wanted]
+                            count=len(given))[by_key]
+    versions = np.array(given, dtype=object)[by_key] if versioned.any() else None
+    del given
+    positions, entries = _hits(conn, hits_sql, keys, versioned, versions, part)
+    del keys, versioned, versions
     if not len(entries):
         return iter(())
-    ids_json, accessions_json, reviewed_json = conn.execute(
-        entries_sql, [*params, _json(_distinct(entries))]).fetchone()
-    ids = _integers(ids_json)
+    ids, accessions, reviewed = _entries(conn, entries_sql, params, _distinct(entries), part)
     if not len(ids):
         return iter(())
     # each hit's entry among those passed, found by its number (whatever their order)
@@ -112,19 +119,66 @@ def rows_by_entry(conn: sqlite3.Connection, inputs: Sequence[tuple[int, str, str
     passed = ids[by_id[at]] == entries
     seq_of = np.array(list(map(itemgetter(0), inputs)), dtype=np.int64)[by_key]
     seqs, where = seq_of[positions[passed]], by_id[at[passed]]
+    del by_id, at, passed, positions, entries, seq_of, by_key
     # the order of an input's entries matters only where it has more than one: those entries
     # alone are ranked (the others' rank, 0, orders nothing)
-    accessions = np.array(orjson.loads(accessions_json), dtype=object)
     rank = np.zeros(len(ids), dtype=np.int64)
     tied = _distinct(where[np.bincount(seqs)[seqs] > 1])
     if len(tied):
-        reviewed = np.array(orjson.loads(reviewed_json), dtype=np.float64)
         rank[tied[ranked(accessions[tied], reviewed[tied])]] = np.arange(1, len(tied) + 1)
     # one integer a row, seq then its entry's rank (a hit repeated, an id stored twice in its
     # entry under one key, stays repeated as the query gives it)
     order = np.argsort(seqs * (len(ids) + 1) + rank[where])
-    return zip(seqs[order].tolist(), accessions[where[order]].tolist(), repeat(0),
-               strict=False)
+    del rank, tied
+    seqs, where = seqs[order], where[order]
+    del order
+    return chain.from_iterable(
+        zip(seqs[start:start + part].tolist(), _strings(accessions[where[start:start + part]]),
+            repeat(0), strict=False)
+        for start in range(0, len(seqs), part))
+
+
+def _hits(conn: sqlite3.Connection, sql: str, keys: list[str], versioned: np.ndarray[Any, Any],
+          versions: np.ndarray[Any, Any] | None, part: int
+          ) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """The hits of the sorted *keys* (*sql*, :func:`rows_by_entry`'s *hits_sql*), *part* keys
+    a query: the positions of their keys among *keys*, and their entries; of an input
+    *versioned* (by position), the hits of its version in *versions* only."""
+    import numpy as np  # here: the store's other users need not load it
+
+    found_positions, found_entries = [], []
+    for start in range(0, len(keys), part):
+        positions_json, entries_json, values_json = conn.execute(
+            sql, [orjson.dumps(keys[start:start + part]).decode()]).fetchone()
+        positions, entries = _integers(positions_json) + start, _integers(entries_json)
+        del positions_json, entries_json
+        if versions is not None and versioned[positions].any():
+            found = np.array(orjson.loads(values_json), dtype=object)
+            wanted = ~versioned[positions] | np.equal(versions[positions], found)
+            positions, entries = positions[wanted], entries[wanted]
+        found_positions.append(positions)
+        found_entries.append(entries)
+    if not found_positions:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return np.concatenate(found_positions), np.concatenate(found_entries)
+
+
+def _entries(conn: sqlite3.Connection, sql: str, params: Sequence[Any],
+             entries: np.ndarray[Any, Any], part: int
+             ) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """The *entries* that *sql* passes (:func:`rows_by_entry`'s *entries_sql*, with
+    *params*), *part* entries a query: their numbers, accessions (:func:`_texts`) and
+    ``reviewed`` (NULL as NaN)."""
+    import numpy as np  # here: the store's other users need not load it
+
+    ids, accessions, reviewed = [], [], []
+    for start in range(0, len(entries), part):
+        ids_json, accessions_json, reviewed_json = conn.execute(
+            sql, [*params, _json(entries[start:start + part])]).fetchone()
+        ids.append(_integers(ids_json))
+        accessions.append(_texts(orjson.loads(accessions_json)))
+        reviewed.append(np.array(orjson.loads(reviewed_json), dtype=np.float64))
+    return np.concatenate(ids), _joined(accessions), np.concatenate(reviewed)
 
 
 def ranked(accessions: Sequence[str] | np.ndarray[Any, Any],
@@ -140,7 +194,10 @@ def ranked(accessions: Sequence[str] | np.ndarray[Any, Any],
 
     # reviewed is 0, 1 or NULL (schema.py): as floats, NULL is NaN, which sorts last
     descending = -np.asarray(reviewed, dtype=np.float64)
-    order: np.ndarray[Any, Any] = np.lexsort((np.asarray(accessions, dtype=str), descending))
+    # bytes of ASCII (_texts) sort as their characters do, and take a quarter of the room
+    texts = (accessions if isinstance(accessions, np.ndarray) and accessions.dtype.kind == "S"
+             else np.asarray(accessions, dtype=str))
+    order: np.ndarray[Any, Any] = np.lexsort((texts, descending))
     return order
 
 
@@ -170,6 +227,51 @@ def _distinct(values: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
     ordered = np.sort(values)
     distinct: np.ndarray[Any, Any] = ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
     return distinct
+
+
+def _texts(values: list[str]) -> np.ndarray[Any, Any]:
+    """*values* as NumPy holds them in the least room: bytes of the width of the longest
+    where all are ASCII without NUL and at most :data:`TEXT_WIDTH` long (an accession: 10
+    bytes, where a Python string takes 59 and a pointer), else Python strings
+    (:func:`_strings` gives them back as strings either way).
+
+    >>> _texts(["P1", "Q12345"]).dtype, _texts(["\u00c41"]).dtype
+    (dtype('S6'), dtype('O'))
+    """
+    import numpy as np  # here: the store's other users need not load it
+
+    joined = "".join(values)
+    # NumPy's bytes drop the NULs they end with
+    if joined.isascii() and "\x00" not in joined and \
+            max(map(len, values), default=0) <= TEXT_WIDTH:
+        return np.array(values, dtype=bytes)
+    return np.array(values, dtype=object)
+
+
+def _joined(parts: list[np.ndarray[Any, Any]]) -> np.ndarray[Any, Any]:
+    """The arrays of :func:`_texts` *parts* as one: bytes if all are, else Python strings.
+
+    >>> _joined([_texts(["P1"]), _texts(["Q123"])]).tolist()
+    [b'P1', b'Q123']
+    >>> _joined([_texts(["P1"]), _texts(["\u00c4"])]).tolist()
+    ['P1', '\u00c4']
+    """
+    import numpy as np  # here: the store's other users need not load it
+
+    if all(p.dtype.kind == "S" for p in parts):
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=bytes)
+    return np.concatenate([p.astype(str).astype(object) if p.dtype.kind == "S" else p
+                           for p in parts])
+
+
+def _strings(values: np.ndarray[Any, Any]) -> list[str]:
+    """The :func:`_texts` *values* as a list of Python strings, decoded in C.
+
+    >>> _strings(_texts(["P1", "Q12"])), _strings(_texts(["\u00c4"]))
+    (['P1', 'Q12'], ['\u00c4'])
+    """
+    strings: list[str] = (values.astype(str) if values.dtype.kind == "S" else values).tolist()
+    return strings
 
 
 def _json(values: np.ndarray[Any, Any]) -> str:
