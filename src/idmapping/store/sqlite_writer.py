@@ -314,6 +314,8 @@ class SqliteReleaseWriter(ReleaseWriter):
 
     @translated
     def insert_entry_numbers(self, rows: list[tuple[int, str]]) -> None:
+        if self.numbers_indexed:  # in accession order: the index's inserts walk it in order
+            rows = sorted(rows, key=lambda row: row[1])
         insert_tuples(self.conn, "INSERT INTO temp.entry_numbers", 2, rows)
 
     @translated
