@@ -272,14 +272,14 @@ _WHY = {
         "of batches in flight (see the issue 18 section below); SQLite's page cache, Arrow's "
         "pool and the interpreter come on top of the setting's shares."),
     "load_growth": (
-        "**Load growth.** Past the entry cache's bound (3.4M accessions with the default "
-        "2 GiB), the temporary index of accession numbers is kept up to date a row at a time, "
-        "each new number a B-tree insert at a random place (11.5% of the 10M load's main "
-        "thread in py-spy, 1.3% at 1M), accessions the cache lacks are looked up in it (4%), "
-        "and the final index sorts ten times the rows. What would meet it: the numbers merged "
-        "into that index in accession order each time the cache is emptied (they are exactly "
-        "those the cache held), with a Bloom filter sparing the look-ups of new accessions "
-        "(the issue 18 sections below)."),
+        "**Load growth.** At 10M on the idle machine the load took 11.1× the 1M load (CPU "
+        "10.7×; the issue 18 sections below). What grows faster than the rows: the final "
+        "key index's sort (ten times the rows, n·log n), and, past the entry cache's bound "
+        "(3.4M accessions with the default 2 GiB), the upkeep and look-ups of the temporary "
+        "index of accession numbers. Whole loads on this shared machine vary by up to 1.7× "
+        "with what ran before them. What would meet it: the key index sorted in parts on "
+        "both cores, and the numbers merged into their index only each time the cache is "
+        "emptied."),
     "postgres": (
         "**PostgreSQL load.** The rows travel to the server by binary COPY from the loading "
         "process, and the server then sorts and indexes them; on 2 cores the server's work and "
