@@ -59,9 +59,8 @@ def lookup_rows(reader: Callable[[], AbstractContextManager[sqlite3.Connection]]
     """
     if plan.source != "uniprot" and plan.target in ("uniprotkb", "swissprot") and \
             "\x00" not in "".join(map(itemgetter(1), plan.inputs)):
-        versions = any(map(is_not, map(itemgetter(3), plan.inputs), repeat(None)))
         hits, entries, params = entry_hits_sql(plan, codes, sqlite_entry_column, taxonomy,
-                                               tables, values=versions)
+                                               tables, values=_versioned(plan.inputs))
 
         def found() -> Iterator[Iterator[Row]]:
             with reader() as conn:
@@ -103,10 +102,9 @@ def rows_by_entry(conn: sqlite3.Connection, inputs: Sequence[tuple[int, str, str
     del ordered
     # each sorted key's input: its seq, and the version it asks for (None: any)
     seq_of = _narrow(np.array(list(map(itemgetter(0), inputs)), dtype=np.int64)[by_key])
-    given = list(map(itemgetter(3), inputs))
-    versions = (np.array(given, dtype=object)[by_key]
-                if any(map(is_not, given, repeat(None))) else None)
-    del given, by_key
+    versions = (np.array(list(map(itemgetter(3), inputs)), dtype=object)[by_key]
+                if _versioned(inputs) else None)
+    del by_key
     seqs, entries = _hits(conn, hits_sql, keys, seq_of, versions, part)
     del keys, seq_of, versions
     if not len(entries):
@@ -146,6 +144,12 @@ def rows_by_entry(conn: sqlite3.Connection, inputs: Sequence[tuple[int, str, str
         zip(seqs[start:start + part].tolist(), _strings(accessions[where[start:start + part]]),
             repeat(0), strict=False)
         for start in range(0, len(seqs), part))
+
+
+def _versioned(inputs: Sequence[tuple[int, str, str, str | None]]) -> bool:
+    """Whether some input asks for a version: only then are the values found asked of SQLite
+    (``entry_hits_sql(values=...)``) and compared."""
+    return any(map(is_not, map(itemgetter(3), inputs), repeat(None)))
 
 
 def _hits(conn: sqlite3.Connection, sql: str, keys: list[str], seq_of: np.ndarray[Any, Any],
